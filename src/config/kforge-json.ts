@@ -1,0 +1,124 @@
+// kforge.json: optional tool settings for a module dir. Kbuild/Makefile stay the source of truth
+// for what is built; this file only holds defaults for kforge's own flags.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { UsageError } from "../errors.js";
+
+export interface MakeSettings {
+  jobs?: number;
+  llvm?: boolean;
+  arch?: string;
+  crossCompile?: string;
+  warnings?: number;
+  werror?: boolean;
+  check?: boolean;
+  // Extra make variables, NAME -> value, as if passed after `--`.
+  variables?: Record<string, string>;
+}
+
+export interface VmSettings {
+  // Path to a vmlinuz/bzImage to boot instead of the one found for the release.
+  kernel?: string;
+  // Shell commands (or script files in the module dir) run in the guest after the modules load.
+  test?: string[];
+  timeout?: number;
+  accel?: "auto" | "kvm" | "tcg";
+  memory?: number;
+}
+
+export interface KforgeConfig {
+  // Default kernel release (or releases) to build for.
+  kernel?: string | string[];
+  kdir?: string;
+  make?: MakeSettings;
+  // Module parameters for load commands, per module name: {"hello": {"count": 3}}.
+  params?: Record<string, Record<string, string | number | boolean>>;
+  vm?: VmSettings;
+}
+
+export const CONFIG_FILE = "kforge.json";
+
+type Check = (value: unknown, path: string) => void;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+function fail(path: string, expected: string, value: unknown): never {
+  throw new UsageError(`${CONFIG_FILE}: ${path} must be ${expected}, got ${JSON.stringify(value)}`, `fix ${path} in ${CONFIG_FILE}`);
+}
+
+const string: Check = (value, path) => typeof value === "string" || fail(path, "a string", value);
+const boolean: Check = (value, path) => typeof value === "boolean" || fail(path, "true or false", value);
+const positiveInteger: Check = (value, path) =>
+  (Number.isInteger(value) && (value as number) > 0) || fail(path, "a positive whole number", value);
+const oneOf = (...choices: unknown[]): Check => (value, path) =>
+  choices.includes(value) || fail(path, `one of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}`, value);
+const stringOrStrings: Check = (value, path) =>
+  typeof value === "string" || (Array.isArray(value) && value.every((item) => typeof item === "string")) || fail(path, "a string or a list of strings", value);
+const strings: Check = (value, path) =>
+  (Array.isArray(value) && value.every((item) => typeof item === "string")) || fail(path, "a list of strings", value);
+
+function record(check: Check): Check {
+  return (value, path) => {
+    if (!isObject(value)) fail(path, "an object", value);
+    for (const [key, item] of Object.entries(value)) check(item, `${path}.${key}`);
+  };
+}
+
+function shape(fields: Record<string, Check>): Check {
+  return (value, path) => {
+    if (!isObject(value)) fail(path, "an object", value);
+    for (const [key, item] of Object.entries(value)) {
+      const check = fields[key];
+      if (!check) {
+        throw new UsageError(`${CONFIG_FILE}: unknown key ${path ? `${path}.` : ""}${key}`, `known keys here: ${Object.keys(fields).join(", ")}`);
+      }
+      check(item, path ? `${path}.${key}` : key);
+    }
+  };
+}
+
+const parameterValue: Check = (value, path) =>
+  ["string", "number", "boolean"].includes(typeof value) || fail(path, "a string, number or boolean", value);
+
+const validateConfig = shape({
+  $schema: string,
+  kernel: stringOrStrings,
+  kdir: string,
+  make: shape({
+    jobs: positiveInteger,
+    llvm: boolean,
+    arch: string,
+    crossCompile: string,
+    warnings: oneOf(1, 2, 3),
+    werror: boolean,
+    check: boolean,
+    variables: record(string),
+  }),
+  params: record(record(parameterValue)),
+  vm: shape({ kernel: string, test: strings, timeout: positiveInteger, accel: oneOf("auto", "kvm", "tcg"), memory: positiveInteger }),
+});
+
+// Pure: validate parsed JSON; throws UsageError naming the key's path.
+export function parseConfig(text: string): KforgeConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${CONFIG_FILE} is not valid JSON: ${(error as Error).message}`, `fix the syntax of ${CONFIG_FILE}`);
+  }
+  validateConfig(value, "");
+  return value as KforgeConfig;
+}
+
+// Reads <dir>/kforge.json; a missing file is an empty config.
+export async function loadConfig(dir: string): Promise<KforgeConfig> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, CONFIG_FILE), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw new UsageError(`cannot read ${join(dir, CONFIG_FILE)}: ${(error as Error).message}`);
+  }
+  return parseConfig(text);
+}

@@ -1,0 +1,102 @@
+// The only module that imports execa: every external tool runs through here, with an argument
+// array (never a shell string), LC_ALL=C so tool output is parseable, and cancellation by AbortSignal.
+import { execa } from "execa";
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  input?: string | Buffer;
+  timeoutMs?: number;
+  // Called for every line of stdout and stderr, interleaved in arrival order.
+  onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  // Give stdin/stdout/stderr to the child (interactive use).
+  inherit?: boolean;
+}
+
+export interface RunResult {
+  command: string;
+  exitCode: number | undefined;
+  signal: string | undefined;
+  stdout: string;
+  stderr: string;
+  // stdout and stderr interleaved as they arrived.
+  all: string;
+  failed: boolean;
+  // The executable could not be started at all (ENOENT, EACCES).
+  notFound: boolean;
+  canceled: boolean;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const subprocess = execa(file, args, {
+    cwd: options.cwd,
+    env: { ...options.env, LC_ALL: "C" },
+    extendEnv: true,
+    reject: false,
+    all: true,
+    cancelSignal: options.signal,
+    // Kill the whole process group's leader first, then force after a grace period.
+    forceKillAfterDelay: 2000,
+    cleanup: true,
+    timeout: options.timeoutMs,
+    input: options.input,
+    stdio: options.inherit ? "inherit" : undefined,
+    stripFinalNewline: false,
+    lines: false,
+  });
+  if (options.onLine && !options.inherit) {
+    forwardLines(subprocess.stdout, (line) => options.onLine?.(line, "stdout"));
+    forwardLines(subprocess.stderr, (line) => options.onLine?.(line, "stderr"));
+  }
+  const result = await subprocess;
+  const code = (result as { code?: string }).code;
+  return {
+    command: result.escapedCommand,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    stdout: String(result.stdout ?? ""),
+    stderr: String(result.stderr ?? ""),
+    all: String(result.all ?? ""),
+    failed: result.failed,
+    notFound: code === "ENOENT" || code === "EACCES",
+    canceled: result.isCanceled,
+    timedOut: result.timedOut,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function forwardLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+  if (!stream) return;
+  let pending = "";
+  stream.on("data", (chunk: Buffer | string) => {
+    pending += chunk.toString();
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
+  });
+  stream.on("end", () => {
+    if (pending) onLine(pending);
+    pending = "";
+  });
+}
+
+// The path of an executable on PATH, or undefined.
+export async function which(name: string): Promise<string | undefined> {
+  const { access, constants } = await import("node:fs/promises");
+  const { delimiter, join } = await import("node:path");
+  for (const directory of (process.env.PATH ?? "").split(delimiter)) {
+    if (!directory) continue;
+    const candidate = join(directory, name);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return undefined;
+}
