@@ -58,7 +58,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode: ExitCode.ok,
   };
   const program = createProgram(readVersion(), state);
-  program.exitOverride();
   installSignalHandlers(controller);
   try {
     await program.parseAsync(own, { from: "user" });

@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import type { CommandContext } from "./context.js";
 import { registerBuildCommands } from "./register/build.js";
+import { registerKernelCommands } from "./register/kernel.js";
 import { registerModuleCommands } from "./register/module.js";
 import { registerScaffoldCommands } from "./register/scaffold.js";
 import { registerVmCommands } from "./register/vm.js";
@@ -18,11 +19,14 @@ export function createProgram(version: string, state: ProgramState): Command {
     .description("Build, load and test out-of-tree Linux kernel modules")
     .version(version, "-V, --version", "print the kforge version")
     .showHelpAfterError("(run with --help for usage)")
+    // Throw instead of exiting: only the entry point exits. Set before adding commands so they inherit it.
+    .exitOverride()
     .addHelpText(
       "after",
       "\nArguments after a bare -- go to make (build) or to the module as parameters (load, vm).\n" +
         "Exit codes: 0 success, 1 build/load/test failed, 2 usage or environment error, 130 interrupted.",
     );
+  registerKernelCommands(program, state);
   registerBuildCommands(program, state);
   registerScaffoldCommands(program, state);
   registerModuleCommands(program, state);

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# One-time set-up of a Debian/Ubuntu machine for developing and testing kforge: the system packages the
+# tests use (make, gcc, two kernels' headers, QEMU, a static busybox, kmod, sparse), the npm
+# dependencies (npm ci also compiles dist/), and a bootable image for every installed build tree.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=(
+  make gcc libelf-dev
+  linux-headers-amd64 linux-headers-6.12-amd64
+  qemu-system-x86 busybox-static kmod cpio xz-utils zstd sparse
+)
+as_root apt-get update -qq
+# INITRD=No: the 6.12 headers pull in its kernel image; kforge boots it with its own initramfs,
+# so skip Debian's slow update-initramfs run.
+as_root env DEBIAN_FRONTEND=noninteractive INITRD=No apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+
+npm ci --no-audit --no-fund
+
+# Every kernel whose headers are installed gets an image to boot in the VM tests (cached per user).
+for build in /lib/modules/*/build; do
+  release=$(basename "$(dirname "$build")")
+  [ -r "/boot/vmlinuz-$release" ] || node bin/kforge.js kernel fetch "$release"
+done

@@ -1,0 +1,69 @@
+// Chooses the kernel to build for: --kdir, then --kernel, then KDIR, then the running kernel if it
+// has a build tree, then the newest installed build tree (with a notice naming both).
+import { release as runningRelease } from "node:os";
+import { EnvironmentError, UsageError } from "../errors.js";
+import { buildTreeProblem, DEFAULT_MODULES_ROOT, findBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
+import { distroFamily, headersInstallHint, readOsRelease } from "./os-release.js";
+
+export interface KernelSelection extends BuildTree {
+  // Said on stderr when the choice may surprise (fallback from the running kernel).
+  notice?: string;
+}
+
+export interface SelectKernelOptions {
+  kernel?: string;
+  kdir?: string;
+  env?: NodeJS.ProcessEnv;
+  modulesRoot?: string;
+  runningRelease?: string;
+}
+
+export async function selectKernel(options: SelectKernelOptions = {}): Promise<KernelSelection> {
+  const kdir = options.kdir ?? options.env?.KDIR;
+  if (kdir) return selectKdir(kdir, options.kernel);
+  const modulesRoot = options.modulesRoot ?? DEFAULT_MODULES_ROOT;
+  const trees = await findBuildTrees(modulesRoot);
+  if (options.kernel) return selectRelease(options.kernel, trees, modulesRoot);
+  const running = options.runningRelease ?? runningRelease();
+  const own = trees.find((tree) => tree.release === running);
+  if (own) return own;
+  const newest = trees[0];
+  if (!newest) throw await noBuildTreesError(running, modulesRoot);
+  return {
+    ...newest,
+    notice: `the running kernel ${running} has no build tree; building for the newest installed one, ${newest.release} (choose with --kernel)`,
+  };
+}
+
+async function selectKdir(kdir: string, expectedRelease: string | undefined): Promise<KernelSelection> {
+  const problem = await buildTreeProblem(kdir);
+  if (problem) {
+    throw new UsageError(
+      `--kdir: ${problem}`,
+      "point --kdir (or KDIR) at a kernel build tree such as /lib/modules/<release>/build, or run `make modules_prepare` in a configured kernel source tree",
+    );
+  }
+  const release = await readBuildTreeRelease(kdir);
+  if (!release) throw new UsageError(`--kdir: cannot tell which release ${kdir} is for`, "run `make modules_prepare` in that tree");
+  if (expectedRelease && expectedRelease !== release) {
+    throw new UsageError(`--kdir ${kdir} is for ${release}, but --kernel asks for ${expectedRelease}`, "drop one of the two flags");
+  }
+  return { release, kdir };
+}
+
+async function selectRelease(release: string, trees: BuildTree[], modulesRoot: string): Promise<KernelSelection> {
+  const tree = trees.find((candidate) => candidate.release === release);
+  if (tree) return tree;
+  const family = distroFamily(await readOsRelease());
+  const installed = trees.length ? trees.map((candidate) => candidate.release).join(", ") : "none";
+  throw new EnvironmentError(
+    `no build tree for kernel ${release} under ${modulesRoot} (installed: ${installed})`,
+    `install its headers: ${headersInstallHint(family, release)}`,
+  );
+}
+
+async function noBuildTreesError(running: string, modulesRoot: string): Promise<EnvironmentError> {
+  const family = distroFamily(await readOsRelease());
+  const install = family === "debian" ? "apt-get install linux-headers-amd64 (or the -headers- package of the kernel you target)" : headersInstallHint(family, running);
+  return new EnvironmentError(`no kernel build trees found under ${modulesRoot} (the running kernel is ${running})`, `install kernel headers: ${install}; or pass --kdir <build dir>`);
+}

@@ -1,0 +1,40 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig, parseConfig } from "../../src/config/kforge-json.js";
+import { UsageError } from "../../src/errors.js";
+
+describe("kforge.json", () => {
+  it("accepts every documented key", () => {
+    const config = parseConfig(
+      JSON.stringify({
+        kernel: ["6.1.0-56-amd64"],
+        make: { jobs: 2, llvm: false, warnings: 1, werror: true, check: false, variables: { DEBUG: "1" } },
+        params: { hello: { count: 3, name: "x", verbose: true } },
+        vm: { test: ["cat /proc/hello"], timeout: 30, accel: "tcg", memory: 256 },
+      }),
+    );
+    expect(config.make?.variables).toEqual({ DEBUG: "1" });
+    expect(config.params?.hello?.count).toBe(3);
+  });
+
+  it("names the path of an unknown key", () => {
+    expect(() => parseConfig('{"make": {"job": 2}}')).toThrow("kforge.json: unknown key make.job");
+    expect(() => parseConfig('{"kernal": "x"}')).toThrow("unknown key kernal");
+  });
+
+  it("names the path and the expected type of a wrong value", () => {
+    expect(() => parseConfig('{"make": {"jobs": "4"}}')).toThrow('make.jobs must be a positive whole number, got "4"');
+    expect(() => parseConfig('{"vm": {"accel": "hvf"}}')).toThrow("vm.accel must be one of");
+    expect(() => parseConfig('{"params": {"hello": {"count": [1]}}}')).toThrow("params.hello.count must be a string, number or boolean");
+  });
+
+  it("reports invalid JSON as a usage error and treats a missing file as empty", async () => {
+    expect(() => parseConfig("{")).toThrow(UsageError);
+    const dir = mkdtempSync(join(tmpdir(), "kforge-config-"));
+    expect(await loadConfig(dir)).toEqual({});
+    writeFileSync(join(dir, "kforge.json"), '{"kdir": 3}');
+    await expect(loadConfig(dir)).rejects.toThrow("kdir must be a string");
+  });
+});
