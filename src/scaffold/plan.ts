@@ -1,0 +1,54 @@
+// Turns `kforge new` choices into the complete list of files for a module: validates the name and
+// license, loads the template, renders everything. Nothing is written here.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { UsageError } from "../errors.js";
+import { checkLicense } from "./license.js";
+import { normaliseModuleName } from "./names.js";
+import { renderModule, type PlannedFile } from "./render.js";
+import { COMMON_FOLDER, findTemplate, MAKEFILE_TEMPLATE, readTemplateFiles, TEMPLATES_ROOT } from "./templates.js";
+
+export const DEFAULT_TEMPLATE = "hello";
+
+export interface ModuleChoices {
+  name: string;
+  template: string;
+  license: string;
+  author: string;
+  // Undefined: the template's default description.
+  description?: string;
+  templatesRoot?: string;
+  makefileTemplate?: string;
+}
+
+export interface ModulePlan {
+  name: string;
+  template: string;
+  description: string;
+  files: PlannedFile[];
+  notices: string[];
+}
+
+export async function planModule(choices: ModuleChoices): Promise<ModulePlan> {
+  const { name, notice } = normaliseModuleName(choices.name);
+  const license = checkLicense(choices.license);
+  const root = choices.templatesRoot ?? TEMPLATES_ROOT;
+  const template = await findTemplate(choices.template, root);
+  if (template.requiresGpl && !license.isGplCompatible) {
+    throw new UsageError(
+      `template "${template.name}" uses GPL-only kernel symbols, which a "${license.license}" module cannot link`,
+      'use a GPL-compatible --license such as "GPL" or "Dual MIT/GPL", or another template',
+    );
+  }
+  const description = choices.description ?? template.defaultDescription;
+  const files = renderModule({
+    variables: { name, template: template.name, license: license.license, author: choices.author, description },
+    templateFiles: await readTemplateFiles(template.folder),
+    commonFiles: await readTemplateFiles(join(root, COMMON_FOLDER)),
+    makefileTemplate: await readFile(choices.makefileTemplate ?? MAKEFILE_TEMPLATE, "utf8"),
+    vmTest: template.vmTest,
+    templateLabel: `templates/${template.name}`,
+  });
+  const notices = [notice, license.notice].filter((item): item is string => item !== undefined);
+  return { name, template: template.name, description, files, notices };
+}
