@@ -12,6 +12,9 @@ export interface RunOptions {
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
   // Give stdin/stdout/stderr to the child (interactive use).
   inherit?: boolean;
+  // Run the child in its own process group and stop the whole group (make and every compiler it
+  // started) on abort or when kforge exits; signalling only the leader can leave orphans behind.
+  processGroup?: boolean;
 }
 
 export interface RunResult {
@@ -38,8 +41,9 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     extendEnv: true,
     reject: false,
     all: true,
-    cancelSignal: options.signal,
-    // Kill the whole process group's leader first, then force after a grace period.
+    cancelSignal: options.processGroup ? undefined : options.signal,
+    detached: options.processGroup === true,
+    // On abort: SIGTERM first, SIGKILL after a grace period.
     forceKillAfterDelay: 2000,
     cleanup: true,
     timeout: options.timeoutMs,
@@ -52,7 +56,9 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     forwardLines(subprocess.stdout, (line) => options.onLine?.(line, "stdout"));
     forwardLines(subprocess.stderr, (line) => options.onLine?.(line, "stderr"));
   }
+  const stopGroup = options.processGroup ? watchProcessGroup(subprocess.pid, options.signal) : undefined;
   const result = await subprocess;
+  const groupCanceled = stopGroup?.() ?? false;
   const code = (result as { code?: string }).code;
   return {
     command: result.escapedCommand,
@@ -63,9 +69,42 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     all: String(result.all ?? ""),
     failed: result.failed,
     notFound: code === "ENOENT" || code === "EACCES",
-    canceled: result.isCanceled,
+    canceled: result.isCanceled || groupCanceled,
     timedOut: result.timedOut,
     durationMs: Math.round(performance.now() - started),
+  };
+}
+
+const GROUP_KILL_GRACE_MS = 2000;
+
+// Signals the child's process group on abort (SIGTERM, then SIGKILL after a grace period) and on
+// kforge's own exit. Returns a function to call once the leader exited: it reaps any straggler in
+// the group and says whether the run was aborted.
+function watchProcessGroup(pid: number | undefined, signal: AbortSignal | undefined): () => boolean {
+  if (pid === undefined) return () => false;
+  const signalGroup = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name);
+    } catch {
+      // the group is already gone
+    }
+  };
+  let forceTimer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    signalGroup("SIGTERM");
+    forceTimer = setTimeout(() => signalGroup("SIGKILL"), GROUP_KILL_GRACE_MS);
+  };
+  const onExit = () => signalGroup("SIGKILL");
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+  process.once("exit", onExit);
+  return () => {
+    clearTimeout(forceTimer);
+    signal?.removeEventListener("abort", onAbort);
+    process.removeListener("exit", onExit);
+    const aborted = signal?.aborted ?? false;
+    if (aborted) signalGroup("SIGKILL");
+    return aborted;
   };
 }
 

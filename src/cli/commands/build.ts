@@ -1,0 +1,127 @@
+// `kforge build [dir]`: glue between flags, kforge.json, kernel selection, the builder library and
+// the progress, diagnostics and summary printers.
+import { basename, resolve } from "node:path";
+import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
+import { ExitCode, isKforgeError, UsageError } from "../../errors.js";
+import { buildModules, type BuildOptions, type KernelBuildResult } from "../../kbuild/build.js";
+import { objectToVariables, validateMakeVariables } from "../../kbuild/make-arguments.js";
+import { selectKernel } from "../../kernel/select.js";
+import { chooseProgressMode, createBuildProgress } from "../../ui/build-progress.js";
+import { formatBuildSummary } from "../../ui/build-summary.js";
+import { createPalette } from "../../ui/color.js";
+import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
+import type { CommandContext } from "../context.js";
+
+export interface BuildCommandOptions {
+  dir?: string;
+  kernel?: string;
+  kdir?: string;
+  json?: boolean;
+  llvm?: boolean;
+  arch?: string;
+  crossCompile?: string;
+  warnings?: number;
+  check?: boolean;
+  verbose?: boolean;
+  jobs?: number;
+  werror?: boolean;
+  force?: boolean;
+}
+
+export async function buildCommand(options: BuildCommandOptions, context: CommandContext): Promise<number> {
+  try {
+    return await runBuild(options, context);
+  } catch (error) {
+    // With --json, stdout still gets its one object; the entry point prints the error itself.
+    if (options.json && isKforgeError(error)) context.stdout.write(`${JSON.stringify({ ok: false, kernels: [], error: { message: error.message, hint: error.hint ?? null } })}\n`);
+    throw error;
+  }
+}
+
+async function runBuild(options: BuildCommandOptions, context: CommandContext): Promise<number> {
+  const dir = resolve(context.cwd, options.dir ?? ".");
+  const config = await loadConfig(dir);
+  const kernel = await selectKernel({ ...chooseKernel(options, config), env: context.env });
+  if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
+  const settings = mergeSettings(options, config, context.extraArgs);
+  const mode = chooseProgressMode({ json: options.json, verbose: settings.verbose, stream: context.stderr, env: context.env });
+  const progress = await createBuildProgress(mode, `building ${basename(dir)} for ${kernel.release}`, context.stderr);
+  let result: KernelBuildResult;
+  try {
+    result = await buildModules({ ...settings, dir, kernel: { release: kernel.release, kdir: kernel.kdir }, signal: context.signal, environment: context.env, onEvent: progress.onEvent });
+  } catch (error) {
+    await progress.finish({ ok: false, title: `building ${basename(dir)} for ${kernel.release}: ${(error as Error).message}` });
+    throw error;
+  }
+  await progress.finish({ ok: result.ok, title: describeOutcome(result, dir) });
+  if (options.json) context.stdout.write(`${JSON.stringify(toJson([result]))}\n`);
+  else printResult(result, dir, settings, context);
+  if (result.interrupted) return ExitCode.interrupted;
+  return result.ok ? ExitCode.ok : ExitCode.failed;
+}
+
+// Flags win over kforge.json: a kernel named on the command line ignores the config's kernel and kdir.
+function chooseKernel(options: BuildCommandOptions, config: KforgeConfig): { kernel?: string; kdir?: string } {
+  if (options.kernel !== undefined || options.kdir !== undefined) return { kernel: options.kernel, kdir: options.kdir };
+  if (Array.isArray(config.kernel) && config.kernel.length > 1) {
+    throw new UsageError(
+      `kforge.json lists ${config.kernel.length} kernels; one build dir holds the modules of one kernel at a time`,
+      "choose one with --kernel <release>",
+    );
+  }
+  const kernel = Array.isArray(config.kernel) ? config.kernel[0] : config.kernel;
+  return { kernel, kdir: config.kdir };
+}
+
+type Settings = Omit<BuildOptions, "dir" | "kernel" | "signal" | "onEvent" | "environment">;
+
+function mergeSettings(options: BuildCommandOptions, config: KforgeConfig, extraArgs: string[]): Settings {
+  const make = config.make ?? {};
+  return {
+    jobs: options.jobs ?? make.jobs,
+    llvm: options.llvm ?? make.llvm,
+    arch: options.arch ?? make.arch,
+    crossCompile: options.crossCompile ?? make.crossCompile,
+    warnings: options.warnings ?? make.warnings,
+    check: options.check ?? make.check,
+    werror: options.werror ?? make.werror,
+    verbose: options.verbose,
+    force: options.force,
+    // Command-line variables come last, so make lets them win.
+    variables: [...objectToVariables(make.variables), ...validateMakeVariables(extraArgs)],
+  };
+}
+
+function describeOutcome(result: KernelBuildResult, dir: string): string {
+  const name = basename(dir);
+  if (result.interrupted) return `${name} for ${result.release}: interrupted`;
+  if (!result.ok) return `${name} for ${result.release}: failed`;
+  if (result.upToDate) return `${name} for ${result.release}: up to date`;
+  return `built ${name} for ${result.release} (${result.artifacts.length} module${result.artifacts.length === 1 ? "" : "s"})`;
+}
+
+function printResult(result: KernelBuildResult, dir: string, settings: Settings, context: CommandContext): void {
+  const palette = createPalette(context.stderr as NodeJS.WriteStream);
+  if (result.diagnostics.length > 0) {
+    const columnUnit = settings.llvm ? "byte" : "display";
+    context.stderr.write(`\n${formatDiagnostics(result.diagnostics, palette, loadSourceLines(dir, result.diagnostics), { columnUnit })}\n`);
+  }
+  const summary = formatBuildSummary(result, { dir, werror: settings.werror, palette });
+  (result.ok ? context.stdout : context.stderr).write(summary);
+}
+
+// The --json shape: {"ok", "kernels": [...]}; later issues add fields, never remove or rename them.
+export function toJson(results: readonly KernelBuildResult[]): unknown {
+  return {
+    ok: results.every((result) => result.ok),
+    kernels: results.map((result) => ({
+      release: result.release,
+      kdir: result.kdir,
+      ok: result.ok,
+      durationMs: result.durationMs,
+      artifacts: result.artifacts.map(({ module, path, size, vermagic }) => ({ module, path, size, vermagic })),
+      diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag }) => ({ severity, file, line, column, message, flag })),
+      log: result.log,
+    })),
+  };
+}

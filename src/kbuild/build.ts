@@ -1,0 +1,152 @@
+// The builder library: one kbuild run for one kernel, returning the same result shape whether make
+// succeeded, failed or was interrupted. Prints nothing; progress goes to onEvent. The build and
+// clean commands, the VM runner, watch and the kernel matrix all call this.
+import { availableParallelism } from "node:os";
+import { rm } from "node:fs/promises";
+import { EnvironmentError } from "../errors.js";
+import { collectArtifacts, type Artifact } from "./artifacts.js";
+import { openBuildLog } from "./build-log.js";
+import { computeFingerprint, fingerprintPath, readRecordedBuild, recordBuild } from "./fingerprint.js";
+import { buildMakeArguments, resolveJobs } from "./make-arguments.js";
+import { assertBuildTools, assertKernelTree, assertModuleDir, readKbuildFiles } from "./module-dir.js";
+import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./parse-output.js";
+
+export interface KernelTarget {
+  release: string;
+  kdir: string;
+}
+
+export interface BuildOptions {
+  // Absolute path of the module dir.
+  dir: string;
+  kernel: KernelTarget;
+  jobs?: number;
+  llvm?: boolean;
+  arch?: string;
+  crossCompile?: string;
+  warnings?: number;
+  check?: boolean;
+  verbose?: boolean;
+  werror?: boolean;
+  // Run make even when the fingerprint says nothing changed.
+  force?: boolean;
+  // Extra make variables, NAME=value.
+  variables?: string[];
+  signal?: AbortSignal;
+  onEvent?: (event: BuildEvent) => void;
+  // Defaults to process.env; kbuild-relevant variables are part of the fingerprint.
+  environment?: NodeJS.ProcessEnv;
+}
+
+export type BuildEvent =
+  | OutputEvent
+  | { kind: "start"; command: string; log: string }
+  | { kind: "output"; line: string; stream: "stdout" | "stderr" }
+  | { kind: "up-to-date" };
+
+export interface KernelBuildResult {
+  release: string;
+  kdir: string;
+  ok: boolean;
+  // make was skipped because nothing changed since the last successful build.
+  upToDate: boolean;
+  durationMs: number;
+  artifacts: Artifact[];
+  diagnostics: Diagnostic[];
+  // Absolute path of build.log.
+  log: string;
+  // make's exit code; undefined when make was skipped or killed by a signal.
+  exitCode: number | undefined;
+  interrupted: boolean;
+}
+
+export async function buildModules(options: BuildOptions): Promise<KernelBuildResult> {
+  const started = performance.now();
+  const environment = options.environment ?? process.env;
+  const { release, kdir } = options.kernel;
+  await assertModuleDir(options.dir);
+  await assertKernelTree(kdir, release);
+  const jobs = resolveJobs({
+    requested: options.jobs,
+    cpuCount: availableParallelism(),
+    makefileTexts: await readKbuildFiles(options.dir),
+    environmentMakeflags: environment.MAKEFLAGS,
+  });
+  const makeArguments = buildMakeArguments({ ...options, kdir, target: "modules", jobs });
+  const fingerprintInput = { dir: options.dir, release, kdir, makeArguments, environment };
+  const elapsed = () => Math.round(performance.now() - started);
+
+  // Fingerprint only when there is a record to compare with: a first build pays nothing for it.
+  const recorded = options.force ? undefined : await readRecordedBuild(options.dir, release);
+  if (recorded && recorded.key === (await computeFingerprint(fingerprintInput))) {
+    options.onEvent?.({ kind: "up-to-date" });
+    return judge({ ...recorded.build, release, kdir, upToDate: true, interrupted: false, durationMs: elapsed() }, options.werror);
+  }
+  await assertBuildTools(options);
+  // Whatever make does from here on, the old record no longer describes the dir.
+  await rm(fingerprintPath(options.dir, release), { force: true });
+  const made = await runMake(options, makeArguments, environment);
+  const interrupted = made.interrupted || Boolean(options.signal?.aborted);
+  const scan = made.exitCode === 0 && !interrupted ? await collectArtifacts(options.dir) : { artifacts: [], problems: [] };
+  const result = judge(
+    {
+      release,
+      kdir,
+      upToDate: false,
+      durationMs: elapsed(),
+      artifacts: scan.problems.length > 0 ? [] : scan.artifacts,
+      diagnostics: [...made.diagnostics, ...scan.problems],
+      log: made.log,
+      exitCode: made.exitCode,
+      interrupted,
+    },
+    options.werror,
+  );
+  if (result.ok) {
+    const { artifacts, diagnostics, exitCode, log } = result;
+    await recordBuild(options.dir, release, await computeFingerprint(fingerprintInput), { artifacts, diagnostics, exitCode, log });
+  }
+  return result;
+}
+
+interface MakeRun {
+  exitCode: number | undefined;
+  interrupted: boolean;
+  diagnostics: Diagnostic[];
+  log: string;
+}
+
+async function runMake(options: BuildOptions, makeArguments: string[], environment: NodeJS.ProcessEnv): Promise<MakeRun> {
+  const command = ["make", ...makeArguments].map(quoteForDisplay).join(" ");
+  const log = openBuildLog(options.dir, options.kernel.release, { command, kdir: options.kernel.kdir });
+  const parser = createKbuildOutputParser(options.dir);
+  options.onEvent?.({ kind: "start", command, log: log.path });
+  // Loaded here, not at the top: an up-to-date build never starts a process.
+  const { run } = await import("../process/exec.js");
+  const result = await run("make", makeArguments, {
+    cwd: options.dir,
+    env: environment,
+    signal: options.signal,
+    processGroup: true,
+    onLine: (line, stream) => {
+      log.writeLine(line);
+      options.onEvent?.({ kind: "output", line, stream });
+      for (const event of parser.parseLine(line)) options.onEvent?.(event);
+    },
+  });
+  const interrupted = result.canceled;
+  await log.close({ exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs, interrupted });
+  if (result.notFound) throw new EnvironmentError("make could not be started", "apt-get install make gcc (or build-essential)");
+  return { exitCode: result.exitCode, interrupted, diagnostics: parser.diagnostics(), log: log.path };
+}
+
+// ok: make succeeded, every module exists, no error (and with --werror no warning) was reported.
+function judge(result: Omit<KernelBuildResult, "ok">, werror: boolean | undefined): KernelBuildResult {
+  const failedBy = (severity: Diagnostic["severity"]) => result.diagnostics.some((diagnostic) => diagnostic.severity === severity);
+  const ok = !result.interrupted && (result.upToDate || result.exitCode === 0) && !failedBy("error") && !(werror && failedBy("warning"));
+  return { ...result, ok, artifacts: result.interrupted ? [] : result.artifacts };
+}
+
+function quoteForDisplay(argument: string): string {
+  return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", "'\\''")}'`;
+}

@@ -1,0 +1,69 @@
+// Checks that a directory is something kbuild can build, before make gets to say so less clearly.
+import { access, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { EnvironmentError, UsageError } from "../errors.js";
+
+// kbuild reads Kbuild first and falls back to Makefile.
+const KBUILD_FILES = ["Kbuild", "Makefile", "GNUmakefile", "makefile"];
+
+export async function assertModuleDir(dir: string): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info) throw new UsageError(`module directory ${dir} does not exist`, "pass the directory that holds your module's Kbuild or Makefile");
+  if (!info.isDirectory()) throw new UsageError(`${dir} is not a directory`, "pass the directory that holds your module's Kbuild or Makefile");
+  if ((await readKbuildFiles(dir)).length === 0) {
+    throw new UsageError(
+      `${dir} has no Kbuild or Makefile, so kbuild does not know which modules to build`,
+      "add a Kbuild file with a line like `obj-m += hello.o`, or create a module with `kforge new <name>`",
+    );
+  }
+}
+
+// The text of each Kbuild/Makefile present in dir.
+export async function readKbuildFiles(dir: string): Promise<string[]> {
+  const texts = await Promise.all(KBUILD_FILES.map((name) => readFile(join(dir, name), "utf8").catch(() => undefined)));
+  return texts.filter((text): text is string => text !== undefined);
+}
+
+export async function assertKernelTree(kdir: string, release: string): Promise<void> {
+  try {
+    await access(join(kdir, "Makefile"));
+  } catch {
+    throw new EnvironmentError(
+      `no kernel build tree for ${release} at ${kdir} (its Makefile is missing)`,
+      `install the headers: apt-get install linux-headers-${release}, or pass --kdir <path to a configured kernel tree>`,
+    );
+  }
+}
+
+export interface ToolNeeds {
+  check?: boolean;
+  llvm?: boolean;
+  crossCompile?: string;
+  variables?: readonly string[];
+}
+
+// The tools a flag needs, checked up front: without them make fails halfway with a less clear message.
+export async function assertBuildTools(needs: ToolNeeds): Promise<void> {
+  const { which } = await import("../process/exec.js");
+  if (!(await which("make"))) throw new EnvironmentError("make is not installed", "apt-get install make gcc (or build-essential)");
+  if (needs.check) {
+    const checker = variableValue(needs.variables, "CHECK") ?? "sparse";
+    if (!(await which(checker))) {
+      throw new EnvironmentError(`--check runs ${checker} over every source file, and ${checker} is not installed`, "apt-get install sparse, or drop --check");
+    }
+  }
+  if (needs.llvm && !(await which("clang"))) {
+    throw new EnvironmentError("--llvm builds with clang and the LLVM tools, and clang is not installed", "apt-get install clang lld llvm, or drop --llvm");
+  }
+  if (needs.crossCompile && !needs.llvm && !(await which(`${needs.crossCompile}gcc`))) {
+    throw new EnvironmentError(
+      `--cross-compile ${needs.crossCompile} needs ${needs.crossCompile}gcc, which is not on PATH`,
+      "install the cross toolchain (e.g. apt-get install gcc-aarch64-linux-gnu) and check the prefix ends with a dash",
+    );
+  }
+}
+
+function variableValue(variables: readonly string[] | undefined, name: string): string | undefined {
+  const found = [...(variables ?? [])].reverse().find((variable) => variable.startsWith(`${name}=`));
+  return found?.slice(name.length + 1);
+}

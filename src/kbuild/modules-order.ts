@@ -1,0 +1,31 @@
+// modules.order: kbuild's list of every module one build produced, one per line. Its form changed
+// over time: "/abs/dir/hello.ko" (6.1), "/abs/dir/hello.o" (6.12), "kernel/dir/hello.ko" or
+// "hello.ko" relative to the module dir (older kernels).
+import { readFile } from "node:fs/promises";
+import { isAbsolute, join } from "node:path";
+
+export const MODULES_ORDER = "modules.order";
+
+// Pure: absolute .ko paths in build order, without duplicates.
+export function parseModulesOrder(text: string, dir: string): string[] {
+  const paths: string[] = [];
+  for (const raw of text.split("\n")) {
+    const entry = raw.trim();
+    if (!entry || entry.startsWith("#")) continue;
+    const withoutPrefix = entry.replace(/^kernel\//, "");
+    const absolute = isAbsolute(withoutPrefix) ? withoutPrefix : join(dir, withoutPrefix);
+    const module = absolute.replace(/\.(?:o|ko)$/, ".ko");
+    if (!paths.includes(module)) paths.push(module);
+  }
+  return paths;
+}
+
+// The .ko paths the last build in dir listed, or undefined when there is no modules.order.
+export async function readModulesOrder(dir: string): Promise<string[] | undefined> {
+  try {
+    return parseModulesOrder(await readFile(join(dir, MODULES_ORDER), "utf8"), dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,163 @@
+// Pure parser for what `make -C <kdir> M=<dir> modules` prints: kbuild's step lines, gcc and clang
+// diagnostics (with their "In function" context), modpost errors and warnings, linker errors and
+// make's own failures. Fed one line at a time so progress can be shown as it happens; never throws.
+import { isAbsolute, relative } from "node:path";
+
+export type Severity = "error" | "warning" | "note";
+
+export interface Diagnostic {
+  severity: Severity;
+  // Relative to the module dir when inside it, absolute otherwise; null when the tool named no file.
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  message: string;
+  // The warning option, e.g. "-Wunused-variable" or "-Werror=return-type".
+  flag: string | null;
+  // Where the compiler said it was: "In function 'hello_init'".
+  context?: string;
+  origin: "compiler" | "modpost" | "linker" | "make";
+}
+
+export type OutputEvent =
+  | { kind: "step"; step: string; target: string }
+  | { kind: "diagnostic"; diagnostic: Diagnostic };
+
+export interface KbuildOutputParser {
+  // Every event this line produced (zero or one).
+  parseLine(line: string): OutputEvent[];
+  // All diagnostics so far, with make's generic "Error N" lines kept only when nothing explains them.
+  diagnostics(): Diagnostic[];
+}
+
+const STEP = /^ {2}([A-Z][A-Z0-9_]*(?: \[M\])?) +(\S.*)$/;
+const COMPILER = /^(.+?):(\d+):(?:(\d+):)? (fatal error|error|warning|note): (.*)$/;
+const FLAG = / \[(-W[^\]]+)\]$/;
+const IN_FUNCTION = /^(.+?): (In (?:function|member function|static function) .*):$/;
+const TOOL_MESSAGE = /^([\w.+-]+): (fatal error|error|warning|note): (.*)$/;
+const MODPOST = /^(ERROR|WARNING): modpost: (.*)$/;
+const LINKER = /^(?:\S+-)?ld(?:\.\w+)?: (.*)$/;
+const MAKE_STOP_IN_FILE = /^(.+?):(\d+): \*\*\* (.*?)\.? +Stop\.$/;
+const MAKE_STOP = /^make(?:\[\d+\])?: \*\*\* (.*?)\.? +Stop\.$/;
+const MAKE_RECIPE_FAILED = /^make(?:\[\d+\])?: \*\*\* \[(.*?)\] Error (\d+)$/;
+
+export function createKbuildOutputParser(dir: string): KbuildOutputParser {
+  const found: Diagnostic[] = [];
+  const recipeFailures: Diagnostic[] = [];
+  let context: { file: string; text: string } | undefined;
+  const toPath = (path: string) => relativeToDir(dir, path);
+  const stripDir = (text: string) => text.split(`${dir}/`).join("");
+
+  const record = (diagnostic: Diagnostic): OutputEvent[] => {
+    found.push(diagnostic);
+    return [{ kind: "diagnostic", diagnostic }];
+  };
+
+  function parseLine(rawLine: string): OutputEvent[] {
+    const line = rawLine.replace(/\r$/, "");
+    const step = STEP.exec(line);
+    if (step) {
+      context = undefined;
+      return [{ kind: "step", step: step[1]!, target: toPath(step[2]!.trim()) }];
+    }
+    const inFunction = IN_FUNCTION.exec(line);
+    if (inFunction) {
+      context = { file: inFunction[1]!, text: normalizeQuotes(inFunction[2]!) };
+      return [];
+    }
+    const compiler = COMPILER.exec(line);
+    if (compiler && !line.startsWith("make")) return record(toCompilerDiagnostic(compiler, context, toPath));
+    const modpost = MODPOST.exec(line);
+    if (modpost) return record(toModpostDiagnostic(modpost, toPath, stripDir));
+    const tool = TOOL_MESSAGE.exec(line);
+    if (tool && !LINKER.test(line)) return record(toolDiagnostic(tool[2]!, tool[3]!, "compiler"));
+    const linker = LINKER.exec(line);
+    if (linker) return record(toolDiagnostic(linker[1]!.includes("warning:") ? "warning" : "error", stripDir(linker[1]!), "linker"));
+    const stopInFile = MAKE_STOP_IN_FILE.exec(line);
+    if (stopInFile && !line.startsWith("make")) {
+      return record({ ...makeDiagnostic(stripDir(stopInFile[3]!)), file: toPath(stopInFile[1]!), line: Number(stopInFile[2]) });
+    }
+    const stop = MAKE_STOP.exec(line);
+    if (stop) return record(makeDiagnostic(stripDir(stop[1]!)));
+    const recipe = MAKE_RECIPE_FAILED.exec(line);
+    if (recipe) recipeFailures.push(makeDiagnostic(`make failed building ${stripDir(recipe[1]!.replace(/^.*?: /, ""))} (Error ${recipe[2]})`));
+    return [];
+  }
+
+  return {
+    parseLine,
+    diagnostics: () => {
+      const hasError = found.some((diagnostic) => diagnostic.severity === "error");
+      // make reports every failing level of recursion; the innermost one is the useful one.
+      return hasError || recipeFailures.length === 0 ? [...found] : [...found, recipeFailures[0]!];
+    },
+  };
+}
+
+// Convenience for whole transcripts (tests, logs).
+export function parseKbuildOutput(text: string, dir: string): { steps: { step: string; target: string }[]; diagnostics: Diagnostic[] } {
+  const parser = createKbuildOutputParser(dir);
+  const steps: { step: string; target: string }[] = [];
+  for (const line of text.split("\n")) {
+    for (const event of parser.parseLine(line)) if (event.kind === "step") steps.push({ step: event.step, target: event.target });
+  }
+  return { steps, diagnostics: parser.diagnostics() };
+}
+
+function toCompilerDiagnostic(match: RegExpExecArray, context: { file: string; text: string } | undefined, toPath: (path: string) => string): Diagnostic {
+  const [, file, line, column, severity, rest] = match;
+  const flag = FLAG.exec(rest!);
+  const diagnostic: Diagnostic = {
+    severity: severity === "note" ? "note" : severity === "warning" ? "warning" : "error",
+    file: toPath(file!),
+    line: Number(line),
+    column: column === undefined ? null : Number(column),
+    message: normalizeQuotes(flag ? rest!.slice(0, flag.index) : rest!),
+    flag: flag ? flag[1]! : null,
+    origin: "compiler",
+  };
+  if (context && context.file === file) diagnostic.context = context.text;
+  return diagnostic;
+}
+
+function toModpostDiagnostic(match: RegExpExecArray, toPath: (path: string) => string, stripDir: (text: string) => string): Diagnostic {
+  const [, level, message] = match;
+  // `"sym" [/dir/x.ko] undefined!` and `missing MODULE_LICENSE() in /dir/x.o` name the module file.
+  const named = /\[([^\]]+\.k?o)\]/.exec(message!) ?? / in (\S+\.o)$/.exec(message!);
+  return {
+    severity: level === "ERROR" ? "error" : "warning",
+    file: named ? toPath(named[1]!) : null,
+    line: null,
+    column: null,
+    message: stripDir(message!),
+    flag: null,
+    origin: "modpost",
+  };
+}
+
+function toolDiagnostic(severity: string, message: string, origin: Diagnostic["origin"]): Diagnostic {
+  return {
+    severity: severity === "note" ? "note" : severity === "warning" ? "warning" : "error",
+    file: null,
+    line: null,
+    column: null,
+    message: normalizeQuotes(message),
+    flag: null,
+    origin,
+  };
+}
+
+function makeDiagnostic(message: string): Diagnostic {
+  return { severity: "error", file: null, line: null, column: null, message, flag: null, origin: "make" };
+}
+
+function relativeToDir(dir: string, path: string): string {
+  if (!isAbsolute(path)) return path;
+  const inside = relative(dir, path);
+  return inside.startsWith("..") || isAbsolute(inside) ? path : inside;
+}
+
+// gcc quotes with ‘ ’ under a UTF-8 locale and ' ' under C; kbuild unexports LC_ALL, so either appears.
+function normalizeQuotes(text: string): string {
+  return text.replace(/[‘’]/g, "'");
+}

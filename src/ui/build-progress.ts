@@ -1,0 +1,73 @@
+// Shows a build as it runs: a listr2 list on a terminal, plain lines in CI and pipes, raw make output
+// with --verbose, nothing with --json. The only file that imports listr2. While the list runs, listr2
+// holds back every other write to stdout and stderr, so nothing is printed over it.
+import type { ListrTaskWrapper } from "listr2";
+import type { BuildEvent } from "../kbuild/build.js";
+import type { OutputStream } from "../cli/context.js";
+
+export type ProgressMode = "list" | "plain" | "verbose" | "silent";
+
+export interface BuildProgress {
+  onEvent(event: BuildEvent): void;
+  // Ends the display; `title` is the one-line outcome shown on the list.
+  finish(outcome: { ok: boolean; title: string }): Promise<void>;
+}
+
+export function chooseProgressMode(options: { json?: boolean; verbose?: boolean; stream: OutputStream; env: NodeJS.ProcessEnv }): ProgressMode {
+  if (options.json) return "silent";
+  if (options.verbose) return "verbose";
+  const isCi = options.env.CI !== undefined && options.env.CI !== "" && options.env.CI !== "false";
+  return options.stream.isTTY && !isCi && options.env.TERM !== "dumb" ? "list" : "plain";
+}
+
+export async function createBuildProgress(mode: ProgressMode, title: string, stream: OutputStream): Promise<BuildProgress> {
+  if (mode === "list") return createListProgress(title, stream as NodeJS.WriteStream);
+  if (mode === "silent") return { onEvent: () => undefined, finish: async () => undefined };
+  return {
+    onEvent: (event) => {
+      // The title waits for the build to start, so an early usage error is printed alone.
+      if (event.kind === "start" || event.kind === "up-to-date") stream.write(`${title}\n`);
+      if (mode === "verbose" && event.kind === "output") stream.write(`${event.line}\n`);
+      if (mode === "plain" && event.kind === "step") stream.write(`  ${event.step.padEnd(8)} ${event.target}\n`);
+    },
+    finish: async () => undefined,
+  };
+}
+
+type Wrapper = ListrTaskWrapper<unknown, never, never>;
+
+// listr2 is loaded only on a terminal: plain and JSON runs (CI, scripts) skip its start-up cost.
+async function createListProgress(title: string, stream: NodeJS.WriteStream): Promise<BuildProgress> {
+  const { Listr, ListrLogger, ProcessOutput } = await import("listr2");
+  let wrapper: Wrapper | undefined;
+  let settle: (outcome: { ok: boolean; title: string }) => void = () => undefined;
+  const outcome = new Promise<{ ok: boolean; title: string }>((resolve) => (settle = resolve));
+  // stdout and stderr swapped on purpose: listr2 draws on its "stdout", which is our stderr, and
+  // buffers writes to both real streams until the list ends.
+  const logger = new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(stream, process.stdout) });
+  const list = new Listr(
+    [
+      {
+        title,
+        task: async (_context, task) => {
+          wrapper = task as unknown as Wrapper;
+          const { ok, title: finalTitle } = await outcome;
+          task.title = finalTitle;
+          if (!ok) throw new Error(finalTitle);
+        },
+        rendererOptions: { bottomBar: 4, persistentOutput: false },
+      },
+    ],
+    { renderer: "default", rendererOptions: { logger, showErrorMessage: false }, registerSignalListeners: false, exitOnError: false },
+  );
+  const running = list.run().catch(() => undefined);
+  return {
+    onEvent: (event) => {
+      if (event.kind === "step" && wrapper) wrapper.output = `${event.step.padEnd(8)} ${event.target}`;
+    },
+    finish: async (result) => {
+      settle(result);
+      await running;
+    },
+  };
+}

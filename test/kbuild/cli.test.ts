@@ -1,0 +1,103 @@
+// The real CLI: --json shape, exit codes, Ctrl-C during a build, clean.
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { KFORGE_BIN, runKforge } from "../helpers/cli.js";
+import { kernel61, kernel612 } from "../helpers/kernels.js";
+import { createModuleDir, moduleSource, removeDir, slowModuleSource } from "./modules.js";
+
+const dirs: string[] = [];
+const track = (dir: string) => (dirs.push(dir), dir);
+afterAll(() => dirs.forEach(removeDir));
+
+// Processes whose command line mentions dir (make, its sub-makes, gcc, cc1...).
+function processesUsing(dir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      if (commandLine.includes(dir)) found.push(`${pid} ${commandLine.slice(0, 80)}`);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
+
+describe("kforge build (CLI)", () => {
+  it("--json prints exactly one object of the documented shape and nothing else on stdout", async () => {
+    const dir = track(createModuleDir({ "Kbuild": "obj-m += hello.o\n", "hello.c": moduleSource("hello") }));
+    const { exitCode, stdout } = await runKforge(["build", dir, "--kernel", kernel612().release, "--json"]);
+    expect(exitCode).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(stdout.trim().split("\n")).toHaveLength(1);
+    expect(Object.keys(report)).toEqual(["ok", "kernels"]);
+    expect(report.ok).toBe(true);
+    const [kernel] = report.kernels;
+    expect(Object.keys(kernel)).toEqual(["release", "kdir", "ok", "durationMs", "artifacts", "diagnostics", "log"]);
+    expect(kernel).toMatchObject({ release: kernel612().release, kdir: kernel612().kdir, ok: true, diagnostics: [], log: join(dir, ".kforge/logs", kernel612().release, "build.log") });
+    expect(kernel.artifacts).toEqual([{ module: "hello", path: join(dir, "hello.ko"), size: expect.any(Number), vermagic: expect.stringMatching(new RegExp(`^${kernel612().release.replaceAll("+", "\\+")} `)) }]);
+  });
+
+  it("exits 1 on a failed build, prints the grouped diagnostic with its source line, and names the log", async () => {
+    const dir = track(createModuleDir({ "Kbuild": "obj-m += broken.o\n", "broken.c": moduleSource("broken", "static int broken_value = 1\n") }));
+    const { exitCode, stderr, stdout } = await runKforge(["build", dir, "--kernel", kernel61().release]);
+    expect(exitCode).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("broken.c\n");
+    expect(stderr).toMatch(/ {2}5:\d+ +error +expected/);
+    expect(stderr).toContain("5 | static int __init broken_init(void)");
+    expect(stderr).toContain(`full log: ${join(dir, ".kforge/logs", kernel61().release, "build.log")}`);
+    const json = await runKforge(["build", dir, "--kernel", kernel61().release, "--json"]);
+    expect(json.exitCode).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.kernels[0].diagnostics[0]).toEqual({ severity: "error", file: "broken.c", line: 5, column: expect.any(Number), message: expect.stringContaining("expected"), flag: null });
+  });
+
+  it("exits 2 for usage and environment errors", async () => {
+    const empty = track(createModuleDir({ "notes.txt": "" }));
+    const missing = await runKforge(["build", empty, "--kernel", kernel61().release]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/no Kbuild or Makefile[\s\S]*hint: .*kforge new/);
+    expect((await runKforge(["build", empty, "--warnings", "4"])).exitCode).toBe(2);
+    const dir = track(createModuleDir({ "Kbuild": "obj-m += a.o\n", "a.c": moduleSource("a") }));
+    const check = await runKforge(["build", dir, "--kernel", kernel61().release, "--check"], { env: { PATH: "/usr/bin:/bin" } });
+    expect(check.exitCode).toBe(2);
+    expect(check.stderr).toContain("apt-get install sparse");
+    expect((await runKforge(["build", dir, "--kernel", kernel61().release, "--", "clean"])).exitCode).toBe(2);
+  });
+
+  it("stops make and every compiler on SIGINT: exit 130, no process left, nothing reported as built", async () => {
+    const dir = track(createModuleDir({ "Kbuild": "obj-m += slow.o\n", "slow.c": slowModuleSource() }));
+    const child = spawn(process.execPath, [KFORGE_BIN, "build", dir, "--kernel", kernel61().release, "--json"], { env: { ...process.env, CI: "true", NO_COLOR: "1" } });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // Wait until the compiler is running.
+    for (let tries = 0; tries < 200 && !processesUsing(dir).some((line) => line.includes("cc1")); tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(processesUsing(dir).some((line) => line.includes("cc1"))).toBe(true);
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(processesUsing(dir)).toEqual([]);
+    const report = JSON.parse(stdout);
+    expect(report.ok).toBe(false);
+    expect(report.kernels[0].artifacts).toEqual([]);
+    expect(existsSync(join(dir, "slow.ko"))).toBe(false);
+    expect(existsSync(join(dir, ".kforge/state", kernel61().release, "fingerprint.json"))).toBe(false);
+    expect(readFileSync(report.kernels[0].log, "utf8")).toContain("# interrupted");
+  });
+});
+
+describe("kforge clean (CLI)", () => {
+  it("runs kbuild's clean and removes .kforge, keeping the sources", async () => {
+    const dir = track(createModuleDir({ "Kbuild": "obj-m += tidy.o\n", "tidy.c": moduleSource("tidy") }));
+    expect((await runKforge(["build", dir, "--kernel", kernel61().release])).exitCode).toBe(0);
+    expect(existsSync(join(dir, "tidy.ko"))).toBe(true);
+    const { exitCode, stdout } = await runKforge(["clean", dir, "--kernel", kernel61().release]);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain("removed .kforge/state, .kforge/logs");
+    expect(readdirSync(dir).sort()).toEqual(["Kbuild", "tidy.c"]);
+  });
+});
