@@ -1,4 +1,65 @@
-import type { Command } from "commander";
+// Registers the VM commands: vm, test --vm, and the kernel image cache (kernel fetch).
+import { InvalidArgumentError, type Command } from "commander";
+import type { KernelFetchOptions } from "../commands/kernel-fetch.js";
+import type { TestCommandOptions } from "../commands/test.js";
+import type { VmCommandOptions } from "../commands/vm.js";
 import type { ProgramState } from "../program.js";
+import { lazyAction, parsePositiveInteger } from "./lazy.js";
 
-export function registerVmCommands(_program: Command, _state: ProgramState): void {}
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+function parseAccel(value: string): string {
+  if (!["auto", "kvm", "tcg"].includes(value)) throw new InvalidArgumentError(`--accel takes auto, kvm or tcg, got "${value}"`);
+  return value;
+}
+
+// Flags carry no commander defaults: kforge.json is merged first, then defaults apply.
+function addVmOptions(command: Command): Command {
+  return command
+    .option("-k, --kernel <release>", "kernel release to build for and boot (default: running kernel, else newest installed)")
+    .option("--kdir <path>", "kernel build tree to use instead of /lib/modules/<release>/build")
+    .option("--vm-kernel <vmlinuz>", "kernel image to boot instead of the one found for the release")
+    .option("--timeout <seconds>", "give up after this many seconds, with a diagnosis (default 60)", parsePositiveInteger("--timeout"))
+    .option("--accel <mode>", "auto (KVM when it works, else TCG), kvm or tcg (default auto)", parseAccel)
+    .option("--exec <command>", "shell command to run in the guest after loading (repeatable)", collect)
+    .option("--shell", "open an interactive busybox shell in the guest with the modules loaded")
+    .option("--memory <MiB>", "guest memory (default 256)", parsePositiveInteger("--memory"))
+    .option("--append <arg>", "extra kernel command-line argument, e.g. module.sig_enforce=1 (repeatable)", collect)
+    .option("--json", "print one JSON object with the result on stdout and nothing else there")
+    .addHelpText(
+      "after",
+      "\nModule parameters go after a bare --: name=value (single module) or module.name=value.\n" +
+        "Exit codes: 0 every step passed and the kernel log is clean, 1 a step failed, a crash or a timeout,\n" +
+        "2 usage or environment error, 130 interrupted.",
+    );
+}
+
+export function registerVmCommands(program: Command, state: ProgramState): void {
+  addVmOptions(program.command("vm [dir]").description("boot a throwaway QEMU guest, load the modules in dir, run the test steps, report")).action(
+    lazyAction<VmCommandOptions>(
+      state,
+      () => import("../commands/vm.js").then((module) => module.vmCommand),
+      ([dir], flags) => ({ ...(flags as VmCommandOptions), dir: dir as string | undefined }),
+    ),
+  );
+  addVmOptions(program.command("test [dir]").description("run the module's tests (vm.test in kforge.json) in a throwaway VM").option("--vm", "run in a QEMU guest (required)")).action(
+    lazyAction<TestCommandOptions>(
+      state,
+      () => import("../commands/test.js").then((module) => module.testCommand),
+      ([dir], flags) => ({ ...(flags as TestCommandOptions), dir: dir as string | undefined }),
+    ),
+  );
+  const kernel = program.command("kernel").description("kernel images for kforge vm");
+  kernel
+    .command("fetch <release>")
+    .description("download a distro kernel image and its modules into kforge's cache (nothing installed system-wide)")
+    .option("--force", "fetch again even when the cache has it")
+    .option("--json", "print one JSON object with the result on stdout")
+    .action(
+      lazyAction<KernelFetchOptions>(
+        state,
+        () => import("../commands/kernel-fetch.js").then((module) => module.kernelFetchCommand),
+        ([release], flags) => ({ ...(flags as Omit<KernelFetchOptions, "release">), release: release as string }),
+      ),
+    );
+}

@@ -1,0 +1,89 @@
+// `kforge info <file.ko>`: what modinfo shows, read from the ELF itself, plus the taints loading it
+// would cause and whether it was built for the selected kernel.
+import { resolve } from "node:path";
+import { KforgeError } from "../../errors.js";
+import { readKernelConfig, signingConfig } from "../../kernel/kernel-config.js";
+import { selectKernel } from "../../kernel/select.js";
+import { checkVermagic, describeModule, predictTaints, type ModuleDetails, type TaintPrediction } from "../../module/modinfo-details.js";
+import { ModuleFileError, openModuleFile } from "../../module/modinfo.js";
+import { readModuleSymbols } from "../../module/symbols.js";
+import { createPalette, type Palette } from "../../ui/color.js";
+import type { CommandContext } from "../context.js";
+
+export interface InfoCommandOptions {
+  file: string;
+  json?: boolean;
+  kernel?: string;
+  kdir?: string;
+}
+
+const COMPRESSED = /\.ko\.(xz|zst|gz)$/;
+
+async function openOrExplain(path: string) {
+  try {
+    return await openModuleFile(path);
+  } catch (error) {
+    if (!(error instanceof ModuleFileError)) throw error;
+    const compressed = path.match(COMPRESSED);
+    const hint = compressed ? `decompress it first, e.g. ${compressed[1] === "gz" ? "gunzip -k" : `${compressed[1]} -dk`} ${path}` : "give kforge info a kernel module (.ko) built by kbuild";
+    throw new KforgeError(error.message, { hint });
+  }
+}
+
+async function kernelFacts(options: InfoCommandOptions, context: CommandContext) {
+  try {
+    const kernel = await selectKernel({ kernel: options.kernel, kdir: options.kdir, env: context.env });
+    return { release: kernel.release, signing: signingConfig(await readKernelConfig(kernel.kdir)).enabled };
+  } catch (error) {
+    if (options.kernel || options.kdir) throw error;
+    return undefined; // no build trees: show the file without the kernel comparison
+  }
+}
+
+function formatText(details: ModuleDetails, exports: string[], warnings: string[], palette: Palette): string {
+  const lines = [`${palette.bold(details.name)}  ${details.path}`];
+  const field = (label: string, value: string | undefined) => value && lines.push(`  ${label.padEnd(12)} ${value}`);
+  field("description", details.description);
+  field("license", details.license ?? palette.yellow("(none)"));
+  for (const author of details.authors) field("author", author);
+  field("version", details.version);
+  field("srcversion", details.srcversion);
+  field("vermagic", details.vermagic);
+  field("arch", details.architecture);
+  field("depends", details.depends.join(", ") || "-");
+  field("intree", details.intree ? "yes" : "no");
+  field("retpoline", details.retpoline ? "yes" : "no");
+  for (const alias of details.aliases) field("alias", alias);
+  for (const firmware of details.firmware) field("firmware", firmware);
+  if (exports.length) field("exports", exports.join(", "));
+  const signature = details.signature;
+  field("signature", signature ? [signature.signer && `signer "${signature.signer}"`, signature.hashAlgorithm, signature.keyId && `key ${signature.keyId}`].filter(Boolean).join(", ") || "present" : "unsigned");
+  if (details.parameters.length) {
+    lines.push("  parameters");
+    for (const parameter of details.parameters) {
+      lines.push(`    ${parameter.name}${parameter.type ? ` (${parameter.type})` : ""}${parameter.description ? `  ${palette.dim(parameter.description)}` : ""}`);
+    }
+  }
+  for (const warning of warnings) lines.push(`${palette.yellow("warning:")} ${warning}`);
+  return `${lines.join("\n")}\n`;
+}
+
+const describeTaint = (taint: TaintPrediction) => `taints the kernel ${taint.letter}: ${taint.reason}`;
+
+export async function infoCommand(options: InfoCommandOptions, context: CommandContext): Promise<number> {
+  const path = resolve(context.cwd, options.file);
+  const module = await openOrExplain(path);
+  const details = describeModule(module);
+  const exports = readModuleSymbols(module.elf).exports.map((symbol) => symbol.name);
+  const kernel = await kernelFacts(options, context);
+  const taints = predictTaints(details, kernel);
+  const vermagicProblem = kernel ? checkVermagic(details, kernel.release) : undefined;
+  if (options.json) {
+    const result = { ...details, exports, kernel: kernel?.release ?? null, taints, vermagicProblem: vermagicProblem ?? null };
+    context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  }
+  const warnings = [...taints.map(describeTaint), ...(vermagicProblem ? [vermagicProblem] : [])];
+  context.stdout.write(formatText(details, exports, warnings, createPalette(context.stdout as NodeJS.WriteStream)));
+  return 0;
+}

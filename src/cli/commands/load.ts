@@ -1,0 +1,21 @@
+// `kforge load [dir|file.ko...] [-- param=value ...]`: insmod on the host in dependency order.
+import { loadConfig } from "../../config/kforge-json.js";
+import { createHostOptions, finishHostRun, type HostFlags } from "../../loader/host-command.js";
+import { loadOnHost } from "../../loader/host-loader.js";
+import { mergeParameters } from "../../loader/parameters.js";
+import { resolveModuleFiles } from "../../loader/project-modules.js";
+import type { CommandContext } from "../context.js";
+
+export interface LoadCommandOptions extends HostFlags {
+  targets: string[];
+}
+
+export async function loadCommand(options: LoadCommandOptions, context: CommandContext): Promise<number> {
+  const files = await resolveModuleFiles(options.targets, context.cwd);
+  const config = await loadConfig(context.cwd);
+  const result = await loadOnHost(
+    { files, parameters: (names) => mergeParameters(names, config.params, context.extraArgs) },
+    createHostOptions(options, context),
+  );
+  return finishHostRun(result, context);
+}

@@ -1,0 +1,82 @@
+// `kforge vm [dir]` (also `kforge test --vm`): build if needed, boot the release's kernel in QEMU,
+// load the modules, run the test steps, unload, and report. Glue over src/vm/.
+import { join, resolve } from "node:path";
+import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
+import { ExitCode, isKforgeError, UsageError } from "../../errors.js";
+import { buildModules } from "../../kbuild/build.js";
+import { selectKernel } from "../../kernel/select.js";
+import { createPalette } from "../../ui/color.js";
+import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
+import { formatVmReport } from "../../ui/vm-report.js";
+import type { AccelRequest } from "../../vm/accel.js";
+import { launchVm } from "../../vm/launch.js";
+import { prepareVmPlan } from "../../vm/prepare.js";
+import type { CommandContext } from "../context.js";
+
+export interface VmCommandOptions {
+  dir?: string;
+  kernel?: string;
+  kdir?: string;
+  vmKernel?: string;
+  timeout?: number;
+  json?: boolean;
+  accel?: AccelRequest;
+  exec?: string[];
+  shell?: boolean;
+  memory?: number;
+  append?: string[];
+}
+
+export const VM_DEFAULTS = { timeoutSeconds: 60, memoryMb: 256, accel: "auto" as AccelRequest };
+
+export async function vmCommand(options: VmCommandOptions, context: CommandContext): Promise<number> {
+  try {
+    return await runVmCommand(options, context);
+  } catch (error) {
+    if (options.json && isKforgeError(error)) context.stdout.write(`${JSON.stringify({ ok: false, error: { message: error.message, hint: error.hint ?? null } })}\n`);
+    throw error;
+  }
+}
+
+async function runVmCommand(options: VmCommandOptions, context: CommandContext): Promise<number> {
+  if (options.shell && options.json) throw new UsageError("--shell and --json cannot be combined", "drop one of them");
+  const dir = resolve(context.cwd, options.dir ?? ".");
+  const config = await loadConfig(dir);
+  const kernel = await selectKernel({ ...chooseKernel(options, config), env: context.env });
+  if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
+  const palette = createPalette(context.stderr as NodeJS.WriteStream);
+  const say = (text: string) => !options.json && context.stderr.write(`${text}\n`);
+  const build = await buildModules({ dir, kernel: { release: kernel.release, kdir: kernel.kdir }, signal: context.signal, environment: context.env });
+  if (build.interrupted) return ExitCode.interrupted;
+  if (!build.ok) {
+    if (options.json) context.stdout.write(`${JSON.stringify({ ok: false, release: kernel.release, build: { ok: false, log: build.log, diagnostics: build.diagnostics } })}\n`);
+    else context.stderr.write(`${formatDiagnostics(build.diagnostics, palette, loadSourceLines(dir, build.diagnostics))}\nbuild failed for ${kernel.release}, nothing booted; full log: ${build.log}\n`);
+    return ExitCode.failed;
+  }
+  say(palette.dim(`${build.upToDate ? "modules up to date" : "built"}: ${build.artifacts.map((artifact) => artifact.module).join(", ")} for ${kernel.release}`));
+  const plan = await prepareVmPlan({
+    dir, release: kernel.release, modules: build.artifacts.map((artifact) => artifact.path), configParams: config.params,
+    parameterWords: context.extraArgs, tests: [...(config.vm?.test ?? []), ...(options.exec ?? [])], env: context.env,
+  });
+  const result = await launchVm({
+    release: kernel.release, plan, vmKernel: options.vmKernel, configKernel: config.vm?.kernel,
+    accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel,
+    timeoutMs: 1000 * (options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds),
+    memoryMb: options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb,
+    append: options.append, shell: options.shell,
+    consoleLogPath: join(dir, ".kforge", "logs", kernel.release, "vm-console.log"),
+    env: context.env, signal: context.signal,
+    onNotice: (message) => say(`kforge: ${message}`),
+    events: { onStepStart: (step) => say(palette.dim(`  ... ${step.name}`)) },
+  });
+  if (options.json) context.stdout.write(`${JSON.stringify(result)}\n`);
+  else context.stdout.write(formatVmReport(result, createPalette(context.stdout as NodeJS.WriteStream)));
+  if (result.end === "interrupted") return ExitCode.interrupted;
+  return result.ok ? ExitCode.ok : ExitCode.failed;
+}
+
+// Flags win over kforge.json; a list of kernels in kforge.json boots the first unless --kernel says.
+function chooseKernel(options: VmCommandOptions, config: KforgeConfig): { kernel?: string; kdir?: string } {
+  if (options.kernel !== undefined || options.kdir !== undefined) return { kernel: options.kernel, kdir: options.kdir };
+  return { kernel: Array.isArray(config.kernel) ? config.kernel[0] : config.kernel, kdir: config.kdir };
+}

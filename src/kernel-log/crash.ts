@@ -1,0 +1,114 @@
+// Finds crash reports in a streaming kernel console, as syzkaller classifies them: one block per
+// report from its header line to the "---[ end trace" line, with the faulting function taken from
+// the RIP line (or the first module frame). Pure: the caller feeds lines and the current step.
+import { stripKernelLogPrefix } from "./module-messages.js";
+
+export type CrashKind =
+  | "null-dereference" | "bug" | "oops" | "general-protection-fault" | "warning" | "panic" | "kasan" | "ubsan"
+  | "kfence" | "list-corruption" | "soft-lockup" | "hard-lockup" | "hung-task" | "rcu-stall";
+
+export interface CrashReport {
+  kind: CrashKind;
+  title: string;
+  function?: string;
+  module?: string;
+  step?: string;
+  log: string[];
+}
+
+// Order matters: the first match names the report.
+const HEADERS: [CrashKind, RegExp][] = [
+  ["kasan", /^BUG: KASAN: /],
+  ["kfence", /^BUG: KFENCE: /],
+  ["soft-lockup", /^(?:watchdog: )?BUG: soft lockup/],
+  ["hard-lockup", /^(?:NMI watchdog: )?Watchdog detected hard LOCKUP/],
+  ["null-dereference", /^BUG: kernel NULL pointer dereference/],
+  ["bug", /^(?:BUG: |kernel BUG at )/],
+  ["list-corruption", /^(?:list_add corruption|list_del corruption|slab .* corruption)/],
+  ["general-protection-fault", /^general protection fault/],
+  ["oops", /^Oops: /],
+  ["warning", /^WARNING: /],
+  ["panic", /^Kernel panic - not syncing/],
+  ["ubsan", /^UBSAN: /],
+  ["hung-task", /^INFO: task .* blocked for more than/],
+  ["rcu-stall", /^rcu: INFO: rcu_\w+ (?:detected stalls|self-detected stall)/],
+];
+
+// After a report's stack (</TASK>), only these lines still belong to it.
+const TRAILER = /^(?:Modules linked in:|CR2: |---\[ end |\s)/;
+const MAX_REPORT_LINES = 200;
+const END = /^---\[ end (?:trace|Kernel panic)/;
+const FRAME = /([A-Za-z_][\w.]*)\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[(\w+)\])?/;
+
+export function classifyCrashLine(text: string): CrashKind | undefined {
+  return HEADERS.find(([, pattern]) => pattern.test(text))?.[0];
+}
+
+function locate(report: CrashReport, text: string): void {
+  const rip = /^RIP: \d+:(.*)$/.exec(text);
+  const frame = FRAME.exec(rip ? rip[1]! : text);
+  if (!frame) return;
+  // The RIP line is authoritative; otherwise the first frame inside a module (or any frame).
+  if (rip || (!report.function && (frame[2] || report.kind === "warning"))) {
+    report.function = frame[1];
+    report.module = frame[2] ?? report.module;
+  }
+}
+
+export class CrashParser {
+  readonly reports: CrashReport[] = [];
+  private open: CrashReport | undefined;
+  private ripSeen = false;
+  private stackEnded = false;
+
+  // Returns the report a header line started, so callers can react at once (a panic ends the run).
+  feed(line: string, step: string | undefined): CrashReport | undefined {
+    const text = stripKernelLogPrefix(line);
+    const kind = classifyCrashLine(text);
+    // Oops and general protection fault lines follow a "BUG:" header inside the same report.
+    const joins = !kind || kind === "oops" || kind === "general-protection-fault";
+    if (this.open && joins && this.belongs(text)) {
+      this.extend(text);
+      return undefined;
+    }
+    this.open = undefined;
+    return kind ? this.start(kind, text, step) : undefined;
+  }
+
+  // A step marker from kforge's agent closes any report.
+  close(): void {
+    this.open = undefined;
+  }
+
+  private belongs(text: string): boolean {
+    const report = this.open!;
+    if (report.log.length >= MAX_REPORT_LINES) return false;
+    return !this.stackEnded || TRAILER.test(text);
+  }
+
+  private start(kind: CrashKind, text: string, step: string | undefined): CrashReport {
+    const report: CrashReport = { kind, title: text, step, log: [text] };
+    this.ripSeen = false;
+    this.stackEnded = false;
+    locate(report, text);
+    this.reports.push(report);
+    this.open = report;
+    return report;
+  }
+
+  private extend(text: string): void {
+    const report = this.open!;
+    report.log.push(text);
+    if (END.test(text)) {
+      this.open = undefined;
+      return;
+    }
+    if (text.trim() === "</TASK>") this.stackEnded = true;
+    if (text.startsWith("RIP: ")) {
+      if (!this.ripSeen) locate(report, text);
+      this.ripSeen = true;
+    } else if (!this.ripSeen && !report.function && /^\s/.test(text)) {
+      locate(report, text.trim());
+    }
+  }
+}

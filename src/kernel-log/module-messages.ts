@@ -1,0 +1,62 @@
+// The kernel's messages about module loading (kernel/module/main.c, signing.c, params.c,
+// security/lockdown), as patterns, and the facts a load failure diagnosis needs from them. Pure.
+
+// "[   12.345678] text" (dmesg) or "<4>text" (raw printk level) -> "text".
+export function stripKernelLogPrefix(line: string): string {
+  return line.replace(/^<\d+>/, "").replace(/^\[\s*\d+\.\d+\]\s?/, "").trimEnd();
+}
+
+export const MODULE_MESSAGES = {
+  outOfTree: /^(\S+): loading out-of-tree module taints kernel\.?$/,
+  signatureMissing: /^(\S+): module verification failed: signature and\/or required key missing - tainting kernel$/,
+  license: /^(\S+): module license '([^']*)' taints kernel\.?$/,
+  lockDebugging: /^Disabling lock debugging due to kernel taint$/,
+  vermagic: /^(\S+): version magic '([^']*)' should be '([^']*)'$/,
+  disagrees: /^(\S+): disagrees about version of symbol (\S+)$/,
+  noSymbolVersion: /^(\S+): no symbol version for (\S+)$/,
+  unknownSymbol: /^(\S+): Unknown symbol (\S+) \(err (-?\d+)\)$/,
+  unsignedRejected: /^Loading of unsigned module is rejected$/,
+  rejected: /^Loading of (.+) is rejected$/,
+  lockdown: /^Lockdown: (\S+): unsigned module loading is restricted/,
+  invalidParameter: /^(\S+): `([^']*)' (?:invalid|too large) for parameter `([^']*)'$/,
+  unknownParameter: /^(\S+): unknown parameter '([^']*)' ignored$/,
+  invalidElf: /^(?:Invalid ELF header|Invalid architecture in ELF header|\S+: \.gnu\.linkonce\.this_module section size must match|module \S+: \.gnu\.linkonce\.this_module section size must match)/,
+  staging: /^(\S+): module is from the staging directory/,
+  crash: /^(?:BUG: |Oops: |Oops\b|general protection fault|WARNING: CPU: |Kernel panic - not syncing|UBSAN: |INFO: task .* blocked for more than|rcu: INFO: rcu_\w+ detected stalls)/,
+} as const;
+
+export interface ModuleLogFacts {
+  vermagic?: { module: string; found: string; expected: string };
+  unknownSymbols: string[];
+  disagreeingSymbols: string[];
+  invalidParameters: { parameter: string; value: string }[];
+  unsignedRejected: boolean;
+  // The reason from "Loading of <reason> is rejected" other than an unsigned module ("module with unavailable key").
+  rejectedReason?: string;
+  lockdown: boolean;
+  invalidElf?: string;
+  // The first crash marker line (BUG:, Oops, WARNING: CPU:, panic...).
+  crash?: string;
+}
+
+function pushOnce(list: string[], value: string): void {
+  if (!list.includes(value)) list.push(value);
+}
+
+export function extractModuleLogFacts(lines: readonly string[]): ModuleLogFacts {
+  const facts: ModuleLogFacts = { unknownSymbols: [], disagreeingSymbols: [], invalidParameters: [], unsignedRejected: false, lockdown: false };
+  for (const raw of lines) {
+    const line = stripKernelLogPrefix(raw);
+    let match: RegExpMatchArray | null;
+    if ((match = line.match(MODULE_MESSAGES.vermagic))) facts.vermagic = { module: match[1]!, found: match[2]!, expected: match[3]! };
+    else if ((match = line.match(MODULE_MESSAGES.unknownSymbol))) pushOnce(facts.unknownSymbols, match[2]!);
+    else if ((match = line.match(MODULE_MESSAGES.disagrees) ?? line.match(MODULE_MESSAGES.noSymbolVersion))) pushOnce(facts.disagreeingSymbols, match[2]!);
+    else if ((match = line.match(MODULE_MESSAGES.invalidParameter))) facts.invalidParameters.push({ value: match[2]!, parameter: match[3]! });
+    else if (MODULE_MESSAGES.unsignedRejected.test(line)) facts.unsignedRejected = true;
+    else if ((match = line.match(MODULE_MESSAGES.rejected))) facts.rejectedReason = match[1]!;
+    else if (MODULE_MESSAGES.lockdown.test(line)) facts.lockdown = true;
+    else if (MODULE_MESSAGES.invalidElf.test(line)) facts.invalidElf ??= line;
+    else if (MODULE_MESSAGES.crash.test(line)) facts.crash ??= line;
+  }
+  return facts;
+}

@@ -1,0 +1,33 @@
+// Text for the host loader's events: each step, the kernel log lines it caused (coloured by level,
+// with an explanation for the well-known ones), and a failure's diagnosis. Pure.
+import { explainKernelLine } from "../kernel-log/explain.js";
+import type { Palette } from "../ui/color.js";
+import type { Diagnosis } from "./diagnose.js";
+import type { LoaderEvent } from "./host-loader.js";
+
+function paintLevel(level: number, palette: Palette): (text: string) => string {
+  if (level <= 3) return palette.red;
+  if (level === 4) return palette.yellow;
+  if (level === 7) return palette.dim;
+  return (text) => text;
+}
+
+export function formatLoaderEvent(event: LoaderEvent, palette: Palette): string {
+  switch (event.kind) {
+    case "step":
+      return `${palette.cyan("$")} ${event.command}\n`;
+    case "kernel-log": {
+      const explanation = explainKernelLine(event.record.message);
+      const line = `  ${palette.dim("kernel:")} ${paintLevel(event.record.level, palette)(event.record.message)}\n`;
+      return explanation ? `${line}    ${palette.dim(`-> ${explanation}`)}\n` : line;
+    }
+    case "done":
+      return `  ${palette.green("ok")} ${event.module} ${event.action === "rmmod" ? "unloaded" : `is ${event.state}`}\n`;
+    case "note":
+      return `  ${palette.dim(`note: ${event.message}`)}\n`;
+  }
+}
+
+export function formatDiagnosis(diagnosis: Diagnosis, palette: Palette): string {
+  return `${palette.red("error:")} ${diagnosis.title}\n  ${diagnosis.detail}\n${palette.dim("hint:")} ${diagnosis.hint}\n`;
+}

@@ -1,0 +1,36 @@
+// Which .ko files a load/unload means: the given files, the modules of a given dir's last build, or
+// the current dir's. The last build is what kbuild's modules.order lists.
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import { readModulesOrder } from "../kbuild/modules-order.js";
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function builtModules(dir: string): Promise<string[]> {
+  const listed = (await readModulesOrder(dir)) ?? [];
+  const present: string[] = [];
+  for (const path of listed) if (await stat(path).then(() => true, () => false)) present.push(path);
+  if (!present.length) {
+    throw new UsageError(`no built modules in ${dir}${listed.length ? ` (modules.order lists ${listed.length}, none exists)` : " (no modules.order)"}`, "build first: kforge build, or name the .ko files");
+  }
+  return present;
+}
+
+// Arguments are .ko files or module dirs; none means the current dir.
+export async function resolveModuleFiles(targets: readonly string[], cwd: string): Promise<string[]> {
+  if (!targets.length) return builtModules(cwd);
+  const files: string[] = [];
+  for (const target of targets) {
+    const path = resolve(cwd, target);
+    if (await isDirectory(path)) files.push(...(await builtModules(path)));
+    else files.push(path);
+  }
+  return [...new Set(files)];
+}

@@ -1,0 +1,77 @@
+// The symbols a .ko needs and exports, read from its ELF sections. Pure over a parsed ElfFile.
+import { findSection, readCString, sectionBytes, type ElfFile } from "./elf.js";
+
+const SHN_UNDEF = 0;
+const SYMTAB = 2;
+
+export interface ImportedSymbol {
+  name: string;
+  // CRC from __versions (CONFIG_MODVERSIONS), as 0x-prefixed hex.
+  crc?: string;
+}
+
+export interface ExportedSymbol {
+  name: string;
+  gplOnly: boolean;
+}
+
+export interface ModuleSymbols {
+  imports: ImportedSymbol[];
+  exports: ExportedSymbol[];
+}
+
+interface SymbolEntry {
+  name: string;
+  sectionIndex: number;
+}
+
+function readSymbolTable(elf: ElfFile): SymbolEntry[] {
+  const table = elf.sections.find((section) => section.type === SYMTAB);
+  const strings = table ? elf.sections[table.link] : undefined;
+  if (!table || !strings) return [];
+  const bytes = sectionBytes(elf, table);
+  const names = sectionBytes(elf, strings);
+  const size = elf.is64 ? 24 : 16;
+  const entries: SymbolEntry[] = [];
+  for (let offset = 0; offset + size <= bytes.length; offset += size) {
+    const nameOffset = elf.littleEndian ? bytes.readUInt32LE(offset) : bytes.readUInt32BE(offset);
+    const indexOffset = offset + (elf.is64 ? 6 : 14);
+    const sectionIndex = elf.littleEndian ? bytes.readUInt16LE(indexOffset) : bytes.readUInt16BE(indexOffset);
+    entries.push({ name: readCString(names, nameOffset), sectionIndex });
+  }
+  return entries;
+}
+
+// struct modversion_info { unsigned long crc; char name[64 - sizeof(unsigned long)]; }: 64-byte
+// entries on 64-bit and 32-bit alike (checked on 6.1 and 6.12 modules).
+export function readVersions(elf: ElfFile): Map<string, string> {
+  const section = findSection(elf, "__versions");
+  const crcs = new Map<string, string>();
+  if (!section) return crcs;
+  const bytes = sectionBytes(elf, section);
+  const crcSize = elf.is64 ? 8 : 4;
+  for (let offset = 0; offset + 64 <= bytes.length; offset += 64) {
+    const crc = elf.littleEndian ? bytes.readUInt32LE(offset) : bytes.readUInt32BE(offset + crcSize - 4);
+    const name = readCString(bytes.subarray(offset + crcSize, offset + 64), 0);
+    if (name) crcs.set(name, `0x${crc.toString(16).padStart(8, "0")}`);
+  }
+  return crcs;
+}
+
+export function readModuleSymbols(elf: ElfFile): ModuleSymbols {
+  const symbols = readSymbolTable(elf);
+  const versions = readVersions(elf);
+  const imported = new Set<string>();
+  const imports: ImportedSymbol[] = [];
+  for (const symbol of symbols) {
+    if (symbol.sectionIndex !== SHN_UNDEF || !symbol.name || imported.has(symbol.name)) continue;
+    imported.add(symbol.name);
+    const crc = versions.get(symbol.name);
+    imports.push(crc ? { name: symbol.name, crc } : { name: symbol.name });
+  }
+  const gplSection = elf.sections.findIndex((section) => section.name === "__ksymtab_gpl");
+  const exports = symbols
+    .filter((symbol) => symbol.name.startsWith("__ksymtab_") && symbol.sectionIndex !== SHN_UNDEF && elf.sections[symbol.sectionIndex]?.name.startsWith("__ksymtab"))
+    .map((symbol) => ({ name: symbol.name.slice("__ksymtab_".length), gplOnly: symbol.sectionIndex === gplSection }));
+  return { imports, exports };
+}

@@ -1,0 +1,13 @@
+// kforge's per-user cache (kernel images, extracted vmlinux, the acceleration decision).
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export function kforgeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
+  return join(base, "kforge");
+}
+
+// Where `kforge kernel fetch` unpacks a release: <cache>/kernels/<release>/{boot,lib/modules/<release>}.
+export function fetchedKernelDir(release: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(kforgeCacheDir(env), "kernels", release);
+}

@@ -1,0 +1,52 @@
+// The guest side, as busybox sh text: /init mounts the basics and starts the agent, which serves
+// commands from the host over ttyS1 (see guest-protocol.ts) until told to power off.
+import { STEP_MARKER_PREFIX } from "./guest-protocol.js";
+
+export const AGENT_PORT = "/dev/ttyS1";
+// Test scripts and other files copied from the module dir; commands run here.
+export const GUEST_WORK_DIR = "/kforge/work";
+export const GUEST_MODULE_DIR = "/kforge/modules";
+
+export function createInitScript(): string {
+  return `#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /tmp /run
+# Boot stays quiet; from here on every kernel message reaches the console.
+echo 8 > /proc/sys/kernel/printk
+exec sh /kforge/agent.sh
+`;
+}
+
+// A heartbeat runs beside each command so the host can tell "still running" from "guest stopped
+// responding"; the kmsg marker tells it when the step's kernel messages have all been printed.
+export function createAgentScript(): string {
+  return `stty -F ${AGENT_PORT} raw -echo
+exec 3<>${AGENT_PORT}
+cd ${GUEST_WORK_DIR}
+echo "@K 0 hello $(uname -r) $(cat /proc/sys/kernel/tainted)" >&3
+while read -r tag id payload <&3; do
+  [ "$tag" = K ] || continue
+  echo "$payload" | base64 -d > /tmp/command
+  ( while sleep 1; do echo "@K $id beat" >&3; done ) &
+  beat=$!
+  if [ "$(cat /tmp/command)" = "@shell" ]; then
+    setsid cttyhack sh -l < /dev/console > /dev/console 2>&1
+    status=$?
+    : > /tmp/output
+  else
+    sh /tmp/command < /dev/null > /tmp/output 2>&1
+    status=$?
+  fi
+  kill $beat
+  wait $beat 2>/dev/null
+  echo "${STEP_MARKER_PREFIX} $id" > /dev/kmsg
+  printf '@K %s out ' "$id" >&3
+  base64 -w 0 /tmp/output >&3
+  echo >&3
+  echo "@K $id done $status $(cat /proc/sys/kernel/tainted)" >&3
+done
+poweroff -f
+`;
+}

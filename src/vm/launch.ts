@@ -1,0 +1,59 @@
+// Boots the plan on the release's kernel with the right accelerator: a first KVM boot that shows no
+// sign of life within a few seconds (nested KVM can hang silently) is retried under TCG, and the
+// outcome is remembered so later runs go straight to what works.
+import { join } from "node:path";
+import { chooseAccel, rememberAccel, type AccelRequest } from "./accel.js";
+import { kforgeCacheDir } from "./cache-dir.js";
+import { findKernelImage } from "./kernel-image.js";
+import type { VmPlan } from "./prepare.js";
+import type { VmResult } from "./report.js";
+import { runVm } from "./runner.js";
+import type { StepEvents } from "./step-runner.js";
+import { prepareBootImage } from "./vmlinux.js";
+
+export interface LaunchOptions {
+  release: string;
+  plan: VmPlan;
+  vmKernel?: string;
+  configKernel?: string;
+  accel: AccelRequest;
+  timeoutMs: number;
+  memoryMb: number;
+  append?: string[];
+  shell?: boolean;
+  consoleLogPath: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  events?: StepEvents;
+  onNotice?: (message: string) => void;
+}
+
+export const KVM_PROBE_MS = 4000;
+
+export async function launchVm(options: LaunchOptions): Promise<VmResult> {
+  const image = await findKernelImage({ release: options.release, vmKernel: options.vmKernel, configKernel: options.configKernel, env: options.env });
+  const bootImage = await prepareBootImage(image.path, { env: options.env, signal: options.signal });
+  const notices: string[] = [];
+  const notice = (message: string) => {
+    notices.push(message);
+    options.onNotice?.(message);
+  };
+  if (bootImage.reason) notice(`booting the compressed image (slower): ${bootImage.reason}`);
+  const choice = await chooseAccel(options.accel, options.env);
+  const common = {
+    release: options.release, bootImage, modules: options.plan.modules, files: options.plan.files, steps: options.plan.steps,
+    timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, append: options.append, shell: options.shell,
+    consoleLogPath: options.consoleLogPath, signal: options.signal, events: options.events,
+  };
+  let result = await runVm({ ...common, accel: choice.accel, ...(choice.probe ? { probeMs: KVM_PROBE_MS } : {}) });
+  if (choice.probe && result.kvmProbeFailed) {
+    const reason = `a KVM boot showed no console output within ${KVM_PROBE_MS / 1000} s (nested KVM that hangs)`;
+    await rememberAccel("tcg", reason, options.env);
+    notice(`${reason}; using TCG software emulation, remembered in ${join(kforgeCacheDir(options.env), "accel.json")}`);
+    result = await runVm({ ...common, accel: "tcg" });
+  } else if (choice.probe && result.end !== "boot-timeout" && result.end !== "qemu-exited") {
+    await rememberAccel("kvm", "a KVM boot reached the init script", options.env);
+  }
+  const { kvmProbeFailed: _ignored, ...clean } = result as VmResult & { kvmProbeFailed?: boolean };
+  return { ...clean, notices: [...notices, ...clean.notices] };
+}

@@ -1,0 +1,38 @@
+// Pure: the qemu-system-x86_64 command line for one throwaway guest. q35 rather than microvm, which
+// hangs on timer calibration under TCG; no network, no default devices, nothing read from the
+// user's QEMU config.
+
+export type Accel = "kvm" | "tcg";
+
+export interface QemuOptions {
+  accel: Accel;
+  // The uncompressed vmlinux (PVH entry) or the bzImage.
+  kernelImage: string;
+  initramfs: string;
+  // Unix socket QEMU listens on for the command channel (the guest's ttyS1).
+  agentSocket: string;
+  memoryMb: number;
+  // Extra kernel command-line words, after kforge's own.
+  append?: string[];
+  // The console is the user's terminal (kforge vm --shell) instead of a stream kforge parses.
+  interactive?: boolean;
+}
+
+export const KERNEL_COMMAND_LINE = ["console=ttyS0", "quiet", "panic=-1"];
+
+export function createQemuArguments(options: QemuOptions): string[] {
+  return [
+    "-machine", `q35,accel=${options.accel}`,
+    "-cpu", options.accel === "kvm" ? "host" : "max",
+    "-m", String(options.memoryMb),
+    "-smp", "1",
+    "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+    "-chardev", `stdio,id=console,signal=${options.interactive ? "off" : "on"}`,
+    "-serial", "chardev:console",
+    "-chardev", `socket,id=agent,path=${options.agentSocket},server=on,wait=off`,
+    "-serial", "chardev:agent",
+    "-kernel", options.kernelImage,
+    "-initrd", options.initramfs,
+    "-append", [...KERNEL_COMMAND_LINE, ...(options.append ?? [])].join(" "),
+  ];
+}

@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { CrashParser, classifyCrashLine } from "../../src/kernel-log/crash.js";
+import { taintLetters } from "../../src/kernel-log/taint.js";
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/vm/console/${name}`, import.meta.url), "utf8").split("\n");
+
+describe("CrashParser on real console output", () => {
+  it("reports the NULL dereference of oops.ko as one block naming the function and module (Debian 6.1)", () => {
+    const parser = new CrashParser();
+    for (const line of fixture("oops-6.1.log")) parser.feed(line, "insmod oops");
+    expect(parser.reports).toHaveLength(1);
+    const [report] = parser.reports;
+    expect(report).toMatchObject({ kind: "null-dereference", function: "oops_touch", module: "oops", step: "insmod oops" });
+    expect(report!.title).toBe("BUG: kernel NULL pointer dereference, address: 0000000000000000");
+    expect(report!.log).toContain("Oops: 0002 [#1] PREEMPT SMP NOPTI");
+    expect(report!.log.at(-1)).toMatch(/^---\[ end trace/);
+  });
+
+  it("finds nothing in a clean console (a module that only hangs, a rejected signature)", () => {
+    for (const name of ["sleeper-hang-6.1.log", "sig-enforce-6.1.log"]) {
+      const parser = new CrashParser();
+      for (const line of fixture(name)) parser.feed(line, "insmod");
+      expect(parser.reports).toEqual([]);
+    }
+  });
+
+  it("classifies the report headers syzkaller knows", () => {
+    expect(classifyCrashLine("WARNING: CPU: 0 PID: 1 at drivers/foo.c:12 foo_probe+0x12/0x30 [foo]")).toBe("warning");
+    expect(classifyCrashLine("Kernel panic - not syncing: Fatal exception")).toBe("panic");
+    expect(classifyCrashLine("BUG: KASAN: slab-out-of-bounds in foo+0x1/0x2")).toBe("kasan");
+    expect(classifyCrashLine("watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [insmod:90]")).toBe("soft-lockup");
+    expect(classifyCrashLine("INFO: task insmod:90 blocked for more than 120 seconds.")).toBe("hung-task");
+    expect(classifyCrashLine("rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:")).toBe("rcu-stall");
+    expect(classifyCrashLine("list_add corruption. prev->next should be next")).toBe("list-corruption");
+    expect(classifyCrashLine("greet: hello world")).toBeUndefined();
+  });
+
+  it("takes the function of a WARNING from its header line", () => {
+    const parser = new CrashParser();
+    parser.feed("[    3.1] WARNING: CPU: 0 PID: 9 at /m/warn.c:7 warn_init+0x15/0x1000 [warnmod]", "insmod warnmod");
+    expect(parser.reports[0]).toMatchObject({ kind: "warning", function: "warn_init", module: "warnmod" });
+  });
+});
+
+describe("taintLetters", () => {
+  it("spells the values Debian produces", () => {
+    expect(taintLetters(0)).toBe("");
+    expect(taintLetters(12288)).toBe("OE");
+    expect(taintLetters(12416)).toBe("DOE");
+    expect(taintLetters(2 ** 25)).toBe("#25");
+  });
+});
