@@ -1,5 +1,6 @@
 // The checks behind `kforge doctor`: what building, loading and the VM need, each with a fix.
-import { access, constants } from "node:fs/promises";
+import { constants } from "node:fs/promises";
+import { isAccessible } from "../fs/files.js";
 import { release as runningRelease } from "node:os";
 import { isKforgeError } from "../errors.js";
 import { describeKernel, type KernelDescription } from "../kernel/discover.js";
@@ -18,15 +19,6 @@ export interface CheckResult {
   fix?: string;
   // A failed required check means the build path is not ready (exit 1).
   required: boolean;
-}
-
-async function canAccess(path: string, mode = constants.R_OK): Promise<boolean> {
-  try {
-    await access(path, mode);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function packageHint(family: DistroFamily, debian: string, other: string): string {
@@ -66,8 +58,8 @@ async function checkKernel(selection: SelectKernelOptions): Promise<{ checks: Ch
 export async function runChecks(selection: SelectKernelOptions): Promise<CheckResult[]> {
   const family = distroFamily(await readOsRelease());
   const { checks: kernelChecks, kernel } = await checkKernel(selection);
-  const hasModuleSupport = await canAccess("/proc/modules");
-  const kvmUsable = await canAccess("/dev/kvm", constants.R_OK | constants.W_OK);
+  const hasModuleSupport = await isAccessible("/proc/modules", constants.R_OK);
+  const kvmUsable = await isAccessible("/dev/kvm", constants.R_OK | constants.W_OK);
   const isRoot = process.getuid?.() === 0;
   const sudo = await which("sudo");
   const checks: CheckResult[] = [

@@ -7,7 +7,7 @@ import { EnvironmentError } from "../errors.js";
 import { collectArtifacts, type Artifact } from "./artifacts.js";
 import { openBuildLog } from "./build-log.js";
 import { computeFingerprint, fingerprintPath, readRecordedBuild, recordBuild } from "./fingerprint.js";
-import { buildMakeArguments, resolveJobs } from "./make-arguments.js";
+import { buildMakeArguments, resolveJobs, type KbuildFlags } from "./make-arguments.js";
 import { assertBuildTools, assertKernelTree, assertModuleDir, readKbuildFiles } from "./module-dir.js";
 import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./parse-output.js";
 
@@ -16,17 +16,10 @@ export interface KernelTarget {
   kdir: string;
 }
 
-export interface BuildOptions {
+export interface BuildOptions extends KbuildFlags {
   // Absolute path of the module dir.
   dir: string;
   kernel: KernelTarget;
-  jobs?: number;
-  llvm?: boolean;
-  arch?: string;
-  crossCompile?: string;
-  warnings?: number;
-  check?: boolean;
-  verbose?: boolean;
   werror?: boolean;
   // Run make even when the fingerprint says nothing changed.
   force?: boolean;

@@ -1,12 +1,8 @@
 // Pure: the make argument vector for a kbuild run, and whether kforge should add its own -j.
 import { UsageError } from "../errors.js";
 
-export interface MakeSettingsInput {
-  kdir: string;
-  // Absolute module dir.
-  dir: string;
-  target: "modules" | "clean";
-  // undefined: no -j at all.
+// The kbuild knobs a user sets by flag or kforge.json; each maps to one make variable.
+export interface KbuildFlags {
   jobs?: number;
   llvm?: boolean;
   arch?: string;
@@ -14,10 +10,18 @@ export interface MakeSettingsInput {
   warnings?: number;
   check?: boolean;
   verbose?: boolean;
+}
+
+export interface MakeSettingsInput extends KbuildFlags {
+  kdir: string;
+  // Absolute module dir.
+  dir: string;
+  target: "modules" | "clean";
   // NAME=value, passed last so they win.
   variables?: readonly string[];
 }
 
+// input.jobs is already resolved here: undefined means no -j at all.
 export function buildMakeArguments(input: MakeSettingsInput): string[] {
   const argv = ["-C", input.kdir, `M=${input.dir}`];
   if (input.jobs !== undefined) argv.push(`-j${input.jobs}`);

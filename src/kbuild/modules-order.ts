@@ -1,7 +1,7 @@
 // modules.order: kbuild's list of every module one build produced, one per line. Its form changed
 // over time: "/abs/dir/hello.ko" (6.1), "/abs/dir/hello.o" (6.12), "kernel/dir/hello.ko" or
 // "hello.ko" relative to the module dir (older kernels).
-import { readFile } from "node:fs/promises";
+import { readOptionalText } from "../fs/files.js";
 import { isAbsolute, join } from "node:path";
 
 export const MODULES_ORDER = "modules.order";
@@ -22,10 +22,6 @@ export function parseModulesOrder(text: string, dir: string): string[] {
 
 // The .ko paths the last build in dir listed, or undefined when there is no modules.order.
 export async function readModulesOrder(dir: string): Promise<string[] | undefined> {
-  try {
-    return parseModulesOrder(await readFile(join(dir, MODULES_ORDER), "utf8"), dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+  const text = await readOptionalText(join(dir, MODULES_ORDER));
+  return text === undefined ? undefined : parseModulesOrder(text, dir);
 }

@@ -1,5 +1,6 @@
 // Finds kernel build trees (/lib/modules/<release>/build or a given kdir) and reads their release.
-import { access, readdir, readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
+import { isAccessible as exists } from "../fs/files.js";
 import { join } from "node:path";
 
 export const DEFAULT_MODULES_ROOT = "/lib/modules";
@@ -8,15 +9,6 @@ export interface BuildTree {
   release: string;
   // The build dir as given (e.g. /lib/modules/<release>/build), not resolved, so messages match what users type.
   kdir: string;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // Pure: the release from include/generated/utsrelease.h (`#define UTS_RELEASE "6.1.0-56-amd64"`).

@@ -1,11 +1,11 @@
 // Describes installed kernels for `kforge kernels` and `kforge doctor`: build tree, image, the compiler
 // the kernel was built with against the one on PATH, and module signing.
-import { access, constants } from "node:fs/promises";
 import { release as runningRelease } from "node:os";
-import { join } from "node:path";
-import { buildTreeProblem, DEFAULT_MODULES_ROOT, findBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
+import { isKforgeError } from "../errors.js";
+import { buildTreeProblem, findBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
 import { checkCompiler, type CompilerCheck } from "./compiler.js";
 import { readKernelConfig, signingConfig, type SigningConfig } from "./kernel-config.js";
+import { findKernelImage } from "../vm/kernel-image.js";
 
 export interface KernelDescription extends BuildTree {
   isRunning: boolean;
@@ -22,19 +22,15 @@ export interface DiscoverOptions {
   kdir?: string;
 }
 
-async function isReadable(path: string): Promise<boolean> {
+// The image the VM would boot (/boot, /lib/modules/<release>, kforge's cache); a problem becomes a warning.
+async function findImage(release: string, options: DiscoverOptions, warnings: string[]): Promise<string | undefined> {
   try {
-    await access(path, constants.R_OK);
-    return true;
-  } catch {
-    return false;
+    return (await findKernelImage({ release, modulesRoot: options.modulesRoot, bootDir: options.bootDir })).path;
+  } catch (error) {
+    if (!isKforgeError(error)) throw error;
+    if (/not readable/.test(error.message)) warnings.push(error.message);
+    return undefined;
   }
-}
-
-export async function findVmlinuz(release: string, options: DiscoverOptions = {}): Promise<string | undefined> {
-  const candidates = [join(options.bootDir ?? "/boot", `vmlinuz-${release}`), join(options.modulesRoot ?? DEFAULT_MODULES_ROOT, release, "vmlinuz")];
-  for (const candidate of candidates) if (await isReadable(candidate)) return candidate;
-  return undefined;
 }
 
 export async function describeKernel(tree: BuildTree, options: DiscoverOptions = {}): Promise<KernelDescription> {
@@ -48,7 +44,7 @@ export async function describeKernel(tree: BuildTree, options: DiscoverOptions =
   return {
     ...tree,
     isRunning: tree.release === runningRelease(),
-    vmlinuz: await findVmlinuz(tree.release, options),
+    vmlinuz: await findImage(tree.release, options, warnings),
     compiler,
     signing,
     warnings,

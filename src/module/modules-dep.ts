@@ -1,6 +1,6 @@
 // modules.dep (written by depmod) and the in-tree dependency closure of module names, as modprobe
 // would load them: dependencies first, each module once.
-import { readFile } from "node:fs/promises";
+import { readOptionalText } from "../fs/files.js";
 import { basename, join } from "node:path";
 
 const MODULE_SUFFIX = /\.ko(\.(xz|zst|gz))?$/;
@@ -75,20 +75,11 @@ function pushOnce(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-}
-
 // `modulesDir` is /lib/modules/<release> (or a copy of it). A missing modules.dep makes every name
 // unknown rather than failing: the caller decides whether that matters.
 export async function resolveInTreeDependencies(modulesDir: string, names: string[]): Promise<InTreeResolution> {
-  const dependencies = parseModulesDep((await readOptional(join(modulesDir, "modules.dep"))) ?? "");
-  const builtinNames = parseModulesBuiltin((await readOptional(join(modulesDir, "modules.builtin"))) ?? "");
+  const dependencies = parseModulesDep((await readOptionalText(join(modulesDir, "modules.dep"))) ?? "");
+  const builtinNames = parseModulesBuiltin((await readOptionalText(join(modulesDir, "modules.builtin"))) ?? "");
   const { paths, unknown, builtin } = orderInTreeModules(dependencies, builtinNames, names);
   return { files: paths.map((path) => (path.startsWith("/") ? path : join(modulesDir, path))), unknown, builtin };
 }

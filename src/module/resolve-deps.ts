@@ -1,7 +1,7 @@
 // Who provides each symbol a project's modules need, and the order to load them in: the kernel
 // (Module.symvers of the build tree, vmlinux entries), in-tree modules (Module.symvers module
 // entries and modules.symbols), or another module of the same project.
-import { readFile } from "node:fs/promises";
+import { readOptionalText } from "../fs/files.js";
 import { join } from "node:path";
 import { orderModules } from "./load-order.js";
 import { describeModule, isGplCompatible, type ModuleDetails } from "./modinfo-details.js";
@@ -103,15 +103,6 @@ export function resolveSymbols(modules: ProjectModule[], symvers: SymbolExport[]
   return { modules: resolved, loadOrder: order.map((module) => module.name), missing };
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-}
-
 export async function openProjectModule(path: string): Promise<ProjectModule> {
   const opened = await openModuleFile(path);
   const details = describeModule(opened);
@@ -128,9 +119,9 @@ export interface ResolveOptions {
 export async function resolveDependencies(options: ResolveOptions): Promise<DependencyResolution> {
   const modules = await Promise.all(options.files.map(openProjectModule));
   const notes: string[] = [];
-  const symversText = await readOptional(join(options.kdir, "Module.symvers"));
+  const symversText = await readOptionalText(join(options.kdir, "Module.symvers"));
   if (symversText === undefined) notes.push(`${options.kdir} has no Module.symvers: kernel symbols cannot be checked`);
-  const modulesSymbolsText = await readOptional(join(options.modulesDir, "modules.symbols"));
+  const modulesSymbolsText = await readOptionalText(join(options.modulesDir, "modules.symbols"));
   if (modulesSymbolsText === undefined) notes.push(`${options.modulesDir} has no modules.symbols (only headers installed?): in-tree providers come from Module.symvers alone`);
   const resolution = resolveSymbols(modules, parseModuleSymvers(symversText ?? ""), parseModulesSymbols(modulesSymbolsText ?? ""));
   const wanted = [...new Set(resolution.modules.flatMap((module) => module.inTreeDependencies))];

@@ -68,3 +68,9 @@ export function formatTaintLetters(decoded: DecodedTaint): string {
   const letters = decoded.flags.map((flag) => flag.letter).join("");
   return letters.startsWith("P") ? letters : `G${letters}`;
 }
+
+// Just the set letters, for compact reports: 12288 -> "OE", 0 -> ""; bits without a letter as "#25".
+export function taintLetters(value: number | bigint): string {
+  const decoded = decodeTaint(BigInt(value));
+  return [...decoded.flags.map((flag) => flag.letter), ...decoded.unknownBits.map((bit) => `#${bit}`)].join("");
+}

@@ -1,6 +1,6 @@
 // The result of a guest run, in the shape `kforge vm --json` prints.
 import type { CrashReport } from "../kernel-log/crash.js";
-import { taintLetters } from "../kernel-log/taint.js";
+import { taintLetters } from "../module/taint.js";
 import type { StepKind } from "./vm-plan.js";
 
 export interface StepResult {

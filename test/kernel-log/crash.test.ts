@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CrashParser, classifyCrashLine } from "../../src/kernel-log/crash.js";
-import { taintLetters } from "../../src/kernel-log/taint.js";
+import { taintLetters } from "../../src/module/taint.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/vm/console/${name}`, import.meta.url), "utf8").split("\n");
 

@@ -4,7 +4,7 @@ import { basename, resolve } from "node:path";
 import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode, isKforgeError, UsageError } from "../../errors.js";
 import { buildModules, type BuildOptions, type KernelBuildResult } from "../../kbuild/build.js";
-import { objectToVariables, validateMakeVariables } from "../../kbuild/make-arguments.js";
+import { objectToVariables, validateMakeVariables, type KbuildFlags } from "../../kbuild/make-arguments.js";
 import { selectKernel } from "../../kernel/select.js";
 import { chooseProgressMode, createBuildProgress } from "../../ui/build-progress.js";
 import { formatBuildSummary } from "../../ui/build-summary.js";
@@ -12,18 +12,11 @@ import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import type { CommandContext } from "../context.js";
 
-export interface BuildCommandOptions {
+export interface BuildCommandOptions extends KbuildFlags {
   dir?: string;
   kernel?: string;
   kdir?: string;
   json?: boolean;
-  llvm?: boolean;
-  arch?: string;
-  crossCompile?: string;
-  warnings?: number;
-  check?: boolean;
-  verbose?: boolean;
-  jobs?: number;
   werror?: boolean;
   force?: boolean;
 }
