@@ -18,7 +18,7 @@ describe("createQemuArguments", () => {
   it("uses the host CPU under KVM and appends extra kernel arguments after kforge's own", () => {
     const args = createQemuArguments({ ...base, accel: "kvm", append: ["module.sig_enforce=1"] });
     expect(args[args.indexOf("-cpu") + 1]).toBe("host");
-    expect(args[args.indexOf("-append") + 1]).toBe("console=ttyS0 quiet panic=-1 module.sig_enforce=1");
+    expect(args[args.indexOf("-append") + 1]).toBe("console=ttyS0 quiet panic=-1 tsc=unstable module.sig_enforce=1");
   });
 
   it("hands Ctrl-C to the guest in interactive mode", () => {
