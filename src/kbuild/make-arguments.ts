@@ -29,7 +29,7 @@ export function buildMakeArguments(input: MakeSettingsInput): string[] {
   if (input.arch) argv.push(`ARCH=${input.arch}`);
   if (input.crossCompile) argv.push(`CROSS_COMPILE=${input.crossCompile}`);
   if (input.warnings !== undefined) argv.push(`W=${input.warnings}`);
-  if (input.check) argv.push("C=1");
+  if (input.check) argv.push("C=2");
   if (input.verbose) argv.push("V=1");
   argv.push(...(input.variables ?? []), input.target);
   return argv;

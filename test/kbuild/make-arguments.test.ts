@@ -7,7 +7,7 @@ describe("make arguments", () => {
   it("passes every kbuild variable the flags ask for, user variables last", () => {
     expect(
       buildMakeArguments({ kdir: "/k", dir: "/m", target: "modules", jobs: 4, llvm: true, arch: "arm64", crossCompile: "aarch64-linux-gnu-", warnings: 2, check: true, verbose: true, variables: ["KCFLAGS=-DX"] }),
-    ).toEqual(["-C", "/k", "M=/m", "-j4", "LLVM=1", "ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-", "W=2", "C=1", "V=1", "KCFLAGS=-DX", "modules"]);
+    ).toEqual(["-C", "/k", "M=/m", "-j4", "LLVM=1", "ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-", "W=2", "C=2", "V=1", "KCFLAGS=-DX", "modules"]);
     expect(buildMakeArguments({ kdir: "/k", dir: "/m", target: "clean" })).toEqual(["-C", "/k", "M=/m", "clean"]);
   });
 
