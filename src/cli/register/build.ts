@@ -27,7 +27,7 @@ function registerBuild(program: Command, state: ProgramState): void {
     .option("--arch <arch>", "target architecture (ARCH=)")
     .option("--cross-compile <prefix>", "toolchain prefix, e.g. aarch64-linux-gnu- (CROSS_COMPILE=)")
     .option("--warnings <level>", "extra warnings, kbuild's W=1|2|3", parseWarningLevel)
-    .option("--check", "run sparse on every source file (C=1)")
+    .option("--check", "run sparse on every source file (C=2)")
     .option("--werror", "fail the build on any warning")
     .option("-v, --verbose", "show make's raw output and full commands (V=1)")
     .option("--force", "run make even when nothing changed since the last build")
