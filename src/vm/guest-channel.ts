@@ -25,7 +25,16 @@ export interface GuestSession {
 // How long after a command ends to wait for its kernel messages to reach the console.
 const MARKER_WAIT_MS = 3000;
 
-export async function openGuestSession(options: { socketPath: string; console: ConsoleMonitor; helloTimeoutMs: number; signal?: AbortSignal }): Promise<GuestSession | undefined> {
+export interface GuestSessionOptions {
+  socketPath: string;
+  console: ConsoleMonitor;
+  helloTimeoutMs: number;
+  signal?: AbortSignal;
+  // false when the console goes to the user's terminal (--shell): no kernel log markers will arrive.
+  watchesConsole?: boolean;
+}
+
+export async function openGuestSession(options: GuestSessionOptions): Promise<GuestSession | undefined> {
   const socket = await connectWithRetry(options.socketPath, options.helloTimeoutMs, options.signal);
   if (!socket) return undefined;
   const channel = new AgentChannel(socket);
@@ -34,10 +43,10 @@ export async function openGuestSession(options: { socketPath: string; console: C
     socket.destroy();
     return undefined;
   }
-  return createSession(channel, hello, options.console);
+  return createSession(channel, hello, options.console, options.watchesConsole ?? true);
 }
 
-function createSession(channel: AgentChannel, hello: { release: string; tainted: number }, monitor: ConsoleMonitor): GuestSession {
+function createSession(channel: AgentChannel, hello: { release: string; tainted: number }, monitor: ConsoleMonitor, watchesConsole: boolean): GuestSession {
   let nextId = 1;
   return {
     release: hello.release,
@@ -54,7 +63,7 @@ function createSession(channel: AgentChannel, hello: { release: string; tainted:
       if (!done || done.kind !== "done") {
         return channel.closed ? { status: "closed", durationMs } : { status: "timeout", silentMs: Date.now() - channel.lastBeat, durationMs };
       }
-      await monitor.waitForMarker(id, MARKER_WAIT_MS);
+      if (watchesConsole) await monitor.waitForMarker(id, MARKER_WAIT_MS);
       const output = channel.output.get(id) ?? "";
       return { status: "done", exitCode: done.exitCode, output, tainted: done.tainted, kernelLog: monitor.kernelLogSince(consoleStart), durationMs };
     },

@@ -78,7 +78,7 @@ async function bootGuest(binary: string, workDir: string, initramfs: string, opt
   const stop = () => void qemu?.stop();
   options.signal?.addEventListener("abort", stop, { once: true });
   void qemu.exited.finally(() => options.signal?.removeEventListener("abort", stop));
-  const session = await openGuestSession({ socketPath, console: monitor, helloTimeoutMs, signal: options.signal });
+  const session = await openGuestSession({ socketPath, console: monitor, helloTimeoutMs, signal: options.signal, watchesConsole: !options.shell });
   if (options.signal?.aborted) {
     await qemu.stop();
     throw new InterruptedError();

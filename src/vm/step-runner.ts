@@ -22,6 +22,7 @@ export interface StepsOutcome {
 // A guest whose agent sends no heartbeat for this long has stopped responding.
 const SILENCE_LIMIT_MS = 5000;
 const SHELL_TIMEOUT_MS = 2 ** 31 - 1;
+const SHELL_COMMAND = "@shell";
 
 export async function executeSteps(
   session: GuestSession,
@@ -62,7 +63,7 @@ export async function executeSteps(
       if (end) return finish(end);
     }
     if (options.shell) {
-      const end = await execute({ name: "interactive shell", kind: "exec", command: "@shell" }, SHELL_TIMEOUT_MS);
+      const end = await execute({ name: "interactive shell", kind: "exec", command: SHELL_COMMAND }, SHELL_TIMEOUT_MS);
       if (end) return finish(end);
     }
   }
@@ -78,7 +79,8 @@ function toStepResult(step: PlannedStep, outcome: CommandOutcome, crashed: boole
   if (outcome.status !== "done") return { ...base, ok: false, output: "", kernelLog: [] };
   const result: StepResult = {
     ...base,
-    ok: outcome.exitCode === 0 && !crashed,
+    // The interactive shell ends with whatever the user's last command returned: not a test result.
+    ok: (outcome.exitCode === 0 || step.command === SHELL_COMMAND) && !crashed,
     exitCode: outcome.exitCode,
     output: outcome.output,
     kernelLog: outcome.kernelLog,

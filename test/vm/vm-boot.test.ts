@@ -1,13 +1,13 @@
 // Real boots of Debian's 6.1 and 6.12 kernels under QEMU, through the real CLI. Each boot groups
 // several checks; the 6.1 image comes from `kforge kernel fetch 6.1.0-56-amd64` (scripts/setup.sh).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findKernelImage } from "../../src/vm/kernel-image.js";
 import type { VmResult } from "../../src/vm/report.js";
-import { runKforge } from "../helpers/cli.js";
+import { KFORGE_BIN, runKforge } from "../helpers/cli.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";
 
 const MODULES = new URL("../fixtures/vm/modules/", import.meta.url).pathname;
@@ -108,6 +108,31 @@ describe("kforge vm on Debian 6.1 (TCG)", () => {
     expect(result.steps[0]!.output).toMatch(/Key was rejected by service/);
     expect(result.steps[0]!.diagnosis?.kind).toBe("signature-rejected");
     expect(result.steps[0]!.kernelLog).toContain("Loading of unsigned module is rejected");
+  });
+});
+
+describe("kforge vm --shell", () => {
+  it("gives the terminal a busybox shell in the guest with the modules loaded, then unloads", async () => {
+    const dir = createProject("shell", ["greet/greet.c"], ["greet.o"]);
+    const child = spawn(process.execPath, [KFORGE_BIN, "vm", dir, "--kernel", kernel61().release, "--accel", "tcg", "--shell"], {
+      env: { ...process.env, NO_COLOR: "1", CI: "true" },
+    });
+    let output = "";
+    let typed = false;
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+      // Type only once the prompt is there, as a person would.
+      if (!typed && output.includes("/kforge/work # ")) {
+        typed = true;
+        child.stdin.write("grep -c '^greet ' /proc/modules\nexit 4\n");
+      }
+    });
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const exitCode = await new Promise((resolve) => child.on("close", resolve));
+    expect(exitCode, output).toBe(0);
+    expect(output).toMatch(/grep -c '\^greet ' \/proc\/modules\r?\n1\r?\n/);
+    expect(output).toMatch(/ok +interactive shell \(exit 4\)/);
+    expect(output).toMatch(/ok +rmmod greet/);
   });
 });
 
