@@ -1,6 +1,6 @@
 // The .ko files a build produced, found through modules.order (never guessed from file names).
-import { stat } from "node:fs/promises";
-import { basename } from "node:path";
+import { rm, stat } from "node:fs/promises";
+import { basename, isAbsolute, relative } from "node:path";
 import { firstValue, ModuleFileError, openModuleFile } from "../module/modinfo.js";
 import { MODULES_ORDER, readModulesOrder } from "./modules-order.js";
 import type { Diagnostic } from "./parse-output.js";
@@ -19,19 +19,22 @@ export interface ArtifactScan {
   problems: Diagnostic[];
 }
 
+const DECLARE_MODULE = "add a line like `obj-m += hello.o` to the Kbuild/Makefile";
+const REBUILD = "run kforge build --force (or kforge clean) to rebuild it";
+
 export async function collectArtifacts(dir: string): Promise<ArtifactScan> {
   const paths = await readModulesOrder(dir);
   if (paths === undefined) {
-    return { artifacts: [], problems: [problem(`make succeeded but wrote no ${MODULES_ORDER}: the Kbuild/Makefile declares no obj-m module`, MODULES_ORDER)] };
+    return { artifacts: [], problems: [problem(`make succeeded but wrote no ${MODULES_ORDER}: the Kbuild/Makefile declares no obj-m module`, MODULES_ORDER, DECLARE_MODULE)] };
   }
   if (paths.length === 0) {
-    return { artifacts: [], problems: [problem(`${MODULES_ORDER} is empty: the Kbuild/Makefile declares no obj-m module`, MODULES_ORDER)] };
+    return { artifacts: [], problems: [problem(`${MODULES_ORDER} is empty: the Kbuild/Makefile declares no obj-m module`, MODULES_ORDER, DECLARE_MODULE)] };
   }
   const artifacts: Artifact[] = [];
   const problems: Diagnostic[] = [];
   for (const path of paths) {
     const found = await describeArtifact(path);
-    if (typeof found === "string") problems.push(problem(found, basename(path)));
+    if (typeof found === "string") problems.push(problem(found, basename(path), REBUILD));
     else artifacts.push(found);
   }
   return { artifacts, problems };
@@ -49,11 +52,26 @@ async function describeArtifact(path: string): Promise<Artifact | string> {
     const module = firstValue(modinfo, "name") ?? basename(path, ".ko").replaceAll("-", "_");
     return { module, path, size, vermagic: firstValue(modinfo, "vermagic")?.trim() ?? null };
   } catch (error) {
-    if (error instanceof ModuleFileError) return error.message;
+    // make thinks a damaged .ko is up to date, so only a forced rebuild or a clean replaces it.
+    if (error instanceof ModuleFileError) return `${basename(path)} is damaged: ${error.message.replace(`${path}: `, "")}`;
     throw error;
   }
 }
 
-function problem(message: string, file: string): Diagnostic {
-  return { severity: "error", file, line: null, column: null, message, flag: null, origin: "make" };
+// Removes the .ko files the previous build listed, so kbuild relinks them: make judges a .ko by its
+// date only and keeps a damaged one forever. Only .ko files inside dir, never sources.
+export async function removeListedModules(dir: string): Promise<string[]> {
+  const listed = (await readModulesOrder(dir)) ?? [];
+  const removable = listed.filter((path) => path.endsWith(".ko") && isInside(dir, path));
+  await Promise.all(removable.map((path) => rm(path, { force: true })));
+  return removable;
+}
+
+function isInside(dir: string, path: string): boolean {
+  const inside = relative(dir, path);
+  return inside !== "" && !inside.startsWith("..") && !isAbsolute(inside);
+}
+
+function problem(message: string, file: string, hint: string): Diagnostic {
+  return { severity: "error", file, line: null, column: null, message, flag: null, hint, origin: "kforge" };
 }

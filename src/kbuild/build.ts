@@ -4,12 +4,13 @@
 import { availableParallelism } from "node:os";
 import { rm } from "node:fs/promises";
 import { EnvironmentError } from "../errors.js";
-import { collectArtifacts, type Artifact } from "./artifacts.js";
+import { collectArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
 import { openBuildLog } from "./build-log.js";
 import { computeFingerprint, fingerprintPath, readRecordedBuild, recordBuild } from "./fingerprint.js";
 import { buildMakeArguments, resolveJobs, type KbuildFlags } from "./make-arguments.js";
-import { assertBuildTools, assertKernelTree, assertModuleDir, readKbuildFiles } from "./module-dir.js";
+import { assertBuildTools, assertKernelTree, assertModuleDir, assertTargetArch, readKbuildFiles, resolveLlvm } from "./module-dir.js";
 import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./parse-output.js";
+import { requestedArch } from "./target-arch.js";
 
 export interface KernelTarget {
   release: string;
@@ -59,13 +60,15 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
   const { release, kdir } = options.kernel;
   await assertModuleDir(options.dir);
   await assertKernelTree(kdir, release);
+  await assertTargetArch(kdir, requestedArch(options.arch, options.variables));
+  const llvm = await resolveLlvm(kdir, options.llvm);
   const jobs = resolveJobs({
     requested: options.jobs,
     cpuCount: availableParallelism(),
     makefileTexts: await readKbuildFiles(options.dir),
     environmentMakeflags: environment.MAKEFLAGS,
   });
-  const makeArguments = buildMakeArguments({ ...options, kdir, target: "modules", jobs });
+  const makeArguments = buildMakeArguments({ ...options, llvm, kdir, target: "modules", jobs });
   const fingerprintInput = { dir: options.dir, release, kdir, makeArguments, environment };
   const elapsed = () => Math.round(performance.now() - started);
 
@@ -75,9 +78,10 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
     options.onEvent?.({ kind: "up-to-date" });
     return judge({ ...recorded.build, release, kdir, upToDate: true, interrupted: false, durationMs: elapsed() }, options.werror);
   }
-  await assertBuildTools(options);
+  await assertBuildTools({ ...options, llvm });
   // Whatever make does from here on, the old record no longer describes the dir.
   await rm(fingerprintPath(options.dir, release), { force: true });
+  if (options.force) await removeListedModules(options.dir);
   const made = await runMake(options, makeArguments, environment);
   const interrupted = made.interrupted || Boolean(options.signal?.aborted);
   const scan = made.exitCode === 0 && !interrupted ? await collectArtifacts(options.dir) : { artifacts: [], problems: [] };

@@ -2,6 +2,8 @@
 import { access, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvironmentError, UsageError } from "../errors.js";
+import { readKernelConfig } from "../kernel/kernel-config.js";
+import { archFromConfig, archMatches } from "./target-arch.js";
 
 // kbuild reads Kbuild first and falls back to Makefile.
 const KBUILD_FILES = ["Kbuild", "Makefile", "GNUmakefile", "makefile"];
@@ -10,6 +12,13 @@ export async function assertModuleDir(dir: string): Promise<void> {
   const info = await stat(dir).catch(() => undefined);
   if (!info) throw new UsageError(`module directory ${dir} does not exist`, "pass the directory that holds your module's Kbuild or Makefile");
   if (!info.isDirectory()) throw new UsageError(`${dir} is not a directory`, "pass the directory that holds your module's Kbuild or Makefile");
+  // make splits M= at whitespace and then refuses with "building multiple external modules is not supported".
+  if (/\s/.test(dir)) {
+    throw new UsageError(
+      `kbuild cannot build a module dir whose path contains whitespace: "${dir}"`,
+      "move or rename the directory (or the folder above it) to a path without spaces, then build there",
+    );
+  }
   if ((await readKbuildFiles(dir)).length === 0) {
     throw new UsageError(
       `${dir} has no Kbuild or Makefile, so kbuild does not know which modules to build`,
@@ -33,6 +42,32 @@ export async function assertKernelTree(kdir: string, release: string): Promise<v
       `install the headers: apt-get install linux-headers-${release}, or pass --kdir <path to a configured kernel tree>`,
     );
   }
+}
+
+// Refuses an ARCH= the build tree was not configured for; skipped when its config can't be read.
+export async function assertTargetArch(kdir: string, requested: string | undefined): Promise<void> {
+  if (requested === undefined) return;
+  const config = await readKernelConfig(kdir);
+  const configured = config && archFromConfig(config);
+  if (configured === undefined || archMatches(requested, configured)) return;
+  throw new UsageError(
+    `cannot build for ${requested}: this build tree (${kdir}) is configured for ${configured}`,
+    `to cross-compile you need a build tree configured for ${requested} (e.g. a linux-headers package for ${requested} or your own kernel tree), passed with --kdir`,
+  );
+}
+
+// A module must be built with the kernel's own compiler family: LLVM=1 against a gcc-configured tree
+// fails on gcc-only flags (Debian's headers also pin CC=gcc-12, so LLVM=1 alone would silently use gcc),
+// and a clang-built kernel needs LLVM=1 (DKMS does the same).
+export async function resolveLlvm(kdir: string, requested: boolean | undefined): Promise<boolean> {
+  const config = await readKernelConfig(kdir);
+  if (requested && config?.get("CONFIG_CC_IS_GCC") === "y") {
+    throw new UsageError(
+      `--llvm builds with clang, but this kernel was built with ${config.get("CONFIG_CC_VERSION_TEXT") ?? "gcc"} (${kdir})`,
+      "modules must be built with the kernel's compiler: drop --llvm, or use the build tree of a kernel built with clang (CONFIG_CC_IS_CLANG=y)",
+    );
+  }
+  return requested ?? config?.get("CONFIG_CC_IS_CLANG") === "y";
 }
 
 export interface ToolNeeds {

@@ -2,6 +2,7 @@
 // diagnostics (with their "In function" context), modpost errors and warnings, linker errors and
 // make's own failures. Fed one line at a time so progress can be shown as it happens; never throws.
 import { isAbsolute, relative } from "node:path";
+import { describeMissingTarget, hintForModpost, moduleNamedByModpost } from "./diagnostic-hints.js";
 
 export type Severity = "error" | "warning" | "note";
 
@@ -16,7 +17,10 @@ export interface Diagnostic {
   flag: string | null;
   // Where the compiler said it was: "In function 'hello_init'".
   context?: string;
-  origin: "compiler" | "modpost" | "linker" | "make";
+  // What to do next, when the message itself does not say.
+  hint?: string;
+  // "kforge": found by kforge's own checks of what make left behind.
+  origin: "compiler" | "modpost" | "linker" | "make" | "kforge";
 }
 
 export type OutputEvent =
@@ -39,6 +43,7 @@ const MODPOST = /^(ERROR|WARNING): modpost: (.*)$/;
 const LINKER = /^(?:\S+-)?ld(?:\.\w+)?: (.*)$/;
 const MAKE_STOP_IN_FILE = /^(.+?):(\d+): \*\*\* (.*?)\.? +Stop\.$/;
 const MAKE_STOP = /^make(?:\[\d+\])?: \*\*\* (.*?)\.? +Stop\.$/;
+const MAKE_NO_RULE = /^No rule to make target '(.*?)'(?:, needed by '(.*?)')?$/;
 const MAKE_RECIPE_FAILED = /^make(?:\[\d+\])?: \*\*\* \[(.*?)\] Error (\d+)$/;
 
 export function createKbuildOutputParser(dir: string): KbuildOutputParser {
@@ -78,7 +83,7 @@ export function createKbuildOutputParser(dir: string): KbuildOutputParser {
       return record({ ...makeDiagnostic(stripDir(stopInFile[3]!)), file: toPath(stopInFile[1]!), line: Number(stopInFile[2]) });
     }
     const stop = MAKE_STOP.exec(line);
-    if (stop) return record(makeDiagnostic(stripDir(stop[1]!)));
+    if (stop) return record(toMakeStopDiagnostic(stop[1]!, toPath, stripDir));
     const recipe = MAKE_RECIPE_FAILED.exec(line);
     if (recipe) recipeFailures.push(makeDiagnostic(`make failed building ${stripDir(recipe[1]!.replace(/^.*?: /, ""))} (Error ${recipe[2]})`));
     return [];
@@ -122,17 +127,27 @@ function toCompilerDiagnostic(match: RegExpExecArray, context: { file: string; t
 
 function toModpostDiagnostic(match: RegExpExecArray, toPath: (path: string) => string, stripDir: (text: string) => string): Diagnostic {
   const [, level, message] = match;
-  // `"sym" [/dir/x.ko] undefined!` and `missing MODULE_LICENSE() in /dir/x.o` name the module file.
-  const named = /\[([^\]]+\.k?o)\]/.exec(message!) ?? / in (\S+\.o)$/.exec(message!);
-  return {
+  const module = moduleNamedByModpost(message!);
+  const diagnostic: Diagnostic = {
     severity: level === "ERROR" ? "error" : "warning",
-    file: named ? toPath(named[1]!) : null,
+    file: module === undefined ? null : toPath(module),
     line: null,
     column: null,
     message: stripDir(message!),
     flag: null,
     origin: "modpost",
   };
+  const hint = hintForModpost(diagnostic.message);
+  if (hint) diagnostic.hint = hint;
+  return diagnostic;
+}
+
+function toMakeStopDiagnostic(text: string, toPath: (path: string) => string, stripDir: (text: string) => string): Diagnostic {
+  const noRule = MAKE_NO_RULE.exec(text);
+  if (!noRule) return makeDiagnostic(stripDir(text));
+  // The module dir itself ("dir/") becomes "", which describeMissingTarget leaves out.
+  const { message, hint } = describeMissingTarget(toPath(noRule[1]!), toPath(noRule[2] ?? "").replace(/\/$/, ""));
+  return { ...makeDiagnostic(message), hint };
 }
 
 function toolDiagnostic(severity: string, message: string, origin: Diagnostic["origin"]): Diagnostic {

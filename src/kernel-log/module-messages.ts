@@ -20,6 +20,10 @@ export const MODULE_MESSAGES = {
   lockdown: /^Lockdown: (\S+): unsigned module loading is restricted/,
   invalidParameter: /^(\S+): `([^']*)' (?:invalid|too large) for parameter `([^']*)'$/,
   unknownParameter: /^(\S+): unknown parameter '([^']*)' ignored$/,
+  // kernel/params.c param_array(): the name is the bare parameter name.
+  arrayParameter: /^(\S+): (?:can only take|needs at least) \d+ arguments?$/,
+  // kernel/livepatch/core.c klp_module_coming(): a module may not be called vmlinux.
+  invalidModuleName: /^(?:livepatch: )?vmlinux\.ko: invalid module name$/,
   invalidElf: /^(?:Invalid ELF header|Invalid architecture in ELF header|\S+: \.gnu\.linkonce\.this_module section size must match|module \S+: \.gnu\.linkonce\.this_module section size must match)/,
   staging: /^(\S+): module is from the staging directory/,
   crash: /^(?:BUG: |Oops: |Oops\b|general protection fault|WARNING: CPU: |Kernel panic - not syncing|UBSAN: |INFO: task .* blocked for more than|rcu: INFO: rcu_\w+ detected stalls)/,
@@ -30,6 +34,9 @@ export interface ModuleLogFacts {
   unknownSymbols: string[];
   disagreeingSymbols: string[];
   invalidParameters: { parameter: string; value: string }[];
+  // Kernel lines that name a parameter (invalid value, too many array elements), deduplicated.
+  parameterLines: string[];
+  invalidModuleName?: string;
   unsignedRejected: boolean;
   // The reason from "Loading of <reason> is rejected" other than an unsigned module ("module with unavailable key").
   rejectedReason?: string;
@@ -37,26 +44,39 @@ export interface ModuleLogFacts {
   invalidElf?: string;
   // The first crash marker line (BUG:, Oops, WARNING: CPU:, panic...).
   crash?: string;
+  // Lines no pattern knows (usually the module's own printk), deduplicated, taint notices excluded.
+  otherLines: string[];
 }
+
+const TAINT_NOTICES = [MODULE_MESSAGES.outOfTree, MODULE_MESSAGES.signatureMissing, MODULE_MESSAGES.license, MODULE_MESSAGES.lockDebugging, MODULE_MESSAGES.staging];
 
 function pushOnce(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
 }
 
+// The kernel prints a rejected value once per parse pass: keep each parameter/value pair once.
+function addInvalidParameter(facts: ModuleLogFacts, line: string, parameter: string, value: string): void {
+  pushOnce(facts.parameterLines, line);
+  if (!facts.invalidParameters.some((entry) => entry.parameter === parameter && entry.value === value)) facts.invalidParameters.push({ parameter, value });
+}
+
 export function extractModuleLogFacts(lines: readonly string[]): ModuleLogFacts {
-  const facts: ModuleLogFacts = { unknownSymbols: [], disagreeingSymbols: [], invalidParameters: [], unsignedRejected: false, lockdown: false };
+  const facts: ModuleLogFacts = { unknownSymbols: [], disagreeingSymbols: [], invalidParameters: [], parameterLines: [], unsignedRejected: false, lockdown: false, otherLines: [] };
   for (const raw of lines) {
     const line = stripKernelLogPrefix(raw);
     let match: RegExpMatchArray | null;
     if ((match = line.match(MODULE_MESSAGES.vermagic))) facts.vermagic = { module: match[1]!, found: match[2]!, expected: match[3]! };
     else if ((match = line.match(MODULE_MESSAGES.unknownSymbol))) pushOnce(facts.unknownSymbols, match[2]!);
     else if ((match = line.match(MODULE_MESSAGES.disagrees) ?? line.match(MODULE_MESSAGES.noSymbolVersion))) pushOnce(facts.disagreeingSymbols, match[2]!);
-    else if ((match = line.match(MODULE_MESSAGES.invalidParameter))) facts.invalidParameters.push({ value: match[2]!, parameter: match[3]! });
+    else if ((match = line.match(MODULE_MESSAGES.invalidParameter))) addInvalidParameter(facts, line, match[3]!, match[2]!);
+    else if ((match = line.match(MODULE_MESSAGES.arrayParameter) ?? line.match(MODULE_MESSAGES.unknownParameter))) pushOnce(facts.parameterLines, line);
+    else if (MODULE_MESSAGES.invalidModuleName.test(line)) facts.invalidModuleName ??= line;
     else if (MODULE_MESSAGES.unsignedRejected.test(line)) facts.unsignedRejected = true;
     else if ((match = line.match(MODULE_MESSAGES.rejected))) facts.rejectedReason = match[1]!;
     else if (MODULE_MESSAGES.lockdown.test(line)) facts.lockdown = true;
     else if (MODULE_MESSAGES.invalidElf.test(line)) facts.invalidElf ??= line;
     else if (MODULE_MESSAGES.crash.test(line)) facts.crash ??= line;
+    else if (line && !TAINT_NOTICES.some((pattern) => pattern.test(line))) pushOnce(facts.otherLines, line);
   }
   return facts;
 }

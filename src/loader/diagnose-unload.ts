@@ -14,13 +14,13 @@ function loadedEntry(input: FailureInput): ProcModule | undefined {
   return input.procModules === undefined ? undefined : findProcModule(parseProcModules(input.procModules), input.module);
 }
 
-function diagnosePermanent({ input, says }: DiagnosisContext): Diagnosis | undefined {
+function diagnosePermanent({ input, says, inVm }: DiagnosisContext): Diagnosis | undefined {
   if (!loadedEntry(input)?.permanent && !says(/device or resource busy/i)) return undefined;
   return {
     kind: "permanent",
     title: `${input.module} cannot be unloaded`,
     detail: "it has an init function but no exit function ([permanent] in /proc/modules), so the kernel never removes it",
-    hint: "add a module_exit() function; until the next reboot the old build stays loaded (test in a VM: kforge vm)",
+    hint: inVm ? "add a module_exit() function" : "add a module_exit() function; until the next reboot the old build stays loaded (test in a VM: kforge vm)",
   };
 }
 

@@ -1,10 +1,12 @@
 // Turns a failed insmod/modprobe/rmmod (kmod or busybox wording) plus the kernel log lines it caused
 // into one diagnosis with what to do next. Pure: callers gather the inputs.
+import { errnoName } from "./errno.js";
 import {
   createDiagnosisContext,
   diagnoseCrash,
   diagnoseNoModuleSupport,
   notRootDiagnosis,
+  quoteKernelLines,
   type DiagnosisContext as Context,
   type Diagnosis,
   type FailureInput,
@@ -24,11 +26,14 @@ function diagnoseInvalidFormat(context: Context): Diagnosis | undefined {
   const pair = vermagicPair(context);
   const module = context.input.module;
   if (pair) {
+    const kernel = context.inVm ? "guest kernel" : "running kernel";
     return {
       kind: "vermagic-mismatch",
       title: `${module} was built for another kernel`,
-      detail: `module vermagic "${pair.found}", running kernel "${pair.expected}"`,
-      hint: "rebuild against the running kernel's headers: kforge build (it selects the running kernel by default)",
+      detail: `module vermagic "${pair.found}", ${kernel} "${pair.expected}"`,
+      hint: context.inVm
+        ? `rebuild for the guest kernel: kforge build --kernel ${pair.expected.split(/\s+/)[0]}`
+        : "rebuild against the running kernel's headers: kforge build (it selects the running kernel by default)",
     };
   }
   return {
@@ -64,7 +69,7 @@ function describeProviders(symbols: string[], providers: Record<string, string> 
 
 function diagnoseUnknownSymbol({ input, facts, says }: Context): Diagnosis | undefined {
   if (!facts.unknownSymbols.length && !says(/unknown symbol in module/i)) return undefined;
-  if (!facts.unknownSymbols.length && facts.invalidParameters.length) return undefined;
+  if (!facts.unknownSymbols.length && facts.parameterLines.length) return undefined;
   const symbols = facts.unknownSymbols;
   const described = symbols.length ? describeProviders(symbols, input.symbolProviders) : undefined;
   return {
@@ -75,14 +80,31 @@ function diagnoseUnknownSymbol({ input, facts, says }: Context): Diagnosis | und
   };
 }
 
+// The kernel log decides: a line naming a parameter, else EINVAL with parameters passed. Lines that
+// name an array parameter's element count are quoted; the per-value lines that follow them are noise.
 function diagnoseInvalidParameters({ input, facts, says }: Context): Diagnosis | undefined {
-  if (!facts.invalidParameters.length && !says(/invalid parameters?|invalid argument|unknown parameter/i)) return undefined;
-  const listed = facts.invalidParameters.map(({ parameter, value }) => `${parameter}="${value}"`).join(", ");
+  const passed = input.parameters ?? [];
+  const einval = says(/invalid parameters?|invalid argument/i);
+  if (!facts.parameterLines.length && !(einval && passed.length)) return undefined;
+  const arrayLines = facts.parameterLines.filter((line) => !/ for parameter `/.test(line));
+  const arrayNames = arrayLines.map((line) => line.split(":")[0]);
+  const values = facts.invalidParameters.filter(({ parameter }) => !arrayNames.includes(parameter)).map(({ parameter, value }) => `${parameter}="${value}"`);
+  const details = [...(values.length ? [`invalid value for ${values.join(", ")}`] : []), ...(arrayLines.length ? [quoteKernelLines(arrayLines)] : [])];
   return {
     kind: "invalid-parameters",
     title: `${input.module} rejected its parameters`,
-    detail: listed ? `invalid value for ${listed}` : "a parameter value did not parse, or the module's init returned -EINVAL",
+    detail: details.join("; ") || `insmod passed ${passed.join(" ")} and the load failed with EINVAL, but the kernel log names no parameter: a value the init function rejects, or an unrelated -EINVAL from init`,
     hint: `list the parameters and their types with kforge info ${input.module}.ko; fix the values after -- or in kforge.json params`,
+  };
+}
+
+function diagnoseInvalidModuleName({ input, facts }: Context): Diagnosis | undefined {
+  if (!facts.invalidModuleName) return undefined;
+  return {
+    kind: "invalid-module-name",
+    title: `the kernel refuses the module name ${input.module}`,
+    detail: `${quoteKernelLines([facts.invalidModuleName])}: the name vmlinux is reserved for the kernel itself`,
+    hint: "rename the module: change the obj-m name in its Kbuild/Makefile and rebuild (kforge build)",
   };
 }
 
@@ -96,13 +118,15 @@ function diagnoseAlreadyLoaded({ input, says }: Context): Diagnosis | undefined 
   };
 }
 
-function diagnoseSignature({ input, facts, says }: Context): Diagnosis | undefined {
+function diagnoseSignature({ input, facts, says, inVm }: Context): Diagnosis | undefined {
   if (facts.unsignedRejected) {
     return {
       kind: "signature-rejected",
       title: `the kernel enforces module signatures and ${input.module} is unsigned`,
       detail: "Loading of unsigned module is rejected (module.sig_enforce or CONFIG_MODULE_SIG_FORCE)",
-      hint: "sign it with scripts/sign-file and a key the kernel trusts (enrolled with mokutil --import), or test it in a VM: kforge vm",
+      hint: inVm
+        ? "sign it with scripts/sign-file and a key the guest kernel trusts, or boot the guest without module.sig_enforce=1"
+        : "sign it with scripts/sign-file and a key the kernel trusts (enrolled with mokutil --import), or test it in a VM: kforge vm",
     };
   }
   if (!facts.rejectedReason && !says(/key was rejected by service/i)) return undefined;
@@ -110,18 +134,22 @@ function diagnoseSignature({ input, facts, says }: Context): Diagnosis | undefin
     kind: "key-rejected",
     title: `the kernel does not trust the key ${input.module} was signed with`,
     detail: facts.rejectedReason ? `Loading of ${facts.rejectedReason} is rejected` : "Key was rejected by service (EKEYREJECTED)",
-    hint: "enroll the signing certificate: mokutil --import <cert.der>, reboot and confirm it in the MOK manager",
+    hint: inVm
+      ? "sign it with a key built into the guest kernel's keyring, or boot the guest without module.sig_enforce=1"
+      : "enroll the signing certificate: mokutil --import <cert.der>, reboot and confirm it in the MOK manager",
   };
 }
 
-function diagnoseNotPermitted({ input, facts, says }: Context): Diagnosis | undefined {
+function diagnoseNotPermitted({ input, facts, says, inVm }: Context): Diagnosis | undefined {
   if (!says(/operation not permitted/i) && !facts.lockdown) return undefined;
   if (facts.lockdown) {
     return {
       kind: "lockdown",
       title: "kernel lockdown refuses unsigned modules",
       detail: "Lockdown: unsigned module loading is restricted (usually Secure Boot is on)",
-      hint: "sign the module and enroll the key (mokutil --import <cert.der>), or test it in a VM: kforge vm",
+      hint: inVm
+        ? "sign the module with a key the guest kernel trusts, or boot the guest without lockdown= on its command line"
+        : "sign the module and enroll the key (mokutil --import <cert.der>), or test it in a VM: kforge vm",
     };
   }
   if (input.isRoot === false) return notRootDiagnosis();
@@ -138,20 +166,23 @@ function diagnoseMissingFile({ input, says }: Context): Diagnosis | undefined {
   return { kind: "file-not-found", title: `${input.module}: file not found`, detail: input.stderr.trim(), hint: "build it first: kforge build" };
 }
 
-// Any other errno comes from the module's own init function returning it.
-function diagnoseInitFailure({ input }: Context): Diagnosis {
+// Any other errno comes from the module's own init function returning it; its own kernel log lines
+// say why, so they are the detail (the errno text is already in the title).
+function diagnoseInitFailure({ input, facts }: Context): Diagnosis {
   const reason = input.stderr.match(/(?:could not insert|can't insert)[^:]*: (?:.*: )?(.+)$/im)?.[1]?.trim();
+  const errno = reason ? errnoName(reason) : undefined;
+  const silent = `its init function returned ${errno ? `-${errno}` : "an error"} without printing anything to the kernel log`;
   return {
     kind: reason ? "init-failed" : "load-failed",
-    title: reason ? `${input.module}'s init function failed: ${reason}` : `loading ${input.module} failed`,
-    detail: input.stderr.trim() || `exit status ${input.exitCode ?? "unknown"}`,
-    hint: "the module's init returned an error: see its kernel log lines above and the error paths in its init function",
+    title: reason ? `${input.module}'s init function failed: ${reason}${errno ? ` (${errno})` : ""}` : `loading ${input.module} failed`,
+    detail: facts.otherLines.length ? quoteKernelLines(facts.otherLines) : reason ? silent : input.stderr.trim() || `exit status ${input.exitCode ?? "unknown"}`,
+    hint: "see the error paths of the module's init function that return this error; pr_err() there says which one failed",
   };
 }
 
 const LOAD_CHECKS = [
   diagnoseNoModuleSupport, diagnoseCrash, diagnoseSignature, diagnoseInvalidFormat, diagnoseSymbolVersion,
-  diagnoseUnknownSymbol, diagnoseInvalidParameters, diagnoseAlreadyLoaded, diagnoseNotPermitted, diagnoseMissingFile,
+  diagnoseUnknownSymbol, diagnoseInvalidModuleName, diagnoseInvalidParameters, diagnoseAlreadyLoaded, diagnoseNotPermitted, diagnoseMissingFile,
 ];
 
 export function diagnoseLoadFailure(input: FailureInput): Diagnosis {
@@ -163,5 +194,5 @@ export function diagnoseLoadFailure(input: FailureInput): Diagnosis {
   return diagnoseInitFailure(context);
 }
 
-export { noModuleSupportDiagnosis, type Diagnosis, type FailureInput } from "./diagnose-common.js";
+export { noModuleSupportDiagnosis, type DiagnoseEnvironment, type Diagnosis, type FailureInput } from "./diagnose-common.js";
 export { diagnoseUnloadFailure } from "./diagnose-unload.js";

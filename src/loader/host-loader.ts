@@ -1,8 +1,10 @@
 // Loads and unloads modules on the host with kmod's insmod/rmmod (modprobe for in-tree dependencies),
 // project modules in dependency order and back in reverse, verifying each step in /proc/modules and
 // attaching the kernel log lines it caused. Prints nothing: progress goes to onEvent.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { KforgeError } from "../errors.js";
+import { distroFamily, headersInstallHint, readOsRelease } from "../kernel/os-release.js";
 import type { KmsgRecord } from "../kernel-log/explain.js";
 import { checkVermagic } from "../module/modinfo-details.js";
 import { findProcModule } from "../module/proc-modules.js";
@@ -60,17 +62,24 @@ async function runStep(session: Session, action: LoaderAction, module: string, a
   const records = await session.cursor.readNew();
   for (const record of records) options.onEvent({ kind: "kernel-log", record });
   const kernelLog = records.map((record) => record.message);
-  const failure = result.failed ? await diagnoseStep(session, action, module, result, kernelLog) : await verifyStep(session, action, module);
+  const failure = result.failed ? await diagnoseStep(session, { action, module, args }, result, kernelLog) : await verifyStep(session, action, module);
   const step: StepResult = { action, module, ok: !failure, kernelLog, ...(failure ? { diagnosis: failure } : {}) };
   session.steps.push(step);
   return step;
 }
 
-async function diagnoseStep(session: Session, action: LoaderAction, module: string, result: { exitCode: number | undefined; stderr: string; notFound: boolean }, kernelLog: string[]): Promise<Diagnosis> {
+async function diagnoseStep(
+  session: Session,
+  { action, module, args }: { action: LoaderAction; module: string; args: string[] },
+  result: { exitCode: number | undefined; stderr: string; notFound: boolean },
+  kernelLog: string[],
+): Promise<Diagnosis> {
   if (result.notFound) {
     return { kind: "tool-missing", title: `${session.prefix[0] ?? action} is not installed`, detail: `cannot run ${[...session.prefix, action].join(" ")}`, hint: "install kmod (apt-get install kmod)" };
   }
-  const input = { module, exitCode: result.exitCode, stderr: result.stderr, kernelLog, isRoot: isRootUser() || session.options.sudo, procModules: await readProcModulesText(session.options.paths) };
+  // insmod's arguments after the file are the module parameters.
+  const parameters = action === "insmod" ? args.slice(1) : [];
+  const input = { module, exitCode: result.exitCode, stderr: result.stderr, kernelLog, parameters, isRoot: isRootUser() || session.options.sudo, procModules: await readProcModulesText(session.options.paths) };
   return action === "rmmod" ? diagnoseUnloadFailure(input) : diagnoseLoadFailure(input);
 }
 
@@ -90,12 +99,19 @@ async function verifyStep(session: Session, action: LoaderAction, module: string
   return { kind: "not-verified", title: `${module} is ${entry.state}, not Live`, detail: "its init function has not returned (stuck or crashed)", hint: "read the kernel log above; a module stuck in Loading needs a reboot" };
 }
 
-export function refuseVermagicMismatch(modules: ProjectModule[], runningRelease: string): void {
+// Only a release whose build tree exists can be built for; otherwise say how to get its headers.
+async function rebuildHint(runningRelease: string, modulesDir: string): Promise<string> {
+  if (existsSync(join(modulesDir, "build"))) return `rebuild for the running kernel: kforge build --kernel ${runningRelease} (or test it in a VM: kforge vm)`;
+  const install = headersInstallHint(distroFamily(await readOsRelease()), runningRelease);
+  return `the running kernel ${runningRelease} has no build tree (${join(modulesDir, "build")}): install its headers (${install}) and rebuild with kforge build, or test the module in a VM: kforge vm`;
+}
+
+export async function refuseVermagicMismatch(modules: ProjectModule[], runningRelease: string, modulesDir: string): Promise<void> {
   for (const module of modules) {
     const problem = checkVermagic(module.details, runningRelease);
     if (problem) {
       throw new KforgeError(`refusing to load ${module.path}: ${problem.replace("the selected kernel", "the running kernel")}`, {
-        hint: `rebuild for the running kernel: kforge build --kernel ${runningRelease} (or test it in a VM: kforge vm)`,
+        hint: await rebuildHint(runningRelease, modulesDir),
       });
     }
   }
@@ -109,8 +125,8 @@ export interface LoadRequest {
 export async function loadOnHost(request: LoadRequest, options: HostOptions): Promise<{ ok: boolean; steps: StepResult[] }> {
   const modules = await Promise.all(request.files.map(openProjectModule));
   const session = openSession(options, modules[0]?.name ?? "module");
-  refuseVermagicMismatch(modules, options.runningRelease);
-  const resolution = await resolveDependencies({ files: request.files, kdir: join(options.modulesDir, "build"), modulesDir: options.modulesDir });
+  await refuseVermagicMismatch(modules, options.runningRelease, options.modulesDir);
+  const resolution = await resolveDependencies({ files: request.files, kdir: join(options.modulesDir, "build"), modulesDir: options.modulesDir, release: options.runningRelease });
   for (const missing of resolution.missing) options.onEvent({ kind: "note", message: `nothing provides ${missing.symbol} needed by ${missing.module}: loading will fail with "Unknown symbol"` });
   const parameters = request.parameters(resolution.loadOrder);
   const loaded = await readModuleTable(options.paths);

@@ -30,7 +30,11 @@ export interface ModuleDetails {
   firmware: string[];
   importNamespaces: string[];
   signature?: ModuleSignature;
+  // Of name, vermagic, license: the keys .modinfo lacks (modpost adds name and vermagic, so a .o lacks them).
+  missingModinfo: string[];
 }
+
+const REQUIRED_MODINFO = ["name", "vermagic", "license"] as const;
 
 // "name:text" entries (parm=, parmtype=) keyed by parameter name, in first-seen order.
 function splitNamed(values: string[]): Map<string, string> {
@@ -77,7 +81,15 @@ export function describeModule(module: LoadedModule): ModuleDetails {
     firmware: allValues(module.modinfo, "firmware"),
     importNamespaces: allValues(module.modinfo, "import_ns"),
     ...(signature ? { signature } : {}),
+    missingModinfo: REQUIRED_MODINFO.filter((key) => value(key) === undefined),
   };
+}
+
+// A warning when modpost's keys are missing; a missing license alone is already the P taint warning.
+export function describeMissingModinfo(details: ModuleDetails): string | undefined {
+  const missing = details.missingModinfo;
+  if (!missing.includes("name") && !missing.includes("vermagic")) return undefined;
+  return `.modinfo has no ${missing.join(", ")}: this is not a module linked by modpost (a renamed .o, or a corrupt .modinfo) and the kernel will refuse it; rebuild it with kforge build`;
 }
 
 // include/linux/license.h license_is_gpl_compatible().

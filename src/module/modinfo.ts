@@ -1,14 +1,25 @@
 // Reads a kernel module's .modinfo section (NUL-separated key=value strings) straight from the ELF
 // file, so no modinfo binary is needed.
 import { readFile } from "node:fs/promises";
+import { ExitCode, KforgeError } from "../errors.js";
 import { ElfError, ELF_TYPE_RELOCATABLE, findSection, parseElf, sectionBytes, type ElfFile } from "./elf.js";
 
-export class ModuleFileError extends Error {
+const COMPRESSED = /\.ko\.(xz|zst|gz)$/;
+
+// What to do about a file that is not a loadable module: decompress it, or rebuild / fix the path.
+function badModuleHint(path: string): string {
+  const compressed = path.match(COMPRESSED)?.[1];
+  if (compressed) return `decompress it first, e.g. ${compressed === "gz" ? "gunzip -k" : `${compressed} -dk`} ${path}`;
+  return "give a kernel module (.ko) built by kbuild: rebuild it (kforge build) or check the path";
+}
+
+// A bad input file, not a kforge bug: every command reports it as a usage error (exit 2).
+export class ModuleFileError extends KforgeError {
   constructor(
     readonly path: string,
     message: string,
   ) {
-    super(`${path}: ${message}`);
+    super(`${path}: ${message}`, { exitCode: ExitCode.usage, hint: badModuleHint(path) });
   }
 }
 
@@ -53,12 +64,20 @@ export async function openModuleFile(path: string): Promise<LoadedModule> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ModuleFileError(path, code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? String(error)})`);
   }
-  try {
+  return readModuleParts(path, () => {
     const elf = parseElf(bytes);
     if (elf.type !== ELF_TYPE_RELOCATABLE) throw new ModuleFileError(path, `not a kernel module: ELF type ${elf.type}, a .ko is a relocatable object (type 1)`);
     const section = findSection(elf, ".modinfo");
     if (!section) throw new ModuleFileError(path, "no .modinfo section: this is an object file, not a kernel module (was it linked by modpost?)");
     return { path, elf, modinfo: parseModinfoSection(sectionBytes(elf, section)) };
+  });
+}
+
+// Runs a read of an opened module's sections (symbols, versions), turning a corrupt-ELF error into
+// a ModuleFileError for the file.
+export function readModuleParts<Result>(path: string, read: () => Result): Result {
+  try {
+    return read();
   } catch (error) {
     if (error instanceof ElfError) throw new ModuleFileError(path, `${error.message}; the file is corrupt or not a kernel module`);
     throw error;

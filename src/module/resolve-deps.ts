@@ -4,8 +4,8 @@
 import { readOptionalText } from "../fs/files.js";
 import { join } from "node:path";
 import { orderModules } from "./load-order.js";
-import { describeModule, isGplCompatible, type ModuleDetails } from "./modinfo-details.js";
-import { openModuleFile } from "./modinfo.js";
+import { checkVermagic, describeModule, isGplCompatible, type ModuleDetails } from "./modinfo-details.js";
+import { openModuleFile, readModuleParts } from "./modinfo.js";
 import { parseModuleSymvers, parseModulesSymbols, type SymbolExport } from "./module-symvers.js";
 import { moduleNameFromPath, resolveInTreeDependencies } from "./modules-dep.js";
 import { readModuleSymbols, type ModuleSymbols } from "./symbols.js";
@@ -49,6 +49,8 @@ export interface DependencyResolution {
   // Modules named by depends= or symbol lookup that are neither given nor installed for the kernel.
   unknownModules: string[];
   missing: { module: string; symbol: string }[];
+  // Modules built for another kernel than the one resolved against (or without vermagic at all).
+  vermagicProblems: { module: string; problem: string }[];
   notes: string[];
 }
 
@@ -64,7 +66,7 @@ function indexKernelExports(symvers: SymbolExport[], modulesSymbols: SymbolExpor
   return { bySymbol };
 }
 
-function resolveNeed(module: ProjectModule, symbol: { name: string; crc?: string }, projectExports: Map<string, ProjectModule>, kernel: KernelExports): SymbolNeed {
+function resolveNeed(module: ProjectModule, symbol: { name: string; crc?: string }, projectExports: Map<string, ProjectModule>, kernel: KernelExports, checkCrc: boolean): SymbolNeed {
   const need = { symbol: symbol.name, ...(symbol.crc ? { crc: symbol.crc } : {}) };
   const project = projectExports.get(symbol.name);
   if (project && project !== module) {
@@ -76,7 +78,7 @@ function resolveNeed(module: ProjectModule, symbol: { name: string; crc?: string
   if (!entry) return { ...need, provider: { kind: "missing" } };
   const provider: SymbolProvider = entry.module === "vmlinux" ? { kind: "kernel" } : { kind: "in-tree", module: moduleNameFromPath(entry.module) };
   const problems: string[] = [];
-  if (symbol.crc && entry.crc && Number(symbol.crc) !== Number(entry.crc)) {
+  if (checkCrc && symbol.crc && entry.crc && Number(symbol.crc) !== Number(entry.crc)) {
     problems.push(`CRC ${symbol.crc} differs from the kernel's ${entry.crc}: built against another build of this kernel`);
   }
   if (entry.exportType === "EXPORT_SYMBOL_GPL" && !isGplCompatible(module.details.license)) {
@@ -85,13 +87,19 @@ function resolveNeed(module: ProjectModule, symbol: { name: string; crc?: string
   return { ...need, provider, ...(problems.length ? { problem: problems.join("; ") } : {}) };
 }
 
-// Pure: resolution over already-read modules and export tables.
-export function resolveSymbols(modules: ProjectModule[], symvers: SymbolExport[], modulesSymbols: SymbolExport[]): Omit<DependencyResolution, "inTreeModules" | "unknownModules" | "notes"> {
+// Pure: resolution over already-read modules and export tables. CRCs of modules built for another
+// release are not compared: they differ anyway, and the vermagic mismatch is the real problem.
+export function resolveSymbols(
+  modules: ProjectModule[],
+  symvers: SymbolExport[],
+  modulesSymbols: SymbolExport[],
+  otherRelease: ReadonlySet<string> = new Set(),
+): Omit<DependencyResolution, "inTreeModules" | "unknownModules" | "notes" | "vermagicProblems"> {
   const kernel = indexKernelExports(symvers, modulesSymbols);
   const projectExports = new Map<string, ProjectModule>();
   for (const module of modules) for (const entry of module.symbols.exports) projectExports.set(entry.name, module);
   const resolved = modules.map((module) => {
-    const needs = module.symbols.imports.map((symbol) => resolveNeed(module, symbol, projectExports, kernel));
+    const needs = module.symbols.imports.map((symbol) => resolveNeed(module, symbol, projectExports, kernel, !otherRelease.has(module.name)));
     const providers = (kind: "project" | "in-tree") =>
       [...new Set(needs.flatMap((need) => (need.provider.kind === kind ? [need.provider.module] : [])))];
     const projectDependencies = [...new Set([...providers("project"), ...module.details.depends.filter((name) => modules.some((other) => other.name === name))])];
@@ -106,7 +114,7 @@ export function resolveSymbols(modules: ProjectModule[], symvers: SymbolExport[]
 export async function openProjectModule(path: string): Promise<ProjectModule> {
   const opened = await openModuleFile(path);
   const details = describeModule(opened);
-  return { name: details.name, path, details, symbols: readModuleSymbols(opened.elf) };
+  return { name: details.name, path, details, symbols: readModuleParts(path, () => readModuleSymbols(opened.elf)) };
 }
 
 export interface ResolveOptions {
@@ -114,6 +122,8 @@ export interface ResolveOptions {
   kdir: string;
   // /lib/modules/<release>: modules.symbols and modules.dep of the installed kernel, when present.
   modulesDir: string;
+  // The kernel release resolved against, to check each module's vermagic.
+  release: string;
 }
 
 export async function resolveDependencies(options: ResolveOptions): Promise<DependencyResolution> {
@@ -123,11 +133,16 @@ export async function resolveDependencies(options: ResolveOptions): Promise<Depe
   if (symversText === undefined) notes.push(`${options.kdir} has no Module.symvers: kernel symbols cannot be checked`);
   const modulesSymbolsText = await readOptionalText(join(options.modulesDir, "modules.symbols"));
   if (modulesSymbolsText === undefined) notes.push(`${options.modulesDir} has no modules.symbols (only headers installed?): in-tree providers come from Module.symvers alone`);
-  const resolution = resolveSymbols(modules, parseModuleSymvers(symversText ?? ""), parseModulesSymbols(modulesSymbolsText ?? ""));
+  const vermagicProblems = modules.flatMap((module) => {
+    const problem = checkVermagic(module.details, options.release);
+    return problem ? [{ module: module.name, problem }] : [];
+  });
+  const otherRelease = new Set(vermagicProblems.map((entry) => entry.module));
+  const resolution = resolveSymbols(modules, parseModuleSymvers(symversText ?? ""), parseModulesSymbols(modulesSymbolsText ?? ""), otherRelease);
   const wanted = [...new Set(resolution.modules.flatMap((module) => module.inTreeDependencies))];
   const inTree = await resolveInTreeDependencies(options.modulesDir, wanted);
   if (inTree.unknown.length) {
     notes.push(`needed but neither among the given modules nor in ${join(options.modulesDir, "modules.dep")}: ${inTree.unknown.join(", ")} (pass its .ko too)`);
   }
-  return { ...resolution, inTreeModules: inTree.files.map(moduleNameFromPath), unknownModules: inTree.unknown, notes };
+  return { ...resolution, inTreeModules: inTree.files.map(moduleNameFromPath), unknownModules: inTree.unknown, vermagicProblems, notes };
 }

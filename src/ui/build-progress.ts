@@ -36,9 +36,22 @@ export async function createBuildProgress(mode: ProgressMode, title: string, str
 
 type Wrapper = ListrTaskWrapper<unknown, never, never>;
 
+const DEFAULT_COLUMNS = 80;
+
+// A terminal nobody sized (a pty under `script -qc`) reports 0 columns, and listr2 would wrap every
+// line at width 0: one character per line. Such streams get 80 columns while the list runs;
+// listr2 measures process.stdout, its log-update the stream it draws on. Returns the undo.
+export function ensureTerminalColumns(streams: readonly { columns?: number }[]): () => void {
+  const unsized = [...new Set(streams)].filter((stream) => !stream.columns);
+  const before = unsized.map((stream) => stream.columns);
+  for (const stream of unsized) stream.columns = DEFAULT_COLUMNS;
+  return () => unsized.forEach((stream, index) => (stream.columns = before[index]));
+}
+
 // listr2 is loaded only on a terminal: plain and JSON runs (CI, scripts) skip its start-up cost.
 async function createListProgress(title: string, stream: NodeJS.WriteStream): Promise<BuildProgress> {
   const { Listr, ListrLogger, ProcessOutput } = await import("listr2");
+  const restoreColumns = ensureTerminalColumns([stream, process.stdout]);
   let wrapper: Wrapper | undefined;
   let settle: (outcome: { ok: boolean; title: string }) => void = () => undefined;
   const outcome = new Promise<{ ok: boolean; title: string }>((resolve) => (settle = resolve));
@@ -68,6 +81,7 @@ async function createListProgress(title: string, stream: NodeJS.WriteStream): Pr
     finish: async (result) => {
       settle(result);
       await running;
+      restoreColumns();
     },
   };
 }

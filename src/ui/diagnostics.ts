@@ -46,6 +46,7 @@ function formatGroup(file: string, group: readonly Diagnostic[], palette: Palett
     output.push(formatHeadline(diagnostic, palette));
     const source = diagnostic.line !== null ? lines?.[diagnostic.line - 1] : undefined;
     if (source !== undefined) output.push(...formatSource(source, diagnostic, palette, unit));
+    if (diagnostic.hint) output.push(`  ${" ".repeat(7)} ${palette.cyan("hint:")} ${diagnostic.hint}`);
   }
   return `${output.join("\n")}\n`;
 }
@@ -54,7 +55,8 @@ function formatHeadline(diagnostic: Diagnostic, palette: Palette): string {
   const paint = { error: palette.red, warning: palette.yellow, note: palette.cyan }[diagnostic.severity];
   const position = diagnostic.line === null ? "" : `${diagnostic.line}${diagnostic.column === null ? "" : `:${diagnostic.column}`}`;
   const flag = diagnostic.flag ? ` ${palette.dim(`[${diagnostic.flag}]`)}` : "";
-  const origin = diagnostic.origin === "compiler" ? "" : `${diagnostic.origin}: `;
+  // Compiler lines speak for themselves, and kforge's own findings should not be blamed on a tool.
+  const origin = diagnostic.origin === "compiler" || diagnostic.origin === "kforge" ? "" : `${diagnostic.origin}: `;
   return `  ${position.padEnd(7)} ${paint(diagnostic.severity.padEnd(7))} ${origin}${diagnostic.message}${flag}`;
 }
 

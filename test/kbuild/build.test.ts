@@ -1,5 +1,5 @@
 // Real kbuild runs against the installed 6.1 and 6.12 headers, asserting on the real .ko files.
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { collectArtifacts } from "../../src/kbuild/artifacts.js";
@@ -96,6 +96,35 @@ describe("build input errors (6.1)", () => {
     const scan = await collectArtifacts(dir);
     expect(scan.artifacts).toEqual([]);
     expect(scan.problems[0]!.message).toMatch(/make exited 0 but gone\.ko, listed in modules\.order, was not built/);
+  });
+
+  it("blames a damaged .ko on the file, not make, and --force relinks it while keeping sources and unlisted files", async () => {
+    const dir = track(createModuleDir({ "Kbuild": "obj-m += hello1.o\n", "hello1.c": moduleSource("hello1"), "other.ko": "not listed in modules.order" }));
+    expect((await buildModules({ dir, kernel: kernel61() })).ok).toBe(true);
+    truncateSync(join(dir, "hello1.ko"), 5000);
+    const damaged = await buildModules({ dir, kernel: kernel61() });
+    expect(damaged.ok).toBe(false);
+    expect(damaged.diagnostics).toEqual([
+      expect.objectContaining({ origin: "kforge", file: "hello1.ko", message: expect.stringMatching(/^hello1\.ko is damaged: truncated file/), hint: "run kforge build --force (or kforge clean) to rebuild it" }),
+    ]);
+    const forced = await buildModules({ dir, kernel: kernel61(), force: true });
+    expect(forced).toMatchObject({ ok: true, diagnostics: [] });
+    expect(statSync(join(dir, "hello1.ko")).size).toBeGreaterThan(5000);
+    expect(await readVermagic(join(dir, "hello1.ko"))).toMatch(new RegExp(`^${kernel61().release} `));
+    expect(readFileSync(join(dir, "other.ko"), "utf8")).toBe("not listed in modules.order");
+    expect(existsSync(join(dir, "hello1.c"))).toBe(true);
+  });
+
+  it("refuses a module dir whose path contains a space before make runs", async () => {
+    const parent = track(createModuleDir({}));
+    const dir = join(parent, "my module");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "Kbuild"), "obj-m += spaced.o\n");
+    writeFileSync(join(dir, "spaced.c"), moduleSource("spaced"));
+    const attempt = buildModules({ dir, kernel: kernel61() });
+    await expect(attempt).rejects.toBeInstanceOf(UsageError);
+    await expect(attempt).rejects.toMatchObject({ message: expect.stringContaining(`"${dir}"`), hint: expect.stringContaining("move or rename the directory") });
+    expect(existsSync(join(dir, ".kforge"))).toBe(false);
   });
 
   it("rejects a kernel tree that does not exist", async () => {

@@ -47,17 +47,46 @@ describe.each(["6.1", "6.12"])("kbuild output from %s", (version) => {
     ]);
   });
 
-  it("reads modpost's undefined symbol error", () => {
+  it("reads modpost's undefined symbol error, with the ways to provide the symbol", () => {
     const { diagnostics } = parseKbuildOutput(fixture("undefined-symbol", version), `${ROOT}/undefined-symbol`);
     expect(strip(diagnostics)).toEqual([
       { severity: "error", file: "undef.ko", line: null, column: null, message: '"kforge_missing_symbol" [undef.ko] undefined!', flag: null, context: undefined },
     ]);
+    expect(diagnostics[0]!.hint).toMatch(/nothing this build knows exports kforge_missing_symbol: a typo, a missing EXPORT_SYMBOL.*KBUILD_EXTRA_SYMBOLS=.*kforge deps/);
   });
 
-  it("reads modpost's missing license error", () => {
+  it("reads modpost's missing license error under the module's .ko, with a hint to add the license", () => {
     const { diagnostics } = parseKbuildOutput(fixture("missing-license", version), `${ROOT}/missing-license`);
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ severity: "error", origin: "modpost", file: "nolicense.o", message: "missing MODULE_LICENSE() in nolicense.o" });
+    expect(diagnostics[0]).toMatchObject({ severity: "error", origin: "modpost", file: "nolicense.ko", message: "missing MODULE_LICENSE() in nolicense.o" });
+    expect(diagnostics[0]!.hint).toContain('add MODULE_LICENSE("GPL");');
+  });
+
+  it("files the GPL-only symbol error under the module's .ko and explains EXPORT_SYMBOL_GPL", () => {
+    const { diagnostics } = parseKbuildOutput(fixture("gpl-only", version), `${ROOT}/gpl-only`);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        origin: "modpost",
+        file: "gplonly.ko",
+        message: "GPL-incompatible module gplonly.ko uses GPL-only symbol 'usb_register_driver'",
+        hint: expect.stringMatching(/^usb_register_driver is exported with EXPORT_SYMBOL_GPL: the module needs a GPL-compatible MODULE_LICENSE/),
+      }),
+    ]);
+  });
+
+  it("turns obj-m naming an object without a source into a readable error with a hint", () => {
+    const { diagnostics } = parseKbuildOutput(fixture("missing-object", version), `${ROOT}/missing-object`);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        origin: "make",
+        file: null,
+        message: "no source for nonexist.o: there is no nonexist.c (or nonexist.S) in the module dir",
+        hint: expect.stringContaining("create nonexist.c, or fix the object name in the Kbuild/Makefile"),
+      }),
+    ]);
+    expect(diagnostics[0]!.message).not.toContain("''");
   });
 
   it("reads make's own error for a broken Makefile, dropping the recursive Error lines", () => {
@@ -71,7 +100,7 @@ describe.each(["6.1", "6.12"])("kbuild output from %s", (version) => {
 describe("kbuild output parser", () => {
   it("reads modpost warnings (6.12 with W=1)", () => {
     const { diagnostics } = parseKbuildOutput(fixture("modpost-warning", "6.12"), `${ROOT}/modpost-warning`);
-    expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", origin: "modpost", file: "nodesc.o", message: "missing MODULE_DESCRIPTION() in nodesc.o" })]);
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", origin: "modpost", file: "nodesc.ko", message: "missing MODULE_DESCRIPTION() in nodesc.o" })]);
   });
 
   it("keeps make's innermost Error line when nothing else explains the failure", () => {
@@ -97,6 +126,6 @@ describe("kbuild output parser", () => {
       ["compiler", "warning", "a.c"],
       ["make", "error", null],
     ]);
-    expect(diagnostics[2]!.message).toBe("No rule to make target 'missing.c', needed by 'missing.o'");
+    expect(diagnostics[2]!.message).toBe("missing.c does not exist and make has no rule to create it (needed by missing.o)");
   });
 });

@@ -37,6 +37,10 @@ describe("explainKernelLine", () => {
     ["Oops: 0002 [#1] PREEMPT SMP NOPTI", /oops/],
     ["WARNING: CPU: 0 PID: 74 at /tmp/x/warn.c:9 warn_init+0x15/0x1000 [warn]", /WARN_ON/],
     ["RIP: 0010:oops_init+0x15/0x1000 [oops]", /oops_init\+0x15/],
+    // Written from kernel/params.c param_array() and kernel/livepatch/core.c klp_module_coming().
+    ["values: can only take 8 arguments", /array parameter values got the wrong number/],
+    ["values: needs at least 2 arguments", /array parameter values/],
+    ["livepatch: vmlinux.ko: invalid module name", /may not be named vmlinux/],
   ])("%s", (line, expected) => {
     expect(explainKernelLine(line)).toMatch(expected);
   });

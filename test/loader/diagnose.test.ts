@@ -94,7 +94,6 @@ describe("kmod wording", () => {
     [kmod("File exists"), "already-loaded"],
     [kmod("Key was rejected by service"), "key-rejected"],
     [kmod("Module has wrong symbol version"), "symbol-version"],
-    [kmod("Invalid parameters"), "invalid-parameters"],
     [kmod("No such device"), "init-failed"],
     ["modprobe: ERROR: could not insert 'x': Module already in kernel\n", "already-loaded"],
   ])("%s", (stderr, kind) => {
@@ -108,8 +107,19 @@ describe("kmod wording", () => {
     expect(diagnoseLoadFailure(base).kind).toBe("not-permitted");
   });
 
-  it("init function error names the errno", () => {
-    expect(diagnoseLoadFailure({ module: "x", exitCode: 1, stderr: kmod("No such device"), kernelLog: [] }).title).toBe("x's init function failed: No such device");
+  it("init function error names the errno once: the detail is the kernel log or the errno name, never the stderr again", () => {
+    const silent = diagnoseLoadFailure({ module: "x", exitCode: 1, stderr: kmod("No such device"), kernelLog: [] });
+    expect(silent.title).toBe("x's init function failed: No such device (ENODEV)");
+    expect(silent.detail).toBe("its init function returned -ENODEV without printing anything to the kernel log");
+    const logged = diagnoseLoadFailure({ module: "x", exitCode: 1, stderr: kmod("No such device"), kernelLog: ["x: loading out-of-tree module taints kernel.", "x: no device found"] });
+    expect(logged.detail).toBe('the kernel log says: "x: no device found"');
+  });
+
+  it("kmod's EINVAL wording blames parameters only when some were passed", () => {
+    const base = { module: "x", exitCode: 1, stderr: kmod("Invalid parameters"), kernelLog: [] };
+    expect(diagnoseLoadFailure(base)).toMatchObject({ kind: "init-failed", title: "x's init function failed: Invalid parameters (EINVAL)" });
+    expect(diagnoseLoadFailure({ ...base, parameters: ["count=7"] })).toMatchObject({ kind: "invalid-parameters" });
+    expect(diagnoseLoadFailure({ ...base, parameters: ["count=7"] }).detail).toContain("insmod passed count=7");
   });
 
   it("rmmod in use by", () => {
@@ -128,5 +138,65 @@ describe("no module support (real output of this machine's kernel)", () => {
   it("busybox rmmod ENOSYS and the loader's own pre-check", () => {
     expect(diagnoseUnloadFailure({ module: "dummy", exitCode: 1, stderr: readFixture("loader/busybox-rmmod-enosys.stderr"), kernelLog: [] }).kind).toBe("no-module-support");
     expect(noModuleSupportDiagnosis("dummy").kind).toBe("no-module-support");
+  });
+});
+
+// Real busybox stderr for EINVAL (the "count=abc" step of the recorded guest session) with kernel log
+// lines WRITTEN from the kernel source (kernel/params.c param_array(), kernel/livepatch/core.c), as
+// insmod <module> values=1,1,1,1,1,1,1,1,1 and a module named vmlinux print them.
+describe("EINVAL: the kernel log decides", () => {
+  const busyboxEinval = findStep(session, "insmod provider.ko count=abc").stderr.replace("provider.ko", "x.ko");
+
+  it("no parameters passed and nothing in the log: not a parameter problem", () => {
+    const diagnosis = diagnoseLoadFailure({ module: "x", exitCode: 1, stderr: busyboxEinval, kernelLog: [] });
+    expect(diagnosis.kind).toBe("init-failed");
+    expect(diagnosis.title).not.toContain("parameters");
+    expect(diagnosis.detail).toBe("its init function returned -EINVAL without printing anything to the kernel log");
+  });
+
+  it("a module named vmlinux", () => {
+    const diagnosis = diagnoseLoadFailure({ module: "vmlinux", exitCode: 1, stderr: busyboxEinval, kernelLog: ["livepatch: vmlinux.ko: invalid module name"] });
+    expect(diagnosis.kind).toBe("invalid-module-name");
+    expect(diagnosis.detail).toContain('"livepatch: vmlinux.ko: invalid module name"');
+    expect(diagnosis.hint).toMatch(/^rename the module/);
+  });
+
+  it("too many array elements: quotes the kernel line, not the truncated per-value lines", () => {
+    const kernelLog = ["values: can only take 8 arguments", "x: `1' invalid for parameter `values'", "values: can only take 8 arguments", "x: `1' invalid for parameter `values'"];
+    const diagnosis = diagnoseLoadFailure({ module: "x", exitCode: 1, stderr: busyboxEinval, kernelLog, parameters: ["values=1,1,1,1,1,1,1,1,1"] });
+    expect(diagnosis.kind).toBe("invalid-parameters");
+    expect(diagnosis.detail).toBe('the kernel log says: "values: can only take 8 arguments"');
+  });
+
+  it("a repeated invalid-value line is listed once", () => {
+    const diagnosis = diagnoseLoadFailure(input("provider", findStep(session, "insmod provider.ko count=abc")));
+    expect(diagnosis.detail).toBe('invalid value for count="abc"');
+  });
+});
+
+describe("environment: vm", () => {
+  const noVmAdvice = (hint: string) => expect(hint).not.toMatch(/kforge vm|in a VM|reboot/);
+
+  it("crash, signature and unload hints do not send the user to a VM or to reboot", () => {
+    const crash = diagnoseLoadFailure({ ...input("oops", findStep(session, "insmod oops.ko")), environment: "vm" });
+    expect(crash.kind).toBe("crashed");
+    noVmAdvice(crash.hint);
+    expect(diagnoseLoadFailure(input("oops", findStep(session, "insmod oops.ko"))).hint).toContain("kforge vm");
+    noVmAdvice(diagnoseLoadFailure({ ...input("slowexit", findStep(session, "insmod slowexit.ko", 1)), environment: "vm" }).hint);
+    noVmAdvice(diagnoseLoadFailure({ ...input("provider", findStep(session, "insmod provider-signed.ko")), environment: "vm" }).hint);
+    noVmAdvice(diagnoseUnloadFailure({ ...input("permanent", findStep(session, "rmmod permanent")), environment: "vm" }).hint);
+    const lockdown = { module: "x", exitCode: 1, stderr: "insmod: can't insert 'x.ko': Operation not permitted\n", kernelLog: ["Lockdown: insmod: unsigned module loading is restricted; see man kernel_lockdown.7"], environment: "vm" as const };
+    noVmAdvice(diagnoseLoadFailure(lockdown).hint);
+  });
+
+  it("no module support names the guest kernel", () => {
+    const diagnosis = diagnoseLoadFailure({ module: "dummy", exitCode: 1, stderr: readFixture("loader/busybox-insmod-enosys.stderr"), kernelLog: [], environment: "vm" });
+    expect(diagnosis.title).toBe("the guest kernel cannot load modules");
+    noVmAdvice(diagnosis.hint);
+  });
+
+  it("vermagic mismatch: rebuild for the guest's release", () => {
+    const diagnosis = diagnoseLoadFailure({ ...input("provider", findStep(session, "insmod provider-6.1.ko")), moduleVermagic: "6.1.0-56-amd64 SMP", expectedVermagic: "6.12.117+deb12-amd64 SMP", environment: "vm" });
+    expect(diagnosis.hint).toBe("rebuild for the guest kernel: kforge build --kernel 6.12.117+deb12-amd64");
   });
 });

@@ -82,5 +82,14 @@ describe("host load with FAKE insmod/rmmod", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/built for 6\.12\.117\+deb12-amd64 .* the running kernel is 6\.1\.0-56-amd64/);
     expect(existsSync(join(procRoot, "insmod-args"))).toBe(false);
+    expect(result.stderr).toContain("hint: rebuild for the running kernel: kforge build --kernel 6.1.0-56-amd64");
+  });
+
+  it("a running kernel without a build tree: say how to get headers, never build for it", async () => {
+    freshProcRoot("6.18.44-fc-v669"); // this machine's own kernel: no /lib/modules/<release>/build
+    const result = await runKforge(["load", built.path("provider"), "--proc-root", procRoot], { env: fakeEnv() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).not.toContain("kforge build --kernel 6.18.44-fc-v669");
+    expect(result.stderr).toMatch(/hint: the running kernel 6\.18\.44-fc-v669 has no build tree .*install its headers \(.+\).*kforge vm/);
   });
 });

@@ -27,6 +27,25 @@ describe("kforge lsmod", () => {
     expect(result.stderr).toContain("proc-modules-written.txt:8: state \"Sleeping\"");
   });
 
+  it("--proc-root without a modules file names the missing file", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "kforge-proc-empty-"));
+    try {
+      const result = await runKforge(["lsmod", "--proc-root", empty]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(`error: ${join(empty, "modules")} is missing`);
+      expect(result.stderr).not.toContain("cannot load modules");
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it("--file that is not /proc/modules at all: one error, exit 2, no per-line warnings", async () => {
+    const result = await runKforge(["lsmod", "--file", "/etc/passwd"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^kforge: error: \/etc\/passwd is not a \/proc\/modules file: none of its \d+ lines parses/);
+    expect(result.stderr).not.toContain("warning:");
+  });
+
   it.skipIf(existsSync("/proc/modules"))("on this kernel without /proc/modules: exit 2 with the VM hint", async () => {
     const result = await runKforge(["lsmod"]);
     expect(result.exitCode).toBe(2);
@@ -46,8 +65,25 @@ describe("kforge taint", () => {
     const result = await runKforge(["taint", String(12288 + 2 ** 22)]);
     expect(result.stdout).toContain("bit 12  O  externally-built");
     expect(result.stdout).toContain("bit 22  ?  unknown");
+    expect(result.stdout).toMatch(/^tainted: OE#22 \(4206592\)$/m);
     const bad = await runKforge(["taint", "lots"]);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('"lots" is not a taint value');
+  });
+
+  it("plain letters as in the VM report; the kernel's G form only as kernelString in JSON", async () => {
+    const text = await runKforge(["taint", "12288"]);
+    expect(text.stdout.split("\n")[0]).toBe("tainted: OE (12288)");
+    const json = JSON.parse((await runKforge(["taint", "12288", "--json"])).stdout);
+    expect(json).toMatchObject({ letters: "OE", kernelString: "GOE" });
+  });
+
+  it("a negative value after -- is a usage error, not the running kernel's value", async () => {
+    const result = await runKforge(["taint", "--", "-1"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('"-1" is not a taint value');
+    const twice = await runKforge(["taint", "1", "--", "2"]);
+    expect(twice.exitCode).toBe(2);
+    expect(twice.stderr).toContain("kforge taint takes one value, got 2");
   });
 });

@@ -1,6 +1,6 @@
 // Slow: builds real modules with kbuild for 6.12 and 6.1, then reads them with kforge info and deps.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeModule, predictTaints } from "../../src/module/modinfo-details.js";
@@ -71,14 +71,39 @@ describe("kforge info (CLI)", () => {
     copyFileSync(built.path("provider"), truncated);
     execFileSync("truncate", ["-s", "4000", truncated]);
     const cut = await runKforge(["info", truncated]);
-    expect(cut.exitCode).toBe(1);
+    expect(cut.exitCode).toBe(2);
     expect(cut.stderr).toMatch(/truncated file/);
+    expect(cut.stderr).toContain("hint: give a kernel module (.ko) built by kbuild: rebuild it (kforge build) or check the path");
     expect(cut.stderr).not.toMatch(/at .*\.js:\d+/);
     // A relocatable object that is not a kernel module.
     const object = await runKforge(["info", "/usr/lib/x86_64-linux-gnu/crt1.o"]);
     expect(object.stderr).toMatch(/no \.modinfo section/);
     const text = await runKforge(["info", "/etc/hostname"]);
     expect(text.stderr).toMatch(/not an ELF file/);
+  });
+});
+
+describe("kforge info warns about missing modinfo", () => {
+  it("a renamed .o: no name or vermagic", async () => {
+    const renamed = join(built.root, "renamed.ko");
+    copyFileSync(join(built.root, "provider", "provider.o"), renamed);
+    const result = await runKforge(["info", renamed, "--kernel", "6.12.117+deb12-amd64"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("warning: .modinfo has no name, vermagic: this is not a module linked by modpost");
+    const json = JSON.parse((await runKforge(["info", renamed, "--json"])).stdout);
+    expect(json.missingModinfo).toEqual(["name", "vermagic"]);
+  });
+
+  it("a .ko whose .modinfo is corrupt: no name, vermagic or license", async () => {
+    const corrupt = join(built.root, "corrupt-modinfo.ko");
+    const bytes = readFileSync(built.path("provider"));
+    // Overwrite every "=" inside .modinfo so no key=value entry survives.
+    const module = await openModuleFile(built.path("provider"));
+    const section = module.elf.sections.find((candidate) => candidate.name === ".modinfo")!;
+    for (let offset = section.offset; offset < section.offset + section.size; offset += 1) if (bytes[offset] === 0x3d) bytes[offset] = 0x5f;
+    writeFileSync(corrupt, bytes);
+    const result = await runKforge(["info", corrupt]);
+    expect(result.stdout).toContain("warning: .modinfo has no name, vermagic, license");
   });
 });
 
@@ -99,9 +124,40 @@ describe("kforge deps (CLI)", () => {
     expect(result.stdout).toContain("nothing provides provider_add, needed by consumer");
   });
 
-  it("flags a CRC that differs from the kernel's (6.1 module against 6.12)", async () => {
-    const result = await runKforge(["deps", built61.path("provider"), "--kernel", "6.12.117+deb12-amd64", "--json"]);
-    const needs = JSON.parse(result.stdout).modules[0].needs as { symbol: string; problem?: string }[];
-    expect(needs.some((need) => need.problem?.includes("differs from the kernel's"))).toBe(true);
+  it("a module built for another release is a vermagic error naming both, not a CRC mismatch", async () => {
+    const json = await runKforge(["deps", built.path("provider"), "--kernel", "6.1.0-56-amd64", "--json"]);
+    expect(json.exitCode).toBe(1);
+    const parsed = JSON.parse(json.stdout);
+    expect(parsed.vermagicProblems).toEqual([{ module: "provider", problem: expect.stringMatching(/built for 6\.12\.117\+deb12-amd64 .* the selected kernel is 6\.1\.0-56-amd64/) }]);
+    expect(parsed.modules[0].needs.filter((need: { problem?: string }) => need.problem)).toEqual([]);
+    const text = await runKforge(["deps", built.path("provider"), "--kernel", "6.1.0-56-amd64"]);
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout).toMatch(/^error: provider: built for 6\.12\.117\+deb12-amd64 .*6\.1\.0-56-amd64/m);
+    expect(text.stdout).not.toContain("another build of this kernel");
+  });
+
+  it("bad input files are a clean usage error (exit 2) in deps, info and load alike", async () => {
+    const truncated = join(built.root, "deps-truncated.ko");
+    writeFileSync(truncated, readFileSync(built.path("provider")).subarray(0, 3000));
+    const empty = join(built.root, "empty.ko");
+    writeFileSync(empty, "");
+    const executable = join(built.root, "elf.ko");
+    copyFileSync("/bin/ls", executable);
+    const cases: [string[], RegExp][] = [
+      [["deps", truncated, "--kernel", "6.12.117+deb12-amd64"], /truncated file/],
+      [["deps", empty, "--kernel", "6.12.117+deb12-amd64"], /not an ELF file/],
+      [["deps", "/etc/hostname", "--kernel", "6.12.117+deb12-amd64"], /not an ELF file/],
+      [["deps", executable, "--kernel", "6.12.117+deb12-amd64"], /ELF type 3/],
+      [["info", executable], /ELF type 3/],
+      [["load", executable], /ELF type 3/],
+      [["load", "/nonexist.ko"], /\/nonexist\.ko: no such file/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runKforge(args);
+      expect({ args, exitCode: result.exitCode }).toEqual({ args, exitCode: 2 });
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toContain("hint: ");
+      expect(result.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    }
   });
 });

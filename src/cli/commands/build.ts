@@ -113,8 +113,10 @@ export function toJson(results: readonly KernelBuildResult[]): unknown {
       ok: result.ok,
       durationMs: result.durationMs,
       artifacts: result.artifacts.map(({ module, path, size, vermagic }) => ({ module, path, size, vermagic })),
-      diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag }) => ({ severity, file, line, column, message, flag })),
+      diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag, hint }) => ({ severity, file, line, column, message, flag, hint: hint ?? null })),
       log: result.log,
+      upToDate: result.upToDate,
+      interrupted: result.interrupted,
     })),
   };
 }

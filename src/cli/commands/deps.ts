@@ -35,16 +35,20 @@ export async function depsCommand(options: DepsCommandOptions, context: CommandC
   const kernel = await selectKernel({ kernel: options.kernel, kdir: options.kdir, env: context.env });
   if (kernel.notice && !options.json) context.stderr.write(`kforge: ${kernel.notice}\n`);
   const files = await resolveModuleFiles(options.targets, context.cwd);
-  const resolution = await resolveDependencies({ files, kdir: kernel.kdir, modulesDir: join("/lib/modules", kernel.release) });
+  const resolution = await resolveDependencies({ files, kdir: kernel.kdir, modulesDir: join("/lib/modules", kernel.release), release: kernel.release });
+  const exitCode = resolution.missing.length || resolution.vermagicProblems.length ? 1 : 0;
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ kernel: kernel.release, ...resolution }, null, 2)}\n`);
-    return resolution.missing.length ? 1 : 0;
+    return exitCode;
   }
   const palette = createPalette(context.stdout as NodeJS.WriteStream);
   const lines = resolution.modules.flatMap((module) => formatModule(module, palette));
   lines.push(`load order: ${[...resolution.inTreeModules.map((name) => `${name} (in-tree)`), ...resolution.loadOrder].join(" -> ")}`);
   for (const missing of resolution.missing) lines.push(palette.red(`error: nothing provides ${missing.symbol}, needed by ${missing.module}: insmod would fail with "Unknown symbol"`));
+  for (const { module, problem } of resolution.vermagicProblems) {
+    lines.push(palette.red(`error: ${module}: ${problem}: insmod would fail with "Invalid module format"; rebuild it with kforge build --kernel ${kernel.release}`));
+  }
   for (const note of resolution.notes) lines.push(palette.dim(`note: ${note}`));
   context.stdout.write(`${lines.join("\n")}\n`);
-  return resolution.missing.length ? 1 : 0;
+  return exitCode;
 }

@@ -1,11 +1,10 @@
 // `kforge info <file.ko>`: what modinfo shows, read from the ELF itself, plus the taints loading it
 // would cause and whether it was built for the selected kernel.
 import { resolve } from "node:path";
-import { KforgeError } from "../../errors.js";
 import { readKernelConfig, signingConfig } from "../../kernel/kernel-config.js";
 import { selectKernel } from "../../kernel/select.js";
-import { checkVermagic, describeModule, predictTaints, type ModuleDetails, type TaintPrediction } from "../../module/modinfo-details.js";
-import { ModuleFileError, openModuleFile } from "../../module/modinfo.js";
+import { checkVermagic, describeMissingModinfo, describeModule, predictTaints, type ModuleDetails, type TaintPrediction } from "../../module/modinfo-details.js";
+import { openModuleFile, readModuleParts } from "../../module/modinfo.js";
 import { readModuleSymbols } from "../../module/symbols.js";
 import { createPalette, type Palette } from "../../ui/color.js";
 import type { CommandContext } from "../context.js";
@@ -15,19 +14,6 @@ export interface InfoCommandOptions {
   json?: boolean;
   kernel?: string;
   kdir?: string;
-}
-
-const COMPRESSED = /\.ko\.(xz|zst|gz)$/;
-
-async function openOrExplain(path: string) {
-  try {
-    return await openModuleFile(path);
-  } catch (error) {
-    if (!(error instanceof ModuleFileError)) throw error;
-    const compressed = path.match(COMPRESSED);
-    const hint = compressed ? `decompress it first, e.g. ${compressed[1] === "gz" ? "gunzip -k" : `${compressed[1]} -dk`} ${path}` : "give kforge info a kernel module (.ko) built by kbuild";
-    throw new KforgeError(error.message, { hint });
-  }
 }
 
 async function kernelFacts(options: InfoCommandOptions, context: CommandContext) {
@@ -72,9 +58,9 @@ const describeTaint = (taint: TaintPrediction) => `taints the kernel ${taint.let
 
 export async function infoCommand(options: InfoCommandOptions, context: CommandContext): Promise<number> {
   const path = resolve(context.cwd, options.file);
-  const module = await openOrExplain(path);
+  const module = await openModuleFile(path);
   const details = describeModule(module);
-  const exports = readModuleSymbols(module.elf).exports.map((symbol) => symbol.name);
+  const exports = readModuleParts(path, () => readModuleSymbols(module.elf)).exports.map((symbol) => symbol.name);
   const kernel = await kernelFacts(options, context);
   const taints = predictTaints(details, kernel);
   const vermagicProblem = kernel ? checkVermagic(details, kernel.release) : undefined;
@@ -83,7 +69,9 @@ export async function infoCommand(options: InfoCommandOptions, context: CommandC
     context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   }
-  const warnings = [...taints.map(describeTaint), ...(vermagicProblem ? [vermagicProblem] : [])];
+  const missing = describeMissingModinfo(details);
+  // Without vermagic the missing-modinfo warning already says the kernel will refuse it.
+  const warnings = [...(missing ? [missing] : []), ...taints.map(describeTaint), ...(vermagicProblem && details.vermagic ? [vermagicProblem] : [])];
   context.stdout.write(formatText(details, exports, warnings, createPalette(context.stdout as NodeJS.WriteStream)));
   return 0;
 }

@@ -20,7 +20,11 @@ export async function readModulesFile(options: { file?: string; procRoot?: strin
   try {
     return { path, text: await readFile(path, "utf8") };
   } catch (error) {
-    if (options.file) throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, "check the --file path");
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    if (options.file) throw new UsageError(`cannot read ${path}: ${code}`, "check the --file path");
+    if (options.procRoot) {
+      throw new UsageError(code === "ENOENT" ? `${path} is missing` : `cannot read ${path} (${code})`, "point --proc-root at a recorded /proc that holds a copy of /proc/modules");
+    }
     const diagnosis = noModuleSupportDiagnosis("any module");
     throw new EnvironmentError(`${path} is missing: ${diagnosis.title}`, diagnosis.hint);
   }
@@ -42,6 +46,10 @@ function formatTable(modules: ProcModule[]): string {
 export async function lsmodCommand(options: LsmodCommandOptions, context: CommandContext): Promise<number> {
   const { path, text } = await readModulesFile(options, context.cwd);
   const table = parseProcModules(text);
+  if (!table.modules.length && table.malformed.length) {
+    const first = table.malformed[0]!;
+    throw new UsageError(`${path} is not a /proc/modules file: none of its ${table.malformed.length} lines parses (line ${first.line}: ${first.reason})`, "give --file a copy of /proc/modules");
+  }
   const modules = options.filter ? table.modules.filter((module) => module.name.includes(options.filter!.replaceAll("-", "_"))) : table.modules;
   const palette = createPalette(context.stderr as NodeJS.WriteStream);
   for (const bad of table.malformed) context.stderr.write(`${palette.yellow("warning:")} ${path}:${bad.line}: ${bad.reason}: ${bad.text}\n`);

@@ -32,7 +32,7 @@ function registerInspection(program: Command, state: ProgramState): void {
     .option("--json", "print one JSON object")
     .option("--file <path>", "parse this file instead of /proc/modules")
     .option(...PROC_ROOT)
-    .addHelpText("after", "\nExit codes: 0 listed, 1 the filter matched nothing, 2 no /proc/modules (kernel without module support).")
+    .addHelpText("after", "\nExit codes: 0 listed, 1 the filter matched nothing, 2 no /proc/modules (kernel without module support), or --file/--proc-root is not a /proc/modules copy.")
     .action(lazyAction<LsmodCommandOptions>(state, () => import("../commands/lsmod.js").then((module) => module.lsmodCommand), ([filter], flags) => ({ ...flags, filter: filter as string | undefined })));
   program
     .command("taint [value]")
@@ -46,7 +46,7 @@ function registerInspection(program: Command, state: ProgramState): void {
     .option("-k, --kernel <release>", "kernel whose Module.symvers and modules.symbols resolve symbols")
     .option("--kdir <path>", "kernel build tree to resolve against")
     .option("--json", "print one JSON object")
-    .addHelpText("after", "\nExit codes: 0 every symbol has a provider, 1 some symbol has none, 2 usage or environment error.")
+    .addHelpText("after", "\nExit codes: 0 every symbol has a provider, 1 some symbol has none or a module was built for another kernel, 2 usage or environment error (also a file that is not a kernel module).")
     .action(lazyAction<DepsCommandOptions>(state, () => import("../commands/deps.js").then((module) => module.depsCommand), ([targets], flags) => ({ ...flags, targets: (targets as string[]) ?? [] })));
 }
 
