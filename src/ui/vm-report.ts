@@ -31,23 +31,36 @@ function formatCrash(crash: VmResult["crashes"][number], palette: Palette): stri
   return lines;
 }
 
+function formatTaint(taint: VmResult["taint"]): string {
+  const describe = (value: number | null, letters: string | null) => (value === null ? "unknown" : `${value} (${letters || "none"})`);
+  return `taint: ${describe(taint.before, taint.lettersBefore)} -> ${describe(taint.after, taint.letters)}`;
+}
+
+function formatSummary(result: VmResult, palette: Palette): string {
+  const skipped = result.skipped.length ? `, ${result.skipped.length} skipped` : "";
+  if (result.ok) {
+    const checked = result.steps.some((step) => step.kind === "exec") ? "" : " (load and unload only: no test steps)";
+    return palette.green(`ok: ${result.steps.length} steps passed${checked}${skipped}, kernel log clean`);
+  }
+  if (!result.booted) return palette.red("failed: the guest did not boot, so no step ran");
+  const failed = result.steps.filter((step) => !step.ok).length;
+  const crashes = result.crashes.length ? `, ${result.crashes.length} crash report(s)` : "";
+  return palette.red(`${result.end === "interrupted" ? "interrupted" : "failed"}: ${failed} of ${result.steps.length} steps failed${crashes}${skipped}`);
+}
+
 export function formatVmReport(result: VmResult, palette: Palette): string {
-  const lines = [
-    `${palette.bold(`kernel ${result.release}`)} (${result.accel}, ${result.bootEntry === "pvh" ? "vmlinux via PVH" : "bzImage"}), booted in ${seconds(result.bootMs)}`,
-  ];
+  const boot = result.booted ? `, booted in ${seconds(result.bootMs)}` : "";
+  const lines = [`${palette.bold(`kernel ${result.release}`)} (${result.accel}, ${result.bootEntry === "pvh" ? "vmlinux via PVH" : "bzImage"})${boot}`];
   for (const step of result.steps) lines.push(...formatStep(step, palette));
+  if (result.booted) for (const step of result.skipped) lines.push(palette.dim(`  skip ${step.name} (${step.reason})`));
   if (result.crashes.length) {
     lines.push(palette.red(`${result.crashes.length} kernel crash report${result.crashes.length > 1 ? "s" : ""}:`));
     for (const crash of result.crashes) lines.push(...formatCrash(crash, palette));
   }
-  const taint = result.taint;
-  lines.push(`taint: ${taint.before} (${taint.lettersBefore || "none"}) -> ${taint.after} (${taint.letters || "none"})`);
   if (result.diagnosis) lines.push(palette.red(result.diagnosis));
-  const failed = result.steps.filter((step) => !step.ok).length;
-  if (result.ok) lines.push(palette.green(`ok: ${result.steps.length} steps passed, kernel log clean`));
-  else {
-    lines.push(palette.red(`failed: ${failed} of ${result.steps.length} steps failed${result.crashes.length ? `, ${result.crashes.length} crash report(s)` : ""}`));
-    if (result.consoleLog) lines.push(`full console log: ${result.consoleLog}`);
-  }
+  if (result.hint) lines.push(`${palette.dim("hint:")} ${result.hint}`);
+  lines.push(result.booted ? formatTaint(result.taint) : "taint: unknown (the guest did not boot)");
+  lines.push(formatSummary(result, palette));
+  if (!result.ok && result.consoleLog) lines.push(`full console log: ${result.consoleLog}`);
   return `${lines.join("\n")}\n`;
 }

@@ -21,7 +21,8 @@ exec sh /kforge/agent.sh
 
 // A heartbeat runs beside each command so the host can tell "still running" from "guest stopped
 // responding"; the kmsg marker tells it when the step's kernel messages have all been printed.
-export function createAgentScript(): string {
+export function createAgentScript(options: { stepMarkers: boolean }): string {
+  const marker = options.stepMarkers ? `\n  echo "${STEP_MARKER_PREFIX} $id" > /dev/kmsg` : "";
   return `stty -F ${AGENT_PORT} raw -echo
 exec 3<>${AGENT_PORT}
 cd ${GUEST_WORK_DIR}
@@ -40,8 +41,7 @@ while read -r tag id payload <&3; do
     status=$?
   fi
   kill $beat
-  wait $beat 2>/dev/null
-  echo "${STEP_MARKER_PREFIX} $id" > /dev/kmsg
+  wait $beat 2>/dev/null${marker}
   printf '@K %s out ' "$id" >&3
   base64 -w 0 /tmp/output >&3
   echo >&3

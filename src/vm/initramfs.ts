@@ -15,6 +15,8 @@ export interface InitramfsContent {
   modules: string[];
   // Files copied into the guest's work directory (test scripts).
   files: string[];
+  // Write a kernel log marker after each command (false when nobody reads the console: --shell).
+  stepMarkers?: boolean;
 }
 
 const DIRECTORIES = ["bin", "sbin", "proc", "sys", "dev", "tmp", "run", "kforge", GUEST_MODULE_DIR, GUEST_WORK_DIR];
@@ -47,7 +49,7 @@ export async function writeInitramfs(target: string, content: InitramfsContent, 
   entries.push({ kind: "file", path: "bin/busybox", data: await readFile(busybox), mode: 0o755 });
   for (const applet of applets) entries.push({ kind: "symlink", path: `bin/${applet}`, target: "busybox" });
   entries.push({ kind: "file", path: "init", data: Buffer.from(createInitScript()), mode: 0o755 });
-  entries.push({ kind: "file", path: "kforge/agent.sh", data: Buffer.from(createAgentScript()) });
+  entries.push({ kind: "file", path: "kforge/agent.sh", data: Buffer.from(createAgentScript({ stepMarkers: content.stepMarkers ?? true })) });
   for (const module of content.modules) {
     const name = basename(module).replace(/\.(xz|zst|gz)$/, "");
     entries.push({ kind: "file", path: `${GUEST_MODULE_DIR}/${name}`, data: await readModuleFile(module, workDir) });

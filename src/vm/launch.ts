@@ -51,7 +51,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
     await rememberAccel("tcg", reason, options.env);
     notice(`${reason}; using TCG software emulation, remembered in ${join(kforgeCacheDir(options.env), "accel.json")}`);
     result = await runVm({ ...common, accel: "tcg" });
-  } else if (choice.probe && result.end !== "boot-timeout" && result.end !== "qemu-exited") {
+  } else if (choice.probe && result.booted) {
     await rememberAccel("kvm", "a KVM boot reached the init script", options.env);
   }
   const { kvmProbeFailed: _ignored, ...clean } = result as VmResult & { kvmProbeFailed?: boolean };

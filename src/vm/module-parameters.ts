@@ -35,3 +35,41 @@ function formatValue(value: string | number | boolean): string {
   if (typeof value === "boolean") return value ? "1" : "0";
   return String(value);
 }
+
+export interface DeclaredParameter {
+  name: string;
+  // From parmtype ("int", "charp"); absent when only a description (parm) declares it.
+  type?: string;
+}
+
+// Accepted for every module by the kernel itself (dynamic debug, asynchronous probing).
+const KERNEL_WIDE_PARAMETERS = new Set(["dyndbg", "async_probe"]);
+
+// The parameters a module declares, from its .modinfo parm ("name:description") and parmtype
+// ("name:type") entries.
+export function listDeclaredParameters(parm: string[], parmtype: string[]): DeclaredParameter[] {
+  const declared = new Map<string, DeclaredParameter>();
+  const split = (entry: string) => {
+    const [name = "", ...rest] = entry.split(":");
+    return { name: normalize(name), rest: rest.join(":") };
+  };
+  for (const { name } of parm.map(split)) declared.set(name, { name });
+  for (const { name, rest } of parmtype.map(split)) declared.set(name, { name, type: rest });
+  return [...declared.values()];
+}
+
+// The kernel only logs "unknown parameter 'x' ignored" and loads the module anyway: refuse before booting.
+export function checkModuleParameters(parameters: Map<string, string[]>, declared: Map<string, DeclaredParameter[]>): void {
+  for (const [module, words] of parameters) {
+    const known = declared.get(module) ?? [];
+    for (const word of words) {
+      const name = normalize(word.slice(0, word.indexOf("=")));
+      if (KERNEL_WIDE_PARAMETERS.has(name) || known.some((parameter) => parameter.name === name)) continue;
+      const listed = known.map((parameter) => (parameter.type ? `${parameter.name} (${parameter.type})` : parameter.name)).join(", ");
+      throw new UsageError(
+        `${module} has no parameter "${name}" (from ${word}); the kernel would ignore it`,
+        listed ? `${module}'s parameters: ${listed}; fix the name after -- or in kforge.json params` : `${module} declares no parameters; drop ${word}`,
+      );
+    }
+  }
+}

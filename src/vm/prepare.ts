@@ -7,7 +7,7 @@ import { allValues, firstValue, openModuleFile } from "../module/modinfo.js";
 import { orderModules } from "../module/load-order.js";
 import { moduleNameFromPath, resolveInTreeDependencies } from "../module/modules-dep.js";
 import { findModulesDir } from "./kernel-image.js";
-import { resolveModuleParameters, type ParameterTable } from "./module-parameters.js";
+import { checkModuleParameters, listDeclaredParameters, resolveModuleParameters, type DeclaredParameter, type ParameterTable } from "./module-parameters.js";
 import { planSteps, type PlannedModule, type PlannedStep } from "./vm-plan.js";
 
 export interface VmPlanInput {
@@ -33,6 +33,7 @@ export async function prepareVmPlan(input: VmPlanInput): Promise<VmPlan> {
   const described = await Promise.all(input.modules.map(describeModule));
   const { order, external } = orderModules(described);
   const parameters = resolveModuleParameters(order.map((module) => module.name), input.configParams, input.parameterWords);
+  checkModuleParameters(parameters, new Map(described.map((module) => [module.name, module.parameters])));
   const project: PlannedModule[] = order.map((module) => ({ name: module.name, path: module.path, params: parameters.get(module.name) ?? [] }));
   const modulesDir = await findModulesDir(input.release, { env: input.env });
   const inTree = await resolveInTree(input.release, modulesDir, external);
@@ -45,10 +46,11 @@ export async function prepareVmPlan(input: VmPlanInput): Promise<VmPlan> {
   };
 }
 
-async function describeModule(path: string): Promise<{ name: string; path: string; depends: string[] }> {
+async function describeModule(path: string): Promise<{ name: string; path: string; depends: string[]; parameters: DeclaredParameter[] }> {
   const { modinfo } = await openModuleFile(path);
   const depends = allValues(modinfo, "depends").flatMap((value) => value.split(",")).filter(Boolean);
-  return { name: (firstValue(modinfo, "name") ?? moduleNameFromPath(path)).replaceAll("-", "_"), path, depends };
+  const parameters = listDeclaredParameters(allValues(modinfo, "parm"), allValues(modinfo, "parmtype"));
+  return { name: (firstValue(modinfo, "name") ?? moduleNameFromPath(path)).replaceAll("-", "_"), path, depends, parameters };
 }
 
 async function resolveInTree(release: string, modulesDir: string | undefined, names: string[]): Promise<PlannedModule[]> {

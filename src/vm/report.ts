@@ -17,6 +17,14 @@ export interface StepResult {
   diagnosis?: { kind: string; title: string; detail: string; hint: string };
 }
 
+// A planned step that never ran, and why (an earlier load failed, the run ended early).
+export interface SkippedStep {
+  name: string;
+  kind: StepKind;
+  module?: string;
+  reason: string;
+}
+
 export type RunEnd =
   | "completed"
   | "panic"
@@ -31,21 +39,28 @@ export interface VmResult {
   ok: boolean;
   release: string;
   accel: "kvm" | "tcg";
+  // Until the init script answered, or until the boot was given up.
   bootMs: number;
+  // false when the guest never reached the init script: no step ran.
+  booted: boolean;
   steps: StepResult[];
+  skipped: SkippedStep[];
   crashes: (Omit<CrashReport, "step"> & { step: string | null })[];
-  taint: { before: number; after: number; letters: string; lettersBefore: string };
+  // null where unknown: before when the guest never booted, after when the last step did not finish.
+  taint: { before: number | null; after: number | null; letters: string | null; lettersBefore: string | null };
   end: RunEnd;
-  // One-sentence diagnosis when the run did not complete.
+  // One-sentence diagnosis when the run did not complete, and what to do next.
   diagnosis?: string;
+  hint?: string;
   kernelImage: string;
   bootEntry: "pvh" | "bzimage";
   consoleLog?: string;
   notices: string[];
 }
 
-export function summarizeTaint(before: number, after: number): VmResult["taint"] {
-  return { before, after, letters: taintLetters(after), lettersBefore: taintLetters(before) };
+export function summarizeTaint(before: number | undefined, after: number | undefined): VmResult["taint"] {
+  const letters = (value: number | undefined) => (value === undefined ? null : taintLetters(value));
+  return { before: before ?? null, after: after ?? null, letters: letters(after), lettersBefore: letters(before) };
 }
 
 export function toJsonCrashes(reports: CrashReport[]): VmResult["crashes"] {

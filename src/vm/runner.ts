@@ -3,13 +3,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { InterruptedError } from "../errors.js";
+import { describeBootFailure } from "./boot-failure.js";
 import { ConsoleMonitor } from "./console-monitor.js";
 import { openGuestSession, type GuestSession } from "./guest-channel.js";
 import { writeInitramfs } from "./initramfs.js";
 import { createQemuArguments, type Accel } from "./qemu-arguments.js";
 import { findQemu, startQemu, type QemuProcess } from "./qemu-process.js";
-import { summarizeTaint, toJsonCrashes, type VmResult } from "./report.js";
+import { summarizeTaint, toJsonCrashes, type SkippedStep, type VmResult } from "./report.js";
 import { executeSteps, type StepEvents } from "./step-runner.js";
 import type { PlannedStep } from "./vm-plan.js";
 
@@ -44,18 +44,23 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
   let guest: Guest | undefined;
   try {
     const initramfs = join(workDir, "initramfs.cpio");
-    await writeInitramfs(initramfs, { modules: options.modules, files: options.files }, workDir);
+    // With --shell the console is the user's terminal: nobody waits for step markers there.
+    await writeInitramfs(initramfs, { modules: options.modules, files: options.files, stepMarkers: !options.shell }, workDir);
     const deadline = Date.now() + options.timeoutMs;
     guest = await bootGuest(qemuBinary, workDir, initramfs, options, Math.min(options.probeMs ?? Infinity, options.timeoutMs));
     if (!guest.session) {
       const probeFailed = options.probeMs !== undefined && guest.monitor.lines.length === 0 && !options.signal?.aborted;
-      return await finish(options, guest, [], probeFailed ? { end: "boot-timeout", diagnosis: "KVM produced no console output" } : bootFailure(guest), { kvmProbeFailed: probeFailed });
+      const end = probeFailed ? { end: "boot-timeout" as const, diagnosis: "KVM produced no console output" } : await describeFailedBoot(options, guest);
+      return await finish(options, guest, { steps: [], skipped: skipAll(options.steps, "the guest did not boot") }, end, { kvmProbeFailed: probeFailed });
     }
     const outcome = await executeSteps(guest.session, guest.monitor, options.steps, { deadline, signal: options.signal, events: options.events, shell: options.shell });
-    if (options.signal?.aborted) throw new InterruptedError();
-    const end = guest.monitor.panic ? { end: "panic" as const, diagnosis: `the kernel panicked: ${guest.monitor.panic.title}` } : outcome.end;
-    if (!guest.monitor.panic && outcome.end.end === "completed") await powerOff(guest);
-    return await finish(options, guest, outcome.steps, end, { taintBefore: outcome.taintBefore, taintAfter: outcome.taintAfter });
+    const end = options.signal?.aborted
+      ? { end: "interrupted" as const, diagnosis: `interrupted after ${outcome.steps.length} step${outcome.steps.length === 1 ? "" : "s"}` }
+      : guest.monitor.panic
+        ? { end: "panic" as const, diagnosis: `the kernel panicked: ${guest.monitor.panic.title}` }
+        : outcome.end;
+    if (end.end === "completed") await powerOff(guest);
+    return await finish(options, guest, outcome, end, { taintBefore: outcome.taintBefore, taintAfter: outcome.taintAfter });
   } finally {
     if (guest) {
       guest.session?.close();
@@ -63,6 +68,10 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
     }
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+function skipAll(plan: VmRunOptions["steps"], reason: string): SkippedStep[] {
+  return [...plan.loads, ...plan.tests, ...plan.unloads].map((step) => ({ name: step.name, kind: step.kind, ...(step.module ? { module: step.module } : {}), reason }));
 }
 
 async function bootGuest(binary: string, workDir: string, initramfs: string, options: VmRunOptions, helloTimeoutMs: number): Promise<Guest> {
@@ -79,22 +88,20 @@ async function bootGuest(binary: string, workDir: string, initramfs: string, opt
   options.signal?.addEventListener("abort", stop, { once: true });
   void qemu.exited.finally(() => options.signal?.removeEventListener("abort", stop));
   const session = await openGuestSession({ socketPath, console: monitor, helloTimeoutMs, signal: options.signal, watchesConsole: !options.shell });
-  if (options.signal?.aborted) {
-    await qemu.stop();
-    throw new InterruptedError();
-  }
-  return { qemu, monitor, session, bootMs: Date.now() - started };
+  if (options.signal?.aborted) session?.close();
+  return { qemu, monitor, session: options.signal?.aborted ? undefined : session, bootMs: Date.now() - started };
 }
 
-function bootFailure(guest: Guest): { end: VmResult["end"]; diagnosis: string } {
-  if (guest.monitor.panic) return { end: "panic", diagnosis: `the kernel panicked during boot: ${guest.monitor.panic.title}` };
-  if (guest.qemu.hasExited()) return { end: "qemu-exited", diagnosis: "QEMU exited before the guest reached the init script" };
-  const last = guest.monitor.lines.filter((line) => line.trim()).pop();
-  return {
-    end: "boot-timeout",
-    diagnosis: `the boot never reached the init script within the timeout${last ? `; last console line: ${last.trim()}` : " (no console output at all)"}`,
-  };
+async function describeFailedBoot(options: VmRunOptions, guest: Guest): Promise<{ end: VmResult["end"]; diagnosis: string; hint?: string }> {
+  const qemuExited = guest.qemu.hasExited();
+  const qemuError = qemuExited ? findQemuError((await guest.qemu.exited).stderr) : undefined;
+  return describeBootFailure({
+    timeoutMs: options.timeoutMs, accel: options.accel, consoleLines: guest.monitor.lines, panicTitle: guest.monitor.panic?.title,
+    qemuExited, qemuError, interrupted: options.signal?.aborted ?? false, consoleLog: options.consoleLogPath,
+  });
 }
+
+const findQemuError = (stderr: string) => stderr.split("\n").find((line) => line.startsWith("qemu-system"))?.trim();
 
 async function powerOff(guest: Guest): Promise<void> {
   guest.session?.powerOff();
@@ -104,30 +111,33 @@ async function powerOff(guest: Guest): Promise<void> {
 async function finish(
   options: VmRunOptions,
   guest: Guest,
-  steps: VmResult["steps"],
-  end: { end: VmResult["end"]; diagnosis?: string },
+  ran: { steps: VmResult["steps"]; skipped: SkippedStep[] },
+  end: { end: VmResult["end"]; diagnosis?: string; hint?: string },
   extra: { taintBefore?: number; taintAfter?: number; kvmProbeFailed?: boolean },
 ): Promise<VmResult & { kvmProbeFailed?: boolean }> {
   if (!guest.qemu.hasExited()) await guest.qemu.stop();
   const qemuResult = await guest.qemu.exited;
-  const qemuError = qemuResult.stderr.split("\n").find((line) => line.startsWith("qemu-system"))?.trim();
-  const diagnosis = end.end === "qemu-exited" && qemuError ? `${end.diagnosis}: ${qemuError}` : end.diagnosis;
+  const qemuError = findQemuError(qemuResult.stderr);
+  const diagnosis = end.end === "qemu-exited" && qemuError && !end.diagnosis?.includes(qemuError) ? `${end.diagnosis}: ${qemuError}` : end.diagnosis;
   if (options.consoleLogPath) {
     await mkdir(dirname(options.consoleLogPath), { recursive: true });
     await writeFile(options.consoleLogPath, guest.monitor.lines.join("\n") + "\n");
   }
   const crashes = guest.monitor.crashes.reports;
-  const ok = end.end === "completed" && steps.every((step) => step.ok) && crashes.length === 0;
+  const ok = end.end === "completed" && ran.steps.every((step) => step.ok) && crashes.length === 0;
   return {
     ok,
     release: guest.session?.release || options.release,
     accel: options.accel,
     bootMs: guest.bootMs,
-    steps,
+    booted: guest.session !== undefined,
+    steps: ran.steps,
+    skipped: ran.skipped,
     crashes: toJsonCrashes(crashes),
-    taint: summarizeTaint(extra.taintBefore ?? 0, extra.taintAfter ?? extra.taintBefore ?? 0),
+    taint: summarizeTaint(extra.taintBefore, extra.taintAfter),
     end: end.end,
     ...(diagnosis ? { diagnosis } : {}),
+    ...(end.hint ? { hint: end.hint } : {}),
     kernelImage: options.bootImage.path,
     bootEntry: options.bootImage.entry,
     consoleLog: options.consoleLogPath,

@@ -1,10 +1,11 @@
-// Runs planned steps over a guest session: loads (stopping at the first failure), test steps, the
-// interactive shell when asked, then unloads of what loaded, in reverse. Each step gets its output,
-// exit status, kernel log lines, crash reports and, when it failed, a diagnosis.
-import { diagnoseLoadFailure, diagnoseUnloadFailure } from "../loader/diagnose.js";
+// Runs planned steps over a guest session: loads (stopping at the first insmod that fails), test
+// steps, the interactive shell when asked, then unloads of what loaded, in reverse. Each step gets its
+// output, exit status, kernel log lines, crash reports and, when it failed, a diagnosis; every step
+// that did not run is listed with the reason.
 import type { ConsoleMonitor } from "./console-monitor.js";
 import type { CommandOutcome, GuestSession } from "./guest-channel.js";
-import type { RunEnd, StepResult } from "./report.js";
+import type { RunEnd, SkippedStep, StepResult } from "./report.js";
+import { diagnoseStep, findIgnoredParameters } from "./step-diagnosis.js";
 import type { PlannedStep } from "./vm-plan.js";
 
 export interface StepEvents {
@@ -14,9 +15,11 @@ export interface StepEvents {
 
 export interface StepsOutcome {
   steps: StepResult[];
+  skipped: SkippedStep[];
   end: { end: RunEnd; diagnosis?: string };
   taintBefore: number;
-  taintAfter: number;
+  // undefined when the last step did not finish: the taint is unknown.
+  taintAfter: number | undefined;
 }
 
 // A guest whose agent sends no heartbeat for this long has stopped responding.
@@ -31,67 +34,63 @@ export async function executeSteps(
   options: { deadline: number; signal?: AbortSignal; events?: StepEvents; shell?: boolean },
 ): Promise<StepsOutcome> {
   const steps: StepResult[] = [];
-  let taint = session.initialTaint;
+  const skipped: SkippedStep[] = [];
+  let taint: number | undefined = session.initialTaint;
+  let ended: StepsOutcome["end"] | undefined;
   const loaded = new Set<string>();
-  const execute = async (step: PlannedStep, timeoutMs = options.deadline - Date.now()): Promise<StepsOutcome["end"] | undefined> => {
-    if (options.signal?.aborted) return { end: "interrupted" };
+  // Runs the step unless the run has ended or `skipReason` says why not.
+  const execute = async (step: PlannedStep, skipReason?: string, timeoutMs = options.deadline - Date.now()): Promise<void> => {
+    if (!ended && options.signal?.aborted) ended = { end: "interrupted" };
+    const reason = ended ? `the run ended first (${ended.end})` : skipReason;
+    if (reason) {
+      skipped.push({ name: step.name, kind: step.kind, ...(step.module ? { module: step.module } : {}), reason });
+      return;
+    }
     options.events?.onStepStart?.(step);
     monitor.step = step.name;
     const crashesBefore = monitor.crashes.reports.length;
     const outcome = await session.run(step.command, { timeoutMs: Math.max(timeoutMs, 1) });
-    const result = toStepResult(step, outcome, monitor.crashes.reports.length > crashesBefore);
-    if (outcome.status === "done") taint = outcome.tainted;
-    if (result.ok && step.kind === "load" && step.module) loaded.add(step.module);
+    const result = toStepResult(step, outcome, monitor.crashes.reports.slice(crashesBefore));
+    taint = outcome.status === "done" ? outcome.tainted : undefined;
+    // insmod succeeded: the module is in, even when its init printed a WARNING.
+    if (result.exitCode === 0 && step.kind === "load" && step.module) loaded.add(step.module);
     steps.push(result);
     options.events?.onStepEnd?.(result);
-    return outcome.status === "done" ? undefined : describeUnfinished(step, outcome, monitor, options.signal);
+    if (outcome.status !== "done") ended = describeUnfinished(step, outcome, monitor, options.signal);
   };
-  const finish = (end: StepsOutcome["end"]) => ({ steps, end, taintBefore: session.initialTaint, taintAfter: taint });
 
-  let loadsOk = true;
+  let failedLoad: string | undefined;
   for (const step of plan.loads) {
-    const end = await execute(step);
-    if (end) return finish(end);
-    if (!steps.at(-1)!.ok) {
-      loadsOk = false;
-      break;
-    }
+    await execute(step, failedLoad && `${failedLoad} failed`);
+    const last = steps.at(-1);
+    if (!failedLoad && last?.name === step.name && last.exitCode !== 0) failedLoad = step.name;
   }
-  if (loadsOk) {
-    for (const step of plan.tests) {
-      const end = await execute(step);
-      if (end) return finish(end);
-    }
-    if (options.shell) {
-      const end = await execute({ name: "interactive shell", kind: "exec", command: SHELL_COMMAND }, SHELL_TIMEOUT_MS);
-      if (end) return finish(end);
-    }
-  }
-  for (const step of plan.unloads.filter((unload) => unload.module && loaded.has(unload.module))) {
-    const end = await execute(step);
-    if (end) return finish(end);
-  }
-  return finish({ end: "completed" });
+  for (const step of plan.tests) await execute(step, failedLoad && `${failedLoad} failed`);
+  if (options.shell) await execute({ name: "interactive shell", kind: "exec", command: SHELL_COMMAND }, failedLoad && `${failedLoad} failed`, SHELL_TIMEOUT_MS);
+  for (const step of plan.unloads) await execute(step, step.module && loaded.has(step.module) ? undefined : `${step.module} is not loaded`);
+  return { steps, skipped, end: ended ?? { end: "completed" }, taintBefore: session.initialTaint, taintAfter: taint };
 }
 
-function toStepResult(step: PlannedStep, outcome: CommandOutcome, crashed: boolean): StepResult {
+function toStepResult(step: PlannedStep, outcome: CommandOutcome, crashes: StepFacts["crashes"]): StepResult {
   const base = { name: step.name, kind: step.kind, ...(step.module ? { module: step.module } : {}), durationMs: outcome.durationMs };
   if (outcome.status !== "done") return { ...base, ok: false, output: "", kernelLog: [] };
+  const ignoredParameters = step.kind === "load" ? findIgnoredParameters(outcome.kernelLog) : [];
   const result: StepResult = {
     ...base,
     // The interactive shell ends with whatever the user's last command returned: not a test result.
-    ok: (outcome.exitCode === 0 || step.command === SHELL_COMMAND) && !crashed,
+    ok: (outcome.exitCode === 0 || step.command === SHELL_COMMAND) && crashes.length === 0 && ignoredParameters.length === 0,
     exitCode: outcome.exitCode,
     output: outcome.output,
     kernelLog: outcome.kernelLog,
     taint: outcome.tainted,
   };
   if (!result.ok && step.module && step.kind !== "exec") {
-    const input = { module: step.module, exitCode: outcome.exitCode, stderr: outcome.output, kernelLog: outcome.kernelLog, isRoot: true };
-    result.diagnosis = step.kind === "load" ? diagnoseLoadFailure(input) : diagnoseUnloadFailure(input);
+    result.diagnosis = diagnoseStep({ ...step, module: step.module }, { exitCode: outcome.exitCode, output: outcome.output, kernelLog: outcome.kernelLog, crashes });
   }
   return result;
 }
+
+type StepFacts = Parameters<typeof diagnoseStep>[1];
 
 function describeUnfinished(step: PlannedStep, outcome: CommandOutcome, monitor: ConsoleMonitor, signal?: AbortSignal): StepsOutcome["end"] {
   if (signal?.aborted) return { end: "interrupted" };

@@ -88,6 +88,24 @@ describe("kforge vm on Debian 6.1 (TCG)", () => {
     expect(result.crashes).toHaveLength(1);
     expect(result.crashes[0]).toMatchObject({ kind: "null-dereference", function: "oops_touch", module: "oops", step: "insmod oops" });
     expect(result.taint.letters).toContain("D");
+    expect(result.steps[0]!.diagnosis?.hint).not.toMatch(/continue in a VM/);
+    expect(result.steps).toHaveLength(1);
+    expect(result.skipped).toEqual([{ name: "rmmod oops", kind: "unload", module: "oops", reason: "oops is not loaded" }]);
+  });
+
+  it("goes on after a WARN_ON in init (insmod succeeded): the tests and rmmod run, the run fails", async () => {
+    const dir = createProject("warn", ["warn/warnmod.c"], ["warnmod.o"]);
+    const { exitCode, result } = await vm(dir, [...on61, "--exec", "grep -c '^warnmod ' /proc/modules"]);
+    expect(exitCode).toBe(1);
+    expect(result.ok).toBe(false);
+    expect(result.end).toBe("completed");
+    const [load, test, unload] = result.steps;
+    expect(load).toMatchObject({ ok: false, exitCode: 0, diagnosis: { kind: "kernel-warning" } });
+    expect(load!.diagnosis!.hint).not.toMatch(/kforge vm|reboot/);
+    expect(test).toMatchObject({ kind: "exec", ok: true, output: "1\n" });
+    expect(unload).toMatchObject({ kind: "unload", ok: true, kernelLog: ["warnmod: unloaded"] });
+    expect(result.skipped).toEqual([]);
+    expect(result.crashes).toMatchObject([{ kind: "warning", function: "warnmod_init", step: "insmod warnmod" }]);
   });
 
   it("ends a module whose init never returns at the timeout, with that diagnosis and no QEMU left", async () => {
@@ -97,17 +115,46 @@ describe("kforge vm on Debian 6.1 (TCG)", () => {
     expect(exitCode).toBe(1);
     expect(result.end).toBe("module-init-hang");
     expect(result.diagnosis).toMatch(/module init never returned/);
+    expect(result.taint).toMatchObject({ before: 0, after: null });
+    expect(result.skipped).toEqual([{ name: "rmmod sleeper", kind: "unload", module: "sleeper", reason: "the run ended first (module-init-hang)" }]);
     expect(leftoverProcesses(privateTemp)).toBe("");
     expect(readdirSync(privateTemp)).toEqual([]);
   });
 
   it("explains an unsigned module rejected by a kernel booted with module.sig_enforce=1", async () => {
     const dir = createProject("signed", ["greet/greet.c"], ["greet.o"]);
-    const { exitCode, result } = await vm(dir, [...on61, "--append", "module.sig_enforce=1"]);
+    const { exitCode, result, stderr } = await vm(dir, [...on61, "--append", "module.sig_enforce=1"]);
     expect(exitCode).toBe(1);
     expect(result.steps[0]!.output).toMatch(/Key was rejected by service/);
     expect(result.steps[0]!.diagnosis?.kind).toBe("signature-rejected");
     expect(result.steps[0]!.kernelLog).toContain("Loading of unsigned module is rejected");
+    // No vm.test and no --exec: said on stderr and in the JSON.
+    expect(result.notices).toContain("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
+    expect(stderr).toContain("kforge: no test steps");
+  });
+
+  it("reports the steps done so far and the console log when interrupted, and exits 130", async () => {
+    const dir = createProject("interrupted", ["greet/greet.c"], ["greet.o"]);
+    const child = spawn(process.execPath, [KFORGE_BIN, "vm", dir, ...on61, "--exec", "sleep 60"], { env: { ...process.env, NO_COLOR: "1", CI: "true" } });
+    let stdout = "";
+    let stderr = "";
+    let interrupted = false;
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+      // One Ctrl-C once the test step runs (a second one would force an immediate exit).
+      if (!interrupted && stderr.includes("... sleep 60")) {
+        interrupted = true;
+        setTimeout(() => child.kill("SIGINT"), 500);
+      }
+    });
+    const exitCode = await new Promise((resolve) => child.on("close", resolve));
+    expect(exitCode, stderr).toBe(130);
+    expect(stdout).toMatch(/ok +insmod greet/);
+    expect(stdout).toMatch(/FAIL sleep 60/);
+    expect(stdout).toContain("skip rmmod greet (the run ended first (interrupted))");
+    expect(stdout).toMatch(/interrupted: 1 of 2 steps failed, 1 skipped/);
+    expect(stdout).toContain(`full console log: ${join(dir, ".kforge/logs", release, "vm-console.log")}`);
   });
 });
 
@@ -133,6 +180,7 @@ describe("kforge vm --shell", () => {
     expect(output).toMatch(/grep -c '\^greet ' \/proc\/modules\r?\n1\r?\n/);
     expect(output).toMatch(/ok +interactive shell \(exit 4\)/);
     expect(output).toMatch(/ok +rmmod greet/);
+    expect(output).not.toContain("kforge-step-end");
   });
 });
 
@@ -150,10 +198,11 @@ describe("kforge vm on Debian 6.12 with --accel auto", () => {
     if (existsSync("/dev/kvm") && first.result.accel === "tcg") {
       // This machine: /dev/kvm exists but nested KVM hangs, so the first run fell back.
       expect(first.result.notices.join("\n")).toMatch(/no console output .* using TCG/);
+      expect(first.stderr).toMatch(/kforge: a KVM boot showed no console output/);
     }
     const second = await vm(dir, ["--kernel", release, "--accel", "auto"], { XDG_CACHE_HOME: cache });
     expect(second.result.accel).toBe(first.result.accel);
-    expect(second.result.notices).toEqual([]);
+    expect(second.result.notices).toEqual([`modules up to date: greet for ${release}`]);
     expect(second.result.ok).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import { formatVmReport } from "../../ui/vm-report.js";
 import type { AccelRequest } from "../../vm/accel.js";
+import { checkGuestMemory } from "../../vm/guest-memory.js";
 import { launchVm } from "../../vm/launch.js";
 import { prepareVmPlan } from "../../vm/prepare.js";
 import type { CommandContext } from "../context.js";
@@ -42,10 +43,18 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext):
   if (options.shell && options.json) throw new UsageError("--shell and --json cannot be combined", "drop one of them");
   const dir = resolve(context.cwd, options.dir ?? ".");
   const config = await loadConfig(dir);
+  const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
+  checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
   const kernel = await selectKernel({ ...chooseKernel(options, config), env: context.env });
-  if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
   const palette = createPalette(context.stderr as NodeJS.WriteStream);
   const say = (text: string) => !options.json && context.stderr.write(`${text}\n`);
+  // Every notice goes to stderr, with --json too, and into the result's notices.
+  const notices: string[] = [];
+  const notify = (message: string, styled = `kforge: ${message}`) => {
+    notices.push(message);
+    context.stderr.write(`${styled}\n`);
+  };
+  if (kernel.notice) notify(kernel.notice);
   const build = await buildModules({ dir, kernel: { release: kernel.release, kdir: kernel.kdir }, signal: context.signal, environment: context.env });
   if (build.interrupted) return ExitCode.interrupted;
   if (!build.ok) {
@@ -53,22 +62,27 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext):
     else context.stderr.write(`${formatDiagnostics(build.diagnostics, palette, loadSourceLines(dir, build.diagnostics))}\nbuild failed for ${kernel.release}, nothing booted; full log: ${build.log}\n`);
     return ExitCode.failed;
   }
-  say(palette.dim(`${build.upToDate ? "modules up to date" : "built"}: ${build.artifacts.map((artifact) => artifact.module).join(", ")} for ${kernel.release}`));
+  const built = `${build.upToDate ? "modules up to date" : "built"}: ${build.artifacts.map((artifact) => artifact.module).join(", ")} for ${kernel.release}`;
+  notify(built, palette.dim(built));
+  const tests = [...(config.vm?.test ?? []), ...(options.exec ?? [])];
   const plan = await prepareVmPlan({
     dir, release: kernel.release, modules: build.artifacts.map((artifact) => artifact.path), configParams: config.params,
-    parameterWords: context.extraArgs, tests: [...(config.vm?.test ?? []), ...(options.exec ?? [])], env: context.env,
+    parameterWords: context.extraArgs, tests, env: context.env,
   });
+  if (tests.length === 0 && !options.shell) notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
   const result = await launchVm({
     release: kernel.release, plan, vmKernel: options.vmKernel, configKernel: config.vm?.kernel,
     accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel,
     timeoutMs: 1000 * (options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds),
-    memoryMb: options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb,
+    memoryMb,
     append: options.append, shell: options.shell,
     consoleLogPath: join(dir, ".kforge", "logs", kernel.release, "vm-console.log"),
     env: context.env, signal: context.signal,
-    onNotice: (message) => say(`kforge: ${message}`),
+    onNotice: (message) => context.stderr.write(`kforge: ${message}\n`),
     events: { onStepStart: (step) => say(palette.dim(`  ... ${step.name}`)) },
   });
+  // launchVm's own notices (KVM fallback, compressed image) are already in the result.
+  result.notices = [...notices, ...result.notices];
   if (options.json) context.stdout.write(`${JSON.stringify(result)}\n`);
   else context.stdout.write(formatVmReport(result, createPalette(context.stdout as NodeJS.WriteStream)));
   if (result.end === "interrupted") return ExitCode.interrupted;
