@@ -43,8 +43,34 @@ type Check = (value: unknown, path: string) => void;
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-function fail(path: string, expected: string, value: unknown): never {
-  throw new UsageError(`${CONFIG_FILE}: ${path} must be ${expected}, got ${JSON.stringify(value)}`, `fix ${path} in ${CONFIG_FILE}`);
+function fail(path: string, expected: string, value: unknown, hint?: string): never {
+  const subject = path === "" ? `the top level of ${CONFIG_FILE}` : `${CONFIG_FILE}: ${path}`;
+  const fix = hint ?? (path === "" ? `make ${CONFIG_FILE} a JSON object such as {"make": {"jobs": 4}}` : `fix ${path} in ${CONFIG_FILE}`);
+  throw new UsageError(`${subject} must be ${expected}, got ${JSON.stringify(value)}`, fix);
+}
+
+// Levenshtein distance, for "did you mean" on unknown keys.
+function editDistance(left: string, right: string): number {
+  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
+  for (let row = 1; row <= left.length; row += 1) {
+    const current = [row];
+    for (let column = 1; column <= right.length; column += 1) {
+      const substitution = previous[column - 1]! + (left[row - 1] === right[column - 1] ? 0 : 1);
+      current.push(Math.min(previous[column]! + 1, current[column - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[right.length]!;
+}
+
+// The known key an unknown one was probably meant to be: a plural/singular slip or a small typo.
+export function suggestKey(unknown: string, known: string[]): string | undefined {
+  const lower = unknown.toLowerCase();
+  const plural = known.find((key) => key.toLowerCase() === lower || `${key}s`.toLowerCase() === lower || key.toLowerCase() === `${lower}s`);
+  if (plural) return plural;
+  const limit = lower.length <= 4 ? 1 : 2;
+  const ranked = known.map((key) => ({ key, distance: editDistance(lower, key.toLowerCase()) })).sort((a, b) => a.distance - b.distance);
+  return ranked[0] && ranked[0].distance <= limit ? ranked[0].key : undefined;
 }
 
 const string: Check = (value, path) => typeof value === "string" || fail(path, "a string", value);
@@ -58,9 +84,10 @@ const stringOrStrings: Check = (value, path) =>
 const strings: Check = (value, path) =>
   (Array.isArray(value) && value.every((item) => typeof item === "string")) || fail(path, "a list of strings", value);
 
-function record(check: Check): Check {
+// `example` shows the expected form in the hint when the value is not an object.
+function record(check: Check, example?: (path: string, value: unknown) => string): Check {
   return (value, path) => {
-    if (!isObject(value)) fail(path, "an object", value);
+    if (!isObject(value)) fail(path, "an object", value, example?.(path, value));
     for (const [key, item] of Object.entries(value)) check(item, `${path}.${key}`);
   };
 }
@@ -71,7 +98,10 @@ function shape(fields: Record<string, Check>): Check {
     for (const [key, item] of Object.entries(value)) {
       const check = fields[key];
       if (!check) {
-        throw new UsageError(`${CONFIG_FILE}: unknown key ${path ? `${path}.` : ""}${key}`, `known keys here: ${Object.keys(fields).join(", ")}`);
+        const prefix = path ? `${path}.` : "";
+        const suggestion = suggestKey(key, Object.keys(fields));
+        const known = `known keys here: ${Object.keys(fields).join(", ")}`;
+        throw new UsageError(`${CONFIG_FILE}: unknown key ${prefix}${key}`, suggestion ? `did you mean ${prefix}${suggestion}? (${known})` : known);
       }
       check(item, path ? `${path}.${key}` : key);
     }
@@ -95,7 +125,12 @@ const validateConfig = shape({
     check: boolean,
     variables: record(string),
   }),
-  params: record(record(parameterValue)),
+  params: record(
+    record(parameterValue, (path, value) => {
+      const name = path.split(".").pop()!;
+      return `parameters are grouped per module: {"params": {"<module>": {${JSON.stringify(name)}: ${JSON.stringify(value)}}}}`;
+    }),
+  ),
   vm: shape({ kernel: string, test: strings, timeout: positiveInteger, accel: oneOf("auto", "kvm", "tcg"), memory: positiveInteger }),
 });
 

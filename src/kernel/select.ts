@@ -54,8 +54,12 @@ async function selectKdir(kdir: string, expectedRelease: string | undefined): Pr
 async function selectRelease(release: string, trees: BuildTree[], modulesRoot: string): Promise<KernelSelection> {
   const tree = trees.find((candidate) => candidate.release === release);
   if (tree) return tree;
-  const family = distroFamily(await readOsRelease());
   const installed = trees.length ? trees.map((candidate) => candidate.release).join(", ") : "none";
+  // Only a name that looks like a release gets a package to install; a typo would get a package that doesn't exist.
+  if (!/^\d+\.\d+/.test(release)) {
+    throw new UsageError(`"${release}" is not a kernel release (installed: ${installed})`, "releases look like 6.1.0-56-amd64; `kforge kernels` lists the installed ones");
+  }
+  const family = distroFamily(await readOsRelease());
   throw new EnvironmentError(
     `no build tree for kernel ${release} under ${modulesRoot} (installed: ${installed})`,
     `install its headers: ${headersInstallHint(family, release)}`,

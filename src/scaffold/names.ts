@@ -39,7 +39,12 @@ function checkCharacters(given: string, name: string): void {
   }
 }
 
+// Names kbuild and the module loader keep for the kernel itself: modpost treats a module called
+// vmlinux as the kernel image, and the kernel refuses to load it ("invalid module name").
+const RESERVED_NAMES = new Set(["vmlinux"]);
+
 function checkCollisions(given: string, name: string): void {
+  if (RESERVED_NAMES.has(name)) reject(given, `"${name}" is reserved for the kernel image; the kernel refuses a module of that name`, `choose another name, e.g. "my_${name}"`);
   if (C_KEYWORDS.has(name)) reject(given, `"${name}" is a C keyword`, `choose another name, e.g. "my_${name}"`);
   if (KERNEL_PREFIXES.has(name)) {
     reject(

@@ -103,4 +103,55 @@ describe("kforge new", () => {
     expect(license.stderr).toContain('unknown module license "BSD"');
     expect(await readdir(root)).toEqual([]);
   });
+  it.each([
+    ["/proc/zz", "ENOENT"],
+    ["/sys/zz", "EPERM"],
+    ["/dev/null/zz", "ENOTDIR"],
+  ])("refuses a folder it cannot create (%s) promptly, with exit 2 and a hint, never a stack trace", async (dir, code) => {
+    const result = await runKforge(["new", "zz", "--author", "A", "-d", dir], { cwd: root, timeoutMs: 15_000 });
+    expect(result.signal).toBeNull();
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`kforge: error: cannot create or write ${dir}`);
+    expect(result.stderr).toContain(`(${code})`);
+    expect(result.stderr).toContain("hint: choose a folder you can write to with --dir <path>");
+    expect(result.stderr).not.toContain("internal error");
+  });
+
+  it("refuses a folder whose path contains whitespace, which kbuild cannot build in", async () => {
+    const result = await runKforge(["new", "demo", "--author", "A", "-d", join(root, "my modules", "demo")], { cwd: root });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("contains whitespace, and the kernel's kbuild cannot build a module in such a path");
+    expect(result.stderr).toContain("hint: choose a folder whose full path has no spaces");
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it("refuses vmlinux, the name the kernel keeps for itself", async () => {
+    const result = await runKforge(["new", "vmlinux", "--author", "A"], { cwd: root });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('invalid module name "vmlinux"');
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it("prints the author and name notices only when the module was written", async () => {
+    await writeFile(join(root, "taken"), "a file");
+    const failed = await runKforge(["new", "my-mod", "-d", join(root, "taken")], { cwd: root, env: noGitUser });
+    expect(failed.exitCode).toBe(2);
+    expect(failed.stderr).not.toContain("author:");
+    expect(failed.stderr).not.toContain("notice:");
+    expect(failed.stderr.startsWith("kforge: error:")).toBe(true);
+  });
+
+  it("names every file it would overwrite, edited ones first, and marks replaced edits with --force", async () => {
+    const dir = join(root, "my_mod");
+    expect((await runKforge(["new", "my_mod", "--author", "A"], { cwd: root })).exitCode).toBe(0);
+    await writeFile(join(dir, "my_mod.c"), "my edits\n");
+    const refused = await runKforge(["new", "my_mod", "--author", "A"], { cwd: root });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain("it would overwrite my_mod.c (edited), .gitignore, Kbuild, Makefile, README.md, kforge.json");
+    expect(refused.stderr).not.toContain("more");
+    const forced = await runKforge(["new", "my_mod", "--author", "A", "--force"], { cwd: root });
+    expect(forced.exitCode).toBe(0);
+    expect(forced.stdout).toMatch(/overwrote +my_mod\.c \(your edits are replaced\)$/m);
+    expect(forced.stdout).toMatch(/overwrote +Makefile$/m);
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -36,5 +36,34 @@ describe("kforge.json", () => {
     expect(await loadConfig(dir)).toEqual({});
     writeFileSync(join(dir, "kforge.json"), '{"kdir": 3}');
     await expect(loadConfig(dir)).rejects.toThrow("kdir must be a string");
+    rmSync(dir, { recursive: true, force: true });
+  });
+  function hintOf(text: string): { message: string; hint?: string } {
+    try {
+      parseConfig(text);
+    } catch (error) {
+      return { message: (error as UsageError).message, hint: (error as UsageError).hint };
+    }
+    throw new Error(`parseConfig accepted ${text}`);
+  }
+
+  it("says the top level must be an object, without an empty key path", () => {
+    const { message, hint } = hintOf("[]");
+    expect(message).toBe("the top level of kforge.json must be an object, got []");
+    expect(hint).toContain("JSON object");
+    expect(hint).not.toContain("fix  in");
+  });
+
+  it("shows the per-module form when params holds a parameter directly", () => {
+    const { message, hint } = hintOf('{"params": {"count": 2}}');
+    expect(message).toContain("params.count must be an object, got 2");
+    expect(hint).toContain('{"params": {"<module>": {"count": 2}}}');
+  });
+
+  it("suggests the known key an unknown one was probably meant to be", () => {
+    expect(hintOf('{"vm": {"tests": ["x"]}}').hint).toMatch(/^did you mean vm\.test\?/);
+    expect(hintOf('{"make": {"job": 2}}').hint).toMatch(/^did you mean make\.jobs\?/);
+    expect(hintOf('{"kernal": "x"}').hint).toMatch(/^did you mean kernel\?/);
+    expect(hintOf('{"vm": {"accelerator": "kvm"}}').hint).toBe("known keys here: kernel, test, timeout, accel, memory");
   });
 });

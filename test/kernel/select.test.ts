@@ -71,6 +71,13 @@ describe("selectKernel", () => {
     expect(error.exitCode).toBe(2);
   });
 
+  it("does not suggest a headers package for a name that is no release", async () => {
+    const error = await selectKernel({ kernel: "nope" }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toContain('"nope" is not a kernel release');
+    expect(error.hint).not.toContain("apt-get");
+  });
+
   it("rejects a --kdir that is not a build tree", async () => {
     const error = await selectKernel({ kdir: tmpdir() }).catch((caught) => caught);
     expect(error).toBeInstanceOf(UsageError);

@@ -53,4 +53,8 @@ describe("normaliseModuleName", () => {
     expect(seq.hint).toContain('"my_seq"');
     for (const name of ["module", "mutex", "kobject", "sysfs", "misc", "single", "copy", "printk", "memcpy"]) rejection(name);
   });
+  it("rejects vmlinux, which modpost and the module loader keep for the kernel image", () => {
+    expect(() => normaliseModuleName("vmlinux")).toThrow(/invalid module name "vmlinux": .*reserved for the kernel image/);
+    expect(normaliseModuleName("my_vmlinux").name).toBe("my_vmlinux");
+  });
 });

@@ -78,4 +78,29 @@ describe("writePlan", () => {
     const error = (await writePlan(join(root, "demo"), files, { force: true, dryRun: false }).catch((caught: unknown) => caught)) as UsageError;
     expect(error.message).toContain("is not a folder");
   });
+  it("reports which overwritten files the user had edited", async () => {
+    await writeFile(join(root, "demo.c"), "my work");
+    await writeFile(join(root, "Makefile"), "new makefile\n");
+    const report = await writePlan(root, files, { force: true, dryRun: true });
+    expect(report.overwritten).toEqual(["Makefile", "demo.c"]);
+    expect(report.edited).toEqual(["demo.c"]);
+  });
+
+  it("turns a folder it cannot create into a usage error with a hint, creating nothing", async () => {
+    const blocker = join(root, "file");
+    await writeFile(blocker, "x");
+    const error = (await writePlan(join(blocker, "demo"), files, { force: false, dryRun: false }).catch((caught: unknown) => caught)) as UsageError;
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toContain("(ENOTDIR)");
+    expect(error.hint).toContain("--dir <path>");
+    const procfs = (await writePlan("/proc/kforge-test/demo", files, { force: false, dryRun: false }).catch((caught: unknown) => caught)) as UsageError;
+    expect(procfs).toBeInstanceOf(UsageError);
+    expect(procfs.message).toContain("cannot create or write /proc/kforge-test");
+  });
+
+  it("refuses a path with whitespace, even for a dry run", async () => {
+    const error = await writePlan(join(root, "a b"), files, { force: false, dryRun: true }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toContain("contains whitespace");
+  });
 });

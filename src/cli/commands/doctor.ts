@@ -16,7 +16,7 @@ export async function doctorCommand(options: DoctorOptions, context: CommandCont
     context.stdout.write(`${JSON.stringify({ ok: buildReady, checks }, null, 2)}\n`);
   } else {
     context.stdout.write(formatChecks(checks, context));
-    context.stdout.write(buildReady ? "\nThe build path is ready.\n" : "\nThe build path is not ready: fix the required items above.\n");
+    context.stdout.write(buildReady ? "\nThe build path is ready.\n" : formatRequiredFixes(checks));
   }
   return buildReady ? 0 : 1;
 }
@@ -33,4 +33,10 @@ function formatChecks(checks: CheckResult[], context: CommandContext): string {
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+// The failed required checks again, as a to-do list: exactly what to install or change.
+function formatRequiredFixes(checks: CheckResult[]): string {
+  const fixes = checks.filter((check) => check.required && !check.ok).map((check) => `  ${check.name}: ${check.fix ?? check.detail}`);
+  return `\nThe build path is not ready. To fix it:\n${fixes.join("\n")}\n`;
 }

@@ -35,10 +35,11 @@ export async function newCommand(options: NewOptions, context: CommandContext): 
     author: author.author,
     description: options.description,
   });
-  for (const notice of plan.notices) context.stderr.write(`notice: ${notice}\n`);
-  if (author.notice) context.stderr.write(`${author.notice}\n`);
   const dir = resolve(context.cwd, options.dir ?? plan.name);
   const report = await writePlan(dir, plan.files, { force: Boolean(options.force), dryRun: Boolean(options.dryRun) });
+  // Notices only once everything was accepted: they must not precede an unrelated error.
+  for (const notice of plan.notices) context.stderr.write(`notice: ${notice}\n`);
+  if (author.notice) context.stderr.write(`${author.notice}\n`);
   printReport(report, plan.template, plan.name, context);
   if (!report.dryRun) printNextSteps(dir, plan.name, context);
   return 0;
@@ -55,7 +56,10 @@ function printReport(report: WriteReport, template: string, name: string, contex
   const verb = report.dryRun ? "would write" : "wrote";
   context.stdout.write(`${report.dryRun ? "dry run: " : ""}module ${name} (template ${template}) in ${where}\n`);
   for (const path of report.created) context.stdout.write(`  ${palette.green(report.dryRun ? "would create" : "created")}    ${path}\n`);
-  for (const path of report.overwritten) context.stdout.write(`  ${palette.yellow(report.dryRun ? "would overwrite" : "overwrote")}  ${path}\n`);
+  for (const path of report.overwritten) {
+    const edits = report.edited.includes(path) ? ` (your edits ${report.dryRun ? "would be" : "are"} replaced)` : "";
+    context.stdout.write(`  ${palette.yellow(report.dryRun ? "would overwrite" : "overwrote")}  ${path}${edits}\n`);
+  }
   const total = report.created.length + report.overwritten.length;
   const overwritten = report.overwritten.length > 0 ? `, ${report.overwritten.length} of them over existing files` : "";
   context.stdout.write(`${verb} ${total} files${overwritten}${report.dryRun ? "; nothing was written" : ""}\n`);

@@ -1,14 +1,14 @@
 // `kforge kernels` and `kforge doctor`: discovery and readiness checks.
 import type { Command } from "commander";
 import type { ProgramState } from "../program.js";
-import { lazyAction } from "./lazy.js";
+import { lazyAction, parseNonEmpty } from "./lazy.js";
 
 export function registerKernelCommands(program: Command, state: ProgramState): void {
   program
     .command("kernels")
     .description("list installed kernels that have a build tree (headers)")
     .option("--json", "print one JSON object")
-    .option("--kdir <path>", "also describe this build tree")
+    .option("--kdir <path>", "also describe this build tree", parseNonEmpty("--kdir"))
     .action(
       lazyAction(
         state,
@@ -21,8 +21,8 @@ export function registerKernelCommands(program: Command, state: ProgramState): v
     .command("doctor")
     .description("check what building, loading and the VM need, and say how to fix each gap")
     .option("--json", "print one JSON object")
-    .option("--kernel <release>", "check for this kernel release")
-    .option("--kdir <path>", "check this kernel build tree")
+    .option("-k, --kernel <release>", "check for this kernel release", parseNonEmpty("--kernel"))
+    .option("--kdir <path>", "check this kernel build tree", parseNonEmpty("--kdir"))
     .action(
       lazyAction(
         state,

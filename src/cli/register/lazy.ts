@@ -31,3 +31,11 @@ export function parsePositiveInteger(name: string): (value: string) => number {
     return parsed;
   };
 }
+
+// Commander option parser that refuses an empty value: `-k ''` would otherwise silently mean "the default".
+export function parseNonEmpty(name: string): (value: string) => string {
+  return (value: string) => {
+    if (value.trim() === "") throw new InvalidArgumentError(`${name} needs a value, got an empty string (leave the option out to use the default)`);
+    return value;
+  };
+}

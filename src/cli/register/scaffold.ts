@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { NewOptions } from "../commands/new.js";
 import type { ProgramState } from "../program.js";
-import { lazyAction } from "./lazy.js";
+import { lazyAction, parseNonEmpty } from "./lazy.js";
 
 const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
@@ -11,8 +11,8 @@ export function registerScaffoldCommands(program: Command, state: ProgramState):
     .command("new")
     .description("create a kernel module from a template (builds with plain make too)")
     .argument("<name>", "module name: lowercase letters, digits and _ (dashes become _)")
-    .option("-t, --template <template>", "template to use (default hello; see kforge templates)")
-    .option("-d, --dir <path>", "folder to create the module in (default ./<name>)")
+    .option("-t, --template <template>", "template to use (default hello; see kforge templates)", parseNonEmpty("--template"))
+    .option("-d, --dir <path>", "folder to create the module in (default ./<name>)", parseNonEmpty("--dir"))
     .option("--license <license>", 'MODULE_LICENSE (default "GPL")')
     .option("--author <author>", "MODULE_AUTHOR (default: git config user.name, else Unknown)")
     .option("--description <text>", "MODULE_DESCRIPTION (default: the template's)")
