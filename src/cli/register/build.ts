@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { BuildCommandOptions } from "../commands/build.js";
 import type { CleanCommandOptions } from "../commands/clean.js";
 import type { ProgramState } from "../program.js";
-import { lazyAction, parsePositiveInteger, parseNonEmpty } from "./lazy.js";
+import { lazyAction, parsePositiveInteger, addKernelOptions } from "./lazy.js";
 
 export function registerBuildCommands(program: Command, state: ProgramState): void {
   registerBuild(program, state);
@@ -17,11 +17,10 @@ function parseWarningLevel(value: string): number {
 
 // Flags carry no commander defaults: kforge.json is merged first, then defaults apply.
 function registerBuild(program: Command, state: ProgramState): void {
-  program
-    .command("build [dir]")
-    .description("build the modules in dir (default: .) with the kernel's kbuild")
-    .option("-k, --kernel <release>", "kernel release to build for (default: running kernel, else newest installed)", parseNonEmpty("--kernel"))
-    .option("--kdir <path>", "kernel build tree to use instead of /lib/modules/<release>/build", parseNonEmpty("--kdir"))
+  addKernelOptions(
+    program.command("build [dir]").description("build the modules in dir (default: .) with the kernel's kbuild"),
+    "kernel release to build for (default: running kernel, else newest installed)",
+  )
     .option("-j, --jobs <n>", "parallel make jobs (default: number of CPUs)", parsePositiveInteger("--jobs"))
     .option("--llvm", "build with clang and the LLVM tools (LLVM=1)")
     .option("--arch <arch>", "target architecture (ARCH=)")
@@ -43,11 +42,10 @@ function registerBuild(program: Command, state: ProgramState): void {
 }
 
 function registerClean(program: Command, state: ProgramState): void {
-  program
-    .command("clean [dir]")
-    .description("run kbuild's clean in dir (default: .) and remove kforge's build state (.kforge/)")
-    .option("-k, --kernel <release>", "kernel release whose kbuild runs the clean", parseNonEmpty("--kernel"))
-    .option("--kdir <path>", "kernel build tree to use instead of /lib/modules/<release>/build", parseNonEmpty("--kdir"))
+  addKernelOptions(
+    program.command("clean [dir]").description("run kbuild's clean in dir (default: .) and remove kforge's build state (.kforge/)"),
+    "kernel release whose kbuild runs the clean",
+  )
     .action(
       lazyAction<CleanCommandOptions>(
         state,

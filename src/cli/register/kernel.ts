@@ -1,7 +1,7 @@
 // `kforge kernels` and `kforge doctor`: discovery and readiness checks.
 import type { Command } from "commander";
 import type { ProgramState } from "../program.js";
-import { lazyAction, parseNonEmpty } from "./lazy.js";
+import { lazyAction, parseNonEmpty, addKernelOptions } from "./lazy.js";
 
 export function registerKernelCommands(program: Command, state: ProgramState): void {
   program
@@ -17,12 +17,12 @@ export function registerKernelCommands(program: Command, state: ProgramState): v
       ),
     );
 
-  program
-    .command("doctor")
-    .description("check what building, loading and the VM need, and say how to fix each gap")
+  addKernelOptions(
+    program.command("doctor").description("check what building, loading and the VM need, and say how to fix each gap"),
+    "check for this kernel release",
+    "check this kernel build tree",
+  )
     .option("--json", "print one JSON object")
-    .option("-k, --kernel <release>", "check for this kernel release", parseNonEmpty("--kernel"))
-    .option("--kdir <path>", "check this kernel build tree", parseNonEmpty("--kdir"))
     .action(
       lazyAction(
         state,

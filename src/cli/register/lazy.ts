@@ -39,3 +39,8 @@ export function parseNonEmpty(name: string): (value: string) => string {
     return value;
   };
 }
+
+// -k/--kernel and --kdir, spelled and validated the same on every command that selects a kernel.
+export function addKernelOptions(command: Command, kernelHelp: string, kdirHelp = "kernel build tree to use instead of /lib/modules/<release>/build"): Command {
+  return command.option("-k, --kernel <release>", kernelHelp, parseNonEmpty("--kernel")).option("--kdir <path>", kdirHelp, parseNonEmpty("--kdir"));
+}

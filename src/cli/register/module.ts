@@ -8,7 +8,7 @@ import type { ReloadCommandOptions } from "../commands/reload.js";
 import type { TaintCommandOptions } from "../commands/taint.js";
 import type { UnloadCommandOptions } from "../commands/unload.js";
 import type { ProgramState } from "../program.js";
-import { lazyAction, parseNonEmpty } from "./lazy.js";
+import { lazyAction, addKernelOptions } from "./lazy.js";
 
 const PROC_ROOT = ["--proc-root <dir>", "read modules, sys/kernel/tainted and kmsg (a recorded /dev/kmsg dump) under dir instead of /proc"] as const;
 const HOST_EXIT_CODES = "\nExit codes: 0 done and verified in /proc/modules, 1 a step failed (diagnosis on stderr), 2 usage or environment error (no module support, not root).";
@@ -19,11 +19,11 @@ export function registerModuleCommands(program: Command, state: ProgramState): v
 }
 
 function registerInspection(program: Command, state: ProgramState): void {
-  program
-    .command("info <file>")
-    .description("show a .ko's modinfo (read from the ELF), signature, and the taints and vermagic problems it would cause")
-    .option("-k, --kernel <release>", "kernel to compare vermagic and signing against (default: running, else newest installed)", parseNonEmpty("--kernel"))
-    .option("--kdir <path>", "kernel build tree to compare against", parseNonEmpty("--kdir"))
+  addKernelOptions(
+    program.command("info <file>").description("show a .ko's modinfo (read from the ELF), signature, and the taints and vermagic problems it would cause"),
+    "kernel to compare vermagic and signing against (default: running, else newest installed)",
+    "kernel build tree to compare against",
+  )
     .option("--json", "print one JSON object")
     .action(lazyAction<InfoCommandOptions>(state, () => import("../commands/info.js").then((module) => module.infoCommand), ([file], flags) => ({ ...flags, file: file as string })));
   program
@@ -40,11 +40,11 @@ function registerInspection(program: Command, state: ProgramState): void {
     .option("--json", "print one JSON object")
     .option(...PROC_ROOT)
     .action(lazyAction<TaintCommandOptions>(state, () => import("../commands/taint.js").then((module) => module.taintCommand), ([value], flags) => ({ ...flags, value: value as string | undefined })));
-  program
-    .command("deps [targets...]")
-    .description("for built modules (dir or .ko files, default: .), the symbols each needs, who provides them, and the load order")
-    .option("-k, --kernel <release>", "kernel whose Module.symvers and modules.symbols resolve symbols", parseNonEmpty("--kernel"))
-    .option("--kdir <path>", "kernel build tree to resolve against", parseNonEmpty("--kdir"))
+  addKernelOptions(
+    program.command("deps [targets...]").description("for built modules (dir or .ko files, default: .), the symbols each needs, who provides them, and the load order"),
+    "kernel whose Module.symvers and modules.symbols resolve symbols",
+    "kernel build tree to resolve against",
+  )
     .option("--json", "print one JSON object")
     .addHelpText("after", "\nExit codes: 0 every symbol has a provider, 1 some symbol has none or a module was built for another kernel, 2 usage or environment error (also a file that is not a kernel module).")
     .action(lazyAction<DepsCommandOptions>(state, () => import("../commands/deps.js").then((module) => module.depsCommand), ([targets], flags) => ({ ...flags, targets: (targets as string[]) ?? [] })));

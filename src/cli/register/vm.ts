@@ -4,7 +4,7 @@ import type { KernelFetchOptions } from "../commands/kernel-fetch.js";
 import type { TestCommandOptions } from "../commands/test.js";
 import type { VmCommandOptions } from "../commands/vm.js";
 import type { ProgramState } from "../program.js";
-import { lazyAction, parsePositiveInteger, parseNonEmpty } from "./lazy.js";
+import { lazyAction, parsePositiveInteger, parseNonEmpty, addKernelOptions } from "./lazy.js";
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -15,9 +15,7 @@ function parseAccel(value: string): string {
 
 // Flags carry no commander defaults: kforge.json is merged first, then defaults apply.
 function addVmOptions(command: Command): Command {
-  return command
-    .option("-k, --kernel <release>", "kernel release to build for and boot (default: running kernel, else newest installed)", parseNonEmpty("--kernel"))
-    .option("--kdir <path>", "kernel build tree to use instead of /lib/modules/<release>/build", parseNonEmpty("--kdir"))
+  return addKernelOptions(command, "kernel release to build for and boot (default: running kernel, else newest installed)")
     .option("--vm-kernel <vmlinuz>", "kernel image to boot instead of the one found for the release", parseNonEmpty("--vm-kernel"))
     .option("--timeout <seconds>", "give up after this many seconds, with a diagnosis (default 60)", parsePositiveInteger("--timeout"))
     .option("--accel <mode>", "auto (KVM when it works, else TCG), kvm or tcg (default auto)", parseAccel)
