@@ -105,6 +105,8 @@ async function createFolders(dir: string): Promise<string | undefined> {
     try {
       await mkdir(path);
     } catch (error) {
+      // Someone else (another kforge new into a sibling folder) made it meanwhile: fine.
+      if ((error as NodeJS.ErrnoException).code === "EEXIST" && (await statOrUndefined(path))?.isDirectory()) continue;
       if (index > 0) await rm(missing[0]!, { recursive: true, force: true });
       throw describeFolderError(path, error);
     }

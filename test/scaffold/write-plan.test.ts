@@ -28,6 +28,12 @@ describe("writePlan", () => {
     expect((await readdir(dir)).sort()).toEqual(["Makefile", "demo.c"]);
   });
 
+  it("writes sibling modules under one new parent folder at the same time", async () => {
+    const dirs = ["one", "two", "three"].map((name) => join(root, "shared", "parent", name));
+    await Promise.all(dirs.map((dir) => writePlan(dir, files, { force: false, dryRun: false })));
+    for (const dir of dirs) expect((await readdir(dir)).sort()).toEqual(["Makefile", "demo.c"]);
+  });
+
   it("refuses a non-empty folder without --force and changes nothing", async () => {
     await writeFile(join(root, "notes.txt"), "mine");
     const error = await writePlan(root, files, { force: false, dryRun: false }).catch((caught: unknown) => caught);
