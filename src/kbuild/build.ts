@@ -114,13 +114,17 @@ interface MakeRun {
 }
 
 async function runMake(options: BuildOptions, makeArguments: string[], environment: NodeJS.ProcessEnv): Promise<MakeRun> {
-  const command = ["make", ...makeArguments].map(quoteForDisplay).join(" ");
-  const log = openBuildLog(options.dir, options.kernel.release, { command, kdir: options.kernel.kdir });
-  const parser = createKbuildOutputParser(options.dir);
-  options.onEvent?.({ kind: "start", command, log: log.path });
   // Loaded here, not at the top: an up-to-date build never starts a process.
   const { run } = await import("../process/exec.js");
-  const result = await run("make", makeArguments, {
+  const { prepareProbeCache, tryRunOverride } = await import("./probe-cache.js");
+  const probeCache = await prepareProbeCache(options.kernel.kdir, environment);
+  // The override goes before the target; what users see is the command as they would type it.
+  const argv = probeCache ? [...makeArguments.slice(0, -1), tryRunOverride(probeCache), ...makeArguments.slice(-1)] : makeArguments;
+  const command = ["make", ...makeArguments].map(quoteForDisplay).join(" ");
+  const log = openBuildLog(options.dir, options.kernel.release, { command: ["make", ...argv].map(quoteForDisplay).join(" "), kdir: options.kernel.kdir });
+  const parser = createKbuildOutputParser(options.dir);
+  options.onEvent?.({ kind: "start", command, log: log.path });
+  const result = await run("make", argv, {
     cwd: options.dir,
     env: environment,
     signal: options.signal,

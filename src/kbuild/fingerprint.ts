@@ -82,7 +82,7 @@ export async function recordBuild(dir: string, release: string, key: string, bui
 // The kernel tree's identity, and the directories that belong to it: its own and, for trees like
 // Debian's headers whose Makefile is `include <srctree>/Makefile`, the source tree's. Headers under
 // these change only with the kernel package, which the identity files already cover.
-async function describeKernelTree(kdir: string): Promise<{ roots: string[]; files: unknown[] }> {
+export async function describeKernelTree(kdir: string): Promise<{ roots: string[]; files: unknown[] }> {
   const root = await realpath(kdir).catch(() => kdir);
   const makefile = await readFile(join(root, "Makefile"), "utf8").catch(() => "");
   const sourceRoots = [...makefile.matchAll(/^include\s+(\/\S+)\/Makefile\s*$/gm)].map((match) => match[1]!);
@@ -90,7 +90,7 @@ async function describeKernelTree(kdir: string): Promise<{ roots: string[]; file
 }
 
 // Synchronous on purpose: for hundreds of small stats the promise overhead costs more than the calls.
-function describeFile(path: string): [number, number] | null {
+export function describeFile(path: string): [number, number] | null {
   try {
     const info = statSync(path);
     return [info.size, info.mtimeMs];

@@ -5,7 +5,7 @@ import { release as hostRelease } from "node:os";
 import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import type { Accel } from "./qemu-arguments.js";
-import { kforgeCacheDir } from "./cache-dir.js";
+import { kforgeCacheDir } from "../fs/cache-dir.js";
 
 export type AccelRequest = "auto" | Accel;
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { EnvironmentError, InterruptedError, KforgeError } from "../errors.js";
 import { distroFamily, readOsRelease } from "../kernel/os-release.js";
 import { run } from "../process/exec.js";
-import { fetchedKernelDir } from "./cache-dir.js";
+import { fetchedKernelDir } from "../fs/cache-dir.js";
 
 export interface FetchKernelOptions {
   release: string;

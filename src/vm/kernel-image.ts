@@ -3,7 +3,7 @@
 import { access, constants, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
-import { fetchedKernelDir } from "./cache-dir.js";
+import { fetchedKernelDir } from "../fs/cache-dir.js";
 
 export interface KernelImage {
   path: string;

@@ -3,7 +3,7 @@
 // outcome is remembered so later runs go straight to what works.
 import { join } from "node:path";
 import { chooseAccel, rememberAccel, type AccelRequest } from "./accel.js";
-import { kforgeCacheDir } from "./cache-dir.js";
+import { kforgeCacheDir } from "../fs/cache-dir.js";
 import { findKernelImage } from "./kernel-image.js";
 import type { VmPlan } from "./prepare.js";
 import type { VmResult } from "./report.js";

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { run } from "../process/exec.js";
-import { kforgeCacheDir } from "./cache-dir.js";
+import { kforgeCacheDir } from "../fs/cache-dir.js";
 import { extractPayload, hasPvhEntry, type PayloadCompression } from "./pvh-note.js";
 
 export interface BootImage {

@@ -1,0 +1,63 @@
+// kbuild's compiler probes, cached by overriding try-run on the make command line: the override must
+// answer exactly as kbuild's own try-run, and a cached build must compile with the same command line.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { tryRunOverride } from "../../src/kbuild/probe-cache.js";
+import { runKforge } from "../helpers/cli.js";
+import { kernel61, kernel612, type TestKernel } from "../helpers/kernels.js";
+import { createModuleDir, moduleSource, removeDir } from "./modules.js";
+
+const root = mkdtempSync(join(tmpdir(), "kforge-probe-cache-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("the try-run override", () => {
+  it("answers like kbuild's try-run, also for probes with quotes, and remembers each answer", () => {
+    const cache = mkdtempSync(join(root, "answers-"));
+    const makefile = join(root, "probes.mk");
+    writeFileSync(
+      makefile,
+      [
+        "TMPOUT := " + join(root, ".tmp_probe"),
+        "$(info ok=$(call try-run,true,yes,no))",
+        "$(info fail=$(call try-run,false,yes,no))",
+        "$(info quoted=$(call try-run,test 'a b' = \"a b\",yes,no))",
+        "$(info file=$(call try-run,touch \"$$TMP\" && test -f \"$$TMP\",yes,no))",
+        "all: ; @:",
+      ].join("\n") + "\n",
+    );
+    const run = () => execFileSync("make", ["-s", "-f", makefile, tryRunOverride(cache)], { encoding: "utf8" });
+    const expected = "ok=yes\nfail=no\nquoted=yes\nfile=yes\n";
+    expect(run()).toBe(expected);
+    expect(readdirSync(cache)).toHaveLength(4);
+    expect(run()).toBe(expected); // now from the cache
+    expect(readdirSync(cache).map((name) => readFileSync(join(cache, name), "utf8")).sort()).toEqual(["n", "y", "y", "y"]);
+  });
+});
+
+// The compiler command kbuild recorded for an object (first line of its .cmd file).
+const compileCommand = (dir: string, object: string) => readFileSync(join(dir, `.${object}.o.cmd`), "utf8").split("\n")[0];
+
+describe.each([kernel61(), kernel612()])("a build with cached probes for $release", (kernel: TestKernel) => {
+  it("compiles with exactly the command an uncached build uses", async () => {
+    const cacheHome = mkdtempSync(join(root, "xdg-"));
+    const dir = createModuleDir({ "Kbuild": "obj-m += probed.o\n", "probed.c": moduleSource("probed") });
+    const build = async (env: Record<string, string>) => {
+      const result = await runKforge(["build", dir, "--kernel", kernel.release, "--force"], { env: { XDG_CACHE_HOME: cacheHome, ...env } });
+      expect(result.exitCode, result.stderr).toBe(0);
+      return compileCommand(dir, "probed");
+    };
+    const uncached = await build({ KFORGE_NO_PROBE_CACHE: "1" });
+    expect(existsSync(join(cacheHome, "kforge", "probes"))).toBe(false);
+    const filling = await build({});
+    const [probes] = readdirSync(join(cacheHome, "kforge", "probes"));
+    expect(readdirSync(join(cacheHome, "kforge", "probes", probes!)).length).toBeGreaterThan(10);
+    const cached = await build({});
+    expect(filling).toBe(uncached);
+    expect(cached).toBe(uncached);
+    expect(readFileSync(join(dir, ".kforge/logs", kernel.release, "build.log"), "utf8")).toContain("try-run=");
+    removeDir(dir);
+  });
+});
