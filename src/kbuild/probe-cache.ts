@@ -4,7 +4,7 @@
 // kforge overrides kbuild's `try-run` on the make command line with one that remembers each answer,
 // keyed by the probe's exact command text, in a directory keyed by the kernel tree and the toolchain.
 import { createHash } from "node:crypto";
-import { mkdir, realpath } from "node:fs/promises";
+import { mkdir, readFile, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import { kforgeCacheDir } from "../fs/cache-dir.js";
 import { which } from "../process/exec.js";
@@ -33,10 +33,21 @@ export function tryRunOverride(cacheDir: string): string {
   ].join(" ");
 }
 
+// Pure: whether a tree's scripts/Makefile.compiler defines try-run the way the override assumes
+// (as in 6.1 and 6.12); older trees used other temp-file variables, so they are left alone.
+export function hasKnownTryRun(makefileCompiler: string): boolean {
+  const definition = /^try-run = \$\(shell set -e;[\s\S]*?\n\s*fi\)$/m.exec(makefileCompiler)?.[0] ?? "";
+  return ["TMP=$(TMPOUT)/tmp;", 'trap "rm -rf $(TMPOUT)" EXIT;', "if ($(1)) >/dev/null 2>&1;", 'then echo "$(2)";', 'else echo "$(3)";'].every((part) =>
+    definition.includes(part),
+  );
+}
+
 // The cache directory for this kernel tree and toolchain, created; undefined when caching is off
-// (KFORGE_NO_PROBE_CACHE=1) or the path would need shell quoting.
+// (KFORGE_NO_PROBE_CACHE=1), the tree's try-run is not the known one, or the path would need quoting.
 export async function prepareProbeCache(kdir: string, environment: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (environment.KFORGE_NO_PROBE_CACHE === "1") return undefined;
+  const makefileCompiler = await readFile(join(kdir, "scripts", "Makefile.compiler"), "utf8").catch(() => "");
+  if (!hasKnownTryRun(makefileCompiler)) return undefined;
   const toolchain = await Promise.all(
     TOOLCHAIN.map(async (name) => {
       const path = await which(name);

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { tryRunOverride } from "../../src/kbuild/probe-cache.js";
+import { hasKnownTryRun, tryRunOverride } from "../../src/kbuild/probe-cache.js";
 import { runKforge } from "../helpers/cli.js";
 import { kernel61, kernel612, type TestKernel } from "../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "./modules.js";
@@ -34,6 +34,18 @@ describe("the try-run override", () => {
     expect(readdirSync(cache)).toHaveLength(4);
     expect(run()).toBe(expected); // now from the cache
     expect(readdirSync(cache).map((name) => readFileSync(join(cache, name), "utf8")).sort()).toEqual(["n", "y", "y", "y"]);
+  });
+});
+
+describe("hasKnownTryRun", () => {
+  it("accepts the try-run of the installed 6.1 and 6.12 trees and refuses an older form", () => {
+    for (const kernel of [kernel61(), kernel612()]) {
+      expect(hasKnownTryRun(readFileSync(join(kernel.kdir, "scripts", "Makefile.compiler"), "utf8"))).toBe(true);
+    }
+    // Linux 5.4's scripts/Kbuild.include: other temp variables (TMPO), no Makefile.compiler at all.
+    const older = 'try-run = $(shell set -e;\t\\\n\tTMP="$(TMPOUT).$$$$.tmp";\t\\\n\tTMPO="$(TMPOUT).$$$$.o";\t\\\n\tif ($(1)) >/dev/null 2>&1;\t\\\n\tthen echo "$(2)";\t\\\n\telse echo "$(3)";\t\\\n\tfi;\t\\\n\trm -f "$$TMP" "$$TMPO")';
+    expect(hasKnownTryRun(older)).toBe(false);
+    expect(hasKnownTryRun("")).toBe(false);
   });
 });
 
