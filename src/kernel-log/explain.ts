@@ -42,8 +42,6 @@ export function explainKernelLine(line: string): string | undefined {
 }
 
 // syslog levels 0 (emerg) .. 7 (debug).
-export const LOG_LEVEL_NAMES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"] as const;
-
 export interface KmsgRecord {
   level: number;
   facility: number;
