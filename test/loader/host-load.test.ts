@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFixtureModules, type BuiltModules } from "../helpers/build-fixture-modules.js";
 import { runKforge } from "../helpers/cli.js";
 import { fixturePath } from "../helpers/fixtures.js";
-import { kernel612 } from "../helpers/kernels.js";
+import { kernel61, kernel612 } from "../helpers/kernels.js";
 
 let built: BuiltModules;
 let procRoot: string;
@@ -25,7 +25,7 @@ afterAll(() => {
   for (const root of procRoots) rmSync(root, { recursive: true, force: true });
 });
 
-function freshProcRoot(release = "6.12.117+deb12-amd64"): string {
+function freshProcRoot(release = kernel612().release): string {
   procRoot = mkdtempSync(join(tmpdir(), "kforge-proc-"));
   procRoots.push(procRoot);
   mkdirSync(join(procRoot, "sys/kernel"), { recursive: true });
@@ -77,12 +77,12 @@ describe("host load with FAKE insmod/rmmod", () => {
   });
 
   it("refuses a module built for another kernel, naming both", async () => {
-    freshProcRoot("6.1.0-56-amd64");
+    freshProcRoot(kernel61().release);
     const result = await runKforge(["load", built.path("provider"), "--proc-root", procRoot], { env: fakeEnv() });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/built for 6\.12\.117\+deb12-amd64 .* the running kernel is 6\.1\.0-56-amd64/);
     expect(existsSync(join(procRoot, "insmod-args"))).toBe(false);
-    expect(result.stderr).toContain("hint: rebuild for the running kernel: kforge build --kernel 6.1.0-56-amd64");
+    expect(result.stderr).toContain(`hint: rebuild for the running kernel: kforge build --kernel ${kernel61().release}`);
   });
 
   it("a running kernel without a build tree: say how to get headers, never build for it", async () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { moduleNameFromPath, orderInTreeModules, parseModulesBuiltin, parseModulesDep, resolveInTreeDependencies } from "../../src/module/modules-dep.js";
 import { readFixture } from "../helpers/fixtures.js";
+import { kernel612 } from "../helpers/kernels.js";
 
 describe("moduleNameFromPath", () => {
   it("strips every compression suffix and turns dashes into underscores", () => {
@@ -77,7 +78,7 @@ describe("resolveInTreeDependencies", () => {
   });
 
   it("works on the real installed 6.12 tree", async () => {
-    const result = await resolveInTreeDependencies("/lib/modules/6.12.117+deb12-amd64", ["vfat"]);
+    const result = await resolveInTreeDependencies(join("/lib/modules", kernel612().release), ["vfat"]);
     expect(result.files.map(moduleNameFromPath)).toEqual(["fat", "vfat"]);
     expect(result.files[0]).toMatch(/^\/lib\/modules\/6\.12\.117\+deb12-amd64\/kernel\/fs\/fat\/fat\.ko/);
   });
