@@ -12,6 +12,10 @@ export interface CrashReport {
   title: string;
   function?: string;
   module?: string;
+  // Byte offset of the faulting instruction in `function` (from "func+0x13/0x40").
+  offset?: number;
+  // "file.c:line" of that instruction, when the module's debug info says.
+  source?: string;
   step?: string;
   log: string[];
 }
@@ -38,7 +42,7 @@ const HEADERS: [CrashKind, RegExp][] = [
 const TRAILER = /^(?:Modules linked in:|CR2: |---\[ end |\s)/;
 const MAX_REPORT_LINES = 200;
 const END = /^---\[ end (?:trace|Kernel panic)/;
-const FRAME = /([A-Za-z_][\w.]*)\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[(\w+)\])?/;
+const FRAME = /(?<name>[A-Za-z_][\w.]*)\+0x(?<offset>[0-9a-f]+)\/0x[0-9a-f]+(?: \[(?<module>\w+)\])?/;
 
 export function classifyCrashLine(text: string): CrashKind | undefined {
   return HEADERS.find(([, pattern]) => pattern.test(text))?.[0];
@@ -46,12 +50,13 @@ export function classifyCrashLine(text: string): CrashKind | undefined {
 
 function locate(report: CrashReport, text: string): void {
   const rip = /^RIP: \d+:(.*)$/.exec(text);
-  const frame = FRAME.exec(rip ? rip[1]! : text);
+  const frame = FRAME.exec(rip ? rip[1]! : text)?.groups;
   if (!frame) return;
   // The RIP line is authoritative; otherwise the first frame inside a module (or any frame).
-  if (rip || (!report.function && (frame[2] || report.kind === "warning"))) {
-    report.function = frame[1];
-    report.module = frame[2] ?? report.module;
+  if (rip || (!report.function && (frame.module || report.kind === "warning"))) {
+    report.function = frame.name;
+    report.module = frame.module ?? report.module;
+    report.offset = parseInt(frame.offset!, 16);
   }
 }
 

@@ -23,6 +23,8 @@ export interface ModuleSymbols {
 interface SymbolEntry {
   name: string;
   sectionIndex: number;
+  // Offset inside its section, for a relocatable .ko.
+  value: number;
 }
 
 function readSymbolTable(elf: ElfFile): SymbolEntry[] {
@@ -37,9 +39,20 @@ function readSymbolTable(elf: ElfFile): SymbolEntry[] {
     const nameOffset = elf.littleEndian ? bytes.readUInt32LE(offset) : bytes.readUInt32BE(offset);
     const indexOffset = offset + (elf.is64 ? 6 : 14);
     const sectionIndex = elf.littleEndian ? bytes.readUInt16LE(indexOffset) : bytes.readUInt16BE(indexOffset);
-    entries.push({ name: readCString(names, nameOffset), sectionIndex });
+    // Elf64_Sym has st_value after st_shndx (offset 8); Elf32_Sym right after st_name (offset 4).
+    const value = elf.is64
+      ? Number(elf.littleEndian ? bytes.readBigUInt64LE(offset + 8) : bytes.readBigUInt64BE(offset + 8))
+      : elf.littleEndian ? bytes.readUInt32LE(offset + 4) : bytes.readUInt32BE(offset + 4);
+    entries.push({ name: readCString(names, nameOffset), sectionIndex, value });
   }
   return entries;
+}
+
+// Where a defined symbol lives: its section's name and its offset there (what addr2line -j takes).
+export function findDefinedSymbol(elf: ElfFile, name: string): { section: string; offset: number } | undefined {
+  const symbol = readSymbolTable(elf).find((entry) => entry.name === name && entry.sectionIndex !== 0 && entry.sectionIndex < elf.sections.length);
+  const section = symbol && elf.sections[symbol.sectionIndex];
+  return symbol && section ? { section: section.name, offset: symbol.value } : undefined;
 }
 
 // struct modversion_info { unsigned long crc; char name[64 - sizeof(unsigned long)]; }: 64-byte

@@ -22,7 +22,7 @@ function formatStep(step: StepResult, palette: Palette): string[] {
 }
 
 function formatCrash(crash: VmResult["crashes"][number], palette: Palette): string[] {
-  const where = crash.function ? ` in ${crash.function}${crash.module ? ` [${crash.module}]` : ""}` : "";
+  const where = crash.function ? ` in ${crash.function}${crash.module ? ` [${crash.module}]` : ""}${crash.source ? ` at ${crash.source}` : ""}` : "";
   const lines = [palette.red(`  ${crash.kind}${where}${crash.step ? ` during "${crash.step}"` : ""}`), `    ${crash.title}`];
   const rip = crash.log.find((line) => line.startsWith("RIP: "));
   if (rip) lines.push(`    ${rip}`);

@@ -3,6 +3,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import type { CrashReport } from "../kernel-log/crash.js";
+import { moduleNameFromPath } from "../module/modules-dep.js";
+import { locateInModule } from "../module/source-location.js";
 import { describeBootFailure } from "./boot-failure.js";
 import { ConsoleMonitor } from "./console-monitor.js";
 import { openGuestSession, type GuestSession } from "./guest-channel.js";
@@ -124,6 +127,7 @@ async function finish(
     await writeFile(options.consoleLogPath, guest.monitor.lines.join("\n") + "\n");
   }
   const crashes = guest.monitor.crashes.reports;
+  await locateCrashes(crashes, options.modules);
   const ok = end.end === "completed" && ran.steps.every((step) => step.ok) && crashes.length === 0;
   return {
     ok,
@@ -144,4 +148,13 @@ async function finish(
     notices: [],
     ...(extra.kvmProbeFailed ? { kvmProbeFailed: true } : {}),
   };
+}
+
+// Adds "file.c:line" to each report whose faulting function is in one of the guest's modules.
+async function locateCrashes(crashes: CrashReport[], modulePaths: string[]): Promise<void> {
+  for (const crash of crashes) {
+    const path = modulePaths.find((candidate) => moduleNameFromPath(candidate) === crash.module);
+    if (!path || !crash.function || crash.offset === undefined) continue;
+    crash.source = await locateInModule(path, crash.function, crash.offset, dirname(path)).catch(() => undefined);
+  }
 }

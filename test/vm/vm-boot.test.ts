@@ -87,6 +87,8 @@ describe("kforge vm on Debian 6.1 (TCG)", () => {
     expect(result.steps[0]).toMatchObject({ kind: "load", module: "oops", ok: false, exitCode: 137 });
     expect(result.crashes).toHaveLength(1);
     expect(result.crashes[0]).toMatchObject({ kind: "null-dereference", function: "oops_touch", module: "oops", step: "insmod oops" });
+    // The faulting line, from the .ko's debug info: `*nowhere = 1;` in oops.c.
+    expect(result.crashes[0]!.source).toBe("oops.c:8");
     expect(result.taint.letters).toContain("D");
     expect(result.steps[0]!.diagnosis?.hint).not.toMatch(/continue in a VM/);
     expect(result.steps).toHaveLength(1);

@@ -1,0 +1,25 @@
+// Turns "function+0x13" inside a module into "file.c:line", from the .ko's own debug info (Debian
+// builds modules with -g), the way the kernel's scripts/faddr2line does for a crash report.
+import { relative } from "node:path";
+import { openModuleFile } from "./modinfo.js";
+import { findDefinedSymbol } from "./symbols.js";
+
+// Pure: addr2line's answer ("/src/oops.c:8 (discriminator 1)" or "??:0") as "file:line".
+export function parseAddr2lineOutput(output: string): { file: string; line: number } | undefined {
+  const match = /^(.+):(\d+)(?: \(discriminator \d+\))?$/.exec(output.trim().split("\n")[0] ?? "");
+  if (!match || match[1] === "??" || match[2] === "0") return undefined;
+  return { file: match[1]!, line: Number(match[2]) };
+}
+
+// "oops.c:8" (relative to `baseDir` when the source is under it), or undefined when the module has
+// no such function, no debug info, or addr2line is missing.
+export async function locateInModule(modulePath: string, functionName: string, offset: number, baseDir?: string): Promise<string | undefined> {
+  const symbol = findDefinedSymbol((await openModuleFile(modulePath)).elf, functionName);
+  if (!symbol) return undefined;
+  const { run } = await import("../process/exec.js");
+  const result = await run("addr2line", ["-e", modulePath, "-j", symbol.section, `0x${(symbol.offset + offset).toString(16)}`]);
+  const location = result.exitCode === 0 ? parseAddr2lineOutput(result.stdout) : undefined;
+  if (!location) return undefined;
+  const file = baseDir && !relative(baseDir, location.file).startsWith("..") ? relative(baseDir, location.file) : location.file;
+  return `${file}:${location.line}`;
+}
