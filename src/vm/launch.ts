@@ -47,7 +47,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
   };
   let result = await runVm({ ...common, accel: choice.accel, ...(choice.probe ? { probeMs: KVM_PROBE_MS } : {}) });
   if (choice.probe && result.kvmProbeFailed) {
-    const reason = `a KVM boot showed no console output within ${KVM_PROBE_MS / 1000} s (nested KVM that hangs)`;
+    const reason = `a KVM boot did not reach the init script within ${KVM_PROBE_MS / 1000} s (nested KVM that hangs)`;
     await rememberAccel("tcg", reason, options.env);
     notice(`${reason}; using TCG software emulation, remembered in ${join(kforgeCacheDir(options.env), "accel.json")}`);
     result = await runVm({ ...common, accel: "tcg" });

@@ -20,7 +20,7 @@ export interface VmRunOptions {
   release: string;
   bootImage: { path: string; entry: "pvh" | "bzimage" };
   accel: Accel;
-  // KVM has not been seen to work here: give up on it when nothing shows within `probeMs`.
+  // KVM has not been seen to work here: give up on it when the guest has not reached init within `probeMs`.
   probeMs?: number;
   modules: string[];
   files: string[];
@@ -52,8 +52,9 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
     const deadline = Date.now() + options.timeoutMs;
     guest = await bootGuest(qemuBinary, workDir, initramfs, options, Math.min(options.probeMs ?? Infinity, options.timeoutMs));
     if (!guest.session) {
-      const probeFailed = options.probeMs !== undefined && guest.monitor.lines.length === 0 && !options.signal?.aborted;
-      const end = probeFailed ? { end: "boot-timeout" as const, diagnosis: "KVM produced no console output" } : await describeFailedBoot(options, guest);
+      // A hanging nested KVM may print a few early lines before it stops: not reaching init is what counts.
+      const probeFailed = options.probeMs !== undefined && !guest.monitor.panic && !options.signal?.aborted;
+      const end = probeFailed ? { end: "boot-timeout" as const, diagnosis: "the KVM boot did not reach the init script" } : await describeFailedBoot(options, guest);
       return await finish(options, guest, { steps: [], skipped: skipAll(options.steps, "the guest did not boot") }, end, { kvmProbeFailed: probeFailed });
     }
     const outcome = await executeSteps(guest.session, guest.monitor, options.steps, { deadline, signal: options.signal, events: options.events, shell: options.shell });
