@@ -89,3 +89,9 @@ export function setsJobsInMakeflags(makefileText: string): boolean {
     return assignment !== null && hasJobsFlag(assignment[1]!);
   });
 }
+
+// The value make sees for NAME among NAME=value arguments: the last one wins.
+export function lastVariableValue(variables: readonly string[] | undefined, name: string): string | undefined {
+  const found = [...(variables ?? [])].reverse().find((variable) => variable.startsWith(`${name}=`));
+  return found?.slice(name.length + 1);
+}

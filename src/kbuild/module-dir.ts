@@ -1,8 +1,11 @@
 // Checks that a directory is something kbuild can build, before make gets to say so less clearly.
-import { access, readFile, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvironmentError, UsageError } from "../errors.js";
+import { isAccessible } from "../fs/files.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
+import { distroFamily, headersInstallHint, readOsRelease } from "../kernel/os-release.js";
+import { lastVariableValue } from "./make-arguments.js";
 import { archFromConfig, archMatches } from "./target-arch.js";
 
 // kbuild reads Kbuild first and falls back to Makefile.
@@ -34,14 +37,12 @@ export async function readKbuildFiles(dir: string): Promise<string[]> {
 }
 
 export async function assertKernelTree(kdir: string, release: string): Promise<void> {
-  try {
-    await access(join(kdir, "Makefile"));
-  } catch {
-    throw new EnvironmentError(
-      `no kernel build tree for ${release} at ${kdir} (its Makefile is missing)`,
-      `install the headers: apt-get install linux-headers-${release}, or pass --kdir <path to a configured kernel tree>`,
-    );
-  }
+  if (await isAccessible(join(kdir, "Makefile"))) return;
+  const install = headersInstallHint(distroFamily(await readOsRelease()), release);
+  throw new EnvironmentError(
+    `no kernel build tree for ${release} at ${kdir} (its Makefile is missing)`,
+    `install the headers: ${install}, or pass --kdir <path to a configured kernel tree>`,
+  );
 }
 
 // Refuses an ARCH= the build tree was not configured for; skipped when its config can't be read.
@@ -82,7 +83,7 @@ export async function assertBuildTools(needs: ToolNeeds): Promise<void> {
   const { which } = await import("../process/exec.js");
   if (!(await which("make"))) throw new EnvironmentError("make is not installed", "apt-get install make gcc (or build-essential)");
   if (needs.check) {
-    const checker = variableValue(needs.variables, "CHECK") ?? "sparse";
+    const checker = lastVariableValue(needs.variables, "CHECK") ?? "sparse";
     if (!(await which(checker))) {
       throw new EnvironmentError(`--check runs ${checker} over every source file, and ${checker} is not installed`, "apt-get install sparse, or drop --check");
     }
@@ -96,9 +97,4 @@ export async function assertBuildTools(needs: ToolNeeds): Promise<void> {
       "install the cross toolchain (e.g. apt-get install gcc-aarch64-linux-gnu) and check the prefix ends with a dash",
     );
   }
-}
-
-function variableValue(variables: readonly string[] | undefined, name: string): string | undefined {
-  const found = [...(variables ?? [])].reverse().find((variable) => variable.startsWith(`${name}=`));
-  return found?.slice(name.length + 1);
 }

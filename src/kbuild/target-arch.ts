@@ -2,6 +2,7 @@
 // Debian's headers pin ARCH (`override ARCH = x86` in .kernelvariables), so a mismatch would
 // otherwise build a module for the tree's architecture and report success.
 import type { KernelConfig } from "../kernel/kernel-config.js";
+import { lastVariableValue } from "./make-arguments.js";
 
 // Checked in order: UML sets CONFIG_X86_64 too, and 64-bit x86 sets CONFIG_X86.
 const CONFIG_ARCHES: [string, string][] = [
@@ -39,8 +40,8 @@ export function archFromConfig(config: KernelConfig): string | undefined {
 
 // The ARCH= make will see: a pass-through variable comes after --arch on make's command line and wins.
 export function requestedArch(arch: string | undefined, variables: readonly string[] | undefined): string | undefined {
-  const passed = [...(variables ?? [])].reverse().find((variable) => variable.startsWith("ARCH="));
-  return passed === undefined ? arch || undefined : passed.slice("ARCH=".length) || undefined;
+  const passed = lastVariableValue(variables, "ARCH");
+  return passed === undefined ? arch || undefined : passed || undefined;
 }
 
 export function archMatches(requested: string, configured: string): boolean {

@@ -3,6 +3,7 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { isAccessible } from "../fs/files.js";
 import { readModulesOrder } from "../kbuild/modules-order.js";
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -16,7 +17,7 @@ async function isDirectory(path: string): Promise<boolean> {
 async function builtModules(dir: string): Promise<string[]> {
   const listed = (await readModulesOrder(dir)) ?? [];
   const present: string[] = [];
-  for (const path of listed) if (await stat(path).then(() => true, () => false)) present.push(path);
+  for (const path of listed) if (await isAccessible(path)) present.push(path);
   if (!present.length) {
     throw new UsageError(`no built modules in ${dir}${listed.length ? ` (modules.order lists ${listed.length}, none exists)` : " (no modules.order)"}`, "build first: kforge build, or name the .ko files");
   }

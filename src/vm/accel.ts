@@ -1,11 +1,12 @@
 // KVM when it is usable, TCG otherwise. "auto" remembers, per host kernel, whether a KVM boot
 // actually produced output (nested KVM can hang silently), so only the first run pays for a probe.
-import { access, constants, mkdir, readFile, writeFile } from "node:fs/promises";
+import { constants, mkdir, readFile, writeFile } from "node:fs/promises";
 import { release as hostRelease } from "node:os";
 import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import type { Accel } from "./qemu-arguments.js";
 import { kforgeCacheDir } from "../fs/cache-dir.js";
+import { isAccessible } from "../fs/files.js";
 
 export type AccelRequest = "auto" | Accel;
 
@@ -24,14 +25,15 @@ interface AccelMemory {
 }
 
 export async function isKvmUsable(device = "/dev/kvm"): Promise<boolean> {
-  return access(device, constants.R_OK | constants.W_OK).then(() => true, () => false);
+  return isAccessible(device, constants.R_OK | constants.W_OK);
 }
 
-const memoryPath = (env?: NodeJS.ProcessEnv) => join(kforgeCacheDir(env), "accel.json");
+// Where the decision of "auto" is remembered.
+export const accelMemoryPath = (env?: NodeJS.ProcessEnv) => join(kforgeCacheDir(env), "accel.json");
 
 async function readMemory(env?: NodeJS.ProcessEnv): Promise<AccelMemory | undefined> {
   try {
-    const memory = JSON.parse(await readFile(memoryPath(env), "utf8")) as AccelMemory;
+    const memory = JSON.parse(await readFile(accelMemoryPath(env), "utf8")) as AccelMemory;
     return memory.hostKernel === hostRelease() ? memory : undefined;
   } catch {
     return undefined;
@@ -41,7 +43,7 @@ async function readMemory(env?: NodeJS.ProcessEnv): Promise<AccelMemory | undefi
 export async function rememberAccel(accel: Accel, reason: string, env?: NodeJS.ProcessEnv): Promise<void> {
   await mkdir(kforgeCacheDir(env), { recursive: true });
   const memory: AccelMemory = { hostKernel: hostRelease(), accel, reason };
-  await writeFile(memoryPath(env), `${JSON.stringify(memory, null, 2)}\n`);
+  await writeFile(accelMemoryPath(env), `${JSON.stringify(memory, null, 2)}\n`);
 }
 
 export async function chooseAccel(request: AccelRequest, env?: NodeJS.ProcessEnv): Promise<AccelChoice> {

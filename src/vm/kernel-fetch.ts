@@ -1,11 +1,12 @@
 // `kforge kernel fetch`: a distro kernel image and its modules unpacked into kforge's cache, without
 // installing anything system-wide (no postinst, no initramfs generation, no bootloader change).
-import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvironmentError, InterruptedError, KforgeError } from "../errors.js";
 import { distroFamily, readOsRelease } from "../kernel/os-release.js";
 import { run } from "../process/exec.js";
 import { fetchedKernelDir } from "../fs/cache-dir.js";
+import { isAccessible } from "../fs/files.js";
 
 export interface FetchKernelOptions {
   release: string;
@@ -62,8 +63,7 @@ export async function fetchKernel(options: FetchKernelOptions): Promise<FetchedK
 }
 
 async function isComplete(dir: string, release: string): Promise<boolean> {
-  const present = (path: string) => stat(path).then(() => true, () => false);
-  return (await present(join(dir, "boot", `vmlinuz-${release}`))) && (await present(join(dir, "lib", "modules", release, "modules.dep")));
+  return (await isAccessible(join(dir, "boot", `vmlinuz-${release}`))) && (await isAccessible(join(dir, "lib", "modules", release, "modules.dep")));
 }
 
 // Debian ships image and modules in linux-image-<release>; Ubuntu splits the modules into

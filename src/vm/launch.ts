@@ -1,9 +1,7 @@
 // Boots the plan on the release's kernel with the right accelerator: a first KVM boot that shows no
 // sign of life within a few seconds (nested KVM can hang silently) is retried under TCG, and the
 // outcome is remembered so later runs go straight to what works.
-import { join } from "node:path";
-import { chooseAccel, rememberAccel, type AccelRequest } from "./accel.js";
-import { kforgeCacheDir } from "../fs/cache-dir.js";
+import { accelMemoryPath, chooseAccel, rememberAccel, type AccelRequest } from "./accel.js";
 import { findKernelImage } from "./kernel-image.js";
 import type { VmPlan } from "./prepare.js";
 import type { VmResult } from "./report.js";
@@ -49,7 +47,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
   if (choice.probe && result.kvmProbeFailed) {
     const reason = `a KVM boot did not reach the init script within ${KVM_PROBE_MS / 1000} s (nested KVM that hangs)`;
     await rememberAccel("tcg", reason, options.env);
-    notice(`${reason}; using TCG software emulation, remembered in ${join(kforgeCacheDir(options.env), "accel.json")}`);
+    notice(`${reason}; using TCG software emulation, remembered in ${accelMemoryPath(options.env)}`);
     result = await runVm({ ...common, accel: "tcg" });
   } else if (choice.probe && result.booted) {
     await rememberAccel("kvm", "a KVM boot reached the init script", options.env);

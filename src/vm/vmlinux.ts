@@ -1,10 +1,11 @@
 // The uncompressed vmlinux of a bzImage, extracted once and cached: booting it through the PVH entry
 // point skips the guest's own decompression, the largest part of a TCG boot.
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { run } from "../process/exec.js";
 import { kforgeCacheDir } from "../fs/cache-dir.js";
+import { isAccessible } from "../fs/files.js";
 import { extractPayload, hasPvhEntry, type PayloadCompression } from "./pvh-note.js";
 
 export interface BootImage {
@@ -23,7 +24,6 @@ const DECOMPRESSORS: Partial<Record<PayloadCompression, { tool: string; suffix: 
   lzma: { tool: "xz", suffix: ".lzma", args: (file) => ["--format=lzma", "-d", "-k", "-f", file] },
 };
 
-const present = (path: string) => stat(path).then(() => true, () => false);
 
 export async function prepareBootImage(bzImagePath: string, options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<BootImage> {
   const bzImage = await readFile(bzImagePath);
@@ -32,8 +32,8 @@ export async function prepareBootImage(bzImagePath: string, options: { env?: Nod
   const cacheDir = join(kforgeCacheDir(options.env), "vmlinux");
   const target = join(cacheDir, `${basename(bzImagePath)}-${hash}`);
   const noPvhMarker = `${target}.no-pvh`;
-  if (await present(target)) return { path: target, entry: "pvh" };
-  if (await present(noPvhMarker)) return { path: bzImagePath, entry: "bzimage", reason: await readFile(noPvhMarker, "utf8") };
+  if (await isAccessible(target)) return { path: target, entry: "pvh" };
+  if (await isAccessible(noPvhMarker)) return { path: bzImagePath, entry: "bzimage", reason: await readFile(noPvhMarker, "utf8") };
   await mkdir(cacheDir, { recursive: true });
   const reason = await extractVmlinux(bzImage, target, options.signal);
   if (!reason) return { path: target, entry: "pvh" };
