@@ -5,15 +5,16 @@
 // build (kforge's fingerprint skips make). kforge's compiler-probe cache (src/kbuild/probe-cache.ts)
 // lives in the user's cache dir and is filled by the first kforge build, as on a developer's machine.
 // Prints a markdown table of medians and their ratios.
-// Usage: npm run build && node bench/build-overhead.mjs [pairs] [kernel release]
+// Usage: npm run build && node bench/build-overhead.mjs [pairs] [kernel release]   (default: the newest installed 6.1)
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { newestRelease } from "./kernels.mjs";
 
 const pairs = Number(process.argv[2] ?? 7);
-const release = process.argv[3] ?? readdirSync("/lib/modules").filter((name) => existsSync(`/lib/modules/${name}/build/Makefile`)).sort()[0];
+const release = process.argv[3] ?? (await newestRelease("6.1"));
 const kdir = `/lib/modules/${release}/build`;
 const kforge = fileURLToPath(new URL("../bin/kforge.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "kforge-bench-"));

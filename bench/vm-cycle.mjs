@@ -1,16 +1,17 @@
 // bench/vm-cycle: a hand-made QEMU boot (bzImage + busybox initramfs whose init insmods, rmmods and
 // powers off) against `kforge vm` for the same module and kernel, alternated, median of N, TCG.
-// Usage: node bench/vm-cycle.mjs [--release 6.1.0-56-amd64] [--runs 5]   (needs `npm run build`)
+// Usage: node bench/vm-cycle.mjs [--release <release>]   (default: the newest installed 6.1) [--runs 5]   (needs `npm run build`)
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, existsSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { newestRelease } from "./kernels.mjs";
 
 const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index === -1 ? fallback : process.argv[index + 1];
 };
-const release = argument("release", "6.1.0-56-amd64");
+const release = argument("release") ?? (await newestRelease("6.1"));
 const runs = Number(argument("runs", "5"));
 const repo = new URL("..", import.meta.url).pathname;
 const kforge = join(repo, "bin/kforge.js");

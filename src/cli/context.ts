@@ -1,10 +1,9 @@
 // What every command function receives besides its options, so tests can call commands directly
 // with their own cwd, output sinks and abort signal.
 
-export interface OutputStream {
-  write(text: string): unknown;
-  isTTY?: boolean;
-}
+import type { OutputStream } from "../ui/output-stream.js";
+
+export type { OutputStream };
 
 export interface CommandContext {
   cwd: string;

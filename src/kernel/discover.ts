@@ -5,7 +5,7 @@ import { isKforgeError } from "../errors.js";
 import { buildTreeProblem, findBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
 import { checkCompiler, type CompilerCheck } from "./compiler.js";
 import { readKernelConfig, signingConfig, type SigningConfig } from "./kernel-config.js";
-import { findKernelImage } from "../vm/kernel-image.js";
+import { findKernelImage } from "./kernel-image.js";
 
 export interface KernelDescription extends BuildTree {
   isRunning: boolean;

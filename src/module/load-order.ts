@@ -1,5 +1,5 @@
 // Load order of a project's own modules from their modinfo `depends=` lists: providers first.
-import { KforgeError } from "../errors.js";
+import { KforgeError, UsageError } from "../errors.js";
 
 export interface OrderedModules<T> {
   order: T[];
@@ -35,4 +35,23 @@ export function orderModules<T extends { name: string; depends: string[] }>(modu
   };
   for (const module of modules) visit(module, []);
   return { order, external };
+}
+
+// The requested modules plus every project module they need, directly or through another, in load
+// order. An unknown name is a usage error that lists what the project builds.
+export function selectModules<T extends { name: string; depends: string[] }>(modules: T[], requested: string[], optionName = "--module"): OrderedModules<T> {
+  const byName = new Map(modules.map((module) => [normalize(module.name), module]));
+  const unknown = requested.filter((name) => !byName.has(normalize(name)));
+  if (unknown.length > 0) {
+    const known = modules.map((module) => module.name).join(", ") || "none";
+    throw new UsageError(`${optionName} ${unknown.join(", ")}: the project builds no such module`, `the project builds: ${known}`);
+  }
+  const wanted = new Set<string>();
+  const include = (name: string) => {
+    if (wanted.has(name)) return;
+    wanted.add(name);
+    for (const dependency of byName.get(name)?.depends ?? []) if (byName.has(normalize(dependency))) include(normalize(dependency));
+  };
+  requested.forEach((name) => include(normalize(name)));
+  return orderModules(modules.filter((module) => wanted.has(normalize(module.name))));
 }

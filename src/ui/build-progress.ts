@@ -3,7 +3,7 @@
 // holds back every other write to stdout and stderr, so nothing is printed over it.
 import type { ListrTaskWrapper } from "listr2";
 import type { BuildEvent } from "../kbuild/build.js";
-import type { OutputStream } from "../cli/context.js";
+import type { OutputStream } from "./output-stream.js";
 
 export type ProgressMode = "list" | "plain" | "verbose" | "silent";
 

@@ -2,7 +2,7 @@
 // sign of life within a few seconds (nested KVM can hang silently) is retried under TCG, and the
 // outcome is remembered so later runs go straight to what works.
 import { accelMemoryPath, chooseAccel, rememberAccel, type AccelRequest } from "./accel.js";
-import { findKernelImage } from "./kernel-image.js";
+import { findKernelImage } from "../kernel/kernel-image.js";
 import type { VmPlan } from "./prepare.js";
 import type { VmResult } from "./report.js";
 import { runVm } from "./runner.js";

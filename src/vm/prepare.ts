@@ -6,7 +6,7 @@ import { EnvironmentError } from "../errors.js";
 import { allValues, firstValue, openModuleFile } from "../module/modinfo.js";
 import { orderModules } from "../module/load-order.js";
 import { moduleNameFromPath, resolveInTreeDependencies } from "../module/modules-dep.js";
-import { findModulesDir } from "./kernel-image.js";
+import { findModulesDir } from "../kernel/kernel-image.js";
 import { checkModuleParameters, listDeclaredParameters, resolveModuleParameters, type DeclaredParameter, type ParameterTable } from "./module-parameters.js";
 import { planSteps, type PlannedModule, type PlannedStep } from "./vm-plan.js";
 

@@ -9,7 +9,7 @@ describe("kforge.json", () => {
   it("accepts every documented key", () => {
     const config = parseConfig(
       JSON.stringify({
-        kernel: ["6.1.0-56-amd64"],
+        kernel: ["6.1.0-850-amd64"],
         make: { jobs: 2, llvm: false, warnings: 1, werror: true, check: false, variables: { DEBUG: "1" } },
         params: { hello: { count: 3, name: "x", verbose: true } },
         vm: { test: ["cat /proc/hello"], timeout: 30, accel: "tcg", memory: 256 },

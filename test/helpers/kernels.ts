@@ -1,25 +1,24 @@
-// The two kernels the tests build against, found from the installed header packages
-// (scripts/setup.sh installs linux-headers-amd64 for 6.1 and linux-headers-6.12-amd64).
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+// The kernels the tests build against: whatever build trees this machine has installed
+// (scripts/setup.sh installs Debian's linux-headers-amd64 for 6.1 and linux-headers-6.12-amd64).
+// Releases are never written into a test: Debian moves its point releases every few weeks.
+import { compareReleases, findBuildTrees, type BuildTree } from "../../src/kernel/build-tree.js";
 
-export interface TestKernel {
-  release: string;
-  kdir: string;
+export type TestKernel = BuildTree;
+
+// Newest first, as kforge itself orders them.
+const installed: TestKernel[] = await findBuildTrees();
+
+export const installedKernels = (): TestKernel[] => installed;
+
+// The newest installed release of a major.minor series.
+function newestOf(series: string): TestKernel {
+  const match = installed.filter((kernel) => kernel.release.startsWith(`${series}.`)).sort((left, right) => compareReleases(right.release, left.release))[0];
+  if (!match) throw new Error(`no kernel build tree for ${series}.* under /lib/modules: run scripts/setup.sh first`);
+  return match;
 }
 
-function findRelease(prefix: string): TestKernel {
-  const root = "/lib/modules";
-  const releases = existsSync(root) ? readdirSync(root) : [];
-  const match = releases
-    .filter((release) => release.startsWith(prefix) && existsSync(join(root, release, "build", "Makefile")))
-    .sort()
-    .pop();
-  if (!match) {
-    throw new Error(`no kernel build tree for ${prefix}* under /lib/modules: run scripts/setup.sh first`);
-  }
-  return { release: match, kdir: join(root, match, "build") };
-}
+export const kernel61 = (): TestKernel => newestOf("6.1");
+export const kernel612 = (): TestKernel => newestOf("6.12");
 
-export const kernel61 = (): TestKernel => findRelease("6.1.");
-export const kernel612 = (): TestKernel => findRelease("6.12.");
+// A release as a regular-expression fragment, for expectations that match text around it.
+export const releasePattern = (release: string): string => release.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

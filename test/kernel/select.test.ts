@@ -18,13 +18,13 @@ function makeFakeTree(root: string, release: string): string {
 
 describe("build tree discovery", () => {
   it("reads the release from utsrelease.h", () => {
-    expect(parseUtsRelease('#define UTS_RELEASE "6.1.0-56-amd64"\n')).toBe("6.1.0-56-amd64");
+    expect(parseUtsRelease('#define UTS_RELEASE "6.1.0-850-amd64"\n')).toBe("6.1.0-850-amd64");
     expect(parseUtsRelease("garbage")).toBeUndefined();
   });
 
   it("orders releases numerically", () => {
-    const sorted = ["6.1.0-56-amd64", "6.12.117+deb12-amd64", "6.1.0-9-amd64", "5.10.0-30-amd64"].sort(compareReleases);
-    expect(sorted).toEqual(["5.10.0-30-amd64", "6.1.0-9-amd64", "6.1.0-56-amd64", "6.12.117+deb12-amd64"]);
+    const sorted = ["6.1.0-850-amd64", "6.12.850+deb12-amd64", "6.1.0-9-amd64", "5.10.0-30-amd64"].sort(compareReleases);
+    expect(sorted).toEqual(["5.10.0-30-amd64", "6.1.0-9-amd64", "6.1.0-850-amd64", "6.12.850+deb12-amd64"]);
   });
 
   it("finds the installed Debian build trees, newest first", async () => {

@@ -16,12 +16,12 @@ describe("diagnoseLoadFailure on real guest failures", () => {
     expect(plain.detail).toMatch(/this_module section size must match/);
     const withVermagic = diagnoseLoadFailure({
       ...input("provider", step),
-      moduleVermagic: "6.1.0-56-amd64 SMP preempt mod_unload modversions ",
-      expectedVermagic: "6.12.117+deb12-amd64 SMP preempt mod_unload modversions ",
+      moduleVermagic: "6.1.0-850-amd64 SMP preempt mod_unload modversions ",
+      expectedVermagic: "6.12.850+deb12-amd64 SMP preempt mod_unload modversions ",
     });
     expect(withVermagic.kind).toBe("vermagic-mismatch");
-    expect(withVermagic.detail).toContain('"6.1.0-56-amd64 SMP preempt mod_unload modversions"');
-    expect(withVermagic.detail).toContain('"6.12.117+deb12-amd64 SMP preempt mod_unload modversions"');
+    expect(withVermagic.detail).toContain('"6.1.0-850-amd64 SMP preempt mod_unload modversions"');
+    expect(withVermagic.detail).toContain('"6.12.850+deb12-amd64 SMP preempt mod_unload modversions"');
   });
 
   it("unknown symbol: names the symbol and who to load first", () => {
@@ -196,7 +196,7 @@ describe("environment: vm", () => {
   });
 
   it("vermagic mismatch: rebuild for the guest's release", () => {
-    const diagnosis = diagnoseLoadFailure({ ...input("provider", findStep(session, "insmod provider-6.1.ko")), moduleVermagic: "6.1.0-56-amd64 SMP", expectedVermagic: "6.12.117+deb12-amd64 SMP", environment: "vm" });
-    expect(diagnosis.hint).toBe("rebuild for the guest kernel: kforge build --kernel 6.12.117+deb12-amd64");
+    const diagnosis = diagnoseLoadFailure({ ...input("provider", findStep(session, "insmod provider-6.1.ko")), moduleVermagic: "6.1.0-850-amd64 SMP", expectedVermagic: "6.12.850+deb12-amd64 SMP", environment: "vm" });
+    expect(diagnosis.hint).toBe("rebuild for the guest kernel: kforge build --kernel 6.12.850+deb12-amd64");
   });
 });

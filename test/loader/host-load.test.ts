@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFixtureModules, type BuiltModules } from "../helpers/build-fixture-modules.js";
 import { runKforge } from "../helpers/cli.js";
 import { fixturePath } from "../helpers/fixtures.js";
-import { kernel61, kernel612 } from "../helpers/kernels.js";
+import { kernel61, kernel612, releasePattern } from "../helpers/kernels.js";
 
 let built: BuiltModules;
 let procRoot: string;
@@ -80,7 +80,7 @@ describe("host load with FAKE insmod/rmmod", () => {
     freshProcRoot(kernel61().release);
     const result = await runKforge(["load", built.path("provider"), "--proc-root", procRoot], { env: fakeEnv() });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/built for 6\.12\.117\+deb12-amd64 .* the running kernel is 6\.1\.0-56-amd64/);
+    expect(result.stderr).toMatch(new RegExp(`built for ${releasePattern(kernel612().release)} .* the running kernel is ${releasePattern(kernel61().release)}`));
     expect(existsSync(join(procRoot, "insmod-args"))).toBe(false);
     expect(result.stderr).toContain(`hint: rebuild for the running kernel: kforge build --kernel ${kernel61().release}`);
   });

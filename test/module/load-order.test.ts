@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KforgeError } from "../../src/errors.js";
-import { orderModules } from "../../src/module/load-order.js";
+import { orderModules, selectModules } from "../../src/module/load-order.js";
+import { UsageError } from "../../src/errors.js";
 
 const module = (name: string, ...depends: string[]) => ({ name, depends });
 
@@ -25,5 +26,32 @@ describe("orderModules", () => {
     const modules = [module("a", "b"), module("b", "c"), module("c", "a")];
     expect(() => orderModules(modules)).toThrow(KforgeError);
     expect(() => orderModules(modules)).toThrow("a -> b -> c -> a");
+  });
+});
+
+describe("selectModules", () => {
+  const project = [module("alone"), module("consumer", "provider", "videodev"), module("provider", "core"), module("core"), module("other", "core")];
+
+  it("takes the named modules and the project modules they need, in load order", () => {
+    const { order, external } = selectModules(project, ["consumer"]);
+    expect(order.map((item) => item.name)).toEqual(["core", "provider", "consumer"]);
+    expect(external).toEqual(["videodev"]);
+  });
+
+  it("takes several names once each", () => {
+    expect(selectModules(project, ["other", "provider", "other"]).order.map((item) => item.name)).toEqual(["core", "provider", "other"]);
+  });
+
+  it("refuses an unknown name, listing what the project builds", () => {
+    const error = (() => {
+      try {
+        selectModules(project, ["consumr"]);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe("--module consumr: the project builds no such module");
+    expect((error as UsageError).hint).toBe("the project builds: alone, consumer, provider, core, other");
   });
 });

@@ -14,7 +14,7 @@ describe("guest protocol framing", () => {
   });
 
   it("parses the agent's hello, heartbeat, output and done lines and ignores noise", () => {
-    expect(parseAgentLine("@K 0 hello 6.1.0-56-amd64 0\r")).toEqual({ kind: "hello", release: "6.1.0-56-amd64", tainted: 0 });
+    expect(parseAgentLine("@K 0 hello 6.1.0-850-amd64 0\r")).toEqual({ kind: "hello", release: "6.1.0-850-amd64", tainted: 0 });
     expect(parseAgentLine("@K 3 beat")).toEqual({ kind: "beat", id: 3 });
     const encoded = execFileSync("busybox", ["base64", "-w", "0"], { input: "3\nKilled\n", encoding: "utf8" });
     expect(parseAgentLine(`@K 3 out ${encoded}`)).toEqual({ kind: "output", id: 3, text: "3\nKilled\n" });

@@ -1,11 +1,11 @@
 // Real boots of Debian's 6.1 and 6.12 kernels under QEMU, through the real CLI. Each boot groups
-// several checks; the 6.1 image comes from `kforge kernel fetch 6.1.0-56-amd64` (scripts/setup.sh).
+// several checks; the 6.1 image comes from `kforge kernel fetch <6.1 release>` (scripts/setup.sh).
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findKernelImage } from "../../src/vm/kernel-image.js";
+import { findKernelImage } from "../../src/kernel/kernel-image.js";
 import type { VmResult } from "../../src/vm/report.js";
 import { KFORGE_BIN, runKforge } from "../helpers/cli.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";

@@ -1,6 +1,6 @@
 // `kforge load [dir|file.ko...] [-- param=value ...]`: insmod on the host in dependency order.
 import { loadConfig } from "../../config/kforge-json.js";
-import { createHostOptions, finishHostRun, type HostFlags } from "../../loader/host-command.js";
+import { createHostOptions, finishHostRun, type HostFlags } from "../host-command.js";
 import { loadOnHost } from "../../loader/host-loader.js";
 import { mergeParameters } from "../../loader/parameters.js";
 import { resolveModuleFiles } from "../../loader/project-modules.js";

@@ -1,7 +1,7 @@
 // `kforge reload [dir|file.ko...] [-- param=value ...]`: unload what is loaded of these modules
 // (reverse order), then load the new build.
 import { loadConfig } from "../../config/kforge-json.js";
-import { createHostOptions, finishHostRun, type HostFlags } from "../../loader/host-command.js";
+import { createHostOptions, finishHostRun, type HostFlags } from "../host-command.js";
 import { loadOnHost, unloadOnHost, unloadOrder } from "../../loader/host-loader.js";
 import { mergeParameters } from "../../loader/parameters.js";
 import { resolveModuleFiles } from "../../loader/project-modules.js";

@@ -1,6 +1,6 @@
 // `kforge unload [name...]`: rmmod on the host; without names, the current dir's built modules in
 // reverse load order.
-import { createHostOptions, finishHostRun, type HostFlags } from "../../loader/host-command.js";
+import { createHostOptions, finishHostRun, type HostFlags } from "../host-command.js";
 import { unloadOnHost, unloadOrder } from "../../loader/host-loader.js";
 import { resolveModuleFiles } from "../../loader/project-modules.js";
 import type { CommandContext } from "../context.js";

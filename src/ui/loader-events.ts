@@ -1,9 +1,9 @@
 // Text for the host loader's events: each step, the kernel log lines it caused (coloured by level,
 // with an explanation for the well-known ones), and a failure's diagnosis. Pure.
 import { explainKernelLine } from "../kernel-log/explain.js";
-import type { Palette } from "../ui/color.js";
-import type { Diagnosis } from "./diagnose.js";
-import type { LoaderEvent } from "./host-loader.js";
+import type { Palette } from "./color.js";
+import type { Diagnosis } from "../loader/diagnose.js";
+import type { LoaderEvent } from "../loader/host-loader.js";
 
 function paintLevel(level: number, palette: Palette): (text: string) => string {
   if (level <= 3) return palette.red;

@@ -2,11 +2,11 @@
 import { readFileSync } from "node:fs";
 import { release } from "node:os";
 import { join, resolve } from "node:path";
-import type { CommandContext } from "../cli/context.js";
+import type { CommandContext } from "./context.js";
 import { createPalette } from "../ui/color.js";
-import { formatDiagnosis, formatLoaderEvent } from "./format-events.js";
-import { hostPaths } from "./host-environment.js";
-import type { HostOptions, StepResult } from "./host-loader.js";
+import { formatDiagnosis, formatLoaderEvent } from "../ui/loader-events.js";
+import { hostPaths } from "../loader/host-environment.js";
+import type { HostOptions, StepResult } from "../loader/host-loader.js";
 
 export interface HostFlags {
   sudo?: boolean;
