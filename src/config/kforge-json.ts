@@ -21,6 +21,8 @@ export interface VmSettings {
   kernel?: string;
   // Shell commands (or script files in the module dir) run in the guest after the modules load.
   test?: string[];
+  // Project modules to load (plus the modules they need) instead of all of them.
+  modules?: string[];
   timeout?: number;
   accel?: "auto" | "kvm" | "tcg";
   memory?: number;
@@ -131,7 +133,7 @@ const validateConfig = shape({
       return `parameters are grouped per module: {"params": {"<module>": {${JSON.stringify(name)}: ${JSON.stringify(value)}}}}`;
     }),
   ),
-  vm: shape({ kernel: string, test: strings, timeout: positiveInteger, accel: oneOf("auto", "kvm", "tcg"), memory: positiveInteger }),
+  vm: shape({ kernel: string, test: strings, modules: strings, timeout: positiveInteger, accel: oneOf("auto", "kvm", "tcg"), memory: positiveInteger }),
 });
 
 // Pure: validate parsed JSON; throws UsageError naming the key's path.

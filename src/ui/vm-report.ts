@@ -31,6 +31,15 @@ function formatCrash(crash: VmResult["crashes"][number], palette: Palette): stri
   return lines;
 }
 
+// Only when something did not load or the kernel oopsed: a clean run's steps already say it all.
+function formatModules(result: VmResult, palette: Palette): string[] {
+  const { planned, loaded, failed, skipped } = result.modules;
+  const lines = result.taintedAfter ? [palette.red(`the kernel oopsed during "${result.taintedAfter}": every later step ran on a kernel tainted D, so its result may not hold`)] : [];
+  if (!result.booted || (failed.length === 0 && skipped.length === 0)) return lines;
+  lines.unshift(`modules: ${loaded} of ${planned} loaded${failed.length ? `; failed: ${failed.join(", ")}` : ""}${skipped.length ? `; skipped: ${skipped.map((entry) => (entry.provider ? `${entry.module} (needs ${entry.provider})` : entry.module)).join(", ")}` : ""}`);
+  return lines;
+}
+
 function formatTaint(taint: VmResult["taint"]): string {
   const describe = (value: number | null, letters: string | null) => (value === null ? "unknown" : `${value} (${letters || "none"})`);
   return `taint: ${describe(taint.before, taint.lettersBefore)} -> ${describe(taint.after, taint.letters)}`;
@@ -57,6 +66,7 @@ export function formatVmReport(result: VmResult, palette: Palette): string {
     lines.push(palette.red(`${result.crashes.length} kernel crash report${result.crashes.length > 1 ? "s" : ""}:`));
     for (const crash of result.crashes) lines.push(...formatCrash(crash, palette));
   }
+  lines.push(...formatModules(result, palette));
   if (result.diagnosis) lines.push(palette.red(result.diagnosis));
   if (result.hint) lines.push(`${palette.dim("hint:")} ${result.hint}`);
   lines.push(result.booted ? formatTaint(result.taint) : "taint: unknown (the guest did not boot)");

@@ -19,6 +19,7 @@ export interface LaunchOptions {
   memoryMb: number;
   append?: string[];
   shell?: boolean;
+  keepGoing?: boolean;
   consoleLogPath: string;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
@@ -40,7 +41,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
   const choice = await chooseAccel(options.accel, options.env);
   const common = {
     release: options.release, bootImage, modules: options.plan.modules, files: options.plan.files, steps: options.plan.steps,
-    timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, append: options.append, shell: options.shell,
+    timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, append: options.append, shell: options.shell, keepGoing: options.keepGoing,
     consoleLogPath: options.consoleLogPath, signal: options.signal, events: options.events,
   };
   let result = await runVm({ ...common, accel: choice.accel, ...(choice.probe ? { probeMs: KVM_PROBE_MS } : {}) });

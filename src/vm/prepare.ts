@@ -4,7 +4,7 @@ import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import { allValues, firstValue, openModuleFile } from "../module/modinfo.js";
-import { orderModules } from "../module/load-order.js";
+import { orderModules, selectModules } from "../module/load-order.js";
 import { moduleNameFromPath, resolveInTreeDependencies } from "../module/modules-dep.js";
 import { findModulesDir } from "../kernel/kernel-image.js";
 import { checkModuleParameters, listDeclaredParameters, resolveModuleParameters, type DeclaredParameter, type ParameterTable } from "./module-parameters.js";
@@ -19,6 +19,8 @@ export interface VmPlanInput {
   parameterWords: string[];
   // vm.test entries, then --exec commands.
   tests: string[];
+  // Load only these project modules and what they need; optionName says where the list came from.
+  select?: { names: string[]; optionName: string };
   env?: NodeJS.ProcessEnv;
 }
 
@@ -31,10 +33,13 @@ export interface VmPlan {
 
 export async function prepareVmPlan(input: VmPlanInput): Promise<VmPlan> {
   const described = await Promise.all(input.modules.map(describeModule));
-  const { order, external } = orderModules(described);
-  const parameters = resolveModuleParameters(order.map((module) => module.name), input.configParams, input.parameterWords);
+  const { order, external } = input.select?.names.length ? selectModules(described, input.select.names, input.select.optionName) : orderModules(described);
+  // Parameters are checked against every module the project builds, selected or not.
+  const parameters = resolveModuleParameters(described.map((module) => module.name), input.configParams, input.parameterWords);
   checkModuleParameters(parameters, new Map(described.map((module) => [module.name, module.parameters])));
-  const project: PlannedModule[] = order.map((module) => ({ name: module.name, path: module.path, params: parameters.get(module.name) ?? [] }));
+  const project: PlannedModule[] = order.map((module) => ({
+    name: module.name, path: module.path, params: parameters.get(module.name) ?? [], depends: module.depends.map((name) => name.replaceAll("-", "_")),
+  }));
   const modulesDir = await findModulesDir(input.release, { env: input.env });
   const inTree = await resolveInTree(input.release, modulesDir, external);
   const { tests, files } = await resolveTests(input.dir, input.tests);

@@ -23,6 +23,8 @@ export interface SkippedStep {
   kind: StepKind;
   module?: string;
   reason: string;
+  // With --keep-going: the failed load this step needed, directly or through another module.
+  provider?: string;
 }
 
 export type RunEnd =
@@ -56,6 +58,17 @@ export interface VmResult {
   bootEntry: "pvh" | "bzimage";
   consoleLog?: string;
   notices: string[];
+  // The project's modules: how many were planned and loaded, which failed, which were skipped and why.
+  modules: ModuleTally;
+  // Set when a step ran after the kernel oopsed (taint D): its result came from a damaged kernel.
+  taintedAfter?: string;
+}
+
+export interface ModuleTally {
+  planned: number;
+  loaded: number;
+  failed: string[];
+  skipped: { module: string; reason: string; provider?: string }[];
 }
 
 export function summarizeTaint(before: number | undefined, after: number | undefined): VmResult["taint"] {

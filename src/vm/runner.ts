@@ -13,6 +13,7 @@ import { writeInitramfs } from "./initramfs.js";
 import { createQemuArguments, type Accel } from "./qemu-arguments.js";
 import { findQemu, startQemu, type QemuProcess } from "./qemu-process.js";
 import { summarizeTaint, toJsonCrashes, type SkippedStep, type VmResult } from "./report.js";
+import { findStepsAfterDeath, tallyModules } from "./module-tally.js";
 import { executeSteps, type StepEvents } from "./step-runner.js";
 import type { PlannedStep } from "./vm-plan.js";
 
@@ -29,6 +30,8 @@ export interface VmRunOptions {
   memoryMb: number;
   append?: string[];
   shell?: boolean;
+  // A failed load skips only the modules that need it (see step-runner.ts).
+  keepGoing?: boolean;
   consoleLogPath?: string;
   signal?: AbortSignal;
   events?: StepEvents;
@@ -57,7 +60,7 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
       const end = probeFailed ? { end: "boot-timeout" as const, diagnosis: "the KVM boot did not reach the init script" } : await describeFailedBoot(options, guest);
       return await finish(options, guest, { steps: [], skipped: skipAll(options.steps, "the guest did not boot") }, end, { kvmProbeFailed: probeFailed });
     }
-    const outcome = await executeSteps(guest.session, guest.monitor, options.steps, { deadline, signal: options.signal, events: options.events, shell: options.shell });
+    const outcome = await executeSteps(guest.session, guest.monitor, options.steps, { deadline, signal: options.signal, events: options.events, shell: options.shell, keepGoing: options.keepGoing });
     const end = options.signal?.aborted
       ? { end: "interrupted" as const, diagnosis: `interrupted after ${outcome.steps.length} step${outcome.steps.length === 1 ? "" : "s"}` }
       : guest.monitor.panic
@@ -140,6 +143,8 @@ async function finish(
     skipped: ran.skipped,
     crashes: toJsonCrashes(crashes),
     taint: summarizeTaint(extra.taintBefore, extra.taintAfter),
+    modules: tallyModules(options.steps.loads, ran.steps, ran.skipped),
+    ...findStepsAfterDeath(ran.steps),
     end: end.end,
     ...(diagnosis ? { diagnosis } : {}),
     ...(end.hint ? { hint: end.hint } : {}),

@@ -1,4 +1,5 @@
-// Runs planned steps over a guest session: loads (stopping at the first insmod that fails), test
+// Runs planned steps over a guest session: loads (stopping at the first insmod that fails, or with
+// keepGoing skipping only the modules that need a failed one), test
 // steps, the interactive shell when asked, then unloads of what loaded, in reverse. Each step gets its
 // output, exit status, kernel log lines, crash reports and, when it failed, a diagnosis; every step
 // that did not run is listed with the reason.
@@ -31,7 +32,7 @@ export async function executeSteps(
   session: GuestSession,
   monitor: ConsoleMonitor,
   plan: { loads: PlannedStep[]; tests: PlannedStep[]; unloads: PlannedStep[] },
-  options: { deadline: number; signal?: AbortSignal; events?: StepEvents; shell?: boolean },
+  options: { deadline: number; signal?: AbortSignal; events?: StepEvents; shell?: boolean; keepGoing?: boolean },
 ): Promise<StepsOutcome> {
   const steps: StepResult[] = [];
   const skipped: SkippedStep[] = [];
@@ -39,11 +40,11 @@ export async function executeSteps(
   let ended: StepsOutcome["end"] | undefined;
   const loaded = new Set<string>();
   // Runs the step unless the run has ended or `skipReason` says why not.
-  const execute = async (step: PlannedStep, skipReason?: string, timeoutMs = options.deadline - Date.now()): Promise<void> => {
+  const execute = async (step: PlannedStep, skipReason?: string, timeoutMs = options.deadline - Date.now(), provider?: string): Promise<void> => {
     if (!ended && options.signal?.aborted) ended = { end: "interrupted" };
     const reason = ended ? `the run ended first (${ended.end})` : skipReason;
     if (reason) {
-      skipped.push({ name: step.name, kind: step.kind, ...(step.module ? { module: step.module } : {}), reason });
+      skipped.push({ name: step.name, kind: step.kind, ...(step.module ? { module: step.module } : {}), reason, ...(provider && !ended ? { provider } : {}) });
       return;
     }
     options.events?.onStepStart?.(step);
@@ -60,13 +61,21 @@ export async function executeSteps(
   };
 
   let failedLoad: string | undefined;
+  // With keepGoing: each module that failed or was skipped -> the failed load it traces back to.
+  const unavailable = new Map<string, string>();
   for (const step of plan.loads) {
-    await execute(step, failedLoad && `${failedLoad} failed`);
-    const last = steps.at(-1);
-    if (!failedLoad && last?.name === step.name && last.exitCode !== 0) failedLoad = step.name;
+    const provider = options.keepGoing ? step.depends?.map((name) => unavailable.get(name)).find(Boolean) : undefined;
+    const reason = options.keepGoing ? provider && `needs ${provider}, which failed to load` : failedLoad && `${failedLoad} failed`;
+    const before = steps.length;
+    await execute(step, reason, undefined, provider);
+    const last = steps.length > before ? steps.at(-1) : undefined;
+    if (step.module && (provider || (last && last.exitCode !== 0))) unavailable.set(step.module, provider ?? step.module);
+    if (!failedLoad && last && last.exitCode !== 0) failedLoad = step.name;
   }
-  for (const step of plan.tests) await execute(step, failedLoad && `${failedLoad} failed`);
-  if (options.shell) await execute({ name: "interactive shell", kind: "exec", command: SHELL_COMMAND }, failedLoad && `${failedLoad} failed`, SHELL_TIMEOUT_MS);
+  // With keepGoing the test steps run whatever failed: they see what did load.
+  const testBlocker = options.keepGoing ? undefined : failedLoad && `${failedLoad} failed`;
+  for (const step of plan.tests) await execute(step, testBlocker);
+  if (options.shell) await execute({ name: "interactive shell", kind: "exec", command: SHELL_COMMAND }, testBlocker, SHELL_TIMEOUT_MS);
   for (const step of plan.unloads) await execute(step, step.module && loaded.has(step.module) ? undefined : `${step.module} is not loaded`);
   return { steps, skipped, end: ended ?? { end: "completed" }, taintBefore: session.initialTaint, taintAfter: taint };
 }

@@ -13,6 +13,8 @@ export interface PlannedStep {
   command: string;
   // In-tree dependencies are loaded like project modules but never unloaded.
   inTree?: boolean;
+  // Modules this one needs (modinfo depends=): with --keep-going a failed one skips it.
+  depends?: string[];
 }
 
 export interface PlannedModule {
@@ -20,6 +22,7 @@ export interface PlannedModule {
   // Host path of the .ko (possibly compressed).
   path: string;
   params?: string[];
+  depends?: string[];
 }
 
 export interface PlanInput {
@@ -40,6 +43,7 @@ export function loadStep(module: PlannedModule, inTree = false): PlannedStep {
     module: module.name,
     command: ["insmod", guestPath(module), ...params].map(quoteShell).join(" "),
     ...(inTree ? { inTree } : {}),
+    ...(module.depends?.length ? { depends: module.depends } : {}),
   };
 }
 

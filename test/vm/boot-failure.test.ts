@@ -31,6 +31,7 @@ describe("formatVmReport for a guest that never booted", () => {
       skipped: [{ name: "insmod greet", kind: "load", module: "greet", reason: "the guest did not boot" }],
       crashes: [], taint: summarizeTaint(undefined, undefined), ...failure,
       kernelImage: "/k", bootEntry: "pvh", consoleLog: base.consoleLog, notices: [],
+      modules: { planned: 1, loaded: 0, failed: [], skipped: [{ module: "greet", reason: "the guest did not boot" }] },
     };
     const text = formatVmReport(result, plain);
     expect(text).not.toMatch(/booted in|0 of 0|taint: 0/);
@@ -48,6 +49,7 @@ describe("formatVmReport for a guest that never booted", () => {
       skipped: [{ name: "rmmod sleeper", kind: "unload", module: "sleeper", reason: "the run ended first (module-init-hang)" }],
       crashes: [], taint: summarizeTaint(0, undefined), end: "module-init-hang", diagnosis: "module init never returned",
       kernelImage: "/k", bootEntry: "pvh", notices: [],
+      modules: { planned: 1, loaded: 0, failed: ["sleeper"], skipped: [] },
     };
     const text = formatVmReport(result, plain);
     expect(text).toContain("taint: 0 (none) -> unknown");

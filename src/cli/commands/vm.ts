@@ -26,6 +26,8 @@ export interface VmCommandOptions {
   shell?: boolean;
   memory?: number;
   append?: string[];
+  module?: string[];
+  keepGoing?: boolean;
 }
 
 export const VM_DEFAULTS = { timeoutSeconds: 60, memoryMb: 256, accel: "auto" as AccelRequest };
@@ -68,6 +70,7 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext):
   const plan = await prepareVmPlan({
     dir, release: kernel.release, modules: build.artifacts.map((artifact) => artifact.path), configParams: config.params,
     parameterWords: context.extraArgs, tests, env: context.env,
+    select: options.module?.length ? { names: options.module, optionName: "--module" } : { names: config.vm?.modules ?? [], optionName: "kforge.json vm.modules" },
   });
   if (tests.length === 0 && !options.shell) notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
   const result = await launchVm({
@@ -75,7 +78,7 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext):
     accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel,
     timeoutMs: 1000 * (options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds),
     memoryMb,
-    append: options.append, shell: options.shell,
+    append: options.append, shell: options.shell, keepGoing: options.keepGoing,
     consoleLogPath: join(dir, ".kforge", "logs", kernel.release, "vm-console.log"),
     env: context.env, signal: context.signal,
     onNotice: (message) => context.stderr.write(`kforge: ${message}\n`),

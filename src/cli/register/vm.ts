@@ -23,6 +23,8 @@ function addVmOptions(command: Command): Command {
     .option("--shell", "open an interactive busybox shell in the guest with the modules loaded")
     .option("--memory <MiB>", "guest memory (default 256)", parsePositiveInteger("--memory"))
     .option("--append <arg>", "extra kernel command-line argument, e.g. module.sig_enforce=1 (repeatable)", collect)
+    .option("--module <name>", "load only this project module and the modules it needs (repeatable)", collect)
+    .option("--keep-going", "after a failed load, skip only the modules that need it and load the rest")
     .option("--json", "print one JSON object with the result on stdout and nothing else there")
     .addHelpText(
       "after",
