@@ -27,7 +27,8 @@ function createCollection(name: string, config?: object): string {
 }
 
 async function run(args: string[]): Promise<{ exitCode: number | null; result: VmResult; stderr: string }> {
-  const outcome = await runKforge([...args, "--json"], { timeoutMs: 115_000 });
+  const [command, ...rest] = args;
+  const outcome = await runKforge([command!, "--json", ...rest], { timeoutMs: 115_000 });
   try {
     return { exitCode: outcome.exitCode, result: JSON.parse(outcome.stdout) as VmResult, stderr: outcome.stderr };
   } catch {
@@ -68,6 +69,17 @@ describe("kforge vm with a collection of modules on Debian 6.1 (TCG)", () => {
     const report = formatVmReport(result, createPalette({ isTTY: false } as NodeJS.WriteStream));
     expect(report).toContain("modules: 4 of 5 loaded; failed: oops");
     expect(report).toContain('the kernel oopsed during "insmod oops": every later step ran on a kernel tainted D');
+  });
+
+  it("without --keep-going stops loading at the oops, as before, and still says how many modules loaded", async () => {
+    const { exitCode, result } = await run(["vm", dir, ...on61, "--exec", LOADED]);
+    expect(exitCode).toBe(1);
+    expect(summary(result)).toEqual(["load greet ok", "load oops failed", "unload greet ok"]);
+    expect(result.skipped.map((step) => `${step.name}: ${step.reason}`)).toEqual([
+      "insmod leaf: insmod oops failed", "insmod hub: insmod oops failed", "insmod spoke: insmod oops failed", `${LOADED}: insmod oops failed`,
+      "rmmod spoke: spoke is not loaded", "rmmod hub: hub is not loaded", "rmmod leaf: leaf is not loaded", "rmmod oops: oops is not loaded",
+    ]);
+    expect(result.modules).toMatchObject({ planned: 5, loaded: 1, failed: ["oops"] });
   });
 
   it("--keep-going skips only the consumer of a provider whose init failed, naming the provider", async () => {
