@@ -133,7 +133,7 @@ const validateConfig = shape({
       return `parameters are grouped per module: {"params": {"<module>": {${JSON.stringify(name)}: ${JSON.stringify(value)}}}}`;
     }),
   ),
-  vm: shape({ kernel: string, test: strings, modules: strings, timeout: positiveInteger, accel: oneOf("auto", "kvm", "tcg"), memory: positiveInteger }),
+  vm: shape({ kernel: string, test: strings, timeout: positiveInteger, accel: oneOf("auto", "kvm", "tcg"), memory: positiveInteger, modules: strings }),
 });
 
 // Pure: validate parsed JSON; throws UsageError naming the key's path.

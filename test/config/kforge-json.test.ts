@@ -12,7 +12,7 @@ describe("kforge.json", () => {
         kernel: ["6.1.0-850-amd64"],
         make: { jobs: 2, llvm: false, warnings: 1, werror: true, check: false, variables: { DEBUG: "1" } },
         params: { hello: { count: 3, name: "x", verbose: true } },
-        vm: { test: ["cat /proc/hello"], timeout: 30, accel: "tcg", memory: 256 },
+        vm: { test: ["cat /proc/hello"], timeout: 30, accel: "tcg", memory: 256, modules: ["hello"] },
       }),
     );
     expect(config.make?.variables).toEqual({ DEBUG: "1" });
@@ -27,6 +27,7 @@ describe("kforge.json", () => {
   it("names the path and the expected type of a wrong value", () => {
     expect(() => parseConfig('{"make": {"jobs": "4"}}')).toThrow('make.jobs must be a positive whole number, got "4"');
     expect(() => parseConfig('{"vm": {"accel": "hvf"}}')).toThrow("vm.accel must be one of");
+    expect(() => parseConfig('{"vm": {"modules": "hello"}}')).toThrow("vm.modules must be");
     expect(() => parseConfig('{"params": {"hello": {"count": [1]}}}')).toThrow("params.hello.count must be a string, number or boolean");
   });
 
@@ -64,6 +65,6 @@ describe("kforge.json", () => {
     expect(hintOf('{"vm": {"tests": ["x"]}}').hint).toMatch(/^did you mean vm\.test\?/);
     expect(hintOf('{"make": {"job": 2}}').hint).toMatch(/^did you mean make\.jobs\?/);
     expect(hintOf('{"kernal": "x"}').hint).toMatch(/^did you mean kernel\?/);
-    expect(hintOf('{"vm": {"accelerator": "kvm"}}').hint).toBe("known keys here: kernel, test, timeout, accel, memory");
+    expect(hintOf('{"vm": {"accelerator": "kvm"}}').hint).toBe("known keys here: kernel, test, timeout, accel, memory, modules");
   });
 });
