@@ -6,6 +6,7 @@ import { rm } from "node:fs/promises";
 import { EnvironmentError } from "../errors.js";
 import { collectArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
 import { openBuildLog } from "./build-log.js";
+import { estimateBuildSize, type BuildSize } from "./build-size.js";
 import { computeFingerprint, fingerprintPath, readRecordedBuild, recordBuild } from "./fingerprint.js";
 import { buildMakeArguments, resolveJobs, type KbuildFlags } from "./make-arguments.js";
 import { assertBuildTools, assertKernelTree, assertModuleDir, assertTargetArch, readKbuildFiles, resolveLlvm } from "./module-dir.js";
@@ -34,7 +35,8 @@ export interface BuildOptions extends KbuildFlags {
 
 export type BuildEvent =
   | OutputEvent
-  | { kind: "start"; command: string; log: string }
+  // size: the objects and modules this build is expected to make, when the project says (build-size.ts).
+  | { kind: "start"; command: string; log: string; size?: BuildSize }
   | { kind: "output"; line: string; stream: "stdout" | "stderr" }
   | { kind: "up-to-date" };
 
@@ -123,7 +125,8 @@ async function runMake(options: BuildOptions, makeArguments: string[], environme
   const command = ["make", ...makeArguments].map(quoteForDisplay).join(" ");
   const log = openBuildLog(options.dir, options.kernel.release, { command: ["make", ...argv].map(quoteForDisplay).join(" "), kdir: options.kernel.kdir });
   const parser = createKbuildOutputParser(options.dir);
-  options.onEvent?.({ kind: "start", command, log: log.path });
+  const size = await estimateBuildSize(options.dir);
+  options.onEvent?.({ kind: "start", command, log: log.path, ...(size ? { size } : {}) });
   const result = await run("make", argv, {
     cwd: options.dir,
     env: environment,

@@ -3,6 +3,7 @@
 // holds back every other write to stdout and stderr, so nothing is printed over it.
 import type { ListrTaskWrapper } from "listr2";
 import type { BuildEvent } from "../kbuild/build.js";
+import { createBuildCounter, formatBuildCounts, shouldCount } from "./build-counts.js";
 import type { OutputStream } from "./output-stream.js";
 
 export type ProgressMode = "list" | "plain" | "verbose" | "silent";
@@ -74,14 +75,42 @@ async function createListProgress(title: string, stream: NodeJS.WriteStream): Pr
     { renderer: "default", rendererOptions: { logger, showErrorMessage: false }, registerSignalListeners: false, exitOnError: false },
   );
   const running = list.run().catch(() => undefined);
+  const counts = createCountedTitle(title, (text) => wrapper && (wrapper.title = text));
   return {
     onEvent: (event) => {
+      counts.onEvent(event);
       if (event.kind === "step" && wrapper) wrapper.output = `${event.step.padEnd(8)} ${event.target}`;
     },
     finish: async (result) => {
+      counts.stop();
       settle(result);
       await running;
       restoreColumns();
     },
+  };
+}
+
+// For a build of more than a handful of objects, the row's title says how far along it is, and the
+// elapsed time ticks every second even while one object takes long.
+function createCountedTitle(title: string, setTitle: (text: string) => void): { onEvent(event: BuildEvent): void; stop(): void } {
+  const counter = createBuildCounter();
+  let started = 0;
+  let size: Extract<BuildEvent, { kind: "start" }>["size"];
+  let timer: NodeJS.Timeout | undefined;
+  const render = () => size && setTitle(`${title}: ${formatBuildCounts(counter.counts, size, Date.now() - started)}`);
+  return {
+    onEvent(event) {
+      if (event.kind === "start" && shouldCount(event.size)) {
+        size = event.size;
+        started = Date.now();
+        timer = setInterval(render, 1000);
+        render();
+      }
+      if (event.kind === "step" && size) {
+        counter.onStep(event.step, event.target);
+        render();
+      }
+    },
+    stop: () => clearInterval(timer),
   };
 }
