@@ -33,7 +33,7 @@ export function countKbuildObjects(texts: string[]): BuildSize | undefined {
 export function countCommandFiles(names: string[]): BuildSize | undefined {
   const commandFiles = names.filter((name) => name.startsWith(".") && name.endsWith(".cmd"));
   const modules = commandFiles.filter((name) => name.endsWith(".ko.cmd")).length;
-  const objects = commandFiles.filter((name) => name.endsWith(".o.cmd") && !name.endsWith(".mod.o.cmd") && name !== ".module-common.o.cmd").length;
+  const objects = commandFiles.filter((name) => name.endsWith(".o.cmd") && !name.endsWith(".mod.o.cmd") && !name.endsWith(".module-common.o.cmd")).length;
   return modules > 0 ? { objects: Math.max(objects, modules), modules } : undefined;
 }
 
