@@ -19,6 +19,8 @@ export interface LaunchOptions {
   memoryMb: number;
   append?: string[];
   shell?: boolean;
+  // Boot even when a saved guest state would do (--cold).
+  cold?: boolean;
   consoleLogPath: string;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
@@ -41,7 +43,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
   const common = {
     release: options.release, bootImage, modules: options.plan.modules, files: options.plan.files, steps: options.plan.steps,
     timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, append: options.append, shell: options.shell,
-    consoleLogPath: options.consoleLogPath, signal: options.signal, events: options.events,
+    consoleLogPath: options.consoleLogPath, signal: options.signal, events: options.events, warm: !options.cold, env: options.env,
   };
   let result = await runVm({ ...common, accel: choice.accel, ...(choice.probe ? { probeMs: KVM_PROBE_MS } : {}) });
   if (choice.probe && result.kvmProbeFailed) {

@@ -23,6 +23,7 @@ function addVmOptions(command: Command): Command {
     .option("--shell", "open an interactive busybox shell in the guest with the modules loaded")
     .option("--memory <MiB>", "guest memory (default 256)", parsePositiveInteger("--memory"))
     .option("--append <arg>", "extra kernel command-line argument, e.g. module.sig_enforce=1 (repeatable)", collect)
+    .option("--cold", "boot the kernel even when a saved guest state would restore faster (docs/vm-fast-start.md)")
     .option("--json", "print one JSON object with the result on stdout and nothing else there")
     .addHelpText(
       "after",
