@@ -127,3 +127,19 @@ function isAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
+
+// Temp files and locks left by kforge processes that died while saving.
+export async function removeLeftovers(env?: NodeJS.ProcessEnv): Promise<number> {
+  const names = await readdir(snapshotDir(env)).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const tempOwner = /\.tmp-(\d+)-/.exec(name)?.[1];
+    const lockOwner = name.endsWith(".lock") ? await readOptionalText(join(snapshotDir(env), name)) : undefined;
+    const owner = Number(tempOwner ?? lockOwner);
+    if ((tempOwner || lockOwner !== undefined) && !isAlive(owner)) {
+      await rm(join(snapshotDir(env), name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}

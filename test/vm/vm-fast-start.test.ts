@@ -108,4 +108,19 @@ describe("kforge vm warm starts (6.1, TCG)", () => {
     expect(crash(warm.result)[0]).toMatchObject({ kind: "null-dereference", name: "oops_touch", step: "insmod oops", source: "oops.c:8" });
     expect(warm.result.skipped).toEqual(cold.result.skipped);
   });
+
+  it("lists the saved states with size and machine, and prunes them", async () => {
+    const env = { XDG_CACHE_HOME: cache };
+    const listed = await runKforge(["kernel", "snapshots", "--json"], { env });
+    const { snapshots: saved, totalBytes } = JSON.parse(listed.stdout) as { snapshots: { key: string; release: string; memoryMb: number; sizeBytes: number }[]; totalBytes: number };
+    expect(saved.map((state) => `${state.key}.state`).sort()).toEqual(states().sort());
+    expect(saved.map((state) => state.memoryMb).sort()).toEqual([256, 256, 320, 384]);
+    expect(saved.every((state) => state.release === release && state.sizeBytes > 1024 * 1024)).toBe(true);
+    expect(totalBytes).toBe(saved.reduce((sum, state) => sum + state.sizeBytes, 0));
+    expect((await runKforge(["kernel", "snapshots"], { env })).stdout).toMatch(/4 saved states, \d+ MiB of 1024 MiB/);
+    expect((await runKforge(["kernel", "prune", "--stale"], { env })).stdout).toMatch(/removed 0 saved guest states/);
+    const pruned = await runKforge(["kernel", "prune"], { env });
+    expect(pruned.stdout).toMatch(/removed 4 saved guest states/);
+    expect(states()).toEqual([]);
+  });
 });

@@ -61,4 +61,15 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
         ([release], flags) => ({ ...(flags as Omit<KernelFetchOptions, "release">), release: release as string }),
       ),
     );
+  kernel
+    .command("snapshots")
+    .description("list the saved guest states kforge vm restores from, with their size and age")
+    .option("--json", "print one JSON object with the states on stdout")
+    .action(lazyAction(state, () => import("../commands/kernel-snapshots.js").then((module) => module.kernelSnapshotsCommand), (_positional, flags) => flags));
+  kernel
+    .command("prune")
+    .description("remove saved guest states (kforge vm boots cold once, then saves a new one)")
+    .option("--stale", "only states whose kernel image is gone or has changed")
+    .option("--json", "print one JSON object with what was removed on stdout")
+    .action(lazyAction(state, () => import("../commands/kernel-prune.js").then((module) => module.kernelPruneCommand), (_positional, flags) => flags));
 }
