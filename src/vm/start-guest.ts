@@ -3,10 +3,11 @@
 // project file is in it). With warm starts the initramfs holds no project file: the modules and
 // test files are sent over the channel once the agent answers, and the clock and random pool are
 // refreshed from the host.
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createHash, randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import { KforgeError } from "../errors.js";
+import { run } from "../process/exec.js";
 import { ConsoleMonitor } from "./console-monitor.js";
 import { readModuleFile } from "./decompress.js";
 import { openGuestSession, type GuestSession } from "./guest-channel.js";
@@ -123,7 +124,7 @@ async function launchGuest(options: StartGuestOptions, machine: QemuOptions, res
 async function ready(guest: Guest, options: StartGuestOptions): Promise<Guest> {
   const session = guest.session!;
   const sends = [
-    ...options.modules.map(async (path) => ({ guestPath: `${GUEST_MODULE_DIR}/${basename(path).replace(/\.(xz|zst|gz)$/, "")}`, data: await readModuleFile(path, options.workDir) })),
+    ...options.modules.map(async (path) => ({ guestPath: `${GUEST_MODULE_DIR}/${basename(path).replace(/\.(xz|zst|gz)$/, "")}`, data: await withoutDebugInfo(await readModuleFile(path, options.workDir), options.workDir) })),
     ...options.files.map(async (path) => ({ guestPath: `${GUEST_WORK_DIR}/${basename(path)}`, data: await readFile(path) })),
   ];
   for (const { guestPath, data } of await Promise.all(sends)) {
@@ -137,4 +138,17 @@ async function ready(guest: Guest, options: StartGuestOptions): Promise<Guest> {
   const seed = randomBytes(64).toString("base64");
   await session.run(`date -s @${Math.round(Date.now() / 1000)} > /dev/null; echo ${seed} | base64 -d > /dev/urandom`, { timeoutMs: 10_000 });
   return guest;
+}
+
+const SIGNATURE_MARKER = Buffer.from("~Module signature appended~\n");
+
+// The serial channel moves about 100 KB/s under TCG, and debug info is most of a module built with
+// it; the guest never reads it (crash reports are located from the host's copy). A signed module
+// is sent as is: stripping would break its signature.
+async function withoutDebugInfo(data: Buffer, workDir: string): Promise<Buffer> {
+  if (data.subarray(-SIGNATURE_MARKER.length).equals(SIGNATURE_MARKER)) return data;
+  const input = join(workDir, `strip-${randomBytes(4).toString("hex")}.ko`);
+  await writeFile(input, data);
+  const stripped = await run("objcopy", ["--strip-debug", input, `${input}.out`]);
+  return stripped.failed ? data : readFile(`${input}.out`);
 }
