@@ -3,6 +3,7 @@
 // rmmod/insmod to a guest that stays up.
 import { connect, type Socket } from "node:net";
 import type { ConsoleMonitor } from "./console-monitor.js";
+import { encodeFileTransfer } from "./guest-files.js";
 import { encodeCommand, parseAgentLine, type AgentEvent } from "./guest-protocol.js";
 
 export type CommandOutcome =
@@ -17,6 +18,8 @@ export interface GuestSession {
   // /proc/sys/kernel/tainted when the agent started.
   readonly initialTaint: number;
   run(command: string, options: { timeoutMs: number }): Promise<CommandOutcome>;
+  // Writes `data` to `guestPath` in the guest; true once the agent has it, checksum verified.
+  sendFile(guestPath: string, data: Buffer, options: { timeoutMs: number }): Promise<boolean>;
   // Asks the guest to power off without waiting for an answer.
   powerOff(): void;
   close(): void;
@@ -32,13 +35,23 @@ export interface GuestSessionOptions {
   signal?: AbortSignal;
   // false when the console goes to the user's terminal (--shell): no kernel log markers will arrive.
   watchesConsole?: boolean;
+  // A guest restored from a saved state said hello long ago: ask it again.
+  restored?: boolean;
 }
+
+// How often a restored guest is asked for its hello: the first request can reach the serial port
+// before QEMU has loaded the saved state.
+const HELLO_REPEAT_MS = 200;
 
 export async function openGuestSession(options: GuestSessionOptions): Promise<GuestSession | undefined> {
   const socket = await connectWithRetry(options.socketPath, options.helloTimeoutMs, options.signal);
   if (!socket) return undefined;
   const channel = new AgentChannel(socket);
+  const ask = () => channel.write("\nH 0\n");
+  if (options.restored) ask();
+  const asking = options.restored ? setInterval(ask, HELLO_REPEAT_MS) : undefined;
   const hello = await channel.next((event) => event.kind === "hello", options.helloTimeoutMs, options.signal);
+  clearInterval(asking);
   if (!hello || hello.kind !== "hello") {
     socket.destroy();
     return undefined;
@@ -67,6 +80,12 @@ function createSession(channel: AgentChannel, hello: { release: string; tainted:
       const output = channel.output.get(id) ?? "";
       return { status: "done", exitCode: done.exitCode, output, tainted: done.tainted, kernelLog: monitor.kernelLogSince(consoleStart), durationMs };
     },
+    async sendFile(guestPath, data, { timeoutMs }) {
+      const id = nextId++;
+      channel.write(encodeFileTransfer(id, guestPath, data));
+      const done = await channel.next((event) => event.kind === "done" && event.id === id, timeoutMs);
+      return done?.kind === "done" && done.exitCode === 0;
+    },
     powerOff() {
       channel.write(encodeCommand(nextId++, "poweroff -f"));
     },
@@ -93,7 +112,7 @@ class AgentChannel {
     socket.on("error", onClose);
   }
 
-  write(text: string): void {
+  write(text: string | Buffer): void {
     if (!this.closed) this.socket.write(text);
   }
 

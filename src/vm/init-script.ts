@@ -1,5 +1,6 @@
 // The guest side, as busybox sh text: /init mounts the basics and starts the agent, which serves
 // commands from the host over ttyS1 (see guest-protocol.ts) until told to power off.
+import { RECEIVE_FILE_FUNCTION } from "./guest-files.js";
 import { STEP_MARKER_PREFIX } from "./guest-protocol.js";
 
 export const AGENT_PORT = "/dev/ttyS1";
@@ -27,7 +28,11 @@ export function createAgentScript(options: { stepMarkers: boolean }): string {
 exec 3<>${AGENT_PORT}
 cd ${GUEST_WORK_DIR}
 echo "@K 0 hello $(uname -r) $(cat /proc/sys/kernel/tainted)" >&3
+${RECEIVE_FILE_FUNCTION}
 while read -r tag id payload <&3; do
+  # H: a restored guest says hello again; F: a file follows (guest-files.ts).
+  [ "$tag" = H ] && { echo "@K 0 hello $(uname -r) $(cat /proc/sys/kernel/tainted)" >&3; continue; }
+  [ "$tag" = F ] && { receive_file "$id" $payload; continue; }
   [ "$tag" = K ] || continue
   echo "$payload" | base64 -d > /tmp/command
   ( while sleep 1; do echo "@K $id beat" >&3; done ) &

@@ -20,6 +20,8 @@ export interface LaunchOptions {
   append?: string[];
   shell?: boolean;
   keepGoing?: boolean;
+  // Boot even when a saved guest state would do (--cold).
+  cold?: boolean;
   consoleLogPath: string;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
@@ -42,7 +44,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
   const common = {
     release: options.release, bootImage, modules: options.plan.modules, files: options.plan.files, steps: options.plan.steps,
     timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, append: options.append, shell: options.shell, keepGoing: options.keepGoing,
-    consoleLogPath: options.consoleLogPath, signal: options.signal, events: options.events,
+    consoleLogPath: options.consoleLogPath, signal: options.signal, events: options.events, warm: !options.cold, env: options.env,
   };
   let result = await runVm({ ...common, accel: choice.accel, ...(choice.probe ? { probeMs: KVM_PROBE_MS } : {}) });
   if (choice.probe && result.kvmProbeFailed) {

@@ -1,6 +1,7 @@
 // Pure: the qemu-system-x86_64 command line for one throwaway guest. q35 rather than microvm, which
 // hangs on timer calibration under TCG; no network, no default devices, nothing read from the
 // user's QEMU config.
+import { quoteShell } from "./guest-protocol.js";
 
 export type Accel = "kvm" | "tcg";
 
@@ -16,6 +17,10 @@ export interface QemuOptions {
   append?: string[];
   // The console is the user's terminal (kforge vm --shell) instead of a stream kforge parses.
   interactive?: boolean;
+  // Unix socket for QMP, through which a booted guest's state is saved (see snapshot-save.ts).
+  monitorSocket?: string;
+  // A saved guest state to restore instead of booting (`-incoming exec:cat <file>`).
+  incomingState?: string;
 }
 
 // tsc=unstable: under emulation the kernel refines its TSC calibration a second or two after boot and
@@ -36,5 +41,7 @@ export function createQemuArguments(options: QemuOptions): string[] {
     "-kernel", options.kernelImage,
     "-initrd", options.initramfs,
     "-append", [...KERNEL_COMMAND_LINE, ...(options.append ?? [])].join(" "),
+    ...(options.monitorSocket ? ["-qmp", `unix:${options.monitorSocket},server=on,wait=off`] : []),
+    ...(options.incomingState ? ["-incoming", `exec:cat ${quoteShell(options.incomingState)}`] : []),
   ];
 }

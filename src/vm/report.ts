@@ -45,6 +45,8 @@ export interface VmResult {
   bootMs: number;
   // false when the guest never reached the init script: no step ran.
   booted: boolean;
+  // Restored from a saved guest state, or booted (vm-fast-start.md).
+  start: "booted" | "restored";
   steps: StepResult[];
   skipped: SkippedStep[];
   crashes: (Omit<CrashReport, "step"> & { step: string | null })[];

@@ -7,13 +7,11 @@ import type { CrashReport } from "../kernel-log/crash.js";
 import { moduleNameFromPath } from "../module/modules-dep.js";
 import { locateInModule } from "../module/source-location.js";
 import { describeBootFailure } from "./boot-failure.js";
-import { ConsoleMonitor } from "./console-monitor.js";
-import { openGuestSession, type GuestSession } from "./guest-channel.js";
-import { writeInitramfs } from "./initramfs.js";
-import { createQemuArguments, type Accel } from "./qemu-arguments.js";
-import { findQemu, startQemu, type QemuProcess } from "./qemu-process.js";
+import type { Accel } from "./qemu-arguments.js";
+import { findQemu } from "./qemu-process.js";
 import { summarizeTaint, toJsonCrashes, type SkippedStep, type VmResult } from "./report.js";
 import { findStepsAfterDeath, tallyModules } from "./module-tally.js";
+import { startGuest, type Guest } from "./start-guest.js";
 import { executeSteps, type StepEvents } from "./step-runner.js";
 import type { PlannedStep } from "./vm-plan.js";
 
@@ -35,30 +33,29 @@ export interface VmRunOptions {
   consoleLogPath?: string;
   signal?: AbortSignal;
   events?: StepEvents;
-}
-
-interface Guest {
-  qemu: QemuProcess;
-  monitor: ConsoleMonitor;
-  session: GuestSession | undefined;
-  bootMs: number;
+  // Restore a saved guest state when one matches, else boot and save one (start-guest.ts).
+  warm?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProbeFailed?: boolean }> {
   const qemuBinary = await findQemu();
   const workDir = await mkdtemp(join(tmpdir(), "kforge-vm-"));
   let guest: Guest | undefined;
+  const notices: string[] = [];
   try {
-    const initramfs = join(workDir, "initramfs.cpio");
-    // With --shell the console is the user's terminal: nobody waits for step markers there.
-    await writeInitramfs(initramfs, { modules: options.modules, files: options.files, stepMarkers: !options.shell }, workDir);
     const deadline = Date.now() + options.timeoutMs;
-    guest = await bootGuest(qemuBinary, workDir, initramfs, options, Math.min(options.probeMs ?? Infinity, options.timeoutMs));
+    guest = await startGuest({
+      qemuBinary, workDir, release: options.release, modules: options.modules, files: options.files,
+      machine: { accel: options.accel, kernelImage: options.bootImage.path, memoryMb: options.memoryMb, append: options.append, interactive: options.shell },
+      helloTimeoutMs: Math.min(options.probeMs ?? Infinity, options.timeoutMs), warm: (options.warm ?? false) && !options.shell && options.probeMs === undefined,
+      env: options.env, signal: options.signal, notice: (message) => notices.push(message),
+    });
     if (!guest.session) {
       // A hanging nested KVM may print a few early lines before it stops: not reaching init is what counts.
       const probeFailed = options.probeMs !== undefined && !guest.monitor.panic && !options.signal?.aborted;
       const end = probeFailed ? { end: "boot-timeout" as const, diagnosis: "the KVM boot did not reach the init script" } : await describeFailedBoot(options, guest);
-      return await finish(options, guest, { steps: [], skipped: skipAll(options.steps, "the guest did not boot") }, end, { kvmProbeFailed: probeFailed });
+      return await finish(options, guest, { steps: [], skipped: skipAll(options.steps, "the guest did not boot") }, end, { notices, kvmProbeFailed: probeFailed });
     }
     const outcome = await executeSteps(guest.session, guest.monitor, options.steps, { deadline, signal: options.signal, events: options.events, shell: options.shell, keepGoing: options.keepGoing });
     const end = options.signal?.aborted
@@ -67,7 +64,7 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
         ? { end: "panic" as const, diagnosis: `the kernel panicked: ${guest.monitor.panic.title}` }
         : outcome.end;
     if (end.end === "completed") await powerOff(guest);
-    return await finish(options, guest, outcome, end, { taintBefore: outcome.taintBefore, taintAfter: outcome.taintAfter });
+    return await finish(options, guest, outcome, end, { notices, taintBefore: outcome.taintBefore, taintAfter: outcome.taintAfter });
   } finally {
     if (guest) {
       guest.session?.close();
@@ -79,24 +76,6 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
 
 function skipAll(plan: VmRunOptions["steps"], reason: string): SkippedStep[] {
   return [...plan.loads, ...plan.tests, ...plan.unloads].map((step) => ({ name: step.name, kind: step.kind, ...(step.module ? { module: step.module } : {}), reason }));
-}
-
-async function bootGuest(binary: string, workDir: string, initramfs: string, options: VmRunOptions, helloTimeoutMs: number): Promise<Guest> {
-  const socketPath = join(workDir, "agent.sock");
-  const args = createQemuArguments({
-    accel: options.accel, kernelImage: options.bootImage.path, initramfs, agentSocket: socketPath,
-    memoryMb: options.memoryMb, append: options.append, interactive: options.shell,
-  });
-  const started = Date.now();
-  let qemu: QemuProcess | undefined;
-  const monitor = new ConsoleMonitor(() => void qemu?.stop());
-  qemu = startQemu(binary, args, { onLine: (line) => monitor.feed(line), interactive: options.shell });
-  const stop = () => void qemu?.stop();
-  options.signal?.addEventListener("abort", stop, { once: true });
-  void qemu.exited.finally(() => options.signal?.removeEventListener("abort", stop));
-  const session = await openGuestSession({ socketPath, console: monitor, helloTimeoutMs, signal: options.signal, watchesConsole: !options.shell });
-  if (options.signal?.aborted) session?.close();
-  return { qemu, monitor, session: options.signal?.aborted ? undefined : session, bootMs: Date.now() - started };
 }
 
 async function describeFailedBoot(options: VmRunOptions, guest: Guest): Promise<{ end: VmResult["end"]; diagnosis: string; hint?: string }> {
@@ -120,7 +99,7 @@ async function finish(
   guest: Guest,
   ran: { steps: VmResult["steps"]; skipped: SkippedStep[] },
   end: { end: VmResult["end"]; diagnosis?: string; hint?: string },
-  extra: { taintBefore?: number; taintAfter?: number; kvmProbeFailed?: boolean },
+  extra: { notices: string[]; taintBefore?: number; taintAfter?: number; kvmProbeFailed?: boolean },
 ): Promise<VmResult & { kvmProbeFailed?: boolean }> {
   if (!guest.qemu.hasExited()) await guest.qemu.stop();
   const qemuResult = await guest.qemu.exited;
@@ -139,6 +118,7 @@ async function finish(
     accel: options.accel,
     bootMs: guest.bootMs,
     booted: guest.session !== undefined,
+    start: guest.start,
     steps: ran.steps,
     skipped: ran.skipped,
     crashes: toJsonCrashes(crashes),
@@ -151,7 +131,7 @@ async function finish(
     kernelImage: options.bootImage.path,
     bootEntry: options.bootImage.entry,
     consoleLog: options.consoleLogPath,
-    notices: [],
+    notices: extra.notices,
     ...(extra.kvmProbeFailed ? { kvmProbeFailed: true } : {}),
   };
 }

@@ -27,7 +27,7 @@ describe("formatVmReport for a guest that never booted", () => {
   it("prints no boot time, no known taint and no step counts, with the next step", () => {
     const failure = describeBootFailure({ ...base, accel: "tcg", timeoutMs: 2000 });
     const result: VmResult = {
-      ok: false, release: "6.1.0-850-amd64", accel: "tcg", bootMs: 2030, booted: false, steps: [],
+      ok: false, release: "6.1.0-850-amd64", accel: "tcg", bootMs: 2030, booted: false, start: "booted", steps: [],
       skipped: [{ name: "insmod greet", kind: "load", module: "greet", reason: "the guest did not boot" }],
       crashes: [], taint: summarizeTaint(undefined, undefined), ...failure,
       kernelImage: "/k", bootEntry: "pvh", consoleLog: base.consoleLog, notices: [],
@@ -44,7 +44,7 @@ describe("formatVmReport for a guest that never booted", () => {
 
   it("shows an unknown taint after a step that never finished, and the skipped steps", () => {
     const result: VmResult = {
-      ok: false, release: "6.1.0-850-amd64", accel: "tcg", bootMs: 2100, booted: true,
+      ok: false, release: "6.1.0-850-amd64", accel: "tcg", bootMs: 2100, booted: true, start: "booted",
       steps: [{ name: "insmod sleeper", kind: "load", module: "sleeper", ok: false, durationMs: 8000, output: "", kernelLog: [] }],
       skipped: [{ name: "rmmod sleeper", kind: "unload", module: "sleeper", reason: "the run ended first (module-init-hang)" }],
       crashes: [], taint: summarizeTaint(0, undefined), end: "module-init-hang", diagnosis: "module init never returned",

@@ -28,6 +28,7 @@ export interface VmCommandOptions {
   append?: string[];
   module?: string[];
   keepGoing?: boolean;
+  cold?: boolean;
 }
 
 export const VM_DEFAULTS = { timeoutSeconds: 60, memoryMb: 256, accel: "auto" as AccelRequest };
@@ -78,7 +79,7 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext):
     accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel,
     timeoutMs: 1000 * (options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds),
     memoryMb,
-    append: options.append, shell: options.shell, keepGoing: options.keepGoing,
+    append: options.append, shell: options.shell, keepGoing: options.keepGoing, cold: options.cold,
     consoleLogPath: join(dir, ".kforge", "logs", kernel.release, "vm-console.log"),
     env: context.env, signal: context.signal,
     onNotice: (message) => context.stderr.write(`kforge: ${message}\n`),

@@ -25,6 +25,7 @@ function addVmOptions(command: Command): Command {
     .option("--append <arg>", "extra kernel command-line argument, e.g. module.sig_enforce=1 (repeatable)", collect)
     .option("--module <name>", "load only this project module and the modules it needs (repeatable)", collect)
     .option("--keep-going", "after a failed load, skip only the modules that need it and load the rest")
+    .option("--cold", "boot the kernel even when a saved guest state would restore faster (docs/vm-fast-start.md)")
     .option("--json", "print one JSON object with the result on stdout and nothing else there")
     .addHelpText(
       "after",
@@ -62,4 +63,15 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
         ([release], flags) => ({ ...(flags as Omit<KernelFetchOptions, "release">), release: release as string }),
       ),
     );
+  kernel
+    .command("snapshots")
+    .description("list the saved guest states kforge vm restores from, with their size and age")
+    .option("--json", "print one JSON object with the states on stdout")
+    .action(lazyAction(state, () => import("../commands/kernel-snapshots.js").then((module) => module.kernelSnapshotsCommand), (_positional, flags) => flags));
+  kernel
+    .command("prune")
+    .description("remove saved guest states (kforge vm boots cold once, then saves a new one)")
+    .option("--stale", "only states whose kernel image is gone or has changed")
+    .option("--json", "print one JSON object with what was removed on stdout")
+    .action(lazyAction(state, () => import("../commands/kernel-prune.js").then((module) => module.kernelPruneCommand), (_positional, flags) => flags));
 }

@@ -1,0 +1,37 @@
+// `kforge kernel snapshots`: the saved guest states kforge vm restores from, with size and age.
+import { listStates, snapshotDir, snapshotLimitBytes } from "../../vm/snapshot-store.js";
+import type { CommandContext } from "../context.js";
+
+export interface KernelSnapshotsOptions {
+  json?: boolean;
+}
+
+const mebibytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+export function describeAge(milliseconds: number): string {
+  const minutes = Math.floor(milliseconds / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
+}
+
+export async function kernelSnapshotsCommand(options: KernelSnapshotsOptions, context: CommandContext): Promise<number> {
+  const states = (await listStates(context.env)).sort((left, right) => right.lastUsed.getTime() - left.lastUsed.getTime());
+  const total = states.reduce((sum, state) => sum + state.sizeBytes, 0);
+  if (options.json) {
+    context.stdout.write(`${JSON.stringify({ dir: snapshotDir(context.env), totalBytes: total, limitBytes: snapshotLimitBytes(context.env), snapshots: states })}\n`);
+    return 0;
+  }
+  if (states.length === 0) {
+    context.stdout.write(`no saved guest states in ${snapshotDir(context.env)}; the next kforge vm saves one (unless --cold)\n`);
+    return 0;
+  }
+  for (const state of states) {
+    const machine = [`${state.memoryMb} MiB`, state.accel, ...(state.append.length ? [`append ${state.append.join(" ")}`] : [])].join(", ");
+    const age = describeAge(Date.now() - new Date(state.createdAt).getTime());
+    context.stdout.write(`${state.release}  ${mebibytes(state.sizeBytes)}  saved ${age}, used ${describeAge(Date.now() - state.lastUsed.getTime())}  (${machine})  ${state.key}\n`);
+  }
+  context.stdout.write(`${states.length} saved state${states.length === 1 ? "" : "s"}, ${mebibytes(total)} of ${mebibytes(snapshotLimitBytes(context.env))} (KFORGE_SNAPSHOT_LIMIT_MB); kforge kernel prune removes them\n`);
+  return 0;
+}

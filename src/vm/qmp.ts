@@ -1,0 +1,71 @@
+// A minimal QMP client (QEMU's JSON monitor) over the unix socket `-qmp` opens: one command at a
+// time, answers matched in order, asynchronous events skipped.
+import { connect, type Socket } from "node:net";
+
+export interface QmpClient {
+  execute(command: string, args?: Record<string, unknown>): Promise<unknown>;
+  close(): void;
+}
+
+export async function connectQmp(path: string, timeoutMs: number): Promise<QmpClient> {
+  const socket = await connectOnce(path, timeoutMs);
+  const replies = new ReplyQueue(socket);
+  await replies.next(timeoutMs); // the greeting
+  const client: QmpClient = {
+    async execute(command, args) {
+      socket.write(`${JSON.stringify(args ? { execute: command, arguments: args } : { execute: command })}\n`);
+      const reply = (await replies.next(timeoutMs)) as { return?: unknown; error?: { desc?: string } };
+      if (reply.error) throw new Error(`QMP ${command}: ${reply.error.desc ?? "failed"}`);
+      return reply.return;
+    },
+    close: () => socket.destroy(),
+  };
+  await client.execute("qmp_capabilities");
+  return client;
+}
+
+function connectOnce(path: string, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path);
+    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`QMP socket ${path} did not answer`))), timeoutMs);
+    socket.once("connect", () => (clearTimeout(timer), resolve(socket)));
+    socket.once("error", (error) => (clearTimeout(timer), reject(error)));
+  });
+}
+
+class ReplyQueue {
+  private pending = "";
+  private replies: unknown[] = [];
+  private waiter: (() => void) | undefined;
+  private closed = false;
+
+  constructor(socket: Socket) {
+    socket.on("data", (chunk) => this.receive(chunk.toString("utf8")));
+    socket.on("close", () => ((this.closed = true), this.waiter?.()));
+    socket.on("error", () => undefined);
+  }
+
+  async next(timeoutMs: number): Promise<unknown> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.replies.length === 0) {
+      if (this.closed) throw new Error("QEMU closed the QMP socket");
+      if (Date.now() >= deadline) throw new Error("QEMU did not answer on the QMP socket in time");
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now());
+        this.waiter = () => (clearTimeout(timer), resolve());
+      });
+    }
+    return this.replies.shift();
+  }
+
+  private receive(text: string): void {
+    const lines = (this.pending + text).split("\n");
+    this.pending = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      const message = JSON.parse(line) as Record<string, unknown>;
+      if (!("event" in message)) this.replies.push(message);
+    }
+    this.waiter?.();
+  }
+}

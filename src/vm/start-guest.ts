@@ -1,0 +1,154 @@
+// Starts the guest a run needs: restored from a saved state when one matches the machine, else
+// booted (and, when warm starts are on, its state saved right after the agent's hello, before any
+// project file is in it). With warm starts the initramfs holds no project file: the modules and
+// test files are sent over the channel once the agent answers, and the clock and random pool are
+// refreshed from the host.
+import { readFile, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { basename, join } from "node:path";
+import { KforgeError } from "../errors.js";
+import { run } from "../process/exec.js";
+import { ConsoleMonitor } from "./console-monitor.js";
+import { readModuleFile } from "./decompress.js";
+import { openGuestSession, type GuestSession } from "./guest-channel.js";
+import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
+import { writeInitramfs } from "./initramfs.js";
+import { createQemuArguments, type QemuOptions } from "./qemu-arguments.js";
+import { startQemu, type QemuProcess } from "./qemu-process.js";
+import { identifyQemu, hashImage } from "./snapshot-identity.js";
+import { machineArguments, snapshotKey } from "./snapshot-key.js";
+import { saveGuestState } from "./snapshot-save.js";
+import { commitState, findState, lockState, markUsed, newTempStatePath, removeState, type SnapshotMeta } from "./snapshot-store.js";
+
+export interface Guest {
+  qemu: QemuProcess;
+  monitor: ConsoleMonitor;
+  session: GuestSession | undefined;
+  bootMs: number;
+  start: "booted" | "restored";
+}
+
+export interface StartGuestOptions {
+  qemuBinary: string;
+  workDir: string;
+  release: string;
+  machine: Omit<QemuOptions, "initramfs" | "agentSocket" | "monitorSocket" | "incomingState">;
+  modules: string[];
+  files: string[];
+  helloTimeoutMs: number;
+  // Restore from (and save) guest states; off for --cold, --shell and the KVM probe.
+  warm: boolean;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  notice: (message: string) => void;
+}
+
+// A restored guest that has not answered by then is given up for a cold boot.
+const RESTORE_DEADLINE_MS = 10_000;
+const TRANSFER_TIMEOUT_MS = 30_000;
+
+export async function startGuest(options: StartGuestOptions): Promise<Guest> {
+  const initramfs = join(options.workDir, "initramfs.cpio");
+  if (!options.warm) {
+    await writeInitramfs(initramfs, { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive }, options.workDir);
+    return launchGuest(options, { ...options.machine, initramfs, agentSocket: join(options.workDir, "agent.sock") }, false);
+  }
+  await writeInitramfs(initramfs, { modules: [], files: [] }, options.workDir);
+  const paths = { initramfs, agentSocket: join(options.workDir, "agent.sock"), monitorSocket: join(options.workDir, "qmp.sock") };
+  const machine = { ...options.machine, ...paths };
+  const key = await keyFor(options, machine);
+  const saved = await findState(key, options.env);
+  if (saved) {
+    const restored = await launchGuest({ ...options, helloTimeoutMs: Math.min(RESTORE_DEADLINE_MS, options.helloTimeoutMs) }, { ...machine, incomingState: saved }, true);
+    if (restored.session) {
+      await markUsed(key, options.env);
+      return ready(restored, options);
+    }
+    const qemuError = (await restored.qemu.stop()).stderr.split("\n").find((line) => line.startsWith("qemu-system"))?.trim();
+    if (options.signal?.aborted) return restored;
+    options.notice(`the saved guest state did not restore${qemuError ? ` (${qemuError})` : " in time"}; booting cold and saving a new one`);
+    await removeState(key, options.env);
+  }
+  const booted = await launchGuest(options, machine, false);
+  if (booted.session) await saveState(options, machine, key);
+  return booted.session ? ready(booted, options) : booted;
+}
+
+async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise<string> {
+  const args = createQemuArguments(machine);
+  return snapshotKey({
+    imageHash: await hashImage(machine.kernelImage, options.env),
+    qemu: await identifyQemu(options.qemuBinary, options.env),
+    initramfsHash: createHash("sha256").update(await readFile(machine.initramfs)).digest("hex"),
+    machineArguments: machineArguments(args, { kernel: machine.kernelImage, initramfs: machine.initramfs, agent: machine.agentSocket, monitor: machine.monitorSocket ?? "" }),
+  });
+}
+
+// Another kforge saving the same state right now: this run goes on without saving.
+async function saveState(options: StartGuestOptions, machine: QemuOptions, key: string): Promise<void> {
+  const unlock = await lockState(key, options.env);
+  if (!unlock) return;
+  try {
+    const temp = await newTempStatePath(key, options.env);
+    await saveGuestState(machine.monitorSocket!, temp);
+    const meta: SnapshotMeta = {
+      key, release: options.release, kernelImage: machine.kernelImage, imageHash: await hashImage(machine.kernelImage, options.env),
+      accel: machine.accel, memoryMb: machine.memoryMb, append: machine.append ?? [], qemu: await identifyQemu(options.qemuBinary, options.env),
+      createdAt: new Date().toISOString(),
+    };
+    await commitState(temp, meta, options.env);
+  } catch (error) {
+    options.notice(`could not save the guest state for warm starts: ${(error as Error).message}`);
+  } finally {
+    await unlock();
+  }
+}
+
+async function launchGuest(options: StartGuestOptions, machine: QemuOptions, restored: boolean): Promise<Guest> {
+  const started = Date.now();
+  let qemu: QemuProcess | undefined;
+  const monitor = new ConsoleMonitor(() => void qemu?.stop());
+  qemu = startQemu(options.qemuBinary, createQemuArguments(machine), { onLine: (line) => monitor.feed(line), interactive: machine.interactive });
+  const stop = () => void qemu?.stop();
+  options.signal?.addEventListener("abort", stop, { once: true });
+  void qemu.exited.finally(() => options.signal?.removeEventListener("abort", stop));
+  const session = await openGuestSession({
+    socketPath: machine.agentSocket, console: monitor, helloTimeoutMs: options.helloTimeoutMs, signal: options.signal, watchesConsole: !machine.interactive, restored,
+  });
+  if (options.signal?.aborted) session?.close();
+  return { qemu, monitor, session: options.signal?.aborted ? undefined : session, bootMs: Date.now() - started, start: restored ? "restored" : "booted" };
+}
+
+// Sends the project's files, then sets the clock and reseeds the random pool (a restored guest
+// would otherwise carry the saved time and the saved pool).
+async function ready(guest: Guest, options: StartGuestOptions): Promise<Guest> {
+  const session = guest.session!;
+  const sends = [
+    ...options.modules.map(async (path) => ({ guestPath: `${GUEST_MODULE_DIR}/${basename(path).replace(/\.(xz|zst|gz)$/, "")}`, data: await withoutDebugInfo(await readModuleFile(path, options.workDir), options.workDir) })),
+    ...options.files.map(async (path) => ({ guestPath: `${GUEST_WORK_DIR}/${basename(path)}`, data: await readFile(path) })),
+  ];
+  for (const { guestPath, data } of await Promise.all(sends)) {
+    if (!(await session.sendFile(guestPath, data, { timeoutMs: TRANSFER_TIMEOUT_MS }))) {
+      session.close();
+      await guest.qemu.stop();
+      throw new KforgeError(`sending ${guestPath} into the guest failed (the channel closed, timed out or the checksum did not match)`, { hint: "run again with --cold, which puts the files into the initramfs instead" });
+    }
+  }
+  // busybox date takes whole seconds: the nearest one is off by half a second at most.
+  const seed = randomBytes(64).toString("base64");
+  await session.run(`date -s @${Math.round(Date.now() / 1000)} > /dev/null; echo ${seed} | base64 -d > /dev/urandom`, { timeoutMs: 10_000 });
+  return guest;
+}
+
+const SIGNATURE_MARKER = Buffer.from("~Module signature appended~\n");
+
+// The serial channel moves about 100 KB/s under TCG, and debug info is most of a module built with
+// it; the guest never reads it (crash reports are located from the host's copy). A signed module
+// is sent as is: stripping would break its signature.
+async function withoutDebugInfo(data: Buffer, workDir: string): Promise<Buffer> {
+  if (data.subarray(-SIGNATURE_MARKER.length).equals(SIGNATURE_MARKER)) return data;
+  const input = join(workDir, `strip-${randomBytes(4).toString("hex")}.ko`);
+  await writeFile(input, data);
+  const stripped = await run("objcopy", ["--strip-debug", input, `${input}.out`]);
+  return stripped.failed ? data : readFile(`${input}.out`);
+}

@@ -1,0 +1,126 @@
+// Warm starts from saved guest states, on Debian's 6.1 kernel under TCG, through the real CLI: a
+// private cache holds the states (the shared kernel images are linked in, never written).
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, cpSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { VmResult } from "../../src/vm/report.js";
+import { runKforge } from "../helpers/cli.js";
+import { kernel61 } from "../helpers/kernels.js";
+
+const MODULES = new URL("../fixtures/vm/modules/", import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), "kforge-fast-start-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const cache = join(root, "cache");
+mkdirSync(join(cache, "kforge"), { recursive: true });
+const sharedKernels = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "kforge", "kernels");
+if (existsSync(sharedKernels)) symlinkSync(sharedKernels, join(cache, "kforge", "kernels"));
+const snapshots = join(cache, "kforge", "snapshots");
+const states = () => (existsSync(snapshots) ? readdirSync(snapshots).filter((name) => name.endsWith(".state")) : []);
+
+const release = kernel61().release;
+const on61 = ["--kernel", release, "--accel", "tcg"];
+
+function createProject(name: string, source: string): string {
+  const dir = join(root, name);
+  cpSync(join(MODULES, source), join(dir, source.split("/").pop()!));
+  writeFileSync(join(dir, "Kbuild"), `obj-m := ${source.split("/").pop()!.replace(/\.c$/, ".o")}\n`);
+  return dir;
+}
+
+async function vm(dir: string, args: string[]): Promise<{ exitCode: number | null; result: VmResult }> {
+  const run = await runKforge(["vm", dir, "--json", ...on61, ...args], { env: { XDG_CACHE_HOME: cache }, timeoutMs: 115_000 });
+  try {
+    return { exitCode: run.exitCode, result: JSON.parse(run.stdout) as VmResult };
+  } catch {
+    throw new Error(`kforge vm printed no JSON (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
+  }
+}
+
+// What must not depend on how the guest started.
+const stepFacts = (result: VmResult) => result.steps.map(({ name, ok, exitCode, output, kernelLog }) => ({ name, ok, exitCode, output, kernelLog }));
+
+describe("kforge vm warm starts (6.1, TCG)", () => {
+  const greet = createProject("greet", "greet/greet.c");
+  const steps = ["--exec", "cat /sys/module/greet/parameters/count", "--", "count=2"];
+
+  it("boots and saves a state, then restores it with the same step results as a cold boot, and sets the clock", async () => {
+    const cold = await vm(greet, ["--cold", ...steps]);
+    expect(cold.result).toMatchObject({ ok: true, start: "booted" });
+    expect(states()).toEqual([]);
+    const first = await vm(greet, steps);
+    expect(first.result).toMatchObject({ ok: true, start: "booted" });
+    expect(states()).toHaveLength(1);
+    const second = await vm(greet, steps);
+    expect(second.exitCode).toBe(0);
+    expect(second.result.start).toBe("restored");
+    expect(stepFacts(second.result)).toEqual(stepFacts(cold.result));
+    expect(stepFacts(second.result)[0]!.kernelLog).toContain("greet: hello world x2");
+    expect(second.result.taint).toEqual(cold.result.taint);
+
+    const before = Date.now() / 1000;
+    const clock = await vm(greet, ["--exec", "date +%s"]);
+    const after = Date.now() / 1000;
+    expect(clock.result.start).toBe("restored");
+    const guestSeconds = Number(clock.result.steps.find((step) => step.name === "date +%s")!.output);
+    expect(guestSeconds).toBeGreaterThanOrEqual(Math.floor(before) - 1);
+    expect(guestSeconds).toBeLessThanOrEqual(after + 1);
+  });
+
+  it("boots cold and saves another state when --memory or --append changes the machine", async () => {
+    const memory = await vm(greet, ["--memory", "320"]);
+    expect(memory.result).toMatchObject({ ok: true, start: "booted" });
+    expect(states()).toHaveLength(2);
+    const append = await vm(greet, ["--append", "kforge.test=1"]);
+    expect(append.result).toMatchObject({ ok: true, start: "booted" });
+    expect(states()).toHaveLength(3);
+  });
+
+  it("falls back to a cold boot with a notice when the saved state is corrupted, and replaces it", async () => {
+    const { result } = await vm(greet, []);
+    expect(result.start).toBe("restored");
+    const newest = states().map((name) => join(snapshots, name)).sort((left, right) => statSync(right).mtimeMs - statSync(left).mtimeMs)[0]!;
+    writeFileSync(newest, "not a QEMU migration stream\n");
+    const broken = await vm(greet, []);
+    expect(broken.result).toMatchObject({ ok: true, start: "booted" });
+    expect(broken.result.notices.join("\n")).toMatch(/saved guest state did not restore.*booting cold and saving a new one/);
+    expect(statSync(newest).size).toBeGreaterThan(1024 * 1024);
+    expect((await vm(greet, [])).result.start).toBe("restored");
+  });
+
+  it("runs two kforge processes at once for a machine with no state yet: both succeed, one state is saved", async () => {
+    const before = states().length;
+    const [left, right] = await Promise.all([vm(greet, ["--memory", "384"]), vm(greet, ["--memory", "384"])]);
+    expect([left.exitCode, right.exitCode]).toEqual([0, 0]);
+    expect([left.result.ok, right.result.ok]).toEqual([true, true]);
+    expect(states()).toHaveLength(before + 1);
+    expect(readdirSync(snapshots).filter((name) => /lock|tmp/.test(name))).toEqual([]);
+  });
+
+  it("reports a module that oopses in a restored guest exactly as in a booted one", async () => {
+    const oops = createProject("oops", "oops/oops.c");
+    const cold = await vm(oops, ["--cold"]);
+    const warm = await vm(oops, []);
+    expect(warm.result.start).toBe("restored");
+    expect([cold.exitCode, warm.exitCode]).toEqual([1, 1]);
+    const crash = (result: VmResult) => result.crashes.map(({ kind, function: name, module, step, source }) => ({ kind, name, module, step, source }));
+    expect(crash(warm.result)).toEqual(crash(cold.result));
+    expect(crash(warm.result)[0]).toMatchObject({ kind: "null-dereference", name: "oops_touch", step: "insmod oops", source: "oops.c:8" });
+    expect(warm.result.skipped).toEqual(cold.result.skipped);
+  });
+
+  it("lists the saved states with size and machine, and prunes them", async () => {
+    const env = { XDG_CACHE_HOME: cache };
+    const listed = await runKforge(["kernel", "snapshots", "--json"], { env });
+    const { snapshots: saved, totalBytes } = JSON.parse(listed.stdout) as { snapshots: { key: string; release: string; memoryMb: number; sizeBytes: number }[]; totalBytes: number };
+    expect(saved.map((state) => `${state.key}.state`).sort()).toEqual(states().sort());
+    expect(saved.map((state) => state.memoryMb).sort()).toEqual([256, 256, 320, 384]);
+    expect(saved.every((state) => state.release === release && state.sizeBytes > 1024 * 1024)).toBe(true);
+    expect(totalBytes).toBe(saved.reduce((sum, state) => sum + state.sizeBytes, 0));
+    expect((await runKforge(["kernel", "snapshots"], { env })).stdout).toMatch(/4 saved states, \d+ MiB of 1024 MiB/);
+    expect((await runKforge(["kernel", "prune", "--stale"], { env })).stdout).toMatch(/removed 0 saved guest states/);
+    const pruned = await runKforge(["kernel", "prune"], { env });
+    expect(pruned.stdout).toMatch(/removed 4 saved guest states/);
+    expect(states()).toEqual([]);
+  });
+});
