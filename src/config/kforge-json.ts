@@ -34,6 +34,8 @@ export interface KforgeConfig {
   // Module parameters for load commands, per module name: {"hello": {"count": 3}}.
   params?: Record<string, Record<string, string | number | boolean>>;
   vm?: VmSettings;
+  // Module signing key and certificate (kforge sign, kforge install); paths relative to the module dir.
+  sign?: { key?: string; cert?: string };
 }
 
 export const CONFIG_FILE = "kforge.json";
@@ -131,6 +133,7 @@ const validateConfig = shape({
       return `parameters are grouped per module: {"params": {"<module>": {${JSON.stringify(name)}: ${JSON.stringify(value)}}}}`;
     }),
   ),
+  sign: shape({ key: string, cert: string }),
   vm: shape({ kernel: string, test: strings, timeout: positiveInteger, accel: oneOf("auto", "kvm", "tcg"), memory: positiveInteger }),
 });
 

@@ -9,7 +9,7 @@ const LAYERS: string[][] = [
   ["cli"],
   ["ui", "doctor"],
   ["watch", "vm"],
-  ["loader"],
+  ["loader", "install"],
   ["kbuild", "scaffold"],
   ["kernel", "module", "config", "kernel-log"],
   ["process", "fs"],
