@@ -36,6 +36,8 @@ export interface KforgeConfig {
   vm?: VmSettings;
   // Module signing key and certificate (kforge sign, kforge install); paths relative to the module dir.
   sign?: { key?: string; cert?: string };
+  // Write compile_commands.json after every successful build.
+  compileCommands?: boolean;
 }
 
 export const CONFIG_FILE = "kforge.json";
@@ -134,6 +136,7 @@ const validateConfig = shape({
     }),
   ),
   sign: shape({ key: string, cert: string }),
+  compileCommands: boolean,
   vm: shape({ kernel: string, test: strings, timeout: positiveInteger, accel: oneOf("auto", "kvm", "tcg"), memory: positiveInteger }),
 });
 

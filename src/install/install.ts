@@ -4,13 +4,13 @@ import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import { KforgeError, UsageError } from "../errors.js";
 import { isAccessible, readOptionalText } from "../fs/files.js";
-import { collectArtifacts, type Artifact } from "../kbuild/artifacts.js";
 import type { KernelTarget } from "../kbuild/build.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
 import { run } from "../process/exec.js";
 import { compressionFromConfig, compressionFromModulesDep, compressionVariables, type CompressionSuffix } from "./compression.js";
 import { findInstallRecord, readInstallRecords, saveInstallRecord } from "./manifest.js";
 import { autoloadFiles } from "./autoload.js";
+import { builtArtifacts } from "./built-artifacts.js";
 
 export type ModDir = "updates" | "extra";
 
@@ -72,22 +72,6 @@ export async function uninstallModules(options: { dir: string; release: string; 
   else await runDepmod(root, options.release, options.signal);
   await saveInstallRecord(options.dir, { ...record, files: [] });
   return record.files;
-}
-
-// The built modules, each checked to be for this release: a module with another vermagic would
-// be refused by the kernel at load time, long after the install looked fine.
-async function builtArtifacts(dir: string, release: string): Promise<Artifact[]> {
-  const scan = await collectArtifacts(dir);
-  if (scan.artifacts.length === 0) {
-    throw new UsageError(`no built modules in ${dir}: ${scan.problems[0]?.message ?? "nothing to install"}`, `run kforge build --kernel ${release} first`);
-  }
-  for (const artifact of scan.artifacts) {
-    const built = artifact.vermagic?.split(" ")[0];
-    if (built !== release) {
-      throw new UsageError(`${basename(artifact.path)} was built for ${built ?? "an unknown kernel"}, not ${release}`, `rebuild it with kforge build --kernel ${release}`);
-    }
-  }
-  return scan.artifacts;
 }
 
 async function chooseCompression(kdir: string, release: string): Promise<CompressionSuffix> {

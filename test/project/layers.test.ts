@@ -9,7 +9,7 @@ const LAYERS: string[][] = [
   ["cli"],
   ["ui", "doctor"],
   ["watch", "vm"],
-  ["loader", "install"],
+  ["loader", "install", "editor"],
   ["kbuild", "scaffold"],
   ["kernel", "module", "config", "kernel-log"],
   ["process", "fs"],

@@ -1,5 +1,6 @@
-// Registers the shipping commands: install, uninstall and sign.
+// Registers the shipping commands: install, uninstall, sign and compile-commands.
 import { Option, type Command } from "commander";
+import type { CompileCommandsCommandOptions } from "../commands/compile-commands.js";
 import type { InstallCommandOptions } from "../commands/install.js";
 import type { SignCommandOptions } from "../commands/sign.js";
 import type { ProgramState } from "../program.js";
@@ -9,14 +10,29 @@ export function registerShipCommands(program: Command, state: ProgramState): voi
   registerInstall(program, state, "install", "install the built modules of dir (default: .) where modprobe finds them, then run depmod");
   registerInstall(program, state, "uninstall", "remove exactly what kforge install put there, then run depmod");
   registerSign(program, state);
+  registerCompileCommands(program, state);
+}
+
+function registerCompileCommands(program: Command, state: ProgramState): void {
+  addKernelOptions(
+    program.command("compile-commands [dir]").description("write compile_commands.json in dir (default: .) from the last build, for clangd and editors"),
+    "kernel the modules were built for (default: running, else newest installed)",
+  ).action(
+    lazyAction<CompileCommandsCommandOptions>(
+      state,
+      () => import("../commands/compile-commands.js").then((module) => module.compileCommandsCommand),
+      ([dir], flags) => ({ ...(flags as CompileCommandsCommandOptions), dir: dir as string | undefined }),
+    ),
+  );
 }
 
 function registerInstall(program: Command, state: ProgramState, name: "install" | "uninstall", description: string): void {
   const command = addKernelOptions(program.command(`${name} [dir]`).description(description), "kernel release to install for (default: running, else newest installed)")
-    .option("--destdir <root>", "stage under this root (INSTALL_MOD_PATH, depmod -b) instead of the live system; needs no root", parseNonEmpty("--destdir"))
-    .addOption(new Option("--mod-dir <dir>", "folder under /lib/modules/<release> (INSTALL_MOD_DIR; default: updates)").choices(["updates", "extra"]));
+    .option("--destdir <root>", "stage under this root (INSTALL_MOD_PATH, depmod -b) instead of the live system; needs no root", parseNonEmpty("--destdir"));
+  // uninstall finds the folder in install's manifest.
   if (name === "install") {
     command
+      .addOption(new Option("--mod-dir <dir>", "folder under /lib/modules/<release> (INSTALL_MOD_DIR; default: updates)").choices(["updates", "extra"]))
       .option("--force", "replace files at the target that kforge did not install")
       .option("--autoload", "also write modules-load.d (load at boot) and modprobe.d (kforge.json params) entries");
   }
