@@ -38,6 +38,10 @@ export interface KforgeConfig {
   sign?: { key?: string; cert?: string };
   // Write compile_commands.json after every successful build.
   compileCommands?: boolean;
+  // DKMS package name and version (default: the dir's name, git describe).
+  package?: { name?: string; version?: string };
+  // Kernels and configs the modules build for (shape shared with matrix builds).
+  gates?: { minKernel?: string; maxKernel?: string; arch?: string[]; config?: string[] };
 }
 
 export const CONFIG_FILE = "kforge.json";
@@ -137,6 +141,8 @@ const validateConfig = shape({
   ),
   sign: shape({ key: string, cert: string }),
   compileCommands: boolean,
+  package: shape({ name: string, version: string }),
+  gates: shape({ minKernel: string, maxKernel: string, arch: strings, config: strings }),
   vm: shape({ kernel: string, test: strings, timeout: positiveInteger, accel: oneOf("auto", "kvm", "tcg"), memory: positiveInteger }),
 });
 

@@ -1,5 +1,6 @@
-// Registers the shipping commands: install, uninstall, sign and compile-commands.
+// Registers the shipping commands: install, uninstall, sign, compile-commands and dkms init|check.
 import { Option, type Command } from "commander";
+import type { DkmsCommandOptions } from "../commands/dkms.js";
 import type { CompileCommandsCommandOptions } from "../commands/compile-commands.js";
 import type { InstallCommandOptions } from "../commands/install.js";
 import type { SignCommandOptions } from "../commands/sign.js";
@@ -11,6 +12,21 @@ export function registerShipCommands(program: Command, state: ProgramState): voi
   registerInstall(program, state, "uninstall", "remove exactly what kforge install put there, then run depmod");
   registerSign(program, state);
   registerCompileCommands(program, state);
+  registerDkms(program, state);
+}
+
+function registerDkms(program: Command, state: ProgramState): void {
+  const dkms = program.command("dkms").description("package the project for DKMS, which rebuilds it when the distro updates the kernel");
+  dkms
+    .command("init [dir]")
+    .description("write dir/dkms.conf (default dir: .) from the built modules, kforge.json package and gates")
+    .option("--force", "replace an existing dkms.conf")
+    .action(lazyAction<DkmsCommandOptions>(state, () => import("../commands/dkms.js").then((module) => module.dkmsInitCommand), ([dir], flags) => ({ ...flags, dir: dir as string | undefined })));
+  dkms
+    .command("check [dir]")
+    .description("check dir/dkms.conf against the modules the project really builds (reads it, never runs it)")
+    .addHelpText("after", "\nExit codes: 0 matches, 1 problems found (listed on stderr), 2 no dkms.conf or no build.")
+    .action(lazyAction<DkmsCommandOptions>(state, () => import("../commands/dkms.js").then((module) => module.dkmsCheckCommand), ([dir], flags) => ({ ...flags, dir: dir as string | undefined })));
 }
 
 function registerCompileCommands(program: Command, state: ProgramState): void {
