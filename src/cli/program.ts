@@ -6,6 +6,7 @@ import { registerBuildCommands } from "./register/build.js";
 import { registerKernelCommands } from "./register/kernel.js";
 import { registerModuleCommands } from "./register/module.js";
 import { registerScaffoldCommands } from "./register/scaffold.js";
+import { registerShipCommands } from "./register/ship.js";
 import { registerVmCommands } from "./register/vm.js";
 
 export interface ProgramState {
@@ -31,5 +32,6 @@ export function createProgram(version: string, state: ProgramState): Command {
   registerScaffoldCommands(program, state);
   registerModuleCommands(program, state);
   registerVmCommands(program, state);
+  registerShipCommands(program, state);
   return program;
 }

@@ -36,6 +36,14 @@ export interface KforgeConfig {
   // Module parameters for load commands, per module name: {"hello": {"count": 3}}.
   params?: Record<string, Record<string, string | number | boolean>>;
   vm?: VmSettings;
+  // Module signing key and certificate (kforge sign, kforge install); paths relative to the module dir.
+  sign?: { key?: string; cert?: string };
+  // Write compile_commands.json after every successful build.
+  compileCommands?: boolean;
+  // DKMS package name and version (default: the dir's name, git describe).
+  package?: { name?: string; version?: string };
+  // Kernels and configs the modules build for (shape shared with matrix builds).
+  gates?: { minKernel?: string; maxKernel?: string; arch?: string[]; config?: string[] };
 }
 
 export const CONFIG_FILE = "kforge.json";
@@ -133,6 +141,10 @@ const validateConfig = shape({
       return `parameters are grouped per module: {"params": {"<module>": {${JSON.stringify(name)}: ${JSON.stringify(value)}}}}`;
     }),
   ),
+  sign: shape({ key: string, cert: string }),
+  compileCommands: boolean,
+  package: shape({ name: string, version: string }),
+  gates: shape({ minKernel: string, maxKernel: string, arch: strings, config: strings }),
   vm: shape({ kernel: string, test: strings, timeout: positiveInteger, accel: oneOf("auto", "kvm", "tcg"), memory: positiveInteger, modules: strings }),
 });
 

@@ -9,7 +9,7 @@ const LAYERS: string[][] = [
   ["cli"],
   ["ui", "doctor"],
   ["watch", "vm"],
-  ["loader"],
+  ["loader", "install", "editor", "dkms"],
   ["kbuild", "scaffold"],
   ["kernel", "module", "config", "kernel-log"],
   ["process", "fs"],

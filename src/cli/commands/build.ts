@@ -2,6 +2,7 @@
 // the progress, diagnostics and summary printers.
 import { basename, resolve } from "node:path";
 import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
+import { writeCompileCommands } from "../../editor/compile-commands.js";
 import { ExitCode, isKforgeError, UsageError } from "../../errors.js";
 import { buildModules, type BuildOptions, type KernelBuildResult } from "../../kbuild/build.js";
 import { objectToVariables, validateMakeVariables, type KbuildFlags } from "../../kbuild/make-arguments.js";
@@ -47,6 +48,7 @@ async function runBuild(options: BuildCommandOptions, context: CommandContext): 
     throw error;
   }
   await progress.finish({ ok: result.ok, title: describeOutcome(result, dir) });
+  if (result.ok && config.compileCommands) await writeCompileCommands({ dir, kdir: kernel.kdir, release: kernel.release });
   if (options.json) context.stdout.write(`${JSON.stringify(toJson([result]))}\n`);
   else printResult(result, dir, settings, context);
   if (result.interrupted) return ExitCode.interrupted;

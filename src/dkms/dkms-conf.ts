@@ -1,0 +1,84 @@
+// Pure: writing and reading dkms.conf. DKMS sources it as shell; kforge only writes plain quoted
+// assignments and reads them back the same way, never by running it.
+export interface DkmsModule {
+  name: string;
+  // Folder of the built .ko relative to the project, "." for the top.
+  location: string;
+}
+
+export interface DkmsGates {
+  minKernel?: string;
+  maxKernel?: string;
+  arch?: string[];
+  config?: string[];
+}
+
+export interface DkmsPackage {
+  name: string;
+  version: string;
+  modules: DkmsModule[];
+  modDir: "updates" | "extra";
+  gates?: DkmsGates;
+}
+
+const quote = (value: string) => `"${value.replace(/(["\\$`])/g, "\\$1")}"`;
+
+export function renderDkmsConf(project: DkmsPackage): string {
+  const build = "${dkms_tree}/${PACKAGE_NAME}/${PACKAGE_VERSION}/build";
+  const lines = [
+    "# written by kforge dkms init; check it against the build with kforge dkms check",
+    `PACKAGE_NAME=${quote(project.name)}`,
+    `PACKAGE_VERSION=${quote(project.version)}`,
+    `MAKE[0]="make -C \${kernel_source_dir} M=${build} modules"`,
+    `CLEAN="make -C \${kernel_source_dir} M=${build} clean"`,
+  ];
+  project.modules.forEach((module, index) => {
+    lines.push(`BUILT_MODULE_NAME[${index}]=${quote(module.name)}`);
+    if (module.location !== ".") lines.push(`BUILT_MODULE_LOCATION[${index}]=${quote(module.location)}`);
+    lines.push(`DEST_MODULE_LOCATION[${index}]=${quote(`/${project.modDir}`)}`);
+  });
+  lines.push(...gateLines(project.gates ?? {}), `AUTOINSTALL="yes"`);
+  return `${lines.join("\n")}\n`;
+}
+
+function gateLines(gates: DkmsGates): string[] {
+  const lines: string[] = [];
+  if (gates.minKernel) lines.push(`BUILD_EXCLUSIVE_KERNEL_MIN=${quote(gates.minKernel)}`);
+  if (gates.maxKernel) lines.push(`BUILD_EXCLUSIVE_KERNEL_MAX=${quote(gates.maxKernel)}`);
+  // BUILD_EXCLUSIVE_ARCH is a regular expression matched against the architecture.
+  if (gates.arch && gates.arch.length > 0) lines.push(`BUILD_EXCLUSIVE_ARCH=${quote(`^(${gates.arch.join("|")})$`)}`);
+  if (gates.config && gates.config.length > 0) lines.push(`BUILD_EXCLUSIVE_CONFIG=${quote(gates.config.join(" "))}`);
+  return lines;
+}
+
+// Plain and indexed assignments: NAME="value", NAME[3]='value', NAME=value.
+export function parseDkmsConf(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const raw of text.split("\n")) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?)=(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S*))\s*(?:#.*)?$/.exec(raw);
+    if (match) values.set(match[1]!, (match[2]?.replace(/\\(.)/g, "$1") ?? match[3] ?? match[4] ?? ""));
+  }
+  return values;
+}
+
+// What is wrong with a dkms.conf given the modules the project really builds.
+export function checkDkmsConf(values: Map<string, string>, built: readonly DkmsModule[]): string[] {
+  const problems: string[] = [];
+  for (const required of ["PACKAGE_NAME", "PACKAGE_VERSION"]) if (!values.get(required)) problems.push(`${required} is not set`);
+  const listed = [...values.entries()].filter(([key]) => /^BUILT_MODULE_NAME\[\d+\]$/.test(key)).map(([key, name]) => ({ index: key.slice(key.indexOf("[")), name }));
+  for (const module of built) {
+    const entry = listed.find((item) => item.name === module.name);
+    if (!entry) {
+      problems.push(`the Kbuild builds ${module.name}.ko but dkms.conf lists no BUILT_MODULE_NAME for it`);
+      continue;
+    }
+    const location = normalizeLocation(values.get(`BUILT_MODULE_LOCATION${entry.index}`));
+    if (location !== module.location) problems.push(`BUILT_MODULE_LOCATION${entry.index} is "${location}" but ${module.name}.ko is built in "${module.location}"`);
+  }
+  for (const entry of listed) {
+    if (!built.some((module) => module.name === entry.name)) problems.push(`BUILT_MODULE_NAME${entry.index} is ${entry.name}, which the Kbuild never builds`);
+  }
+  return problems;
+}
+
+const normalizeLocation = (location: string | undefined) => (location ?? ".").replace(/^\.\/?/, "").replace(/\/$/, "") || ".";

@@ -1,0 +1,126 @@
+// kforge install / uninstall for real: kbuild's modules_install and depmod into a staging --destdir,
+// checked with modinfo -b and the staged modules.dep; compression compared with the kernel's own modules.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compressionFromConfig, compressionFromModulesDep } from "../../src/install/compression.js";
+import { readKernelConfig } from "../../src/kernel/kernel-config.js";
+import { buildFixtureModules, type BuiltModules } from "../helpers/build-fixture-modules.js";
+import { runKforge } from "../helpers/cli.js";
+import { kernel61, kernel612 } from "../helpers/kernels.js";
+
+const modinfo = (root: string, release: string, field: string, name: string) =>
+  execFileSync("modinfo", ["-b", root, "-k", release, "-F", field, name], { encoding: "utf8" }).trim();
+
+// How the kernel's own modules are compressed: its config, else the in-tree modules.dep.
+async function expectedSuffix(kdir: string, release: string): Promise<string> {
+  const fromConfig = compressionFromConfig(await readKernelConfig(kdir));
+  if (fromConfig !== undefined) return fromConfig;
+  const dep = join("/lib/modules", release, "modules.dep");
+  return existsSync(dep) ? (compressionFromModulesDep(readFileSync(dep, "utf8")) ?? "") : "";
+}
+
+let built61: BuiltModules;
+let built612: BuiltModules;
+const scratch = mkdtempSync(join(tmpdir(), "kforge-install-test-"));
+beforeAll(() => {
+  built61 = buildFixtureModules(kernel61().kdir, ["provider"]);
+  built612 = buildFixtureModules(kernel612().kdir, ["provider"]);
+});
+afterAll(() => {
+  built61?.cleanup();
+  built612?.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe.each([
+  ["6.1", () => kernel61(), () => built61],
+  ["6.12", () => kernel612(), () => built612],
+])("kforge install for %s", (_series, kernel, built) => {
+  it("stages the module where modprobe finds it, compressed like the kernel's own, and uninstall leaves nothing", async () => {
+    const { release, kdir } = kernel();
+    const dir = join(built().root, "provider");
+    const destdir = join(scratch, `root-${release}`);
+    const install = await runKforge(["install", dir, "-k", release, "--destdir", destdir]);
+    expect(install.stderr).toBe("");
+    expect(install.exitCode).toBe(0);
+    const suffix = await expectedSuffix(kdir, release);
+    const file = join(destdir, "lib/modules", release, "updates", `provider.ko${suffix}`);
+    expect(install.stdout).toContain(`installed ${file}`);
+    expect(modinfo(destdir, release, "filename", "provider")).toBe(file);
+    expect(readFileSync(join(destdir, "lib/modules", release, "modules.dep"), "utf8")).toContain(`updates/provider.ko${suffix}:`);
+    if (suffix === ".xz") execFileSync("xz", ["-t", file]);
+
+    const uninstall = await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir]);
+    expect(uninstall.exitCode).toBe(0);
+    expect(uninstall.stdout).toContain(`removed ${file}`);
+    // destdir did not exist before the install.
+    expect(existsSync(destdir)).toBe(false);
+  });
+});
+
+describe("kforge install refusals", () => {
+  it("refuses a module built for another release", async () => {
+    const result = await runKforge(["install", join(built61.root, "provider"), "-k", kernel612().release, "--destdir", join(scratch, "wrong")]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`provider.ko was built for ${kernel61().release}, not ${kernel612().release}`);
+    expect(existsSync(join(scratch, "wrong"))).toBe(false);
+  });
+
+  it("never replaces a file it did not install without --force, and uninstall keeps the rest of the tree", async () => {
+    const { release } = kernel61();
+    const dir = join(built61.root, "provider");
+    const destdir = join(scratch, "foreign");
+    const target = join(destdir, "lib/modules", release, "extra", "provider.ko");
+    mkdirSync(join(target, ".."), { recursive: true });
+    writeFileSync(target, "someone else's module");
+    const refused = await runKforge(["install", dir, "-k", release, "--destdir", destdir, "--mod-dir", "extra"]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(`${target} exists and was not installed by kforge`);
+    expect(readFileSync(target, "utf8")).toBe("someone else's module");
+
+    const forced = await runKforge(["install", dir, "-k", release, "--destdir", destdir, "--mod-dir", "extra", "--force"]);
+    expect(forced.exitCode).toBe(0);
+    expect(modinfo(destdir, release, "filename", "provider")).toBe(target);
+    // A reinstall over kforge's own file needs no --force.
+    expect((await runKforge(["install", dir, "-k", release, "--destdir", destdir, "--mod-dir", "extra"])).exitCode).toBe(0);
+
+    expect((await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir])).exitCode).toBe(0);
+    expect(existsSync(target)).toBe(false);
+    expect(existsSync(join(destdir, "lib/modules", release, "modules.dep"))).toBe(true);
+    const again = await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain("kforge installed nothing");
+  });
+
+  it("--autoload writes modules-load.d and modprobe.d from kforge.json params, and uninstall removes them", async () => {
+    const { release } = kernel61();
+    const dir = join(built61.root, "provider");
+    const destdir = join(scratch, "autoload");
+    writeFileSync(join(dir, "kforge.json"), JSON.stringify({ params: { provider: { count: 3, verbose: true } } }));
+    try {
+      const result = await runKforge(["install", dir, "-k", release, "--destdir", destdir, "--autoload"]);
+      expect(result.exitCode).toBe(0);
+      expect(readFileSync(join(destdir, "etc/modules-load.d/provider.conf"), "utf8")).toMatch(/^provider$/m);
+      expect(readFileSync(join(destdir, "etc/modprobe.d/provider.conf"), "utf8")).toMatch(/^options provider count=3 verbose=y$/m);
+      expect((await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir])).exitCode).toBe(0);
+      expect(existsSync(join(destdir, "etc/modules-load.d/provider.conf"))).toBe(false);
+      expect(existsSync(join(destdir, "etc/modprobe.d/provider.conf"))).toBe(false);
+    } finally {
+      rmSync(join(dir, "kforge.json"));
+    }
+  });
+});
+
+describe("compression parsers", () => {
+  it("reads the config's choice and the in-tree suffix", () => {
+    expect(compressionFromConfig(new Map([["CONFIG_MODULE_COMPRESS_ZSTD", "y"]]))).toBe(".zst");
+    expect(compressionFromConfig(new Map([["CONFIG_MODULE_COMPRESS_NONE", "y"]]))).toBe("");
+    expect(compressionFromConfig(new Map())).toBeUndefined();
+    expect(compressionFromModulesDep("kernel/fs/fat/fat.ko.gz:\nkernel/fs/vfat.ko.gz: kernel/fs/fat/fat.ko.gz\n")).toBe(".gz");
+    expect(compressionFromModulesDep("kernel/fs/fat/fat.ko:\n")).toBe("");
+    expect(compressionFromModulesDep("")).toBeUndefined();
+  });
+});
