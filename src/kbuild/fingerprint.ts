@@ -113,7 +113,8 @@ async function listModuleFiles(dir: string): Promise<{ sources: string[]; comman
   const commandFiles: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   for (const entry of entries) {
-    if (!entry.isFile()) continue;
+    // A matrix build's mirror tree holds the sources as symlinks.
+    if (!entry.isFile() && !entry.isSymbolicLink()) continue;
     const parent = entry.parentPath;
     if (relative(dir, parent).split("/").some((part) => SKIPPED_DIRS.has(part))) continue;
     const path = join(parent, entry.name);

@@ -15,7 +15,8 @@ import type { CommandContext } from "../context.js";
 
 export interface BuildCommandOptions extends KbuildFlags {
   dir?: string;
-  kernel?: string;
+  // Several (or "all") make a matrix build.
+  kernel?: string | string[];
   kdir?: string;
   json?: boolean;
   werror?: boolean;
@@ -35,6 +36,11 @@ export async function buildCommand(options: BuildCommandOptions, context: Comman
 async function runBuild(options: BuildCommandOptions, context: CommandContext): Promise<number> {
   const dir = resolve(context.cwd, options.dir ?? ".");
   const config = await loadConfig(dir);
+  const matrix = matrixReleases(options, config);
+  if (matrix) {
+    const { runMatrixBuild } = await import("./build-matrix.js");
+    return runMatrixBuild({ dir, releases: matrix, json: options.json, settings: mergeSettings(options, config, context.extraArgs) }, context);
+  }
   const kernel = await selectKernel({ ...chooseKernel(options, config), env: context.env });
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
   const settings = mergeSettings(options, config, context.extraArgs);
@@ -55,22 +61,26 @@ async function runBuild(options: BuildCommandOptions, context: CommandContext): 
   return result.ok ? ExitCode.ok : ExitCode.failed;
 }
 
+// More than one kernel, or "all", from the flags or else from kforge.json: a matrix build.
+function matrixReleases(options: BuildCommandOptions, config: KforgeConfig): string[] | undefined {
+  const named = options.kernel ?? (options.kdir === undefined ? config.kernel : undefined);
+  const releases = named === undefined ? [] : [named].flat();
+  if (releases.length < 2 && !releases.includes("all")) return undefined;
+  if (options.kdir !== undefined) throw new UsageError("--kdir names one build tree, but several kernels were asked for", "drop --kdir, or name one --kernel");
+  return releases;
+}
+
 // Flags win over kforge.json: a kernel named on the command line ignores the config's kernel and kdir.
 function chooseKernel(options: BuildCommandOptions, config: KforgeConfig): { kernel?: string; kdir?: string } {
-  if (options.kernel !== undefined || options.kdir !== undefined) return { kernel: options.kernel, kdir: options.kdir };
-  if (Array.isArray(config.kernel) && config.kernel.length > 1) {
-    throw new UsageError(
-      `kforge.json lists ${config.kernel.length} kernels; one build dir holds the modules of one kernel at a time`,
-      "choose one with --kernel <release>",
-    );
-  }
+  const flagKernel = [options.kernel ?? []].flat()[0];
+  if (flagKernel !== undefined || options.kdir !== undefined) return { kernel: flagKernel, kdir: options.kdir };
   const kernel = Array.isArray(config.kernel) ? config.kernel[0] : config.kernel;
   return { kernel, kdir: config.kdir };
 }
 
-type Settings = Omit<BuildOptions, "dir" | "kernel" | "signal" | "onEvent" | "environment">;
+export type Settings = Omit<BuildOptions, "dir" | "kernel" | "signal" | "onEvent" | "environment">;
 
-function mergeSettings(options: BuildCommandOptions, config: KforgeConfig, extraArgs: string[]): Settings {
+export function mergeSettings(options: BuildCommandOptions, config: KforgeConfig, extraArgs: string[]): Settings {
   const make = config.make ?? {};
   return {
     jobs: options.jobs ?? make.jobs,

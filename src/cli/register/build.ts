@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { BuildCommandOptions } from "../commands/build.js";
 import type { CleanCommandOptions } from "../commands/clean.js";
 import type { ProgramState } from "../program.js";
-import { lazyAction, parsePositiveInteger, addKernelOptions } from "./lazy.js";
+import { lazyAction, parsePositiveInteger, addKernelOptions, parseNonEmpty } from "./lazy.js";
 
 export function registerBuildCommands(program: Command, state: ProgramState): void {
   registerBuild(program, state);
@@ -15,12 +15,22 @@ function parseWarningLevel(value: string): number {
   return Number(value);
 }
 
+// --kernel repeats: each value adds a kernel to the matrix.
+function collectKernels(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), parseNonEmpty("--kernel")(value)];
+}
+
 // Flags carry no commander defaults: kforge.json is merged first, then defaults apply.
 function registerBuild(program: Command, state: ProgramState): void {
-  addKernelOptions(
-    program.command("build [dir]").description("build the modules in dir (default: .) with the kernel's kbuild"),
-    "kernel release to build for (default: running kernel, else newest installed)",
-  )
+  program
+    .command("build [dir]")
+    .description("build the modules in dir (default: .) with the kernel's kbuild")
+    .option(
+      "-k, --kernel <release>",
+      "kernel release to build for (default: running kernel, else newest installed); repeat it, or say all, to build for several kernels in parallel",
+      collectKernels,
+    )
+    .option("--kdir <path>", "kernel build tree to use instead of /lib/modules/<release>/build", parseNonEmpty("--kdir"))
     .option("-j, --jobs <n>", "parallel make jobs (default: number of CPUs)", parsePositiveInteger("--jobs"))
     .option("--llvm", "build with clang and the LLVM tools (LLVM=1)")
     .option("--arch <arch>", "target architecture (ARCH=)")

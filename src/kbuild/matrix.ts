@@ -1,0 +1,43 @@
+// Builds one module dir for several kernels at once, each in its own mirror tree under
+// .kforge/build/<release>/, splitting the CPUs between the kernels so make is never oversubscribed.
+// One kernel's failure never stops the others.
+import { availableParallelism } from "node:os";
+import { buildModules, type BuildEvent, type BuildOptions, type KernelBuildResult, type KernelTarget } from "./build.js";
+import { refreshMirror } from "./mirror.js";
+
+export interface MatrixOptions extends Omit<BuildOptions, "kernel" | "onEvent"> {
+  kernels: KernelTarget[];
+  cpuCount?: number;
+  onEvent?: (release: string, event: BuildEvent) => void;
+}
+
+export interface MatrixPlan {
+  // Kernels building at the same time.
+  concurrency: number;
+  // make -j for each of them.
+  jobs: number;
+}
+
+// As many kernels at a time as there are CPUs (or kernels), each with an equal share of the CPUs.
+export function planMatrix(kernelCount: number, cpuCount: number, requestedJobs?: number): MatrixPlan {
+  const concurrency = Math.max(1, Math.min(kernelCount, cpuCount));
+  const jobs = requestedJobs ?? Math.max(1, Math.floor(cpuCount / concurrency));
+  return { concurrency, jobs };
+}
+
+export async function buildMatrix(options: MatrixOptions): Promise<KernelBuildResult[]> {
+  const { kernels, cpuCount = availableParallelism(), onEvent, ...shared } = options;
+  const plan = planMatrix(kernels.length, cpuCount, shared.jobs);
+  const results: KernelBuildResult[] = new Array(kernels.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < kernels.length) {
+      const index = next++;
+      const kernel = kernels[index]!;
+      const dir = await refreshMirror(shared.dir, kernel.release);
+      results[index] = await buildModules({ ...shared, dir, kernel, jobs: plan.jobs, onEvent: (event) => onEvent?.(kernel.release, event) });
+    }
+  };
+  await Promise.all(Array.from({ length: plan.concurrency }, worker));
+  return results;
+}

@@ -1,0 +1,22 @@
+// The summary of a matrix build: one row per kernel × module with its outcome, warnings, errors and time.
+import type { KernelBuildResult } from "../kbuild/build.js";
+import type { Palette } from "./color.js";
+
+export function formatMatrixSummary(results: readonly KernelBuildResult[], palette: Palette): string {
+  const header = ["kernel", "module", "result", "warnings", "errors", "time"];
+  const rows = results.flatMap((result) => matrixRows(result));
+  const widths = [header, ...rows].reduce<number[]>((max, row) => row.map((cell, index) => Math.max(max[index] ?? 0, cell.length)), []);
+  const line = (row: string[]) => `  ${row.map((cell, index) => cell.padEnd(widths[index]!)).join("  ").trimEnd()}\n`;
+  const failed = results.filter((result) => !result.ok).length;
+  const headline = failed === 0 ? palette.green(`built for ${results.length} kernels`) : palette.red(`${failed} of ${results.length} kernels failed`);
+  return `${headline}\n${line(header)}${rows.map(line).join("")}`;
+}
+
+function matrixRows(result: KernelBuildResult): string[][] {
+  const count = (severity: string) => String(result.diagnostics.filter((diagnostic) => diagnostic.severity === severity).length);
+  const time = `${(result.durationMs / 1000).toFixed(2)} s`;
+  const outcome = result.interrupted ? "interrupted" : !result.ok ? "failed" : result.upToDate ? "up to date" : "ok";
+  // A failed build names no modules: kbuild wrote none, so the row stands for the whole dir.
+  const modules = result.artifacts.length > 0 ? result.artifacts.map((artifact) => artifact.module) : ["(all)"];
+  return modules.map((module) => [result.release, module, outcome, count("warning"), count("error"), time]);
+}
