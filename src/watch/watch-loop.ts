@@ -110,8 +110,8 @@ export class WatchLoop {
       parameterWords: this.options.parameterWords, tests: config.vm?.test ?? [], env: this.options.env,
     });
     this.testFiles = plan.files;
+    // Nothing to reload still reruns the tests: a test script or kforge.json may be what changed.
     const reload = modulesToReload(selected, this.loaded, force);
-    if (reload.size === 0) return;
     if (!(await this.unload(plan.steps.unloads, reload))) return;
     if (!(await this.load(plan, selected, reload))) return;
     await this.runTests(plan.steps.tests);

@@ -89,15 +89,26 @@ describe("kforge watch --vm on Debian 6.1 (TCG)", () => {
     writeFileSync(join(dir, "provider.c"), PROVIDER);
     writeFileSync(join(dir, "consumer.c"), CONSUMER);
     writeFileSync(join(dir, "Kbuild"), "obj-m := hello.o provider.o consumer.o\n");
+    writeFileSync(join(dir, "check.sh"), "grep -q '^hello ' /proc/modules && echo hello is loaded\n");
+    writeFileSync(join(dir, "kforge.json"), JSON.stringify({ vm: { test: ["check.sh"] } }));
     const watch = new WatchRun(dir, ["--kernel", kernel61().release, "--accel", "tcg"], temp);
     try {
       const ready = await watch.waitFor((event) => event.event === "ready", 0);
       expect(watch.events[ready]).toMatchObject({ mode: "vm", release: kernel61().release, accel: "tcg" });
       let at = await watch.waitFor(logShows("hello: v1"), ready);
       at = await watch.waitFor(loadOf("consumer"), ready);
+      const firstTest = await watch.waitFor((event) => event.event === "test", ready);
+      expect((watch.events[firstTest] as Extract<WatchEvent, { event: "test" }>).step).toMatchObject({ name: "sh ./check.sh", ok: true, output: "hello is loaded\n" });
+
+      // A changed test script is watched too: the tests run again, with no module reloaded.
+      let from = watch.events.length;
+      writeFileSync(join(dir, "check.sh"), "grep -q '^hello ' /proc/modules && echo hello is still loaded\n");
+      const rerun = await watch.waitFor((event) => event.event === "test", from);
+      expect((watch.events[rerun] as Extract<WatchEvent, { event: "test" }>).step.output).toBe("hello is still loaded\n");
+      expect(watch.events.slice(from, rerun).some((event) => event.event === "unload" || event.event === "load")).toBe(false);
 
       // A change reloads the changed module only: the old one is unloaded before the new text shows.
-      let from = watch.events.length;
+      from = watch.events.length;
       writeFileSync(source, hello(`pr_info("hello: v2\\n");`));
       const newText = await watch.waitFor(logShows("hello: v2"), from);
       const unload = watch.events.findIndex((event, index) => index >= from && event.event === "unload" && event.module === "hello");

@@ -2,7 +2,7 @@
 // up, with the test steps and the kernel log of each cycle. Glue over src/watch/.
 import { resolve } from "node:path";
 import { loadConfig } from "../../config/kforge-json.js";
-import { EnvironmentError, ExitCode } from "../../errors.js";
+import { EnvironmentError, ExitCode, isKforgeError } from "../../errors.js";
 import type { Diagnostic } from "../../kbuild/parse-output.js";
 import { findKernelImage } from "../../kernel/kernel-image.js";
 import { selectKernel } from "../../kernel/select.js";
@@ -35,6 +35,16 @@ export interface WatchCommandOptions {
 const CLEAR_SCREEN = "\x1b[2J\x1b[H";
 
 export async function watchCommand(options: WatchCommandOptions, context: CommandContext): Promise<number> {
+  try {
+    return await runWatch(options, context);
+  } catch (error) {
+    // The stream stays NDJSON to the end: a fatal error is the last event.
+    if (options.json && isKforgeError(error)) context.stdout.write(`${JSON.stringify({ event: "error", message: error.message, hint: error.hint ?? null, time: new Date().toISOString() })}\n`);
+    throw error;
+  }
+}
+
+async function runWatch(options: WatchCommandOptions, context: CommandContext): Promise<number> {
   const dir = resolve(context.cwd, options.dir ?? ".");
   const config = await loadConfig(dir);
   const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
