@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { KFORGE_BIN } from "../helpers/cli.js";
+import { leftoverProcesses } from "../helpers/processes.js";
 import { kernel61 } from "../helpers/kernels.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-watch-tty-"));
@@ -60,5 +61,20 @@ describe("kforge watch on a terminal", () => {
     tmux("send-keys", "-t", "watch", "q");
     await waitForPane(() => tmux("display-message", "-p", "-t", "watch", "#{pane_dead}").trim() === "1", 30_000);
     expect(tmux("display-message", "-p", "-t", "watch", "#{pane_dead_status}").trim()).toBe("0");
+  });
+
+  it("leaves no QEMU or make behind when the terminal closes (SIGHUP)", { timeout: 200_000 }, async () => {
+    const dir = join(root, "hello");
+    const temp = join(root, "tmp-hup");
+    mkdirSync(temp);
+    const command = [process.execPath, KFORGE_BIN, "watch", dir, "--kernel", kernel61().release, "--accel", "tcg"].join(" ");
+    tmux("new-session", "-d", "-s", "hup", "-x", "160", "-y", "50", "-e", "NO_COLOR=1", "-e", `TMPDIR=${temp}`, command);
+    const deadline = Date.now() + 90_000;
+    while (!tmux("capture-pane", "-p", "-t", "hup").includes("loaded hello") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(leftoverProcesses(temp)).toContain("qemu-system");
+    tmux("kill-session", "-t", "hup");
+    const gone = Date.now() + 20_000;
+    while (leftoverProcesses(temp) !== "" && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(leftoverProcesses(temp)).toBe("");
   });
 });

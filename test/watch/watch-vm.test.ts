@@ -1,13 +1,14 @@
 // Real `kforge watch --vm --json` sessions: real kbuild, a real 6.1 guest under TCG that stays up,
 // real edits of the module's sources. One session walks through every check, so the file boots two
 // guests in all (the start and the restart after the oops).
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { WatchEvent } from "../../src/watch/events.js";
 import { KFORGE_BIN } from "../helpers/cli.js";
+import { leftoverProcesses } from "../helpers/processes.js";
 import { kernel61 } from "../helpers/kernels.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-watch-test-"));
@@ -69,14 +70,6 @@ class WatchRun {
 
 const logShows = (text: string) => (event: WatchEvent) => event.event === "kernel-log" && event.lines.some((line) => line.includes(text));
 const loadOf = (module: string) => (event: WatchEvent) => event.event === "load" && event.module === module && event.ok;
-
-const leftoverProcesses = (marker: string) => {
-  try {
-    return execFileSync("pgrep", ["-af", marker], { encoding: "utf8" }).trim();
-  } catch {
-    return "";
-  }
-};
 
 describe("kforge watch --vm on Debian 6.1 (TCG)", () => {
   it("reloads on change, keeps the old module on a failed build, recovers from an oops, debounces bursts and exits 130 on SIGINT", { timeout: 420_000 }, async () => {
