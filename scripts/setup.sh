@@ -12,6 +12,7 @@ packages=(
   linux-headers-amd64 linux-headers-6.12-amd64
   qemu-system-x86 busybox-static kmod cpio xz-utils zstd sparse
   openssl clangd dkms
+  tmux
 )
 as_root apt-get update -qq
 # INITRD=No: the 6.12 headers pull in its kernel image; kforge boots it with its own initramfs,

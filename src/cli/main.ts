@@ -12,7 +12,7 @@ import { createProgram, type ProgramState } from "./program.js";
 export const FORCE_EXIT_AFTER_MS = 10_000;
 
 // Conventional shell exit codes for death by signal: 128 + signal number.
-const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: ExitCode.interrupted, SIGTERM: 143 };
+const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: ExitCode.interrupted, SIGTERM: 143, SIGHUP: 129 };
 
 function readVersion(): string {
   const packageJson = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
@@ -37,6 +37,7 @@ function dieOf(signal: NodeJS.Signals, reason: string): void {
   process.stderr.write(`\nkforge: ${reason}, exiting now\n`);
   process.removeAllListeners("SIGINT");
   process.removeAllListeners("SIGTERM");
+  process.removeAllListeners("SIGHUP");
   process.kill(process.pid, signal);
 }
 
@@ -53,6 +54,8 @@ function installSignalHandlers(controller: AbortController, signals: SignalState
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // A closed terminal must not leave a watch's guest or make behind.
+  process.on("SIGHUP", onSignal);
 }
 
 // Remembers whether a command wrote anything on stdout, so --json can fall back to an error object.

@@ -7,6 +7,7 @@ import { EnvironmentError } from "../errors.js";
 import { collectArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
 import { openBuildLog } from "./build-log.js";
 import { estimateBuildSize, type BuildSize } from "./build-size.js";
+import { acquireMakeLock, makeLockPath } from "./make-lock.js";
 import { computeFingerprint, fingerprintPath, readRecordedBuild, recordBuild } from "./fingerprint.js";
 import { buildMakeArguments, resolveJobs, type KbuildFlags } from "./make-arguments.js";
 import { assertBuildTools, assertKernelTree, assertModuleDir, assertTargetArch, readKbuildFiles, resolveLlvm } from "./module-dir.js";
@@ -38,7 +39,9 @@ export type BuildEvent =
   // size: the objects and modules this build is expected to make, when the project says (build-size.ts).
   | { kind: "start"; command: string; log: string; size?: BuildSize }
   | { kind: "output"; line: string; stream: "stdout" | "stderr" }
-  | { kind: "up-to-date" };
+  | { kind: "up-to-date" }
+  // Another kforge process runs make in this dir for this kernel: this build waits for it.
+  | { kind: "waiting"; holder: number; lock: string };
 
 export interface KernelBuildResult {
   release: string;
@@ -74,6 +77,30 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
   const fingerprintInput = { dir: options.dir, release, kdir, makeArguments, environment };
   const elapsed = () => Math.round(performance.now() - started);
 
+  const lock = await acquireMakeLock(options.dir, release, {
+    signal: options.signal,
+    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir, release) }),
+  });
+  if (!lock) return judge({ release, kdir, upToDate: false, durationMs: elapsed(), artifacts: [], diagnostics: [], log: "", exitCode: undefined, interrupted: true }, options.werror);
+  try {
+    return await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, elapsed });
+  } finally {
+    await lock.release();
+  }
+}
+
+interface LockedBuildInput {
+  fingerprintInput: Parameters<typeof computeFingerprint>[0];
+  makeArguments: string[];
+  environment: NodeJS.ProcessEnv;
+  llvm: Awaited<ReturnType<typeof resolveLlvm>>;
+  elapsed: () => number;
+}
+
+// Under the make lock, so the fingerprint check sees what a build that just finished recorded.
+async function buildLocked(options: BuildOptions, input: LockedBuildInput): Promise<KernelBuildResult> {
+  const { fingerprintInput, makeArguments, environment, llvm, elapsed } = input;
+  const { release, kdir } = options.kernel;
   // Fingerprint only when there is a record to compare with: a first build pays nothing for it.
   const recorded = options.force ? undefined : await readRecordedBuild(options.dir, release);
   if (recorded && recorded.key === (await computeFingerprint(fingerprintInput))) {

@@ -30,10 +30,13 @@ export async function createBuildProgress(mode: ProgressMode, title: string, str
       if (event.kind === "start" || event.kind === "up-to-date") stream.write(`${title}\n`);
       if (mode === "verbose" && event.kind === "output") stream.write(`${event.line}\n`);
       if (mode === "plain" && event.kind === "step") stream.write(`  ${event.step.padEnd(8)} ${event.target}\n`);
+      if (event.kind === "waiting") stream.write(`${describeWait(event)}\n`);
     },
     finish: async () => undefined,
   };
 }
+
+const describeWait = (event: { holder: number; lock: string }) => `waiting: kforge process ${event.holder} is running make in this dir for this kernel (lock ${event.lock})`;
 
 type Wrapper = ListrTaskWrapper<unknown, never, never>;
 
@@ -80,6 +83,7 @@ async function createListProgress(title: string, stream: NodeJS.WriteStream): Pr
     onEvent: (event) => {
       counts.onEvent(event);
       if (event.kind === "step" && wrapper) wrapper.output = `${event.step.padEnd(8)} ${event.target}`;
+      if (event.kind === "waiting" && wrapper) wrapper.output = describeWait(event);
     },
     finish: async (result) => {
       counts.stop();

@@ -5,7 +5,7 @@ import type { StepResult, VmResult } from "../vm/report.js";
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 const indent = (lines: string[], prefix = "      ") => lines.map((line) => `${prefix}${line}`);
 
-function formatStep(step: StepResult, palette: Palette): string[] {
+export function formatStep(step: StepResult, palette: Palette): string[] {
   const status = step.ok ? palette.green("ok  ") : palette.red("FAIL");
   const exit = step.exitCode !== undefined && step.exitCode !== 0 ? ` (exit ${step.exitCode})` : "";
   const lines = [`  ${status} ${step.name}${exit} ${palette.dim(seconds(step.durationMs))}`];
@@ -21,7 +21,7 @@ function formatStep(step: StepResult, palette: Palette): string[] {
   return lines;
 }
 
-function formatCrash(crash: VmResult["crashes"][number], palette: Palette): string[] {
+export function formatCrash(crash: VmResult["crashes"][number], palette: Palette): string[] {
   const where = crash.function ? ` in ${crash.function}${crash.module ? ` [${crash.module}]` : ""}${crash.source ? ` at ${crash.source}` : ""}` : "";
   const lines = [palette.red(`  ${crash.kind}${where}${crash.step ? ` during "${crash.step}"` : ""}`), `    ${crash.title}`];
   const rip = crash.log.find((line) => line.startsWith("RIP: "));

@@ -80,7 +80,7 @@ export async function executeSteps(
   return { steps, skipped, end: ended ?? { end: "completed" }, taintBefore: session.initialTaint, taintAfter: taint };
 }
 
-function toStepResult(step: PlannedStep, outcome: CommandOutcome, crashes: StepFacts["crashes"]): StepResult {
+export function toStepResult(step: PlannedStep, outcome: CommandOutcome, crashes: StepFacts["crashes"]): StepResult {
   const base = { name: step.name, kind: step.kind, ...(step.module ? { module: step.module } : {}), durationMs: outcome.durationMs };
   if (outcome.status !== "done") return { ...base, ok: false, output: "", kernelLog: [] };
   const ignoredParameters = step.kind === "load" ? findIgnoredParameters(outcome.kernelLog) : [];
@@ -101,7 +101,7 @@ function toStepResult(step: PlannedStep, outcome: CommandOutcome, crashes: StepF
 
 type StepFacts = Parameters<typeof diagnoseStep>[1];
 
-function describeUnfinished(step: PlannedStep, outcome: CommandOutcome, monitor: ConsoleMonitor, signal?: AbortSignal): StepsOutcome["end"] {
+export function describeUnfinished(step: PlannedStep, outcome: CommandOutcome, monitor: ConsoleMonitor, signal?: AbortSignal): StepsOutcome["end"] {
   if (signal?.aborted) return { end: "interrupted" };
   if (monitor.panic) return { end: "panic", diagnosis: `the kernel panicked during "${step.name}": ${monitor.panic.title}` };
   const seconds = (outcome.durationMs / 1000).toFixed(1);

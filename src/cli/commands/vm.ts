@@ -94,7 +94,7 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext):
 }
 
 // Flags win over kforge.json; a list of kernels in kforge.json boots the first unless --kernel says.
-function chooseKernel(options: VmCommandOptions, config: KforgeConfig): { kernel?: string; kdir?: string } {
+export function chooseKernel(options: VmCommandOptions, config: KforgeConfig): { kernel?: string; kdir?: string } {
   if (options.kernel !== undefined || options.kdir !== undefined) return { kernel: options.kernel, kdir: options.kdir };
   return { kernel: Array.isArray(config.kernel) ? config.kernel[0] : config.kernel, kdir: config.kdir };
 }

@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { KernelFetchOptions } from "../commands/kernel-fetch.js";
 import type { TestCommandOptions } from "../commands/test.js";
 import type { VmCommandOptions } from "../commands/vm.js";
+import type { WatchCommandOptions } from "../commands/watch.js";
 import type { ProgramState } from "../program.js";
 import { lazyAction, parsePositiveInteger, parseNonEmpty, addKernelOptions } from "./lazy.js";
 
@@ -50,6 +51,22 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
       ([dir], flags) => ({ ...(flags as TestCommandOptions), dir: dir as string | undefined }),
     ),
   );
+  addKernelOptions(program.command("watch [dir]").description("rebuild on every save and reload the new modules into a guest that stays up"), "kernel release to build for and boot (default: running kernel, else newest installed)")
+    .option("--vm", "load into a QEMU guest that stays up (the default)")
+    .option("--module <name>", "watch and reload only this module and what it needs (repeatable)", collect)
+    .option("--vm-kernel <vmlinuz>", "kernel image to boot instead of the one found for the release", parseNonEmpty("--vm-kernel"))
+    .option("--accel <mode>", "auto (KVM when it works, else TCG), kvm or tcg (default auto)", parseAccel)
+    .option("--memory <MiB>", "guest memory (default 256)", parsePositiveInteger("--memory"))
+    .option("--timeout <seconds>", "a load or test step still running after this long is a hang (default 60)", parsePositiveInteger("--timeout"))
+    .option("--json", "print one JSON object per event (NDJSON) on stdout")
+    .addHelpText("after", "\nModule parameters go after a bare --: name=value (single module) or module.name=value.\nOn a terminal: r or Enter rebuilds and reloads, t reruns the tests, c clears, q or Ctrl-C quits.\nExit codes: 0 quit with q, 2 usage or environment error, 130 interrupted.")
+    .action(
+      lazyAction<WatchCommandOptions>(
+        state,
+        () => import("../commands/watch.js").then((module) => module.watchCommand),
+        ([dir], flags) => ({ ...(flags as WatchCommandOptions), dir: dir as string | undefined }),
+      ),
+    );
   const kernel = program.command("kernel").description("kernel images for kforge vm");
   kernel
     .command("fetch <release>")

@@ -1,0 +1,55 @@
+// One make at a time per module dir and kernel: two kforge processes (a watch and a manual build)
+// running make over the same files corrupt each other's objects. The lock is a file created with
+// O_EXCL holding the owner's pid; a lock whose process is gone is stale and taken over.
+import { mkdir, open, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+
+const POLL_MS = 100;
+
+export const makeLockPath = (dir: string, release: string) => join(dir, ".kforge", "locks", `${release}.lock`);
+
+export interface MakeLock {
+  release(): Promise<void>;
+}
+
+// Resolves once the lock is held, or with undefined when `signal` aborts the wait. `onWait` is
+// called once, with the pid holding the lock, when the lock is busy.
+export async function acquireMakeLock(dir: string, release: string, options: { signal?: AbortSignal; onWait?: (holder: number) => void } = {}): Promise<MakeLock | undefined> {
+  const path = makeLockPath(dir, release);
+  await mkdir(join(dir, ".kforge", "locks"), { recursive: true });
+  let told = false;
+  while (!options.signal?.aborted) {
+    if (await tryCreate(path)) return { release: () => rm(path, { force: true }) };
+    const holder = Number((await readFile(path, "utf8").catch(() => "")).trim());
+    if (!isAlive(holder)) {
+      // Stale (or half-written by a process that just died): take it over.
+      await rm(path, { force: true });
+      continue;
+    }
+    if (!told) options.onWait?.(holder);
+    told = true;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return undefined;
+}
+
+async function tryCreate(path: string): Promise<boolean> {
+  const handle = await open(path, "wx").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "EEXIST") return undefined;
+    throw error;
+  });
+  if (!handle) return false;
+  await handle.writeFile(`${process.pid}\n`);
+  await handle.close();
+  return true;
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

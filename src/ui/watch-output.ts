@@ -1,0 +1,47 @@
+// Pure: the terminal lines for each `kforge watch` event (the --json stream carries the same events).
+import type { Diagnostic } from "../kbuild/parse-output.js";
+import type { WatchEvent } from "../watch/events.js";
+import type { Palette } from "./color.js";
+import { formatDiagnostics, type SourceLines } from "./diagnostics.js";
+import { formatCrash, formatStep } from "./vm-report.js";
+
+export const KEYS_LINE = "keys: r/Enter rebuild and reload · t rerun tests · c clear · q quit";
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+export function formatWatchEvent(event: WatchEvent, palette: Palette, sources: (diagnostics: Diagnostic[]) => SourceLines): string | undefined {
+  switch (event.event) {
+    case "ready":
+      return palette.dim(`watching ${event.dir} for kernel ${event.release} (${event.mode}${event.accel ? `, ${event.accel}` : ""})`);
+    case "change":
+      return palette.dim(`changed: ${event.paths.join(", ")}`);
+    case "build-start":
+      return palette.dim("building...");
+    case "build-end": {
+      const diagnostics = event.diagnostics as Diagnostic[];
+      const shown = diagnostics.length ? `\n${formatDiagnostics(diagnostics, palette, sources(diagnostics))}` : "";
+      const status = event.ok ? palette.green(event.upToDate ? "modules up to date" : `built in ${seconds(event.durationMs)}`) : palette.red(`build failed; full log: ${event.log}`);
+      return `${status}${shown}${event.ok ? "" : "\nthe last good modules stay loaded; waiting for the next change"}`;
+    }
+    case "unload":
+    case "load": {
+      const verb = event.event === "load" ? "loaded" : "unloaded";
+      const status = event.ok ? palette.green(`${verb} ${event.module}`) : palette.red(`${event.event} of ${event.module} failed`);
+      const diagnosis = event.event === "load" && event.diagnosis ? `\n  ${event.diagnosis.title}: ${event.diagnosis.detail}\n  hint: ${event.diagnosis.hint}` : "";
+      return `${status}${event.ok || !event.output ? "" : `: ${event.output.trim()}`}${diagnosis}`;
+    }
+    case "test":
+      return formatStep(event.step, palette).join("\n");
+    case "kernel-log": {
+      const lines = event.lines.map((line) => `  | ${line}`);
+      for (const { line, explanation } of event.explanations) lines.push(palette.dim(`  ^ ${line.slice(0, 60)}: ${explanation}`));
+      return lines.join("\n");
+    }
+    case "crash":
+      return [palette.red(`guest crashed: ${event.diagnosis}`), ...(event.crash ? formatCrash(event.crash, palette) : [])].join("\n");
+    case "guest-restart":
+      return palette.dim(`booted a fresh guest in ${seconds(event.bootMs)}; waiting for the next change`);
+    case "error":
+      return palette.red(`error: ${event.message}${event.hint ? `\nhint: ${event.hint}` : ""}`);
+  }
+}

@@ -1,0 +1,28 @@
+// The events `kforge watch` emits, one per line with --json (a stable interface for editors and
+// scripts, documented in docs/watch.md); the terminal renderer formats the same events.
+import type { Diagnostic } from "../kbuild/parse-output.js";
+import type { VmResult, StepResult } from "../vm/report.js";
+
+export type JsonCrash = VmResult["crashes"][number];
+
+export type WatchEventBody =
+  | { event: "ready"; mode: "vm" | "host"; release: string; dir: string; accel?: string; watching: string[] }
+  | { event: "change"; paths: string[] }
+  | { event: "build-start"; reason: "start" | "change" | "key" }
+  | { event: "build-end"; ok: boolean; upToDate: boolean; durationMs: number; log: string; diagnostics: JsonDiagnostic[] }
+  | { event: "unload"; module: string; ok: boolean; output: string }
+  | { event: "load"; module: string; ok: boolean; output: string; diagnosis?: StepResult["diagnosis"] }
+  | { event: "test"; step: StepResult }
+  | { event: "kernel-log"; lines: string[]; explanations: { line: string; explanation: string }[] }
+  | { event: "crash"; crash?: JsonCrash; diagnosis: string }
+  | { event: "guest-restart"; reason: string; bootMs: number }
+  | { event: "error"; message: string; hint: string | null };
+
+export type WatchEvent = WatchEventBody & { time: string };
+
+export type JsonDiagnostic = Pick<Diagnostic, "severity" | "file" | "line" | "column" | "message" | "flag"> & { hint: string | null };
+
+// The `kforge build --json` shape of a diagnostic.
+export function toJsonDiagnostic({ severity, file, line, column, message, flag, hint }: Diagnostic): JsonDiagnostic {
+  return { severity, file, line, column, message, flag, hint: hint ?? null };
+}

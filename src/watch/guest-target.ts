@@ -1,0 +1,116 @@
+// The --vm side of watch: one guest kept running; new modules are sent in over the agent channel
+// (stripped of debug info, which is most of a .ko) while an unstripped copy stays on the host for
+// crash reports. A crash, a hang or a dead guest is fatal to the guest, not to watch: restart()
+// boots a fresh one.
+import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import type { CrashReport } from "../kernel-log/crash.js";
+import { locateInModule } from "../module/source-location.js";
+import { run } from "../process/exec.js";
+import { encodeFileTransfer } from "../vm/file-transfer.js";
+import { bootRunningGuest, type GuestBootOptions, type RunningGuest } from "../vm/guest-boot.js";
+import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "../vm/init-script.js";
+import { toJsonCrashes, type StepResult } from "../vm/report.js";
+import { describeUnfinished, toStepResult } from "../vm/step-runner.js";
+import type { PlannedStep } from "../vm/vm-plan.js";
+import type { JsonCrash } from "./events.js";
+
+export interface StepRun {
+  result: StepResult;
+  // Set when the guest cannot go on: a crash other than a warning, a hang, QEMU gone.
+  fatal?: { crash?: JsonCrash; diagnosis: string };
+}
+
+const TRANSFER_TIMEOUT_MS = 15_000;
+
+export class GuestTarget {
+  private guest: RunningGuest | undefined;
+  private constructor(private readonly options: GuestBootOptions, private readonly stepTimeoutMs: number, private readonly copies: string) {}
+
+  static async start(options: GuestBootOptions, stepTimeoutMs: number): Promise<GuestTarget | undefined> {
+    const target = new GuestTarget(options, stepTimeoutMs, await mkdtemp(join(tmpdir(), "kforge-watch-")));
+    if (!(await target.boot())) {
+      await target.close();
+      return undefined;
+    }
+    return target;
+  }
+
+  get accel(): string | undefined {
+    return this.guest?.accel;
+  }
+
+  get release(): string | undefined {
+    return this.guest?.session.release;
+  }
+
+  get bootMs(): number {
+    return this.guest?.bootMs ?? 0;
+  }
+
+  alive(): boolean {
+    return this.guest !== undefined && !this.guest.hasExited();
+  }
+
+  async boot(): Promise<boolean> {
+    await this.guest?.stop();
+    this.guest = await bootRunningGuest(this.options);
+    return this.guest !== undefined;
+  }
+
+  // Sends a module (stripped) into the guest's module dir, keeping the unstripped copy for crash reports.
+  async installModule(path: string): Promise<StepRun | undefined> {
+    const copy = join(this.copies, basename(path));
+    await copyFile(path, copy);
+    const stripped = `${copy}.stripped`;
+    const strip = await run("strip", ["--strip-debug", "-o", stripped, copy]);
+    const data = await readFile(strip.exitCode === 0 ? stripped : copy);
+    return this.sendFile(`${GUEST_MODULE_DIR}/${basename(path)}`, data);
+  }
+
+  async installFile(path: string): Promise<StepRun | undefined> {
+    return this.sendFile(`${GUEST_WORK_DIR}/${basename(path)}`, await readFile(path));
+  }
+
+  private async sendFile(guestPath: string, data: Buffer): Promise<StepRun | undefined> {
+    for (const command of encodeFileTransfer(guestPath, data)) {
+      const step: PlannedStep = { name: `send ${basename(guestPath)}`, kind: "exec", command };
+      const sent = await this.runStep(step, TRANSFER_TIMEOUT_MS);
+      if (sent.fatal || !sent.result.ok) return sent;
+    }
+    return undefined;
+  }
+
+  run(step: PlannedStep): Promise<StepRun> {
+    return this.runStep(step, this.stepTimeoutMs);
+  }
+
+  private async runStep(step: PlannedStep, timeoutMs: number): Promise<StepRun> {
+    const guest = this.guest;
+    if (!guest) return { result: { name: step.name, kind: step.kind, ok: false, durationMs: 0, output: "", kernelLog: [] }, fatal: { diagnosis: "the guest is not running" } };
+    guest.monitor.step = step.name;
+    const before = guest.monitor.crashes.reports.length;
+    const outcome = await guest.session.run(step.command, { timeoutMs });
+    const crashes = guest.monitor.crashes.reports.slice(before);
+    const result = toStepResult(step, outcome, crashes);
+    const severe = crashes.find((crash) => crash.kind !== "warning");
+    if (severe) await this.locate(severe);
+    const crash = severe ? toJsonCrashes([severe])[0] : undefined;
+    if (outcome.status !== "done") return { result, fatal: { crash, diagnosis: describeUnfinished(step, outcome, guest.monitor).diagnosis ?? `"${step.name}" did not finish` } };
+    if (severe) return { result, fatal: { crash, diagnosis: `the kernel reported ${severe.title} during "${step.name}"` } };
+    return { result };
+  }
+
+  private async locate(crash: CrashReport): Promise<void> {
+    if (!crash.module || !crash.function || crash.offset === undefined) return;
+    const copy = join(this.copies, `${crash.module}.ko`);
+    crash.source = await locateInModule(copy, crash.function, crash.offset, this.options.sourceDir ?? dirname(copy)).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.guest?.stop();
+    this.guest = undefined;
+    await rm(this.copies, { recursive: true, force: true });
+  }
+}

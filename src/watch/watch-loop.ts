@@ -1,0 +1,225 @@
+// The watch loop: a change starts a cycle (build, unload what changed and its dependents, send and
+// load the new modules, run the test steps), one cycle at a time. A change during a build cancels
+// that build (make's whole process group) and starts over, so results of stale sources never show.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { relative } from "node:path";
+import { loadConfig } from "../config/kforge-json.js";
+import { buildModules, type KernelTarget } from "../kbuild/build.js";
+import { explainKernelLine } from "../kernel-log/explain.js";
+import { selectModules } from "../module/load-order.js";
+import { allValues, firstValue, openModuleFile } from "../module/modinfo.js";
+import { moduleNameFromPath } from "../module/modules-dep.js";
+import { prepareVmPlan } from "../vm/prepare.js";
+import type { PlannedStep } from "../vm/vm-plan.js";
+import { toJsonDiagnostic, type WatchEventBody } from "./events.js";
+import { watchSources, type SourceWatcher } from "./file-watcher.js";
+import type { GuestTarget, StepRun } from "./guest-target.js";
+import { modulesToReload, type BuiltModule } from "./reload-plan.js";
+
+export interface WatchLoopOptions {
+  dir: string;
+  kernel: KernelTarget;
+  target: GuestTarget;
+  // --module: only these (and what they need).
+  modules: string[];
+  parameterWords: string[];
+  emit: (event: WatchEventBody) => void;
+  env?: NodeJS.ProcessEnv;
+  debounceMs?: number;
+}
+
+type Trigger = WatchEventBody & { event: "build-start" };
+
+export class WatchLoop {
+  private loaded = new Map<string, string>();
+  private loadedInTree = new Set<string>();
+  private testFiles: string[] = [];
+  private watcher: SourceWatcher | undefined;
+  private build: AbortController | undefined;
+  private queued: { reason: Trigger["reason"]; force: boolean; testsOnly: boolean } | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: WatchLoopOptions) {}
+
+  async start(): Promise<void> {
+    const { dir } = this.options;
+    this.watcher = watchSources(dir, {
+      extraFiles: () => this.testFiles.map((file) => relative(dir, file)),
+      onChange: (paths) => this.onChange(paths),
+      debounceMs: this.options.debounceMs,
+    });
+    await this.watcher.ready;
+    const target = this.options.target;
+    this.options.emit({ event: "ready", mode: "vm", release: target.release ?? this.options.kernel.release, dir, accel: target.accel, watching: ["*.c", "*.h", "*.S", "Kbuild", "Makefile", "kforge.json", "vm.test scripts"] });
+    this.request("start", false);
+  }
+
+  // r / Enter: rebuild and reload everything now; t: rerun the tests.
+  rebuildNow(): void {
+    this.request("key", true);
+  }
+
+  rerunTests(): void {
+    this.request("key", false, true);
+  }
+
+  private onChange(paths: string[]): void {
+    if (this.stopped) return;
+    this.options.emit({ event: "change", paths });
+    this.request("change", false);
+  }
+
+  private request(reason: Trigger["reason"], force: boolean, testsOnly = false): void {
+    const previous = this.queued;
+    this.queued = { reason, force: force || (previous?.force ?? false), testsOnly: testsOnly && (previous?.testsOnly ?? true) };
+    // A build of sources that just changed again is stale: stop it.
+    if (!testsOnly) this.build?.abort();
+    if (!this.running) this.running = this.drain().finally(() => (this.running = undefined));
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queued && !this.stopped) {
+      const next = this.queued;
+      this.queued = undefined;
+      try {
+        if (next.testsOnly) await this.runTests();
+        else await this.cycle(next.reason, next.force);
+      } catch (error) {
+        const hint = (error as { hint?: string }).hint;
+        this.options.emit({ event: "error", message: (error as Error).message, hint: hint ?? null });
+      }
+    }
+  }
+
+  private async cycle(reason: Trigger["reason"], force: boolean): Promise<void> {
+    const { dir, kernel } = this.options;
+    this.build = new AbortController();
+    this.options.emit({ event: "build-start", reason });
+    const build = await buildModules({ dir, kernel, signal: this.build.signal, environment: this.options.env });
+    if (build.interrupted || this.stopped) return;
+    this.options.emit({ event: "build-end", ok: build.ok, upToDate: build.upToDate, durationMs: Math.round(build.durationMs), log: build.log, diagnostics: build.diagnostics.map(toJsonDiagnostic) });
+    if (!build.ok) return;
+    if (!this.options.target.alive()) await this.restart("QEMU exited between cycles");
+    const config = await loadConfig(dir);
+    const built = await Promise.all(build.artifacts.map((artifact) => describeBuilt(artifact.path)));
+    const selected = this.options.modules.length ? selectModules(built, this.options.modules).order : built;
+    const plan = await prepareVmPlan({
+      dir, release: kernel.release, modules: selected.map((module) => module.path), configParams: config.params,
+      parameterWords: this.options.parameterWords, tests: config.vm?.test ?? [], env: this.options.env,
+    });
+    this.testFiles = plan.files;
+    // Nothing to reload still reruns the tests: a test script or kforge.json may be what changed.
+    const reload = modulesToReload(selected, this.loaded, force);
+    if (!(await this.unload(plan.steps.unloads, reload))) return;
+    if (!(await this.load(plan, selected, reload))) return;
+    await this.runTests(plan.steps.tests);
+  }
+
+  private async unload(unloads: PlannedStep[], reload: Set<string>): Promise<boolean> {
+    // Modules loaded before but no longer built (renamed, dropped from Kbuild) go too.
+    const gone = [...this.loaded.keys()].filter((name) => !unloads.some((step) => step.module === name));
+    const steps = [...gone.map((name): PlannedStep => ({ name: `rmmod ${name}`, kind: "unload", module: name, command: `rmmod ${name}` })), ...unloads];
+    for (const step of steps) {
+      if (!step.module || !this.loaded.has(step.module) || !(reload.has(step.module) || gone.includes(step.module))) continue;
+      const ran = await this.options.target.run(step);
+      this.options.emit({ event: "unload", module: step.module, ok: ran.result.ok, output: ran.result.output });
+      this.emitKernelLog(ran);
+      if (await this.handleFatal(ran)) return false;
+      if (ran.result.ok) this.loaded.delete(step.module);
+    }
+    return true;
+  }
+
+  private async load(plan: Awaited<ReturnType<typeof prepareVmPlan>>, selected: (BuiltModule & { path: string })[], reload: Set<string>): Promise<boolean> {
+    const target = this.options.target;
+    for (const file of plan.files) await target.installFile(file);
+    for (const step of plan.steps.loads) {
+      if (!step.module) continue;
+      const project = selected.find((module) => module.name === step.module);
+      if (step.inTree ? this.loadedInTree.has(step.module) : !reload.has(step.module)) continue;
+      const path = plan.modules.find((candidate) => moduleNameFromPath(candidate) === step.module);
+      const sent = path ? await target.installModule(path) : undefined;
+      if (sent && (await this.handleFatal(sent))) return false;
+      const ran = await target.run(step);
+      this.options.emit({ event: "load", module: step.module, ok: ran.result.ok, output: ran.result.output, ...(ran.result.diagnosis ? { diagnosis: ran.result.diagnosis } : {}) });
+      this.emitKernelLog(ran);
+      if (await this.handleFatal(ran)) return false;
+      if (!ran.result.ok) return false;
+      if (step.inTree) this.loadedInTree.add(step.module);
+      else if (project) this.loaded.set(step.module, project.hash);
+    }
+    return true;
+  }
+
+  private async runTests(steps?: PlannedStep[]): Promise<void> {
+    const tests = steps ?? (await this.currentTests());
+    for (const step of tests) {
+      const ran = await this.options.target.run(step);
+      this.options.emit({ event: "test", step: ran.result });
+      this.emitKernelLog(ran);
+      if (await this.handleFatal(ran)) return;
+    }
+  }
+
+  private async currentTests(): Promise<PlannedStep[]> {
+    const config = await loadConfig(this.options.dir);
+    return (config.vm?.test ?? []).map((entry) => {
+      const file = this.testFiles.find((path) => relative(this.options.dir, path) === entry.trim());
+      const command = file ? `sh ./${relative(this.options.dir, file)}` : entry;
+      return { name: command, kind: "exec", command };
+    });
+  }
+
+  private emitKernelLog(ran: StepRun): void {
+    const lines = ran.result.kernelLog;
+    if (lines.length === 0) return;
+    const explanations = lines.flatMap((line) => {
+      const explanation = explainKernelLine(line);
+      return explanation ? [{ line, explanation }] : [];
+    });
+    this.options.emit({ event: "kernel-log", lines, explanations });
+  }
+
+  // A crashed, hung or dead guest: report it, boot a fresh one and wait for the next change.
+  private async handleFatal(ran: StepRun): Promise<boolean> {
+    if (!ran.fatal) return false;
+    // Quitting closes the guest under a running step: that is not a crash.
+    if (this.stopped) return true;
+    this.options.emit({ event: "crash", ...(ran.fatal.crash ? { crash: ran.fatal.crash } : {}), diagnosis: ran.fatal.diagnosis });
+    await this.restart(ran.fatal.diagnosis);
+    return true;
+  }
+
+  private async restart(reason: string): Promise<void> {
+    this.loaded.clear();
+    this.loadedInTree.clear();
+    if (this.stopped) return;
+    if (!(await this.options.target.boot())) throw new Error(`the guest did not boot again after: ${reason}`);
+    this.options.emit({ event: "guest-restart", reason, bootMs: this.options.target.bootMs });
+  }
+
+  // Quit: stop watching and building, unload what is loaded (dependents first), power the guest off.
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.build?.abort();
+    await this.watcher?.close();
+    const finished = await Promise.race([this.running?.then(() => true) ?? true, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000))]);
+    if (finished && this.options.target.alive()) {
+      for (const name of [...this.loaded.keys()].reverse()) {
+        const ran = await this.options.target.run({ name: `rmmod ${name}`, kind: "unload", module: name, command: `rmmod ${name}` });
+        this.options.emit({ event: "unload", module: name, ok: ran.result.ok, output: ran.result.output });
+        if (ran.fatal) break;
+      }
+    }
+    await this.options.target.close();
+  }
+}
+
+async function describeBuilt(path: string): Promise<BuiltModule & { path: string }> {
+  const { modinfo } = await openModuleFile(path);
+  const depends = allValues(modinfo, "depends").flatMap((value) => value.split(",")).filter(Boolean).map((name) => name.replaceAll("-", "_"));
+  const name = (firstValue(modinfo, "name") ?? moduleNameFromPath(path)).replaceAll("-", "_");
+  return { name, path, depends, hash: createHash("sha256").update(await readFile(path)).digest("hex") };
+}
