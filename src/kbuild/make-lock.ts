@@ -3,6 +3,7 @@
 // O_EXCL holding the owner's pid; a lock whose process is gone is stale and taken over.
 import { mkdir, open, readFile, rm, rmdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { isProcessAlive } from "../process/alive.js";
 
 const POLL_MS = 100;
 
@@ -20,7 +21,7 @@ export async function acquireMakeLock(dir: string, release: string, options: { s
   while (!options.signal?.aborted) {
     if (await tryCreate(path)) return { release: () => releaseLock(path) };
     const holder = Number((await readFile(path, "utf8").catch(() => "")).trim());
-    if (!isAlive(holder)) {
+    if (!isProcessAlive(holder)) {
       // Stale (or half-written by a process that just died): take it over.
       await rm(path, { force: true });
       continue;
@@ -49,14 +50,4 @@ async function tryCreate(path: string): Promise<boolean> {
   await handle.writeFile(`${process.pid}\n`);
   await handle.close();
   return true;
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

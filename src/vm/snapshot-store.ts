@@ -6,6 +6,7 @@ import { link, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } f
 import { join } from "node:path";
 import { kforgeCacheDir } from "../fs/cache-dir.js";
 import { readOptionalText } from "../fs/files.js";
+import { isProcessAlive } from "../process/alive.js";
 
 export interface SnapshotMeta {
   key: string;
@@ -109,7 +110,7 @@ export async function lockState(key: string, env?: NodeJS.ProcessEnv): Promise<(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = Number(await readOptionalText(path));
-      if (isAlive(holder)) return undefined;
+      if (isProcessAlive(holder)) return undefined;
       await rm(path, { force: true });
     } finally {
       await rm(temp, { force: true });
@@ -118,15 +119,6 @@ export async function lockState(key: string, env?: NodeJS.ProcessEnv): Promise<(
   return undefined;
 }
 
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 // Temp files and locks left by kforge processes that died while saving.
 export async function removeLeftovers(env?: NodeJS.ProcessEnv): Promise<number> {
@@ -136,7 +128,7 @@ export async function removeLeftovers(env?: NodeJS.ProcessEnv): Promise<number> 
     const tempOwner = /\.tmp-(\d+)-/.exec(name)?.[1];
     const lockOwner = name.endsWith(".lock") ? await readOptionalText(join(snapshotDir(env), name)) : undefined;
     const owner = Number(tempOwner ?? lockOwner);
-    if ((tempOwner || lockOwner !== undefined) && !isAlive(owner)) {
+    if ((tempOwner || lockOwner !== undefined) && !isProcessAlive(owner)) {
       await rm(join(snapshotDir(env), name), { force: true });
       removed++;
     }
