@@ -49,6 +49,15 @@ export function headersInstallHint(family: DistroFamily, release: string): strin
   }
 }
 
+// Headers for some kernel when none is installed: Debian's and Ubuntu's metapackages differ
+// (linux-headers-amd64 does not exist on Ubuntu).
+export function anyHeadersInstallHint(os: OsRelease, runningRelease: string): string {
+  const family = distroFamily(os);
+  if (family !== "debian") return headersInstallHint(family, runningRelease);
+  const metapackage = [os.id, ...os.idLike].includes("ubuntu") ? "linux-headers-generic" : "linux-headers-amd64";
+  return `apt-get install ${metapackage} (or the -headers- package of the kernel you target)`;
+}
+
 export async function readOsRelease(path = "/etc/os-release"): Promise<OsRelease> {
   try {
     return parseOsRelease(await readFile(path, "utf8"));

@@ -3,7 +3,7 @@
 import { release as runningRelease } from "node:os";
 import { EnvironmentError, UsageError } from "../errors.js";
 import { buildTreeProblem, DEFAULT_MODULES_ROOT, findBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
-import { distroFamily, headersInstallHint, readOsRelease } from "./os-release.js";
+import { anyHeadersInstallHint, distroFamily, headersInstallHint, readOsRelease } from "./os-release.js";
 
 export interface KernelSelection extends BuildTree {
   // Said on stderr when the choice may surprise (fallback from the running kernel).
@@ -16,6 +16,8 @@ export interface SelectKernelOptions {
   env?: NodeJS.ProcessEnv;
   modulesRoot?: string;
   runningRelease?: string;
+  // Where to read the distribution from for install hints (default /etc/os-release).
+  osReleasePath?: string;
 }
 
 export async function selectKernel(options: SelectKernelOptions = {}): Promise<KernelSelection> {
@@ -23,12 +25,12 @@ export async function selectKernel(options: SelectKernelOptions = {}): Promise<K
   if (kdir) return selectKdir(kdir, options.kernel);
   const modulesRoot = options.modulesRoot ?? DEFAULT_MODULES_ROOT;
   const trees = await findBuildTrees(modulesRoot);
-  if (options.kernel) return selectRelease(options.kernel, trees, modulesRoot);
+  if (options.kernel) return selectRelease(options.kernel, trees, modulesRoot, options.osReleasePath);
   const running = options.runningRelease ?? runningRelease();
   const own = trees.find((tree) => tree.release === running);
   if (own) return own;
   const newest = trees[0];
-  if (!newest) throw await noBuildTreesError(running, modulesRoot);
+  if (!newest) throw await noBuildTreesError(running, modulesRoot, options.osReleasePath);
   return {
     ...newest,
     notice: `the running kernel ${running} has no build tree; building for the newest installed one, ${newest.release} (choose with --kernel)`,
@@ -51,7 +53,7 @@ async function selectKdir(kdir: string, expectedRelease: string | undefined): Pr
   return { release, kdir };
 }
 
-async function selectRelease(release: string, trees: BuildTree[], modulesRoot: string): Promise<KernelSelection> {
+async function selectRelease(release: string, trees: BuildTree[], modulesRoot: string, osReleasePath?: string): Promise<KernelSelection> {
   const tree = trees.find((candidate) => candidate.release === release);
   if (tree) return tree;
   const installed = trees.length ? trees.map((candidate) => candidate.release).join(", ") : "none";
@@ -59,15 +61,14 @@ async function selectRelease(release: string, trees: BuildTree[], modulesRoot: s
   if (!/^\d+\.\d+/.test(release)) {
     throw new UsageError(`"${release}" is not a kernel release (installed: ${installed})`, "releases look like 6.1.0-56-amd64; `kforge kernels` lists the installed ones");
   }
-  const family = distroFamily(await readOsRelease());
+  const family = distroFamily(await readOsRelease(osReleasePath));
   throw new EnvironmentError(
     `no build tree for kernel ${release} under ${modulesRoot} (installed: ${installed})`,
     `install its headers: ${headersInstallHint(family, release)}`,
   );
 }
 
-async function noBuildTreesError(running: string, modulesRoot: string): Promise<EnvironmentError> {
-  const family = distroFamily(await readOsRelease());
-  const install = family === "debian" ? "apt-get install linux-headers-amd64 (or the -headers- package of the kernel you target)" : headersInstallHint(family, running);
+async function noBuildTreesError(running: string, modulesRoot: string, osReleasePath?: string): Promise<EnvironmentError> {
+  const install = anyHeadersInstallHint(await readOsRelease(osReleasePath), running);
   return new EnvironmentError(`no kernel build trees found under ${modulesRoot} (the running kernel is ${running})`, `install kernel headers: ${install}; or pass --kdir <build dir>`);
 }

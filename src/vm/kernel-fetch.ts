@@ -14,6 +14,8 @@ export interface FetchKernelOptions {
   signal?: AbortSignal;
   force?: boolean;
   onProgress?: (message: string) => void;
+  // Where to read the distribution from (default /etc/os-release).
+  osReleasePath?: string;
 }
 
 export interface FetchedKernel {
@@ -39,7 +41,7 @@ export async function fetchKernel(options: FetchKernelOptions): Promise<FetchedK
     release, dir, image: join(dir, "boot", `vmlinuz-${release}`), modulesDir: join(dir, "lib", "modules", release), packages, alreadyCached,
   });
   if (!options.force && (await isComplete(dir, release))) return result([], true);
-  const os = await readOsRelease();
+  const os = await readOsRelease(options.osReleasePath);
   if (distroFamily(os) !== "debian") {
     throw new EnvironmentError(`kforge kernel fetch knows only Debian and Ubuntu packages; this is ${os.prettyName}`, manualSteps(release, dir));
   }

@@ -1,7 +1,7 @@
 // The distro-specific paths docs/distributions.md claims, over os-release files of each family
 // (test/fixtures/os-release/README.md says which were recorded and which transcribed).
 import { describe, expect, it } from "vitest";
-import { distroFamily, headersInstallHint, readOsRelease } from "../../src/kernel/os-release.js";
+import { anyHeadersInstallHint, distroFamily, headersInstallHint, readOsRelease } from "../../src/kernel/os-release.js";
 
 const fixture = (name: string) => new URL(`../fixtures/os-release/${name}`, import.meta.url).pathname;
 // A release no machine installs, in each distribution's naming.
@@ -31,5 +31,13 @@ describe("distributions", () => {
     const os = await readOsRelease(fixture("missing"));
     expect(distroFamily(os)).toBe("unknown");
     expect(headersInstallHint(distroFamily(os), "6.1.0-850-amd64")).toContain("install your distribution's kernel headers");
+  });
+});
+
+describe("headers hint when no kernel has headers", () => {
+  it("names the metapackage each Debian-family distribution really has", async () => {
+    expect(anyHeadersInstallHint(await readOsRelease(fixture("debian-12")), "6.1.0-850-amd64")).toMatch(/^apt-get install linux-headers-amd64 /);
+    expect(anyHeadersInstallHint(await readOsRelease(fixture("ubuntu-24.04")), "6.8.0-850-generic")).toMatch(/^apt-get install linux-headers-generic /);
+    expect(anyHeadersInstallHint(await readOsRelease(fixture("fedora-40")), "6.9.850-200.fc40.x86_64")).toContain("dnf install");
   });
 });

@@ -1,7 +1,9 @@
 // `kforge kernels`: every kernel with a build tree, and what matters for building against it.
+import { release as runningRelease } from "node:os";
 import { UsageError } from "../../errors.js";
 import { buildTreeProblem } from "../../kernel/build-tree.js";
 import { listKernels, type KernelDescription } from "../../kernel/discover.js";
+import { anyHeadersInstallHint, readOsRelease } from "../../kernel/os-release.js";
 import { createPalette } from "../../ui/color.js";
 import type { CommandContext } from "../context.js";
 
@@ -22,7 +24,7 @@ export async function kernelsCommand(options: KernelsOptions, context: CommandCo
     return 0;
   }
   if (kernels.length === 0) {
-    context.stderr.write("no kernel build trees found under /lib/modules\nhint: install headers (Debian/Ubuntu: apt-get install linux-headers-amd64) or pass --kdir\n");
+    context.stderr.write(`no kernel build trees found under /lib/modules\nhint: install headers (${anyHeadersInstallHint(await readOsRelease(), runningRelease())}) or pass --kdir\n`);
     return 0;
   }
   for (const kernel of kernels) context.stdout.write(formatKernel(kernel, context));
