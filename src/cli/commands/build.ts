@@ -12,6 +12,7 @@ import { formatBuildSummary } from "../../ui/build-summary.js";
 import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import type { CommandContext } from "../context.js";
+import { splitByGates, skippedJson, type SkippedKernel } from "./build-gates.js";
 
 export interface BuildCommandOptions extends KbuildFlags {
   dir?: string;
@@ -39,10 +40,12 @@ async function runBuild(options: BuildCommandOptions, context: CommandContext): 
   const matrix = matrixReleases(options, config);
   if (matrix) {
     const { runMatrixBuild } = await import("./build-matrix.js");
-    return runMatrixBuild({ dir, releases: matrix, json: options.json, settings: mergeSettings(options, config, context.extraArgs) }, context);
+    return runMatrixBuild({ dir, releases: matrix, json: options.json, settings: mergeSettings(options, config, context.extraArgs), config }, context);
   }
   const kernel = await selectKernel({ ...chooseKernel(options, config), env: context.env });
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
+  const { skipped } = await splitByGates(dir, config, [kernel]);
+  if (skipped[0]) return reportSkipped(skipped[0], options, context);
   const settings = mergeSettings(options, config, context.extraArgs);
   const mode = chooseProgressMode({ json: options.json, verbose: settings.verbose, stream: context.stderr, env: context.env });
   const progress = await createBuildProgress(mode, `building ${basename(dir)} for ${kernel.release}`, context.stderr);
@@ -59,6 +62,13 @@ async function runBuild(options: BuildCommandOptions, context: CommandContext): 
   else printResult(result, dir, settings, context);
   if (result.interrupted) return ExitCode.interrupted;
   return result.ok ? ExitCode.ok : ExitCode.failed;
+}
+
+// A kernel outside the gates: not a failure, so exit 0 with the reason.
+function reportSkipped(kernel: SkippedKernel, options: BuildCommandOptions, context: CommandContext): number {
+  if (options.json) context.stdout.write(`${JSON.stringify({ ok: true, kernels: [skippedJson(kernel)] })}\n`);
+  else context.stderr.write(`kforge: skipped ${kernel.release}: ${kernel.reason}\n`);
+  return ExitCode.ok;
 }
 
 // More than one kernel, or "all", from the flags or else from kforge.json: a matrix build.
