@@ -12,6 +12,7 @@ import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import { formatMatrixSummary } from "../../ui/matrix-summary.js";
 import type { CommandContext } from "../context.js";
+import { writeBuildReports, type ReportOptions } from "./build-reports.js";
 import { splitByGates, skippedJson, type SkippedKernel } from "./build-gates.js";
 import { toJson, type Settings } from "./build.js";
 
@@ -22,6 +23,7 @@ export interface MatrixBuildRequest {
   json?: boolean;
   settings: Settings;
   config: KforgeConfig;
+  reports: ReportOptions;
 }
 
 export async function runMatrixBuild(request: MatrixBuildRequest, context: CommandContext): Promise<number> {
@@ -42,6 +44,7 @@ export async function runMatrixBuild(request: MatrixBuildRequest, context: Comma
       if (event.kind === "up-to-date") context.stderr.write(`  ${release}: up to date\n`);
     },
   });
+  await writeBuildReports(request.dir, results, skipped, request.reports, context);
   if (request.json) context.stdout.write(`${JSON.stringify(withSkipped(toJson(results), skipped))}\n`);
   else printResults(results, skipped, request, context);
   if (results.some((result) => result.interrupted)) return ExitCode.interrupted;
