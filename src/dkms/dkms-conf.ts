@@ -1,17 +1,14 @@
 // Pure: writing and reading dkms.conf. DKMS sources it as shell; kforge only writes plain quoted
 // assignments and reads them back the same way, never by running it.
+import type { Gates } from "../config/gates.js";
+
 export interface DkmsModule {
   name: string;
   // Folder of the built .ko relative to the project, "." for the top.
   location: string;
 }
 
-export interface DkmsGates {
-  minKernel?: string;
-  maxKernel?: string;
-  arch?: string[];
-  config?: string[];
-}
+export type DkmsGates = Gates;
 
 export interface DkmsPackage {
   name: string;
@@ -51,15 +48,8 @@ function gateLines(gates: DkmsGates): string[] {
   return lines;
 }
 
-// Plain and indexed assignments: NAME="value", NAME[3]='value', NAME=value.
-export function parseDkmsConf(text: string): Map<string, string> {
-  const values = new Map<string, string>();
-  for (const raw of text.split("\n")) {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?)=(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S*))\s*(?:#.*)?$/.exec(raw);
-    if (match) values.set(match[1]!, (match[2]?.replace(/\\(.)/g, "$1") ?? match[3] ?? match[4] ?? ""));
-  }
-  return values;
-}
+// dkms.conf is read the way gates read it: plain assignments, never run.
+export { parseDkmsAssignments as parseDkmsConf } from "../config/shell-assignments.js";
 
 // What is wrong with a dkms.conf given the modules the project really builds.
 export function checkDkmsConf(values: Map<string, string>, built: readonly DkmsModule[]): string[] {

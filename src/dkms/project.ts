@@ -6,7 +6,8 @@ import { UsageError } from "../errors.js";
 import { isAccessible } from "../fs/files.js";
 import { collectArtifacts } from "../kbuild/artifacts.js";
 import { run } from "../process/exec.js";
-import { checkDkmsConf, parseDkmsConf, renderDkmsConf, type DkmsGates, type DkmsModule } from "./dkms-conf.js";
+import { gatesFromConfig } from "../config/gates.js";
+import { checkDkmsConf, parseDkmsConf, renderDkmsConf, type DkmsModule } from "./dkms-conf.js";
 
 export const DKMS_CONF = "dkms.conf";
 
@@ -25,8 +26,6 @@ async function packageVersion(dir: string, config: KforgeConfig): Promise<string
   return version;
 }
 
-// The gates key of kforge.json, as DKMS's BUILD_EXCLUSIVE_* need it.
-const dkmsGates = (config: KforgeConfig): DkmsGates => ({ ...config.gates });
 
 export async function initDkmsConf(options: { dir: string; config: KforgeConfig; force?: boolean }): Promise<string> {
   const path = join(options.dir, DKMS_CONF);
@@ -36,7 +35,7 @@ export async function initDkmsConf(options: { dir: string; config: KforgeConfig;
     version: await packageVersion(options.dir, options.config),
     modules: await builtDkmsModules(options.dir),
     modDir: "updates",
-    gates: dkmsGates(options.config),
+    gates: gatesFromConfig(options.config),
   });
   await writeFile(path, text);
   return path;

@@ -13,6 +13,7 @@ import { buildMakeArguments, resolveJobs, type KbuildFlags } from "./make-argume
 import { assertBuildTools, assertKernelTree, assertModuleDir, assertTargetArch, readKbuildFiles, resolveLlvm } from "./module-dir.js";
 import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./parse-output.js";
 import { requestedArch } from "./target-arch.js";
+import { reproducibleEnvironment } from "./reproducible.js";
 
 export interface KernelTarget {
   release: string;
@@ -61,7 +62,7 @@ export interface KernelBuildResult {
 
 export async function buildModules(options: BuildOptions): Promise<KernelBuildResult> {
   const started = performance.now();
-  const environment = options.environment ?? process.env;
+  const environment = reproducibleEnvironment(options.environment ?? process.env, options.dir);
   const { release, kdir } = options.kernel;
   await assertModuleDir(options.dir);
   await assertKernelTree(kdir, release);

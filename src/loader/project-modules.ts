@@ -1,10 +1,12 @@
 // Which .ko files a load/unload means: the given files, the modules of a given dir's last build, or
-// the current dir's. The last build is what kbuild's modules.order lists.
+// the current dir's. The last build is what kbuild's modules.order lists; given the kernel, a matrix
+// build's tree for it counts when it is newer than the in-place build.
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { isAccessible } from "../fs/files.js";
 import { readModulesOrder } from "../kbuild/modules-order.js";
+import { buildOutputDir } from "../kbuild/output-dir.js";
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -14,7 +16,8 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
-async function builtModules(dir: string): Promise<string[]> {
+async function builtModules(moduleDir: string, release: string | undefined): Promise<string[]> {
+  const dir = await buildOutputDir(moduleDir, release);
   const listed = (await readModulesOrder(dir)) ?? [];
   const present: string[] = [];
   for (const path of listed) if (await isAccessible(path)) present.push(path);
@@ -25,12 +28,12 @@ async function builtModules(dir: string): Promise<string[]> {
 }
 
 // Arguments are .ko files or module dirs; none means the current dir.
-export async function resolveModuleFiles(targets: readonly string[], cwd: string): Promise<string[]> {
-  if (!targets.length) return builtModules(cwd);
+export async function resolveModuleFiles(targets: readonly string[], cwd: string, release?: string): Promise<string[]> {
+  if (!targets.length) return builtModules(cwd, release);
   const files: string[] = [];
   for (const target of targets) {
     const path = resolve(cwd, target);
-    if (await isDirectory(path)) files.push(...(await builtModules(path)));
+    if (await isDirectory(path)) files.push(...(await builtModules(path, release)));
     else files.push(path);
   }
   return [...new Set(files)];

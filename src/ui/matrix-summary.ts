@@ -2,13 +2,20 @@
 import type { KernelBuildResult } from "../kbuild/build.js";
 import type { Palette } from "./color.js";
 
-export function formatMatrixSummary(results: readonly KernelBuildResult[], palette: Palette): string {
+// A kernel outside the project's gates: listed with its reason, never counted as failed.
+export interface SkippedRow {
+  release: string;
+  reason: string;
+}
+
+export function formatMatrixSummary(results: readonly KernelBuildResult[], palette: Palette, skipped: readonly SkippedRow[] = []): string {
   const header = ["kernel", "module", "result", "warnings", "errors", "time"];
-  const rows = results.flatMap((result) => matrixRows(result));
+  const rows = [...results.flatMap((result) => matrixRows(result)), ...skipped.map((kernel) => [kernel.release, "(all)", `skipped: ${kernel.reason}`, "", "", ""])];
   const widths = [header, ...rows].reduce<number[]>((max, row) => row.map((cell, index) => Math.max(max[index] ?? 0, cell.length)), []);
   const line = (row: string[]) => `  ${row.map((cell, index) => cell.padEnd(widths[index]!)).join("  ").trimEnd()}\n`;
   const failed = results.filter((result) => !result.ok).length;
-  const headline = failed === 0 ? palette.green(`built for ${results.length} kernels`) : palette.red(`${failed} of ${results.length} kernels failed`);
+  const skips = skipped.length > 0 ? `, ${skipped.length} skipped by gates` : "";
+  const headline = failed === 0 ? palette.green(`built for ${results.length} kernels${skips}`) : palette.red(`${failed} of ${results.length} kernels failed${skips}`);
   return `${headline}\n${line(header)}${rows.map(line).join("")}`;
 }
 

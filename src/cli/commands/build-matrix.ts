@@ -2,6 +2,7 @@
 // every kernel in parallel, each in its own tree under .kforge/build/<release>/, and prints one line
 // per kernel as it finishes, then the kernel × module table.
 import { basename } from "node:path";
+import type { KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode, UsageError } from "../../errors.js";
 import type { KernelBuildResult } from "../../kbuild/build.js";
 import { buildMatrix } from "../../kbuild/matrix.js";
@@ -11,6 +12,8 @@ import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import { formatMatrixSummary } from "../../ui/matrix-summary.js";
 import type { CommandContext } from "../context.js";
+import { writeBuildReports, type ReportOptions } from "./build-reports.js";
+import { splitByGates, skippedJson, type SkippedKernel } from "./build-gates.js";
 import { toJson, type Settings } from "./build.js";
 
 export interface MatrixBuildRequest {
@@ -19,13 +22,16 @@ export interface MatrixBuildRequest {
   releases: string[];
   json?: boolean;
   settings: Settings;
+  config: KforgeConfig;
+  reports: ReportOptions;
 }
 
 export async function runMatrixBuild(request: MatrixBuildRequest, context: CommandContext): Promise<number> {
-  const kernels = await resolveKernels(request.releases, context.env);
+  const { allowed: kernels, skipped } = await splitByGates(request.dir, request.config, await resolveKernels(request.releases, context.env));
   const name = basename(request.dir);
   const quiet = Boolean(request.json);
   if (!quiet) context.stderr.write(`building ${name} for ${kernels.length} kernels: ${kernels.map((kernel) => kernel.release).join(", ")}\n`);
+  if (!quiet) for (const kernel of skipped) context.stderr.write(`  ${kernel.release}: skipped, ${kernel.reason}\n`);
   const results = await buildMatrix({
     ...request.settings,
     dir: request.dir,
@@ -38,8 +44,9 @@ export async function runMatrixBuild(request: MatrixBuildRequest, context: Comma
       if (event.kind === "up-to-date") context.stderr.write(`  ${release}: up to date\n`);
     },
   });
-  if (request.json) context.stdout.write(`${JSON.stringify(toJson(results))}\n`);
-  else printResults(results, request, context);
+  await writeBuildReports(request.dir, results, skipped, request.reports, context);
+  if (request.json) context.stdout.write(`${JSON.stringify(withSkipped(toJson(results), skipped))}\n`);
+  else printResults(results, skipped, request, context);
   if (results.some((result) => result.interrupted)) return ExitCode.interrupted;
   return results.every((result) => result.ok) ? ExitCode.ok : ExitCode.failed;
 }
@@ -57,7 +64,12 @@ async function resolveKernels(releases: string[], env: NodeJS.ProcessEnv): Promi
   return kernels;
 }
 
-function printResults(results: readonly KernelBuildResult[], request: MatrixBuildRequest, context: CommandContext): void {
+function withSkipped(json: unknown, skipped: readonly SkippedKernel[]): unknown {
+  const report = json as { kernels: unknown[] };
+  return { ...report, kernels: [...report.kernels, ...skipped.map(skippedJson)] };
+}
+
+function printResults(results: readonly KernelBuildResult[], skipped: readonly SkippedKernel[], request: MatrixBuildRequest, context: CommandContext): void {
   const palette = createPalette(context.stderr as NodeJS.WriteStream);
   const columnUnit = request.settings.llvm ? "byte" : "display";
   for (const result of results.filter((candidate) => candidate.diagnostics.length > 0)) {
@@ -65,5 +77,5 @@ function printResults(results: readonly KernelBuildResult[], request: MatrixBuil
     if (!result.ok) context.stderr.write(`full log: ${result.log}\n`);
   }
   const ok = results.every((result) => result.ok);
-  (ok ? context.stdout : context.stderr).write(`\n${formatMatrixSummary(results, palette)}`);
+  (ok ? context.stdout : context.stderr).write(`\n${formatMatrixSummary(results, palette, skipped)}`);
 }

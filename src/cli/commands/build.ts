@@ -12,6 +12,8 @@ import { formatBuildSummary } from "../../ui/build-summary.js";
 import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import type { CommandContext } from "../context.js";
+import { checkReportOptions, writeBuildReports } from "./build-reports.js";
+import { splitByGates, skippedJson, type SkippedKernel } from "./build-gates.js";
 
 export interface BuildCommandOptions extends KbuildFlags {
   dir?: string;
@@ -21,6 +23,9 @@ export interface BuildCommandOptions extends KbuildFlags {
   json?: boolean;
   werror?: boolean;
   force?: boolean;
+  junit?: string;
+  annotations?: string;
+  codequality?: string;
 }
 
 export async function buildCommand(options: BuildCommandOptions, context: CommandContext): Promise<number> {
@@ -36,13 +41,19 @@ export async function buildCommand(options: BuildCommandOptions, context: Comman
 async function runBuild(options: BuildCommandOptions, context: CommandContext): Promise<number> {
   const dir = resolve(context.cwd, options.dir ?? ".");
   const config = await loadConfig(dir);
+  checkReportOptions(options);
   const matrix = matrixReleases(options, config);
   if (matrix) {
     const { runMatrixBuild } = await import("./build-matrix.js");
-    return runMatrixBuild({ dir, releases: matrix, json: options.json, settings: mergeSettings(options, config, context.extraArgs) }, context);
+    return runMatrixBuild({ dir, releases: matrix, json: options.json, settings: mergeSettings(options, config, context.extraArgs), config, reports: options }, context);
   }
   const kernel = await selectKernel({ ...chooseKernel(options, config), env: context.env });
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
+  const { skipped } = await splitByGates(dir, config, [kernel]);
+  if (skipped[0]) {
+    await writeBuildReports(dir, [], skipped, options, context);
+    return reportSkipped(skipped[0], options, context);
+  }
   const settings = mergeSettings(options, config, context.extraArgs);
   const mode = chooseProgressMode({ json: options.json, verbose: settings.verbose, stream: context.stderr, env: context.env });
   const progress = await createBuildProgress(mode, `building ${basename(dir)} for ${kernel.release}`, context.stderr);
@@ -55,10 +66,18 @@ async function runBuild(options: BuildCommandOptions, context: CommandContext): 
   }
   await progress.finish({ ok: result.ok, title: describeOutcome(result, dir) });
   if (result.ok && config.compileCommands) await writeCompileCommands({ dir, kdir: kernel.kdir, release: kernel.release });
+  await writeBuildReports(dir, [result], [], options, context);
   if (options.json) context.stdout.write(`${JSON.stringify(toJson([result]))}\n`);
   else printResult(result, dir, settings, context);
   if (result.interrupted) return ExitCode.interrupted;
   return result.ok ? ExitCode.ok : ExitCode.failed;
+}
+
+// A kernel outside the gates: not a failure, so exit 0 with the reason.
+function reportSkipped(kernel: SkippedKernel, options: BuildCommandOptions, context: CommandContext): number {
+  if (options.json) context.stdout.write(`${JSON.stringify({ ok: true, kernels: [skippedJson(kernel)] })}\n`);
+  else context.stderr.write(`kforge: skipped ${kernel.release}: ${kernel.reason}\n`);
+  return ExitCode.ok;
 }
 
 // More than one kernel, or "all", from the flags or else from kforge.json: a matrix build.

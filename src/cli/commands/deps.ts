@@ -34,7 +34,7 @@ function formatModule(module: ResolvedModule, palette: Palette): string[] {
 export async function depsCommand(options: DepsCommandOptions, context: CommandContext): Promise<number> {
   const kernel = await selectKernel({ kernel: options.kernel, kdir: options.kdir, env: context.env });
   if (kernel.notice && !options.json) context.stderr.write(`kforge: ${kernel.notice}\n`);
-  const files = await resolveModuleFiles(options.targets, context.cwd);
+  const files = await resolveModuleFiles(options.targets, context.cwd, kernel.release);
   const resolution = await resolveDependencies({ files, kdir: kernel.kdir, modulesDir: join("/lib/modules", kernel.release), release: kernel.release });
   const exitCode = resolution.missing.length || resolution.vermagicProblems.length ? 1 : 0;
   if (options.json) {

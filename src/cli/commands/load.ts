@@ -1,4 +1,5 @@
 // `kforge load [dir|file.ko...] [-- param=value ...]`: insmod on the host in dependency order.
+import { release } from "node:os";
 import { loadConfig } from "../../config/kforge-json.js";
 import { createHostOptions, finishHostRun, type HostFlags } from "../host-command.js";
 import { loadOnHost } from "../../loader/host-loader.js";
@@ -11,7 +12,8 @@ export interface LoadCommandOptions extends HostFlags {
 }
 
 export async function loadCommand(options: LoadCommandOptions, context: CommandContext): Promise<number> {
-  const files = await resolveModuleFiles(options.targets, context.cwd);
+  // Host loads go to the running kernel, so its matrix tree counts.
+  const files = await resolveModuleFiles(options.targets, context.cwd, release());
   const config = await loadConfig(context.cwd);
   const result = await loadOnHost(
     { files, parameters: (names) => mergeParameters(names, config.params, context.extraArgs) },

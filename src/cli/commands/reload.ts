@@ -1,5 +1,6 @@
 // `kforge reload [dir|file.ko...] [-- param=value ...]`: unload what is loaded of these modules
 // (reverse order), then load the new build.
+import { release } from "node:os";
 import { loadConfig } from "../../config/kforge-json.js";
 import { createHostOptions, finishHostRun, type HostFlags } from "../host-command.js";
 import { loadOnHost, unloadOnHost, unloadOrder } from "../../loader/host-loader.js";
@@ -12,7 +13,8 @@ export interface ReloadCommandOptions extends HostFlags {
 }
 
 export async function reloadCommand(options: ReloadCommandOptions, context: CommandContext): Promise<number> {
-  const files = await resolveModuleFiles(options.targets, context.cwd);
+  // Host loads go to the running kernel, so its matrix tree counts.
+  const files = await resolveModuleFiles(options.targets, context.cwd, release());
   const config = await loadConfig(context.cwd);
   const host = createHostOptions(options, context);
   const unloaded = await unloadOnHost(await unloadOrder(files), host);

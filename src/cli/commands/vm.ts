@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode, isKforgeError, UsageError } from "../../errors.js";
 import { buildModules } from "../../kbuild/build.js";
+import { chooseBuildDir } from "../../kbuild/output-dir.js";
 import { selectKernel } from "../../kernel/select.js";
 import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
@@ -58,7 +59,8 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext):
     context.stderr.write(`${styled}\n`);
   };
   if (kernel.notice) notify(kernel.notice);
-  const build = await buildModules({ dir, kernel: { release: kernel.release, kdir: kernel.kdir }, signal: context.signal, environment: context.env });
+  // After a matrix build, the kernel's own tree holds its newest artifact.
+  const build = await buildModules({ dir: await chooseBuildDir(dir, kernel.release), kernel: { release: kernel.release, kdir: kernel.kdir }, signal: context.signal, environment: context.env });
   if (build.interrupted) return ExitCode.interrupted;
   if (!build.ok) {
     if (options.json) context.stdout.write(`${JSON.stringify({ ok: false, release: kernel.release, build: { ok: false, log: build.log, diagnostics: build.diagnostics } })}\n`);

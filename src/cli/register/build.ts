@@ -41,6 +41,9 @@ function registerBuild(program: Command, state: ProgramState): void {
     .option("-v, --verbose", "show make's raw output and full commands (V=1)")
     .option("--force", "run make even when nothing changed since the last build")
     .option("--json", "print one JSON object with the result on stdout and nothing else there")
+    .option("--junit <file>", "write a JUnit XML report: one test case per kernel × module", parseNonEmpty("--junit"))
+    .option("--annotations <provider>", "CI annotations: github (default when GITHUB_ACTIONS=true) or gitlab", parseNonEmpty("--annotations"))
+    .option("--codequality <file>", "write a GitLab Code Quality report of the diagnostics", parseNonEmpty("--codequality"))
     .addHelpText("after", "\nMake variables go after a bare --, e.g. kforge build -- KCFLAGS=-DDEBUG\nExit codes: 0 built, 1 build failed, 2 usage or environment error, 130 interrupted.")
     .action(
       lazyAction<BuildCommandOptions>(

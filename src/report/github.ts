@@ -1,0 +1,39 @@
+// Pure: GitHub Actions workflow commands (::error / ::warning) for each diagnostic, and the Markdown
+// step summary: the kernel × module table, then the first diagnostics.
+import { caseNames, diagnosticText, type ReportKernel } from "./report-input.js";
+
+const escapeData = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+const escapeProperty = (text: string) => escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+
+export function renderGithubAnnotations(kernels: readonly ReportKernel[]): string {
+  const lines: string[] = [];
+  for (const kernel of kernels) {
+    for (const diagnostic of kernel.diagnostics) {
+      const command = diagnostic.severity === "error" ? "error" : diagnostic.severity === "warning" ? "warning" : "notice";
+      const properties: string[] = [];
+      if (diagnostic.file !== null) properties.push(`file=${escapeProperty(diagnostic.file)}`);
+      if (diagnostic.line !== null) properties.push(`line=${diagnostic.line}`);
+      if (diagnostic.column !== null) properties.push(`col=${diagnostic.column}`);
+      properties.push(`title=${escapeProperty(`${kernel.release}${diagnostic.flag ? ` ${diagnostic.flag}` : ""}`)}`);
+      lines.push(`::${command} ${properties.join(",")}::${escapeData(diagnostic.message)}\n`);
+    }
+  }
+  return lines.join("");
+}
+
+const MAX_SUMMARY_DIAGNOSTICS = 20;
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function renderStepSummary(kernels: readonly ReportKernel[], title: string): string {
+  const rows = kernels.flatMap((kernel) =>
+    caseNames(kernel).map((module) => {
+      const count = (severity: string) => kernel.diagnostics.filter((diagnostic) => diagnostic.severity === severity).length;
+      const outcome = kernel.outcome === "skipped" ? `skipped: ${kernel.reason ?? ""}` : kernel.outcome;
+      return `| ${cell(kernel.release)} | ${cell(module)} | ${cell(outcome)} | ${count("warning")} | ${count("error")} | ${(kernel.durationMs / 1000).toFixed(2)} s |`;
+    }),
+  );
+  const diagnostics = kernels.flatMap((kernel) => kernel.diagnostics.map((diagnostic) => `${kernel.release}: ${diagnosticText(diagnostic)}`)).slice(0, MAX_SUMMARY_DIAGNOSTICS);
+  const table = ["| kernel | module | result | warnings | errors | time |", "| --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
+  const details = diagnostics.length === 0 ? "" : `\n\n#### First diagnostics\n\n\`\`\`\n${diagnostics.join("\n").replace(/```/g, "'''")}\n\`\`\``;
+  return `### ${title}\n\n${table}${details}\n\n`;
+}

@@ -1,0 +1,39 @@
+// After a real two-kernel matrix build, deps (and with it the loader's module lookup) finds each
+// kernel's artifact in .kforge/build/<release>/, and an in-place build wins once it is newer.
+import { afterAll, describe, expect, it } from "vitest";
+import { runKforge } from "../helpers/cli.js";
+import { kernel61, kernel612 } from "../helpers/kernels.js";
+import { createModuleDir, moduleSource, removeDir } from "./modules.js";
+
+let dir = "";
+afterAll(() => removeDir(dir));
+
+interface DepsJson {
+  kernel: string;
+  vermagicProblems: { module: string; problem: string }[];
+}
+
+const deps = async (release: string) => {
+  const result = await runKforge(["deps", dir, "--kernel", release, "--json"]);
+  return { exitCode: result.exitCode, stderr: result.stderr, report: result.stdout ? (JSON.parse(result.stdout) as DepsJson) : undefined };
+};
+
+describe("finding a matrix build's artifact per kernel (real kbuild)", () => {
+  it("uses the selected kernel's tree when there is no newer in-place build", async () => {
+    dir = createModuleDir({ Makefile: "obj-m += picked.o\n", "picked.c": moduleSource("picked") });
+    const built = await runKforge(["build", dir, "--kernel", kernel61().release, "--kernel", kernel612().release], { timeoutMs: 300_000 });
+    expect(built.exitCode, built.stderr).toBe(0);
+    for (const release of [kernel61().release, kernel612().release]) {
+      const { exitCode, stderr, report } = await deps(release);
+      expect(exitCode, stderr).toBe(0);
+      expect(report!.vermagicProblems).toEqual([]);
+    }
+
+    // A newer in-place build for 6.12 is what a 6.1 lookup now finds, and its vermagic is wrong there.
+    const inPlace = await runKforge(["build", dir, "--kernel", kernel612().release], { timeoutMs: 300_000 });
+    expect(inPlace.exitCode, inPlace.stderr).toBe(0);
+    const stale = await deps(kernel61().release);
+    expect(stale.exitCode).toBe(1);
+    expect(stale.report!.vermagicProblems.map((item) => item.module)).toEqual(["picked"]);
+  });
+});
