@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import type { BuildCommandOptions } from "../commands/build.js";
 import type { CleanCommandOptions } from "../commands/clean.js";
 import type { ProgramState } from "../program.js";
-import { lazyAction, parsePositiveInteger, addKernelOptions, parseNonEmpty } from "./lazy.js";
+import { lazyAction, parsePositiveInteger, addKernelOptions, parseNonEmpty, withDir } from "./lazy.js";
 
 export function registerBuildCommands(program: Command, state: ProgramState): void {
   registerBuild(program, state);
@@ -49,7 +49,7 @@ function registerBuild(program: Command, state: ProgramState): void {
       lazyAction<BuildCommandOptions>(
         state,
         () => import("../commands/build.js").then((module) => module.buildCommand),
-        ([dir], flags) => ({ ...(flags as BuildCommandOptions), dir: dir as string | undefined }),
+        withDir,
       ),
     );
 }
@@ -63,7 +63,7 @@ function registerClean(program: Command, state: ProgramState): void {
       lazyAction<CleanCommandOptions>(
         state,
         () => import("../commands/clean.js").then((module) => module.cleanCommand),
-        ([dir], flags) => ({ ...(flags as CleanCommandOptions), dir: dir as string | undefined }),
+        withDir,
       ),
     );
 }

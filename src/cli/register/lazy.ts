@@ -44,3 +44,8 @@ export function parseNonEmpty(name: string): (value: string) => string {
 export function addKernelOptions(command: Command, kernelHelp: string, kdirHelp = "kernel build tree to use instead of /lib/modules/<release>/build"): Command {
   return command.option("-k, --kernel <release>", kernelHelp, parseNonEmpty("--kernel")).option("--kdir <path>", kdirHelp, parseNonEmpty("--kdir"));
 }
+
+// Options of a command whose one positional argument is the module dir (default: the current dir).
+export function withDir<Options>([dir]: unknown[], flags: Record<string, unknown>): Options {
+  return { ...flags, dir: dir as string | undefined } as Options;
+}

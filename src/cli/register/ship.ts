@@ -5,7 +5,7 @@ import type { CompileCommandsCommandOptions } from "../commands/compile-commands
 import type { InstallCommandOptions } from "../commands/install.js";
 import type { SignCommandOptions } from "../commands/sign.js";
 import type { ProgramState } from "../program.js";
-import { addKernelOptions, lazyAction, parseNonEmpty } from "./lazy.js";
+import { addKernelOptions, lazyAction, parseNonEmpty, withDir } from "./lazy.js";
 
 export function registerShipCommands(program: Command, state: ProgramState): void {
   registerInstall(program, state, "install", "install the built modules of dir (default: .) where modprobe finds them, then run depmod");
@@ -21,12 +21,12 @@ function registerDkms(program: Command, state: ProgramState): void {
     .command("init [dir]")
     .description("write dir/dkms.conf (default dir: .) from the built modules, kforge.json package and gates")
     .option("--force", "replace an existing dkms.conf")
-    .action(lazyAction<DkmsCommandOptions>(state, () => import("../commands/dkms.js").then((module) => module.dkmsInitCommand), ([dir], flags) => ({ ...flags, dir: dir as string | undefined })));
+    .action(lazyAction<DkmsCommandOptions>(state, () => import("../commands/dkms.js").then((module) => module.dkmsInitCommand), withDir));
   dkms
     .command("check [dir]")
     .description("check dir/dkms.conf against the modules the project really builds (reads it, never runs it)")
     .addHelpText("after", "\nExit codes: 0 matches, 1 problems found (listed on stderr), 2 no dkms.conf or no build.")
-    .action(lazyAction<DkmsCommandOptions>(state, () => import("../commands/dkms.js").then((module) => module.dkmsCheckCommand), ([dir], flags) => ({ ...flags, dir: dir as string | undefined })));
+    .action(lazyAction<DkmsCommandOptions>(state, () => import("../commands/dkms.js").then((module) => module.dkmsCheckCommand), withDir));
 }
 
 function registerCompileCommands(program: Command, state: ProgramState): void {
@@ -37,7 +37,7 @@ function registerCompileCommands(program: Command, state: ProgramState): void {
     lazyAction<CompileCommandsCommandOptions>(
       state,
       () => import("../commands/compile-commands.js").then((module) => module.compileCommandsCommand),
-      ([dir], flags) => ({ ...(flags as CompileCommandsCommandOptions), dir: dir as string | undefined }),
+      withDir,
     ),
   );
 }
@@ -56,7 +56,7 @@ function registerInstall(program: Command, state: ProgramState, name: "install" 
     lazyAction<InstallCommandOptions>(
       state,
       () => import("../commands/install.js").then((module) => (name === "install" ? module.installCommand : module.uninstallCommand)),
-      ([dir], flags) => ({ ...(flags as InstallCommandOptions), dir: dir as string | undefined }),
+      withDir,
     ),
   );
 }
@@ -71,7 +71,7 @@ function registerSign(program: Command, state: ProgramState): void {
       lazyAction<SignCommandOptions>(
         state,
         () => import("../commands/sign.js").then((module) => module.signCommand),
-        ([dir], flags) => ({ ...(flags as SignCommandOptions), dir: dir as string | undefined }),
+        withDir,
       ),
     );
 }

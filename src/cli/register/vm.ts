@@ -5,7 +5,7 @@ import type { TestCommandOptions } from "../commands/test.js";
 import type { VmCommandOptions } from "../commands/vm.js";
 import type { WatchCommandOptions } from "../commands/watch.js";
 import type { ProgramState } from "../program.js";
-import { lazyAction, parsePositiveInteger, parseNonEmpty, addKernelOptions } from "./lazy.js";
+import { lazyAction, parsePositiveInteger, parseNonEmpty, addKernelOptions, withDir } from "./lazy.js";
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -41,14 +41,14 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
     lazyAction<VmCommandOptions>(
       state,
       () => import("../commands/vm.js").then((module) => module.vmCommand),
-      ([dir], flags) => ({ ...(flags as VmCommandOptions), dir: dir as string | undefined }),
+      withDir,
     ),
   );
   addVmOptions(program.command("test [dir]").description("run the module's tests (vm.test in kforge.json) in a throwaway VM").option("--vm", "run in a QEMU guest (required)")).action(
     lazyAction<TestCommandOptions>(
       state,
       () => import("../commands/test.js").then((module) => module.testCommand),
-      ([dir], flags) => ({ ...(flags as TestCommandOptions), dir: dir as string | undefined }),
+      withDir,
     ),
   );
   addKernelOptions(program.command("watch [dir]").description("rebuild on every save and reload the new modules into a guest that stays up"), "kernel release to build for and boot (default: running kernel, else newest installed)")
@@ -64,7 +64,7 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
       lazyAction<WatchCommandOptions>(
         state,
         () => import("../commands/watch.js").then((module) => module.watchCommand),
-        ([dir], flags) => ({ ...(flags as WatchCommandOptions), dir: dir as string | undefined }),
+        withDir,
       ),
     );
   const kernel = program.command("kernel").description("kernel images for kforge vm");
