@@ -1,6 +1,6 @@
 // Boots a guest that stays up: `kforge watch` sends it new modules and commands over the agent
 // session instead of rebooting per change. The initramfs carries only busybox and the agent; modules
-// arrive later through file-transfer.ts.
+// arrive later through the session's sendFile (guest-files.ts).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

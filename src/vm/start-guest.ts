@@ -145,7 +145,7 @@ const SIGNATURE_MARKER = Buffer.from("~Module signature appended~\n");
 // The serial channel moves about 100 KB/s under TCG, and debug info is most of a module built with
 // it; the guest never reads it (crash reports are located from the host's copy). A signed module
 // is sent as is: stripping would break its signature.
-async function withoutDebugInfo(data: Buffer, workDir: string): Promise<Buffer> {
+export async function withoutDebugInfo(data: Buffer, workDir: string): Promise<Buffer> {
   if (data.subarray(-SIGNATURE_MARKER.length).equals(SIGNATURE_MARKER)) return data;
   const input = join(workDir, `strip-${randomBytes(4).toString("hex")}.ko`);
   await writeFile(input, data);

@@ -7,10 +7,9 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { CrashReport } from "../kernel-log/crash.js";
 import { locateInModule } from "../module/source-location.js";
-import { run } from "../process/exec.js";
-import { encodeFileTransfer } from "../vm/file-transfer.js";
 import { bootRunningGuest, type GuestBootOptions, type RunningGuest } from "../vm/guest-boot.js";
 import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "../vm/init-script.js";
+import { withoutDebugInfo } from "../vm/start-guest.js";
 import { toJsonCrashes, type StepResult } from "../vm/report.js";
 import { describeUnfinished, toStepResult } from "../vm/step-runner.js";
 import type { PlannedStep } from "../vm/vm-plan.js";
@@ -63,23 +62,19 @@ export class GuestTarget {
   async installModule(path: string): Promise<StepRun | undefined> {
     const copy = join(this.copies, basename(path));
     await copyFile(path, copy);
-    const stripped = `${copy}.stripped`;
-    const strip = await run("strip", ["--strip-debug", "-o", stripped, copy]);
-    const data = await readFile(strip.exitCode === 0 ? stripped : copy);
-    return this.sendFile(`${GUEST_MODULE_DIR}/${basename(path)}`, data);
+    return this.sendFile(`${GUEST_MODULE_DIR}/${basename(path)}`, await withoutDebugInfo(await readFile(copy), this.copies));
   }
 
   async installFile(path: string): Promise<StepRun | undefined> {
     return this.sendFile(`${GUEST_WORK_DIR}/${basename(path)}`, await readFile(path));
   }
 
+  // The session's checked transfer (guest-files.ts); a failed one leaves the guest unusable.
   private async sendFile(guestPath: string, data: Buffer): Promise<StepRun | undefined> {
-    for (const command of encodeFileTransfer(guestPath, data)) {
-      const step: PlannedStep = { name: `send ${basename(guestPath)}`, kind: "exec", command };
-      const sent = await this.runStep(step, TRANSFER_TIMEOUT_MS);
-      if (sent.fatal || !sent.result.ok) return sent;
-    }
-    return undefined;
+    const started = Date.now();
+    if (this.guest && (await this.guest.session.sendFile(guestPath, data, { timeoutMs: TRANSFER_TIMEOUT_MS }))) return undefined;
+    const result: StepResult = { name: `send ${basename(guestPath)}`, kind: "exec", ok: false, durationMs: Date.now() - started, output: "", kernelLog: [] };
+    return { result, fatal: { diagnosis: `sending ${basename(guestPath)} into the guest failed (the channel closed, timed out or the checksum did not match)` } };
   }
 
   run(step: PlannedStep): Promise<StepRun> {
