@@ -1,7 +1,7 @@
 // Signs built modules with the kernel's own scripts/sign-file. An existing signature is stripped
 // first, so signing twice replaces it instead of stacking a second one the kernel would not read.
-import { readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import type { KforgeConfig } from "../config/kforge-json.js";
 import { EnvironmentError, KforgeError, UsageError } from "../errors.js";
 import { isAccessible } from "../fs/files.js";
@@ -50,15 +50,23 @@ export async function findSignFile(kdir: string): Promise<string> {
   throw new EnvironmentError(`${kdir} has no scripts/sign-file`, "install the kernel's full headers package (Debian: linux-headers-<release>, which pulls in linux-kbuild-*)");
 }
 
+// Each module is stripped and signed as a copy; the copies replace the modules only once all of
+// them are signed, so a failed (re-)sign leaves every module, and any signature it had, as it was.
 export async function signModules(options: { dir: string; kdir: string; key: SigningKey; hash?: string; signal?: AbortSignal }): Promise<string[]> {
   const scan = await collectArtifacts(options.dir);
   if (scan.artifacts.length === 0) throw new UsageError(`no built modules in ${options.dir} to sign`, "run kforge build first");
   const signFile = await findSignFile(options.kdir);
   const hash = options.hash ?? signingConfig(await readKernelConfig(options.kdir)).hash ?? "sha256";
-  for (const artifact of scan.artifacts) {
-    await writeFile(artifact.path, stripModuleSignature(await readFile(artifact.path)));
-    const result = await run(signFile, [hash, options.key.key, options.key.cert, artifact.path], { signal: options.signal });
-    if (result.failed) throw new KforgeError(`signing ${artifact.path} failed:\n${result.all.trim()}`, { hint: "check that the key and certificate belong together and the hash is one the kernel supports" });
+  const copies = scan.artifacts.map((artifact) => ({ path: artifact.path, copy: join(dirname(artifact.path), `.${basename(artifact.path)}.signing`) }));
+  try {
+    for (const { path, copy } of copies) {
+      await writeFile(copy, stripModuleSignature(await readFile(path)));
+      const result = await run(signFile, [hash, options.key.key, options.key.cert, copy], { signal: options.signal });
+      if (result.failed) throw new KforgeError(`signing ${path} failed, the module is unchanged:\n${result.all.trim()}`, { hint: "check that the key and certificate belong together and the hash is one the kernel supports" });
+    }
+    for (const { path, copy } of copies) await rename(copy, path);
+  } finally {
+    await Promise.all(copies.map(({ copy }) => rm(copy, { force: true })));
   }
-  return scan.artifacts.map((artifact) => artifact.path);
+  return copies.map(({ path }) => path);
 }

@@ -118,25 +118,32 @@ function diagnoseAlreadyLoaded({ input, says }: Context): Diagnosis | undefined 
   };
 }
 
+// A distro kernel trusts only the keys built into it, plus MOKs that shim loads on a Secure Boot
+// machine; a QEMU guest has no shim, so no key kforge generated can become trusted there.
+const GUEST_KEYS = "a distro kernel in a QEMU guest trusts only the keys built into it, so no key you generate (kforge sign --generate-key) can be made trusted there";
+const MOKUTIL = "enroll its certificate with sudo mokutil --import <cert.der>";
+const ENROLL = `${MOKUTIL}, reboot and confirm it in MokManager`;
+
 function diagnoseSignature({ input, facts, says, inVm }: Context): Diagnosis | undefined {
   if (facts.unsignedRejected) {
     return {
       kind: "signature-rejected",
       title: `the kernel enforces module signatures and ${input.module} is unsigned`,
-      detail: "Loading of unsigned module is rejected (module.sig_enforce or CONFIG_MODULE_SIG_FORCE)",
+      detail: "\"Loading of unsigned module is rejected\" (EKEYREJECTED, \"Key was rejected by service\"): module.sig_enforce=1 or CONFIG_MODULE_SIG_FORCE admits only modules signed with a trusted key",
       hint: inVm
-        ? "sign it with scripts/sign-file and a key the guest kernel trusts, or boot the guest without module.sig_enforce=1"
-        : "sign it with scripts/sign-file and a key the kernel trusts (enrolled with mokutil --import), or test it in a VM: kforge vm",
+        ? `${GUEST_KEYS}: test the module without module.sig_enforce=1; on real hardware sign it (kforge sign) and ${MOKUTIL}`
+        : `sign it with a key the kernel trusts: kforge sign, then ${ENROLL}; or test it in a VM: kforge vm`,
     };
   }
   if (!facts.rejectedReason && !says(/key was rejected by service/i)) return undefined;
+  const logLine = facts.rejectedReason ? `"Loading of ${facts.rejectedReason} is rejected" (EKEYREJECTED)` : "Key was rejected by service (EKEYREJECTED)";
   return {
     kind: "key-rejected",
     title: `the kernel does not trust the key ${input.module} was signed with`,
-    detail: facts.rejectedReason ? `Loading of ${facts.rejectedReason} is rejected` : "Key was rejected by service (EKEYREJECTED)",
+    detail: `${logLine}: the module is signed, but the signing key is in none of the kernel's trusted keyrings`,
     hint: inVm
-      ? "sign it with a key built into the guest kernel's keyring, or boot the guest without module.sig_enforce=1"
-      : "enroll the signing certificate: mokutil --import <cert.der>, reboot and confirm it in the MOK manager",
+      ? `${GUEST_KEYS}: test the module without module.sig_enforce=1; on real hardware ${MOKUTIL}`
+      : `${ENROLL}; then load it again`,
   };
 }
 

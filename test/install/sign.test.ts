@@ -1,7 +1,7 @@
 // kforge sign for real: a MOK-style key pair made by openssl in a temp XDG_DATA_HOME, modules signed by
 // the kernel's own scripts/sign-file, checked with modinfo and kforge info.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,11 +94,24 @@ describe("kforge sign", () => {
     const half = await runKforge(["sign", dir, "-k", release, "--key", key], { env });
     expect(half.exitCode).toBe(2);
     expect(half.stderr).toContain("a signing certificate is missing");
+  });
+
+  it("a failed re-sign leaves the signed module byte for byte as it was, old signature included", async () => {
+    const { release } = kernel61();
+    const dir = join(built.root, "provider");
+    const module = built.path("provider");
+    expect((await runKforge(["sign", dir, "-k", release], { env })).exitCode).toBe(0);
+    const before = readFileSync(module);
+    expect(before.subarray(before.length - MARKER.length).toString()).toBe(MARKER);
+    // A certificate is no private key: sign-file fails after kforge has stripped the old signature.
     const garbage = join(data, "garbage.pem");
     copyFileSync(cert, garbage);
     const bad = await runKforge(["sign", dir, "-k", release, "--key", garbage, "--cert", cert], { env });
     expect(bad.exitCode).toBe(1);
-    expect(bad.stderr).toContain("signing");
-    expect(bad.stderr).toContain("failed");
+    expect(bad.stderr).toContain(`signing ${module} failed, the module is unchanged`);
+    expect(bad.stderr).toContain("hint: check that the key and certificate belong together");
+    expect(readFileSync(module).equals(before)).toBe(true);
+    expect(readdirSync(dir).filter((name) => name.endsWith(".signing"))).toEqual([]);
+    expect(execFileSync("modinfo", ["-F", "signer", module], { encoding: "utf8" })).toMatch(/^kforge module signing key \(/);
   });
 });
