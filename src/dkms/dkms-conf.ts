@@ -1,6 +1,7 @@
 // Pure: writing and reading dkms.conf. DKMS sources it as shell; kforge only writes plain quoted
 // assignments and reads them back the same way, never by running it.
 import type { Gates } from "../config/gates.js";
+import { kernelRangePattern } from "./kernel-pattern.js";
 
 export interface DkmsModule {
   name: string;
@@ -40,8 +41,11 @@ export function renderDkmsConf(project: DkmsPackage): string {
 
 function gateLines(gates: DkmsGates): string[] {
   const lines: string[] = [];
-  if (gates.minKernel) lines.push(`BUILD_EXCLUSIVE_KERNEL_MIN=${quote(gates.minKernel)}`);
-  if (gates.maxKernel) lines.push(`BUILD_EXCLUSIVE_KERNEL_MAX=${quote(gates.maxKernel)}`);
+  if (gates.minKernel || gates.maxKernel) {
+    const range = [gates.minKernel && `${gates.minKernel} or newer`, gates.maxKernel && `${gates.maxKernel} or older`].filter(Boolean).join(", ");
+    // DKMS before 3.0.12 ignores BUILD_EXCLUSIVE_KERNEL_MIN/_MAX; every version reads this.
+    lines.push(`# kernels ${range} (kforge.json gates)`, `BUILD_EXCLUSIVE_KERNEL=${quote(kernelRangePattern(gates.minKernel, gates.maxKernel))}`);
+  }
   // BUILD_EXCLUSIVE_ARCH is a regular expression matched against the architecture.
   if (gates.arch && gates.arch.length > 0) lines.push(`BUILD_EXCLUSIVE_ARCH=${quote(`^(${gates.arch.join("|")})$`)}`);
   if (gates.config && gates.config.length > 0) lines.push(`BUILD_EXCLUSIVE_CONFIG=${quote(gates.config.join(" "))}`);

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkDkmsConf, parseDkmsConf } from "../../src/dkms/dkms-conf.js";
+import { kernelRangePattern } from "../../src/dkms/kernel-pattern.js";
 import { buildFixtureModules, type BuiltModules } from "../helpers/build-fixture-modules.js";
 import { runKforge } from "../helpers/cli.js";
 import { kernel61 } from "../helpers/kernels.js";
@@ -23,7 +24,8 @@ describe("kforge dkms", () => {
     expect(values.get("PACKAGE_NAME")).toBe("provider");
     expect(values.get("PACKAGE_VERSION")).toBe("1.2");
     expect(values.get("BUILT_MODULE_NAME[0]")).toBe("provider");
-    expect(values.get("BUILD_EXCLUSIVE_KERNEL_MIN")).toBe("5.15");
+    expect(values.get("BUILD_EXCLUSIVE_KERNEL")).toBe(kernelRangePattern("5.15", undefined));
+    expect(values.has("BUILD_EXCLUSIVE_KERNEL_MIN")).toBe(false);
     expect(values.get("BUILD_EXCLUSIVE_ARCH")).toBe("^(x86_64)$");
     expect(values.get("AUTOINSTALL")).toBe("yes");
     const again = await runKforge(["dkms", "init", dir]);
