@@ -66,7 +66,8 @@ export async function signModules(options: { dir: string; kdir: string; key: Sig
     }
     for (const { path, copy } of copies) await rename(copy, path);
   } finally {
-    await Promise.all(copies.map(({ copy }) => rm(copy, { force: true })));
+    // sign-file writes <file>.~signed~ and renames it; a failure can leave that behind.
+    await Promise.all(copies.flatMap(({ copy }) => [copy, `${copy}.~signed~`].map((path) => rm(path, { force: true }))));
   }
   return copies.map(({ path }) => path);
 }

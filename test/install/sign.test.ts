@@ -1,14 +1,14 @@
 // kforge sign for real: a MOK-style key pair made by openssl in a temp XDG_DATA_HOME, modules signed by
 // the kernel's own scripts/sign-file, checked with modinfo and kforge info.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stripModuleSignature } from "../../src/install/sign.js";
 import { buildFixtureModules, type BuiltModules } from "../helpers/build-fixture-modules.js";
 import { runKforge } from "../helpers/cli.js";
-import { kernel61 } from "../helpers/kernels.js";
+import { kernel61, kernel612 } from "../helpers/kernels.js";
 
 const MARKER = "~Module signature appended~\n";
 let built: BuiltModules;
@@ -111,7 +111,42 @@ describe("kforge sign", () => {
     expect(bad.stderr).toContain(`signing ${module} failed, the module is unchanged`);
     expect(bad.stderr).toContain("hint: check that the key and certificate belong together");
     expect(readFileSync(module).equals(before)).toBe(true);
-    expect(readdirSync(dir).filter((name) => name.endsWith(".signing"))).toEqual([]);
+    expect(readdirSync(dir).filter((name) => /signing|~signed~/.test(name))).toEqual([]);
     expect(execFileSync("modinfo", ["-F", "signer", module], { encoding: "utf8" })).toMatch(/^kforge module signing key \(/);
+  });
+});
+
+describe("signing for 6.12, whose modules are xz-compressed", () => {
+  let built612: BuiltModules;
+  beforeAll(() => {
+    built612 = buildFixtureModules(kernel612().kdir, ["provider"]);
+  });
+  afterAll(() => built612?.cleanup());
+
+  it("install signs with the kforge.json key first, then compresses: the installed .ko.xz carries the signature", async () => {
+    const { release } = kernel612();
+    const dir = join(built612.root, "provider");
+    copyFileSync(key, join(dir, "project.key"));
+    copyFileSync(cert, join(dir, "project.der"));
+    writeFileSync(join(dir, "kforge.json"), JSON.stringify({ sign: { key: "project.key", cert: "project.der" } }));
+    const destdir = join(data, "root-612");
+    const result = await runKforge(["install", dir, "-k", release, "--destdir", destdir], { env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`kforge: signed 1 module with ${join(dir, "project.der")}`);
+    const installed = join(destdir, "lib/modules", release, "updates", "provider.ko.xz");
+    expect(result.stdout).toContain(`installed ${installed}`);
+    const unpacked = execFileSync("xz", ["-dc", installed]);
+    expect(unpacked.subarray(unpacked.length - MARKER.length).toString()).toBe(MARKER);
+    expect(execFileSync("modinfo", ["-b", destdir, "-k", release, "-F", "signer", "provider"], { encoding: "utf8" })).toMatch(/^kforge module signing key \(/);
+  });
+
+  it("--hash overrides the kernel's CONFIG_MODULE_SIG_HASH, and kforge info shows it", async () => {
+    const { release } = kernel612();
+    const dir = join(built612.root, "provider");
+    const module = built612.path("provider");
+    const result = await runKforge(["sign", dir, "-k", release, "--hash", "sha512"], { env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(execFileSync("modinfo", ["-F", "sig_hashalgo", module], { encoding: "utf8" }).trim()).toBe("sha512");
+    expect((await runKforge(["info", module, "-k", release], { env })).stdout).toMatch(/signature\s+signer "kforge module signing key \(.*\)", sha512, key /);
   });
 });
