@@ -3,7 +3,7 @@
 // excludes the 6.1 kernel, which dkms 3.0.10 honours only as BUILD_EXCLUSIVE_KERNEL. Needs root and
 // dkms; skipped with a message otherwise.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildFixtureModules } from "../helpers/build-fixture-modules.js";
@@ -18,6 +18,24 @@ const sourceOf = (name: string) => join("/usr/src", `${name}-${version}`);
 const dkms = (...args: string[]) => execFileSync("dkms", args, { encoding: "utf8", stdio: "pipe" });
 // dkms makes its own signing key on first use; remove it only if this test caused it.
 const mokExisted = existsSync("/var/lib/dkms/mok.key");
+// dkms install and remove run depmod, which leaves modules.dep and friends in a headers-only
+// /lib/modules/<release>; kforge vm would then take that empty modules.dep for the release's
+// modules tree. What depmod and dkms add there is removed again.
+const modulesDir = join("/lib/modules", kernel61().release);
+const entriesBefore = new Set(canRun ? readdirSync(modulesDir) : []);
+
+function restoreModulesDir(): void {
+  for (const name of readdirSync(modulesDir)) {
+    if (!entriesBefore.has(name) && /^modules\./.test(name)) rmSync(join(modulesDir, name), { force: true });
+  }
+  for (const folder of ["updates/dkms", "updates"]) {
+    if (!entriesBefore.has("updates")) removeIfEmpty(join(modulesDir, folder));
+  }
+}
+
+function removeIfEmpty(folder: string): void {
+  if (existsSync(folder) && readdirSync(folder).length === 0) rmdirSync(folder);
+}
 
 afterAll(() => {
   if (!canRun) return;
@@ -26,6 +44,7 @@ afterAll(() => {
     rmSync(sourceOf(name), { recursive: true, force: true });
   }
   if (!mokExisted) for (const file of ["mok.key", "mok.pub"]) rmSync(join("/var/lib/dkms", file), { force: true });
+  restoreModulesDir();
 });
 
 // kforge dkms init on a freshly built provider module, copied to /usr/src/<name>-<version>.
