@@ -39,7 +39,7 @@ describe.each([
   ["6.1", () => kernel61(), () => built61],
   ["6.12", () => kernel612(), () => built612],
 ])("kforge install for %s", (_series, kernel, built) => {
-  it("stages the module where modprobe finds it, compressed like the kernel's own, and uninstall leaves nothing", async () => {
+  it("stages the module where modprobe finds it (modprobe -d), compressed like the kernel's own, and uninstall leaves nothing", async () => {
     const { release, kdir } = kernel();
     const dir = join(built().root, "provider");
     const destdir = join(scratch, `root-${release}`);
@@ -52,6 +52,8 @@ describe.each([
     expect(modinfo(destdir, release, "filename", "provider")).toBe(file);
     expect(readFileSync(join(destdir, "lib/modules", release, "modules.dep"), "utf8")).toContain(`updates/provider.ko${suffix}:`);
     if (suffix === ".xz") execFileSync("xz", ["-t", file]);
+    // modprobe itself resolves the name through the staged modules.dep.
+    expect(execFileSync("modprobe", ["-d", destdir, "-S", release, "--show-depends", "provider"], { encoding: "utf8" })).toContain(`insmod ${file}`);
 
     const uninstall = await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir]);
     expect(uninstall.exitCode).toBe(0);
