@@ -1,14 +1,14 @@
 // kforge install / uninstall for real: kbuild's modules_install and depmod into a staging --destdir,
 // checked with modinfo -b and the staged modules.dep; compression compared with the kernel's own modules.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compressionFromConfig, compressionFromModulesDep } from "../../src/install/compression.js";
 import { readKernelConfig } from "../../src/kernel/kernel-config.js";
 import { buildFixtureModules, type BuiltModules } from "../helpers/build-fixture-modules.js";
-import { runKforge } from "../helpers/cli.js";
+import { KFORGE_BIN, runKforge } from "../helpers/cli.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";
 
 const modinfo = (root: string, release: string, field: string, name: string) =>
@@ -112,6 +112,37 @@ describe("kforge install refusals", () => {
       expect(existsSync(join(destdir, "etc/modprobe.d/provider.conf"))).toBe(false);
     } finally {
       rmSync(join(dir, "kforge.json"));
+    }
+  });
+});
+
+// The CLI as the unprivileged user nobody, through setpriv; skipped where the suite is not root or
+// that user cannot read the checkout.
+const NOBODY = ["--reuid", "65534", "--regid", "65534", "--clear-groups"];
+const canDropRoot = process.getuid?.() === 0 && spawnSync("setpriv", [...NOBODY, process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(KFORGE_BIN)})`]).status === 0;
+if (!canDropRoot) console.warn("unprivileged install skipped: needs root to drop to uid 65534 with setpriv, and a checkout that user can read");
+
+describe.skipIf(!canDropRoot)("kforge install without root", () => {
+  it("stages into a --destdir as an unprivileged user, and uninstalls again", () => {
+    const { release } = kernel61();
+    const dir = join(built61.root, "provider");
+    const stage = mkdtempSync(join(tmpdir(), "kforge-install-nobody-"));
+    try {
+      for (const folder of [built61.root, stage]) chmodSync(folder, 0o755);
+      execFileSync("chown", ["-R", "65534:65534", dir, stage]);
+      const destdir = join(stage, "root");
+      const asNobody = (command: string) =>
+        spawnSync("setpriv", [...NOBODY, "env", `HOME=${stage}`, process.execPath, KFORGE_BIN, command, dir, "-k", release, "--destdir", destdir], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+      const install = asNobody("install");
+      expect(install.status, install.stderr).toBe(0);
+      const file = join(destdir, "lib/modules", release, "updates", "provider.ko");
+      expect(statSync(file).uid).toBe(65534);
+      expect(modinfo(destdir, release, "filename", "provider")).toBe(file);
+      const uninstall = asNobody("uninstall");
+      expect(uninstall.status, uninstall.stderr).toBe(0);
+      expect(existsSync(destdir)).toBe(false);
+    } finally {
+      rmSync(stage, { recursive: true, force: true });
     }
   });
 });
