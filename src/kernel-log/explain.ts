@@ -14,6 +14,7 @@ const EXPLAINERS: Explainer[] = [
   [MODULE_MESSAGES.noSymbolVersion, (match) => `the module has no CRC for ${match[2]} although the kernel uses modversions: rebuild it with the kernel's Module.symvers`],
   [MODULE_MESSAGES.unknownSymbol, (match) => `nothing loaded exports ${match[2]}: load the module that provides it first, or (for EXPORT_SYMBOL_GPL) give this one a GPL-compatible license`],
   [MODULE_MESSAGES.unsignedRejected, () => "the kernel enforces module signatures and this module is unsigned: sign it (kforge sign) with a key the kernel trusts, enrolled with mokutil --import"],
+  [MODULE_MESSAGES.unsupportedCrypto, () => "the module's signature uses a hash or key type this kernel cannot check: sign it with the kernel's CONFIG_MODULE_SIG_HASH (kforge sign without --hash)"],
   [MODULE_MESSAGES.rejected, (match) => `the kernel enforces module signatures and refused this ${match[1]}: enroll the signing key (mokutil --import) or sign with a trusted key`],
   [MODULE_MESSAGES.lockdown, () => "kernel lockdown (usually Secure Boot) allows only signed modules: sign it and enroll the key with mokutil --import"],
   [MODULE_MESSAGES.invalidParameter, (match) => `parameter ${match[3]} cannot take the value "${match[2]}": check its type with kforge info`],

@@ -16,6 +16,7 @@ export const MODULE_MESSAGES = {
   noSymbolVersion: /^(\S+): no symbol version for (\S+)$/,
   unknownSymbol: /^(\S+): Unknown symbol (\S+) \(err (-?\d+)\)$/,
   unsignedRejected: /^Loading of unsigned module is rejected$/,
+  unsupportedCrypto: /^Loading of module with unsupported crypto is rejected$/,
   rejected: /^Loading of (.+) is rejected$/,
   lockdown: /^Lockdown: (\S+): unsigned module loading is restricted/,
   invalidParameter: /^(\S+): `([^']*)' (?:invalid|too large) for parameter `([^']*)'$/,

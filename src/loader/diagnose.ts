@@ -1,6 +1,7 @@
 // Turns a failed insmod/modprobe/rmmod (kmod or busybox wording) plus the kernel log lines it caused
 // into one diagnosis with what to do next. Pure: callers gather the inputs.
 import { errnoName } from "./errno.js";
+import { diagnoseSignature } from "./diagnose-signature.js";
 import {
   createDiagnosisContext,
   diagnoseCrash,
@@ -115,35 +116,6 @@ function diagnoseAlreadyLoaded({ input, says }: Context): Diagnosis | undefined 
     title: `${input.module} is already loaded`,
     detail: "a module with this name is in the kernel (possibly an older build)",
     hint: "kforge reload unloads it and loads the new build",
-  };
-}
-
-// A distro kernel trusts only the keys built into it, plus MOKs that shim loads on a Secure Boot
-// machine; a QEMU guest has no shim, so no key kforge generated can become trusted there.
-const GUEST_KEYS = "a distro kernel in a QEMU guest trusts only the keys built into it, so no key you generate (kforge sign --generate-key) can be made trusted there";
-const MOKUTIL = "enroll its certificate with sudo mokutil --import <cert.der>";
-const ENROLL = `${MOKUTIL}, reboot and confirm it in MokManager`;
-
-function diagnoseSignature({ input, facts, says, inVm }: Context): Diagnosis | undefined {
-  if (facts.unsignedRejected) {
-    return {
-      kind: "signature-rejected",
-      title: `the kernel enforces module signatures and ${input.module} is unsigned`,
-      detail: "\"Loading of unsigned module is rejected\" (EKEYREJECTED, \"Key was rejected by service\"): module.sig_enforce=1 or CONFIG_MODULE_SIG_FORCE admits only modules signed with a trusted key",
-      hint: inVm
-        ? `${GUEST_KEYS}: test the module without module.sig_enforce=1; on real hardware sign it (kforge sign) and ${MOKUTIL}`
-        : `sign it with a key the kernel trusts: kforge sign, then ${ENROLL}; or test it in a VM: kforge vm`,
-    };
-  }
-  if (!facts.rejectedReason && !says(/key was rejected by service/i)) return undefined;
-  const logLine = facts.rejectedReason ? `"Loading of ${facts.rejectedReason} is rejected" (EKEYREJECTED)` : "Key was rejected by service (EKEYREJECTED)";
-  return {
-    kind: "key-rejected",
-    title: `the kernel does not trust the key ${input.module} was signed with`,
-    detail: `${logLine}: the module is signed, but the signing key is in none of the kernel's trusted keyrings`,
-    hint: inVm
-      ? `${GUEST_KEYS}: test the module without module.sig_enforce=1; on real hardware ${MOKUTIL}`
-      : `${ENROLL}; then load it again`,
   };
 }
 

@@ -1,6 +1,7 @@
 // Signature enforcement in a real guest: Debian's 6.1 kernel (CONFIG_MODULE_SIG) booted under TCG with
-// module.sig_enforce=1 rejects an unsigned module and one signed by kforge sign with a key it does not
-// trust, and kforge vm says why for each. One boot for both. No module can load here: Debian's kernel
+// module.sig_enforce=1 rejects an unsigned module, one signed by kforge sign with a key it does not
+// trust, and one signed with a hash it cannot check (sha3-256, unknown to 6.1), and kforge vm says why
+// for each. One boot for all three. No module can load here: Debian's kernel
 // trusts only Debian's own built-in key, and a QEMU guest has no shim to enroll a MOK into.
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -28,27 +29,34 @@ const release = kernel61().release;
 const dir = join(root, "enforce");
 const plain = join(dir, "plaingreet.ko");
 const signed = join(dir, "signedgreet.ko");
+const sha3 = join(dir, "sha3greet.ko");
+const MODULES = ["plaingreet", "signedgreet", "sha3greet"];
 
 beforeAll(async () => {
   await findKernelImage({ release }).catch((error: Error) => {
     throw new Error(`${error.message}\nrun: node bin/kforge.js kernel fetch ${release} (scripts/setup.sh does this)`);
   });
   mkdirSync(dir);
-  for (const name of ["plaingreet", "signedgreet"]) cpSync(GREET, join(dir, `${name}.c`));
-  writeFileSync(join(dir, "Kbuild"), "obj-m := plaingreet.o signedgreet.o\n");
+  for (const name of MODULES) cpSync(GREET, join(dir, `${name}.c`));
+  writeFileSync(join(dir, "Kbuild"), `obj-m := ${MODULES.map((name) => `${name}.o`).join(" ")}\n`);
   const build = await runKforge(["build", dir, "-k", release], { env });
   expect(build.exitCode, build.stderr).toBe(0);
-  // kforge sign signs every built module; the unsigned one is put back from a copy.
+  // kforge sign signs every built module: the unsigned and the sha3-256 ones are put back from copies.
   copyFileSync(plain, join(root, "plaingreet.ko"));
   expect((await runKforge(["sign", "--generate-key"], { env })).exitCode).toBe(0);
+  const signSha3 = await runKforge(["sign", dir, "-k", release, "--hash", "sha3-256"], { env });
+  expect(signSha3.exitCode, signSha3.stderr).toBe(0);
+  copyFileSync(sha3, join(root, "sha3greet.ko"));
   const sign = await runKforge(["sign", dir, "-k", release], { env });
   expect(sign.exitCode, sign.stderr).toBe(0);
   copyFileSync(join(root, "plaingreet.ko"), plain);
+  copyFileSync(join(root, "sha3greet.ko"), sha3);
 }, 120_000);
 
 describe("a guest booted with module.sig_enforce=1 (6.1, TCG)", () => {
-  it("rejects the unsigned module and the one signed with an untrusted key, and kforge explains both", async () => {
-    expect(readFileSync(signed).subarray(-MARKER.length).toString()).toBe(MARKER);
+  it("rejects the unsigned module, the untrusted key and the unknown hash, and kforge explains each", async () => {
+    for (const module of [signed, sha3]) expect(readFileSync(module).subarray(-MARKER.length).toString()).toBe(MARKER);
+    expect(readFileSync(sha3).equals(readFileSync(signed))).toBe(false);
     expect(readFileSync(plain).includes(MARKER)).toBe(false);
     expect(execFileSync("modinfo", ["-F", "signer", signed], { encoding: "utf8" })).toMatch(/^kforge module signing key/);
 
@@ -63,7 +71,7 @@ describe("a guest booted with module.sig_enforce=1 (6.1, TCG)", () => {
       throw new Error(`kforge vm printed no JSON (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
     }
     expect(run.exitCode).toBe(1);
-    expect(result.modules).toMatchObject({ planned: 2, loaded: 0 });
+    expect(result.modules).toMatchObject({ planned: 3, loaded: 0 });
     expect(result.steps.find((step) => step.kind === "exec")).toMatchObject({ ok: true, output: "Y\n" });
 
     const load = (module: string) => result.steps.find((step) => step.kind === "load" && step.module === module)!;
@@ -78,6 +86,12 @@ describe("a guest booted with module.sig_enforce=1 (6.1, TCG)", () => {
     expect(untrusted.output).toMatch(/Key was rejected by service/);
     expect(untrusted.kernelLog).toContain("Loading of module with unavailable key is rejected");
     expect(untrusted.diagnosis!.detail).toContain("the module is signed, but the signing key is in none of the kernel's trusted keyrings");
+
+    const unknownHash = load("sha3greet");
+    expect(unknownHash).toMatchObject({ ok: false, diagnosis: { kind: "signature-unsupported", title: "the kernel cannot check the signature of sha3greet" } });
+    expect(unknownHash.output).toMatch(/Key was rejected by service/);
+    expect(unknownHash.kernelLog).toContain("Loading of module with unsupported crypto is rejected");
+    expect(unknownHash.diagnosis!.hint).toContain("kforge sign without --hash");
 
     // What to do next, honestly: no generated key can be trusted by a distro kernel in QEMU.
     for (const step of [unsigned, untrusted]) {

@@ -33,6 +33,7 @@ describe("explainKernelLine", () => {
     ["consumer: Unknown symbol provider_add (err -2)", /exports provider_add/],
     ["Loading of unsigned module is rejected", /unsigned: sign it/],
     ["Loading of module with unavailable key is rejected", /mokutil --import/],
+    ["Loading of module with unsupported crypto is rejected", /cannot check: sign it with the kernel's CONFIG_MODULE_SIG_HASH/],
     ["BUG: kernel NULL pointer dereference, address: 0000000000000000", /NULL pointer/],
     ["Oops: 0002 [#1] PREEMPT SMP NOPTI", /oops/],
     ["WARNING: CPU: 0 PID: 74 at /tmp/x/warn.c:9 warn_init+0x15/0x1000 [warn]", /WARN_ON/],
