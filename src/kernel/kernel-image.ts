@@ -4,6 +4,7 @@ import { access, constants, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import { fetchedKernelDir } from "../fs/cache-dir.js";
+import { isAccessible } from "../fs/files.js";
 
 export interface KernelImage {
   path: string;
@@ -59,11 +60,12 @@ export async function findKernelImage(options: FindKernelImageOptions): Promise<
   );
 }
 
-// The in-tree modules for the guest: the installed tree when it has modules.dep (a headers-only
-// install has just build/), else the fetched copy.
+// The in-tree modules for the guest: the installed tree when it holds in-tree modules (a headers-only
+// install has just build/, plus modules.dep once depmod ran for a module installed into it), else the
+// fetched copy.
 export async function findModulesDir(release: string, options: { env?: NodeJS.ProcessEnv; modulesRoot?: string } = {}): Promise<string | undefined> {
   const installed = join(options.modulesRoot ?? "/lib/modules", release);
-  if (await exists(join(installed, "modules.dep"))) return installed;
+  if ((await exists(join(installed, "modules.dep"))) && (await isAccessible(join(installed, "kernel")))) return installed;
   const cached = join(fetchedKernelDir(release, options.env), "lib", "modules", release);
   if (await exists(join(cached, "modules.dep"))) return cached;
   return undefined;
