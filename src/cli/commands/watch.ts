@@ -2,7 +2,7 @@
 // up, with the test steps and the kernel log of each cycle. Glue over src/watch/.
 import { resolve } from "node:path";
 import { loadConfig } from "../../config/kforge-json.js";
-import { EnvironmentError, ExitCode, isKforgeError } from "../../errors.js";
+import { EnvironmentError, ExitCode, isKforgeError, UsageError } from "../../errors.js";
 import type { Diagnostic } from "../../kbuild/parse-output.js";
 import { findKernelImage } from "../../kernel/kernel-image.js";
 import { selectKernel } from "../../kernel/select.js";
@@ -11,6 +11,7 @@ import { loadSourceLines } from "../../ui/diagnostics.js";
 import { formatWatchEvent, KEYS_LINE } from "../../ui/watch-output.js";
 import type { AccelRequest } from "../../vm/accel.js";
 import { checkGuestMemory } from "../../vm/guest-memory.js";
+import { assertModuleSupport, hostPaths } from "../../loader/host-environment.js";
 import { prepareBootImage } from "../../vm/vmlinux.js";
 import type { WatchEvent, WatchEventBody } from "../../watch/events.js";
 import { GuestTarget } from "../../watch/guest-target.js";
@@ -22,6 +23,9 @@ import { listenForKeys } from "./watch-keys.js";
 export interface WatchCommandOptions {
   dir?: string;
   vm?: boolean;
+  host?: boolean;
+  sudo?: boolean;
+  procRoot?: string;
   kernel?: string;
   kdir?: string;
   vmKernel?: string;
@@ -46,6 +50,7 @@ export async function watchCommand(options: WatchCommandOptions, context: Comman
 
 async function runWatch(options: WatchCommandOptions, context: CommandContext): Promise<number> {
   const dir = resolve(context.cwd, options.dir ?? ".");
+  if (options.host) checkHostWatch(options, context);
   const config = await loadConfig(dir);
   const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
   checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
@@ -90,4 +95,12 @@ function createEmitter(options: WatchCommandOptions, context: CommandContext, di
     const text = formatWatchEvent(event, palette, sources);
     if (text) context.stdout.write(`${text}\n`);
   };
+}
+
+// --host is refused before anything is built: on a kernel without module support it cannot work.
+function checkHostWatch(options: WatchCommandOptions, context: CommandContext): void {
+  if (options.vm) throw new UsageError("--host and --vm cannot be used together", "pick one: --vm loads into a QEMU guest, --host into the running kernel");
+  assertModuleSupport(hostPaths(options.procRoot ? resolve(context.cwd, options.procRoot) : undefined), "the watched modules");
+  // The host reload loop is not written yet (see docs/watch.md); say so rather than pretend.
+  throw new EnvironmentError("kforge watch --host is not implemented yet", "use kforge watch --vm (the default), or kforge reload after each build");
 }
