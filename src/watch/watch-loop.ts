@@ -14,13 +14,13 @@ import { prepareVmPlan } from "../vm/prepare.js";
 import type { PlannedStep } from "../vm/vm-plan.js";
 import { toJsonDiagnostic, type WatchEventBody } from "./events.js";
 import { watchSources, type SourceWatcher } from "./file-watcher.js";
-import type { GuestTarget, StepRun } from "./guest-target.js";
 import { modulesToReload, type BuiltModule } from "./reload-plan.js";
+import type { StepRun, WatchTarget } from "./target.js";
 
 export interface WatchLoopOptions {
   dir: string;
   kernel: KernelTarget;
-  target: GuestTarget;
+  target: WatchTarget;
   // --module: only these (and what they need).
   modules: string[];
   parameterWords: string[];
@@ -52,7 +52,7 @@ export class WatchLoop {
     });
     await this.watcher.ready;
     const target = this.options.target;
-    this.options.emit({ event: "ready", mode: "vm", release: target.release ?? this.options.kernel.release, dir, accel: target.accel, watching: ["*.c", "*.h", "*.S", "Kbuild", "Makefile", "kforge.json", "vm.test scripts"] });
+    this.options.emit({ event: "ready", mode: target.mode, release: target.release ?? this.options.kernel.release, dir, accel: target.accel, watching: ["*.c", "*.h", "*.S", "Kbuild", "Makefile", "kforge.json", "vm.test scripts"] });
     this.request("start", false);
   }
 
