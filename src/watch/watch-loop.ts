@@ -101,7 +101,7 @@ export class WatchLoop {
     if (build.interrupted || this.stopped) return;
     this.options.emit({ event: "build-end", ok: build.ok, upToDate: build.upToDate, durationMs: Math.round(build.durationMs), log: build.log, diagnostics: build.diagnostics.map(toJsonDiagnostic) });
     if (!build.ok) return;
-    if (!this.options.target.alive()) await this.restart("QEMU exited between cycles");
+    if (!this.options.target.alive()) await this.guestLost("QEMU exited while watch waited for a change (killed, or the guest powered itself off)");
     const config = await loadConfig(dir);
     const built = await Promise.all(build.artifacts.map((artifact) => describeBuilt(artifact.path)));
     const selected = this.options.modules.length ? selectModules(built, this.options.modules).order : built;
@@ -190,6 +190,12 @@ export class WatchLoop {
     this.options.emit({ event: "crash", ...(ran.fatal.crash ? { crash: ran.fatal.crash } : {}), diagnosis: ran.fatal.diagnosis });
     await this.restart(ran.fatal.diagnosis);
     return true;
+  }
+
+  // A guest that died between cycles is reported like one that died during a step.
+  private async guestLost(diagnosis: string): Promise<void> {
+    this.options.emit({ event: "crash", diagnosis });
+    await this.restart(diagnosis);
   }
 
   private async restart(reason: string): Promise<void> {
