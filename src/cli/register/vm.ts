@@ -51,7 +51,7 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
       withDir,
     ),
   );
-  addKernelOptions(program.command("watch [dir]").description("rebuild on every save and reload the new modules into a guest that stays up"), "kernel release to build for and boot (default: running kernel, else newest installed)")
+  addKernelOptions(program.command("watch [dir]").description("rebuild on every save and reload the new modules into a guest that stays up (--host: the running kernel)"), "kernel release to build for and boot (default: running kernel, else newest installed)")
     .option("--vm", "load into a QEMU guest that stays up (the default)")
     .option("--host", "load into the running kernel (needs module support, root or --sudo)")
     .option("--sudo", "with --host: run the module tools through sudo -n")
