@@ -1,5 +1,7 @@
 // A real `kforge watch --json` process and its NDJSON event stream, for tests that drive it.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { WatchEvent } from "../../src/watch/events.js";
 import { KFORGE_BIN } from "./cli.js";
 
@@ -59,3 +61,13 @@ module_init(hello_init);
 module_exit(hello_exit);
 MODULE_LICENSE("GPL");
 `;
+
+// A module dir `root/name` holding `files`, and a temp dir beside it for the watch's TMPDIR.
+export function createWatchProject(root: string, name: string, files: Record<string, string>): { dir: string; temp: string } {
+  const dir = join(root, name);
+  const temp = join(root, `${name}-tmp`);
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(temp, { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  return { dir, temp };
+}

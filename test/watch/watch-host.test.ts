@@ -11,7 +11,7 @@ import { runKforge } from "../helpers/cli.js";
 import { fixturePath } from "../helpers/fixtures.js";
 import { kernel61, kernel612, releasePattern } from "../helpers/kernels.js";
 import { leftoverProcesses } from "../helpers/processes.js";
-import { helloSource as hello, loadOf, WatchRun } from "../helpers/watch-run.js";
+import { createWatchProject, helloSource as hello, loadOf, WatchRun } from "../helpers/watch-run.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-watch-host-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -29,16 +29,7 @@ function createProcRoot(name: string, release: string): string {
   return procRoot;
 }
 
-function createProject(name: string, files: Record<string, string>): string {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-  return dir;
-}
-
-function startFakeWatch(dir: string, procRoot: string, args: string[] = []): WatchRun {
-  const temp = join(root, `tmp-${Date.now()}`);
-  mkdirSync(temp);
+function startFakeWatch({ dir, temp }: { dir: string; temp: string }, procRoot: string, args: string[] = []): WatchRun {
   return new WatchRun(dir, ["--host", "--proc-root", procRoot, ...args], temp, { PATH: `${fixturePath("loader/fake-bin")}:${process.env.PATH}`, KFORGE_FAKE_PROC: procRoot });
 }
 
@@ -49,7 +40,7 @@ const moduleEvents = (events: WatchEvent[]) => events.flatMap((event) => (event.
 
 describe("kforge watch --host on this machine", () => {
   it.skipIf(existsSync("/proc/modules"))("on a kernel without module support says so, points at --vm and exits 2 before building", async () => {
-    const dir = createProject("no-support", { "hello.c": hello(`pr_info("hello\\n");`), "Kbuild": "obj-m := hello.o\n" });
+    const { dir } = createWatchProject(root, "no-support", { "hello.c": hello(`pr_info("hello\\n");`), "Kbuild": "obj-m := hello.o\n" });
     const result = await runKforge(["watch", "--host", "--json", dir]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain("the running kernel cannot load modules");
@@ -72,7 +63,7 @@ describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
   it("loads providers first, reloads on change with dependents unloaded first, runs the tests on the host, unloads on quit", { timeout: 300_000 }, async () => {
     const release = kernel612().release;
     const procRoot = createProcRoot("proc-reload", release);
-    const dir = createProject("reload", {
+    const project = createWatchProject(root, "reload", {
       "hello.c": helloWithCount(`pr_info("hello: v1\\n");`),
       "provider.c": PROVIDER,
       "consumer.c": CONSUMER,
@@ -81,7 +72,8 @@ describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
       "check.sh": "grep -q '^consumer ' \"$KFORGE_FAKE_PROC/modules\" && echo consumer is loaded\n",
       "kforge.json": JSON.stringify({ vm: { test: ["check.sh"] }, params: { hello: { count: 3 } } }),
     });
-    const watch = startFakeWatch(dir, procRoot);
+    const dir = project.dir;
+    const watch = startFakeWatch(project, procRoot);
     try {
       const ready = await watch.waitFor((event) => event.event === "ready", 0);
       // With --host and no --kernel, the build is for the running (recorded) kernel.
@@ -132,8 +124,9 @@ describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
 
   it("refuses a module built for another kernel with the load diagnosis, and keeps watching", { timeout: 200_000 }, async () => {
     const procRoot = createProcRoot("proc-mismatch", kernel612().release);
-    const dir = createProject("mismatch", { "hello.c": hello(`pr_info("hello: v1\\n");`), "Kbuild": "obj-m := hello.o\n" });
-    const watch = startFakeWatch(dir, procRoot, ["--kernel", kernel61().release]);
+    const project = createWatchProject(root, "mismatch", { "hello.c": hello(`pr_info("hello: v1\\n");`), "Kbuild": "obj-m := hello.o\n" });
+    const dir = project.dir;
+    const watch = startFakeWatch(project, procRoot, ["--kernel", kernel61().release]);
     try {
       const at = await watch.waitFor((event) => event.event === "load", 0, 150_000);
       const load = watch.events[at] as Extract<WatchEvent, { event: "load" }>;

@@ -3,14 +3,14 @@
 // waits for a change. Each gives a `crash` then a `guest-restart`, and the next fixed source loads in
 // the fresh guest. One session walks through all three: four boots in all (the start, three restarts).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { WatchEvent } from "../../src/watch/events.js";
 import { kernel61 } from "../helpers/kernels.js";
 import { leftoverProcesses } from "../helpers/processes.js";
-import { helloSource as hello, loadOf, logShows, WatchRun } from "../helpers/watch-run.js";
+import { createWatchProject, helloSource as hello, loadOf, logShows, WatchRun } from "../helpers/watch-run.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-watch-restart-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -26,13 +26,8 @@ type Crash = Extract<WatchEvent, { event: "crash" }>;
 
 describe("kforge watch --vm restarts the guest (Debian 6.1, TCG)", () => {
   it("after a hung load, QEMU killed during a load and QEMU killed while idle, and goes on watching", { timeout: 600_000 }, async () => {
-    const dir = join(root, "project");
-    const temp = join(root, "tmp");
-    mkdirSync(dir, { recursive: true });
-    mkdirSync(temp, { recursive: true });
+    const { dir, temp } = createWatchProject(root, "project", { "hello.c": hello(`pr_info("hello: v1\\n");`), "Kbuild": "obj-m := hello.o\n" });
     const source = join(dir, "hello.c");
-    writeFileSync(source, hello(`pr_info("hello: v1\\n");`));
-    writeFileSync(join(dir, "Kbuild"), "obj-m := hello.o\n");
     const watch = new WatchRun(dir, ["--kernel", kernel61().release, "--accel", "tcg", "--timeout", "30"], temp);
     try {
       let at = await watch.waitFor(logShows("hello: v1"), 0, 150_000);

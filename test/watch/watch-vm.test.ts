@@ -1,14 +1,14 @@
 // Real `kforge watch --vm --json` sessions: real kbuild, a real 6.1 guest under TCG that stays up,
 // real edits of the module's sources. One session walks through every check, so the file boots two
 // guests in all (the start and the restart after the oops).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { WatchEvent } from "../../src/watch/events.js";
 import { leftoverProcesses } from "../helpers/processes.js";
 import { kernel61 } from "../helpers/kernels.js";
-import { helloSource as hello, loadOf, logShows, WatchRun } from "../helpers/watch-run.js";
+import { createWatchProject, helloSource as hello, loadOf, logShows, WatchRun } from "../helpers/watch-run.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-watch-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -18,17 +18,15 @@ const CONSUMER = readFileSync(new URL("../fixtures/vm/modules/pair/consumer.c", 
 
 describe("kforge watch --vm on Debian 6.1 (TCG)", () => {
   it("reloads on change, keeps the old module on a failed build, recovers from an oops, debounces bursts and exits 130 on SIGINT", { timeout: 420_000 }, async () => {
-    const dir = join(root, "project");
-    const temp = join(root, "tmp");
-    mkdirSync(dir, { recursive: true });
-    mkdirSync(temp, { recursive: true });
+    const { dir, temp } = createWatchProject(root, "project", {
+      "hello.c": hello(`pr_info("hello: v1\\n");`),
+      "provider.c": PROVIDER,
+      "consumer.c": CONSUMER,
+      "Kbuild": "obj-m := hello.o provider.o consumer.o\n",
+      "check.sh": "grep -q '^hello ' /proc/modules && echo hello is loaded\n",
+      "kforge.json": JSON.stringify({ vm: { test: ["check.sh"] } }),
+    });
     const source = join(dir, "hello.c");
-    writeFileSync(source, hello(`pr_info("hello: v1\\n");`));
-    writeFileSync(join(dir, "provider.c"), PROVIDER);
-    writeFileSync(join(dir, "consumer.c"), CONSUMER);
-    writeFileSync(join(dir, "Kbuild"), "obj-m := hello.o provider.o consumer.o\n");
-    writeFileSync(join(dir, "check.sh"), "grep -q '^hello ' /proc/modules && echo hello is loaded\n");
-    writeFileSync(join(dir, "kforge.json"), JSON.stringify({ vm: { test: ["check.sh"] } }));
     const watch = new WatchRun(dir, ["--kernel", kernel61().release, "--accel", "tcg"], temp);
     try {
       const ready = await watch.waitFor((event) => event.event === "ready", 0);
