@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
 import { loadConfig } from "../config/kforge-json.js";
-import { buildModules, type KernelTarget } from "../kbuild/build.js";
+import { buildModules, type BuildEvent, type KernelTarget } from "../kbuild/build.js";
 import { explainKernelLine } from "../kernel-log/explain.js";
 import { selectModules } from "../module/load-order.js";
 import { allValues, firstValue, openModuleFile } from "../module/modinfo.js";
@@ -27,6 +27,8 @@ export interface WatchLoopOptions {
   emit: (event: WatchEventBody) => void;
   env?: NodeJS.ProcessEnv;
   debounceMs?: number;
+  // The builder's progress events (the make lock's wait: a manual kforge build in the same dir).
+  onBuildEvent?: (event: BuildEvent) => void;
 }
 
 type Trigger = WatchEventBody & { event: "build-start" };
@@ -97,7 +99,7 @@ export class WatchLoop {
     const { dir, kernel } = this.options;
     this.build = new AbortController();
     this.options.emit({ event: "build-start", reason });
-    const build = await buildModules({ dir, kernel, signal: this.build.signal, environment: this.options.env });
+    const build = await buildModules({ dir, kernel, signal: this.build.signal, environment: this.options.env, onEvent: this.options.onBuildEvent });
     if (build.interrupted || this.stopped) return;
     this.options.emit({ event: "build-end", ok: build.ok, upToDate: build.upToDate, durationMs: Math.round(build.durationMs), log: build.log, diagnostics: build.diagnostics.map(toJsonDiagnostic) });
     if (!build.ok) return;

@@ -4,8 +4,9 @@
 // a recorded-style /proc/modules, osrelease and kmsg dump that the fakes update.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { makeLockPath } from "../../src/kbuild/make-lock.js";
 import type { WatchEvent } from "../../src/watch/events.js";
 import { runKforge } from "../helpers/cli.js";
 import { fixturePath } from "../helpers/fixtures.js";
@@ -122,12 +123,22 @@ describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
     }
   });
 
-  it("refuses a module built for another kernel with the load diagnosis, and keeps watching", { timeout: 200_000 }, async () => {
+  it("waits for the make lock saying so on stderr, refuses a module built for another kernel with the load diagnosis, and keeps watching", { timeout: 200_000 }, async () => {
     const procRoot = createProcRoot("proc-mismatch", kernel612().release);
     const project = createWatchProject(root, "mismatch", { "hello.c": hello(`pr_info("hello: v1\\n");`), "Kbuild": "obj-m := hello.o\n" });
     const dir = project.dir;
+    // The make lock held by a live process (this test, standing in for a manual kforge build): the
+    // first cycle waits and says so on stderr, and builds once the lock is released.
+    const lock = makeLockPath(dir, kernel61().release);
+    mkdirSync(dirname(lock), { recursive: true });
+    writeFileSync(lock, `${process.pid}\n`);
     const watch = startFakeWatch(project, procRoot, ["--kernel", kernel61().release]);
     try {
+      const deadline = Date.now() + 60_000;
+      while (!watch.stderr.includes("waiting") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(watch.stderr).toContain(`kforge: waiting: kforge process ${process.pid} is running make in this dir for this kernel (lock ${lock})`);
+      expect(watch.events.some((event) => event.event === "build-end")).toBe(false);
+      rmSync(lock);
       const at = await watch.waitFor((event) => event.event === "load", 0, 150_000);
       const load = watch.events[at] as Extract<WatchEvent, { event: "load" }>;
       expect(load).toMatchObject({ module: "hello", ok: false, diagnosis: { kind: "vermagic-mismatch" } });

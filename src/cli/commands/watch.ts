@@ -5,9 +5,11 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
 import { EnvironmentError, ExitCode, isKforgeError, UsageError } from "../../errors.js";
+import type { BuildEvent } from "../../kbuild/build.js";
 import type { Diagnostic } from "../../kbuild/parse-output.js";
 import { findKernelImage } from "../../kernel/kernel-image.js";
 import { selectKernel } from "../../kernel/select.js";
+import { describeMakeLockWait } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
 import { loadSourceLines } from "../../ui/diagnostics.js";
 import { formatWatchEvent, KEYS_LINE } from "../../ui/watch-output.js";
@@ -73,7 +75,9 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
     : await startGuest({ options, context, config, dir, release: kernel.release, memoryMb, stepTimeoutMs, signal });
   if (context.signal.aborted) return ExitCode.interrupted;
   if (!target) throw new EnvironmentError(`the ${kernel.release} guest did not boot`, `run kforge vm ${dir} --kernel ${kernel.release} to see why the guest does not boot`);
-  const loop = new WatchLoop({ dir, kernel: { release: kernel.release, kdir: kernel.kdir }, target, modules: options.module ?? [], parameterWords: context.extraArgs, emit, env: context.env });
+  // A cycle waiting on another kforge's make says so on stderr: --json keeps stdout NDJSON.
+  const onBuildEvent = (event: BuildEvent) => event.kind === "waiting" && context.stderr.write(`kforge: ${describeMakeLockWait(event)}\n`);
+  const loop = new WatchLoop({ dir, kernel: { release: kernel.release, kdir: kernel.kdir }, target, modules: options.module ?? [], parameterWords: context.extraArgs, emit, env: context.env, onBuildEvent });
   const keys = interactive
     ? listenForKeys({ rebuild: () => loop.rebuildNow(), test: () => loop.rerunTests(), clear: () => context.stdout.write(`${CLEAR_SCREEN}${KEYS_LINE}\n`), quit: () => quit.abort() })
     : undefined;
