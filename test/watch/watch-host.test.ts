@@ -1,7 +1,8 @@
 // `kforge watch --host` through the real CLI and real kbuild. This machine's kernel cannot load
 // modules, so the refusal runs for real; the reload loop runs against FAKE insmod/rmmod scripts on
 // PATH (test/fixtures/loader/fake-bin, as in test/loader/host-load.test.ts) plus a --proc-root holding
-// a recorded-style /proc/modules, osrelease and kmsg dump that the fakes update.
+// a recorded-style /proc/modules, osrelease and kmsg dump that the fakes update; a hung init is a FAKE
+// insmod that never returns (test/fixtures/loader/fake-bin-hang).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -30,8 +31,8 @@ function createProcRoot(name: string, release: string): string {
   return procRoot;
 }
 
-function startFakeWatch({ dir, temp }: { dir: string; temp: string }, procRoot: string, args: string[] = []): WatchRun {
-  return new WatchRun(dir, ["--host", "--proc-root", procRoot, ...args], temp, { PATH: `${fixturePath("loader/fake-bin")}:${process.env.PATH}`, KFORGE_FAKE_PROC: procRoot });
+function startFakeWatch({ dir, temp }: { dir: string; temp: string }, procRoot: string, args: string[] = [], fakes = "loader/fake-bin"): WatchRun {
+  return new WatchRun(dir, ["--host", "--proc-root", procRoot, ...args], temp, { PATH: `${fixturePath(fakes)}:${process.env.PATH}`, KFORGE_FAKE_PROC: procRoot });
 }
 
 // hello with a parameter, to see kforge.json params reach insmod.
@@ -153,6 +154,29 @@ describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
       watch.kill("SIGINT");
       expect((await watch.exited).code).toBe(130);
       expect(readFileSync(join(procRoot, "modules"), "utf8")).toBe("");
+    } finally {
+      watch.kill("SIGKILL");
+    }
+  });
+
+  it("stops an insmod that hangs past --timeout with the init-hang diagnosis, and keeps watching", { timeout: 200_000 }, async () => {
+    const procRoot = createProcRoot("proc-hang", kernel612().release);
+    const project = createWatchProject(root, "hang", { "hello.c": hello(`pr_info("hello: v1\\n");`), "Kbuild": "obj-m := hello.o\n" });
+    // FAKE insmod that never returns (test/fixtures/loader/fake-bin-hang): the hung init as insmod sees it.
+    const watch = startFakeWatch(project, procRoot, ["--timeout", "3"], "loader/fake-bin-hang");
+    try {
+      const at = await watch.waitFor((event) => event.event === "load", 0, 150_000);
+      const load = watch.events[at] as Extract<WatchEvent, { event: "load" }>;
+      expect(load).toMatchObject({ module: "hello", ok: false, diagnosis: { kind: "module-init-hang" } });
+      expect(load.diagnosis!.title).toMatch(/^module init never returned: "insmod hello" was still running after \d+\.\d s$/);
+      // No guest to reboot on the host: no crash or guest-restart, and the stuck insmod was stopped.
+      expect(watch.events.some((event) => event.event === "crash" || event.event === "guest-restart")).toBe(false);
+      expect(leftoverProcesses("sleep 86399")).toBe("");
+      const from = watch.events.length;
+      writeFileSync(join(project.dir, "hello.c"), hello(`pr_info("hello: v2\\n");`));
+      await watch.waitFor((event) => event.event === "load" && event.diagnosis?.kind === "module-init-hang", from);
+      watch.kill("SIGINT");
+      expect((await watch.exited).code).toBe(130);
     } finally {
       watch.kill("SIGKILL");
     }
