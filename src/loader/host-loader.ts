@@ -27,6 +27,8 @@ export interface StepResult {
   module: string;
   ok: boolean;
   kernelLog: string[];
+  // The tool's stdout and stderr, interleaved.
+  output: string;
   diagnosis?: Diagnosis;
 }
 
@@ -40,36 +42,37 @@ export interface HostOptions {
   onEvent: (event: LoaderEvent) => void;
 }
 
-interface Session {
+export interface HostSession {
   options: HostOptions;
   prefix: string[];
   cursor: KernelLogCursor;
   steps: StepResult[];
 }
 
-function openSession(options: HostOptions, firstModule: string): Session {
+export function openSession(options: HostOptions, firstModule: string): HostSession {
   assertModuleSupport(options.paths, firstModule);
   const prefix = privilegePrefix({ sudo: options.sudo, isRoot: isRootUser() });
   return { options, prefix, cursor: createKernelLogCursor({ kmsgPath: options.paths.kmsgPath, sudoPrefix: prefix }), steps: [] };
 }
 
-async function runStep(session: Session, action: LoaderAction, module: string, args: string[]): Promise<StepResult> {
+// timeoutMs: a tool still running after this long is stopped and the step fails (watch's step timeout).
+export async function runStep(session: HostSession, action: LoaderAction, module: string, args: string[], timeoutMs?: number): Promise<StepResult> {
   const { options } = session;
   const [file, ...rest] = [...session.prefix, action, ...args];
   options.onEvent({ kind: "step", action, module, command: [action, ...args].join(" ") });
   await session.cursor.mark();
-  const result = await run(file!, rest, { signal: options.signal });
+  const result = await run(file!, rest, { signal: options.signal, timeoutMs });
   const records = await session.cursor.readNew();
   for (const record of records) options.onEvent({ kind: "kernel-log", record });
   const kernelLog = records.map((record) => record.message);
   const failure = result.failed ? await diagnoseStep(session, { action, module, args }, result, kernelLog) : await verifyStep(session, action, module);
-  const step: StepResult = { action, module, ok: !failure, kernelLog, ...(failure ? { diagnosis: failure } : {}) };
+  const step: StepResult = { action, module, ok: !failure, kernelLog, output: result.all, ...(failure ? { diagnosis: failure } : {}) };
   session.steps.push(step);
   return step;
 }
 
 async function diagnoseStep(
-  session: Session,
+  session: HostSession,
   { action, module, args }: { action: LoaderAction; module: string; args: string[] },
   result: { exitCode: number | undefined; stderr: string; notFound: boolean },
   kernelLog: string[],
@@ -84,7 +87,7 @@ async function diagnoseStep(
 }
 
 // The tool said yes; the kernel's module table must agree.
-async function verifyStep(session: Session, action: LoaderAction, module: string): Promise<Diagnosis | undefined> {
+async function verifyStep(session: HostSession, action: LoaderAction, module: string): Promise<Diagnosis | undefined> {
   const entry = findProcModule(await readModuleTable(session.options.paths), module);
   if (action === "rmmod") {
     if (!entry) {
@@ -106,14 +109,22 @@ async function rebuildHint(runningRelease: string, modulesDir: string): Promise<
   return `the running kernel ${runningRelease} has no build tree (${join(modulesDir, "build")}): install its headers (${install}) and rebuild with kforge build, or test the module in a VM: kforge vm`;
 }
 
+// The refusal of a module built for another kernel than the running one, or undefined when it matches.
+export async function vermagicDiagnosis(module: ProjectModule, runningRelease: string, modulesDir: string): Promise<Diagnosis | undefined> {
+  const problem = checkVermagic(module.details, runningRelease);
+  if (!problem) return undefined;
+  return {
+    kind: "vermagic-mismatch",
+    title: `refusing to load ${module.path}`,
+    detail: problem.replace("the selected kernel", "the running kernel"),
+    hint: await rebuildHint(runningRelease, modulesDir),
+  };
+}
+
 export async function refuseVermagicMismatch(modules: ProjectModule[], runningRelease: string, modulesDir: string): Promise<void> {
   for (const module of modules) {
-    const problem = checkVermagic(module.details, runningRelease);
-    if (problem) {
-      throw new KforgeError(`refusing to load ${module.path}: ${problem.replace("the selected kernel", "the running kernel")}`, {
-        hint: await rebuildHint(runningRelease, modulesDir),
-      });
-    }
+    const diagnosis = await vermagicDiagnosis(module, runningRelease, modulesDir);
+    if (diagnosis) throw new KforgeError(`${diagnosis.title}: ${diagnosis.detail}`, { hint: diagnosis.hint });
   }
 }
 

@@ -1,6 +1,6 @@
 // Shows a build as it runs: a listr2 list on a terminal, plain lines in CI and pipes, raw make output
-// with --verbose, nothing with --json. The only file that imports listr2. While the list runs, listr2
-// holds back every other write to stdout and stderr, so nothing is printed over it.
+// with --verbose, only the make lock's wait with --json. The only file that imports listr2. While
+// the list runs, listr2 holds back every other write to stdout and stderr, so nothing is printed over it.
 import type { ListrTaskWrapper } from "listr2";
 import type { BuildEvent } from "../kbuild/build.js";
 import { createBuildCounter, formatBuildCounts, shouldCount } from "./build-counts.js";
@@ -23,20 +23,22 @@ export function chooseProgressMode(options: { json?: boolean; verbose?: boolean;
 
 export async function createBuildProgress(mode: ProgressMode, title: string, stream: OutputStream): Promise<BuildProgress> {
   if (mode === "list") return createListProgress(title, stream as NodeJS.WriteStream);
-  if (mode === "silent") return { onEvent: () => undefined, finish: async () => undefined };
+  // --json keeps stdout for its one object, but waiting on another kforge's make is still said (on
+  // `stream`, stderr): a build that seems to hang needs its reason.
+  if (mode === "silent") return { onEvent: (event) => event.kind === "waiting" && stream.write(`${describeMakeLockWait(event)}\n`), finish: async () => undefined };
   return {
     onEvent: (event) => {
       // The title waits for the build to start, so an early usage error is printed alone.
       if (event.kind === "start" || event.kind === "up-to-date") stream.write(`${title}\n`);
       if (mode === "verbose" && event.kind === "output") stream.write(`${event.line}\n`);
       if (mode === "plain" && event.kind === "step") stream.write(`  ${event.step.padEnd(8)} ${event.target}\n`);
-      if (event.kind === "waiting") stream.write(`${describeWait(event)}\n`);
+      if (event.kind === "waiting") stream.write(`${describeMakeLockWait(event)}\n`);
     },
     finish: async () => undefined,
   };
 }
 
-const describeWait = (event: { holder: number; lock: string }) => `waiting: kforge process ${event.holder} is running make in this dir for this kernel (lock ${event.lock})`;
+export const describeMakeLockWait = (event: { holder: number; lock: string }) => `waiting: kforge process ${event.holder} is running make in this dir for this kernel (lock ${event.lock})`;
 
 type Wrapper = ListrTaskWrapper<unknown, never, never>;
 
@@ -83,7 +85,7 @@ async function createListProgress(title: string, stream: NodeJS.WriteStream): Pr
     onEvent: (event) => {
       counts.onEvent(event);
       if (event.kind === "step" && wrapper) wrapper.output = `${event.step.padEnd(8)} ${event.target}`;
-      if (event.kind === "waiting" && wrapper) wrapper.output = describeWait(event);
+      if (event.kind === "waiting" && wrapper) wrapper.output = describeMakeLockWait(event);
     },
     finish: async (result) => {
       counts.stop();

@@ -11,6 +11,8 @@ export interface PlannedStep {
   kind: StepKind;
   module?: string;
   command: string;
+  // The load's name=value parameters (also in command), for loaders that build their own command.
+  params?: string[];
   // In-tree dependencies are loaded like project modules but never unloaded.
   inTree?: boolean;
   // Modules this one needs (modinfo depends=): with --keep-going a failed one skips it.
@@ -42,6 +44,7 @@ export function loadStep(module: PlannedModule, inTree = false): PlannedStep {
     kind: "load",
     module: module.name,
     command: ["insmod", guestPath(module), ...params].map(quoteShell).join(" "),
+    ...(params.length ? { params } : {}),
     ...(inTree ? { inTree } : {}),
     ...(module.depends?.length ? { depends: module.depends } : {}),
   };

@@ -2,7 +2,7 @@
 // in 200 ms, or writes a temp file and renames it over the source, gives one callback.
 import { relative } from "node:path";
 import { watch, type FSWatcher } from "chokidar";
-import { isSkippedDirectory, isWatchedFile } from "./watched-files.js";
+import { isKbuildOutput, isSkippedDirectory, isWatchedFile } from "./watched-files.js";
 
 // Quiet time after the last write before a burst counts as settled.
 export const DEBOUNCE_MS = 150;
@@ -22,7 +22,9 @@ export function watchSources(dir: string, options: { extraFiles: () => string[];
       const name = toRelative(path);
       if (name === "") return false;
       if (isSkippedDirectory(name)) return true;
-      return stats?.isFile() === true && !isWatchedFile(name, options.extraFiles());
+      // Only kbuild's output is left unwatched: a file that is not watched yet may become a vm.test
+      // script later, and chokidar would report a file it ignored at start as added at the next scan.
+      return stats?.isFile() === true && isKbuildOutput(name);
     },
   });
   const flush = () => {

@@ -13,17 +13,12 @@ import { withoutDebugInfo } from "../vm/start-guest.js";
 import { toJsonCrashes, type StepResult } from "../vm/report.js";
 import { describeUnfinished, toStepResult } from "../vm/step-runner.js";
 import type { PlannedStep } from "../vm/vm-plan.js";
-import type { JsonCrash } from "./events.js";
-
-export interface StepRun {
-  result: StepResult;
-  // Set when the guest cannot go on: a crash other than a warning, a hang, QEMU gone.
-  fatal?: { crash?: JsonCrash; diagnosis: string };
-}
+import type { StepRun, WatchTarget } from "./target.js";
 
 const TRANSFER_TIMEOUT_MS = 15_000;
 
-export class GuestTarget {
+export class GuestTarget implements WatchTarget {
+  readonly mode = "vm";
   private guest: RunningGuest | undefined;
   private constructor(private readonly options: GuestBootOptions, private readonly stepTimeoutMs: number, private readonly copies: string) {}
 

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
 import { loadConfig } from "../config/kforge-json.js";
-import { buildModules, type KernelTarget } from "../kbuild/build.js";
+import { buildModules, type BuildEvent, type KernelTarget } from "../kbuild/build.js";
 import { explainKernelLine } from "../kernel-log/explain.js";
 import { selectModules } from "../module/load-order.js";
 import { allValues, firstValue, openModuleFile } from "../module/modinfo.js";
@@ -14,19 +14,21 @@ import { prepareVmPlan } from "../vm/prepare.js";
 import type { PlannedStep } from "../vm/vm-plan.js";
 import { toJsonDiagnostic, type WatchEventBody } from "./events.js";
 import { watchSources, type SourceWatcher } from "./file-watcher.js";
-import type { GuestTarget, StepRun } from "./guest-target.js";
 import { modulesToReload, type BuiltModule } from "./reload-plan.js";
+import type { StepRun, WatchTarget } from "./target.js";
 
 export interface WatchLoopOptions {
   dir: string;
   kernel: KernelTarget;
-  target: GuestTarget;
+  target: WatchTarget;
   // --module: only these (and what they need).
   modules: string[];
   parameterWords: string[];
   emit: (event: WatchEventBody) => void;
   env?: NodeJS.ProcessEnv;
   debounceMs?: number;
+  // The builder's progress events (the make lock's wait: a manual kforge build in the same dir).
+  onBuildEvent?: (event: BuildEvent) => void;
 }
 
 type Trigger = WatchEventBody & { event: "build-start" };
@@ -52,7 +54,7 @@ export class WatchLoop {
     });
     await this.watcher.ready;
     const target = this.options.target;
-    this.options.emit({ event: "ready", mode: "vm", release: target.release ?? this.options.kernel.release, dir, accel: target.accel, watching: ["*.c", "*.h", "*.S", "Kbuild", "Makefile", "kforge.json", "vm.test scripts"] });
+    this.options.emit({ event: "ready", mode: target.mode, release: target.release ?? this.options.kernel.release, dir, accel: target.accel, watching: ["*.c", "*.h", "*.S", "Kbuild", "Makefile", "kforge.json", "vm.test scripts"] });
     this.request("start", false);
   }
 
@@ -97,11 +99,11 @@ export class WatchLoop {
     const { dir, kernel } = this.options;
     this.build = new AbortController();
     this.options.emit({ event: "build-start", reason });
-    const build = await buildModules({ dir, kernel, signal: this.build.signal, environment: this.options.env });
+    const build = await buildModules({ dir, kernel, signal: this.build.signal, environment: this.options.env, onEvent: this.options.onBuildEvent });
     if (build.interrupted || this.stopped) return;
     this.options.emit({ event: "build-end", ok: build.ok, upToDate: build.upToDate, durationMs: Math.round(build.durationMs), log: build.log, diagnostics: build.diagnostics.map(toJsonDiagnostic) });
     if (!build.ok) return;
-    if (!this.options.target.alive()) await this.restart("QEMU exited between cycles");
+    if (!this.options.target.alive()) await this.guestLost("QEMU exited while watch waited for a change (killed, or the guest powered itself off)");
     const config = await loadConfig(dir);
     const built = await Promise.all(build.artifacts.map((artifact) => describeBuilt(artifact.path)));
     const selected = this.options.modules.length ? selectModules(built, this.options.modules).order : built;
@@ -190,6 +192,12 @@ export class WatchLoop {
     this.options.emit({ event: "crash", ...(ran.fatal.crash ? { crash: ran.fatal.crash } : {}), diagnosis: ran.fatal.diagnosis });
     await this.restart(ran.fatal.diagnosis);
     return true;
+  }
+
+  // A guest that died between cycles is reported like one that died during a step.
+  private async guestLost(diagnosis: string): Promise<void> {
+    this.options.emit({ event: "crash", diagnosis });
+    await this.restart(diagnosis);
   }
 
   private async restart(reason: string): Promise<void> {

@@ -11,9 +11,13 @@ const ARTIFACT = /(\.o|\.ko|\.mod|\.mod\.c|\.mod\.o|\.cmd|\.symvers|\.order|\.d)
 // `relative` is relative to the module dir; `extraFiles` are the test scripts vm.test runs.
 export function isWatchedFile(relative: string, extraFiles: readonly string[] = []): boolean {
   const name = basename(relative);
-  if (relative.split("/").some((part) => SKIPPED_DIRECTORIES.has(part))) return false;
-  if (ARTIFACT.test(name) || name === "Module.symvers" || name === "modules.order") return false;
+  if (isSkippedDirectory(relative) || isKbuildOutput(relative)) return false;
   return SOURCE.test(name) || BUILD_FILES.has(name) || extraFiles.includes(relative);
+}
+
+export function isKbuildOutput(relative: string): boolean {
+  const name = basename(relative);
+  return ARTIFACT.test(name) || name === "Module.symvers" || name === "modules.order";
 }
 
 export function isSkippedDirectory(relative: string): boolean {

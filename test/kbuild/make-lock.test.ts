@@ -1,26 +1,49 @@
 // Two real `kforge build` runs in one dir for one kernel: the second waits for the first's make,
 // says so, and then finds the dir up to date; a lock left by a dead process is taken over.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeLockPath } from "../../src/kbuild/make-lock.js";
+import { mirrorDir } from "../../src/kbuild/mirror.js";
 import { KFORGE_BIN, runKforge, type CliResult } from "../helpers/cli.js";
-import { kernel61 } from "../helpers/kernels.js";
+import { kernel61, kernel612 } from "../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "./modules.js";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
-function startBuild(dir: string): Promise<CliResult> {
+function startBuild(dir: string, args: string[] = ["--kernel", kernel61().release]): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [KFORGE_BIN, "build", dir, "--kernel", kernel61().release], { env: { ...process.env, NO_COLOR: "1", CI: "true" } });
+    const child = spawn(process.execPath, [KFORGE_BIN, "build", dir, ...args], { env: { ...process.env, NO_COLOR: "1", CI: "true" } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("close", (exitCode, signal) => resolve({ exitCode, signal, stdout, stderr }));
   });
+}
+
+// Starts a plain build, and once it holds the lock of `lockDir(dir)` for 6.1, the same build with
+// --json: that one waits, says so on stderr only, and its stdout is exactly its one JSON object.
+async function secondBuildWaits(args: string[], lockDir: (dir: string) => string): Promise<CliResult> {
+  const dir = createModuleDir({ "Kbuild": "obj-m += hello.o\n", "hello.c": moduleSource("hello") });
+  dirs.push(dir);
+  const lock = makeLockPath(lockDir(dir), kernel61().release);
+  const first = startBuild(dir, args);
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(lock) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  const holder = Number(readFileSync(lock, "utf8"));
+  const second = await startBuild(dir, [...args, "--json"]);
+  expect((await first).exitCode).toBe(0);
+  expect(second.exitCode).toBe(0);
+  expect(second.stdout.trim().split("\n")).toHaveLength(1);
+  const report = JSON.parse(second.stdout) as { ok: boolean; kernels: { release: string; upToDate: boolean }[] };
+  expect(report.ok).toBe(true);
+  // It waited for the first build and then found its result: no second make.
+  expect(report.kernels.map((kernel) => kernel.upToDate)).toEqual(report.kernels.map(() => true));
+  expect(second.stderr).toContain(`waiting: kforge process ${holder} is running make in this dir for this kernel (lock ${lock})`);
+  return second;
 }
 
 describe("the make lock", () => {
@@ -41,6 +64,14 @@ describe("the make lock", () => {
     // Waiting for the lock, the second run saw the finished build recorded: no second make.
     expect(output).toMatch(/up to date/);
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it("with --json says it waits on stderr and keeps stdout one JSON object, for one kernel and for a matrix", async () => {
+    const single = await secondBuildWaits(["--kernel", kernel61().release], (dir) => dir);
+    expect(single.stderr).toMatch(/^waiting: kforge process/m);
+    // A matrix builds each kernel in its own mirror tree, so a second matrix run waits on those.
+    const matrix = await secondBuildWaits(["--kernel", kernel61().release, "--kernel", kernel612().release], (dir) => mirrorDir(dir, kernel61().release));
+    expect(matrix.stderr).toContain(`${kernel61().release}: waiting: kforge process`);
   });
 
   it("takes over the lock of a process that is gone", async () => {

@@ -1,89 +1,32 @@
 // Real `kforge watch --vm --json` sessions: real kbuild, a real 6.1 guest under TCG that stays up,
 // real edits of the module's sources. One session walks through every check, so the file boots two
 // guests in all (the start and the restart after the oops).
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { WatchEvent } from "../../src/watch/events.js";
-import { KFORGE_BIN } from "../helpers/cli.js";
 import { leftoverProcesses } from "../helpers/processes.js";
 import { kernel61 } from "../helpers/kernels.js";
+import { createWatchProject, helloSource as hello, loadOf, logShows, WatchRun } from "../helpers/watch-run.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-watch-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const hello = (body: string) => `#include <linux/module.h>
-static int *volatile nowhere;
-static int __init hello_init(void)
-{
-	${body}
-	return 0;
-}
-static void __exit hello_exit(void)
-{
-	pr_info("hello: bye\\n");
-}
-module_init(hello_init);
-module_exit(hello_exit);
-MODULE_LICENSE("GPL");
-`;
-
 const PROVIDER = readFileSync(new URL("../fixtures/vm/modules/pair/provider.c", import.meta.url), "utf8");
 const CONSUMER = readFileSync(new URL("../fixtures/vm/modules/pair/consumer.c", import.meta.url), "utf8");
 
-class WatchRun {
-  readonly events: WatchEvent[] = [];
-  stderr = "";
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private child: ChildProcess;
-  private buffer = "";
-
-  constructor(dir: string, args: string[], temp: string) {
-    this.child = spawn(process.execPath, [KFORGE_BIN, "watch", dir, "--json", ...args], { env: { ...process.env, NO_COLOR: "1", TMPDIR: temp }, stdio: ["ignore", "pipe", "pipe"] });
-    this.child.stdout!.on("data", (chunk) => {
-      this.buffer += chunk;
-      const lines = this.buffer.split("\n");
-      this.buffer = lines.pop() ?? "";
-      for (const line of lines) this.events.push(JSON.parse(line) as WatchEvent);
-    });
-    this.child.stderr!.on("data", (chunk) => (this.stderr += chunk));
-    this.exited = new Promise((resolve) => this.child.on("close", (code, signal) => resolve({ code, signal })));
-  }
-
-  // The index of the first event from `from` on that matches.
-  async waitFor(match: (event: WatchEvent) => boolean, from: number, timeoutMs = 90_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const index = this.events.findIndex((event, position) => position >= from && match(event));
-      if (index !== -1) return index;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`no matching watch event after #${from}; events:\n${this.events.slice(from).map((event) => JSON.stringify(event).slice(0, 300)).join("\n")}\nstderr:\n${this.stderr}`);
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
-  }
-}
-
-const logShows = (text: string) => (event: WatchEvent) => event.event === "kernel-log" && event.lines.some((line) => line.includes(text));
-const loadOf = (module: string) => (event: WatchEvent) => event.event === "load" && event.module === module && event.ok;
-
 describe("kforge watch --vm on Debian 6.1 (TCG)", () => {
   it("reloads on change, keeps the old module on a failed build, recovers from an oops, debounces bursts and exits 130 on SIGINT", { timeout: 420_000 }, async () => {
-    const dir = join(root, "project");
-    const temp = join(root, "tmp");
-    mkdirSync(dir, { recursive: true });
-    mkdirSync(temp, { recursive: true });
+    const { dir, temp } = createWatchProject(root, "project", {
+      "hello.c": hello(`pr_info("hello: v1\\n");`),
+      "provider.c": PROVIDER,
+      "consumer.c": CONSUMER,
+      "Kbuild": "obj-m := hello.o provider.o consumer.o\n",
+      "check.sh": "grep -q '^hello ' /proc/modules && echo hello is loaded\n",
+      "kforge.json": JSON.stringify({ vm: { test: ["check.sh"] } }),
+    });
     const source = join(dir, "hello.c");
-    writeFileSync(source, hello(`pr_info("hello: v1\\n");`));
-    writeFileSync(join(dir, "provider.c"), PROVIDER);
-    writeFileSync(join(dir, "consumer.c"), CONSUMER);
-    writeFileSync(join(dir, "Kbuild"), "obj-m := hello.o provider.o consumer.o\n");
-    writeFileSync(join(dir, "check.sh"), "grep -q '^hello ' /proc/modules && echo hello is loaded\n");
-    writeFileSync(join(dir, "kforge.json"), JSON.stringify({ vm: { test: ["check.sh"] } }));
     const watch = new WatchRun(dir, ["--kernel", kernel61().release, "--accel", "tcg"], temp);
     try {
       const ready = await watch.waitFor((event) => event.event === "ready", 0);

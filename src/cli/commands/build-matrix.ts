@@ -8,6 +8,7 @@ import type { KernelBuildResult } from "../../kbuild/build.js";
 import { buildMatrix } from "../../kbuild/matrix.js";
 import { findBuildTrees } from "../../kernel/build-tree.js";
 import { selectKernel, type KernelSelection } from "../../kernel/select.js";
+import { describeMakeLockWait } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import { formatMatrixSummary } from "../../ui/matrix-summary.js";
@@ -39,6 +40,8 @@ export async function runMatrixBuild(request: MatrixBuildRequest, context: Comma
     signal: context.signal,
     environment: context.env,
     onEvent: (release, event) => {
+      // Also with --json (stderr): a kernel waiting on another kforge's make says why it is slow.
+      if (event.kind === "waiting") context.stderr.write(`  ${release}: ${describeMakeLockWait(event)}\n`);
       if (quiet) return;
       if (request.settings.verbose && event.kind === "output") context.stderr.write(`[${release}] ${event.line}\n`);
       if (event.kind === "up-to-date") context.stderr.write(`  ${release}: up to date\n`);

@@ -1,27 +1,38 @@
 // `kforge watch [dir]`: rebuild on every save and reload the new modules into a guest that stays
-// up, with the test steps and the kernel log of each cycle. Glue over src/watch/.
-import { resolve } from "node:path";
-import { loadConfig } from "../../config/kforge-json.js";
-import { EnvironmentError, ExitCode, isKforgeError } from "../../errors.js";
+// up (or, with --host, into the running kernel), with the test steps and the kernel log of each
+// cycle. Glue over src/watch/.
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
+import { EnvironmentError, ExitCode, isKforgeError, UsageError } from "../../errors.js";
+import type { BuildEvent } from "../../kbuild/build.js";
 import type { Diagnostic } from "../../kbuild/parse-output.js";
 import { findKernelImage } from "../../kernel/kernel-image.js";
 import { selectKernel } from "../../kernel/select.js";
+import { describeMakeLockWait } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
 import { loadSourceLines } from "../../ui/diagnostics.js";
 import { formatWatchEvent, KEYS_LINE } from "../../ui/watch-output.js";
 import type { AccelRequest } from "../../vm/accel.js";
 import { checkGuestMemory } from "../../vm/guest-memory.js";
+import { noModuleSupportDiagnosis } from "../../loader/diagnose-common.js";
+import type { HostOptions } from "../../loader/host-loader.js";
 import { prepareBootImage } from "../../vm/vmlinux.js";
 import type { WatchEvent, WatchEventBody } from "../../watch/events.js";
 import { GuestTarget } from "../../watch/guest-target.js";
+import { HostTarget } from "../../watch/host-target.js";
 import { WatchLoop } from "../../watch/watch-loop.js";
 import type { CommandContext } from "../context.js";
+import { createHostOptions } from "../host-command.js";
 import { chooseKernel, VM_DEFAULTS } from "./vm.js";
 import { listenForKeys } from "./watch-keys.js";
 
 export interface WatchCommandOptions {
   dir?: string;
   vm?: boolean;
+  host?: boolean;
+  sudo?: boolean;
+  procRoot?: string;
   kernel?: string;
   kdir?: string;
   vmKernel?: string;
@@ -46,26 +57,27 @@ export async function watchCommand(options: WatchCommandOptions, context: Comman
 
 async function runWatch(options: WatchCommandOptions, context: CommandContext): Promise<number> {
   const dir = resolve(context.cwd, options.dir ?? ".");
+  const host = options.host ? openHost(options, context) : undefined;
   const config = await loadConfig(dir);
   const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
-  checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
-  const kernel = await selectKernel({ ...chooseKernel(options, config), env: context.env });
+  if (!host) checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
+  // --host builds for the running kernel unless told otherwise: no other kernel's module would load.
+  const choice = host && options.kernel === undefined && options.kdir === undefined ? { kernel: host.runningRelease } : chooseKernel(options, config);
+  const kernel = await selectKernel({ ...choice, env: context.env });
   const interactive = !options.json && process.stdin.isTTY === true && context.stdout.isTTY === true;
   const emit = createEmitter(options, context, dir, interactive);
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
-  const image = await findKernelImage({ release: kernel.release, vmKernel: options.vmKernel, configKernel: config.vm?.kernel, env: context.env });
-  const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal });
   const quit = new AbortController();
   const signal = AbortSignal.any([context.signal, quit.signal]);
-  if (!options.json) context.stderr.write(`kforge: booting a ${kernel.release} guest that stays up while watching...\n`);
   const stepTimeoutMs = 1000 * (options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds);
-  const target = await GuestTarget.start(
-    { bootImage, accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel, memoryMb, timeoutMs: stepTimeoutMs, signal, env: context.env, sourceDir: dir },
-    stepTimeoutMs,
-  );
+  const target = host
+    ? HostTarget.open(host, dir, stepTimeoutMs)
+    : await startGuest({ options, context, config, dir, release: kernel.release, memoryMb, stepTimeoutMs, signal });
   if (context.signal.aborted) return ExitCode.interrupted;
   if (!target) throw new EnvironmentError(`the ${kernel.release} guest did not boot`, `run kforge vm ${dir} --kernel ${kernel.release} to see why the guest does not boot`);
-  const loop = new WatchLoop({ dir, kernel: { release: kernel.release, kdir: kernel.kdir }, target, modules: options.module ?? [], parameterWords: context.extraArgs, emit, env: context.env });
+  // A cycle waiting on another kforge's make says so on stderr: --json keeps stdout NDJSON.
+  const onBuildEvent = (event: BuildEvent) => event.kind === "waiting" && context.stderr.write(`kforge: ${describeMakeLockWait(event)}\n`);
+  const loop = new WatchLoop({ dir, kernel: { release: kernel.release, kdir: kernel.kdir }, target, modules: options.module ?? [], parameterWords: context.extraArgs, emit, env: context.env, onBuildEvent });
   const keys = interactive
     ? listenForKeys({ rebuild: () => loop.rebuildNow(), test: () => loop.rerunTests(), clear: () => context.stdout.write(`${CLEAR_SCREEN}${KEYS_LINE}\n`), quit: () => quit.abort() })
     : undefined;
@@ -79,6 +91,24 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   return context.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
 }
 
+interface GuestStart {
+  options: WatchCommandOptions;
+  context: CommandContext;
+  config: KforgeConfig;
+  dir: string;
+  release: string;
+  memoryMb: number;
+  stepTimeoutMs: number;
+  signal: AbortSignal;
+}
+
+async function startGuest({ options, context, config, dir, release, memoryMb, stepTimeoutMs, signal }: GuestStart): Promise<GuestTarget | undefined> {
+  const image = await findKernelImage({ release, vmKernel: options.vmKernel, configKernel: config.vm?.kernel, env: context.env });
+  const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal });
+  if (!options.json) context.stderr.write(`kforge: booting a ${release} guest that stays up while watching...\n`);
+  return GuestTarget.start({ bootImage, accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel, memoryMb, timeoutMs: stepTimeoutMs, signal, env: context.env, sourceDir: dir }, stepTimeoutMs);
+}
+
 function createEmitter(options: WatchCommandOptions, context: CommandContext, dir: string, interactive: boolean): (event: WatchEventBody) => void {
   const palette = createPalette(context.stdout as NodeJS.WriteStream);
   const sources = (diagnostics: Diagnostic[]) => loadSourceLines(dir, diagnostics);
@@ -90,4 +120,17 @@ function createEmitter(options: WatchCommandOptions, context: CommandContext, di
     const text = formatWatchEvent(event, palette, sources);
     if (text) context.stdout.write(`${text}\n`);
   };
+}
+
+// --host is checked before anything is built: where the kernel cannot load modules (no
+// /proc/modules, as on this kind of CI runner) or kforge is neither root nor --sudo, it cannot work.
+function openHost(options: WatchCommandOptions, context: CommandContext): HostOptions {
+  if (options.vm) throw new UsageError("--host and --vm cannot be used together", "pick one: --vm loads into a QEMU guest, --host into the running kernel");
+  // No abort signal: quitting must still run the rmmods; each step has the step timeout instead.
+  const host = { ...createHostOptions(options, context), signal: undefined, onEvent: () => undefined };
+  if (!existsSync(join(host.paths.procRoot, "modules"))) {
+    const diagnosis = noModuleSupportDiagnosis("the watched modules");
+    throw new EnvironmentError(`${diagnosis.title}: ${diagnosis.detail}`, "use kforge watch --vm (the default) to reload into a QEMU guest instead");
+  }
+  return host;
 }

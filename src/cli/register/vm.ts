@@ -51,8 +51,11 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
       withDir,
     ),
   );
-  addKernelOptions(program.command("watch [dir]").description("rebuild on every save and reload the new modules into a guest that stays up"), "kernel release to build for and boot (default: running kernel, else newest installed)")
+  addKernelOptions(program.command("watch [dir]").description("rebuild on every save and reload the new modules into a guest that stays up (--host: the running kernel)"), "kernel release to build for and boot (default: running kernel, else newest installed)")
     .option("--vm", "load into a QEMU guest that stays up (the default)")
+    .option("--host", "load into the running kernel (needs module support, root or --sudo)")
+    .option("--sudo", "with --host: run the module tools through sudo -n")
+    .option("--proc-root <dir>", "with --host: read modules and kmsg under dir instead of /proc", parseNonEmpty("--proc-root"))
     .option("--module <name>", "watch and reload only this module and what it needs (repeatable)", collect)
     .option("--vm-kernel <vmlinuz>", "kernel image to boot instead of the one found for the release", parseNonEmpty("--vm-kernel"))
     .option("--accel <mode>", "auto (KVM when it works, else TCG), kvm or tcg (default auto)", parseAccel)
