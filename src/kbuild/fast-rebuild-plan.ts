@@ -54,8 +54,9 @@ export function compareWithRecord(record: FastRebuildRecord | undefined, current
   if (removed) return `${removed} was removed since the last make`;
   const described = Object.keys(current.files).find((file) => current.files[file] !== record.files[file]);
   if (described) return `${described} changed since the last make`;
-  const commandFiles = new Set([...Object.keys(record.commands), ...Object.keys(current.commands)]);
-  const rewritten = [...commandFiles].find((file) => record.commands[file] !== current.commands[file]);
+  const lost = Object.keys(record.commands).find((file) => !(file in current.commands));
+  if (lost) return `${lost}, where kbuild recorded a command, is missing`;
+  const rewritten = Object.keys(current.commands).find((file) => record.commands[file] !== current.commands[file]);
   if (rewritten) return `the command recorded in ${rewritten} changed since the last make (another build with other flags?)`;
   return undefined;
 }
