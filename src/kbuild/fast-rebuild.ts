@@ -54,6 +54,7 @@ async function recordBuildDir(dir: string, keyInput: KeyInput): Promise<void> {
 
 async function attemptFastRebuild(options: BuildOptions, keyInput: KeyInput, started: number): Promise<Attempt> {
   if (options.force) return { fallback: "a forced rebuild always runs make" };
+  if ((options.environment ?? process.env).KFORGE_FAST_REBUILD === "off") return { fallback: "KFORGE_FAST_REBUILD=off" };
   if (options.check) return { fallback: "sparse (C=2) runs outside the recorded commands" };
   const lock = await acquireMakeLock(options.dir, keyInput.release, {
     signal: options.signal,

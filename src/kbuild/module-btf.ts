@@ -34,8 +34,9 @@ export async function planModuleBtf(kdir: string, dir: string, linker: string, e
 export function objcopyFor(linker: string): string | undefined {
   const lld = /^ld\.lld(-\d+)?$/.exec(basename(linker));
   if (lld) return `llvm-objcopy${lld[1] ?? ""}`;
-  const gnu = /^(.*)ld(?:\.bfd)?$/.exec(linker);
-  return gnu ? `${gnu[1]}objcopy` : undefined;
+  // The prefix is CROSS_COMPILE (ending in -) or a directory: "mold" is no ld.
+  const gnu = /^(.*?[/-])?ld(?:\.bfd)?$/.exec(linker);
+  return gnu ? `${gnu[1] ?? ""}objcopy` : undefined;
 }
 
 // "$(PAHOLE_FLAGS) $(MODULE_PAHOLE_FLAGS)" as kbuild computes them for an external module.
