@@ -93,10 +93,11 @@ export function exportsReason(object: string): string {
 
 // true: recompile; false: up to date; a string: why make has to decide.
 function judgeObject(recorded: RecordedCommand, modifiedAt: ModifiedAt, isKernelFile: (path: string) => boolean): boolean | string {
-  const builtAt = modifiedAt(recorded.target);
-  if (builtAt === undefined) return `${basename(recorded.target)} is missing`;
   const sourceAt = modifiedAt(recorded.source!);
   if (sourceAt === undefined) return `${recorded.source} is gone`;
+  const builtAt = modifiedAt(recorded.target);
+  // Removed after a failed compile (or by hand) while its .cmd stayed: make reruns the same command.
+  if (builtAt === undefined) return true;
   let stale = sourceAt > builtAt;
   for (const dependency of recorded.dependencies) {
     const changedAt = modifiedAt(dependency);

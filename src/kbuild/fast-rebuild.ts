@@ -8,14 +8,14 @@ import { isAbsolute, join, relative } from "node:path";
 import { collectArtifacts } from "./artifacts.js";
 import { buildModules, type BuildOptions, type KernelBuildResult } from "./build.js";
 import { computeFingerprint, describeFile, describeKernelTree, recordBuild } from "./fingerprint.js";
-import { belongsToKernel, compareWithRecord, depfileOf, exportsReason, planFinish, planObjects, type ModuleUnit } from "./fast-rebuild-plan.js";
+import { belongsToKernel, compareWithRecord, depfileOf, exportsReason, planFinish, planObjects, type BuildDirState, type FastRebuildRecord, type ModuleUnit, type ObjectPlan } from "./fast-rebuild-plan.js";
 import { exportsSymbols, observeBuildDir, readModuleUnits, readRecord, symbolSignature, writeRecord, type KeyInput } from "./fast-rebuild-state.js";
-import { unescapeMakeCommand } from "./cmd-file.js";
+import { unescapeMakeCommand, type RecordedCommand } from "./cmd-file.js";
 import { createStepRunner, type StepRunner } from "./fast-rebuild-steps.js";
 import { acquireMakeLock, makeLockPath } from "./make-lock.js";
 import { buildMakeArguments } from "./make-arguments.js";
 import { resolveLlvm } from "./module-dir.js";
-import { planModuleBtf } from "./module-btf.js";
+import { planModuleBtf, type BtfStep } from "./module-btf.js";
 import { reproducibleEnvironment } from "./reproducible.js";
 
 export interface RebuildResult extends KernelBuildResult {
@@ -68,8 +68,23 @@ async function attemptFastRebuild(options: BuildOptions, keyInput: KeyInput, sta
   }
 }
 
+interface Prepared {
+  record: FastRebuildRecord;
+  state: BuildDirState;
+  recorded: Map<string, RecordedCommand>;
+  units: ModuleUnit[];
+  plan: Extract<ObjectPlan, { compile: unknown }>;
+  btf: Extract<BtfStep, { needed: boolean }>;
+  modifiedAt: (path: string) => number | undefined;
+}
+
 async function attemptLocked(options: BuildOptions, keyInput: KeyInput, started: number): Promise<Attempt> {
-  const { dir } = options;
+  const prepared = await prepare(options.dir, keyInput);
+  return "fallback" in prepared ? prepared : runPlan(options, keyInput, prepared, started);
+}
+
+// Everything that can be checked before the first command runs.
+async function prepare(dir: string, keyInput: KeyInput): Promise<Prepared | { fallback: string }> {
   const { kdir, environment } = keyInput;
   const record = await readRecord(dir, keyInput.release);
   const { state, recorded } = await observeBuildDir(dir, keyInput);
@@ -86,9 +101,17 @@ async function attemptLocked(options: BuildOptions, keyInput: KeyInput, started:
   if (missing) return { fallback: missing };
   const btf = await planModuleBtf(kdir, dir, linkerOf(units[0]!.commands.get(units[0]!.ko)!.command), environment);
   if ("unknown" in btf) return { fallback: `the BTF step cannot be reproduced: ${btf.unknown}` };
+  return { record: record!, state, recorded, units, plan, btf, modifiedAt };
+}
 
-  const steps = createStepRunner({ ...options, environment: { ...environment, ...makeExports(plan.compile[0]?.command ?? units[0]!.commands.get(units[0]!.modObject)!.command) } });
+// The recorded commands in kbuild's order: compiles, relinks, modpost, .mod.o, .ko and BTF.
+async function runPlan(options: BuildOptions, keyInput: KeyInput, prepared: Prepared, started: number): Promise<Attempt> {
+  const { dir } = options;
+  const { record, recorded, units, plan, btf, modifiedAt } = prepared;
+  const exports = makeExports(plan.compile[0]?.command ?? units[0]!.commands.get(units[0]!.modObject)!.command);
+  const steps = createStepRunner({ ...options, environment: { ...keyInput.environment, ...exports } });
   const stop = (reason: string, removeWritten = false) => stopAttempt(options, steps, started, reason, removeWritten);
+  const shell = (target: string, recordedCommand: string, label: string) => steps.run(target, unescapeMakeCommand(recordedCommand), label);
   const changed = new Set(plan.link.map((unit) => unit.name));
   for (const object of plan.compile) {
     if (!(await steps.compile(object))) return stop("a compile failed: make reports it");
@@ -96,18 +119,19 @@ async function attemptLocked(options: BuildOptions, keyInput: KeyInput, started:
     if (exportsSymbols(object.target)) return stop(exportsReason(object.target), true);
     for (const unit of units) if (unit.members.includes(object.target)) changed.add(unit.name);
   }
-  for (const unit of plan.link) if (!(await steps.run(unit.object, unescapeMakeCommand(unit.commands.get(unit.object)!.command), "LD [M]"))) return stop(`linking ${relative(dir, unit.object)} failed`);
-  const moved = units.find((unit) => record!.symbols[relative(dir, unit.object)] !== symbolSignature(unit.object));
+  for (const unit of plan.link) if (!(await shell(unit.object, unit.commands.get(unit.object)!.command, "LD [M]"))) return stop(`linking ${relative(dir, unit.object)} failed`);
+  const moved = units.find((unit) => record.symbols[relative(dir, unit.object)] !== symbolSignature(unit.object));
   if (moved) return stop(`the symbols ${relative(dir, moved.object)} needs or exports changed since the last make`);
   const symvers = join(dir, "Module.symvers");
-  if (!(await steps.run(symvers, unescapeMakeCommand(recorded.get(symvers)!.command), "MODPOST"))) return stop("modpost failed: make reports it");
+  if (!(await shell(symvers, recorded.get(symvers)!.command, "MODPOST"))) return stop("modpost failed: make reports it");
   const finish = planFinish(units, modifiedAt, changed);
   for (const unit of finish.compileMod) if (!(await steps.compile(unit.commands.get(unit.modObject)!))) return stop(`compiling ${relative(dir, unit.modObject)} failed`);
   for (const unit of finish.linkKo) {
-    if (!(await steps.run(unit.ko, unescapeMakeCommand(unit.commands.get(unit.ko)!.command), "LD [M]"))) return stop(`linking ${relative(dir, unit.ko)} failed`);
+    if (!(await shell(unit.ko, unit.commands.get(unit.ko)!.command, "LD [M]"))) return stop(`linking ${relative(dir, unit.ko)} failed`);
     if (btf.needed && !(await steps.run(unit.ko, btf.command(unit.ko), "BTF [M]"))) return stop(`the BTF step for ${relative(dir, unit.ko)} failed`);
   }
-  return { result: await complete(options, keyInput, steps, units, started) };
+  // The commands and sources are the ones compared before: fixdep rewrote the same commands.
+  return { result: await complete(options, keyInput, steps, prepared, started) };
 }
 
 // Every command the fast path would run must be on record, checked before the first one runs.
@@ -131,13 +155,12 @@ export function linkerOf(command: string): string {
   return command.trim().split(/\s+/)[0] ?? "";
 }
 
-async function complete(options: BuildOptions, keyInput: KeyInput, steps: StepRunner, units: readonly ModuleUnit[], started: number): Promise<RebuildResult> {
+async function complete(options: BuildOptions, keyInput: KeyInput, steps: StepRunner, dirState: { state: BuildDirState; units: readonly ModuleUnit[] }, started: number): Promise<RebuildResult> {
   const log = await steps.close();
   const scan = await collectArtifacts(options.dir);
   const result = finished(options, started, { ok: scan.problems.length === 0, interrupted: false, artifacts: scan.artifacts, diagnostics: [...steps.diagnostics(), ...scan.problems], log, exitCode: 0 });
   if (!result.ok) return result;
-  const { state } = await observeBuildDir(options.dir, keyInput);
-  await writeRecord(options.dir, keyInput.release, state, units);
+  await writeRecord(options.dir, keyInput.release, dirState.state, dirState.units);
   // The dir now is what make would have left: a plain `kforge build` after this has nothing to do.
   const key = await computeFingerprint({ dir: options.dir, ...keyInput });
   await recordBuild(options.dir, keyInput.release, key, { artifacts: result.artifacts, diagnostics: result.diagnostics, exitCode: 0, log });

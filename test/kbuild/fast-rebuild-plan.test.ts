@@ -89,12 +89,14 @@ describe("planObjects and planFinish", () => {
   it("recompiles every object that includes a changed module header, and nothing when nothing changed", () => {
     expect(planObjects([unit(members)], at({ "/m/helper.h": 20 }), isKernel)).toMatchObject({ compile: members });
     expect(planObjects([unit(members)], at({}), isKernel)).toEqual({ compile: [], link: [] });
+    // An object a failed compile removed is compiled again by the command its .cmd still records.
+    expect(planObjects([unit(members)], at({ "/m/helper.o": undefined }), isKernel)).toMatchObject({ compile: [members[1]] });
   });
 
   it.each([
     [{ [`${COMMON}/include/linux/kconfig.h`]: 20 }, [], /kernel header .*kconfig\.h is newer than main\.o/],
     [{ "/m/helper.h": undefined }, [], /helper\.h, which main\.o includes, is gone/],
-    [{ "/m/main.o": undefined }, [], /main\.o is missing/],
+    [{ "/m/main.c": undefined }, [], /main\.c is gone/],
     [{ "/m/main.c": 20 }, [object("/m/main.o", "/m/main.c", { exportsSymbols: true }), members[1]!], /main\.o exports symbols/],
     [{ "include/config/X": 20 }, [object("/m/main.o", "/m/main.c", { wildcards: ["include/config/X"] }), members[1]!], /include\/config\/X appeared/],
   ])("hands to make what it cannot prove (%#)", (changes, commands, reason) => {

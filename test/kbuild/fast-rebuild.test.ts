@@ -138,6 +138,17 @@ describe("fast rebuild falls back to make (real kbuild, 6.12)", () => {
     expectPath(await rebuild(dir, kernel()), "make", /helper\.h, which \w+\.o includes, is gone/);
   });
 
+  it("for a compile error, which make then reports, and rebuilds fast once it is fixed", async () => {
+    const dir = await built();
+    edit(dir, "main.c", mainSource("broken").replace("return 0;", "return 0"));
+    const broken = await rebuild(dir, kernel());
+    expect(broken).toMatchObject({ ok: false, path: "make", fallback: expect.stringMatching(/compile failed/) });
+    expect(broken.diagnostics.some((diagnostic) => diagnostic.severity === "error" && diagnostic.file === "main.c")).toBe(true);
+    edit(dir, "main.c", mainSource("fixed"));
+    expectPath(await rebuild(dir, kernel()), "fast");
+    expect(ko(dir, "multi.ko").includes("multi: fixed")).toBe(true);
+  });
+
   it("for a changed set of undefined or exported symbols", async () => {
     const dir = await built();
     edit(dir, "main.c", mainSource("sleepy", "#include <linux/delay.h>\nstatic void __used nap(void)\n{\n\tmsleep(1);\n}\n"));
