@@ -4,6 +4,7 @@
 // plan (fast-rebuild-plan.ts) cannot prove, and any failing command, goes to make, so the result is
 // always the .ko make would have built.
 import { rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
 import { collectArtifacts } from "./artifacts.js";
 import { buildModules, type BuildOptions, type KernelBuildResult } from "./build.js";
@@ -113,12 +114,11 @@ async function runPlan(options: BuildOptions, keyInput: KeyInput, prepared: Prep
   const stop = (reason: string, removeWritten = false) => stopAttempt(options, steps, started, reason, removeWritten);
   const shell = (target: string, recordedCommand: string, label: string) => steps.run(target, unescapeMakeCommand(recordedCommand), label);
   const changed = new Set(plan.link.map((unit) => unit.name));
-  for (const object of plan.compile) {
-    if (!(await steps.compile(object))) return stop("a compile failed: make reports it");
-    // genksyms would have to run for it; make recompiles what this run wrote and runs it.
-    if (exportsSymbols(object.target)) return stop(exportsReason(object.target), true);
-    for (const unit of units) if (unit.members.includes(object.target)) changed.add(unit.name);
-  }
+  if (!(await compileAll(plan.compile, options.jobs ?? availableParallelism(), (object) => steps.compile(object)))) return stop("a compile failed: make reports it");
+  // genksyms would have to run for it; make recompiles what this run wrote and runs it.
+  const exporting = plan.compile.find((object) => exportsSymbols(object.target));
+  if (exporting) return stop(exportsReason(exporting.target), true);
+  for (const object of plan.compile) for (const unit of units) if (unit.members.includes(object.target)) changed.add(unit.name);
   for (const unit of plan.link) if (!(await shell(unit.object, unit.commands.get(unit.object)!.command, "LD [M]"))) return stop(`linking ${relative(dir, unit.object)} failed`);
   const moved = units.find((unit) => record.symbols[relative(dir, unit.object)] !== symbolSignature(unit.object));
   if (moved) return stop(`the symbols ${relative(dir, moved.object)} needs or exports changed since the last make`);
@@ -132,6 +132,17 @@ async function runPlan(options: BuildOptions, keyInput: KeyInput, prepared: Prep
   }
   // The commands and sources are the ones compared before: fixdep rewrote the same commands.
   return { result: await complete(options, keyInput, steps, prepared, started) };
+}
+
+// Up to `jobs` compiles at once, as make -j runs them; false when one failed (the others finish).
+async function compileAll(objects: readonly RecordedCommand[], jobs: number, compile: (object: RecordedCommand) => Promise<boolean>): Promise<boolean> {
+  let next = 0;
+  let ok = true;
+  const worker = async () => {
+    while (ok && next < objects.length) if (!(await compile(objects[next++]!))) ok = false;
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, objects.length)) }, worker));
+  return ok;
 }
 
 // Every command the fast path would run must be on record, checked before the first one runs.
