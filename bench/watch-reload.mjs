@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Benchmark: edit-to-new-message with `kforge watch --vm --json` (a guest that stays up) against the
 // loop a user would otherwise script, `kforge build` then a fresh `kforge vm` per change, and against
-// `kforge build` alone after the same edit (the floor watch adds its reload to). One-file module,
-// N edits of its pr_info text, TCG, alternated in one run. Prints medians and ratios.
+// `kforge build` alone after the same edit (the floor watch adds its reload to), and against watch
+// with its fast rebuild path switched off (KFORGE_FAST_REBUILD=off: make on every change). One-file
+// module, N edits of its pr_info text, TCG, all in one run. Prints medians and ratios.
 // Usage: npm run build && node bench/watch-reload.mjs [edits] [kernel release]   (default 10, the newest installed 6.1)
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -28,9 +29,10 @@ function createModule() {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const kforgeRun = (args) => spawnSync(process.execPath, [kforge, ...args], { env: environment, encoding: "utf8" });
 
-// One watch session; for each edit, the time from the write to the kernel-log event with the new text.
-async function measureWatch(dir) {
-  const child = spawn(process.execPath, [kforge, "watch", dir, "--json", "--kernel", release, "--accel", "tcg"], { env: environment, stdio: ["ignore", "pipe", "inherit"] });
+// One watch session; for each edit, the time from the write to the kernel-log event with the new
+// text, and the build-end's duration and path (fast: kbuild's recorded commands; make).
+async function measureWatch(dir, extraEnvironment = {}) {
+  const child = spawn(process.execPath, [kforge, "watch", dir, "--json", "--kernel", release, "--accel", "tcg"], { env: { ...environment, ...extraEnvironment }, stdio: ["ignore", "pipe", "inherit"] });
   let buffer = "";
   const waiters = [];
   child.stdout.on("data", (chunk) => {
@@ -46,17 +48,20 @@ async function measureWatch(dir) {
   const shows = (text) => (event) => event.event === "kernel-log" && event.lines.some((line) => line.includes(text));
   await waitFor(shows("bench: start"));
   const times = [];
+  const builds = [];
+  const paths = new Set();
   for (let edit = 0; edit < edits; edit++) {
     const text = `watch edit ${edit}`;
+    const built = waitFor((event) => event.event === "build-end").then((event) => (builds.push(event.durationMs), paths.add(event.path)));
     const seen = waitFor(shows(text));
     const started = performance.now();
     writeFileSync(join(dir, "bench.c"), source(text));
-    await seen;
+    await Promise.all([seen, built]);
     times.push(performance.now() - started);
   }
   child.kill("SIGINT");
   await new Promise((resolve) => child.on("close", resolve));
-  return times;
+  return { times, builds, paths: [...paths].join("+") };
 }
 
 // The naive loop: after each edit, build, then boot a fresh guest that loads the module.
@@ -77,19 +82,25 @@ function measureNaive(dir) {
 }
 
 const watchDir = createModule();
+const makeWatchDir = createModule();
 const naiveDir = createModule();
 kforgeRun(["build", naiveDir, "--kernel", release]);
 try {
   const watch = await measureWatch(watchDir);
+  // The same loop with the fast rebuild path switched off: every rebuild re-enters make.
+  const makeWatch = await measureWatch(makeWatchDir, { KFORGE_FAST_REBUILD: "off" });
   const { build, naive } = measureNaive(naiveDir);
-  const row = (name, values) => `| ${name} | ${(median(values) / 1000).toFixed(2)} s | ${(median(values) / median(naive)).toFixed(2)} |`;
+  const row = (name, values, buildValues) =>
+    `| ${name} | ${(median(values) / 1000).toFixed(2)} s | ${buildValues ? `${(median(buildValues) / 1000).toFixed(2)} s` : "-"} | ${(median(values) / median(naive)).toFixed(2)} |`;
   console.log(`kernel ${release}, TCG, ${edits} edits, medians (edit to the new pr_info text in the guest)\n`);
-  console.log("| loop | median | ratio to the naive loop |\n| --- | --- | --- |");
-  console.log(row("kforge watch --vm", watch));
+  console.log("| loop | median | its build step | ratio to the naive loop |\n| --- | --- | --- | --- |");
+  console.log(row(`kforge watch --vm (build path: ${watch.paths})`, watch.times, watch.builds));
+  console.log(row(`kforge watch --vm, KFORGE_FAST_REBUILD=off (build path: ${makeWatch.paths})`, makeWatch.times, makeWatch.builds));
   console.log(row("kforge build (incremental) alone", build));
   console.log(row("kforge build + kforge vm (naive)", naive));
-  console.log(`\nwatch minus build alone: ${((median(watch) - median(build)) / 1000).toFixed(2)} s`);
+  console.log(`\nwatch minus build alone: ${((median(watch.times) - median(build)) / 1000).toFixed(2)} s; fast path against make in watch: ${(median(watch.times) / median(makeWatch.times)).toFixed(2)}`);
 } finally {
   rmSync(watchDir, { recursive: true, force: true });
+  rmSync(makeWatchDir, { recursive: true, force: true });
   rmSync(naiveDir, { recursive: true, force: true });
 }

@@ -15,7 +15,7 @@ const SOURCE_FILE = /\.(?:c|h|S|s|rs|lds|inc|asm)$|^(?:Kbuild|Makefile|GNUmakefi
 const GENERATED_FILE = /\.mod\.c$/;
 const SKIPPED_DIRS = new Set([STATE_DIR, ".git", "node_modules"]);
 // Environment variables kbuild reads that change what it builds.
-const BUILD_ENVIRONMENT = /^(?:ARCH|CROSS_COMPILE|LLVM|LLVM_IAS|CC|LD|AR|KCFLAGS|KCPPFLAGS|KAFLAGS|KRUSTFLAGS|KBUILD_\w+|INSTALL_MOD_\w+|CONFIG_\w+)$/;
+export const BUILD_ENVIRONMENT = /^(?:ARCH|CROSS_COMPILE|LLVM|LLVM_IAS|CC|LD|AR|KCFLAGS|KCPPFLAGS|KAFLAGS|KRUSTFLAGS|KBUILD_\w+|INSTALL_MOD_\w+|CONFIG_\w+)$/;
 const KERNEL_IDENTITY_FILES = ["Makefile", "Module.symvers", "include/config/auto.conf", "include/generated/utsrelease.h"];
 
 export interface FingerprintInput {
@@ -107,8 +107,8 @@ function hashFile(path: string): string | null {
   }
 }
 
-// Source files (by name) and kbuild's .<object>.cmd files, sorted, skipping kforge's own state.
-async function listModuleFiles(dir: string): Promise<{ sources: string[]; commandFiles: string[] }> {
+// Source files (by name) and kbuild's .<target>.cmd files, sorted, skipping kforge's own state.
+export async function listModuleFiles(dir: string): Promise<{ sources: string[]; commandFiles: string[] }> {
   const sources: string[] = [];
   const commandFiles: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -118,7 +118,7 @@ async function listModuleFiles(dir: string): Promise<{ sources: string[]; comman
     const parent = entry.parentPath;
     if (relative(dir, parent).split("/").some((part) => SKIPPED_DIRS.has(part))) continue;
     const path = join(parent, entry.name);
-    if (/^\..*\.o\.cmd$/.test(entry.name)) commandFiles.push(path);
+    if (/^\..*\.cmd$/.test(entry.name)) commandFiles.push(path);
     else if (!entry.name.startsWith(".") && SOURCE_FILE.test(entry.name) && !GENERATED_FILE.test(entry.name)) sources.push(path);
   }
   return { sources: sources.sort(), commandFiles: commandFiles.sort() };

@@ -88,3 +88,14 @@ export function readModuleSymbols(elf: ElfFile): ModuleSymbols {
     .map((symbol) => ({ name: symbol.name.slice("__ksymtab_".length), gplOnly: symbol.sectionIndex === gplSection }));
   return { imports, exports };
 }
+
+// What modpost reads from a module's object: the symbols it needs from elsewhere and the ones it
+// exports (6.1 marks an export with __ksymtab_<name>, 6.12 with __export_symbol_<name>).
+export function readObjectLinkage(elf: ElfFile): { undefined: string[]; exported: string[] } {
+  const symbols = readSymbolTable(elf).filter((symbol) => symbol.name !== "");
+  const names = (wanted: (symbol: SymbolEntry) => boolean) => [...new Set(symbols.filter(wanted).map((symbol) => symbol.name))].sort();
+  return {
+    undefined: names((symbol) => symbol.sectionIndex === SHN_UNDEF),
+    exported: names((symbol) => symbol.sectionIndex !== SHN_UNDEF && /^__(?:ksymtab|export_symbol)_/.test(symbol.name)),
+  };
+}

@@ -20,7 +20,7 @@ export function formatWatchEvent(event: WatchEvent, palette: Palette, sources: (
     case "build-end": {
       const diagnostics = event.diagnostics as Diagnostic[];
       const shown = diagnostics.length ? `\n${formatDiagnostics(diagnostics, palette, sources(diagnostics))}` : "";
-      const status = event.ok ? palette.green(event.upToDate ? "modules up to date" : `built in ${seconds(event.durationMs)}`) : palette.red(`build failed; full log: ${event.log}`);
+      const status = event.ok ? palette.green(event.upToDate ? "modules up to date" : `built in ${seconds(event.durationMs)}${event.path === "fast" ? " (fast path)" : ""}`) : palette.red(`build failed; full log: ${event.log}`);
       return `${status}${shown}${event.ok ? "" : "\nthe last good modules stay loaded; waiting for the next change"}`;
     }
     case "unload":

@@ -9,7 +9,8 @@ export type WatchEventBody =
   | { event: "ready"; mode: "vm" | "host"; release: string; dir: string; accel?: string; watching: string[] }
   | { event: "change"; paths: string[] }
   | { event: "build-start"; reason: "start" | "change" | "key" }
-  | { event: "build-end"; ok: boolean; upToDate: boolean; durationMs: number; log: string; diagnostics: JsonDiagnostic[] }
+  // path: how the modules were rebuilt (fast: kbuild's recorded commands rerun; fallback: why make ran).
+  | { event: "build-end"; ok: boolean; upToDate: boolean; path: "fast" | "make"; fallback?: string; durationMs: number; log: string; diagnostics: JsonDiagnostic[] }
   | { event: "unload"; module: string; ok: boolean; output: string }
   | { event: "load"; module: string; ok: boolean; output: string; diagnosis?: StepResult["diagnosis"] }
   | { event: "test"; step: StepResult }

@@ -52,6 +52,8 @@ describe("kforge watch --vm on Debian 6.1 (TCG)", () => {
       expect(unload).toBeLessThan(newText);
       expect(watch.events.findIndex((event, index) => index >= from && event.event === "change")).toBeLessThan(unload);
       expect(watch.events.slice(from, newText).filter((event) => event.event === "unload").map((event) => (event as { module: string }).module)).toEqual(["hello"]);
+      // A .c edit that leaves symbols alone is rebuilt from kbuild's recorded commands (fast-rebuild.test.ts proves the .ko equal).
+      expect(watch.events.slice(from, newText).find((event) => event.event === "build-end")).toMatchObject({ ok: true, path: "fast" });
 
       // The provider changes: its consumer goes out first and comes back after it.
       from = watch.events.length;
@@ -60,6 +62,7 @@ describe("kforge watch --vm on Debian 6.1 (TCG)", () => {
       const cycle = watch.events.slice(from, at + 1).filter((event) => event.event === "unload" || event.event === "load");
       expect(cycle.map((event) => `${event.event} ${(event as { module: string }).module}`)).toEqual(["unload consumer", "unload provider", "load provider", "load consumer"]);
       expect(watch.events.slice(from, at + 1).some(logShows("provider: ready again"))).toBe(true);
+      expect(watch.events.slice(from, at + 1).find((event) => event.event === "build-end")).toMatchObject({ ok: true, path: "make", fallback: expect.stringContaining("exports symbols") });
 
       // Ten writes within 200 ms: one build.
       from = watch.events.length;
