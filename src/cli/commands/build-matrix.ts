@@ -52,7 +52,7 @@ export async function runMatrixBuild(request: MatrixBuildRequest, context: Comma
 }
 
 // Each named release is checked as a single build would check it; duplicates build once.
-async function resolveKernels(releases: string[], env: NodeJS.ProcessEnv): Promise<KernelSelection[]> {
+export async function resolveKernels(releases: string[], env: NodeJS.ProcessEnv): Promise<KernelSelection[]> {
   const named = new Set<string>();
   for (const release of releases) {
     if (release !== "all") named.add(release);
