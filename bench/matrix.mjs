@@ -5,12 +5,13 @@
 // them. Cold = after a clean; no-op = nothing changed since the last build. Alternated, on a small
 // module and on a collection of 40 small modules. Prints a markdown table of medians and ratios.
 // Usage: npm run build && node bench/matrix.mjs [pairs]   (default 5)
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installedReleases } from "./kernels.mjs";
+import { median, timed } from "./timing.mjs";
 
 const pairs = Number(process.argv[2] ?? 5);
 const releases = await installedReleases();
@@ -37,27 +38,14 @@ function writeProject(name, moduleCount) {
   return { name, moduleCount, dir, copies };
 }
 
-function timed(file, args) {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(file, args, { env: environment, stdio: "ignore" });
-  const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== 0) throw new Error(`${file} ${args.join(" ")} exited ${result.status}`);
-  return milliseconds;
-}
-
-const rawSequential = (project) => project.copies.reduce((sum, copy) => sum + timed("make", ["-C", `/lib/modules/${copy.release}/build`, `M=${copy.dir}`, `-j${cpus}`, "modules"]), 0);
-const viaKforge = (project) => timed(process.execPath, [kforge, "build", project.dir, "--kernel", "all"]);
+const rawSequential = (project) => project.copies.reduce((sum, copy) => sum + timed("make", ["-C", `/lib/modules/${copy.release}/build`, `M=${copy.dir}`, `-j${cpus}`, "modules"], environment), 0);
+const viaKforge = (project) => timed(process.execPath, [kforge, "build", project.dir, "--kernel", "all"], environment);
 
 function clean(project) {
   for (const copy of project.copies) execFileSync("make", ["-C", `/lib/modules/${copy.release}/build`, `M=${copy.dir}`, "clean"], { env: environment, stdio: "ignore" });
   rmSync(join(project.dir, ".kforge"), { recursive: true, force: true });
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 function measure(project) {
   const samples = { coldRaw: [], coldKforge: [], noopRaw: [], noopKforge: [] };
