@@ -1,7 +1,8 @@
 // `kforge test --vm` on several kernels and `--junit`, through the real CLI with real kbuild and real
 // TCG boots of both installed kernels. The module's test steps pass or fail by kernel: one fails on
 // 6.1 with exit 1, one panics 6.12 (sysrq), so each kernel reports its own result. A private cache
-// links the shared kernel images in (never writes them); an empty one has no 6.1 image at all.
+// links the shared kernel images in (never writes them) and takes the two guests' saved states, which
+// they write side by side; an empty one has no 6.1 image at all.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +22,8 @@ const sharedKernels = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache
 if (existsSync(sharedKernels)) symlinkSync(sharedKernels, join(cache, "kforge", "kernels"));
 const emptyCache = join(root, "empty-cache");
 
+// Other test files boot guests and build on the same two cores: allow a slow boot.
+const UNDER_LOAD = ["--timeout", "180"];
 const ON_612_ONLY = 'uname -r | grep -q "^6\\.12\\."';
 const PANIC_OFF_61 = 'uname -r | grep -q "^6\\.1\\." || echo c > /proc/sysrq-trigger';
 
@@ -60,7 +63,7 @@ describe("kforge test on two kernels (real kbuild, real boots)", () => {
   let run: CliResult;
   let outcomes: KernelTestOutcome[];
   beforeAll(async () => {
-    run = await runKforge(["test", dir, "--vm", "--json", "--junit", junit, "--accel", "tcg", "--cold", "-k", kernel61().release, "-k", kernel612().release], { env: { XDG_CACHE_HOME: cache }, timeoutMs: 560_000 });
+    run = await runKforge(["test", dir, "--vm", "--json", "--junit", junit, "--accel", "tcg", ...UNDER_LOAD, "-k", kernel61().release, "-k", kernel612().release], { env: { XDG_CACHE_HOME: cache }, timeoutMs: 560_000 });
     outcomes = (JSON.parse(run.stdout) as { ok: boolean; kernels: KernelTestOutcome[] }).kernels;
   }, 600_000);
 
@@ -101,7 +104,7 @@ describe("kforge test --kernel all with a kernel that has no image (one real boo
   it("skips that kernel with the command that fetches it, tests the others, and exits 0", async () => {
     const dir = createProject("kmall", [ON_612_ONLY]);
     const junit = join(root, "all.xml");
-    const run = await runKforge(["test", dir, "--vm", "--kernel", "all", "--junit", junit, "--accel", "tcg", "--cold"], { env: { XDG_CACHE_HOME: emptyCache }, timeoutMs: 300_000 });
+    const run = await runKforge(["test", dir, "--vm", "--kernel", "all", "--junit", junit, "--accel", "tcg", "--cold", ...UNDER_LOAD], { env: { XDG_CACHE_HOME: emptyCache }, timeoutMs: 300_000 });
     expect(run.exitCode, run.stderr).toBe(0);
     const fetch = `no kernel image, fetch it with kforge kernel fetch ${kernel61().release}`;
     expect(run.stderr).toContain(`  ${kernel61().release}: skipped, ${fetch}`);
@@ -119,7 +122,7 @@ describe("kforge test --junit on one kernel (one real boot)", () => {
   it("prints the usual vm report and writes one suite of step cases", async () => {
     const dir = createProject("kmone", ["grep -c kmone /proc/modules"]);
     const junit = join(root, "one.xml");
-    const run = await runKforge(["test", dir, "--vm", "--kernel", kernel612().release, "--junit", junit, "--accel", "tcg", "--cold"], { env: { XDG_CACHE_HOME: cache }, timeoutMs: 300_000 });
+    const run = await runKforge(["test", dir, "--vm", "--kernel", kernel612().release, "--junit", junit, "--accel", "tcg", "--cold", ...UNDER_LOAD], { env: { XDG_CACHE_HOME: cache }, timeoutMs: 300_000 });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain("ok: 3 steps passed, kernel log clean");
     expect(run.stdout).not.toContain("passed on");

@@ -42,7 +42,8 @@ export async function runKernelTests(request: KernelTestRequest, context: Comman
   const built = several ? await buildEach(request, bootable, outcomes, context) : bootable;
   if (context.signal.aborted) return ExitCode.interrupted;
   await runGuests(request, built, outcomes, several, context);
-  const ordered = kernels.map((kernel) => outcomes.get(kernel.release)!);
+  // After Ctrl-C, kernels whose turn never came have no outcome of their own.
+  const ordered = kernels.map((kernel) => outcomes.get(kernel.release) ?? errorOutcome(kernel.release, { message: "interrupted before its guest started" }));
   if (request.junit) await writeFile(resolve(context.cwd, request.junit), renderTestJunit(ordered, `kforge test ${basename(request.dir)}`));
   return report(ordered, several, request, context);
 }
@@ -118,7 +119,7 @@ async function runOneGuest(request: KernelTestRequest, kernel: KernelSelection, 
     if (!isKforgeError(error)) throw error;
     return errorOutcome(kernel.release, error);
   }
-  if (json.trim() === "") return errorOutcome(kernel.release, { message: "interrupted before the guest started" });
+  if (json.trim() === "") return errorOutcome(kernel.release, { message: "interrupted before its guest started" });
   return { release: kernel.release, ...JSON.parse(json) } as KernelTestOutcome;
 }
 
