@@ -6,12 +6,13 @@
 // lives in the user's cache dir and is filled by the first kforge build, as on a developer's machine.
 // Prints a markdown table of medians and their ratios.
 // Usage: npm run build && node bench/build-overhead.mjs [pairs] [kernel release]   (default: the newest installed 6.1)
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { newestRelease } from "./kernels.mjs";
+import { median, timed } from "./timing.mjs";
 
 const pairs = Number(process.argv[2] ?? 7);
 const release = process.argv[3] ?? (await newestRelease("6.1"));
@@ -28,17 +29,9 @@ writeFileSync(
 const environment = { ...process.env, LC_ALL: "C", CI: "true", NO_COLOR: "1" };
 const makeArguments = ["-C", kdir, `M=${dir}`, `-j${availableParallelism()}`, "modules"];
 
-function timed(file, args) {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(file, args, { env: environment, stdio: "ignore" });
-  const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== 0) throw new Error(`${file} ${args.join(" ")} exited ${result.status}`);
-  return milliseconds;
-}
-
-const raw = () => timed("make", makeArguments);
-const rawAsTyped = () => timed("make", makeArguments.filter((argument) => !argument.startsWith("-j")));
-const viaKforge = () => timed(process.execPath, [kforge, "build", dir, "--kernel", release]);
+const raw = () => timed("make", makeArguments, environment);
+const rawAsTyped = () => timed("make", makeArguments.filter((argument) => !argument.startsWith("-j")), environment);
+const viaKforge = () => timed(process.execPath, [kforge, "build", dir, "--kernel", release], environment);
 function clean() {
   execFileSync("make", ["-C", kdir, `M=${dir}`, "clean"], { env: environment, stdio: "ignore" });
   rmSync(join(dir, ".kforge"), { recursive: true, force: true });
@@ -63,11 +56,6 @@ for (let pair = 0; pair < pairs; pair += 1) {
 }
 rmSync(dir, { recursive: true, force: true });
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const rows = [
   ["cold build vs `make ... modules` as typed", median(samples.coldRawAsTyped), median(samples.coldKforge), 1.05],
   [`cold build vs \`make -j${availableParallelism()} ...\` (same parallelism)`, median(samples.coldRaw), median(samples.coldKforge), 1.05],

@@ -1,11 +1,11 @@
 // The entry point: parses arguments, runs one command, prints errors. Only it ends the process: bin/kforge.js
 // exits with what main returns, and the signal handlers here force the exit when a command is stuck.
-import { readFileSync } from "node:fs";
 import { CommanderError } from "commander";
 import { ExitCode, isKforgeError } from "../errors.js";
 import { createPalette } from "../ui/color.js";
 import { createContext, type OutputStream } from "./context.js";
 import { createProgram, type ProgramState } from "./program.js";
+import { readVersion } from "./version.js";
 
 // A command still running this long after the first signal is stuck (e.g. blocked in a system call
 // that ignores the abort signal): the exit is forced so SIGTERM can never be ignored.
@@ -13,11 +13,6 @@ export const FORCE_EXIT_AFTER_MS = 10_000;
 
 // Conventional shell exit codes for death by signal: 128 + signal number.
 const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: ExitCode.interrupted, SIGTERM: 143, SIGHUP: 129 };
-
-function readVersion(): string {
-  const packageJson = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
-  return String(packageJson.version);
-}
 
 // Split at the first bare `--`: what follows is passed through untouched (make variables, module parameters).
 export function splitPassThrough(argv: readonly string[]): { own: string[]; extra: string[] } {

@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import type { CommandContext } from "./context.js";
 import { registerBuildCommands } from "./register/build.js";
+import { registerCiCommands } from "./register/ci.js";
 import { registerKernelCommands } from "./register/kernel.js";
 import { registerModuleCommands } from "./register/module.js";
 import { registerScaffoldCommands } from "./register/scaffold.js";
@@ -33,5 +34,6 @@ export function createProgram(version: string, state: ProgramState): Command {
   registerModuleCommands(program, state);
   registerVmCommands(program, state);
   registerShipCommands(program, state);
+  registerCiCommands(program, state);
   return program;
 }

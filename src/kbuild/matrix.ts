@@ -9,6 +9,8 @@ export interface MatrixOptions extends Omit<BuildOptions, "kernel" | "onEvent"> 
   kernels: KernelTarget[];
   cpuCount?: number;
   onEvent?: (release: string, event: BuildEvent) => void;
+  // Each kernel's result as soon as it is known.
+  onResult?: (result: KernelBuildResult) => void;
 }
 
 export interface MatrixPlan {
@@ -26,7 +28,7 @@ export function planMatrix(kernelCount: number, cpuCount: number, requestedJobs?
 }
 
 export async function buildMatrix(options: MatrixOptions): Promise<KernelBuildResult[]> {
-  const { kernels, cpuCount = availableParallelism(), onEvent, ...shared } = options;
+  const { kernels, cpuCount = availableParallelism(), onEvent, onResult, ...shared } = options;
   const plan = planMatrix(kernels.length, cpuCount, shared.jobs);
   const results: KernelBuildResult[] = new Array(kernels.length);
   let next = 0;
@@ -36,6 +38,7 @@ export async function buildMatrix(options: MatrixOptions): Promise<KernelBuildRe
       const kernel = kernels[index]!;
       const dir = await refreshMirror(shared.dir, kernel.release);
       results[index] = await buildModules({ ...shared, dir, kernel, jobs: plan.jobs, onEvent: (event) => onEvent?.(kernel.release, event) });
+      onResult?.(results[index]!);
     }
   };
   await Promise.all(Array.from({ length: plan.concurrency }, worker));

@@ -2,7 +2,7 @@
 // single-kernel kforge build) or in the kernel's matrix tree .kforge/build/<release>/, whichever
 // modules.order is newer.
 import { stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { refreshMirror } from "./mirror.js";
 import { MODULES_ORDER } from "./modules-order.js";
 
@@ -22,4 +22,18 @@ export async function buildOutputDir(dir: string, release: string | undefined): 
 // matrix tree, refreshed, when the last build for it was a matrix build; else the module dir.
 export async function chooseBuildDir(dir: string, release: string): Promise<string> {
   return (await buildOutputDir(dir, release)) === dir ? dir : refreshMirror(dir, release);
+}
+
+// A module file named by its in-place path (dir/sub/name.ko, which may not exist) stands for that
+// kernel's newest build of it: the same file in the kernel's matrix tree of the nearest enclosing
+// module dir that has one, when that tree holds the newer build.
+export async function locateArtifact(path: string, release: string): Promise<string> {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((await modifiedAt(matrixTree(dir, release))) !== undefined) {
+      const candidate = join(matrixTree(dir, release), relative(dir, path));
+      const newer = (await buildOutputDir(dir, release)) !== dir;
+      return newer && (await modifiedAt(candidate)) !== undefined ? candidate : path;
+    }
+    if (dirname(dir) === dir) return path;
+  }
 }

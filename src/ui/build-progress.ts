@@ -56,44 +56,75 @@ export function ensureTerminalColumns(streams: readonly { columns?: number }[]):
 
 // listr2 is loaded only on a terminal: plain and JSON runs (CI, scripts) skip its start-up cost.
 async function createListProgress(title: string, stream: NodeJS.WriteStream): Promise<BuildProgress> {
+  const list = await createListRows([title], stream);
+  const row = list.rows[0]!;
+  return {
+    onEvent: row.onEvent,
+    finish: async (outcome) => {
+      row.finish(outcome);
+      await list.close();
+    },
+  };
+}
+
+export interface ListRow {
+  onEvent(event: BuildEvent): void;
+  // Ends the row; `title` is the one-line outcome it keeps.
+  finish(outcome: { ok: boolean; title: string }): void;
+}
+
+// One row per build running at the same time (a matrix build's kernels); close() ends the rows still
+// open (the builds were stopped by an error) and waits until the list is drawn for the last time.
+export async function createListRows(titles: readonly string[], stream: NodeJS.WriteStream): Promise<{ rows: ListRow[]; close(): Promise<void> }> {
   const { Listr, ListrLogger, ProcessOutput } = await import("listr2");
   const restoreColumns = ensureTerminalColumns([stream, process.stdout]);
-  let wrapper: Wrapper | undefined;
-  let settle: (outcome: { ok: boolean; title: string }) => void = () => undefined;
-  const outcome = new Promise<{ ok: boolean; title: string }>((resolve) => (settle = resolve));
+  const rows = titles.map(createRow);
   // stdout and stderr swapped on purpose: listr2 draws on its "stdout", which is our stderr, and
   // buffers writes to both real streams until the list ends.
   const logger = new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(stream, process.stdout) });
   const list = new Listr(
-    [
-      {
-        title,
-        task: async (_context, task) => {
-          wrapper = task as unknown as Wrapper;
-          const { ok, title: finalTitle } = await outcome;
-          task.title = finalTitle;
-          if (!ok) throw new Error(finalTitle);
-        },
-        rendererOptions: { bottomBar: 4, persistentOutput: false },
-      },
-    ],
-    { renderer: "default", rendererOptions: { logger, showErrorMessage: false }, registerSignalListeners: false, exitOnError: false },
+    rows.map((row) => row.task),
+    { concurrent: true, renderer: "default", rendererOptions: { logger, showErrorMessage: false }, registerSignalListeners: false, exitOnError: false },
   );
   const running = list.run().catch(() => undefined);
-  const counts = createCountedTitle(title, (text) => wrapper && (wrapper.title = text));
   return {
+    rows: rows.map((row) => row.progress),
+    close: async () => {
+      for (const row of rows) row.progress.finish({ ok: false, title: `${row.task.title}: stopped` });
+      await running;
+      restoreColumns();
+    },
+  };
+}
+
+function createRow(title: string) {
+  let wrapper: Wrapper | undefined;
+  let settle: (outcome: { ok: boolean; title: string }) => void = () => undefined;
+  const outcome = new Promise<{ ok: boolean; title: string }>((resolve) => (settle = resolve));
+  const counts = createCountedTitle(title, (text) => wrapper && (wrapper.title = text));
+  const task = {
+    title,
+    task: async (_context: unknown, task: unknown) => {
+      wrapper = task as Wrapper;
+      const { ok, title: finalTitle } = await outcome;
+      wrapper.title = finalTitle;
+      if (!ok) throw new Error(finalTitle);
+    },
+    rendererOptions: { bottomBar: 4, persistentOutput: false },
+  };
+  const progress: ListRow = {
     onEvent: (event) => {
       counts.onEvent(event);
       if (event.kind === "step" && wrapper) wrapper.output = `${event.step.padEnd(8)} ${event.target}`;
       if (event.kind === "waiting" && wrapper) wrapper.output = describeMakeLockWait(event);
     },
-    finish: async (result) => {
+    // Only the first outcome counts: a later one (close() after an error) changes nothing.
+    finish: (result) => {
       counts.stop();
       settle(result);
-      await running;
-      restoreColumns();
     },
   };
+  return { task, progress };
 }
 
 // For a build of more than a handful of objects, the row's title says how far along it is, and the

@@ -1,7 +1,7 @@
 // What a saved state's key is made of, found on this machine: the image's content hash and the QEMU
 // binary's identity and version. Both are remembered per file (path, size, modification time) in
 // <cache>/snapshots/identities.json, so a warm start does not hash a 60 MB vmlinux every run.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, readFile, realpath, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -22,7 +22,9 @@ async function rememberedFor(path: string, kind: string, compute: (path: string)
   const value = await compute(real);
   memo[id] = { stamp, value };
   await mkdir(snapshotDir(env), { recursive: true });
-  const temp = `${memoPath(env)}.${process.pid}`;
+  // Unique per write (`kforge test` on several kernels runs guests side by side in one process), and
+  // named as removeLeftovers() expects.
+  const temp = `${memoPath(env)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   await writeFile(temp, `${JSON.stringify(memo, null, 2)}\n`);
   await rename(temp, memoPath(env));
   return value;

@@ -1,5 +1,6 @@
-// After a real two-kernel matrix build, deps (and with it the loader's module lookup) finds each
+// After a real two-kernel matrix build, deps (and with it the loader's module lookup) and info find each
 // kernel's artifact in .kforge/build/<release>/, and an in-place build wins once it is newer.
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runKforge } from "../helpers/cli.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";
@@ -12,6 +13,18 @@ interface DepsJson {
   kernel: string;
   vermagicProblems: { module: string; problem: string }[];
 }
+
+interface InfoJson {
+  path: string;
+  vermagic: string;
+  vermagicProblem: string | null;
+}
+
+const info = async (release: string) => {
+  const result = await runKforge(["info", "picked.ko", "--kernel", release, "--json"], { cwd: dir });
+  expect(result.exitCode, result.stderr).toBe(0);
+  return { stderr: result.stderr, report: JSON.parse(result.stdout) as InfoJson };
+};
 
 const deps = async (release: string) => {
   const result = await runKforge(["deps", dir, "--kernel", release, "--json"]);
@@ -27,6 +40,11 @@ describe("finding a matrix build's artifact per kernel (real kbuild)", () => {
       const { exitCode, stderr, report } = await deps(release);
       expect(exitCode, stderr).toBe(0);
       expect(report!.vermagicProblems).toEqual([]);
+      const shown = await info(release);
+      expect(shown.report.path).toBe(join(dir, ".kforge", "build", release, "picked.ko"));
+      expect(shown.report.vermagic.split(" ")[0]).toBe(release);
+      expect(shown.report.vermagicProblem).toBeNull();
+      expect(shown.stderr).toContain(`kforge: ${release}'s newest build of picked.ko is in its matrix tree: ${shown.report.path}`);
     }
 
     // A newer in-place build for 6.12 is what a 6.1 lookup now finds, and its vermagic is wrong there.
@@ -35,5 +53,9 @@ describe("finding a matrix build's artifact per kernel (real kbuild)", () => {
     const stale = await deps(kernel61().release);
     expect(stale.exitCode).toBe(1);
     expect(stale.report!.vermagicProblems.map((item) => item.module)).toEqual(["picked"]);
+    const staleInfo = await info(kernel61().release);
+    expect(staleInfo.report.path).toBe(join(dir, "picked.ko"));
+    expect(staleInfo.report.vermagicProblem).toContain(kernel612().release);
+    expect(staleInfo.stderr).not.toContain("matrix tree");
   });
 });

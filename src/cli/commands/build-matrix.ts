@@ -4,18 +4,18 @@
 import { basename } from "node:path";
 import type { KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode, UsageError } from "../../errors.js";
-import type { KernelBuildResult } from "../../kbuild/build.js";
+import type { BuildEvent, KernelBuildResult } from "../../kbuild/build.js";
 import { buildMatrix } from "../../kbuild/matrix.js";
 import { findBuildTrees } from "../../kernel/build-tree.js";
 import { selectKernel, type KernelSelection } from "../../kernel/select.js";
-import { describeMakeLockWait } from "../../ui/build-progress.js";
+import { chooseProgressMode, createListRows, describeMakeLockWait } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import { formatMatrixSummary } from "../../ui/matrix-summary.js";
 import type { CommandContext } from "../context.js";
 import { writeBuildReports, type ReportOptions } from "./build-reports.js";
 import { splitByGates, skippedJson, type SkippedKernel } from "./build-gates.js";
-import { toJson, type Settings } from "./build.js";
+import { describeOutcome, toJson, type Settings } from "./build.js";
 
 export interface MatrixBuildRequest {
   dir: string;
@@ -33,20 +33,21 @@ export async function runMatrixBuild(request: MatrixBuildRequest, context: Comma
   const quiet = Boolean(request.json);
   if (!quiet) context.stderr.write(`building ${name} for ${kernels.length} kernels: ${kernels.map((kernel) => kernel.release).join(", ")}\n`);
   if (!quiet) for (const kernel of skipped) context.stderr.write(`  ${kernel.release}: skipped, ${kernel.reason}\n`);
-  const results = await buildMatrix({
-    ...request.settings,
-    dir: request.dir,
-    kernels: kernels.map(({ release, kdir }) => ({ release, kdir })),
-    signal: context.signal,
-    environment: context.env,
-    onEvent: (release, event) => {
-      // Also with --json (stderr): a kernel waiting on another kforge's make says why it is slow.
-      if (event.kind === "waiting") context.stderr.write(`  ${release}: ${describeMakeLockWait(event)}\n`);
-      if (quiet) return;
-      if (request.settings.verbose && event.kind === "output") context.stderr.write(`[${release}] ${event.line}\n`);
-      if (event.kind === "up-to-date") context.stderr.write(`  ${release}: up to date\n`);
-    },
-  });
+  const progress = await createMatrixProgress(request, kernels, context);
+  let results: KernelBuildResult[];
+  try {
+    results = await buildMatrix({
+      ...request.settings,
+      dir: request.dir,
+      kernels: kernels.map(({ release, kdir }) => ({ release, kdir })),
+      signal: context.signal,
+      environment: context.env,
+      onEvent: progress.onEvent,
+      onResult: progress.onResult,
+    });
+  } finally {
+    await progress.close();
+  }
   await writeBuildReports(request.dir, results, skipped, request.reports, context);
   if (request.json) context.stdout.write(`${JSON.stringify(withSkipped(toJson(results), skipped))}\n`);
   else printResults(results, skipped, request, context);
@@ -54,8 +55,34 @@ export async function runMatrixBuild(request: MatrixBuildRequest, context: Comma
   return results.every((result) => result.ok) ? ExitCode.ok : ExitCode.failed;
 }
 
+// A listr2 row per kernel on a terminal; otherwise a line per kernel that is up to date, and with
+// --verbose make's output with each line prefixed by its kernel.
+async function createMatrixProgress(request: MatrixBuildRequest, kernels: readonly KernelSelection[], context: CommandContext) {
+  const name = basename(request.dir);
+  const mode = chooseProgressMode({ json: request.json, verbose: request.settings.verbose, stream: context.stderr, env: context.env });
+  if (mode === "list") {
+    const list = await createListRows(kernels.map((kernel) => `building ${name} for ${kernel.release}`), context.stderr as NodeJS.WriteStream);
+    const row = (release: string) => list.rows[kernels.findIndex((kernel) => kernel.release === release)]!;
+    return {
+      onEvent: (release: string, event: BuildEvent) => row(release).onEvent(event),
+      onResult: (result: KernelBuildResult) => row(result.release).finish({ ok: result.ok, title: describeOutcome(result, request.dir) }),
+      close: () => list.close(),
+    };
+  }
+  return {
+    onEvent: (release: string, event: BuildEvent) => {
+      // Also with --json (stderr): a kernel waiting on another kforge's make says why it is slow.
+      if (event.kind === "waiting") context.stderr.write(`  ${release}: ${describeMakeLockWait(event)}\n`);
+      if (mode === "verbose" && event.kind === "output") context.stderr.write(`[${release}] ${event.line}\n`);
+      if (mode !== "silent" && event.kind === "up-to-date") context.stderr.write(`  ${release}: up to date\n`);
+    },
+    onResult: () => undefined,
+    close: async () => undefined,
+  };
+}
+
 // Each named release is checked as a single build would check it; duplicates build once.
-async function resolveKernels(releases: string[], env: NodeJS.ProcessEnv): Promise<KernelSelection[]> {
+export async function resolveKernels(releases: string[], env: NodeJS.ProcessEnv): Promise<KernelSelection[]> {
   const named = new Set<string>();
   for (const release of releases) {
     if (release !== "all") named.add(release);

@@ -41,7 +41,7 @@ export async function writeBuildReports(dir: string, results: readonly KernelBui
 }
 
 // The git top-level holding the module dir, else the module dir itself.
-async function repositoryRoot(dir: string): Promise<string> {
+export async function repositoryRoot(dir: string): Promise<string> {
   const result = await run("git", ["rev-parse", "--show-toplevel"], { cwd: dir });
   return !result.failed && result.stdout.trim() !== "" ? result.stdout.trim() : dir;
 }

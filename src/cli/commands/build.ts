@@ -116,7 +116,7 @@ export function mergeSettings(options: BuildCommandOptions, config: KforgeConfig
   };
 }
 
-function describeOutcome(result: KernelBuildResult, dir: string): string {
+export function describeOutcome(result: KernelBuildResult, dir: string): string {
   const name = basename(dir);
   if (result.interrupted) return `${name} for ${result.release}: interrupted`;
   if (!result.ok) return `${name} for ${result.release}: failed`;

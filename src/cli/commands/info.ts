@@ -1,6 +1,7 @@
 // `kforge info <file.ko>`: what modinfo shows, read from the ELF itself, plus the taints loading it
 // would cause and whether it was built for the selected kernel.
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
+import { locateArtifact } from "../../kbuild/output-dir.js";
 import { readKernelConfig, signingConfig } from "../../kernel/kernel-config.js";
 import { selectKernel } from "../../kernel/select.js";
 import { checkVermagic, describeMissingModinfo, describeModule, predictTaints, type ModuleDetails, type TaintPrediction } from "../../module/modinfo-details.js";
@@ -54,14 +55,21 @@ function formatText(details: ModuleDetails, exports: string[], warnings: string[
   return `${lines.join("\n")}\n`;
 }
 
+// After a matrix build, the selected kernel's own tree holds its newest build of the named module.
+async function chooseFile(named: string, release: string | undefined, context: CommandContext): Promise<string> {
+  const path = release === undefined ? named : await locateArtifact(named, release);
+  if (path !== named) context.stderr.write(`kforge: ${release}'s newest build of ${basename(named)} is in its matrix tree: ${path}\n`);
+  return path;
+}
+
 const describeTaint = (taint: TaintPrediction) => `taints the kernel ${taint.letter}: ${taint.reason}`;
 
 export async function infoCommand(options: InfoCommandOptions, context: CommandContext): Promise<number> {
-  const path = resolve(context.cwd, options.file);
+  const kernel = await kernelFacts(options, context);
+  const path = await chooseFile(resolve(context.cwd, options.file), kernel?.release, context);
   const module = await openModuleFile(path);
   const details = describeModule(module);
   const exports = readModuleParts(path, () => readModuleSymbols(module.elf)).exports.map((symbol) => symbol.name);
-  const kernel = await kernelFacts(options, context);
   const taints = predictTaints(details, kernel);
   const vermagicProblem = kernel ? checkVermagic(details, kernel.release) : undefined;
   if (options.json) {

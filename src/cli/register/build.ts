@@ -16,7 +16,7 @@ function parseWarningLevel(value: string): number {
 }
 
 // --kernel repeats: each value adds a kernel to the matrix.
-function collectKernels(value: string, previous: string[] | undefined): string[] {
+export function collectKernels(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), parseNonEmpty("--kernel")(value)];
 }
 

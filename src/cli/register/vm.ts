@@ -5,6 +5,7 @@ import type { TestCommandOptions } from "../commands/test.js";
 import type { VmCommandOptions } from "../commands/vm.js";
 import type { WatchCommandOptions } from "../commands/watch.js";
 import type { ProgramState } from "../program.js";
+import { collectKernels } from "./build.js";
 import { lazyAction, parsePositiveInteger, parseNonEmpty, addKernelOptions, withDir } from "./lazy.js";
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -15,8 +16,10 @@ function parseAccel(value: string): string {
 }
 
 // Flags carry no commander defaults: kforge.json is merged first, then defaults apply.
-function addVmOptions(command: Command): Command {
-  return addKernelOptions(command, "kernel release to build for and boot (default: running kernel, else newest installed)")
+const KERNEL_HELP = "kernel release to build for and boot (default: running kernel, else newest installed)";
+
+function addVmOptions(command: Command, addKernel = (target: Command) => addKernelOptions(target, KERNEL_HELP)): Command {
+  return addKernel(command)
     .option("--vm-kernel <vmlinuz>", "kernel image to boot instead of the one found for the release", parseNonEmpty("--vm-kernel"))
     .option("--timeout <seconds>", "give up after this many seconds, with a diagnosis (default 60)", parsePositiveInteger("--timeout"))
     .option("--accel <mode>", "auto (KVM when it works, else TCG), kvm or tcg (default auto)", parseAccel)
@@ -36,6 +39,13 @@ function addVmOptions(command: Command): Command {
     );
 }
 
+// test takes several kernels: each value of a repeated --kernel adds one, "all" means every installed one.
+function addTestKernelOptions(command: Command): Command {
+  return command
+    .option("-k, --kernel <release>", `${KERNEL_HELP}; repeat it, or say all, to test on several kernels`, collectKernels)
+    .option("--kdir <path>", "kernel build tree to use instead of /lib/modules/<release>/build (one kernel only)", parseNonEmpty("--kdir"));
+}
+
 export function registerVmCommands(program: Command, state: ProgramState): void {
   addVmOptions(program.command("vm [dir]").description("boot a throwaway QEMU guest, load the modules in dir, run the test steps, report")).action(
     lazyAction<VmCommandOptions>(
@@ -44,13 +54,9 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
       withDir,
     ),
   );
-  addVmOptions(program.command("test [dir]").description("run the module's tests (vm.test in kforge.json) in a throwaway VM").option("--vm", "run in a QEMU guest (required)")).action(
-    lazyAction<TestCommandOptions>(
-      state,
-      () => import("../commands/test.js").then((module) => module.testCommand),
-      withDir,
-    ),
-  );
+  addVmOptions(program.command("test [dir]").description("run the module's tests (vm.test in kforge.json) in a throwaway VM").option("--vm", "run in a QEMU guest (required)"), addTestKernelOptions)
+    .option("--junit <file>", "write a JUnit XML report: one test case per kernel × step", parseNonEmpty("--junit"))
+    .action(lazyAction<TestCommandOptions>(state, () => import("../commands/test.js").then((module) => module.testCommand), withDir));
   addKernelOptions(program.command("watch [dir]").description("rebuild on every save and reload the new modules into a guest that stays up (--host: the running kernel)"), "kernel release to build for and boot (default: running kernel, else newest installed)")
     .option("--vm", "load into a QEMU guest that stays up (the default)")
     .option("--host", "load into the running kernel (needs module support, root or --sudo)")

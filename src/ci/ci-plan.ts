@@ -1,0 +1,60 @@
+// Pure: what a generated CI workflow does in each kernel's job, the same on every provider: install
+// the build and VM prerequisites with the job's kernel headers, install kforge, build with the CI
+// reports, boot the kernel and run the module's tests, keep the modules and reports as artifacts.
+import { quoteShell } from "../vm/guest-protocol.js";
+
+export interface CiPlan {
+  // The module dir relative to the repository root ("." for the root).
+  dir: string;
+  // One job per kernel release.
+  kernels: string[];
+  // Container image every job runs in; its apt must have the kernels' header packages.
+  image: string;
+  kforgeVersion: string;
+}
+
+// The job's kernel is in this environment variable.
+export const KERNEL_VARIABLE = "KERNEL";
+
+export const REPORT_FILES = {
+  buildJson: "kforge-build.json",
+  buildJunit: "kforge-build-junit.xml",
+  testJunit: "kforge-test-junit.xml",
+  codequality: "gl-code-quality-report.json",
+} as const;
+
+// What scripts/setup.sh installs for building and booting, less what only kforge's own tests use.
+const PACKAGES = ["make", "gcc", "libelf-dev", "kmod", "qemu-system-x86", "busybox-static", "cpio", "xz-utils", "zstd", "git", "ca-certificates"];
+
+export interface CiSteps {
+  installPackages: string;
+  installKforge: string;
+  build: string;
+  fetchKernel: string;
+  test: string;
+  // Where the built modules end up (a glob from the repository root).
+  moduleFiles: string;
+}
+
+export function planCiSteps(plan: CiPlan, provider: "github" | "gitlab"): CiSteps {
+  const dir = quoteShell(plan.dir);
+  const kernel = `"$${KERNEL_VARIABLE}"`;
+  // GitHub reads the workflow commands and step summary that GITHUB_ACTIONS=true turns on; GitLab reads a Code Quality file.
+  const gitlabReports = provider === "gitlab" ? ` --annotations gitlab --codequality ${REPORT_FILES.codequality}` : "";
+  return {
+    // INITRD=No: a headers package can pull in its kernel image, whose initramfs kforge never needs.
+    installPackages: `apt-get update -qq && DEBIAN_FRONTEND=noninteractive INITRD=No apt-get install -y -qq --no-install-recommends ${PACKAGES.join(" ")} "linux-headers-$${KERNEL_VARIABLE}"`,
+    installKforge: `npm install --global kforge@${plan.kforgeVersion}`,
+    build: `kforge build ${dir} --kernel ${kernel} --json --junit ${REPORT_FILES.buildJunit}${gitlabReports} > ${REPORT_FILES.buildJson}`,
+    fetchKernel: `kforge kernel fetch ${kernel}`,
+    test: `kforge test ${dir} --vm --kernel ${kernel} --junit ${REPORT_FILES.testJunit}`,
+    moduleFiles: plan.dir === "." ? "**/*.ko" : `${plan.dir}/**/*.ko`,
+  };
+}
+
+export const yamlString = (text: string) => JSON.stringify(text);
+export const yamlList = (items: readonly string[]) => `[${items.map(yamlString).join(", ")}]`;
+
+export const header = (plan: CiPlan, scaling: string) =>
+  `# Written by kforge ci init (kforge ${plan.kforgeVersion}). ${scaling}\n` +
+  `# Add or remove kernels in the matrix; their header packages must exist in ${plan.image}'s apt sources.\n`;

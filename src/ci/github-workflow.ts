@@ -1,0 +1,36 @@
+// Pure: .github/workflows/kforge.yml, one job per kernel on GitHub's own matrix (each a runner of its
+// own), in a container whose apt has the kernels' headers.
+import { header, KERNEL_VARIABLE, planCiSteps, REPORT_FILES, yamlList, yamlString, type CiPlan } from "./ci-plan.js";
+
+export const GITHUB_WORKFLOW_PATH = ".github/workflows/kforge.yml";
+
+export function renderGithubWorkflow(plan: CiPlan): string {
+  const steps = planCiSteps(plan, "github");
+  const run = (name: string, command: string) => `      - name: ${yamlString(name)}\n        run: ${yamlString(command)}\n`;
+  return `${header(plan, "Each kernel is its own job of the workflow's matrix.")}name: kforge
+on:
+  push:
+  pull_request:
+  workflow_dispatch:
+jobs:
+  kforge:
+    name: \${{ format('kforge {0}', matrix.kernel) }}
+    runs-on: ubuntu-latest
+    container: ${yamlString(plan.image)}
+    strategy:
+      fail-fast: false
+      matrix:
+        kernel: ${yamlList(plan.kernels)}
+    env:
+      ${KERNEL_VARIABLE}: \${{ matrix.kernel }}
+    steps:
+${run("Install build and VM prerequisites with the kernel's headers", steps.installPackages)}      - uses: actions/checkout@v4
+${run("Install kforge", steps.installKforge)}${run("Build (annotations and step summary come from GITHUB_ACTIONS)", steps.build)}${run("Fetch the kernel image", steps.fetchKernel)}${run("Boot the kernel and run the module's tests", steps.test)}      - name: Keep the modules and reports
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: \${{ format('kforge-{0}', matrix.kernel) }}
+          if-no-files-found: warn
+          path: |
+${[steps.moduleFiles, REPORT_FILES.buildJson, REPORT_FILES.buildJunit, REPORT_FILES.testJunit].map((path) => `            ${path}\n`).join("")}`;
+}

@@ -1,0 +1,59 @@
+// `kforge ci init [dir]`: writes a CI workflow at the repository root holding the module dir, one job
+// per kernel on the CI system's own matrix. An existing workflow is replaced only with --force.
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { renderGithubWorkflow, GITHUB_WORKFLOW_PATH } from "../../ci/github-workflow.js";
+import { renderGitlabPipeline, GITLAB_PIPELINE_PATH } from "../../ci/gitlab-pipeline.js";
+import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
+import { ExitCode, UsageError } from "../../errors.js";
+import { isAccessible } from "../../fs/files.js";
+import { findBuildTrees } from "../../kernel/build-tree.js";
+import type { CommandContext } from "../context.js";
+import { readVersion } from "../version.js";
+import { repositoryRoot } from "./build-reports.js";
+
+export interface CiInitCommandOptions {
+  dir?: string;
+  provider?: string;
+  // Comma-separated releases.
+  kernels?: string;
+  image?: string;
+  force?: boolean;
+}
+
+// Debian 12 with Node 20: its apt has Debian's kernel header packages, and kforge runs on it as tested.
+export const DEFAULT_IMAGE = "node:20-bookworm";
+
+const PROVIDERS = {
+  github: { path: GITHUB_WORKFLOW_PATH, render: renderGithubWorkflow },
+  gitlab: { path: GITLAB_PIPELINE_PATH, render: renderGitlabPipeline },
+} as const;
+
+export async function ciInitCommand(options: CiInitCommandOptions, context: CommandContext): Promise<number> {
+  const providerName = options.provider ?? "github";
+  if (providerName !== "github" && providerName !== "gitlab") throw new UsageError(`--provider takes github or gitlab, got "${providerName}"`, "use --provider github (the default) or --provider gitlab");
+  const provider = PROVIDERS[providerName];
+  const dir = resolve(context.cwd, options.dir ?? ".");
+  const root = await repositoryRoot(dir);
+  const { kernels, source } = await chooseKernels(options, await loadConfig(dir));
+  const path = join(root, provider.path);
+  if (!options.force && (await isAccessible(path))) {
+    throw new UsageError(`${path} already exists; kforge ci init never replaces a workflow silently`, "compare it with the one kforge would write, or pass --force to replace it");
+  }
+  const text = provider.render({ dir: relative(root, dir) || ".", kernels, image: options.image ?? DEFAULT_IMAGE, kforgeVersion: readVersion() });
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+  context.stdout.write(`wrote ${path}: one job per kernel (${source}): ${kernels.join(", ")}\nnext: commit it; each job installs its kernel's headers in ${options.image ?? DEFAULT_IMAGE}, builds, boots the kernel and runs the tests\n`);
+  return ExitCode.ok;
+}
+
+// --kernels, else kforge.json's kernel (a list, a release, or all), else the build trees installed here.
+async function chooseKernels(options: CiInitCommandOptions, config: KforgeConfig): Promise<{ kernels: string[]; source: string }> {
+  const installed = async () => (await findBuildTrees()).map((tree) => tree.release);
+  const named = options.kernels !== undefined ? options.kernels.split(",").map((release) => release.trim()).filter(Boolean) : config.kernel === undefined ? undefined : [config.kernel].flat();
+  const source = options.kernels !== undefined ? "--kernels" : named ? "kforge.json kernel" : "the kernels installed here";
+  const releases = named ? (named.includes("all") ? [...named.filter((release) => release !== "all"), ...(await installed())] : named) : await installed();
+  const kernels = [...new Set(releases)];
+  if (kernels.length === 0) throw new UsageError("no kernels to build for: --kernels is empty, kforge.json names none and no kernel headers are installed here", "pass --kernels <release>,<release>");
+  return { kernels, source };
+}

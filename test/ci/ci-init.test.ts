@@ -1,0 +1,126 @@
+// `kforge ci init` through the real CLI in a temp git repository whose module sits in a subdir: the
+// GitHub workflow passes a schema-aware checker (action-validator, the SchemaStore workflow schema),
+// both files parse as YAML with one job per kernel, every kforge command they name exists with those
+// options in `kforge <command> --help`, and their build commands run for real (real kbuild) as the CI
+// job's shell would run them, with `kforge` on PATH being this checkout's CLI.
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { validateWorkflow } from "@action-validator/core";
+import { parse } from "yaml";
+import { afterAll, describe, expect, it } from "vitest";
+import { KFORGE_BIN, runKforge } from "../helpers/cli.js";
+import { kernel61, kernel612 } from "../helpers/kernels.js";
+import { moduleSource } from "../kbuild/modules.js";
+
+const repo = mkdtempSync(join(tmpdir(), "kforge-ci-init-"));
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
+const moduleDir = join(repo, "drivers", "cimod");
+mkdirSync(moduleDir, { recursive: true });
+writeFileSync(join(moduleDir, "Makefile"), "obj-m += cimod.o\n");
+writeFileSync(join(moduleDir, "cimod.c"), moduleSource("cimod"));
+writeFileSync(join(moduleDir, "kforge.json"), JSON.stringify({ kernel: [kernel61().release, kernel612().release] }));
+execFileSync("git", ["init", "-q", repo]);
+// The CI job calls `kforge`: here that is this checkout's real CLI.
+const bin = join(repo, "..", `${repo.split("/").pop()}-bin`);
+mkdirSync(bin);
+writeFileSync(join(bin, "kforge"), `#!/bin/sh\nexec "${process.execPath}" "${KFORGE_BIN}" "$@"\n`);
+chmodSync(join(bin, "kforge"), 0o755);
+afterAll(() => rmSync(bin, { recursive: true, force: true }));
+
+const workflowPath = join(repo, ".github", "workflows", "kforge.yml");
+const pipelinePath = join(repo, ".gitlab-ci.yml");
+
+// Shell words of one command line, enough for what the generator writes (double quotes, no escapes inside).
+const shellWords = (line: string) => [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!);
+const kforgeCommands = (lines: string[]) => lines.flatMap((line) => line.split(/\s*(?:&&|\n)\s*/)).filter((command) => command.startsWith("kforge "));
+
+// Each named command's options must be among those `kforge <command> --help` lists.
+async function expectCommandsExist(commands: string[]): Promise<void> {
+  expect(commands.length).toBeGreaterThan(0);
+  for (const command of commands) {
+    const words = shellWords(command.replace(/\s*>.*$/, "")).slice(1);
+    const path = words[0] === "kernel" ? words.slice(0, 2) : words.slice(0, 1);
+    const help = await runKforge([...path, "--help"]);
+    expect(help.exitCode, `${path.join(" ")} --help`).toBe(0);
+    for (const option of words.filter((word) => word.startsWith("--"))) expect(help.stdout, `${command}: ${option}`).toMatch(new RegExp(`^\\s+(?:-\\w, )?${option}\\b`, "m"));
+  }
+}
+
+function runAsCi(command: string, kernel: string): void {
+  execFileSync("sh", ["-ec", command], { cwd: repo, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, KERNEL: kernel, NO_COLOR: "1", GITHUB_ACTIONS: "" }, stdio: "pipe" });
+}
+
+describe("kforge ci init --provider github", () => {
+  it("writes a workflow that passes the schema check, with one matrix job per kforge.json kernel", async () => {
+    const result = await runKforge(["ci", "init", "drivers/cimod"], { cwd: repo });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`wrote ${workflowPath}: one job per kernel (kforge.json kernel): ${kernel61().release}, ${kernel612().release}`);
+    const text = readFileSync(workflowPath, "utf8");
+    expect(validateWorkflow(text).errors).toEqual([]);
+    const workflow = parse(text);
+    const job = workflow.jobs.kforge;
+    expect(job.strategy.matrix.kernel).toEqual([kernel61().release, kernel612().release]);
+    expect(job.strategy["fail-fast"]).toBe(false);
+    expect(job.env.KERNEL).toBe("${{ matrix.kernel }}");
+    const uses = job.steps.map((step: { uses?: string }) => step.uses).filter(Boolean);
+    expect(uses).toEqual(["actions/checkout@v4", "actions/upload-artifact@v4"]);
+    const upload = job.steps.find((step: { uses?: string }) => step.uses === "actions/upload-artifact@v4");
+    expect(upload.if).toBe("always()");
+    expect(upload.with.path.split("\n").filter(Boolean)).toEqual(["drivers/cimod/**/*.ko", "kforge-build.json", "kforge-build-junit.xml", "kforge-test-junit.xml"]);
+    const runs: string[] = job.steps.map((step: { run?: string }) => step.run).filter(Boolean);
+    expect(runs[0]).toContain('"linux-headers-$KERNEL"');
+    const commands = kforgeCommands(runs);
+    expect(commands.map((command) => shellWords(command).slice(1, 3).join(" "))).toEqual(["build drivers/cimod", "kernel fetch", "test drivers/cimod"]);
+    await expectCommandsExist(commands);
+  });
+
+  it("whose build step builds for real for the job's kernel and leaves the JSON and JUnit reports", () => {
+    const build = kforgeCommands(parse(readFileSync(workflowPath, "utf8")).jobs.kforge.steps.map((step: { run?: string }) => step.run ?? "")).find((command) => command.startsWith("kforge build"))!;
+    runAsCi(build, kernel612().release);
+    const report = JSON.parse(readFileSync(join(repo, "kforge-build.json"), "utf8"));
+    expect(report.ok).toBe(true);
+    expect(report.kernels.map((kernel: { release: string }) => kernel.release)).toEqual([kernel612().release]);
+    expect(readFileSync(join(repo, "kforge-build-junit.xml"), "utf8")).toContain(`<testsuite name="${kernel612().release}" tests="1" failures="0"`);
+    expect(existsSync(join(moduleDir, "cimod.ko"))).toBe(true);
+  }, 180_000);
+
+  it("refuses to replace the workflow without --force, says so, and leaves it as it was", async () => {
+    writeFileSync(workflowPath, "# edited by hand\n");
+    const again = await runKforge(["ci", "init", "drivers/cimod"], { cwd: repo });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain(`${workflowPath} already exists; kforge ci init never replaces a workflow silently`);
+    expect(again.stderr).toContain("--force");
+    expect(readFileSync(workflowPath, "utf8")).toBe("# edited by hand\n");
+    const forced = await runKforge(["ci", "init", "drivers/cimod", "--force", "--kernels", kernel612().release], { cwd: repo });
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(parse(readFileSync(workflowPath, "utf8")).jobs.kforge.strategy.matrix.kernel).toEqual([kernel612().release]);
+  });
+});
+
+describe("kforge ci init --provider gitlab", () => {
+  it("writes a pipeline with a parallel matrix job per kernel, JUnit and Code Quality reports, and commands that exist", async () => {
+    const result = await runKforge(["ci", "init", "drivers/cimod", "--provider", "gitlab", "--kernels", `${kernel61().release}, ${kernel612().release}`, "--image", "debian:12"], { cwd: repo });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const pipeline = parse(readFileSync(pipelinePath, "utf8"));
+    const job = pipeline.kforge;
+    expect(pipeline.stages).toEqual(["build"]);
+    expect(job.image).toBe("debian:12");
+    expect(job.parallel.matrix).toEqual([{ KERNEL: [kernel61().release, kernel612().release] }]);
+    expect(job.artifacts.when).toBe("always");
+    expect(job.artifacts.reports).toEqual({ junit: ["kforge-build-junit.xml", "kforge-test-junit.xml"], codequality: "gl-code-quality-report.json" });
+    const commands = kforgeCommands(job.script);
+    expect(commands.map((command) => shellWords(command).slice(1, 3).join(" "))).toEqual(["build drivers/cimod", "kernel fetch", "test drivers/cimod"]);
+    await expectCommandsExist(commands);
+    runAsCi(commands[0]!, kernel61().release);
+    expect(JSON.parse(readFileSync(join(repo, "kforge-build.json"), "utf8")).kernels[0].release).toBe(kernel61().release);
+    expect(JSON.parse(readFileSync(join(repo, "gl-code-quality-report.json"), "utf8"))).toEqual([]);
+  }, 180_000);
+
+  it("refuses an unknown provider", async () => {
+    const result = await runKforge(["ci", "init", "drivers/cimod", "--provider", "jenkins"], { cwd: repo });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--provider takes github or gitlab, got "jenkins"');
+  });
+});
