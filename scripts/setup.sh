@@ -11,6 +11,7 @@ packages=(
   make gcc libelf-dev
   linux-headers-amd64 linux-headers-6.12-amd64
   qemu-system-x86 busybox-static kmod cpio xz-utils zstd sparse
+  bc flex bison libssl-dev dpkg-dev
 )
 as_root apt-get update -qq
 # INITRD=No: the 6.12 headers pull in its kernel image; kforge boots it with its own initramfs,

@@ -10,7 +10,7 @@ const LAYERS: string[][] = [
   ["ui", "doctor"],
   ["watch", "vm"],
   ["loader"],
-  ["kbuild", "scaffold"],
+  ["kbuild", "scaffold", "kernel-build"],
   ["kernel", "module", "config", "kernel-log"],
   ["process", "fs"],
   ["errors.ts"],
