@@ -52,3 +52,23 @@ describe("kernel source versions", () => {
     expect(seriesOf("latest")).toBeUndefined();
   });
 });
+
+describe("obtainSource --source <dir>", () => {
+  it("uses a source dir as it is and refuses a dir that is not a kernel tree", async () => {
+    const { mkdtemp, writeFile, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { obtainSource } = await import("../../src/kernel-build/kernel-source.js");
+    const dir = await mkdtemp(join(tmpdir(), "kforge-source-"));
+    try {
+      await writeFile(join(dir, "Makefile"), "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 900\nEXTRAVERSION =\n");
+      await expect(obtainSource({ source: dir })).rejects.toThrow(/not a kernel source tree/);
+      await writeFile(join(dir, "Kconfig"), "mainmenu \"Linux\"\n");
+      await expect(obtainSource({ source: dir })).resolves.toEqual({ dir, version: "6.12.900", origin: dir });
+      await expect(obtainSource({ source: join(dir, "missing") })).rejects.toThrow(/no such file or directory/);
+      await expect(obtainSource({ series: "latest" })).rejects.toThrow(/not a kernel version/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
