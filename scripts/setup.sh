@@ -13,6 +13,7 @@ packages=(
   qemu-system-x86 busybox-static kmod cpio xz-utils zstd sparse
   openssl clangd dkms
   tmux
+  bc flex bison libssl-dev dpkg-dev
 )
 as_root apt-get update -qq
 # INITRD=No: the 6.12 headers pull in its kernel image; kforge boots it with its own initramfs,
