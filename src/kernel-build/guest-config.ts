@@ -1,6 +1,8 @@
 // Pure: the Kconfig fragment for a kforge guest kernel, merged onto `make tinyconfig` so it builds in
 // minutes. The guest is q35 with two 8250 serial ports (console and agent), booted through PVH with a
 // busybox initramfs; --debug adds the memory, locking and leak checkers and KUnit.
+import { createHash } from "node:crypto";
+import { localVersion } from "../kernel/built-release.js";
 
 // What kforge's guest needs to boot, run its agent and load and unload modules.
 const GUEST_OPTIONS = [
@@ -64,23 +66,21 @@ const DEBUG_OPTIONS = [
   "CONFIG_KUNIT=y",
 ];
 
-export const DEBUG_FLAVOUR = "kforge-debug";
-export const GUEST_FLAVOUR = "kforge";
-
 export interface GuestConfigOptions {
   debug: boolean;
-  // Extra lines from kforge.json ("CONFIG_X=y", "# CONFIG_Y is not set"), applied last.
+  // What a project needs beyond kforge's guest ("CONFIG_X=y", "# CONFIG_Y is not set"), applied last.
   extra?: string[];
 }
 
-export const flavourOf = (debug: boolean): string => (debug ? DEBUG_FLAVOUR : GUEST_FLAVOUR);
-
-// The release a built kernel reports: its source version plus kforge's local version.
-export const builtRelease = (version: string, debug: boolean): string => `${version}-${flavourOf(debug)}`;
+// Pure: the key of a project's extra options, the same for the same options in any order.
+export function variantKey(extra: readonly string[]): string | undefined {
+  const options = [...resolveFragment(extra.join("\n"))].map(([name, value]) => `${name}=${value}`).sort();
+  return options.length ? createHash("sha256").update(options.join("\n")).digest("hex").slice(0, 8) : undefined;
+}
 
 export function createGuestConfig(options: GuestConfigOptions): string {
   const lines = [
-    `CONFIG_LOCALVERSION="-${flavourOf(options.debug)}"`,
+    `CONFIG_LOCALVERSION="${localVersion(options.debug, variantKey(options.extra ?? []))}"`,
     ...GUEST_OPTIONS,
     ...(options.debug ? DEBUG_OPTIONS : []),
     ...(options.extra ?? []),
@@ -88,20 +88,31 @@ export function createGuestConfig(options: GuestConfigOptions): string {
   return `${lines.join("\n")}\n`;
 }
 
+// Pure: what a fragment or .config sets, the last assignment winning as in Kconfig; "n" for "is not set".
+export function resolveFragment(text: string): Map<string, string> {
+  const resolved = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const set = /^(CONFIG_\w+)=(.*)$/.exec(line);
+    const unset = /^# (CONFIG_\w+) is not set$/.exec(line);
+    if (set) resolved.set(set[1]!, set[2]!);
+    if (unset) resolved.set(unset[1]!, "n");
+  }
+  return resolved;
+}
+
+// Pure: two fragments that ask for the same options (order and comments aside).
+export function sameFragment(left: string, right: string): boolean {
+  const [a, b] = [resolveFragment(left), resolveFragment(right)];
+  return a.size === b.size && [...a].every(([name, value]) => b.get(name) === value);
+}
+
 // Pure: the options a fragment asks for that the resolved .config does not have (a dependency
 // missing or a typo), so the build can say so instead of silently lacking a checker.
 export function missingOptions(fragment: string, config: string): string[] {
-  const resolved = new Map<string, string>();
-  for (const line of config.split("\n")) {
-    const set = /^(CONFIG_\w+)=(.*)$/.exec(line);
-    if (set) resolved.set(set[1]!, set[2]!);
-  }
-  const missing: string[] = [];
-  for (const line of fragment.split("\n")) {
-    const set = /^(CONFIG_\w+)=(.*)$/.exec(line);
-    const unset = /^# (CONFIG_\w+) is not set$/.exec(line);
-    if (set && resolved.get(set[1]!) !== set[2]) missing.push(line);
-    if (unset && resolved.has(unset[1]!) && resolved.get(unset[1]!) !== "n") missing.push(line);
-  }
-  return missing;
+  const resolved = resolveFragment(config);
+  // A module asked for as "m" that something else forces built in ("y") still serves.
+  const satisfies = (wanted: string, got: string) => got === wanted || (wanted === "m" && got === "y");
+  return [...resolveFragment(fragment)]
+    .filter(([name, value]) => !satisfies(value, resolved.get(name) ?? "n"))
+    .map(([name, value]) => (value === "n" ? `# ${name} is not set` : `${name}=${value}`));
 }

@@ -36,18 +36,26 @@ export function seriesOf(version: string): string | undefined {
   return /^(\d+\.\d+)(?:[.+-]|$)/.exec(version)?.[1];
 }
 
-export async function readSourceVersion(dir: string): Promise<string> {
+const NOT_A_KERNEL = "no top-level Makefile with VERSION and PATCHLEVEL, or no Kconfig";
+const SOURCE_HINT = "pass --source a directory unpacked from a kernel tarball, or the tarball itself (.tar.xz, .tar.gz)";
+
+// The version of a kernel source tree, or undefined when dir is not one.
+async function sourceVersion(dir: string): Promise<string | undefined> {
   const makefile = await readFile(join(dir, "Makefile"), "utf8").catch(() => undefined);
   const version = makefile === undefined ? undefined : parseMakefileVersion(makefile);
-  if (!version || !(await isAccessible(join(dir, "Kconfig")))) {
-    throw new UsageError(`${dir} is not a kernel source tree (no top-level Makefile with VERSION and PATCHLEVEL, or no Kconfig)`, "pass --source a directory unpacked from a kernel tarball, or the tarball itself");
-  }
+  return version && (await isAccessible(join(dir, "Kconfig"))) ? version : undefined;
+}
+
+export async function readSourceVersion(dir: string): Promise<string> {
+  const version = await sourceVersion(dir);
+  if (!version) throw new UsageError(`${dir} is not a kernel source tree (${NOT_A_KERNEL})`, SOURCE_HINT);
   return version;
 }
 
 export const sourcesDir = (env?: NodeJS.ProcessEnv): string => join(kforgeCacheDir(env), "sources");
 
 export async function obtainSource(options: SourceOptions): Promise<KernelSource> {
+  if (options.source && options.series) throw new UsageError(`give either a version (${options.series}) or --source, not both`, "drop one of the two");
   if (options.source) return userSource(resolve(options.source), options);
   if (!options.series) throw new UsageError("kforge kernel build needs a version (e.g. 6.12) or --source <dir|tarball>", "run kforge kernel build 6.12, or pass --source");
   const series = seriesOf(options.series);
@@ -97,7 +105,8 @@ async function unpackTarball(tarball: string, dir: string, options: SourceOption
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
   try {
-    check(await run("tar", ["-xf", tarball, "-C", partial, "--strip-components=1"], { signal: options.signal }), `tar -xf ${tarball}`, "check that it is a kernel source tarball");
+    check(await run("tar", ["-xf", tarball, "-C", partial, "--strip-components=1"], { signal: options.signal }), `tar -xf ${tarball}`, SOURCE_HINT);
+    if (!(await sourceVersion(partial))) throw new UsageError(`${tarball} is not a kernel source tarball (${NOT_A_KERNEL})`, SOURCE_HINT);
     await rm(dir, { recursive: true, force: true });
     await rename(partial, dir);
   } finally {
