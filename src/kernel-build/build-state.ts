@@ -4,7 +4,7 @@
 import { readdir, readlink, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isAccessible, readOptionalText } from "../fs/files.js";
-import { sameFragment } from "./guest-config.js";
+import { missingOptions } from "./guest-config.js";
 
 export interface ReleaseLayout {
   release: string;
@@ -46,8 +46,9 @@ export async function builtFromSource(layout: ReleaseLayout): Promise<string | u
 export async function staleReason(layout: ReleaseLayout, fragment: string, sourceDir: string): Promise<string | undefined> {
   if (!(await isAccessible(layout.kdir))) return "not built yet";
   if (await isAccessible(incompleteMarker(layout))) return "the last build did not finish";
-  const used = await readOptionalText(layout.fragment);
-  if (used === undefined || !sameFragment(used, fragment)) return "the configuration changed";
+  // Current when its .config has every option asked for (kforge's own list may shrink over time).
+  const config = await readOptionalText(join(layout.kdir, ".config"));
+  if (config === undefined || missingOptions(fragment, config).length > 0) return "the configuration changed";
   if ((await builtFromSource(layout)) !== sourceDir) return "the source tree changed";
   for (const path of [layout.image, join(layout.modulesDir, "modules.dep"), join(layout.kdir, "Module.symvers")]) {
     if (!(await isAccessible(path))) return `${path} is missing`;

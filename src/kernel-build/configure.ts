@@ -5,7 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { KforgeError } from "../errors.js";
 import { readOptionalText } from "../fs/files.js";
-import { missingOptions, sameFragment } from "./guest-config.js";
+import { missingOptions } from "./guest-config.js";
 import { checkMake, runKernelMake, type KernelMakeOptions } from "./kernel-make.js";
 import { run } from "../process/exec.js";
 
@@ -13,8 +13,8 @@ import { run } from "../process/exec.js";
 export async function configureKernel(fragment: string, options: KernelMakeOptions): Promise<boolean> {
   const fragmentPath = join(options.kdir, "kforge.config");
   const configPath = join(options.kdir, ".config");
-  const [used, current] = [await readOptionalText(fragmentPath), await readOptionalText(configPath)];
-  if (used !== undefined && current !== undefined && sameFragment(used, fragment) && missingOptions(fragment, current).length === 0) return false;
+  const current = await readOptionalText(configPath);
+  if (current !== undefined && missingOptions(fragment, current).length === 0) return false;
   checkMake(await runKernelMake(["tinyconfig"], options), "make tinyconfig", options.log);
   await writeFile(fragmentPath, fragment);
   const merge = await run(join(options.sourceDir, "scripts/kconfig/merge_config.sh"), ["-m", "-O", options.kdir, configPath, fragmentPath], {

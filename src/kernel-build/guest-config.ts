@@ -23,7 +23,6 @@ const GUEST_OPTIONS = [
   "CONFIG_PROC_FS=y",
   "CONFIG_PROC_SYSCTL=y",
   "CONFIG_SYSFS=y",
-  "CONFIG_TMPFS=y",
   "CONFIG_BINFMT_ELF=y",
   "CONFIG_BINFMT_SCRIPT=y",
   "CONFIG_FUTEX=y",
@@ -98,12 +97,6 @@ export function resolveFragment(text: string): Map<string, string> {
     if (unset) resolved.set(unset[1]!, "n");
   }
   return resolved;
-}
-
-// Pure: two fragments that ask for the same options (order and comments aside).
-export function sameFragment(left: string, right: string): boolean {
-  const [a, b] = [resolveFragment(left), resolveFragment(right)];
-  return a.size === b.size && [...a].every(([name, value]) => b.get(name) === value);
 }
 
 // Pure: the options a fragment asks for that the resolved .config does not have (a dependency

@@ -1,6 +1,7 @@
 // The guest kernel's Kconfig fragment and the source-version parsers behind `kforge kernel build`.
 import { describe, expect, it } from "vitest";
-import { builtRelease, createGuestConfig, missingOptions } from "../../src/kernel-build/guest-config.js";
+import { createGuestConfig, missingOptions, variantKey } from "../../src/kernel-build/guest-config.js";
+import { builtRelease, parseBuiltRelease } from "../../src/kernel/built-release.js";
 import { parseMakefileVersion, seriesOf } from "../../src/kernel-build/kernel-source.js";
 
 describe("createGuestConfig", () => {
@@ -22,9 +23,24 @@ describe("createGuestConfig", () => {
     expect(lines.at(-1)).toBe("# CONFIG_KFENCE is not set");
   });
 
-  it("names a release from the source version and the flavour", () => {
+  it("names a release from the source version and the flavour, and reads such names back", () => {
     expect(builtRelease("6.12.900", true)).toBe("6.12.900-kforge-debug");
     expect(builtRelease("6.12.900", false)).toBe("6.12.900-kforge");
+    expect(builtRelease("6.12.900", true, "0badcafe")).toBe("6.12.900-kforge-debug-0badcafe");
+    expect(parseBuiltRelease("6.12.900-kforge-debug")).toEqual({ version: "6.12.900", debug: true });
+    expect(parseBuiltRelease("6.12.900-kforge")).toEqual({ version: "6.12.900", debug: false });
+    expect(parseBuiltRelease("6.12.900-kforge-debug-0badcafe")).toEqual({ version: "6.12.900", debug: true, variant: "0badcafe" });
+    expect(parseBuiltRelease("6.1.0-850-amd64")).toBeUndefined();
+    expect(parseBuiltRelease("6.12.900-kforgery")).toBeUndefined();
+  });
+
+  it("keys a project's extra options, whatever their order, into its own release", () => {
+    const key = variantKey(["CONFIG_VIDEO_DEV=m", "CONFIG_MEDIA_SUPPORT=m"]);
+    expect(key).toMatch(/^[0-9a-f]{8}$/);
+    expect(variantKey(["CONFIG_MEDIA_SUPPORT=m", "CONFIG_VIDEO_DEV=m"])).toBe(key);
+    expect(variantKey(["CONFIG_MEDIA_SUPPORT=y", "CONFIG_VIDEO_DEV=m"])).not.toBe(key);
+    expect(variantKey([])).toBeUndefined();
+    expect(createGuestConfig({ debug: true, extra: ["CONFIG_VIDEO_DEV=m", "CONFIG_MEDIA_SUPPORT=m"] })).toContain(`CONFIG_LOCALVERSION="-kforge-debug-${key}"\n`);
   });
 });
 
@@ -34,6 +50,12 @@ describe("missingOptions", () => {
   it("lists what the resolved config lacks, and nothing when all is there", () => {
     expect(missingOptions(fragment, "CONFIG_KASAN=y\nCONFIG_SLUB_TINY=y\n# CONFIG_KUNIT is not set\n")).toEqual(["# CONFIG_SLUB_TINY is not set", "CONFIG_KUNIT=y"]);
     expect(missingOptions(fragment, "CONFIG_KASAN=y\n# CONFIG_SLUB_TINY is not set\nCONFIG_KUNIT=y\n")).toEqual([]);
+  });
+
+  it("counts an option absent from .config as not set, and a module forced built in as present", () => {
+    expect(missingOptions("# CONFIG_GONE is not set\nCONFIG_VIDEO_DEV=m\n", "CONFIG_VIDEO_DEV=y\n")).toEqual([]);
+    expect(missingOptions("CONFIG_VIDEO_DEV=y\n", "CONFIG_VIDEO_DEV=m\n")).toEqual(["CONFIG_VIDEO_DEV=y"]);
+    expect(missingOptions('CONFIG_LOCALVERSION="-kforge"\n', 'CONFIG_LOCALVERSION="-kforge"\n')).toEqual([]);
   });
 });
 
