@@ -3,18 +3,20 @@
 // interrupted build resumes from the objects it already has (make is incremental in the O= dir).
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { InterruptedError, KforgeError } from "../errors.js";
+import { EnvironmentError, InterruptedError, KforgeError } from "../errors.js";
 import { fetchedKernelDir } from "../fs/cache-dir.js";
 import { isAccessible } from "../fs/files.js";
 import { openBuildLog } from "../kbuild/build-log.js";
 import { acquireMakeLock } from "../kbuild/make-lock.js";
-import { findCachedBuildTrees } from "../kernel/build-tree.js";
+import { findBuildTrees, findCachedBuildTrees } from "../kernel/build-tree.js";
+import { run } from "../process/exec.js";
 import { builtRelease } from "../kernel/built-release.js";
 import { builtFromSource, countBuiltObjects, markComplete, markIncomplete, releaseLayout, staleReason, type ReleaseLayout } from "./build-state.js";
 import { configureKernel } from "./configure.js";
 import { createGuestConfig, variantKey } from "./guest-config.js";
 import { checkMake, runKernelMake, type KernelMakeOptions } from "./kernel-make.js";
-import { obtainSource, type KernelSource } from "./kernel-source.js";
+import { obtainSource, seriesOf, type KernelSource } from "./kernel-source.js";
+import { projectKernelOptions } from "./project-options.js";
 import { compiledObject, type KernelBuildCounts } from "./progress.js";
 import { registerKernel } from "./register.js";
 
@@ -23,8 +25,9 @@ export interface KernelBuildOptions {
   series?: string;
   source?: string;
   debug: boolean;
-  // Options a project needs on top (kforge.json debugKernel.config, in-tree dependencies).
-  extra?: string[];
+  // A project dir whose in-tree dependencies and kforge.json debugKernel.config the kernel adds,
+  // as a release of its own.
+  project?: string;
   jobs?: number;
   force?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -50,7 +53,7 @@ export async function buildKernel(options: KernelBuildOptions): Promise<BuiltKer
   const started = Date.now();
   const phase = (message: string) => options.onEvent?.({ kind: "phase", message });
   const source = await obtainSource({ series: options.series, source: options.source, env: options.env, signal: options.signal, onProgress: phase });
-  const extra = options.extra ?? [];
+  const extra = options.project ? (await optionsForProject(options.project, source, options.env)).extra : [];
   const fragment = createGuestConfig({ debug: options.debug, extra });
   const release = builtRelease(source.version, options.debug, variantKey(extra));
   const layout = releaseLayout(fetchedKernelDir(release, options.env), release);
@@ -79,6 +82,7 @@ async function rebuild(layout: ReleaseLayout, source: KernelSource, fragment: st
     phase(`${layout.kdir} was built from ${previousSource}; starting it afresh for ${source.dir}`);
     await rm(layout.kdir, { recursive: true, force: true });
   }
+  if (!(await isAccessible(layout.kdir))) await seedFromBase(layout, source, options);
   await mkdir(layout.kdir, { recursive: true });
   await markIncomplete(layout);
   const log = openBuildLog(layout.dir, layout.release, { command: `kforge kernel build (${reason})`, kdir: layout.kdir });
@@ -132,6 +136,27 @@ async function referenceObjectCount(layout: ReleaseLayout, env: NodeJS.ProcessEn
     if (count > 0) return count;
   }
   return undefined;
+}
+
+// The distro kernel of the source's series tells which in-tree modules the project's modules use.
+async function optionsForProject(dir: string, source: KernelSource, env: NodeJS.ProcessEnv | undefined) {
+  const series = seriesOf(source.version);
+  const stock = (await findBuildTrees()).find((tree) => seriesOf(tree.release) === series);
+  if (!stock) throw new EnvironmentError(`--for needs an installed ${series} kernel build tree to find the project's in-tree dependencies`, `install the ${series} headers, or list the options in kforge.json debugKernel.config`);
+  return projectKernelOptions({ dir, sourceDir: source.dir, stock, env });
+}
+
+// A project variant starts from a copy of the plain kernel's objects, when that is built: only what
+// the extra options touch is compiled again.
+async function seedFromBase(layout: ReleaseLayout, source: KernelSource, options: KernelBuildOptions): Promise<void> {
+  const base = builtRelease(source.version, options.debug);
+  if (base === layout.release) return;
+  const baseLayout = releaseLayout(fetchedKernelDir(base, options.env), base);
+  if (await staleReason(baseLayout, createGuestConfig({ debug: options.debug }), source.dir)) return;
+  options.onEvent?.({ kind: "phase", message: `starting from a copy of ${base}'s objects` });
+  const copy = await run("cp", ["-a", baseLayout.kdir, layout.kdir], { signal: options.signal });
+  if (copy.failed) await rm(layout.kdir, { recursive: true, force: true });
+  if (copy.canceled) throw new InterruptedError();
 }
 
 // CONFIG_LOCALVERSION names the release; a source whose Makefile adds its own suffix would not match.

@@ -1,5 +1,6 @@
 // `kforge kernel build [<version> | --source <dir|tarball>] [--debug]`: a guest kernel (with --debug the
 // memory, locking and leak checkers and KUnit) built and registered in kforge's cache.
+import { resolve } from "node:path";
 import { isKforgeError } from "../../errors.js";
 import { buildKernel, type BuiltKernel } from "../../kernel-build/kernel-build.js";
 import { formatDuration } from "../../kernel-build/progress.js";
@@ -11,6 +12,8 @@ export interface KernelBuildCommandOptions {
   version?: string;
   source?: string;
   debug?: boolean;
+  // Project dir (--for).
+  for?: string;
   jobs?: number;
   force?: boolean;
   verbose?: boolean;
@@ -23,7 +26,7 @@ export async function kernelBuildCommand(options: KernelBuildCommandOptions, con
   let built: BuiltKernel;
   try {
     built = await buildKernel({
-      series: options.version, source: options.source, debug: options.debug ?? false, jobs: options.jobs, force: options.force,
+      series: options.version, source: options.source, debug: options.debug ?? false, project: options.for && resolve(context.cwd, options.for), jobs: options.jobs, force: options.force,
       env: context.env, signal: context.signal, onEvent: progress.onEvent,
     });
   } catch (error) {
