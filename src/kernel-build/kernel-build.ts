@@ -118,7 +118,7 @@ async function compile(layout: ReleaseLayout, make: KernelMakeOptions, options: 
       const object = compiledObject(line);
       if (!object) return;
       compiledNow += 1;
-      const counts = { done: Math.min(before + compiledNow, total ?? Infinity), compiledNow, total, elapsedMs: Date.now() - started };
+      const counts = { done: before + compiledNow, compiledNow, total, elapsedMs: Date.now() - started };
       options.onEvent?.({ kind: "progress", counts, object });
     },
   });

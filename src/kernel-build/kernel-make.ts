@@ -1,5 +1,6 @@
 // Runs the kernel's own make for an O= build dir: the source tree stays as unpacked (shared by every
 // release built from it) and each release keeps its objects in <cache>/kernels/<release>/build.
+import { availableParallelism } from "node:os";
 import { InterruptedError, KforgeError } from "../errors.js";
 import type { BuildLog } from "../kbuild/build-log.js";
 import { run, type RunResult } from "../process/exec.js";
@@ -14,7 +15,7 @@ export interface KernelMakeOptions {
 }
 
 export async function runKernelMake(targets: readonly string[], options: KernelMakeOptions, variables: readonly string[] = []): Promise<RunResult> {
-  const args = ["-C", options.sourceDir, `O=${options.kdir}`, ...(options.jobs ? [`-j${options.jobs}`] : []), ...variables, ...targets];
+  const args = ["-C", options.sourceDir, `O=${options.kdir}`, `-j${options.jobs ?? availableParallelism()}`, ...variables, ...targets];
   options.log.writeLine(`$ make ${args.join(" ")}`);
   return run("make", args, {
     signal: options.signal,

@@ -22,9 +22,13 @@ describe("formatKernelProgress", () => {
     expect(formatKernelProgress(counts)).toBe("600/1000 objects, 50 s, about 3 min 20 s left");
   });
 
-  it("has no estimate without a total or before a rate, and never shows more done than the total", () => {
-    expect(formatKernelProgress({ done: 12, compiledNow: 12, total: undefined, elapsedMs: 4_000 })).toBe("12 objects, 4 s");
+  it("has no estimate without a total or before a rate", () => {
+    expect(formatKernelProgress({ done: 12, compiledNow: 12, total: undefined, elapsedMs: 4_000 })).toBe("12 objects compiled, 4 s");
     expect(formatKernelProgress({ done: 5, compiledNow: 5, total: 1000, elapsedMs: 61_000 })).toBe("5/1000 objects, 1 min 01 s");
-    expect(formatKernelProgress({ done: 1100, compiledNow: 1100, total: 1000, elapsedMs: 1_000 })).toBe("1100/1100 objects, 1 s, about 0 s left");
+  });
+
+  it("counts a resumed build from the objects it already has, and a rebuild past the total as objects compiled", () => {
+    expect(formatKernelProgress({ done: 700, compiledNow: 100, total: 1000, elapsedMs: 100_000 })).toBe("700/1000 objects, 1 min 40 s, about 5 min 00 s left");
+    expect(formatKernelProgress({ done: 1040, compiledNow: 40, total: 1000, elapsedMs: 30_000 })).toBe("40 objects compiled, 30 s");
   });
 });
