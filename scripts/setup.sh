@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time set-up of a Debian/Ubuntu machine for developing and testing kforge: the system packages the
 # tests use (make, gcc, two kernels' headers, QEMU, a static busybox, kmod, sparse), the npm
-# dependencies (npm ci also compiles dist/), and a bootable image for every installed build tree.
+# dependencies (npm ci also compiles dist/), a bootable image for every installed build tree, and the
+# 6.12 debug kernel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ packages=(
   qemu-system-x86 busybox-static kmod cpio xz-utils zstd sparse
   openssl clangd dkms
   tmux
+  bc flex bison libssl-dev dpkg-dev
 )
 as_root apt-get update -qq
 # INITRD=No: the 6.12 headers pull in its kernel image; kforge boots it with its own initramfs,
@@ -26,3 +28,7 @@ for build in /lib/modules/*/build; do
   release=$(basename "$(dirname "$build")")
   [ -r "/boot/vmlinuz-$release" ] || node bin/kforge.js kernel fetch "$release"
 done
+
+# The 6.12 debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak, KUnit) the debug-kernel and KUnit tests
+# boot: built once into the per-user cache, a no-op when it is already there (docs/debug-kernels.md).
+nice -n 10 node bin/kforge.js kernel build 6.12 --debug

@@ -44,6 +44,8 @@ export interface KforgeConfig {
   package?: { name?: string; version?: string };
   // Kernels and configs the modules build for (shape shared with matrix builds).
   gates?: { minKernel?: string; maxKernel?: string; arch?: string[]; config?: string[] };
+  // Kconfig options the project's own build of the debug kernel adds: {"CONFIG_FOO": "y"} (kforge kernel build --for).
+  debugKernel?: { config?: Record<string, string> };
 }
 
 export const CONFIG_FILE = "kforge.json";
@@ -121,6 +123,12 @@ function shape(fields: Record<string, Check>): Check {
 const parameterValue: Check = (value, path) =>
   ["string", "number", "boolean"].includes(typeof value) || fail(path, "a string, number or boolean", value);
 
+const kconfigValue: Check = (value, path) => {
+  const option = path.split(".").pop()!;
+  if (!/^CONFIG_[A-Z0-9_]+$/.test(option)) throw new UsageError(`${CONFIG_FILE}: ${path}: "${option}" is not a Kconfig option`, 'name options in full, e.g. {"debugKernel": {"config": {"CONFIG_FOO": "y"}}}');
+  if (typeof value !== "string") fail(path, 'a Kconfig value as a string ("y", "m", "n", "42", "\\"text\\"")', value);
+};
+
 const validateConfig = shape({
   $schema: string,
   kernel: stringOrStrings,
@@ -145,6 +153,7 @@ const validateConfig = shape({
   compileCommands: boolean,
   package: shape({ name: string, version: string }),
   gates: shape({ minKernel: string, maxKernel: string, arch: strings, config: strings }),
+  debugKernel: shape({ config: record(kconfigValue) }),
   vm: shape({ kernel: string, test: strings, timeout: positiveInteger, accel: oneOf("auto", "kvm", "tcg"), memory: positiveInteger, modules: strings }),
 });
 

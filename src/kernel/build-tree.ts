@@ -1,7 +1,8 @@
 // Finds kernel build trees (/lib/modules/<release>/build or a given kdir) and reads their release.
 import { readdir, readFile } from "node:fs/promises";
-import { isAccessible as exists } from "../fs/files.js";
 import { join } from "node:path";
+import { kforgeCacheDir } from "../fs/cache-dir.js";
+import { isAccessible as exists } from "../fs/files.js";
 
 export const DEFAULT_MODULES_ROOT = "/lib/modules";
 
@@ -52,6 +53,19 @@ export async function findBuildTrees(modulesRoot = DEFAULT_MODULES_ROOT): Promis
   const trees: BuildTree[] = [];
   for (const release of releases) {
     const kdir = join(modulesRoot, release, "build");
+    if ((await buildTreeProblem(kdir)) === undefined) trees.push({ release, kdir });
+  }
+  return trees.sort((left, right) => compareReleases(right.release, left.release));
+}
+
+// Build trees registered in kforge's cache by `kforge kernel build` (<cache>/kernels/<release>/build;
+// a fetched kernel has no build dir), newest release first.
+export async function findCachedBuildTrees(env?: NodeJS.ProcessEnv): Promise<BuildTree[]> {
+  const root = join(kforgeCacheDir(env), "kernels");
+  const releases = await readdir(root).catch(() => [] as string[]);
+  const trees: BuildTree[] = [];
+  for (const release of releases) {
+    const kdir = join(root, release, "build");
     if ((await buildTreeProblem(kdir)) === undefined) trees.push({ release, kdir });
   }
   return trees.sort((left, right) => compareReleases(right.release, left.release));

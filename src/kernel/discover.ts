@@ -2,7 +2,8 @@
 // the kernel was built with against the one on PATH, and module signing.
 import { release as runningRelease } from "node:os";
 import { isKforgeError } from "../errors.js";
-import { buildTreeProblem, findBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
+import { buildTreeProblem, findBuildTrees, findCachedBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
+import { parseBuiltRelease, type BuiltRelease } from "./built-release.js";
 import { checkCompiler, type CompilerCheck } from "./compiler.js";
 import { readKernelConfig, signingConfig, type SigningConfig } from "./kernel-config.js";
 import { findKernelImage } from "./kernel-image.js";
@@ -12,6 +13,8 @@ export interface KernelDescription extends BuildTree {
   vmlinuz: string | undefined;
   compiler: CompilerCheck;
   signing: SigningConfig;
+  // Set for a kernel `kforge kernel build` made (registered in kforge's cache).
+  built: BuiltRelease | undefined;
   warnings: string[];
 }
 
@@ -20,12 +23,14 @@ export interface DiscoverOptions {
   bootDir?: string;
   // An extra build tree (--kdir or KDIR) listed besides the installed ones.
   kdir?: string;
+  // Whose kforge cache to list kforge-built kernels from.
+  env?: NodeJS.ProcessEnv;
 }
 
 // The image the VM would boot (/boot, /lib/modules/<release>, kforge's cache); a problem becomes a warning.
 async function findImage(release: string, options: DiscoverOptions, warnings: string[]): Promise<string | undefined> {
   try {
-    return (await findKernelImage({ release, modulesRoot: options.modulesRoot, bootDir: options.bootDir })).path;
+    return (await findKernelImage({ release, modulesRoot: options.modulesRoot, bootDir: options.bootDir, env: options.env })).path;
   } catch (error) {
     if (!isKforgeError(error)) throw error;
     if (/not readable/.test(error.message)) warnings.push(error.message);
@@ -47,15 +52,18 @@ export async function describeKernel(tree: BuildTree, options: DiscoverOptions =
     vmlinuz: await findImage(tree.release, options, warnings),
     compiler,
     signing,
+    built: undefined,
     warnings,
   };
 }
 
 export async function listKernels(options: DiscoverOptions = {}): Promise<KernelDescription[]> {
-  const trees = await findBuildTrees(options.modulesRoot);
+  const cached = await findCachedBuildTrees(options.env);
+  const trees = [...(await findBuildTrees(options.modulesRoot)), ...cached];
   if (options.kdir && (await buildTreeProblem(options.kdir)) === undefined) {
     const release = await readBuildTreeRelease(options.kdir);
     if (release && !trees.some((tree) => tree.kdir === options.kdir)) trees.unshift({ release, kdir: options.kdir });
   }
-  return Promise.all(trees.map((tree) => describeKernel(tree, options)));
+  const describe = async (tree: BuildTree) => ({ ...(await describeKernel(tree, options)), built: cached.includes(tree) ? parseBuiltRelease(tree.release) : undefined });
+  return Promise.all(trees.map(describe));
 }

@@ -2,7 +2,8 @@
 // has a build tree, then the newest installed build tree (with a notice naming both).
 import { release as runningRelease } from "node:os";
 import { EnvironmentError, UsageError } from "../errors.js";
-import { buildTreeProblem, DEFAULT_MODULES_ROOT, findBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
+import { buildTreeProblem, DEFAULT_MODULES_ROOT, findBuildTrees, findCachedBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
+import { parseBuiltRelease } from "./built-release.js";
 import { anyHeadersInstallHint, distroFamily, headersInstallHint, readOsRelease } from "./os-release.js";
 
 export interface KernelSelection extends BuildTree {
@@ -25,7 +26,8 @@ export async function selectKernel(options: SelectKernelOptions = {}): Promise<K
   if (kdir) return selectKdir(kdir, options.kernel);
   const modulesRoot = options.modulesRoot ?? DEFAULT_MODULES_ROOT;
   const trees = await findBuildTrees(modulesRoot);
-  if (options.kernel) return selectRelease(options.kernel, trees, modulesRoot, options.osReleasePath);
+  // A named release may also be one `kforge kernel build` registered; the default never is.
+  if (options.kernel) return selectRelease(options.kernel, [...trees, ...(await findCachedBuildTrees(options.env))], modulesRoot, options.osReleasePath);
   const running = options.runningRelease ?? runningRelease();
   const own = trees.find((tree) => tree.release === running);
   if (own) return own;
@@ -60,6 +62,10 @@ async function selectRelease(release: string, trees: BuildTree[], modulesRoot: s
   // Only a name that looks like a release gets a package to install; a typo would get a package that doesn't exist.
   if (!/^\d+\.\d+/.test(release)) {
     throw new UsageError(`"${release}" is not a kernel release (installed: ${installed})`, "releases look like 6.1.0-56-amd64; `kforge kernels` lists the installed ones");
+  }
+  const built = parseBuiltRelease(release);
+  if (built) {
+    throw new EnvironmentError(`kernel ${release} is not built yet (build trees: ${installed})`, `build it: kforge kernel build ${built.version.split(".").slice(0, 2).join(".")}${built.debug ? " --debug" : ""}`);
   }
   const family = distroFamily(await readOsRelease(osReleasePath));
   throw new EnvironmentError(

@@ -1,6 +1,9 @@
 // The kernels the tests build against: whatever build trees this machine has installed
 // (scripts/setup.sh installs Debian's linux-headers-amd64 for 6.1 and linux-headers-6.12-amd64).
 // Releases are never written into a test: Debian moves its point releases every few weeks.
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { kforgeCacheDir } from "../../src/fs/cache-dir.js";
 import { compareReleases, findBuildTrees, type BuildTree } from "../../src/kernel/build-tree.js";
 
 export type TestKernel = BuildTree;
@@ -22,3 +25,13 @@ export const kernel612 = (): TestKernel => newestOf("6.12");
 
 // A release as a regular-expression fragment, for expectations that match text around it.
 export const releasePattern = (release: string): string => release.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+// The debug kernel scripts/setup.sh builds (`kforge kernel build 6.12 --debug`) in the user's cache,
+// which the tests read and never write; the newest when there are several.
+export function debugKernel(): TestKernel {
+  const root = join(kforgeCacheDir(), "kernels");
+  const releases = existsSync(root) ? readdirSync(root).filter((name) => name.endsWith("-kforge-debug") && existsSync(join(root, name, "build", "Module.symvers"))) : [];
+  const release = releases.sort(compareReleases).at(-1);
+  if (!release) throw new Error(`no debug kernel (*-kforge-debug) in ${root}: run scripts/setup.sh, or node bin/kforge.js kernel build 6.12 --debug`);
+  return { release, kdir: join(root, release, "build") };
+}

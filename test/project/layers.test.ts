@@ -10,7 +10,7 @@ const LAYERS: string[][] = [
   ["ui", "doctor", "report", "ci"],
   ["watch", "vm"],
   ["loader", "install", "editor", "dkms"],
-  ["kbuild", "scaffold"],
+  ["kbuild", "scaffold", "kernel-build"],
   ["kernel", "module", "config", "kernel-log"],
   ["process", "fs"],
   ["errors.ts"],

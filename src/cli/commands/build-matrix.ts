@@ -6,7 +6,7 @@ import type { KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode, UsageError } from "../../errors.js";
 import type { BuildEvent, KernelBuildResult } from "../../kbuild/build.js";
 import { buildMatrix } from "../../kbuild/matrix.js";
-import { findBuildTrees } from "../../kernel/build-tree.js";
+import { findBuildTrees, findCachedBuildTrees } from "../../kernel/build-tree.js";
 import { selectKernel, type KernelSelection } from "../../kernel/select.js";
 import { chooseProgressMode, createListRows, describeMakeLockWait } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
@@ -86,7 +86,7 @@ export async function resolveKernels(releases: string[], env: NodeJS.ProcessEnv)
   const named = new Set<string>();
   for (const release of releases) {
     if (release !== "all") named.add(release);
-    else for (const tree of await findBuildTrees()) named.add(tree.release);
+    else for (const tree of [...(await findBuildTrees()), ...(await findCachedBuildTrees(env))]) named.add(tree.release);
   }
   if (named.size === 0) throw new UsageError("--kernel all found no installed build trees", "install kernel headers, or name the kernels with --kernel <release>");
   const kernels: KernelSelection[] = [];

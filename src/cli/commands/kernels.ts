@@ -18,7 +18,7 @@ export async function kernelsCommand(options: KernelsOptions, context: CommandCo
     const problem = await buildTreeProblem(kdir);
     if (problem) throw new UsageError(`--kdir: ${problem}`, "point --kdir at a kernel build tree such as /lib/modules/<release>/build");
   }
-  const kernels = await listKernels({ kdir });
+  const kernels = await listKernels({ kdir, env: context.env });
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ kernels }, null, 2)}\n`);
     return 0;
@@ -33,7 +33,8 @@ export async function kernelsCommand(options: KernelsOptions, context: CommandCo
 
 function formatKernel(kernel: KernelDescription, context: CommandContext): string {
   const palette = createPalette(context.stdout as NodeJS.WriteStream);
-  const lines = [`${palette.bold(kernel.release)}${kernel.isRunning ? palette.green(" (running)") : ""}`];
+  const built = kernel.built ? palette.cyan(` (kforge-built${kernel.built.debug ? ", debug" : ""}${kernel.built.variant ? `, project variant ${kernel.built.variant}` : ""})`) : "";
+  const lines = [`${palette.bold(kernel.release)}${kernel.isRunning ? palette.green(" (running)") : ""}${built}`];
   lines.push(`  build dir  ${kernel.kdir}`);
   lines.push(`  image      ${kernel.vmlinuz ?? palette.dim("not found (kforge kernel fetch " + kernel.release + ")")}`);
   lines.push(`  compiler   ${kernel.compiler.kernel ?? "unknown"}${kernel.compiler.host ? `; PATH: ${kernel.compiler.host}` : ""}`);

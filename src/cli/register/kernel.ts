@@ -6,7 +6,7 @@ import { lazyAction, parseNonEmpty, addKernelOptions } from "./lazy.js";
 export function registerKernelCommands(program: Command, state: ProgramState): void {
   program
     .command("kernels")
-    .description("list installed kernels that have a build tree (headers)")
+    .description("list installed kernels that have a build tree (headers), and the kernels kforge kernel build made")
     .option("--json", "print one JSON object")
     .option("--kdir <path>", "also describe this build tree", parseNonEmpty("--kdir"))
     .action(

@@ -1,6 +1,7 @@
 // Registers the VM commands: vm, test --vm, and the kernel image cache (kernel fetch).
 import { InvalidArgumentError, type Command } from "commander";
 import type { KernelFetchOptions } from "../commands/kernel-fetch.js";
+import { registerKernelBuild } from "./kernel-build.js";
 import type { TestCommandOptions } from "../commands/test.js";
 import type { VmCommandOptions } from "../commands/vm.js";
 import type { WatchCommandOptions } from "../commands/watch.js";
@@ -89,6 +90,7 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
         ([release], flags) => ({ ...(flags as Omit<KernelFetchOptions, "release">), release: release as string }),
       ),
     );
+  registerKernelBuild(kernel, state);
   kernel
     .command("snapshots")
     .description("list the saved guest states kforge vm restores from, with their size and age")
