@@ -19,7 +19,12 @@ export async function locateInModule(modulePath: string, functionName: string, o
   const { run } = await import("../process/exec.js");
   const result = await run("addr2line", ["-e", modulePath, "-j", symbol.section, `0x${(symbol.offset + offset).toString(16)}`]);
   const location = result.exitCode === 0 ? parseAddr2lineOutput(result.stdout) : undefined;
-  if (!location) return undefined;
-  const file = baseDir && !relative(baseDir, location.file).startsWith("..") ? relative(baseDir, location.file) : location.file;
-  return `${file}:${location.line}`;
+  return location && relativeSource(`${location.file}:${location.line}`, baseDir);
+}
+
+// "/src/mod/oops.c:8" as "oops.c:8" when the file is under `baseDir`; other paths stay as they are.
+export function relativeSource(source: string, baseDir?: string): string {
+  if (!baseDir || !source.startsWith("/")) return source;
+  const path = relative(baseDir, source);
+  return path.startsWith("..") ? source : path;
 }

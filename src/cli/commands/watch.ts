@@ -5,7 +5,6 @@ import { loadConfig } from "../../config/kforge-json.js";
 import { EnvironmentError, ExitCode, isKforgeError } from "../../errors.js";
 import type { Diagnostic } from "../../kbuild/parse-output.js";
 import { findKernelImage } from "../../kernel/kernel-image.js";
-import { selectKernel } from "../../kernel/select.js";
 import { createPalette } from "../../ui/color.js";
 import { loadSourceLines } from "../../ui/diagnostics.js";
 import { formatWatchEvent, KEYS_LINE } from "../../ui/watch-output.js";
@@ -16,7 +15,7 @@ import type { WatchEvent, WatchEventBody } from "../../watch/events.js";
 import { GuestTarget } from "../../watch/guest-target.js";
 import { WatchLoop } from "../../watch/watch-loop.js";
 import type { CommandContext } from "../context.js";
-import { chooseKernel, VM_DEFAULTS } from "./vm.js";
+import { selectVmKernel, VM_DEFAULTS } from "./vm.js";
 import { listenForKeys } from "./watch-keys.js";
 
 export interface WatchCommandOptions {
@@ -30,6 +29,7 @@ export interface WatchCommandOptions {
   accel?: AccelRequest;
   memory?: number;
   timeout?: number;
+  debug?: boolean;
 }
 
 const CLEAR_SCREEN = "\x1b[2J\x1b[H";
@@ -49,7 +49,7 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   const config = await loadConfig(dir);
   const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
   checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
-  const kernel = await selectKernel({ ...chooseKernel(options, config), env: context.env });
+  const kernel = await selectVmKernel(options, config, context.env);
   const interactive = !options.json && process.stdin.isTTY === true && context.stdout.isTTY === true;
   const emit = createEmitter(options, context, dir, interactive);
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
