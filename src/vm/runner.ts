@@ -155,6 +155,8 @@ async function locateCrashes(crashes: CrashReport[], modulePaths: string[]): Pro
     const path = modulePaths.find((candidate) => moduleNameFromPath(candidate) === crash.module);
     if (crash.source) crash.source = relativeSource(crash.source, path && dirname(path));
     if (!path || !crash.function || crash.offset === undefined || crash.source) continue;
-    crash.source = await locateInModule(path, crash.function, crash.offset, dirname(path)).catch(() => undefined);
+    // kmemleak's frames are return addresses: the call is the instruction before.
+    const offset = crash.kind === "memory-leak" ? crash.offset - 1 : crash.offset;
+    crash.source = await locateInModule(path, crash.function, offset, dirname(path)).catch(() => undefined);
   }
 }
