@@ -54,6 +54,12 @@ const FRAMED_KINDS: CrashKind[] = ["kasan", "kfence"];
 const UBSAN_SOURCE = /^UBSAN: [\w-]+ in (?<file>\S+?):(?<line>\d+)(?::\d+)?$/;
 const FRAME = /(?<name>[A-Za-z_][\w.]*)\+0x(?<offset>[0-9a-f]+)\/0x[0-9a-f]+(?: \[(?<module>\w+)\])?/;
 
+// KASAN's header frame (its report's caller), lockdep's and kmemleak's stack frames are return
+// addresses: the line is the call's, one byte back. A RIP, a WARNING or KFENCE header is the fault.
+export function pointsAfterCall(report: CrashReport): boolean {
+  return report.kind === "kasan" || report.kind === "lockdep" || report.kind === "memory-leak";
+}
+
 export function classifyCrashLine(text: string): CrashKind | undefined {
   return HEADERS.find(([, pattern]) => pattern.test(text))?.[0];
 }

@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { CrashReport } from "../kernel-log/crash.js";
+import { locateCrash } from "../kernel-log/locate-crash.js";
 import { moduleNameFromPath } from "../module/modules-dep.js";
-import { locateInModule, relativeSource } from "../module/source-location.js";
 import { describeBootFailure } from "./boot-failure.js";
 import type { Accel } from "./qemu-arguments.js";
 import { findQemu } from "./qemu-process.js";
@@ -148,15 +148,10 @@ async function finish(
   };
 }
 
-// Adds "file.c:line" to each report whose faulting function is in one of the guest's modules
-// (UBSAN names the line itself: only made relative to the module's dir).
+// Adds "file.c:line" to each report whose faulting function is in one of the guest's modules.
 async function locateCrashes(crashes: CrashReport[], modulePaths: string[]): Promise<void> {
   for (const crash of crashes) {
     const path = modulePaths.find((candidate) => moduleNameFromPath(candidate) === crash.module);
-    if (crash.source) crash.source = relativeSource(crash.source, path && dirname(path));
-    if (!path || !crash.function || crash.offset === undefined || crash.source) continue;
-    // kmemleak's frames are return addresses: the call is the instruction before.
-    const offset = crash.kind === "memory-leak" ? crash.offset - 1 : crash.offset;
-    crash.source = await locateInModule(path, crash.function, offset, dirname(path)).catch(() => undefined);
+    if (path) await locateCrash(crash, path, dirname(path));
   }
 }
