@@ -3,12 +3,14 @@
 // source line, on kforge's 6.12 debug kernel (`--debug`). Three runs: the stock boot, a cold debug
 // boot that saves a guest state, and a warm debug start from it. A private cache holds the states;
 // the shared kernels are linked in, never written.
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { VmResult } from "../../src/vm/report.js";
-import { runKforge } from "../helpers/cli.js";
+import type { WatchEvent } from "../../src/watch/events.js";
+import { KFORGE_BIN, runKforge } from "../helpers/cli.js";
 import { debugKernel, kernel612 } from "../helpers/kernels.js";
 
 const SOURCES = new URL("../fixtures/vm/modules/debug/", import.meta.url).pathname;
@@ -91,5 +93,32 @@ describe("kforge vm --debug: sanitizer, lockdep and kmemleak reports from real g
     expect(summarize(result)).toEqual(EXPECTED_REPORTS);
     expect(exitCode).toBe(1);
     expect(existsSync(join(dir, ".kforge", "logs", debugKernel().release, "vm-console.log"))).toBe(true);
+  }, GUEST_TIMEOUT_MS);
+
+  it("watch --debug boots the debug kernel and reports the use-after-free as a crash with its line", async () => {
+    const watched = join(root, "watched");
+    mkdirSync(watched);
+    cpSync(join(SOURCES, "uafmod.c"), join(watched, "uafmod.c"));
+    writeFileSync(join(watched, "Kbuild"), "obj-m := uafmod.o\n");
+    const child = spawn(process.execPath, [KFORGE_BIN, "watch", watched, "--debug", "--json", "--accel", "tcg", "--timeout", "300"], {
+      env: { ...process.env, NO_COLOR: "1", XDG_CACHE_HOME: cache }, stdio: ["ignore", "pipe", "pipe"],
+    });
+    const events: WatchEvent[] = [];
+    let buffer = "";
+    child.stdout.on("data", (chunk) => {
+      const lines = (buffer + chunk).split("\n");
+      buffer = lines.pop() ?? "";
+      events.push(...lines.map((line) => JSON.parse(line) as WatchEvent));
+    });
+    try {
+      const deadline = Date.now() + GUEST_TIMEOUT_MS - 20_000;
+      while (!events.some((event) => event.event === "crash" || event.event === "error") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(events[0]).toMatchObject({ event: "ready", release: debugKernel().release });
+      const crash = events.find((event): event is Extract<WatchEvent, { event: "crash" }> => event.event === "crash");
+      expect(crash?.crash).toMatchObject({ kind: "kasan", function: "uaf_init", module: "uafmod", source: lineOf("uafmod.c", "READ_ONCE(box->value)"), step: "insmod uafmod" });
+    } finally {
+      child.kill("SIGINT");
+      await new Promise((resolve) => child.on("close", resolve));
+    }
   }, GUEST_TIMEOUT_MS);
 });
