@@ -52,6 +52,7 @@ export async function executeSteps(
     monitor.step = step.name;
     const crashesBefore = monitor.crashes.reports.length;
     const outcome = await session.run(step.command, { timeoutMs: Math.max(timeoutMs, 1) });
+    // kmemleak reports come in the step's output, not on the console: they join the console's reports.
     if (step === LEAK_SCAN_STEP && outcome.status === "done") monitor.crashes.reports.push(...(await options.leakCheck!.findLeaks(outcome.output, step.name)));
     const result = toStepResult(step, outcome, monitor.crashes.reports.slice(crashesBefore));
     taint = outcome.status === "done" ? outcome.tainted : undefined;
