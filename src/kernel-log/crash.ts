@@ -1,11 +1,12 @@
 // Finds crash reports in a streaming kernel console, as syzkaller classifies them: one block per
-// report from its header line to the "---[ end trace" line, with the faulting function taken from
-// the RIP line (or the first module frame). Pure: the caller feeds lines and the current step.
+// report from its header line to the "---[ end trace" line (KASAN and KFENCE: to their closing line
+// of "=" signs), with the faulting function taken from the RIP line, the header's own frame, or the
+// first reliable module frame. Pure: the caller feeds lines and the current step.
 import { stripKernelLogPrefix } from "./module-messages.js";
 
 export type CrashKind =
   | "null-dereference" | "bug" | "oops" | "general-protection-fault" | "warning" | "panic" | "kasan" | "ubsan"
-  | "kfence" | "list-corruption" | "soft-lockup" | "hard-lockup" | "hung-task" | "rcu-stall";
+  | "kfence" | "lockdep" | "memory-leak" | "list-corruption" | "soft-lockup" | "hard-lockup" | "hung-task" | "rcu-stall";
 
 export interface CrashReport {
   kind: CrashKind;
@@ -16,6 +17,8 @@ export interface CrashReport {
   offset?: number;
   // "file.c:line" of that instruction, when the module's debug info says.
   source?: string;
+  // Bytes of a leaked object (kmemleak).
+  size?: number;
   step?: string;
   log: string[];
 }
@@ -24,6 +27,8 @@ export interface CrashReport {
 const HEADERS: [CrashKind, RegExp][] = [
   ["kasan", /^BUG: KASAN: /],
   ["kfence", /^BUG: KFENCE: /],
+  // lockdep's reports (kernel/locking/lockdep.c) and might_sleep()'s, which PROVE_LOCKING kernels print.
+  ["lockdep", /^(?:WARNING: (?:possible (?:circular locking dependency|recursive locking|irq lock inversion dependency) detected|inconsistent lock state|bad unlock balance detected!|suspicious RCU usage)|BUG: sleeping function called from invalid context|BUG: held lock freed!|BUG: lock held when returning to user space!)/],
   ["soft-lockup", /^(?:watchdog: )?BUG: soft lockup/],
   ["hard-lockup", /^(?:NMI watchdog: )?Watchdog detected hard LOCKUP/],
   ["null-dereference", /^BUG: kernel NULL pointer dereference/],
@@ -42,13 +47,26 @@ const HEADERS: [CrashKind, RegExp][] = [
 const TRAILER = /^(?:Modules linked in:|CR2: |---\[ end |\s)/;
 const MAX_REPORT_LINES = 200;
 const END = /^---\[ end (?:trace|Kernel panic)/;
+// KASAN and KFENCE put their report between two lines of "=" signs; what follows the stack is theirs.
+const CLOSING_RULE = /^={20,}$/;
+const FRAMED_KINDS: CrashKind[] = ["kasan", "kfence"];
+// "UBSAN: array-index-out-of-bounds in /src/mod.c:9:2" names the source line itself.
+const UBSAN_SOURCE = /^UBSAN: [\w-]+ in (?<file>\S+?):(?<line>\d+)(?::\d+)?$/;
 const FRAME = /(?<name>[A-Za-z_][\w.]*)\+0x(?<offset>[0-9a-f]+)\/0x[0-9a-f]+(?: \[(?<module>\w+)\])?/;
+
+// KASAN's header frame (its report's caller), lockdep's and kmemleak's stack frames are return
+// addresses: the line is the call's, one byte back. A RIP, a WARNING or KFENCE header is the fault.
+export function pointsAfterCall(report: CrashReport): boolean {
+  return report.kind === "kasan" || report.kind === "lockdep" || report.kind === "memory-leak";
+}
 
 export function classifyCrashLine(text: string): CrashKind | undefined {
   return HEADERS.find(([, pattern]) => pattern.test(text))?.[0];
 }
 
 function locate(report: CrashReport, text: string): void {
+  // "? func+0x.." frames are stale stack words the unwinder could not confirm.
+  if (text.startsWith("? ")) return;
   const rip = /^RIP: \d+:(.*)$/.exec(text);
   const frame = FRAME.exec(rip ? rip[1]! : text)?.groups;
   if (!frame) return;
@@ -88,11 +106,12 @@ export class CrashParser {
   private belongs(text: string): boolean {
     const report = this.open!;
     if (report.log.length >= MAX_REPORT_LINES) return false;
-    return !this.stackEnded || TRAILER.test(text);
+    return !this.stackEnded || FRAMED_KINDS.includes(report.kind) || TRAILER.test(text);
   }
 
   private start(kind: CrashKind, text: string, step: string | undefined): CrashReport {
-    const report: CrashReport = { kind, title: text, step, log: [text] };
+    const source = UBSAN_SOURCE.exec(text)?.groups;
+    const report: CrashReport = { kind, title: text, step, log: [text], ...(source ? { source: `${source.file}:${source.line}` } : {}) };
     this.ripSeen = false;
     this.stackEnded = false;
     locate(report, text);
@@ -104,7 +123,7 @@ export class CrashParser {
   private extend(text: string): void {
     const report = this.open!;
     report.log.push(text);
-    if (END.test(text)) {
+    if (END.test(text) || (FRAMED_KINDS.includes(report.kind) && CLOSING_RULE.test(text))) {
       this.open = undefined;
       return;
     }

@@ -4,11 +4,19 @@ import { relative } from "node:path";
 import { openModuleFile } from "./modinfo.js";
 import { findDefinedSymbol } from "./symbols.js";
 
-// Pure: addr2line's answer ("/src/oops.c:8 (discriminator 1)" or "??:0") as "file:line".
-export function parseAddr2lineOutput(output: string): { file: string; line: number } | undefined {
-  const match = /^(.+):(\d+)(?: \(discriminator \d+\))?$/.exec(output.trim().split("\n")[0] ?? "");
+// One line of addr2line's answer ("/src/oops.c:8 (discriminator 1)" or "??:0").
+function parseLocation(text: string): { file: string; line: number } | undefined {
+  const match = /^(.+):(\d+)(?: \(discriminator \d+\))?$/.exec(text.trim());
   if (!match || match[1] === "??" || match[2] === "0") return undefined;
   return { file: match[1]!, line: Number(match[2]) };
+}
+
+// Pure: `addr2line -i` lists the inlined function's line first, then each caller's. The first one
+// in the module's own sources (under `baseDir`) says more than a line in a kernel header.
+export function chooseInlinedLocation(output: string, baseDir?: string): { file: string; line: number } | undefined {
+  const locations = output.trim().split("\n").map(parseLocation).filter((location) => location !== undefined);
+  const own = baseDir ? locations.find((location) => !relative(baseDir, location.file).startsWith("..")) : undefined;
+  return own ?? locations[0];
 }
 
 // "oops.c:8" (relative to `baseDir` when the source is under it), or undefined when the module has
@@ -17,9 +25,14 @@ export async function locateInModule(modulePath: string, functionName: string, o
   const symbol = findDefinedSymbol((await openModuleFile(modulePath)).elf, functionName);
   if (!symbol) return undefined;
   const { run } = await import("../process/exec.js");
-  const result = await run("addr2line", ["-e", modulePath, "-j", symbol.section, `0x${(symbol.offset + offset).toString(16)}`]);
-  const location = result.exitCode === 0 ? parseAddr2lineOutput(result.stdout) : undefined;
-  if (!location) return undefined;
-  const file = baseDir && !relative(baseDir, location.file).startsWith("..") ? relative(baseDir, location.file) : location.file;
-  return `${file}:${location.line}`;
+  const result = await run("addr2line", ["-i", "-e", modulePath, "-j", symbol.section, `0x${(symbol.offset + offset).toString(16)}`]);
+  const location = result.exitCode === 0 ? chooseInlinedLocation(result.stdout, baseDir) : undefined;
+  return location && relativeSource(`${location.file}:${location.line}`, baseDir);
+}
+
+// "/src/mod/oops.c:8" as "oops.c:8" when the file is under `baseDir`; other paths stay as they are.
+export function relativeSource(source: string, baseDir?: string): string {
+  if (!baseDir || !source.startsWith("/")) return source;
+  const path = relative(baseDir, source);
+  return path.startsWith("..") ? source : path;
 }

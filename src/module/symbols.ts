@@ -25,7 +25,11 @@ interface SymbolEntry {
   sectionIndex: number;
   // Offset inside its section, for a relocatable .ko.
   value: number;
+  // st_info's low nibble: 2 is STT_FUNC.
+  type: number;
 }
+
+const STT_FUNC = 2;
 
 function readSymbolTable(elf: ElfFile): SymbolEntry[] {
   const table = elf.sections.find((section) => section.type === SYMTAB);
@@ -43,7 +47,8 @@ function readSymbolTable(elf: ElfFile): SymbolEntry[] {
     const value = elf.is64
       ? Number(elf.littleEndian ? bytes.readBigUInt64LE(offset + 8) : bytes.readBigUInt64BE(offset + 8))
       : elf.littleEndian ? bytes.readUInt32LE(offset + 4) : bytes.readUInt32BE(offset + 4);
-    entries.push({ name: readCString(names, nameOffset), sectionIndex, value });
+    const type = bytes[offset + (elf.is64 ? 4 : 12)]! & 0xf;
+    entries.push({ name: readCString(names, nameOffset), sectionIndex, value, type });
   }
   return entries;
 }
@@ -53,6 +58,17 @@ export function findDefinedSymbol(elf: ElfFile, name: string): { section: string
   const symbol = readSymbolTable(elf).find((entry) => entry.name === name && entry.sectionIndex !== 0 && entry.sectionIndex < elf.sections.length);
   const section = symbol && elf.sections[symbol.sectionIndex];
   return symbol && section ? { section: section.name, offset: symbol.value } : undefined;
+}
+
+// The function that holds `offset` in section `sectionName`, as "name+offset" parts: the nearest
+// function symbol at or below it (a reverse symbol lookup for an address inside a loaded module).
+export function findFunctionAt(elf: ElfFile, sectionName: string, offset: number): { name: string; offset: number } | undefined {
+  const sectionIndex = elf.sections.findIndex((section) => section.name === sectionName);
+  if (sectionIndex <= 0) return undefined;
+  const nearest = readSymbolTable(elf)
+    .filter((entry) => entry.sectionIndex === sectionIndex && entry.type === STT_FUNC && entry.name && entry.value <= offset)
+    .sort((left, right) => right.value - left.value)[0];
+  return nearest && { name: nearest.name, offset: offset - nearest.value };
 }
 
 // struct modversion_info { unsigned long crc; char name[64 - sizeof(unsigned long)]; }: 64-byte

@@ -24,10 +24,14 @@ export function formatStep(step: StepResult, palette: Palette): string[] {
 export function formatCrash(crash: VmResult["crashes"][number], palette: Palette): string[] {
   const where = crash.function ? ` in ${crash.function}${crash.module ? ` [${crash.module}]` : ""}${crash.source ? ` at ${crash.source}` : ""}` : "";
   const lines = [palette.red(`  ${crash.kind}${where}${crash.step ? ` during "${crash.step}"` : ""}`), `    ${crash.title}`];
-  const rip = crash.log.find((line) => line.startsWith("RIP: "));
+  // A user-space RIP (segment 0033) is the syscall insmod made, not the fault.
+  const rip = crash.log.find((line) => line.startsWith("RIP: ") && !line.startsWith("RIP: 0033:"));
   if (rip) lines.push(`    ${rip}`);
   const trace = crash.log.slice(crash.log.indexOf("Call Trace:") + 1).filter((line) => /^\s+[\w.]+\+0x/.test(line)).slice(0, 6);
   if (crash.log.includes("Call Trace:")) lines.push("    Call Trace:", ...indent(trace.map((line) => line.trim())));
+  // kmemleak's allocation backtrace, with the project module's frames named (leak-check.ts).
+  const backtrace = crash.log.findIndex((line) => line.trim().startsWith("backtrace"));
+  if (crash.kind === "memory-leak" && backtrace >= 0) lines.push("    allocated at:", ...indent(crash.log.slice(backtrace + 1, backtrace + 7).map((line) => line.trim())));
   return lines;
 }
 

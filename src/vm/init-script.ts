@@ -13,6 +13,8 @@ export function createInitScript(): string {
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# kmemleak's control file lives in debugfs (leak-check.ts); stock kernels have debugfs too.
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mkdir -p /tmp /run
 # Boot stays quiet; from here on every kernel message reaches the console.
 echo 8 > /proc/sys/kernel/printk

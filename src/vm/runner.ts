@@ -4,12 +4,13 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { CrashReport } from "../kernel-log/crash.js";
+import { locateCrash } from "../kernel-log/locate-crash.js";
 import { moduleNameFromPath } from "../module/modules-dep.js";
-import { locateInModule } from "../module/source-location.js";
 import { describeBootFailure } from "./boot-failure.js";
 import type { Accel } from "./qemu-arguments.js";
 import { findQemu } from "./qemu-process.js";
 import { summarizeTaint, toJsonCrashes, type SkippedStep, type VmResult } from "./report.js";
+import { LeakCheck } from "./leak-check.js";
 import { findStepsAfterDeath, tallyModules } from "./module-tally.js";
 import { startGuest, type Guest } from "./start-guest.js";
 import { executeSteps, type StepEvents } from "./step-runner.js";
@@ -35,6 +36,8 @@ export interface VmRunOptions {
   events?: StepEvents;
   // Restore a saved guest state when one matches, else boot and save one (start-guest.ts).
   warm?: boolean;
+  // The kernel has kmemleak: scan for the project modules' leaks after they are unloaded.
+  kmemleak?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -57,7 +60,8 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
       const end = probeFailed ? { end: "boot-timeout" as const, diagnosis: "the KVM boot did not reach the init script" } : await describeFailedBoot(options, guest);
       return await finish(options, guest, { steps: [], skipped: skipAll(options.steps, "the guest did not boot") }, end, { notices, kvmProbeFailed: probeFailed });
     }
-    const outcome = await executeSteps(guest.session, guest.monitor, options.steps, { deadline, signal: options.signal, events: options.events, shell: options.shell, keepGoing: options.keepGoing });
+    const leakCheck = options.kmemleak ? new LeakCheck(projectModules(options)) : undefined;
+    const outcome = await executeSteps(guest.session, guest.monitor, options.steps, { deadline, signal: options.signal, events: options.events, shell: options.shell, keepGoing: options.keepGoing, leakCheck });
     const end = options.signal?.aborted
       ? { end: "interrupted" as const, diagnosis: `interrupted after ${outcome.steps.length} step${outcome.steps.length === 1 ? "" : "s"}` }
       : guest.monitor.panic
@@ -72,6 +76,14 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
     }
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+// The modules the run unloads (the project's own), with their host paths.
+function projectModules(options: VmRunOptions): { name: string; path: string }[] {
+  return options.steps.unloads.flatMap((step) => {
+    const path = options.modules.find((candidate) => moduleNameFromPath(candidate) === step.module);
+    return path && step.module ? [{ name: step.module, path }] : [];
+  });
 }
 
 function skipAll(plan: VmRunOptions["steps"], reason: string): SkippedStep[] {
@@ -140,7 +152,6 @@ async function finish(
 async function locateCrashes(crashes: CrashReport[], modulePaths: string[]): Promise<void> {
   for (const crash of crashes) {
     const path = modulePaths.find((candidate) => moduleNameFromPath(candidate) === crash.module);
-    if (!path || !crash.function || crash.offset === undefined) continue;
-    crash.source = await locateInModule(path, crash.function, crash.offset, dirname(path)).catch(() => undefined);
+    if (path) await locateCrash(crash, path, dirname(path));
   }
 }

@@ -19,6 +19,21 @@ export interface StepFacts {
   crashes: CrashReport[];
 }
 
+// Sanitizer and lockdep reports name the bad access or lock order; the others are read from the stack.
+const SANITIZER_HINTS: Partial<Record<CrashReport["kind"], string>> = {
+  kasan: "KASAN caught a bad memory access: the report's Allocated by and Freed by stacks say where the object came from and went",
+  kfence: "KFENCE caught a bad access to a sampled object: the report shows where it was allocated",
+  ubsan: "UBSAN caught undefined behaviour at the line it names",
+  lockdep: "lockdep saw an unsafe locking pattern: the report's chains show where each lock was taken; lockdep stays off for the rest of the run",
+};
+
+function crashHint(crash: CrashReport): string {
+  const at = crash.source ? ` (at ${crash.source})` : "";
+  const sanitizer = SANITIZER_HINTS[crash.kind];
+  if (sanitizer) return `${sanitizer}${at}; the remaining steps still ran`;
+  return `${crash.kind === "warning" ? "a WARN_ON/WARN condition was true: " : ""}read the RIP and Call Trace lines of the report; the remaining steps still ran`;
+}
+
 export function diagnoseStep(step: PlannedStep & { module: string }, facts: StepFacts): Diagnosis {
   if (facts.exitCode !== 0) {
     const input = { module: step.module, exitCode: facts.exitCode, stderr: facts.output, kernelLog: facts.kernelLog, isRoot: true, environment: "vm" as const };
@@ -33,7 +48,7 @@ export function diagnoseStep(step: PlannedStep & { module: string }, facts: Step
       kind: warning ? "kernel-warning" : "kernel-crash-report",
       title: `${step.module} ${done}, but the kernel reported a ${warning ? "WARNING" : crash.kind}${where}`,
       detail: crash.title,
-      hint: `${warning ? "a WARN_ON/WARN condition was true: " : ""}read the RIP and Call Trace lines of the report; the remaining steps still ran`,
+      hint: crashHint(crash),
     };
   }
   const ignored = findIgnoredParameters(facts.kernelLog);

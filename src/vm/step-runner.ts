@@ -5,6 +5,7 @@
 // that did not run is listed with the reason.
 import type { ConsoleMonitor } from "./console-monitor.js";
 import type { CommandOutcome, GuestSession } from "./guest-channel.js";
+import { LEAK_SCAN_STEP, type LeakCheck } from "./leak-check.js";
 import type { RunEnd, SkippedStep, StepResult } from "./report.js";
 import { diagnoseStep, findIgnoredParameters } from "./step-diagnosis.js";
 import type { PlannedStep } from "./vm-plan.js";
@@ -32,7 +33,7 @@ export async function executeSteps(
   session: GuestSession,
   monitor: ConsoleMonitor,
   plan: { loads: PlannedStep[]; tests: PlannedStep[]; unloads: PlannedStep[] },
-  options: { deadline: number; signal?: AbortSignal; events?: StepEvents; shell?: boolean; keepGoing?: boolean },
+  options: { deadline: number; signal?: AbortSignal; events?: StepEvents; shell?: boolean; keepGoing?: boolean; leakCheck?: LeakCheck },
 ): Promise<StepsOutcome> {
   const steps: StepResult[] = [];
   const skipped: SkippedStep[] = [];
@@ -51,6 +52,8 @@ export async function executeSteps(
     monitor.step = step.name;
     const crashesBefore = monitor.crashes.reports.length;
     const outcome = await session.run(step.command, { timeoutMs: Math.max(timeoutMs, 1) });
+    // kmemleak reports come in the step's output, not on the console: they join the console's reports.
+    if (step === LEAK_SCAN_STEP && outcome.status === "done") monitor.crashes.reports.push(...(await options.leakCheck!.findLeaks(outcome.output, step.name)));
     const result = toStepResult(step, outcome, monitor.crashes.reports.slice(crashesBefore));
     taint = outcome.status === "done" ? outcome.tainted : undefined;
     // insmod succeeded: the module is in, even when its init printed a WARNING.
@@ -76,7 +79,10 @@ export async function executeSteps(
   const testBlocker = options.keepGoing ? undefined : failedLoad && `${failedLoad} failed`;
   for (const step of plan.tests) await execute(step, testBlocker);
   if (options.shell) await execute({ name: "interactive shell", kind: "exec", command: SHELL_COMMAND }, testBlocker, SHELL_TIMEOUT_MS);
+  const leakCheck = loaded.size > 0 ? options.leakCheck : undefined;
+  if (leakCheck && !ended) await leakCheck.recordSections(session, options.deadline - Date.now());
   for (const step of plan.unloads) await execute(step, step.module && loaded.has(step.module) ? undefined : `${step.module} is not loaded`);
+  if (leakCheck) await execute(LEAK_SCAN_STEP);
   return { steps, skipped, end: ended ?? { end: "completed" }, taintBefore: session.initialTaint, taintAfter: taint };
 }
 

@@ -6,7 +6,7 @@ import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { CrashReport } from "../kernel-log/crash.js";
-import { locateInModule } from "../module/source-location.js";
+import { locateCrash } from "../kernel-log/locate-crash.js";
 import { bootRunningGuest, type GuestBootOptions, type RunningGuest } from "../vm/guest-boot.js";
 import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "../vm/init-script.js";
 import { withoutDebugInfo } from "../vm/start-guest.js";
@@ -93,9 +93,9 @@ export class GuestTarget implements WatchTarget {
   }
 
   private async locate(crash: CrashReport): Promise<void> {
-    if (!crash.module || !crash.function || crash.offset === undefined) return;
+    if (!crash.module) return;
     const copy = join(this.copies, `${crash.module}.ko`);
-    crash.source = await locateInModule(copy, crash.function, crash.offset, this.options.sourceDir ?? dirname(copy)).catch(() => undefined);
+    await locateCrash(crash, copy, this.options.sourceDir ?? dirname(copy));
   }
 
   async close(): Promise<void> {

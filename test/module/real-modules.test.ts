@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeModule, predictTaints } from "../../src/module/modinfo-details.js";
 import { openModuleFile } from "../../src/module/modinfo.js";
-import { parseAddr2lineOutput, locateInModule } from "../../src/module/source-location.js";
+import { chooseInlinedLocation, locateInModule } from "../../src/module/source-location.js";
 import { readModuleSymbols } from "../../src/module/symbols.js";
 import { buildFixtureModules, type BuiltModules } from "../helpers/build-fixture-modules.js";
 import { runKforge } from "../helpers/cli.js";
@@ -31,9 +31,13 @@ describe("source locations from a module's debug info", () => {
   });
 
   it("reads addr2line's answers", () => {
-    expect(parseAddr2lineOutput("/src/oops.c:8 (discriminator 1)\n")).toEqual({ file: "/src/oops.c", line: 8 });
-    expect(parseAddr2lineOutput("??:0\n")).toBeUndefined();
-    expect(parseAddr2lineOutput("/src/oops.c:0\n")).toBeUndefined();
+    expect(chooseInlinedLocation("/src/oops.c:8 (discriminator 1)\n")).toEqual({ file: "/src/oops.c", line: 8 });
+    expect(chooseInlinedLocation("??:0\n")).toBeUndefined();
+    expect(chooseInlinedLocation("/src/oops.c:0\n")).toBeUndefined();
+    // A kmalloc inlined into the module's function: the module's own line wins over the header's.
+    const inlined = "/usr/src/linux/include/linux/slab.h:894\n/src/leakmod/leakmod.c:9\n";
+    expect(chooseInlinedLocation(inlined, "/src/leakmod")).toEqual({ file: "/src/leakmod/leakmod.c", line: 9 });
+    expect(chooseInlinedLocation(inlined)).toEqual({ file: "/usr/src/linux/include/linux/slab.h", line: 894 });
   });
 });
 

@@ -10,6 +10,7 @@ import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import { formatVmReport } from "../../ui/vm-report.js";
 import type { AccelRequest } from "../../vm/accel.js";
+import { hasKmemleak, resolveDebugRelease } from "../../vm/debug-kernel.js";
 import { checkGuestMemory } from "../../vm/guest-memory.js";
 import { launchVm } from "../../vm/launch.js";
 import { prepareVmPlan } from "../../vm/prepare.js";
@@ -30,6 +31,7 @@ export interface VmCommandOptions {
   module?: string[];
   keepGoing?: boolean;
   cold?: boolean;
+  debug?: boolean;
 }
 
 export const VM_DEFAULTS = { timeoutSeconds: 60, memoryMb: 256, accel: "auto" as AccelRequest };
@@ -49,7 +51,7 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext):
   const config = await loadConfig(dir);
   const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
   checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
-  const kernel = await selectKernel({ ...chooseKernel(options, config), env: context.env });
+  const kernel = await selectVmKernel(options, config, context.env);
   const palette = createPalette(context.stderr as NodeJS.WriteStream);
   const say = (text: string) => !options.json && context.stderr.write(`${text}\n`);
   // Every notice goes to stderr, with --json too, and into the result's notices.
@@ -82,7 +84,7 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext):
     timeoutMs: 1000 * (options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds),
     memoryMb,
     append: options.append, shell: options.shell, keepGoing: options.keepGoing, cold: options.cold,
-    consoleLogPath: join(dir, ".kforge", "logs", kernel.release, "vm-console.log"),
+    consoleLogPath: join(dir, ".kforge", "logs", kernel.release, "vm-console.log"), kmemleak: await hasKmemleak(kernel.kdir),
     env: context.env, signal: context.signal,
     onNotice: (message) => context.stderr.write(`kforge: ${message}\n`),
     events: { onStepStart: (step) => say(palette.dim(`  ... ${step.name}`)) },
@@ -93,6 +95,14 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext):
   else context.stdout.write(formatVmReport(result, createPalette(context.stdout as NodeJS.WriteStream)));
   if (result.end === "interrupted") return ExitCode.interrupted;
   return result.ok ? ExitCode.ok : ExitCode.failed;
+}
+
+// The selected release, or with --debug its debug kernel (debug-kernel.ts).
+export async function selectVmKernel(options: VmCommandOptions, config: KforgeConfig, env: NodeJS.ProcessEnv): Promise<{ release: string; kdir: string; notice?: string }> {
+  const selected = await selectKernel({ ...chooseKernel(options, config), env });
+  if (!options.debug) return selected;
+  const debug = await resolveDebugRelease(selected, env);
+  return { ...debug, notice: [selected.notice, debug.notice].filter(Boolean).join("; ") };
 }
 
 // Flags win over kforge.json; a list of kernels in kforge.json boots the first unless --kernel says.

@@ -24,7 +24,7 @@ import { HostTarget } from "../../watch/host-target.js";
 import { WatchLoop } from "../../watch/watch-loop.js";
 import type { CommandContext } from "../context.js";
 import { createHostOptions } from "../host-command.js";
-import { chooseKernel, VM_DEFAULTS } from "./vm.js";
+import { selectVmKernel, VM_DEFAULTS } from "./vm.js";
 import { listenForKeys } from "./watch-keys.js";
 
 export interface WatchCommandOptions {
@@ -41,6 +41,7 @@ export interface WatchCommandOptions {
   accel?: AccelRequest;
   memory?: number;
   timeout?: number;
+  debug?: boolean;
 }
 
 const CLEAR_SCREEN = "\x1b[2J\x1b[H";
@@ -62,8 +63,7 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
   if (!host) checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
   // --host builds for the running kernel unless told otherwise: no other kernel's module would load.
-  const choice = host && options.kernel === undefined && options.kdir === undefined ? { kernel: host.runningRelease } : chooseKernel(options, config);
-  const kernel = await selectKernel({ ...choice, env: context.env });
+  const kernel = host && options.kernel === undefined && options.kdir === undefined ? await selectKernel({ kernel: host.runningRelease, env: context.env }) : await selectVmKernel(options, config, context.env);
   const interactive = !options.json && process.stdin.isTTY === true && context.stdout.isTTY === true;
   const emit = createEmitter(options, context, dir, interactive);
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);

@@ -31,6 +31,7 @@ function addVmOptions(command: Command, addKernel = (target: Command) => addKern
     .option("--module <name>", "load only this project module and the modules it needs (repeatable)", collect)
     .option("--keep-going", "after a failed load, skip only the modules that need it and load the rest")
     .option("--cold", "boot the kernel even when a saved guest state would restore faster (docs/vm-fast-start.md)")
+    .option("--debug", "build for and boot the debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak) of the release's version (docs/debug-reports.md)")
     .option("--json", "print one JSON object with the result on stdout and nothing else there")
     .addHelpText(
       "after",
@@ -63,6 +64,7 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
     .option("--host", "load into the running kernel (needs module support, root or --sudo)")
     .option("--sudo", "with --host: run the module tools through sudo -n")
     .option("--proc-root <dir>", "with --host: read modules and kmsg under dir instead of /proc", parseNonEmpty("--proc-root"))
+    .option("--debug", "build for and boot the debug kernel (KASAN, KFENCE, UBSAN, lockdep) of the release's version (docs/debug-reports.md)")
     .option("--module <name>", "watch and reload only this module and what it needs (repeatable)", collect)
     .option("--vm-kernel <vmlinuz>", "kernel image to boot instead of the one found for the release", parseNonEmpty("--vm-kernel"))
     .option("--accel <mode>", "auto (KVM when it works, else TCG), kvm or tcg (default auto)", parseAccel)

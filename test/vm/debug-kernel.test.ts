@@ -1,0 +1,59 @@
+// --debug's choice of kernel: the debug kernel of the selected release's version, found in kforge's
+// cache, or a clear error naming the command that builds it. Real build trees, real CLI; no guest.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { EnvironmentError } from "../../src/errors.js";
+import { hasKmemleak, parseMakefileVersion, readKernelVersion, resolveDebugRelease } from "../../src/vm/debug-kernel.js";
+import { runKforge } from "../helpers/cli.js";
+import { debugKernel, kernel61, kernel612 } from "../helpers/kernels.js";
+
+const root = mkdtempSync(join(tmpdir(), "kforge-debug-kernel-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const emptyCache = { XDG_CACHE_HOME: join(root, "empty-cache") };
+
+describe("the debug kernel for a release", () => {
+  it("reads the kernel version from the Makefile, following a Debian headers tree's include", async () => {
+    expect(parseMakefileVersion("VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 850\nEXTRAVERSION =\n")).toBe("6.12.850");
+    expect(parseMakefileVersion("include /usr/src/linux-headers-6.12.850-common/Makefile\n")).toBeUndefined();
+    expect(await readKernelVersion(kernel612().kdir)).toMatch(/^6\.12\.\d+$/);
+    // Debian's 6.1 release names say 6.1.0; the Makefile has the real sublevel.
+    const version61 = await readKernelVersion(kernel61().kdir);
+    expect(version61).toMatch(/^6\.1\.\d+$/);
+    expect(version61).not.toBe("6.1.0");
+  });
+
+  it("finds the debug kernel built for the stock release's version in the cache", async () => {
+    const debug = debugKernel();
+    const version = await readKernelVersion(kernel612().kdir);
+    expect(debug.release).toBe(`${version}-kforge-debug`);
+    expect(await resolveDebugRelease(kernel612())).toMatchObject({ release: debug.release, kdir: debug.kdir });
+    // A release that is a debug kernel already stays as it is.
+    expect(await resolveDebugRelease(debug)).toMatchObject({ release: debug.release, kdir: debug.kdir });
+  });
+
+  it("fails with an EnvironmentError naming kforge kernel build <major.minor> --debug when none is built", async () => {
+    const error = await resolveDebugRelease(kernel612(), emptyCache).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EnvironmentError);
+    expect((error as EnvironmentError).message).toMatch(/no debug kernel 6\.12\.\d+-kforge-debug .*built: none/);
+    expect((error as EnvironmentError).hint).toContain("kforge kernel build 6.12 --debug");
+  });
+
+  it("scans for leaks only on a kernel built with kmemleak", async () => {
+    expect(await hasKmemleak(debugKernel().kdir)).toBe(true);
+    expect(await hasKmemleak(kernel612().kdir)).toBe(false);
+    expect(await hasKmemleak(kernel61().kdir)).toBe(false);
+  });
+
+  it("vm, test and watch --debug exit 2 with that hint before building anything", async () => {
+    const dir = join(root, "project");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "Kbuild"), "obj-m := missing.o\n");
+    for (const args of [["vm", dir], ["test", dir, "--vm"], ["watch", dir, "--vm"]]) {
+      const run = await runKforge([...args, "--debug", "--kernel", kernel612().release], { env: emptyCache });
+      expect(run.exitCode, `${args[0]}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toContain("kforge kernel build 6.12 --debug");
+    }
+  });
+});
