@@ -2,7 +2,7 @@
 // case carries the diagnostics, a kernel skipped by the gates is a <skipped> case.
 import { caseNames, diagnosticText, type ReportKernel } from "./report-input.js";
 
-const escapeXml = (text: string) =>
+export const escapeXml = (text: string): string =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 const seconds = (milliseconds: number) => (milliseconds / 1000).toFixed(3);
 

@@ -44,7 +44,7 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
       withDir,
     ),
   );
-  addVmOptions(program.command("test [dir]").description("run the module's tests (vm.test in kforge.json) in a throwaway VM").option("--vm", "run in a QEMU guest (required)")).action(
+  addVmOptions(program.command("test [dir]").description("run the module's tests (vm.test in kforge.json) and its KUnit suites in a throwaway VM").option("--vm", "run in a QEMU guest (required)").option("--junit <file>", "write a JUnit XML report: one test case per KUnit case", parseNonEmpty("--junit"))).action(
     lazyAction<TestCommandOptions>(
       state,
       () => import("../commands/test.js").then((module) => module.testCommand),
