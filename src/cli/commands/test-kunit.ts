@@ -36,7 +36,7 @@ export function createKunitExtension(options: KunitOptions, context: CommandCont
       if (!hasKunit(await readKernelConfig(input.kdir))) {
         if (sources.length === 0 && suites.length === 0) return { modules: others, alwaysLoad: [], notices: [] };
         const declared = sources.length ? sources.join(", ") : suites.map(moduleNameFromPath).join(", ");
-        const reason = `the KUnit suites (${declared}) need a kernel with KUnit (CONFIG_KUNIT), which ${input.release} does not have, so they were not loaded; run kforge test --debug to test on a debug kernel with KUnit`;
+        const reason = `the KUnit suites (${declared}) need a kernel with KUnit (CONFIG_KUNIT), which ${input.release} does not have, so they were not loaded; run kforge test --debug to test on a debug kernel with KUnit (or build one with kforge kernel build --debug and pass --kernel <its release>)`;
         skipped = skippedKunitRun(reason, sources);
         return { modules: others, alwaysLoad: [], notices: [reason] };
       }
