@@ -49,9 +49,10 @@ function findNotRunReason(result: VmResult, module: string, suites: KunitSuite[]
   if (skipped) return `not loaded: ${skipped.reason}`;
   const load = result.steps.find((step) => step.kind === "load" && step.module === module);
   if (!load) return "not loaded";
-  if (load.exitCode !== undefined && load.exitCode !== 0) return `insmod failed (exit ${load.exitCode})`;
-  const own = suites.some((suite) => suite.module === module || suite.module === undefined);
-  return own ? undefined : "loaded, but printed no KTAP results (KUnit disabled with kunit.enable=0, or a kernel without CONFIG_KUNIT_DEFAULT_ENABLED?)";
+  if (suites.some((suite) => suite.module === module || suite.module === undefined)) return undefined;
+  if (load.exitCode === undefined) return `the run ended (${result.end}) while insmod loaded it`;
+  if (load.exitCode !== 0) return `insmod failed (exit ${load.exitCode})`;
+  return "loaded, but printed no KTAP results (KUnit disabled with kunit.enable=0, or a kernel without CONFIG_KUNIT_DEFAULT_ENABLED?)";
 }
 
 // A load step whose module's suites failed becomes a failed step with a diagnosis naming the cases.
