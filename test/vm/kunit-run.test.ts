@@ -82,3 +82,13 @@ describe("renderKunitJunit", () => {
     expect(skipped.testsuites.testsuite[0].testcase.map((item: Record<string, unknown>) => item["@name"])).toEqual(["a_test.c", "b_test.c"]);
   });
 });
+
+describe("suites without a module line (kernels before 6.3)", () => {
+  it("count for the last suite module, whose load step they fail", () => {
+    const lines = ["KTAP version 1", "1..1", "    KTAP version 1", "    # Subtest: old", "    1..1", "    not ok 1 breaks", "not ok 1 old"];
+    const result = applyKunitResults(runResult([load("a_test"), load("b_test")]), lines, ["a_test", "b_test"], []);
+    expect(result.steps.map((step) => step.ok)).toEqual([true, false]);
+    expect(result.steps[1]!.diagnosis?.detail).toBe("old.breaks");
+    expect(result.kunit.notRun).toEqual([]);
+  });
+});

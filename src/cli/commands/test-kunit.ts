@@ -33,10 +33,12 @@ export function createKunitExtension(options: KunitOptions, context: CommandCont
       const flags = await Promise.all(input.modules.map(isKunitModule));
       const suites = input.modules.filter((_path, index) => flags[index]);
       const others = input.modules.filter((_path, index) => !flags[index]);
-      if (!hasKunit(await readKernelConfig(input.kdir))) {
+      const config = await readKernelConfig(input.kdir);
+      if (!hasKunit(config)) {
         if (sources.length === 0 && suites.length === 0) return { modules: others, alwaysLoad: [], notices: [] };
         const declared = sources.length ? sources.join(", ") : suites.map(moduleNameFromPath).join(", ");
-        const reason = `the KUnit suites (${declared}) need a kernel with KUnit (CONFIG_KUNIT), which ${input.release} does not have, so they were not loaded; run kforge test --debug to test on a debug kernel with KUnit (or build one with kforge kernel build --debug and pass --kernel <its release>)`;
+        const lacks = config ? `which ${input.release} does not have` : `and ${input.kdir} has no .config to tell whether ${input.release} has it`;
+        const reason = `the KUnit suites (${declared}) need a kernel with KUnit (CONFIG_KUNIT), ${lacks}, so they were not loaded; run kforge test --debug to test on a debug kernel with KUnit (or build one with kforge kernel build --debug and pass --kernel <its release>)`;
         skipped = skippedKunitRun(reason, sources);
         return { modules: others, alwaysLoad: [], notices: [reason] };
       }
