@@ -22,7 +22,7 @@ export interface JunitSuite {
   cases: JunitCase[];
 }
 
-const escapeXml = (text: string) =>
+export const escapeXml = (text: string): string =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 const seconds = (milliseconds: number) => (milliseconds / 1000).toFixed(3);
 const countOf = (cases: readonly JunitCase[], outcome: JunitCase["outcome"]) => cases.filter((testCase) => testCase.outcome === outcome).length;

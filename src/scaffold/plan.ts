@@ -9,6 +9,7 @@ import { renderModule, type PlannedFile } from "./render.js";
 import { COMMON_FOLDER, findTemplate, MAKEFILE_TEMPLATE, readTemplateFiles, TEMPLATES_ROOT } from "./templates.js";
 
 export const DEFAULT_TEMPLATE = "hello";
+const TESTS_FOLDER = "_tests";
 
 export interface ModuleChoices {
   name: string;
@@ -17,6 +18,8 @@ export interface ModuleChoices {
   author: string;
   // Undefined: the template's default description.
   description?: string;
+  // Add a KUnit suite (<name>_test.c from templates/_tests) when the template has none.
+  withTests?: boolean;
   templatesRoot?: string;
   makefileTemplate?: string;
 }
@@ -34,16 +37,20 @@ export async function planModule(choices: ModuleChoices): Promise<ModulePlan> {
   const license = checkLicense(choices.license);
   const root = choices.templatesRoot ?? TEMPLATES_ROOT;
   const template = await findTemplate(choices.template, root);
-  if (template.requiresGpl && !license.isGplCompatible) {
+  const templateFiles = await readTemplateFiles(template.folder);
+  const hasSuite = templateFiles.some((file) => file.source.endsWith("_test.c.hbs"));
+  const addsSuite = choices.withTests === true && !hasSuite;
+  if ((template.requiresGpl || addsSuite) && !license.isGplCompatible) {
+    const what = template.requiresGpl ? `template "${template.name}" uses` : "a KUnit suite (--with-tests) uses";
     throw new UsageError(
-      `template "${template.name}" uses GPL-only kernel symbols, which a "${license.license}" module cannot link`,
-      'use a GPL-compatible --license such as "GPL" or "Dual MIT/GPL", or another template',
+      `${what} GPL-only kernel symbols, which a "${license.license}" module cannot link`,
+      `use a GPL-compatible --license such as "GPL" or "Dual MIT/GPL"${addsSuite ? ", or leave out --with-tests" : ", or another template"}`,
     );
   }
   const description = choices.description ?? template.defaultDescription;
   const files = renderModule({
     variables: { name, template: template.name, license: license.license, author: choices.author, description },
-    templateFiles: await readTemplateFiles(template.folder),
+    templateFiles: addsSuite ? [...templateFiles, ...(await readTemplateFiles(join(root, TESTS_FOLDER)))] : templateFiles,
     commonFiles: await readTemplateFiles(join(root, COMMON_FOLDER)),
     makefileTemplate: await readFile(choices.makefileTemplate ?? MAKEFILE_TEMPLATE, "utf8"),
     vmTest: template.vmTest,

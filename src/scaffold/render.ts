@@ -81,9 +81,13 @@ function renderFiles(render: Render, files: TemplateFile[], context: object, fol
   });
 }
 
+// A <x>_test.c is a KUnit suite: a module of its own, not one of the module's objects.
+const isSuite = (path: string) => path.endsWith("_test.c");
+const toObject = (file: PlannedFile) => file.path.replace(/\.c$/, ".o");
+
 // Kbuild objects: a single <name>.c needs only obj-m; several sources need <name>-y.
 function listObjects(files: PlannedFile[], name: string): string[] {
-  const sources = files.filter((file) => file.path.endsWith(".c")).map((file) => file.path.replace(/\.c$/, ".o"));
+  const sources = files.filter((file) => file.path.endsWith(".c") && !isSuite(file.path)).map(toObject);
   return sources.length === 1 && sources[0] === `${name}.o` ? [] : sources;
 }
 
@@ -99,7 +103,8 @@ export function renderModule(input: RenderInput): PlannedFile[] {
   const variables = { ...input.variables, upperName: input.variables.name.toUpperCase() };
   const own = renderFiles(render, input.templateFiles, variables, input.templateLabel);
   const vmTest = input.vmTest.map((command, index) => render(command, variables, `${input.templateLabel}/template.json vmTest[${index}]`));
-  const shared = { ...variables, objects: listObjects(own, variables.name), vmTest };
+  const suites = own.filter((file) => isSuite(file.path)).map(toObject);
+  const shared = { ...variables, objects: listObjects(own, variables.name), suites, vmTest };
   const files = [
     ...own,
     ...renderFiles(render, input.commonFiles, shared, "templates/_common"),

@@ -21,7 +21,7 @@ describe("kforge templates", () => {
     const result = await runKforge(["templates"]);
     expect(result.exitCode).toBe(0);
     const names = result.stdout.trim().split("\n").map((line) => line.split(/\s+/)[0]);
-    expect(names).toEqual(["chardev", "hello", "multi", "params", "procfs", "sysfs"]);
+    expect(names).toEqual(["chardev", "hello", "kunit", "multi", "params", "procfs", "sysfs"]);
     expect(result.stdout).toMatch(/^chardev {2}a misc character device/m);
   });
 });

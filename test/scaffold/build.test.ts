@@ -54,7 +54,7 @@ beforeAll(async () => {
     }),
   );
   // Measured, not asserted (speed belongs in bench/): shows what the 24 builds cost.
-  console.log(`scaffold builds: 12 kforge builds ${Math.round(kforgeMs)} ms, 12 plain make builds ${Math.round(performance.now() - started - kforgeMs)} ms`);
+  console.log(`scaffold builds: ${cases.length} kforge builds ${Math.round(kforgeMs)} ms, ${cases.length} plain make builds ${Math.round(performance.now() - started - kforgeMs)} ms`);
 }, 300_000);
 
 afterAll(async () => {

@@ -11,6 +11,7 @@ const common = [".gitignore", "Kbuild", "Makefile", "README.md", "kforge.json"];
 const expectedFiles: Record<string, string[]> = {
   chardev: [...common, "demo.c"],
   hello: [...common, "demo.c"],
+  kunit: [...common, "demo.c", "demo.h", "demo_test.c"],
   multi: [...common, "demo.h", "demo_greet.c", "demo_main.c"],
   params: [...common, "demo.c"],
   procfs: [...common, "demo.c"],
@@ -18,9 +19,9 @@ const expectedFiles: Record<string, string[]> = {
 };
 
 describe("template catalogue", () => {
-  it("has the six templates, each with a one-line summary and guest checks", async () => {
+  it("has the seven templates, each with a one-line summary and guest checks", async () => {
     const templates = await listTemplates();
-    expect(templates.map((template) => template.name)).toEqual(["chardev", "hello", "multi", "params", "procfs", "sysfs"]);
+    expect(templates.map((template) => template.name)).toEqual(["chardev", "hello", "kunit", "multi", "params", "procfs", "sysfs"]);
     for (const template of templates) {
       expect(template.summary.length).toBeGreaterThan(10);
       expect(template.vmTest.length).toBeGreaterThan(0);
@@ -54,7 +55,7 @@ describe("planModule checks", () => {
   it("rejects an unknown template and lists the known ones", async () => {
     const error = await planModule({ name: "demo", template: "nope", license: "GPL", author: "A" }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).hint).toContain("chardev, hello, multi, params, procfs, sysfs");
+    expect((error as UsageError).hint).toContain("chardev, hello, kunit, multi, params, procfs, sysfs");
   });
 
   it("rejects a license string the kernel does not know", async () => {

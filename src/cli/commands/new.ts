@@ -16,6 +16,7 @@ export interface NewOptions {
   description?: string;
   force?: boolean;
   dryRun?: boolean;
+  withTests?: boolean;
 }
 
 // The author and, when it was not given, a line saying where the default came from.
@@ -34,6 +35,7 @@ export async function newCommand(options: NewOptions, context: CommandContext): 
     license: options.license ?? DEFAULT_LICENSE,
     author: author.author,
     description: options.description,
+    withTests: options.withTests,
   });
   const dir = resolve(context.cwd, options.dir ?? plan.name);
   const report = await writePlan(dir, plan.files, { force: Boolean(options.force), dryRun: Boolean(options.dryRun) });

@@ -1,9 +1,12 @@
-// `kforge test [dir] --vm`: the module's tests in a throwaway guest, the same run as `kforge vm`; on
-// several kernels, or with --junit, one run per kernel with a report per kernel (test-matrix.ts).
+// `kforge test [dir] --vm`: the module's tests in a throwaway guest, the same run as `kforge vm`, plus
+// the project's KUnit suites (test-kunit.ts); on several kernels, or with --junit for a project
+// without suites, one run per kernel with a report per kernel (test-matrix.ts).
 import { resolve } from "node:path";
 import { loadConfig } from "../../config/kforge-json.js";
+import { findKunitSources } from "../../kbuild/kunit-suites.js";
 import { UsageError } from "../../errors.js";
 import type { CommandContext } from "../context.js";
+import { createKunitExtension } from "./test-kunit.js";
 import { vmCommand, type VmCommandOptions } from "./vm.js";
 
 export interface TestCommandOptions extends Omit<VmCommandOptions, "kernel"> {
@@ -29,7 +32,9 @@ export async function testCommand(options: TestCommandOptions, context: CommandC
   const several = releases.length > 1 || releases.includes("all");
   // One kernel: the flag's, else chosen as `kforge vm` chooses (kforge.json kernel and kdir).
   const flagKernel = [kernel ?? []].flat()[0];
-  if (!several && junit === undefined) return vmCommand({ ...vmOptions, kernel: flagKernel }, context);
+  // On one kernel, --junit reports the KUnit cases when the project has suites, else the steps.
+  const kunitReport = junit !== undefined && (await findKunitSources(dir)).length > 0;
+  if (!several && (junit === undefined || kunitReport)) return vmCommand({ ...vmOptions, kernel: flagKernel }, context, createKunitExtension({ junit }, context));
   const { runKernelTests } = await import("./test-matrix.js");
   return runKernelTests({ dir, config, releases: several ? releases : [flagKernel ?? []].flat(), options: vmOptions, junit }, context);
 }

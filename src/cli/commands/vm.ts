@@ -14,6 +14,7 @@ import { hasKmemleak, resolveDebugRelease } from "../../vm/debug-kernel.js";
 import { checkGuestMemory } from "../../vm/guest-memory.js";
 import { launchVm } from "../../vm/launch.js";
 import { prepareVmPlan } from "../../vm/prepare.js";
+import type { VmResult } from "../../vm/report.js";
 import type { CommandContext } from "../context.js";
 
 export interface VmCommandOptions {
@@ -34,18 +35,25 @@ export interface VmCommandOptions {
   debug?: boolean;
 }
 
+// What another command adds to a guest run (kforge test: its KUnit suites): which built modules
+// to load, modules loaded even when --module selects others, and the result's last word.
+export interface VmRunExtension {
+  chooseModules(input: { dir: string; kdir: string; release: string; modules: string[] }): Promise<{ modules: string[]; alwaysLoad: string[]; notices: string[] }>;
+  finish(result: VmResult): Promise<{ result: VmResult; text: string }>;
+}
+
 export const VM_DEFAULTS = { timeoutSeconds: 60, memoryMb: 256, accel: "auto" as AccelRequest };
 
-export async function vmCommand(options: VmCommandOptions, context: CommandContext): Promise<number> {
+export async function vmCommand(options: VmCommandOptions, context: CommandContext, extension?: VmRunExtension): Promise<number> {
   try {
-    return await runVmCommand(options, context);
+    return await runVmCommand(options, context, extension);
   } catch (error) {
     if (options.json && isKforgeError(error)) context.stdout.write(`${JSON.stringify({ ok: false, error: { message: error.message, hint: error.hint ?? null } })}\n`);
     throw error;
   }
 }
 
-async function runVmCommand(options: VmCommandOptions, context: CommandContext): Promise<number> {
+async function runVmCommand(options: VmCommandOptions, context: CommandContext, extension?: VmRunExtension): Promise<number> {
   if (options.shell && options.json) throw new UsageError("--shell and --json cannot be combined", "drop one of them");
   const dir = resolve(context.cwd, options.dir ?? ".");
   const config = await loadConfig(dir);
@@ -72,13 +80,17 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext):
   const built = `${build.upToDate ? "modules up to date" : "built"}: ${build.artifacts.map((artifact) => artifact.module).join(", ")} for ${kernel.release}`;
   notify(built, palette.dim(built));
   const tests = [...(config.vm?.test ?? []), ...(options.exec ?? [])];
+  const artifacts = build.artifacts.map((artifact) => artifact.path);
+  const chosen = extension ? await extension.chooseModules({ dir, kdir: kernel.kdir, release: kernel.release, modules: artifacts }) : { modules: artifacts, alwaysLoad: [], notices: [] };
+  chosen.notices.forEach((message) => notify(message));
+  const select = options.module?.length ? { names: options.module, optionName: "--module" } : { names: config.vm?.modules ?? [], optionName: "kforge.json vm.modules" };
   const plan = await prepareVmPlan({
-    dir, release: kernel.release, modules: build.artifacts.map((artifact) => artifact.path), configParams: config.params,
+    dir, release: kernel.release, modules: chosen.modules, configParams: config.params,
     parameterWords: context.extraArgs, tests, env: context.env,
-    select: options.module?.length ? { names: options.module, optionName: "--module" } : { names: config.vm?.modules ?? [], optionName: "kforge.json vm.modules" },
+    select: select.names.length ? { ...select, names: [...select.names, ...chosen.alwaysLoad] } : select,
   });
-  if (tests.length === 0 && !options.shell) notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
-  const result = await launchVm({
+  if (tests.length === 0 && !options.shell && chosen.alwaysLoad.length === 0) notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
+  const launched = await launchVm({
     release: kernel.release, plan, vmKernel: options.vmKernel, configKernel: config.vm?.kernel,
     accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel,
     timeoutMs: 1000 * (options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds),
@@ -90,9 +102,10 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext):
     events: { onStepStart: (step) => say(palette.dim(`  ... ${step.name}`)) },
   });
   // launchVm's own notices (KVM fallback, compressed image) are already in the result.
-  result.notices = [...notices, ...result.notices];
+  launched.notices = [...notices, ...launched.notices];
+  const { result, text } = extension ? await extension.finish(launched) : { result: launched, text: "" };
   if (options.json) context.stdout.write(`${JSON.stringify(result)}\n`);
-  else context.stdout.write(formatVmReport(result, createPalette(context.stdout as NodeJS.WriteStream)));
+  else context.stdout.write(formatVmReport(result, createPalette(context.stdout as NodeJS.WriteStream)) + text);
   if (result.end === "interrupted") return ExitCode.interrupted;
   return result.ok ? ExitCode.ok : ExitCode.failed;
 }

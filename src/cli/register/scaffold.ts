@@ -18,6 +18,7 @@ export function registerScaffoldCommands(program: Command, state: ProgramState):
     .option("--description <text>", "MODULE_DESCRIPTION (default: the template's)")
     .option("--force", "write into a non-empty folder, overwriting the files kforge generates")
     .option("--dry-run", "list the files that would be written and write nothing")
+    .option("--with-tests", "add a KUnit suite, <name>_test.c, built only for kernels with KUnit (the kunit template has one)")
     .action(
       lazyAction(
         state,
@@ -31,6 +32,7 @@ export function registerScaffoldCommands(program: Command, state: ProgramState):
           description: optionalString(flags.description),
           force: flags.force === true,
           dryRun: flags.dryRun === true,
+          withTests: flags.withTests === true,
         }),
       ),
     );

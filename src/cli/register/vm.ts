@@ -56,8 +56,8 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
       withDir,
     ),
   );
-  addVmOptions(program.command("test [dir]").description("run the module's tests (vm.test in kforge.json) in a throwaway VM").option("--vm", "run in a QEMU guest (required)"), addTestKernelOptions)
-    .option("--junit <file>", "write a JUnit XML report: one test case per kernel × step", parseNonEmpty("--junit"))
+  addVmOptions(program.command("test [dir]").description("run the module's tests (vm.test in kforge.json) and its KUnit suites in a throwaway VM").option("--vm", "run in a QEMU guest (required)"), addTestKernelOptions)
+    .option("--junit <file>", "write a JUnit XML report: one test case per kernel × step, or per KUnit case", parseNonEmpty("--junit"))
     .action(lazyAction<TestCommandOptions>(state, () => import("../commands/test.js").then((module) => module.testCommand), withDir));
   addKernelOptions(program.command("watch [dir]").description("rebuild on every save and reload the new modules into a guest that stays up (--host: the running kernel)"), "kernel release to build for and boot (default: running kernel, else newest installed)")
     .option("--vm", "load into a QEMU guest that stays up (the default)")
