@@ -32,8 +32,10 @@ async function secondBuildWaits(args: string[], lockDir: (dir: string) => string
   const lock = makeLockPath(lockDir(dir), kernel61().release);
   const first = startBuild(dir, args);
   const deadline = Date.now() + 30_000;
-  while (!existsSync(lock) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  const holder = Number(readFileSync(lock, "utf8"));
+  // The lock file appears before its owner's pid is written into it.
+  const holderPid = () => (existsSync(lock) ? Number(readFileSync(lock, "utf8")) : 0);
+  while (!holderPid() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  const holder = holderPid();
   const second = await startBuild(dir, [...args, "--json"]);
   expect((await first).exitCode).toBe(0);
   expect(second.exitCode).toBe(0);

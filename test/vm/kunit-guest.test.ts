@@ -3,7 +3,7 @@
 // stock 6.12 kernel. Three boots: the fixture suite, a generated kunit project, the stock kernel.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
 import type { KunitVmResult } from "../../src/vm/kunit-run.js";
@@ -17,7 +17,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const debug = debugKernel();
 const cache = join(root, "cache");
 mkdirSync(join(cache, "kforge", "kernels"), { recursive: true });
-symlinkSync(debug.dir, join(cache, "kforge", "kernels", debug.release));
+symlinkSync(dirname(debug.kdir), join(cache, "kforge", "kernels", debug.release));
 const env = { XDG_CACHE_HOME: cache };
 // Generous timeout: two cores shared by parallel test files make TCG boots take a minute or more.
 const slow = ["--accel", "tcg", "--cold", "--timeout", "200"];
@@ -44,7 +44,7 @@ describe("kforge test on the debug kernel", () => {
     const result = parseResult(run);
     expect(run.exitCode, run.stderr).toBe(1);
     expect(result.ok).toBe(false);
-    expect(result.steps.map((step) => `${step.name}:${step.ok}`)).toEqual(["insmod kcalc:true", "insmod kcalc_test:false", "rmmod kcalc_test:true", "rmmod kcalc:true"]);
+    expect(result.steps.map((step) => `${step.name}:${step.ok}`)).toEqual(["insmod kcalc:true", "insmod kcalc_test:false", "rmmod kcalc_test:true", "rmmod kcalc:true", "kmemleak scan:true"]);
     expect(result.steps[1]!.diagnosis?.kind).toBe("kunit-failed");
     expect(result.kunit).toMatchObject({ ran: true, ok: false, modules: ["kcalc_test"], sources: ["kcalc_test.c"], notRun: [] });
     expect(caseStatuses(result)).toEqual(["kcalc.kcalc_add_works:passed", "kcalc.kcalc_add_is_wrong_on_purpose:failed", "kcalc.kcalc_needs_hardware:skipped"]);
