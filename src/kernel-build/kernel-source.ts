@@ -5,6 +5,7 @@ import { basename, join, resolve } from "node:path";
 import { EnvironmentError, InterruptedError, UsageError } from "../errors.js";
 import { kforgeCacheDir } from "../fs/cache-dir.js";
 import { isAccessible } from "../fs/files.js";
+import { parseMakefileVersion } from "../kernel/kernel-version.js";
 import { run, type RunResult } from "../process/exec.js";
 
 export interface KernelSource {
@@ -21,14 +22,6 @@ export interface SourceOptions {
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
-}
-
-// Pure: "6.12.117" from a top-level kernel Makefile (VERSION, PATCHLEVEL, SUBLEVEL, EXTRAVERSION).
-export function parseMakefileVersion(text: string): string | undefined {
-  const field = (name: string) => new RegExp(`^${name}[ \\t]*=[ \\t]*(\\S*)`, "m").exec(text)?.[1];
-  const [version, patchlevel, sublevel] = [field("VERSION"), field("PATCHLEVEL"), field("SUBLEVEL")];
-  if (!version || !patchlevel) return undefined;
-  return `${version}.${patchlevel}${sublevel ? `.${sublevel}` : ""}${field("EXTRAVERSION") ?? ""}`;
 }
 
 // Pure: "6.12" from "6.12", "6.12.117" or a release such as "6.12.117+deb12-amd64".

@@ -22,7 +22,7 @@ export interface JunitSuite {
   cases: JunitCase[];
 }
 
-export const escapeXml = (text: string): string =>
+const escapeXml = (text: string): string =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 const seconds = (milliseconds: number) => (milliseconds / 1000).toFixed(3);
 const countOf = (cases: readonly JunitCase[], outcome: JunitCase["outcome"]) => cases.filter((testCase) => testCase.outcome === outcome).length;
@@ -30,7 +30,7 @@ const countOf = (cases: readonly JunitCase[], outcome: JunitCase["outcome"]) => 
 export function renderJunitSuites(suites: readonly JunitSuite[], reportName: string): string {
   const cases = suites.flatMap((suite) => suite.cases);
   const time = seconds(suites.reduce((sum, suite) => sum + suite.durationMs, 0));
-  const head = `<testsuites name="${escapeXml(reportName)}" tests="${cases.length}" failures="${countOf(cases, "failed")}" errors="${countOf(cases, "error")}" time="${time}">`;
+  const head = `<testsuites name="${escapeXml(reportName)}" tests="${cases.length}" failures="${countOf(cases, "failed")}" errors="${countOf(cases, "error")}" skipped="${countOf(cases, "skipped")}" time="${time}">`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${suites.map(renderSuite).join("")}</testsuites>\n`;
 }
 

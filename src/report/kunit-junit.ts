@@ -3,49 +3,38 @@
 // Without KUnit in the kernel, each source that declares suites is one skipped case.
 import type { KunitCase } from "../kernel-log/kunit-results.js";
 import type { KunitRun } from "../vm/kunit-run.js";
-import { escapeXml } from "./junit.js";
+import { renderJunitSuites, type JunitCase, type JunitSuite } from "./junit.js";
 
-interface JunitCase {
-  name: string;
-  classname: string;
-  body: string;
+// KTAP gives no durations.
+const junitCase = (name: string, classname: string, rest: Pick<JunitCase, "outcome" | "message" | "type" | "details">): JunitCase => ({ name, classname, durationMs: 0, ...rest });
+
+function kunitCase(item: KunitCase, classname: string): JunitCase {
+  const details = item.diagnostics.join("\n");
+  if (item.status === "skipped") return junitCase(item.name, classname, { outcome: "skipped", message: item.reason ?? "skipped" });
+  if (item.status === "failed") return junitCase(item.name, classname, { outcome: "failed", message: item.reason ?? "failed", type: "kunit", details });
+  if (item.status === "crashed") return junitCase(item.name, classname, { outcome: "error", message: item.reason ?? "crashed", type: "crash", details });
+  return junitCase(item.name, classname, { outcome: "passed", details });
 }
 
-const attribute = (text: string) => `"${escapeXml(text)}"`;
-
-function caseBody(item: KunitCase): string {
-  const details = escapeXml(item.diagnostics.join("\n"));
-  if (item.status === "skipped") return `<skipped message=${attribute(item.reason ?? "skipped")}/>`;
-  if (item.status === "failed") return `<failure message=${attribute(item.reason ?? "failed")} type="kunit">${details}</failure>`;
-  if (item.status === "crashed") return `<error message=${attribute(item.reason ?? "crashed")} type="crash">${details}</error>`;
-  return details ? `<system-out>${details}</system-out>` : "";
-}
-
-function renderSuite(name: string, cases: JunitCase[]): string {
-  const count = (tag: string) => cases.filter((item) => item.body.startsWith(`<${tag}`)).length;
-  const rendered = cases.map((item) => `    <testcase name=${attribute(item.name)} classname=${attribute(item.classname)}>${item.body}</testcase>\n`);
-  return `  <testsuite name=${attribute(name)} tests="${cases.length}" failures="${count("failure")}" errors="${count("error")}" skipped="${count("skipped")}">\n${rendered.join("")}  </testsuite>\n`;
-}
-
-function collectSuites(run: KunitRun): { name: string; cases: JunitCase[] }[] {
+function collectSuites(run: KunitRun): JunitSuite[] {
   if (!run.ran) {
-    const reason = `<skipped message=${attribute(run.reason ?? "KUnit did not run")}/>`;
-    return [{ name: "kunit", cases: run.sources.map((source) => ({ name: source, classname: "kunit", body: reason })) }];
+    const skipped = { outcome: "skipped", message: run.reason ?? "KUnit did not run" } as const;
+    return [{ name: "kunit", durationMs: 0, cases: run.sources.map((source) => junitCase(source, "kunit", skipped)) }];
   }
-  const suites = run.suites.map((suite) => {
+  const suites = run.suites.map((suite): JunitSuite => {
     const classname = suite.module ? `${suite.module}.${suite.name}` : suite.name;
-    const cases = suite.cases.map((item) => ({ name: item.name, classname, body: caseBody(item) }));
-    if (suite.notRun > 0) cases.push({ name: `(${suite.notRun} planned cases)`, classname, body: `<error message="never ran: the run ended first" type="not-run"/>` });
-    return { name: suite.name, cases };
+    const cases = suite.cases.map((item) => kunitCase(item, classname));
+    if (suite.notRun > 0) cases.push(junitCase(`(${suite.notRun} planned cases)`, classname, { outcome: "error", message: "never ran: the run ended first", type: "not-run" }));
+    return { name: suite.name, durationMs: 0, cases };
   });
-  const missing = run.notRun.map((entry) => ({ name: entry.module, cases: [{ name: "(suites)", classname: entry.module, body: `<error message=${attribute(entry.reason)} type="not-run"/>` }] }));
+  const missing = run.notRun.map((entry): JunitSuite => ({
+    name: entry.module,
+    durationMs: 0,
+    cases: [junitCase("(suites)", entry.module, { outcome: "error", message: entry.reason, type: "not-run" })],
+  }));
   return [...suites, ...missing];
 }
 
 export function renderKunitJunit(run: KunitRun, release: string): string {
-  const suites = collectSuites(run);
-  const all = suites.flatMap((suite) => suite.cases);
-  const count = (tag: string) => all.filter((item) => item.body.startsWith(`<${tag}`)).length;
-  const body = suites.map((suite) => renderSuite(suite.name, suite.cases)).join("");
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name=${attribute(`kunit ${release}`)} tests="${all.length}" failures="${count("failure")}" errors="${count("error")}" skipped="${count("skipped")}">\n${body}</testsuites>\n`;
+  return renderJunitSuites(collectSuites(run), `kunit ${release}`);
 }

@@ -2,13 +2,19 @@
 // --debug` registered in kforge's cache as `<major.minor.patch>-kforge-debug`, the same kernel
 // version as the selected release (Debian's 6.1.0-57 is version 6.1.192: the version is read from
 // the build tree's Makefile, not the release name).
-import { readdir, readFile, stat } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import { fetchedKernelDir, kforgeCacheDir } from "../fs/cache-dir.js";
+import { builtRelease, parseBuiltRelease } from "../kernel/built-release.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
+import { readKernelVersion } from "../kernel/kernel-version.js";
 
-export const DEBUG_RELEASE_SUFFIX = "-kforge-debug";
+// A plain debug kernel, not a project's variant of one.
+const isDebugRelease = (release: string) => {
+  const built = parseBuiltRelease(release);
+  return built !== undefined && built.debug && built.variant === undefined;
+};
 
 export interface DebugKernel {
   release: string;
@@ -16,35 +22,20 @@ export interface DebugKernel {
   notice: string;
 }
 
-// Pure: "6.12.117" from a kernel Makefile's VERSION, PATCHLEVEL and SUBLEVEL lines.
-export function parseMakefileVersion(text: string): string | undefined {
-  const value = (name: string) => new RegExp(`^${name} = (\\d+)$`, "m").exec(text)?.[1];
-  const [version, patchlevel, sublevel] = [value("VERSION"), value("PATCHLEVEL"), value("SUBLEVEL")];
-  return version && patchlevel && sublevel ? `${version}.${patchlevel}.${sublevel}` : undefined;
-}
-
-// A Debian headers tree's Makefile is one `include <common dir>/Makefile` line: follow it once.
-export async function readKernelVersion(kdir: string): Promise<string | undefined> {
-  const text = await readFile(join(kdir, "Makefile"), "utf8").catch(() => "");
-  const included = /^include (\S+)$/m.exec(text)?.[1];
-  if (parseMakefileVersion(text) || !included || !isAbsolute(included)) return parseMakefileVersion(text);
-  return parseMakefileVersion(await readFile(included, "utf8").catch(() => ""));
-}
-
 const isDirectory = (path: string) => stat(path).then((info) => info.isDirectory(), () => false);
 
 async function listDebugReleases(env?: NodeJS.ProcessEnv): Promise<string[]> {
   const entries = await readdir(join(kforgeCacheDir(env), "kernels")).catch(() => []);
-  return entries.filter((name) => name.endsWith(DEBUG_RELEASE_SUFFIX)).sort();
+  return entries.filter(isDebugRelease).sort();
 }
 
 // The one place `--debug` turns a selected release into a debug one (building it when missing is
 // left to `kforge kernel build`, named in the error).
 export async function resolveDebugRelease(selected: { release: string; kdir: string }, env?: NodeJS.ProcessEnv): Promise<DebugKernel> {
-  if (selected.release.endsWith(DEBUG_RELEASE_SUFFIX)) return { ...selected, notice: `--debug: ${selected.release} is a debug kernel already` };
+  if (isDebugRelease(selected.release)) return { ...selected, notice: `--debug: ${selected.release} is a debug kernel already` };
   const version = (await readKernelVersion(selected.kdir)) ?? /^\d+\.\d+\.\d+/.exec(selected.release)?.[0];
   if (!version) throw new EnvironmentError(`--debug: cannot tell the kernel version of ${selected.release} from ${selected.kdir}/Makefile`, "choose a release with --kernel, or pass --kdir <a kforge-built debug tree>");
-  const release = `${version}${DEBUG_RELEASE_SUFFIX}`;
+  const release = builtRelease(version, true);
   const kdir = join(fetchedKernelDir(release, env), "build");
   if (!(await isDirectory(kdir))) {
     const built = await listDebugReleases(env);

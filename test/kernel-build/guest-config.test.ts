@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { createGuestConfig, missingOptions, variantKey } from "../../src/kernel-build/guest-config.js";
 import { builtRelease, parseBuiltRelease } from "../../src/kernel/built-release.js";
-import { parseMakefileVersion, seriesOf } from "../../src/kernel-build/kernel-source.js";
+import { seriesOf } from "../../src/kernel-build/kernel-source.js";
+import { parseMakefileVersion } from "../../src/kernel/kernel-version.js";
 
 describe("createGuestConfig", () => {
   it("adds the checkers only for a debug kernel, and names the flavour in the local version", () => {

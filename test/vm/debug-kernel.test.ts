@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { EnvironmentError } from "../../src/errors.js";
-import { hasKmemleak, parseMakefileVersion, readKernelVersion, resolveDebugRelease } from "../../src/vm/debug-kernel.js";
+import { parseMakefileVersion, readKernelVersion } from "../../src/kernel/kernel-version.js";
+import { hasKmemleak, resolveDebugRelease } from "../../src/vm/debug-kernel.js";
 import { runKforge } from "../helpers/cli.js";
 import { debugKernel, kernel61, kernel612 } from "../helpers/kernels.js";
 
