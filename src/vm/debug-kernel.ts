@@ -6,6 +6,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import { fetchedKernelDir, kforgeCacheDir } from "../fs/cache-dir.js";
+import { compareReleases } from "../kernel/build-tree.js";
 import { builtRelease, parseBuiltRelease } from "../kernel/built-release.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
 import { readKernelVersion } from "../kernel/kernel-version.js";
@@ -35,16 +36,30 @@ export async function resolveDebugRelease(selected: { release: string; kdir: str
   if (isDebugRelease(selected.release)) return { ...selected, notice: `--debug: ${selected.release} is a debug kernel already` };
   const version = (await readKernelVersion(selected.kdir)) ?? /^\d+\.\d+\.\d+/.exec(selected.release)?.[0];
   if (!version) throw new EnvironmentError(`--debug: cannot tell the kernel version of ${selected.release} from ${selected.kdir}/Makefile`, "choose a release with --kernel, or pass --kdir <a kforge-built debug tree>");
-  const release = builtRelease(version, true);
-  const kdir = join(fetchedKernelDir(release, env), "build");
-  if (!(await isDirectory(kdir))) {
+  const exact = builtRelease(version, true);
+  const release = (await isDirectory(debugTree(exact, env))) ? exact : await newestOfSeries(version, env);
+  if (!release) {
     const built = await listDebugReleases(env);
     throw new EnvironmentError(
-      `--debug: no debug kernel ${release} for ${selected.release} (version ${version}) in kforge's cache; built: ${built.length ? built.join(", ") : "none"}`,
-      `build it once (KASAN, KFENCE, UBSAN, lockdep, kmemleak; minutes): kforge kernel build ${version.split(".").slice(0, 2).join(".")} --debug`,
+      `--debug: no debug kernel ${exact} for ${selected.release} (version ${version}) in kforge's cache; built: ${built.length ? built.join(", ") : "none"}`,
+      `build it once (KASAN, KFENCE, UBSAN, lockdep, kmemleak; minutes): kforge kernel build ${seriesOf(version)} --debug`,
     );
   }
-  return { release, kdir, notice: `--debug: building for and booting ${release}, the debug kernel for ${selected.release}` };
+  // Debian's source package can be a point release ahead of its headers: a debug kernel of the same
+  // series builds and runs the module as well.
+  const substitute = release === exact ? "" : ` (none of version ${version} is built; ${release} is the same series)`;
+  return { release, kdir: debugTree(release, env), notice: `--debug: building for and booting ${release}, the debug kernel for ${selected.release}${substitute}` };
+}
+
+const debugTree = (release: string, env?: NodeJS.ProcessEnv) => join(fetchedKernelDir(release, env), "build");
+const seriesOf = (version: string) => version.split(".").slice(0, 2).join(".");
+
+async function newestOfSeries(version: string, env?: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const sameSeries = [];
+  for (const release of await listDebugReleases(env)) {
+    if (seriesOf(parseBuiltRelease(release)!.version) === seriesOf(version) && (await isDirectory(debugTree(release, env)))) sameSeries.push(release);
+  }
+  return sameSeries.sort(compareReleases).at(-1);
 }
 
 // kmemleak runs only where the kernel was built with it; a stock kernel is never scanned.

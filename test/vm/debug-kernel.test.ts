@@ -25,13 +25,31 @@ describe("the debug kernel for a release", () => {
     expect(version61).not.toBe("6.1.0");
   });
 
-  it("finds the debug kernel built for the stock release's version in the cache", async () => {
+  it("finds the debug kernel built for the stock release's version, else the newest of its series, in the cache", async () => {
     const debug = debugKernel();
     const version = await readKernelVersion(kernel612().kdir);
-    expect(debug.release).toBe(`${version}-kforge-debug`);
-    expect(await resolveDebugRelease(kernel612())).toMatchObject({ release: debug.release, kdir: debug.kdir });
+    // Debian's linux-source can be a point release ahead of the installed headers.
+    expect(debug.release).toMatch(/^6\.12\.\d+-kforge-debug$/);
+    const resolved = await resolveDebugRelease(kernel612());
+    expect(resolved).toMatchObject({ release: debug.release, kdir: debug.kdir });
+    expect(resolved.notice.includes("is the same series")).toBe(debug.release !== `${version}-kforge-debug`);
     // A release that is a debug kernel already stays as it is.
     expect(await resolveDebugRelease(debug)).toMatchObject({ release: debug.release, kdir: debug.kdir });
+  });
+
+  it("takes the newest debug kernel of the series when none of the exact version is built, never another series", async () => {
+    const cache = join(root, "series-cache");
+    const kernels = join(cache, "kforge", "kernels");
+    for (const release of ["6.12.851-kforge-debug", "6.12.900-kforge-debug", "6.13.2-kforge-debug", "6.12.950-kforge-debug-0a1b2c3d"]) mkdirSync(join(kernels, release, "build"), { recursive: true });
+    const tree = join(root, "stock-6.12.850");
+    mkdirSync(tree, { recursive: true });
+    writeFileSync(join(tree, "Makefile"), "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 850\nEXTRAVERSION =\n");
+    const resolved = await resolveDebugRelease({ release: "6.12.850+deb12-amd64", kdir: tree }, { XDG_CACHE_HOME: cache });
+    expect(resolved).toMatchObject({ release: "6.12.900-kforge-debug", kdir: join(kernels, "6.12.900-kforge-debug", "build") });
+    expect(resolved.notice).toContain("none of version 6.12.850 is built");
+    writeFileSync(join(tree, "Makefile"), "VERSION = 6\nPATCHLEVEL = 14\nSUBLEVEL = 1\nEXTRAVERSION =\n");
+    const error = await resolveDebugRelease({ release: "6.14.1-custom", kdir: tree }, { XDG_CACHE_HOME: cache }).catch((caught: unknown) => caught);
+    expect((error as EnvironmentError).hint).toContain("kforge kernel build 6.14 --debug");
   });
 
   it("fails with an EnvironmentError naming kforge kernel build <major.minor> --debug when none is built", async () => {
