@@ -10,11 +10,15 @@ export const TRANSFER_BLOCK_BYTES = 4096;
 
 // The agent's side, defined once in agent.sh: receive_file <id> <size> <md5> <path>.
 export const RECEIVE_FILE_FUNCTION = `receive_file() {
+  [ -d "\${4%/*}" ] || mkdir -p "\${4%/*}"
   dd of=/tmp/received bs=${TRANSFER_BLOCK_BYTES} count=$(( ($2 + ${TRANSFER_BLOCK_BYTES - 1}) / ${TRANSFER_BLOCK_BYTES} )) iflag=fullblock <&3 2>/dev/null
-  mkdir -p "\${4%/*}"
-  head -c "$2" /tmp/received > "$4" && chmod 755 "$4"
-  [ "$(md5sum "$4" | cut -d' ' -f1)" = "$3" ]
-  echo "@K $1 done $? $(cat /proc/sys/kernel/tainted)" >&3
+  head -c "$2" /tmp/received > "$4"
+  case "$4" in *.ko) ;; *) chmod 755 "$4" ;; esac
+  sum=$(md5sum "$4")
+  [ "\${sum%% *}" = "$3" ]
+  status=$?
+  read tainted < /proc/sys/kernel/tainted
+  echo "@K $1 done $status $tainted" >&3
 }`;
 
 export function encodeFileTransfer(id: number, guestPath: string, data: Buffer): Buffer {

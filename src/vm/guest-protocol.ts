@@ -1,5 +1,7 @@
 // Pure framing of the command channel (the guest's second serial port). The host sends one line per
-// command, `K <id> <base64 command>`; the agent answers with lines starting `@K <id>`. Anything
+// command, `K <id> <command>` with every byte but a few safe ones written as a printf %b octal
+// escape (the agent decodes it with the printf builtin, no fork; no whitespace, so read keeps it
+// whole); the agent answers with lines starting `@K <id>`. Anything
 // else on the port (tty echo before the agent set raw mode, line noise) is ignored.
 
 export type AgentEvent =
@@ -12,8 +14,14 @@ export type AgentEvent =
 // kernel message the command caused has been printed before it.
 export const STEP_MARKER_PREFIX = "kforge-step-end";
 
+const SAFE_BYTE = /^[\w./,:=+@%-]$/;
+
 export function encodeCommand(id: number, command: string): string {
-  return `K ${id} ${Buffer.from(command, "utf8").toString("base64")}\n`;
+  const escaped = [...Buffer.from(command, "utf8")].map((byte) => {
+    const character = String.fromCharCode(byte);
+    return SAFE_BYTE.test(character) ? character : `\\0${byte.toString(8).padStart(3, "0")}`;
+  });
+  return `K ${id} ${escaped.join("")}\n`;
 }
 
 export function parseAgentLine(line: string): AgentEvent | undefined {

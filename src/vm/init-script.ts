@@ -22,36 +22,36 @@ exec sh /kforge/agent.sh
 `;
 }
 
-// A heartbeat runs beside each command so the host can tell "still running" from "guest stopped
-// responding"; the kmsg marker tells it when the step's kernel messages have all been printed.
+// One heartbeat for the whole session lets the host tell "still running" from "guest stopped
+// responding"; the kmsg marker tells it when the step's kernel messages have all been printed. Under
+// TCG each fork costs tens of milliseconds, so a command costs one (its own sh) where it can: the
+// command arrives printf-escaped (guest-protocol.ts) and every answer is one write, so a heartbeat
+// line never splits it. Taint needs cat: /proc/sys files give only the first byte to a byte-wise
+// read, which is how the read builtin reads.
 export function createAgentScript(options: { stepMarkers: boolean }): string {
   const marker = options.stepMarkers ? `\n  echo "${STEP_MARKER_PREFIX} $id" > /dev/kmsg` : "";
   return `stty -F ${AGENT_PORT} raw -echo
 exec 3<>${AGENT_PORT}
 cd ${GUEST_WORK_DIR}
-echo "@K 0 hello $(uname -r) $(cat /proc/sys/kernel/tainted)" >&3
+hello() { echo "@K 0 hello $(uname -r) $(cat /proc/sys/kernel/tainted)" >&3; }
+hello
+( while sleep 1; do echo "@K 0 beat" >&3; done ) &
 ${RECEIVE_FILE_FUNCTION}
 while read -r tag id payload <&3; do
   # H: a restored guest says hello again; F: a file follows (guest-files.ts).
-  [ "$tag" = H ] && { echo "@K 0 hello $(uname -r) $(cat /proc/sys/kernel/tainted)" >&3; continue; }
+  [ "$tag" = H ] && { hello; continue; }
   [ "$tag" = F ] && { receive_file "$id" $payload; continue; }
   [ "$tag" = K ] || continue
-  echo "$payload" | base64 -d > /tmp/command
-  ( while sleep 1; do echo "@K $id beat" >&3; done ) &
-  beat=$!
-  if [ "$(cat /tmp/command)" = "@shell" ]; then
+  if [ "$payload" = "@shell" ]; then
     setsid cttyhack sh -l < /dev/console > /dev/console 2>&1
     status=$?
     : > /tmp/output
   else
+    printf '%b' "$payload" > /tmp/command
     sh /tmp/command < /dev/null > /tmp/output 2>&1
     status=$?
-  fi
-  kill $beat
-  wait $beat 2>/dev/null${marker}
-  printf '@K %s out ' "$id" >&3
-  base64 -w 0 /tmp/output >&3
-  echo >&3
+  fi${marker}
+  [ -s /tmp/output ] && echo "@K $id out $(base64 -w 0 /tmp/output)" >&3
   echo "@K $id done $status $(cat /proc/sys/kernel/tainted)" >&3
 done
 poweroff -f

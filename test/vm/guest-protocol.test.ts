@@ -3,14 +3,17 @@ import { describe, expect, it } from "vitest";
 import { encodeCommand, parseAgentLine, parseStepMarker, quoteShell } from "../../src/vm/guest-protocol.js";
 
 describe("guest protocol framing", () => {
-  it("encodes a command as one line whose payload busybox base64 decodes back", () => {
-    const command = "echo 'hi there' > /dev/hello && cat /dev/hello\nsecond line";
+  it("encodes a command as one line that busybox sh's read and printf %b turn back into it", () => {
+    const command = "echo 'hi there' > /dev/hello && cat /dev/hello\\c \\n\nsecond line \t$(x) \"ü\" ";
     const line = encodeCommand(7, command);
     expect(line.endsWith("\n")).toBe(true);
     expect(line.trimEnd().split("\n")).toHaveLength(1);
-    const [tag, id, payload] = line.trimEnd().split(" ");
-    expect([tag, id]).toEqual(["K", "7"]);
-    expect(execFileSync("busybox", ["base64", "-d"], { input: payload, encoding: "utf8" })).toBe(command);
+    const [tag, id, , ...rest] = line.trimEnd().split(" ");
+    expect([tag, id, rest]).toEqual(["K", "7", []]);
+    // What the agent does with the line (init-script.ts).
+    const decoded = execFileSync("busybox", ["sh", "-c", `read -r tag id payload; printf '%b' "$payload"`], { input: line });
+    expect(decoded.toString("utf8")).toBe(command);
+    expect(encodeCommand(1, "@shell")).toBe("K 1 @shell\n");
   });
 
   it("parses the agent's hello, heartbeat, output and done lines and ignores noise", () => {
