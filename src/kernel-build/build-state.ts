@@ -37,6 +37,11 @@ const incompleteMarker = (layout: ReleaseLayout) => join(layout.kdir, ".kforge-i
 export const markIncomplete = (layout: ReleaseLayout) => writeFile(incompleteMarker(layout), `${process.pid}\n`);
 export const markComplete = (layout: ReleaseLayout) => rm(incompleteMarker(layout), { force: true });
 
+// Registered and not being rebuilt: what --debug may boot.
+export async function isRegistered(layout: ReleaseLayout): Promise<boolean> {
+  return (await isAccessible(layout.image)) && !(await isAccessible(incompleteMarker(layout)));
+}
+
 // The source tree an O= build dir was made from (kbuild links it as build/source).
 export async function builtFromSource(layout: ReleaseLayout): Promise<string | undefined> {
   return readlink(join(layout.kdir, "source")).catch(() => undefined);

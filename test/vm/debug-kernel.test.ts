@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { EnvironmentError } from "../../src/errors.js";
 import { parseMakefileVersion, readKernelVersion } from "../../src/kernel/kernel-version.js";
 import { hasKmemleak, resolveDebugRelease } from "../../src/vm/debug-kernel.js";
-import { runKforge } from "../helpers/cli.js";
 import { debugKernel, kernel61, kernel612 } from "../helpers/kernels.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-debug-kernel-"));
@@ -40,20 +39,26 @@ describe("the debug kernel for a release", () => {
   it("takes the newest debug kernel of the series when none of the exact version is built, never another series", async () => {
     const cache = join(root, "series-cache");
     const kernels = join(cache, "kforge", "kernels");
-    for (const release of ["6.12.851-kforge-debug", "6.12.900-kforge-debug", "6.13.2-kforge-debug", "6.12.950-kforge-debug-0a1b2c3d"]) mkdirSync(join(kernels, release, "build"), { recursive: true });
+    for (const release of ["6.12.851-kforge-debug", "6.12.900-kforge-debug", "6.12.901-kforge-debug", "6.13.2-kforge-debug", "6.12.950-kforge-debug-0a1b2c3d"]) {
+      mkdirSync(join(kernels, release, "build"), { recursive: true });
+      mkdirSync(join(kernels, release, "boot"), { recursive: true });
+      writeFileSync(join(kernels, release, "boot", `vmlinuz-${release}`), "");
+    }
+    // An interrupted build is not one to boot.
+    writeFileSync(join(kernels, "6.12.901-kforge-debug", "build", ".kforge-incomplete"), "1\n");
     const tree = join(root, "stock-6.12.850");
     mkdirSync(tree, { recursive: true });
     writeFileSync(join(tree, "Makefile"), "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 850\nEXTRAVERSION =\n");
-    const resolved = await resolveDebugRelease({ release: "6.12.850+deb12-amd64", kdir: tree }, { XDG_CACHE_HOME: cache });
+    const resolved = await resolveDebugRelease({ release: "6.12.850+deb12-amd64", kdir: tree }, { env: { XDG_CACHE_HOME: cache } });
     expect(resolved).toMatchObject({ release: "6.12.900-kforge-debug", kdir: join(kernels, "6.12.900-kforge-debug", "build") });
     expect(resolved.notice).toContain("none of version 6.12.850 is built");
     writeFileSync(join(tree, "Makefile"), "VERSION = 6\nPATCHLEVEL = 14\nSUBLEVEL = 1\nEXTRAVERSION =\n");
-    const error = await resolveDebugRelease({ release: "6.14.1-custom", kdir: tree }, { XDG_CACHE_HOME: cache }).catch((caught: unknown) => caught);
+    const error = await resolveDebugRelease({ release: "6.14.1-custom", kdir: tree }, { env: { XDG_CACHE_HOME: cache } }).catch((caught: unknown) => caught);
     expect((error as EnvironmentError).hint).toContain("kforge kernel build 6.14 --debug");
   });
 
-  it("fails with an EnvironmentError naming kforge kernel build <major.minor> --debug when none is built", async () => {
-    const error = await resolveDebugRelease(kernel612(), emptyCache).catch((caught: unknown) => caught);
+  it("without a builder, fails with an EnvironmentError naming kforge kernel build <major.minor> --debug when none is built", async () => {
+    const error = await resolveDebugRelease(kernel612(), { env: emptyCache }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).message).toMatch(/no debug kernel 6\.12\.\d+-kforge-debug .*built: none/);
     expect((error as EnvironmentError).hint).toContain("kforge kernel build 6.12 --debug");
@@ -63,16 +68,5 @@ describe("the debug kernel for a release", () => {
     expect(await hasKmemleak(debugKernel().kdir)).toBe(true);
     expect(await hasKmemleak(kernel612().kdir)).toBe(false);
     expect(await hasKmemleak(kernel61().kdir)).toBe(false);
-  });
-
-  it("vm, test and watch --debug exit 2 with that hint before building anything", async () => {
-    const dir = join(root, "project");
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "Kbuild"), "obj-m := missing.o\n");
-    for (const args of [["vm", dir], ["test", dir, "--vm"], ["watch", dir, "--vm"]]) {
-      const run = await runKforge([...args, "--debug", "--kernel", kernel612().release], { env: emptyCache });
-      expect(run.exitCode, `${args[0]}: ${run.stderr}`).toBe(2);
-      expect(run.stderr).toContain("kforge kernel build 6.12 --debug");
-    }
   });
 });

@@ -16,6 +16,7 @@ import { launchVm } from "../../vm/launch.js";
 import { prepareVmPlan } from "../../vm/prepare.js";
 import type { VmResult } from "../../vm/report.js";
 import type { CommandContext } from "../context.js";
+import { debugKernelBuilder } from "./kernel-build.js";
 
 export interface VmCommandOptions {
   dir?: string;
@@ -59,7 +60,7 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext, 
   const config = await loadConfig(dir);
   const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
   checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
-  const kernel = await selectVmKernel(options, config, context.env);
+  const kernel = await selectVmKernel(options, config, context, dir);
   const palette = createPalette(context.stderr as NodeJS.WriteStream);
   const say = (text: string) => !options.json && context.stderr.write(`${text}\n`);
   // Every notice goes to stderr, with --json too, and into the result's notices.
@@ -110,11 +111,11 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext, 
   return result.ok ? ExitCode.ok : ExitCode.failed;
 }
 
-// The selected release, or with --debug its debug kernel (debug-kernel.ts).
-export async function selectVmKernel(options: VmCommandOptions, config: KforgeConfig, env: NodeJS.ProcessEnv): Promise<{ release: string; kdir: string; notice?: string }> {
-  const selected = await selectKernel({ ...chooseKernel(options, config), env });
+// The selected release, or with --debug its debug kernel, or the project's variant of it (debug-kernel.ts).
+export async function selectVmKernel(options: VmCommandOptions, config: KforgeConfig, context: CommandContext, project: string): Promise<{ release: string; kdir: string; notice?: string }> {
+  const selected = await selectKernel({ ...chooseKernel(options, config), env: context.env });
   if (!options.debug) return selected;
-  const debug = await resolveDebugRelease(selected, env);
+  const debug = await resolveDebugRelease(selected, { env: context.env, build: debugKernelBuilder(context), project, signal: context.signal });
   return { ...debug, notice: [selected.notice, debug.notice].filter(Boolean).join("; ") };
 }
 

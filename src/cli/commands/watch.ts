@@ -63,7 +63,7 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
   if (!host) checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
   // --host builds for the running kernel unless told otherwise: no other kernel's module would load.
-  const kernel = host && options.kernel === undefined && options.kdir === undefined ? await selectKernel({ kernel: host.runningRelease, env: context.env }) : await selectVmKernel(options, config, context.env);
+  const kernel = host && options.kernel === undefined && options.kdir === undefined ? await selectKernel({ kernel: host.runningRelease, env: context.env }) : await selectVmKernel(options, config, context, dir);
   const interactive = !options.json && process.stdin.isTTY === true && context.stdout.isTTY === true;
   const emit = createEmitter(options, context, dir, interactive);
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);

@@ -1,0 +1,45 @@
+// A project whose modules need in-tree modules the plain debug kernel lacks (videodev and mc for a
+// V4L2 driver), or that names options in kforge.json debugKernel.config, boots its own variant of
+// the debug kernel: the release `kforge kernel build <series> --debug --for <dir>` makes.
+import { readlink } from "node:fs/promises";
+import { join } from "node:path";
+import { collectArtifacts } from "../kbuild/artifacts.js";
+import { buildModules } from "../kbuild/build.js";
+import { variantKey } from "../kernel-build/guest-config.js";
+import { projectKernelOptions } from "../kernel-build/project-options.js";
+import { builtRelease, parseBuiltRelease } from "../kernel/built-release.js";
+import type { BuildTree } from "../kernel/build-tree.js";
+
+export interface ProjectVariant {
+  release: string;
+  // The in-tree modules that made the variant, for the notice; empty when only kforge.json did.
+  inTreeModules: string[];
+}
+
+export interface VariantRequest {
+  project: string;
+  // The distro kernel the user selected: its modules.symbols say who provides what.
+  stock: BuildTree;
+  // The plain debug kernel's build tree, whose source the variant's Kconfig is read from.
+  debugKdir: string;
+  debugRelease: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+// The variant the project needs, or undefined when the plain debug kernel does.
+export async function projectVariant(request: VariantRequest): Promise<ProjectVariant | undefined> {
+  // What the modules import is read from built modules; a project never built is built for the
+  // stock kernel first. If that fails, the plain kernel is used and its build reports the error.
+  if (!(await hasBuiltModules(request.project))) {
+    const build = await buildModules({ dir: request.project, kernel: request.stock, signal: request.signal, environment: request.env });
+    if (!build.ok) return undefined;
+  }
+  const sourceDir = await readlink(join(request.debugKdir, "source"));
+  const { extra, inTreeModules } = await projectKernelOptions({ dir: request.project, sourceDir, stock: request.stock, env: request.env });
+  const key = variantKey(extra);
+  if (key === undefined) return undefined;
+  return { release: builtRelease(parseBuiltRelease(request.debugRelease)!.version, true, key), inTreeModules };
+}
+
+const hasBuiltModules = async (dir: string) => (await collectArtifacts(dir)).artifacts.length > 0;
