@@ -20,6 +20,9 @@ export interface GuestSession {
   run(command: string, options: { timeoutMs: number }): Promise<CommandOutcome>;
   // Writes `data` to `guestPath` in the guest; true once the agent has it, checksum verified.
   sendFile(guestPath: string, data: Buffer, options: { timeoutMs: number }): Promise<boolean>;
+  // Sets the guest's clock and mixes a seed into its random pool, without waiting for an answer:
+  // the channel is ordered, so every later command runs after it.
+  refresh(epochSeconds: number, seed: string): void;
   // Asks the guest to power off without waiting for an answer.
   powerOff(): void;
   close(): void;
@@ -85,6 +88,9 @@ function createSession(channel: AgentChannel, hello: { release: string; tainted:
       channel.write(encodeFileTransfer(id, guestPath, data));
       const done = await channel.next((event) => event.kind === "done" && event.id === id, timeoutMs);
       return done?.kind === "done" && done.exitCode === 0;
+    },
+    refresh(epochSeconds, seed) {
+      channel.write(`T ${epochSeconds} ${seed}\n`);
     },
     powerOff() {
       channel.write(encodeCommand(nextId++, "poweroff -f"));

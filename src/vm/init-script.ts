@@ -24,7 +24,7 @@ exec sh /kforge/agent.sh
 
 // One heartbeat for the whole session lets the host tell "still running" from "guest stopped
 // responding"; the kmsg marker tells it when the step's kernel messages have all been printed. Under
-// TCG each fork costs tens of milliseconds, so a command costs one (its own sh) where it can: the
+// TCG each fork costs tens of milliseconds, so a command costs one (a subshell, no exec) where it can: the
 // command arrives printf-escaped (guest-protocol.ts) and every answer is one write, so a heartbeat
 // line never splits it. Taint needs cat: /proc/sys files give only the first byte to a byte-wise
 // read, which is how the read builtin reads.
@@ -38,8 +38,10 @@ hello
 ( while sleep 1; do echo "@K 0 beat" >&3; done ) &
 ${RECEIVE_FILE_FUNCTION}
 while read -r tag id payload <&3; do
-  # H: a restored guest says hello again; F: a file follows (guest-files.ts).
+  # H: a restored guest says hello again; T: the host's clock and a random seed, unanswered;
+  # F: a file follows (guest-files.ts).
   [ "$tag" = H ] && { hello; continue; }
+  [ "$tag" = T ] && { date -s "@$id" > /dev/null; echo "$payload" > /dev/urandom; continue; }
   [ "$tag" = F ] && { receive_file "$id" $payload; continue; }
   [ "$tag" = K ] || continue
   if [ "$payload" = "@shell" ]; then
@@ -48,7 +50,7 @@ while read -r tag id payload <&3; do
     : > /tmp/output
   else
     printf '%b' "$payload" > /tmp/command
-    sh /tmp/command < /dev/null > /tmp/output 2>&1
+    ( . /tmp/command ) < /dev/null > /tmp/output 2>&1
     status=$?
   fi${marker}
   [ -s /tmp/output ] && echo "@K $id out $(base64 -w 0 /tmp/output)" >&3

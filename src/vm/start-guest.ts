@@ -119,10 +119,13 @@ async function launchGuest(options: StartGuestOptions, machine: QemuOptions, res
   return { qemu, monitor, session: options.signal?.aborted ? undefined : session, bootMs: Date.now() - started, start: restored ? "restored" : "booted" };
 }
 
-// Sends the project's files, then sets the clock and reseeds the random pool (a restored guest
-// would otherwise carry the saved time and the saved pool).
+// Refreshes a restored guest's clock and random pool (it would otherwise carry the saved time and
+// the saved pool), then sends the project's files.
 async function ready(guest: Guest, options: StartGuestOptions): Promise<Guest> {
   const session = guest.session!;
+  // busybox date takes whole seconds: the nearest one is off by half a second at most. The seed's
+  // text is mixed into the pool as it is (512 random bits in 88 characters), with no decoder to fork.
+  if (guest.start === "restored") session.refresh(Math.round(Date.now() / 1000), randomBytes(64).toString("base64"));
   const sends = [
     ...options.modules.map(async (path) => ({ guestPath: `${GUEST_MODULE_DIR}/${basename(path).replace(/\.(xz|zst|gz)$/, "")}`, data: await withoutDebugInfo(await readModuleFile(path, options.workDir), options.workDir) })),
     ...options.files.map(async (path) => ({ guestPath: `${GUEST_WORK_DIR}/${basename(path)}`, data: await readFile(path) })),
@@ -134,10 +137,6 @@ async function ready(guest: Guest, options: StartGuestOptions): Promise<Guest> {
       throw new KforgeError(`sending ${guestPath} into the guest failed (the channel closed, timed out or the checksum did not match)`, { hint: "run again with --cold, which puts the files into the initramfs instead" });
     }
   }
-  // busybox date takes whole seconds: the nearest one is off by half a second at most. The seed's
-  // text is mixed into the pool as it is (512 random bits in 88 characters), with no decoder to fork.
-  const seed = randomBytes(64).toString("base64");
-  await session.run(`date -s @${Math.round(Date.now() / 1000)} > /dev/null; echo ${seed} > /dev/urandom`, { timeoutMs: 10_000 });
   return guest;
 }
 
