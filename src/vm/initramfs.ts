@@ -1,9 +1,12 @@
 // Assembles the guest's initramfs: static busybox and its applet links, /init and the agent, the
 // project's modules, the in-tree modules they need, and test scripts. Only what the run needs, so
 // the kernel unpacks it in milliseconds.
-import { readFile, writeFile } from "node:fs/promises";
-import { basename } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { EnvironmentError } from "../errors.js";
+import { kforgeCacheDir } from "../fs/cache-dir.js";
+import { isAccessible } from "../fs/files.js";
 import { run, which } from "../process/exec.js";
 import { createCpioArchive, type CpioEntry } from "./cpio.js";
 import { readModuleFile } from "./decompress.js";
@@ -58,4 +61,20 @@ export async function writeInitramfs(target: string, content: InitramfsContent, 
     entries.push({ kind: "file", path: `${GUEST_WORK_DIR}/${basename(file)}`, data: await readFile(file), mode: 0o755 });
   }
   await writeFile(target, createCpioArchive(entries));
+}
+
+// The initramfs of a warm-start guest holds no project file, so it is the same for every run with
+// the same busybox and agent: kept in the cache, it costs no busybox --list and no archive per run.
+export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv): Promise<string> {
+  const busybox = await findBusybox();
+  const { size, mtimeMs } = await stat(busybox);
+  const identity = [busybox, size, mtimeMs, createInitScript(), createAgentScript({ stepMarkers: true })].join("\n");
+  const dir = join(kforgeCacheDir(env), "initramfs");
+  const path = join(dir, `agent-${createHash("sha256").update(identity).digest("hex").slice(0, 16)}.cpio`);
+  if (await isAccessible(path)) return path;
+  await mkdir(dir, { recursive: true });
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await writeInitramfs(temp, { modules: [], files: [] }, dir);
+  await rename(temp, path);
+  return path;
 }

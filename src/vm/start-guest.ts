@@ -12,7 +12,7 @@ import { ConsoleMonitor } from "./console-monitor.js";
 import { readModuleFile } from "./decompress.js";
 import { openGuestSession, type GuestSession } from "./guest-channel.js";
 import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
-import { writeInitramfs } from "./initramfs.js";
+import { cachedAgentInitramfs, writeInitramfs } from "./initramfs.js";
 import { createQemuArguments, type QemuOptions } from "./qemu-arguments.js";
 import { startQemu, type QemuProcess } from "./qemu-process.js";
 import { identifyQemu, hashImage } from "./snapshot-identity.js";
@@ -53,8 +53,10 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     await writeInitramfs(initramfs, { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive }, options.workDir);
     return launchGuest(options, { ...options.machine, initramfs, agentSocket: join(options.workDir, "agent.sock") }, false);
   }
-  await writeInitramfs(initramfs, { modules: [], files: [] }, options.workDir);
-  const paths = { initramfs, agentSocket: join(options.workDir, "agent.sock"), monitorSocket: join(options.workDir, "qmp.sock") };
+  // Stripping the modules runs while QEMU restores or boots.
+  const sends = prepareSends(options);
+  sends.catch(() => undefined);
+  const paths = { initramfs: await cachedAgentInitramfs(options.env), agentSocket: join(options.workDir, "agent.sock"), monitorSocket: join(options.workDir, "qmp.sock") };
   const machine = { ...options.machine, ...paths };
   const key = await keyFor(options, machine);
   const saved = await findState(key, options.env);
@@ -62,7 +64,7 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     const restored = await launchGuest({ ...options, helloTimeoutMs: Math.min(RESTORE_DEADLINE_MS, options.helloTimeoutMs) }, { ...machine, incomingState: saved }, true);
     if (restored.session) {
       await markUsed(key, options.env);
-      return ready(restored, options);
+      return ready(restored, await sends);
     }
     const qemuError = (await restored.qemu.stop()).stderr.split("\n").find((line) => line.startsWith("qemu-system"))?.trim();
     if (options.signal?.aborted) return restored;
@@ -71,7 +73,7 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   }
   const booted = await launchGuest(options, machine, false);
   if (booted.session) await saveState(options, machine, key);
-  return booted.session ? ready(booted, options) : booted;
+  return booted.session ? ready(booted, await sends) : booted;
 }
 
 async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise<string> {
@@ -119,18 +121,25 @@ async function launchGuest(options: StartGuestOptions, machine: QemuOptions, res
   return { qemu, monitor, session: options.signal?.aborted ? undefined : session, bootMs: Date.now() - started, start: restored ? "restored" : "booted" };
 }
 
+interface Send {
+  guestPath: string;
+  data: Buffer;
+}
+
+const prepareSends = (options: StartGuestOptions): Promise<Send[]> =>
+  Promise.all([
+    ...options.modules.map(async (path) => ({ guestPath: `${GUEST_MODULE_DIR}/${basename(path).replace(/\.(xz|zst|gz)$/, "")}`, data: await withoutDebugInfo(await readModuleFile(path, options.workDir), options.workDir) })),
+    ...options.files.map(async (path) => ({ guestPath: `${GUEST_WORK_DIR}/${basename(path)}`, data: await readFile(path) })),
+  ]);
+
 // Refreshes a restored guest's clock and random pool (it would otherwise carry the saved time and
 // the saved pool), then sends the project's files.
-async function ready(guest: Guest, options: StartGuestOptions): Promise<Guest> {
+async function ready(guest: Guest, sends: Send[]): Promise<Guest> {
   const session = guest.session!;
   // busybox date takes whole seconds: the nearest one is off by half a second at most. The seed's
   // text is mixed into the pool as it is (512 random bits in 88 characters), with no decoder to fork.
   if (guest.start === "restored") session.refresh(Math.round(Date.now() / 1000), randomBytes(64).toString("base64"));
-  const sends = [
-    ...options.modules.map(async (path) => ({ guestPath: `${GUEST_MODULE_DIR}/${basename(path).replace(/\.(xz|zst|gz)$/, "")}`, data: await withoutDebugInfo(await readModuleFile(path, options.workDir), options.workDir) })),
-    ...options.files.map(async (path) => ({ guestPath: `${GUEST_WORK_DIR}/${basename(path)}`, data: await readFile(path) })),
-  ];
-  for (const { guestPath, data } of await Promise.all(sends)) {
+  for (const { guestPath, data } of sends) {
     if (!(await session.sendFile(guestPath, data, { timeoutMs: TRANSFER_TIMEOUT_MS }))) {
       session.close();
       await guest.qemu.stop();

@@ -51,7 +51,13 @@ describe("kforge vm warm starts (6.1, TCG)", () => {
     const first = await vm(greet, steps);
     expect(first.result).toMatchObject({ ok: true, start: "booted" });
     expect(states()).toHaveLength(1);
+    // The module-free initramfs is made once and kept beside the states.
+    const initramfs = readdirSync(join(cache, "kforge", "initramfs"));
+    expect(initramfs).toEqual([expect.stringMatching(/^agent-[0-9a-f]{16}\.cpio$/)]);
+    const written = statSync(join(cache, "kforge", "initramfs", initramfs[0]!)).mtimeMs;
     const second = await vm(greet, steps);
+    expect(readdirSync(join(cache, "kforge", "initramfs"))).toEqual(initramfs);
+    expect(statSync(join(cache, "kforge", "initramfs", initramfs[0]!)).mtimeMs).toBe(written);
     expect(second.exitCode).toBe(0);
     expect(second.result.start).toBe("restored");
     expect(stepFacts(second.result)).toEqual(stepFacts(cold.result));
