@@ -1,6 +1,9 @@
 // The only module that imports execa: every external tool runs through here, with an argument
 // array (never a shell string), LC_ALL=C so tool output is parseable, and cancellation by AbortSignal.
-import { execa } from "execa";
+// QEMU alone starts through daemon.ts. execa is imported on first use: the import costs 100-160 ms,
+// which a warm `kforge vm` then spends while the guest restores.
+let execaModule: Promise<typeof import("execa")> | undefined;
+const loadExeca = () => (execaModule ??= import("execa"));
 
 export interface RunOptions {
   cwd?: string;
@@ -35,6 +38,7 @@ export interface RunResult {
 
 export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
+  const { execa } = await loadExeca();
   const subprocess = execa(file, args, {
     cwd: options.cwd,
     env: { ...options.env, LC_ALL: "C" },

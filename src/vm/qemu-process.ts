@@ -1,6 +1,7 @@
 // One running QEMU: console lines go to `onLine`, and `stop()` kills it (SIGTERM, then SIGKILL
-// after a grace period, via the exec helper). Callers always stop it in a finally block.
-import { run, which, type RunResult } from "../process/exec.js";
+// after a grace period). Callers always stop it in a finally block.
+import { startDaemon } from "../process/daemon.js";
+import { which, type RunResult } from "../process/exec.js";
 import { EnvironmentError } from "../errors.js";
 
 export interface QemuProcess {
@@ -20,11 +21,7 @@ export async function findQemu(): Promise<string> {
 export function startQemu(binary: string, args: string[], options: { onLine?: (line: string) => void; interactive?: boolean }): QemuProcess {
   const controller = new AbortController();
   let done = false;
-  const exited = run(binary, args, {
-    signal: controller.signal,
-    inherit: options.interactive,
-    onLine: options.onLine && ((line, stream) => stream === "stdout" && options.onLine!(line)),
-  }).finally(() => (done = true));
+  const exited = startDaemon(binary, args, { signal: controller.signal, inherit: options.interactive, onLine: options.onLine }).finally(() => (done = true));
   return {
     exited,
     hasExited: () => done,
