@@ -45,7 +45,9 @@ export interface StartGuestOptions {
 
 // A restored guest that has not answered by then is given up for a cold boot.
 const RESTORE_DEADLINE_MS = 10_000;
-const TRANSFER_TIMEOUT_MS = 30_000;
+// The serial port moves about 75 KB/s under TCG, less on a loaded host; a debug kernel's in-tree
+// modules (KASAN-instrumented videodev) are megabytes even without debug info.
+const transferTimeoutMs = (bytes: number) => 30_000 + Math.ceil(bytes / 10_000) * 1000;
 
 export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   const initramfs = join(options.workDir, "initramfs.cpio");
@@ -140,10 +142,11 @@ async function ready(guest: Guest, sends: Send[]): Promise<Guest> {
   // text is mixed into the pool as it is (512 random bits in 88 characters), with no decoder to fork.
   if (guest.start === "restored") session.refresh(Math.round(Date.now() / 1000), randomBytes(64).toString("base64"));
   for (const { guestPath, data } of sends) {
-    if (!(await session.sendFile(guestPath, data, { timeoutMs: TRANSFER_TIMEOUT_MS }))) {
+    const sent = Date.now();
+    if (!(await session.sendFile(guestPath, data, { timeoutMs: transferTimeoutMs(data.length) }))) {
       session.close();
       await guest.qemu.stop();
-      throw new KforgeError(`sending ${guestPath} into the guest failed (the channel closed, timed out or the checksum did not match)`, { hint: "run again with --cold, which puts the files into the initramfs instead" });
+      throw new KforgeError(`sending ${guestPath} (${data.length} bytes) into the guest failed after ${Date.now() - sent} ms (the channel closed, timed out or the checksum did not match)`, { hint: "run again with --cold, which puts the files into the initramfs instead" });
     }
   }
   return guest;
