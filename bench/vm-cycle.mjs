@@ -4,7 +4,7 @@
 // Usage: node bench/vm-cycle.mjs [--release <release>] [--runs 5]   (needs `npm run build`)
 // Saved states go to a private cache (the shared kernel images are linked in, never written).
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, existsSync, readdirSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { newestRelease } from "./kernels.mjs";
@@ -74,7 +74,11 @@ async function benchRelease(release) {
     samples.bootToReady.push(cold.result.bootMs);
   }
   const stateDir = join(privateCache, "kforge", "snapshots");
-  const stateBytes = readdirSync(stateDir).filter((name) => name.endsWith(".state")).map((name) => statSync(join(stateDir, name)).size);
+  // This kernel's device state, and the guest RAM copy beside it as the disk space it takes (it is sparse).
+  const keys = readdirSync(stateDir).filter((name) => name.endsWith(".json")).map((name) => JSON.parse(readFileSync(join(stateDir, name), "utf8"))).filter((meta) => meta.release === release).map((meta) => meta.key);
+  const saved = (suffix, size) => keys.map((key) => size(statSync(join(stateDir, `${key}${suffix}`))));
+  const stateBytes = saved(".state", (info) => info.size);
+  const ramBytes = saved(".ram", (info) => info.blocks * 512);
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const list = (values) => values.map((ms) => (ms / 1000).toFixed(2)).join(" ");
   const b = median(samples.baseline);
@@ -84,6 +88,6 @@ async function benchRelease(release) {
   console.log(`  baseline (qemu -kernel bzImage, busybox initramfs): ${(b / 1000).toFixed(2)} s   [${list(samples.baseline)}]`);
   console.log(`  kforge vm warm (build check + restore + send + insmod + rmmod): ${(w / 1000).toFixed(2)} s   [${list(samples.warm)}]`);
   console.log(`  kforge vm --cold (build check + boot + insmod + rmmod):       ${(c / 1000).toFixed(2)} s   [${list(samples.cold)}]`);
-  console.log(`  restore-to-ready ${(median(samples.restoreToReady) / 1000).toFixed(2)} s, boot-to-ready ${(median(samples.bootToReady) / 1000).toFixed(2)} s, state file ${stateBytes.map((bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`).join(", ")}`);
+  console.log(`  restore-to-ready ${(median(samples.restoreToReady) / 1000).toFixed(2)} s, boot-to-ready ${(median(samples.bootToReady) / 1000).toFixed(2)} s, state file ${stateBytes.map((bytes) => `${(bytes / 1024).toFixed(0)} KiB`).join(", ")} + RAM file ${ramBytes.map((bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`).join(", ")} allocated`);
   console.log(`  ratio warm/baseline: ${(w / b).toFixed(2)} (target <= 0.25), cold/baseline: ${(c / b).toFixed(2)}`);
 }

@@ -13,13 +13,15 @@ export type CommandOutcome =
   // The channel closed (QEMU exited, the guest powered off or panicked).
   | { status: "closed"; durationMs: number };
 
+export type TransferOutcome = "sent" | "checksum mismatch" | "channel closed" | "timed out";
+
 export interface GuestSession {
   readonly release: string;
   // /proc/sys/kernel/tainted when the agent started.
   readonly initialTaint: number;
   run(command: string, options: { timeoutMs: number }): Promise<CommandOutcome>;
-  // Writes `data` to `guestPath` in the guest; true once the agent has it, checksum verified.
-  sendFile(guestPath: string, data: Buffer, options: { timeoutMs: number }): Promise<boolean>;
+  // Writes `data` to `guestPath` in the guest: "sent" once the agent has it, checksum verified.
+  sendFile(guestPath: string, data: Buffer, options: { timeoutMs: number }): Promise<TransferOutcome>;
   // Sets the guest's clock and mixes a seed into its random pool, without waiting for an answer:
   // the channel is ordered, so every later command runs after it.
   refresh(epochSeconds: number, seed: string): void;
@@ -87,7 +89,8 @@ function createSession(channel: AgentChannel, hello: { release: string; tainted:
       const id = nextId++;
       channel.write(encodeFileTransfer(id, guestPath, data));
       const done = await channel.next((event) => event.kind === "done" && event.id === id, timeoutMs);
-      return done?.kind === "done" && done.exitCode === 0;
+      if (done?.kind === "done") return done.exitCode === 0 ? "sent" : "checksum mismatch";
+      return channel.closed ? "channel closed" : "timed out";
     },
     refresh(epochSeconds, seed) {
       channel.write(`T ${epochSeconds} ${seed}\n`);

@@ -46,7 +46,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
   const common = {
     release: options.release, bootImage, modules: options.plan.modules, files: options.plan.files, steps: options.plan.steps,
     timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, append: options.append, shell: options.shell, keepGoing: options.keepGoing,
-    consoleLogPath: options.consoleLogPath, signal: options.signal, events: options.events, warm: !options.cold, kmemleak: options.kmemleak, env: options.env,
+    consoleLogPath: options.consoleLogPath, signal: options.signal, events: options.events, warm: !options.cold, kmemleak: options.kmemleak, env: options.env, onNotice: options.onNotice,
   };
   let result = await runVm({ ...common, accel: choice.accel, ...(choice.probe ? { probeMs: KVM_PROBE_MS } : {}) });
   if (choice.probe && result.kvmProbeFailed) {

@@ -1,8 +1,6 @@
 // Pure: the qemu-system-x86_64 command line for one throwaway guest. q35 rather than microvm, which
 // hangs on timer calibration under TCG; no network, no default devices, nothing read from the
 // user's QEMU config.
-import { quoteShell } from "./guest-protocol.js";
-
 export type Accel = "kvm" | "tcg";
 
 export interface QemuOptions {
@@ -19,8 +17,12 @@ export interface QemuOptions {
   interactive?: boolean;
   // Unix socket for QMP, through which a booted guest's state is saved (see snapshot-save.ts).
   monitorSocket?: string;
-  // A saved guest state to restore instead of booting (`-incoming exec:cat <file>`).
-  incomingState?: string;
+  // Guest RAM in a file instead of anonymous memory. A guest booted to be saved writes it (shared),
+  // so its state is saved without the RAM; a restored guest maps the saved copy privately (copy on
+  // write: the copy is never changed, and only the pages the guest reads are read).
+  memoryFile?: { path: string; shared: boolean };
+  // Start waiting for a saved state, which QMP then names (snapshot-restore.ts).
+  awaitIncoming?: boolean;
 }
 
 // tsc=unstable: under emulation the kernel refines its TSC calibration a second or two after boot and
@@ -29,9 +31,10 @@ export const KERNEL_COMMAND_LINE = ["console=ttyS0", "quiet", "panic=-1", "tsc=u
 
 export function createQemuArguments(options: QemuOptions): string[] {
   return [
-    "-machine", `q35,accel=${options.accel}`,
+    "-machine", `q35,accel=${options.accel}${options.memoryFile ? ",memory-backend=ram" : ""}`,
     "-cpu", options.accel === "kvm" ? "host" : "max",
     "-m", String(options.memoryMb),
+    ...(options.memoryFile ? ["-object", memoryBackend(options.memoryFile, options.memoryMb)] : []),
     "-smp", "1",
     "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
     "-chardev", `stdio,id=console,signal=${options.interactive ? "off" : "on"}`,
@@ -42,6 +45,10 @@ export function createQemuArguments(options: QemuOptions): string[] {
     "-initrd", options.initramfs,
     "-append", [...KERNEL_COMMAND_LINE, ...(options.append ?? [])].join(" "),
     ...(options.monitorSocket ? ["-qmp", `unix:${options.monitorSocket},server=on,wait=off`] : []),
-    ...(options.incomingState ? ["-incoming", `exec:cat ${quoteShell(options.incomingState)}`] : []),
+    ...(options.awaitIncoming ? ["-incoming", "defer"] : []),
   ];
 }
+
+// QEMU's option syntax escapes a comma in a value by doubling it.
+const memoryBackend = (file: { path: string; shared: boolean }, memoryMb: number) =>
+  `memory-backend-file,id=ram,size=${memoryMb}M,mem-path=${file.path.replaceAll(",", ",,")},share=${file.shared ? "on" : "off"}`;

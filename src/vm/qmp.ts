@@ -7,8 +7,10 @@ export interface QmpClient {
   close(): void;
 }
 
-export async function connectQmp(path: string, timeoutMs: number): Promise<QmpClient> {
-  const socket = await connectOnce(path, timeoutMs);
+// `whileStarting` says QEMU is still coming up: until the socket exists, connecting is retried.
+export async function connectQmp(path: string, timeoutMs: number, whileStarting?: () => boolean): Promise<QmpClient> {
+  const deadline = Date.now() + timeoutMs;
+  const socket = await connectSocket(path, deadline, whileStarting ?? (() => false));
   const replies = new ReplyQueue(socket);
   await replies.next(timeoutMs); // the greeting
   const client: QmpClient = {
@@ -24,10 +26,22 @@ export async function connectQmp(path: string, timeoutMs: number): Promise<QmpCl
   return client;
 }
 
+async function connectSocket(path: string, deadline: number, whileStarting: () => boolean): Promise<Socket> {
+  for (;;) {
+    try {
+      return await connectOnce(path, deadline - Date.now());
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (!(code === "ENOENT" || code === "ECONNREFUSED") || !whileStarting() || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
+
 function connectOnce(path: string, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(path);
-    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`QMP socket ${path} did not answer`))), timeoutMs);
+    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`QMP socket ${path} did not answer`))), Math.max(timeoutMs, 0));
     socket.once("connect", () => (clearTimeout(timer), resolve(socket)));
     socket.once("error", (error) => (clearTimeout(timer), reject(error)));
   });
@@ -69,3 +83,7 @@ class ReplyQueue {
     this.waiter?.();
   }
 }
+
+// Saved states leave the file-backed guest RAM out of the stream (snapshot-save.ts); saving and
+// restoring must agree on it.
+export const ignoreSharedMemory = (qmp: QmpClient) => qmp.execute("migrate-set-capabilities", { capabilities: [{ capability: "x-ignore-shared", state: true }] });

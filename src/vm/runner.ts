@@ -39,6 +39,8 @@ export interface VmRunOptions {
   // The kernel has kmemleak: scan for the project modules' leaks after they are unloaded.
   kmemleak?: boolean;
   env?: NodeJS.ProcessEnv;
+  // Said as it happens (a warm start that fell back), besides the result's notices.
+  onNotice?: (message: string) => void;
 }
 
 export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProbeFailed?: boolean }> {
@@ -52,7 +54,11 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
       qemuBinary, workDir, release: options.release, modules: options.modules, files: options.files,
       machine: { accel: options.accel, kernelImage: options.bootImage.path, memoryMb: options.memoryMb, append: options.append, interactive: options.shell },
       helloTimeoutMs: Math.min(options.probeMs ?? Infinity, options.timeoutMs), warm: (options.warm ?? false) && !options.shell && options.probeMs === undefined,
-      env: options.env, signal: options.signal, notice: (message) => notices.push(message),
+      env: options.env, signal: options.signal,
+      notice: (message) => {
+        notices.push(message);
+        options.onNotice?.(message);
+      },
     });
     if (!guest.session) {
       // A hanging nested KVM may print a few early lines before it stops: not reaching init is what counts.

@@ -3,8 +3,8 @@
 // state restores into any of them.
 import { createHash } from "node:crypto";
 
-// Bumped when the way states are saved or restored changes.
-export const SNAPSHOT_FORMAT = 1;
+// Bumped when the way states are saved or restored changes (2: the guest RAM in its own file).
+export const SNAPSHOT_FORMAT = 2;
 
 export interface SnapshotKeyParts {
   // sha256 of the booted image's bytes.

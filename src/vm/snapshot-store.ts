@@ -1,12 +1,14 @@
-// Saved guest states in kforge's cache (<cache>/snapshots/<key>.state beside <key>.json): written
-// to a temp file and renamed into place, capped in total size (oldest use removed first), one
-// writer per key at a time through an exclusive lock file holding the writer's pid.
+// Saved guest states in kforge's cache: <cache>/snapshots/<key>.state (device state) and <key>.ram
+// (the guest RAM, sparse) beside <key>.json. Written to temp files and renamed into place, capped in
+// total size (oldest use removed first), one writer per key at a time through an exclusive lock file
+// holding the writer's pid.
 import { randomBytes } from "node:crypto";
 import { link, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { kforgeCacheDir } from "../fs/cache-dir.js";
 import { readOptionalText } from "../fs/files.js";
 import { isProcessAlive } from "../process/alive.js";
+import { SNAPSHOT_FORMAT } from "./snapshot-key.js";
 
 export interface SnapshotMeta {
   key: string;
@@ -18,18 +20,28 @@ export interface SnapshotMeta {
   append: string[];
   qemu: string;
   createdAt: string;
+  // SNAPSHOT_FORMAT when saved; absent in states of kforge before RAM files (format 1).
+  format?: number;
 }
 
 export interface SnapshotEntry extends SnapshotMeta {
   statePath: string;
+  ramPath: string;
+  // The disk space taken: the state file plus the RAM file's allocated blocks.
   sizeBytes: number;
   lastUsed: Date;
+}
+
+export interface StateFiles {
+  state: string;
+  ram: string;
 }
 
 export const DEFAULT_SNAPSHOT_LIMIT_MB = 1024;
 
 export const snapshotDir = (env?: NodeJS.ProcessEnv) => join(kforgeCacheDir(env), "snapshots");
 const statePath = (key: string, env?: NodeJS.ProcessEnv) => join(snapshotDir(env), `${key}.state`);
+const ramPath = (key: string, env?: NodeJS.ProcessEnv) => join(snapshotDir(env), `${key}.ram`);
 const metaPath = (key: string, env?: NodeJS.ProcessEnv) => join(snapshotDir(env), `${key}.json`);
 
 // KFORGE_SNAPSHOT_LIMIT_MB overrides the cap on all saved states together.
@@ -38,11 +50,12 @@ export function snapshotLimitBytes(env: NodeJS.ProcessEnv = process.env): number
   return (Number.isFinite(value) && value > 0 ? value : DEFAULT_SNAPSHOT_LIMIT_MB) * 1024 * 1024;
 }
 
-// The state file for `key` when one is saved and complete (its description is written first).
-export async function findState(key: string, env?: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const path = statePath(key, env);
-  const [described, saved] = await Promise.all([readOptionalText(metaPath(key, env)), stat(path).catch(() => undefined)]);
-  return described && saved?.isFile() ? path : undefined;
+// The files for `key` when a state is saved and complete (its description is written first, the
+// state file last).
+export async function findState(key: string, env?: NodeJS.ProcessEnv): Promise<StateFiles | undefined> {
+  const files = { state: statePath(key, env), ram: ramPath(key, env) };
+  const [described, ...saved] = await Promise.all([readOptionalText(metaPath(key, env)), stat(files.state).catch(() => undefined), stat(files.ram).catch(() => undefined)]);
+  return described && saved.every((info) => info?.isFile()) ? files : undefined;
 }
 
 export async function markUsed(key: string, env?: NodeJS.ProcessEnv): Promise<void> {
@@ -50,23 +63,24 @@ export async function markUsed(key: string, env?: NodeJS.ProcessEnv): Promise<vo
   await utimes(statePath(key, env), now, now).catch(() => undefined);
 }
 
-export async function newTempStatePath(key: string, env?: NodeJS.ProcessEnv): Promise<string> {
+export async function newTempStateFiles(key: string, env?: NodeJS.ProcessEnv): Promise<StateFiles> {
   await mkdir(snapshotDir(env), { recursive: true });
-  return join(snapshotDir(env), `${key}.state.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const suffix = `tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  return { state: join(snapshotDir(env), `${key}.state.${suffix}`), ram: join(snapshotDir(env), `${key}.ram.${suffix}`) };
 }
 
 // Moves a completely written state into place, then drops states of an image that has since
-// changed and the oldest-used ones over the size cap.
-export async function commitState(tempPath: string, meta: SnapshotMeta, env?: NodeJS.ProcessEnv): Promise<void> {
-  const metaTemp = `${tempPath}.json`;
-  await writeFile(metaTemp, `${JSON.stringify(meta, null, 2)}\n`);
+// changed, states of an older format and the oldest-used ones over the size cap.
+export async function commitState(temp: StateFiles, meta: Omit<SnapshotMeta, "format">, env?: NodeJS.ProcessEnv): Promise<void> {
+  const metaTemp = `${temp.state}.json`;
+  await writeFile(metaTemp, `${JSON.stringify({ ...meta, format: SNAPSHOT_FORMAT }, null, 2)}\n`);
   await rename(metaTemp, metaPath(meta.key, env));
-  await rename(tempPath, statePath(meta.key, env));
+  await rename(temp.ram, ramPath(meta.key, env));
+  await rename(temp.state, statePath(meta.key, env));
   const entries = await listStates(env);
-  for (const entry of entries) {
-    if (entry.kernelImage === meta.kernelImage && entry.imageHash !== meta.imageHash) await removeState(entry.key, env);
-  }
-  await enforceLimit(entries.filter((entry) => entry.kernelImage !== meta.kernelImage || entry.imageHash === meta.imageHash), snapshotLimitBytes(env), env);
+  const outdated = (entry: SnapshotEntry) => (entry.kernelImage === meta.kernelImage && entry.imageHash !== meta.imageHash) || entry.format !== SNAPSHOT_FORMAT;
+  for (const entry of entries.filter(outdated)) await removeState(entry.key, env);
+  await enforceLimit(entries.filter((entry) => !outdated(entry)), snapshotLimitBytes(env), env);
 }
 
 async function enforceLimit(entries: SnapshotEntry[], limit: number, env?: NodeJS.ProcessEnv): Promise<void> {
@@ -81,6 +95,7 @@ async function enforceLimit(entries: SnapshotEntry[], limit: number, env?: NodeJ
 export async function removeState(key: string, env?: NodeJS.ProcessEnv): Promise<void> {
   await rm(metaPath(key, env), { force: true });
   await rm(statePath(key, env), { force: true });
+  await rm(ramPath(key, env), { force: true });
 }
 
 export async function listStates(env?: NodeJS.ProcessEnv): Promise<SnapshotEntry[]> {
@@ -89,8 +104,8 @@ export async function listStates(env?: NodeJS.ProcessEnv): Promise<SnapshotEntry
   for (const name of names.filter((file) => /^[0-9a-f]+\.json$/.test(file))) {
     const key = name.slice(0, -".json".length);
     const meta = JSON.parse(await readFile(metaPath(key, env), "utf8")) as SnapshotMeta;
-    const info = await stat(statePath(key, env)).catch(() => undefined);
-    if (info) entries.push({ ...meta, statePath: statePath(key, env), sizeBytes: info.size, lastUsed: info.mtime });
+    const [state, ram] = await Promise.all([stat(statePath(key, env)).catch(() => undefined), stat(ramPath(key, env)).catch(() => undefined)]);
+    if (state) entries.push({ ...meta, statePath: statePath(key, env), ramPath: ramPath(key, env), sizeBytes: state.size + (ram?.blocks ?? 0) * 512, lastUsed: state.mtime });
   }
   return entries;
 }

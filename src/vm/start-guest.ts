@@ -3,7 +3,7 @@
 // project file is in it). With warm starts the initramfs holds no project file: the modules and
 // test files are sent over the channel once the agent answers, and the clock and random pool are
 // refreshed from the host.
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { createHash, randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import { KforgeError } from "../errors.js";
@@ -18,7 +18,8 @@ import { startQemu, type QemuProcess } from "./qemu-process.js";
 import { identifyQemu, hashImage } from "./snapshot-identity.js";
 import { machineArguments, snapshotKey } from "./snapshot-key.js";
 import { saveGuestState } from "./snapshot-save.js";
-import { commitState, findState, lockState, markUsed, newTempStatePath, removeState, type SnapshotMeta } from "./snapshot-store.js";
+import { restoreGuestState } from "./snapshot-restore.js";
+import { commitState, findState, lockState, markUsed, newTempStateFiles, removeState, type SnapshotMeta } from "./snapshot-store.js";
 
 export interface Guest {
   qemu: QemuProcess;
@@ -32,7 +33,7 @@ export interface StartGuestOptions {
   qemuBinary: string;
   workDir: string;
   release: string;
-  machine: Omit<QemuOptions, "initramfs" | "agentSocket" | "monitorSocket" | "incomingState">;
+  machine: Omit<QemuOptions, "initramfs" | "agentSocket" | "monitorSocket" | "memoryFile" | "awaitIncoming">;
   modules: string[];
   files: string[];
   helloTimeoutMs: number;
@@ -53,27 +54,30 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   const initramfs = join(options.workDir, "initramfs.cpio");
   if (!options.warm) {
     await writeInitramfs(initramfs, { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive }, options.workDir);
-    return launchGuest(options, { ...options.machine, initramfs, agentSocket: join(options.workDir, "agent.sock") }, false);
+    return launchGuest(options, { ...options.machine, initramfs, agentSocket: join(options.workDir, "agent.sock") });
   }
-  // Stripping the modules runs while QEMU restores or boots.
-  const sends = prepareSends(options);
-  sends.catch(() => undefined);
   const paths = { initramfs: await cachedAgentInitramfs(options.env), agentSocket: join(options.workDir, "agent.sock"), monitorSocket: join(options.workDir, "qmp.sock") };
-  const machine = { ...options.machine, ...paths };
+  // A guest booted to be saved keeps its RAM in the run's temp dir; the save copies it to the cache.
+  const machine = { ...options.machine, ...paths, memoryFile: { path: join(options.workDir, "guest.ram"), shared: true } };
   const key = await keyFor(options, machine);
   const saved = await findState(key, options.env);
+  // Stripping the modules (and the execa import that comes with it, 100-160 ms) runs while QEMU
+  // restores or boots: launchGuest() starts QEMU before its first await.
+  const sends = prepareSends(options);
+  sends.catch(() => undefined);
   if (saved) {
-    const restored = await launchGuest({ ...options, helloTimeoutMs: Math.min(RESTORE_DEADLINE_MS, options.helloTimeoutMs) }, { ...machine, incomingState: saved }, true);
+    const restoring = { ...machine, memoryFile: { path: saved.ram, shared: false }, awaitIncoming: true };
+    const restored = await launchGuest({ ...options, helloTimeoutMs: Math.min(RESTORE_DEADLINE_MS, options.helloTimeoutMs) }, restoring, saved.state);
     if (restored.session) {
       await markUsed(key, options.env);
       return ready(restored, await sends);
     }
-    const qemuError = (await restored.qemu.stop()).stderr.split("\n").find((line) => line.startsWith("qemu-system"))?.trim();
+    const qemuError = (await restored.qemu.stop()).stderr.split("\n").find((line) => line.startsWith("qemu-system"))?.trim() ?? restored.restoreError;
     if (options.signal?.aborted) return restored;
     options.notice(`the saved guest state did not restore${qemuError ? ` (${qemuError})` : " in time"}; booting cold and saving a new one`);
     await removeState(key, options.env);
   }
-  const booted = await launchGuest(options, machine, false);
+  const booted = await launchGuest(options, machine);
   if (booted.session) await saveState(options, machine, key);
   return booted.session ? ready(booted, await sends) : booted;
 }
@@ -84,7 +88,7 @@ async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise
     imageHash: await hashImage(machine.kernelImage, options.env),
     qemu: await identifyQemu(options.qemuBinary, options.env),
     initramfsHash: createHash("sha256").update(await readFile(machine.initramfs)).digest("hex"),
-    machineArguments: machineArguments(args, { kernel: machine.kernelImage, initramfs: machine.initramfs, agent: machine.agentSocket, monitor: machine.monitorSocket ?? "" }),
+    machineArguments: machineArguments(args, { kernel: machine.kernelImage, initramfs: machine.initramfs, agent: machine.agentSocket, monitor: machine.monitorSocket ?? "", memory: machine.memoryFile?.path ?? "" }),
   });
 }
 
@@ -92,10 +96,10 @@ async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise
 async function saveState(options: StartGuestOptions, machine: QemuOptions, key: string): Promise<void> {
   const unlock = await lockState(key, options.env);
   if (!unlock) return;
+  const temp = await newTempStateFiles(key, options.env);
   try {
-    const temp = await newTempStatePath(key, options.env);
-    await saveGuestState(machine.monitorSocket!, temp);
-    const meta: SnapshotMeta = {
+    await saveGuestState(machine.monitorSocket!, { state: temp.state, ram: { from: machine.memoryFile!.path, to: temp.ram } });
+    const meta: Omit<SnapshotMeta, "format"> = {
       key, release: options.release, kernelImage: machine.kernelImage, imageHash: await hashImage(machine.kernelImage, options.env),
       accel: machine.accel, memoryMb: machine.memoryMb, append: machine.append ?? [], qemu: await identifyQemu(options.qemuBinary, options.env),
       createdAt: new Date().toISOString(),
@@ -103,24 +107,41 @@ async function saveState(options: StartGuestOptions, machine: QemuOptions, key: 
     await commitState(temp, meta, options.env);
   } catch (error) {
     options.notice(`could not save the guest state for warm starts: ${(error as Error).message}`);
+    await Promise.all([rm(temp.state, { force: true }), rm(temp.ram, { force: true })]);
   } finally {
     await unlock();
   }
 }
 
-async function launchGuest(options: StartGuestOptions, machine: QemuOptions, restored: boolean): Promise<Guest> {
+// With `incomingState` the guest is restored from it instead of booted.
+async function launchGuest(options: StartGuestOptions, machine: QemuOptions, incomingState?: string): Promise<Guest & { restoreError?: string }> {
   const started = Date.now();
+  const restored = incomingState !== undefined;
   let qemu: QemuProcess | undefined;
   const monitor = new ConsoleMonitor(() => void qemu?.stop());
   qemu = startQemu(options.qemuBinary, createQemuArguments(machine), { onLine: (line) => monitor.feed(line), interactive: machine.interactive });
+  let restoreError: string | undefined;
+  const running = qemu;
+  if (restored) {
+    void restoreGuestState(machine.monitorSocket!, incomingState, () => !running.hasExited()).catch((error: Error) => {
+      restoreError = error.message;
+      void running.stop();
+    });
+  }
   const stop = () => void qemu?.stop();
   options.signal?.addEventListener("abort", stop, { once: true });
-  void qemu.exited.finally(() => options.signal?.removeEventListener("abort", stop));
+  // A QEMU that exits before the hello (a refused RAM file, a panic) ends the wait at once.
+  const exited = new AbortController();
+  void qemu.exited.finally(() => {
+    options.signal?.removeEventListener("abort", stop);
+    exited.abort();
+  });
   const session = await openGuestSession({
-    socketPath: machine.agentSocket, console: monitor, helloTimeoutMs: options.helloTimeoutMs, signal: options.signal, watchesConsole: !machine.interactive, restored,
+    socketPath: machine.agentSocket, console: monitor, helloTimeoutMs: options.helloTimeoutMs, watchesConsole: !machine.interactive, restored,
+    signal: options.signal ? AbortSignal.any([options.signal, exited.signal]) : exited.signal,
   });
   if (options.signal?.aborted) session?.close();
-  return { qemu, monitor, session: options.signal?.aborted ? undefined : session, bootMs: Date.now() - started, start: restored ? "restored" : "booted" };
+  return { qemu, monitor, session: options.signal?.aborted ? undefined : session, bootMs: Date.now() - started, start: restored ? "restored" : "booted", restoreError };
 }
 
 interface Send {
@@ -143,10 +164,11 @@ async function ready(guest: Guest, sends: Send[]): Promise<Guest> {
   if (guest.start === "restored") session.refresh(Math.round(Date.now() / 1000), randomBytes(64).toString("base64"));
   for (const { guestPath, data } of sends) {
     const sent = Date.now();
-    if (!(await session.sendFile(guestPath, data, { timeoutMs: transferTimeoutMs(data.length) }))) {
+    const outcome = await session.sendFile(guestPath, data, { timeoutMs: transferTimeoutMs(data.length) });
+    if (outcome !== "sent") {
       session.close();
       await guest.qemu.stop();
-      throw new KforgeError(`sending ${guestPath} (${data.length} bytes) into the guest failed after ${Date.now() - sent} ms (the channel closed, timed out or the checksum did not match)`, { hint: "run again with --cold, which puts the files into the initramfs instead" });
+      throw new KforgeError(`sending ${guestPath} (${data.length} bytes) into the guest failed after ${Date.now() - sent} ms: ${outcome}`, { hint: "run again with --cold, which puts the files into the initramfs instead" });
     }
   }
   return guest;

@@ -6,7 +6,7 @@ import type { VmResult, StepResult } from "../vm/report.js";
 export type JsonCrash = VmResult["crashes"][number];
 
 export type WatchEventBody =
-  | { event: "ready"; mode: "vm" | "host"; release: string; dir: string; accel?: string; watching: string[] }
+  | { event: "ready"; mode: "vm" | "host"; release: string; dir: string; accel?: string; start?: "booted" | "restored"; watching: string[] }
   | { event: "change"; paths: string[] }
   | { event: "build-start"; reason: "start" | "change" | "key" }
   // path: how the modules were rebuilt (fast: kbuild's recorded commands rerun; fallback: why make ran).
@@ -16,7 +16,7 @@ export type WatchEventBody =
   | { event: "test"; step: StepResult }
   | { event: "kernel-log"; lines: string[]; explanations: { line: string; explanation: string }[] }
   | { event: "crash"; crash?: JsonCrash; diagnosis: string }
-  | { event: "guest-restart"; reason: string; bootMs: number }
+  | { event: "guest-restart"; reason: string; bootMs: number; start?: "booted" | "restored" }
   | { event: "error"; message: string; hint: string | null };
 
 export type WatchEvent = WatchEventBody & { time: string };

@@ -43,6 +43,10 @@ export class GuestTarget implements WatchTarget {
     return this.guest?.bootMs ?? 0;
   }
 
+  get start(): "booted" | "restored" | undefined {
+    return this.guest?.start;
+  }
+
   alive(): boolean {
     return this.guest !== undefined && !this.guest.hasExited();
   }
@@ -67,9 +71,10 @@ export class GuestTarget implements WatchTarget {
   // The session's checked transfer (guest-files.ts); a failed one leaves the guest unusable.
   private async sendFile(guestPath: string, data: Buffer): Promise<StepRun | undefined> {
     const started = Date.now();
-    if (this.guest && (await this.guest.session.sendFile(guestPath, data, { timeoutMs: TRANSFER_TIMEOUT_MS }))) return undefined;
+    const outcome = this.guest ? await this.guest.session.sendFile(guestPath, data, { timeoutMs: TRANSFER_TIMEOUT_MS }) : "channel closed";
+    if (outcome === "sent") return undefined;
     const result: StepResult = { name: `send ${basename(guestPath)}`, kind: "exec", ok: false, durationMs: Date.now() - started, output: "", kernelLog: [] };
-    return { result, fatal: { diagnosis: `sending ${basename(guestPath)} into the guest failed (the channel closed, timed out or the checksum did not match)` } };
+    return { result, fatal: { diagnosis: `sending ${basename(guestPath)} into the guest failed: ${outcome}` } };
   }
 
   run(step: PlannedStep): Promise<StepRun> {

@@ -15,6 +15,7 @@ export class HostTarget implements WatchTarget {
   readonly mode = "host";
   readonly accel = undefined;
   readonly bootMs = 0;
+  readonly start = undefined;
   // Module name -> the .ko its next load step inserts.
   private readonly modules = new Map<string, string>();
 

@@ -16,6 +16,8 @@ export interface WatchTarget {
   // The kernel the modules run on.
   readonly release: string | undefined;
   readonly bootMs: number;
+  // How the guest last came up (--vm only): restored from a saved state or booted.
+  readonly start: "booted" | "restored" | undefined;
   alive(): boolean;
   // (Re)starts the kernel the modules run on; false when it did not come up.
   boot(): Promise<boolean>;

@@ -55,7 +55,7 @@ export class WatchLoop {
     });
     await this.watcher.ready;
     const target = this.options.target;
-    this.options.emit({ event: "ready", mode: target.mode, release: target.release ?? this.options.kernel.release, dir, accel: target.accel, watching: ["*.c", "*.h", "*.S", "Kbuild", "Makefile", "kforge.json", "vm.test scripts"] });
+    this.options.emit({ event: "ready", mode: target.mode, release: target.release ?? this.options.kernel.release, dir, accel: target.accel, start: target.start, watching: ["*.c", "*.h", "*.S", "Kbuild", "Makefile", "kforge.json", "vm.test scripts"] });
     this.request("start", false);
   }
 
@@ -206,7 +206,7 @@ export class WatchLoop {
     this.loadedInTree.clear();
     if (this.stopped) return;
     if (!(await this.options.target.boot())) throw new Error(`the guest did not boot again after: ${reason}`);
-    this.options.emit({ event: "guest-restart", reason, bootMs: this.options.target.bootMs });
+    this.options.emit({ event: "guest-restart", reason, bootMs: this.options.target.bootMs, start: this.options.target.start });
   }
 
   // Quit: stop watching and building, unload what is loaded (dependents first), power the guest off.

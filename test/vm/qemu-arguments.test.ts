@@ -25,4 +25,15 @@ describe("createQemuArguments", () => {
     expect(createQemuArguments({ ...base, accel: "tcg", interactive: true })).toContain("stdio,id=console,signal=off");
     expect(createQemuArguments({ ...base, accel: "tcg" })).toContain("stdio,id=console,signal=on");
   });
+
+  it("puts the guest RAM in a file, shared when booting to save, private when restoring, and waits for QMP to name the state", () => {
+    const saving = createQemuArguments({ ...base, accel: "tcg", memoryFile: { path: "/c/a,b.ram", shared: true } });
+    expect(saving[saving.indexOf("-machine") + 1]).toBe("q35,accel=tcg,memory-backend=ram");
+    expect(saving[saving.indexOf("-object") + 1]).toBe("memory-backend-file,id=ram,size=256M,mem-path=/c/a,,b.ram,share=on");
+    expect(saving).not.toContain("-incoming");
+    const restoring = createQemuArguments({ ...base, accel: "tcg", memoryFile: { path: "/c/k.ram", shared: false }, awaitIncoming: true });
+    expect(restoring[restoring.indexOf("-object") + 1]).toBe("memory-backend-file,id=ram,size=256M,mem-path=/c/k.ram,share=off");
+    expect(restoring.slice(-2)).toEqual(["-incoming", "defer"]);
+    expect(createQemuArguments({ ...base, accel: "tcg" })).not.toContain("-object");
+  });
 });

@@ -1,21 +1,22 @@
 // The state cache on a real file system, with small stand-in state files (the guest-run test saves real ones).
-import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { commitState, findState, listStates, lockState, newTempStatePath, removeLeftovers, snapshotDir, type SnapshotMeta } from "../../src/vm/snapshot-store.js";
+import { commitState, findState, listStates, lockState, newTempStateFiles, removeLeftovers, snapshotDir, type SnapshotMeta } from "../../src/vm/snapshot-store.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-store-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let count = 0;
 const freshEnv = () => ({ XDG_CACHE_HOME: join(root, String(count++)) });
-const meta = (key: string, extra: Partial<SnapshotMeta> = {}): SnapshotMeta => ({
+const meta = (key: string, extra: Partial<SnapshotMeta> = {}): Omit<SnapshotMeta, "format"> => ({
   key, release: "6.1.0-850-amd64", kernelImage: "/k/vmlinux", imageHash: "aa", accel: "tcg", memoryMb: 256, append: [], qemu: "qemu 7.2", createdAt: new Date().toISOString(), ...extra,
 });
 
 async function save(key: string, megabytes: number, env: NodeJS.ProcessEnv, extra: Partial<SnapshotMeta> = {}): Promise<void> {
-  const temp = await newTempStatePath(key, env);
-  writeFileSync(temp, Buffer.alloc(megabytes * 1024 * 1024));
+  const temp = await newTempStateFiles(key, env);
+  writeFileSync(temp.state, Buffer.alloc(1024));
+  writeFileSync(temp.ram, Buffer.alloc(megabytes * 1024 * 1024, 1));
   await commitState(temp, meta(key, extra), env);
 }
 
@@ -24,8 +25,31 @@ describe("snapshot store", () => {
     const env = freshEnv();
     expect(await findState("ab12", env)).toBeUndefined();
     await save("ab12", 1, env);
-    expect(await findState("ab12", env)).toBe(join(snapshotDir(env), "ab12.state"));
-    expect(readdirSync(snapshotDir(env)).sort()).toEqual(["ab12.json", "ab12.state"]);
+    expect(await findState("ab12", env)).toEqual({ state: join(snapshotDir(env), "ab12.state"), ram: join(snapshotDir(env), "ab12.ram") });
+    expect(readdirSync(snapshotDir(env)).sort()).toEqual(["ab12.json", "ab12.ram", "ab12.state"]);
+    rmSync(join(snapshotDir(env), "ab12.ram"));
+    expect(await findState("ab12", env)).toBeUndefined();
+  });
+
+  it("counts the RAM file's allocated blocks, not its apparent size", async () => {
+    const env = freshEnv();
+    await save("ab13", 1, env);
+    const ram = join(snapshotDir(env), "ab13.ram");
+    truncateSync(ram, 256 * 1024 * 1024);
+    const [entry] = await listStates(env);
+    expect(entry!.sizeBytes).toBeGreaterThanOrEqual(1024 * 1024 + 1024);
+    expect(entry!.sizeBytes).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it("drops the states saved in an older format when a new one is committed", async () => {
+    const env = freshEnv();
+    mkdirSync(snapshotDir(env), { recursive: true });
+    writeFileSync(join(snapshotDir(env), "ee01.json"), JSON.stringify(meta("ee01", { memoryMb: 128 })));
+    writeFileSync(join(snapshotDir(env), "ee01.state"), Buffer.alloc(4096));
+    expect((await listStates(env)).map((state) => state.key)).toEqual(["ee01"]);
+    await save("ee02", 1, env);
+    expect((await listStates(env)).map((state) => state.key)).toEqual(["ee02"]);
+    expect(readdirSync(snapshotDir(env)).filter((name) => name.startsWith("ee01"))).toEqual([]);
   });
 
   it("removes the least recently used states over the size cap", async () => {
@@ -59,10 +83,11 @@ describe("snapshot store", () => {
 
   it("removes half-written states of dead processes but not those of live ones", async () => {
     const env = freshEnv();
-    const mine = await newTempStatePath("dd01", env);
-    writeFileSync(mine, "partial");
+    const mine = await newTempStateFiles("dd01", env);
+    writeFileSync(mine.state, "partial");
     writeFileSync(join(snapshotDir(env), "dd02.state.tmp-999999999-abcd"), "partial");
-    expect(await removeLeftovers(env)).toBe(1);
-    expect(readdirSync(snapshotDir(env))).toEqual([mine.split("/").pop()]);
+    writeFileSync(join(snapshotDir(env), "dd02.ram.tmp-999999999-abcd"), "partial");
+    expect(await removeLeftovers(env)).toBe(2);
+    expect(readdirSync(snapshotDir(env))).toEqual([mine.state.split("/").pop()]);
   });
 });

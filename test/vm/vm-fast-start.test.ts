@@ -1,6 +1,6 @@
 // Warm starts from saved guest states, on Debian's 6.1 kernel under TCG, through the real CLI: a
 // private cache holds the states (the shared kernel images are linked in, never written).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, cpSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, cpSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -28,10 +28,10 @@ function createProject(name: string, source: string): string {
   return dir;
 }
 
-async function vm(dir: string, args: string[]): Promise<{ exitCode: number | null; result: VmResult }> {
+async function vm(dir: string, args: string[]): Promise<{ exitCode: number | null; result: VmResult; stderr: string }> {
   const run = await runKforge(["vm", dir, "--json", ...on61, ...args], { env: { XDG_CACHE_HOME: cache }, timeoutMs: 115_000 });
   try {
-    return { exitCode: run.exitCode, result: JSON.parse(run.stdout) as VmResult };
+    return { exitCode: run.exitCode, result: JSON.parse(run.stdout) as VmResult, stderr: run.stderr };
   } catch {
     throw new Error(`kforge vm printed no JSON (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
   }
@@ -90,7 +90,16 @@ describe("kforge vm warm starts (6.1, TCG)", () => {
     const broken = await vm(greet, []);
     expect(broken.result).toMatchObject({ ok: true, start: "booted" });
     expect(broken.result.notices.join("\n")).toMatch(/saved guest state did not restore.*booting cold and saving a new one/);
-    expect(statSync(newest).size).toBeGreaterThan(1024 * 1024);
+    // A state without the guest RAM is a few hundred KB of device state; the RAM is saved beside it.
+    expect(statSync(newest).size).toBeGreaterThan(64 * 1024);
+    expect(statSync(newest.replace(/\.state$/, ".ram")).blocks * 512).toBeGreaterThan(16 * 1024 * 1024);
+    expect((await vm(greet, [])).result.start).toBe("restored");
+    // A RAM file cut short (a full disk while saving) is refused by QEMU before the guest runs.
+    truncateSync(newest.replace(/\.state$/, ".ram"), 1024 * 1024);
+    const truncated = await vm(greet, []);
+    expect(truncated.result).toMatchObject({ ok: true, start: "booted" });
+    // QEMU refuses the file at start-up, and the notice is said as it happens, not only in the JSON.
+    expect(truncated.stderr).toMatch(/kforge: the saved guest state did not restore \(qemu-system-x86_64: backing store size/);
     expect((await vm(greet, [])).result.start).toBe("restored");
   });
 

@@ -27,10 +27,16 @@ export async function kernelSnapshotsCommand(options: KernelSnapshotsOptions, co
     context.stdout.write(`no saved guest states in ${snapshotDir(context.env)}; the next kforge vm saves one (unless --cold)\n`);
     return 0;
   }
-  for (const state of states) {
+  const rows = states.map((state) => {
     const machine = [`${state.memoryMb} MiB`, state.accel, ...(state.append.length ? [`append ${state.append.join(" ")}`] : [])].join(", ");
-    const age = describeAge(Date.now() - new Date(state.createdAt).getTime());
-    context.stdout.write(`${state.release}  ${mebibytes(state.sizeBytes)}  saved ${age}, used ${describeAge(Date.now() - state.lastUsed.getTime())}  (${machine})  ${state.key}\n`);
+    const ages = `saved ${describeAge(Date.now() - new Date(state.createdAt).getTime())}, used ${describeAge(Date.now() - state.lastUsed.getTime())}`;
+    return [state.release, mebibytes(state.sizeBytes), ages, `(${machine})`, state.key];
+  });
+  // Padded columns, the last one (the key) as it is.
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const row of rows) {
+    const cells = row.map((cell, column) => (column === row.length - 1 ? cell : column === 1 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)));
+    context.stdout.write(`${cells.join("  ")}\n`);
   }
   context.stdout.write(`${states.length} saved state${states.length === 1 ? "" : "s"}, ${mebibytes(total)} of ${mebibytes(snapshotLimitBytes(context.env))} (KFORGE_SNAPSHOT_LIMIT_MB); kforge kernel prune removes them\n`);
   return 0;

@@ -105,8 +105,9 @@ interface GuestStart {
 async function startGuest({ options, context, config, dir, release, memoryMb, stepTimeoutMs, signal }: GuestStart): Promise<GuestTarget | undefined> {
   const image = await findKernelImage({ release, vmKernel: options.vmKernel, configKernel: config.vm?.kernel, env: context.env });
   const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal });
-  if (!options.json) context.stderr.write(`kforge: booting a ${release} guest that stays up while watching...\n`);
-  return GuestTarget.start({ bootImage, accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel, memoryMb, timeoutMs: stepTimeoutMs, signal, env: context.env, sourceDir: dir }, stepTimeoutMs);
+  if (!options.json) context.stderr.write(`kforge: starting a ${release} guest that stays up while watching...\n`);
+  const onNotice = (message: string) => context.stderr.write(`kforge: ${message}\n`);
+  return GuestTarget.start({ release, bootImage, accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel, memoryMb, timeoutMs: stepTimeoutMs, signal, env: context.env, sourceDir: dir, onNotice }, stepTimeoutMs);
 }
 
 function createEmitter(options: WatchCommandOptions, context: CommandContext, dir: string, interactive: boolean): (event: WatchEventBody) => void {
