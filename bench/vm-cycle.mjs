@@ -4,7 +4,7 @@
 // Usage: node bench/vm-cycle.mjs [--release <release>] [--runs 5]   (needs `npm run build`)
 // Saved states go to a private cache (the shared kernel images are linked in, never written).
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, existsSync, statSync, symlinkSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { newestRelease } from "./kernels.mjs";
@@ -73,12 +73,11 @@ async function benchRelease(release) {
     samples.cold.push(cold.ms);
     samples.bootToReady.push(cold.result.bootMs);
   }
-  const stateDir = join(privateCache, "kforge", "snapshots");
   // This kernel's device state, and the guest RAM copy beside it as the disk space it takes (it is sparse).
-  const keys = readdirSync(stateDir).filter((name) => name.endsWith(".json")).map((name) => JSON.parse(readFileSync(join(stateDir, name), "utf8"))).filter((meta) => meta.release === release).map((meta) => meta.key);
-  const saved = (suffix, size) => keys.map((key) => size(statSync(join(stateDir, `${key}${suffix}`))));
-  const stateBytes = saved(".state", (info) => info.size);
-  const ramBytes = saved(".ram", (info) => info.blocks * 512);
+  const listed = timed(process.execPath, [kforge, "kernel", "snapshots", "--json"], { XDG_CACHE_HOME: privateCache });
+  const ours = JSON.parse(listed.stdout).snapshots.filter((state) => state.release === release);
+  const stateBytes = ours.map((state) => statSync(state.statePath).size);
+  const ramBytes = ours.map((state) => statSync(state.ramPath).blocks * 512);
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const list = (values) => values.map((ms) => (ms / 1000).toFixed(2)).join(" ");
   const b = median(samples.baseline);

@@ -7,6 +7,9 @@ export interface QmpClient {
   close(): void;
 }
 
+// How long a local QEMU may take to answer one QMP command.
+export const QMP_TIMEOUT_MS = 5000;
+
 // `whileStarting` says QEMU is still coming up: until the socket exists, connecting is retried.
 export async function connectQmp(path: string, timeoutMs: number, whileStarting?: () => boolean): Promise<QmpClient> {
   const deadline = Date.now() + timeoutMs;

@@ -3,9 +3,7 @@
 // and only QMP can set it before the load starts. A stream QEMU cannot load makes QEMU exit, which
 // the caller sees as a guest that never answers.
 import { quoteShell } from "./guest-protocol.js";
-import { connectQmp, ignoreSharedMemory } from "./qmp.js";
-
-const QMP_TIMEOUT_MS = 5000;
+import { connectQmp, ignoreSharedMemory, QMP_TIMEOUT_MS } from "./qmp.js";
 
 export async function restoreGuestState(monitorSocket: string, statePath: string, qemuRunning: () => boolean): Promise<void> {
   const qmp = await connectQmp(monitorSocket, QMP_TIMEOUT_MS, qemuRunning);

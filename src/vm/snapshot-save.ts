@@ -6,9 +6,8 @@
 // stopped restores stopped. The guest idles in the agent's read, so the migration converges at once.
 import { quoteShell } from "./guest-protocol.js";
 import { run } from "../process/exec.js";
-import { connectQmp, ignoreSharedMemory, type QmpClient } from "./qmp.js";
+import { connectQmp, ignoreSharedMemory, QMP_TIMEOUT_MS, type QmpClient } from "./qmp.js";
 
-const QMP_TIMEOUT_MS = 5000;
 const SAVE_TIMEOUT_MS = 60_000;
 // QEMU 7.2 throttles migration to 32 MiB/s by default; a local file has no reason to be throttled.
 const UNLIMITED_BANDWIDTH = 1024 ** 4;
