@@ -30,7 +30,12 @@ const environment = { ...process.env, LC_ALL: "C", CI: "true", NO_COLOR: "1" };
 const makeArguments = ["-C", kdir, `M=${dir}`, `-j${availableParallelism()}`, "modules"];
 
 const raw = () => timed("make", makeArguments, environment);
-const rawAsTyped = () => timed("make", makeArguments.filter((argument) => !argument.startsWith("-j")), environment);
+const rawAsTyped = () =>
+  timed(
+    "make",
+    makeArguments.filter((argument) => !argument.startsWith("-j")),
+    environment,
+  );
 const viaKforge = () => timed(process.execPath, [kforge, "build", dir, "--kernel", release], environment);
 function clean() {
   execFileSync("make", ["-C", kdir, `M=${dir}`, "clean"], { env: environment, stdio: "ignore" });
@@ -66,5 +71,7 @@ console.log("| case | raw make median (ms) | kforge median (ms) | ratio | target
 console.log("|---|---:|---:|---:|---:|");
 for (const [name, rawMs, kforgeMs, target] of rows) {
   const ratio = kforgeMs / rawMs;
-  console.log(`| ${name} | ${rawMs.toFixed(0)} | ${kforgeMs.toFixed(0)} | ${ratio.toFixed(2)} | <= ${target} ${ratio <= target ? "(met)" : "(missed)"} |`);
+  console.log(
+    `| ${name} | ${rawMs.toFixed(0)} | ${kforgeMs.toFixed(0)} | ${ratio.toFixed(2)} | <= ${target} ${ratio <= target ? "(met)" : "(missed)"} |`,
+  );
 }

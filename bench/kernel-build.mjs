@@ -19,7 +19,10 @@ const runs = Number(argument("runs", "3"));
 const repo = new URL("..", import.meta.url).pathname;
 const kforge = join(repo, "bin/kforge.js");
 const kernels = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "kforge", "kernels");
-const debugRelease = readdirSync(kernels).filter((name) => name.endsWith("-kforge-debug")).sort().at(-1);
+const debugRelease = readdirSync(kernels)
+  .filter((name) => name.endsWith("-kforge-debug"))
+  .sort()
+  .at(-1);
 if (!debugRelease) throw new Error(`no *-kforge-debug kernel in ${kernels}: run bash scripts/setup.sh`);
 const debugKdir = join(kernels, debugRelease, "build");
 const source = readlinkSync(join(debugKdir, "source"));
@@ -32,7 +35,12 @@ symlinkSync(kernels, join(privateCache, "kforge", "kernels"));
 
 const timed = (file, args, env = {}) => {
   const started = performance.now();
-  const result = spawnSync(file, args, { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", timeout: 3_600_000, env: { ...process.env, ...env } });
+  const result = spawnSync(file, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+    timeout: 3_600_000,
+    env: { ...process.env, ...env },
+  });
   if (result.status !== 0) throw new Error(`${file} ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
   return { ms: performance.now() - started, stdout: result.stdout };
 };
@@ -54,13 +62,20 @@ for (let run = 0; run < runs; run++) {
 }
 console.log(`kernel-build no-op, ${debugRelease}, median of ${runs} (alternated)`);
 console.log(`  make bzImage modules, nothing changed: ${seconds(median(noop.make))}   [${list(noop.make)}]`);
-console.log(`  kforge kernel build --debug:           ${seconds(median(noop.kforge))}   [${list(noop.kforge)}]   ratio ${(median(noop.kforge) / median(noop.make)).toFixed(3)}`);
+console.log(
+  `  kforge kernel build --debug:           ${seconds(median(noop.kforge))}   [${list(noop.kforge)}]   ratio ${(median(noop.kforge) / median(noop.make)).toFixed(3)}`,
+);
 
 // Boot to kforge's init: the debug kernel (KASAN inline and lockdep slow it) against the stock one.
 const project = join(work, "greet");
 cpSync(join(repo, "test/fixtures/vm/modules/greet"), project, { recursive: true });
 const boot = { [stockRelease]: [], [debugRelease]: [] };
-const vm = (release) => JSON.parse(timed(process.execPath, [kforge, "vm", project, "--kernel", release, "--accel", "tcg", "--cold", "--json"], { XDG_CACHE_HOME: privateCache }).stdout);
+const vm = (release) =>
+  JSON.parse(
+    timed(process.execPath, [kforge, "vm", project, "--kernel", release, "--accel", "tcg", "--cold", "--json"], {
+      XDG_CACHE_HOME: privateCache,
+    }).stdout,
+  );
 for (const release of Object.keys(boot)) vm(release); // warm-up: builds the module and extracts the vmlinux once
 for (let run = 0; run < runs; run++) for (const release of Object.keys(boot)) boot[release].push(vm(release).bootMs);
 const [stock, debug] = [median(boot[stockRelease]), median(boot[debugRelease])];
@@ -70,7 +85,9 @@ console.log(`  debug ${debugRelease}: ${seconds(debug)}   [${list(boot[debugRele
 
 if (process.argv.includes("--cold")) {
   const coldCache = join(work, "cold");
-  const cold = timed("nice", ["-n", "10", process.execPath, kforge, "kernel", "build", "--source", source, "--debug", "--json"], { XDG_CACHE_HOME: coldCache });
+  const cold = timed("nice", ["-n", "10", process.execPath, kforge, "kernel", "build", "--source", source, "--debug", "--json"], {
+    XDG_CACHE_HOME: coldCache,
+  });
   console.log(`cold kforge kernel build --debug (nice -n 10): ${seconds(cold.ms)}`);
 } else {
   console.log("cold build: not rerun (pass --cold); see docs/debug-kernels.md for the measured figure");

@@ -38,14 +38,18 @@ function writeProject(name, moduleCount) {
   return { name, moduleCount, dir, copies };
 }
 
-const rawSequential = (project) => project.copies.reduce((sum, copy) => sum + timed("make", ["-C", `/lib/modules/${copy.release}/build`, `M=${copy.dir}`, `-j${cpus}`, "modules"], environment), 0);
+const rawSequential = (project) =>
+  project.copies.reduce(
+    (sum, copy) => sum + timed("make", ["-C", `/lib/modules/${copy.release}/build`, `M=${copy.dir}`, `-j${cpus}`, "modules"], environment),
+    0,
+  );
 const viaKforge = (project) => timed(process.execPath, [kforge, "build", project.dir, "--kernel", "all"], environment);
 
 function clean(project) {
-  for (const copy of project.copies) execFileSync("make", ["-C", `/lib/modules/${copy.release}/build`, `M=${copy.dir}`, "clean"], { env: environment, stdio: "ignore" });
+  for (const copy of project.copies)
+    execFileSync("make", ["-C", `/lib/modules/${copy.release}/build`, `M=${copy.dir}`, "clean"], { env: environment, stdio: "ignore" });
   rmSync(join(project.dir, ".kforge"), { recursive: true, force: true });
 }
-
 
 function measure(project) {
   const samples = { coldRaw: [], coldKforge: [], noopRaw: [], noopKforge: [] };
@@ -53,8 +57,10 @@ function measure(project) {
     // Alternate which side goes first so cache warmth does not favour one.
     const order = pair % 2 === 0 ? ["raw", "kforge"] : ["kforge", "raw"];
     clean(project);
-    for (const side of order) samples[side === "raw" ? "coldRaw" : "coldKforge"].push(side === "raw" ? rawSequential(project) : viaKforge(project));
-    for (const side of order) samples[side === "raw" ? "noopRaw" : "noopKforge"].push(side === "raw" ? rawSequential(project) : viaKforge(project));
+    for (const side of order)
+      samples[side === "raw" ? "coldRaw" : "coldKforge"].push(side === "raw" ? rawSequential(project) : viaKforge(project));
+    for (const side of order)
+      samples[side === "raw" ? "noopRaw" : "noopKforge"].push(side === "raw" ? rawSequential(project) : viaKforge(project));
   }
   return Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, median(values)]));
 }
@@ -70,7 +76,9 @@ for (const project of projects) {
 }
 rmSync(root, { recursive: true, force: true });
 
-console.log(`kforge build --kernel all vs raw make one kernel after another: ${releases.length} kernels (${releases.join(", ")}), ${pairs} alternated pairs, ${cpus} CPUs\n`);
+console.log(
+  `kforge build --kernel all vs raw make one kernel after another: ${releases.length} kernels (${releases.join(", ")}), ${pairs} alternated pairs, ${cpus} CPUs\n`,
+);
 console.log("| case | raw make, sequential, median (ms) | kforge median (ms) | ratio | target |");
 console.log("|---|---:|---:|---:|---:|");
 for (const [name, rawMs, kforgeMs, target] of rows) {

@@ -39,22 +39,51 @@ async function benchRelease(release) {
   for (const directory of ["bin", "proc", "sys", "dev"]) mkdirSync(join(rootfs, directory), { recursive: true });
   cpSync("/bin/busybox", join(rootfs, "bin/busybox"));
   cpSync(join(project, "greet.ko"), join(rootfs, "greet.ko"));
-  writeFileSync(join(rootfs, "init"), "#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\nmount -t sysfs sys /sys\ninsmod /greet.ko\ncat /proc/modules\nrmmod greet\npoweroff -f\n");
+  writeFileSync(
+    join(rootfs, "init"),
+    "#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\nmount -t sysfs sys /sys\ninsmod /greet.ko\ncat /proc/modules\nrmmod greet\npoweroff -f\n",
+  );
   chmodSync(join(rootfs, "init"), 0o755);
   const initrd = join(work, `initrd-${release}.gz`);
   execFileSync("sh", ["-c", `cd ${rootfs} && find . | cpio -o -H newc 2>/dev/null | gzip > ${initrd}`]);
 
   const timed = (file, args, env = {}) => {
     const started = performance.now();
-    const result = spawnSync(file, args, { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", timeout: 120_000, env: { ...process.env, ...env } });
+    const result = spawnSync(file, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { ...process.env, ...env },
+    });
     const ms = performance.now() - started;
     return { ms, status: result.status, stdout: result.stdout, output: result.stdout + result.stderr };
   };
   const baseline = () =>
-    timed("qemu-system-x86_64", ["-machine", "q35", "-accel", "tcg", "-m", "256", "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-      "-serial", "stdio", "-kernel", image, "-initrd", initrd, "-append", "console=ttyS0 quiet panic=-1"]);
+    timed("qemu-system-x86_64", [
+      "-machine",
+      "q35",
+      "-accel",
+      "tcg",
+      "-m",
+      "256",
+      "-nodefaults",
+      "-no-user-config",
+      "-display",
+      "none",
+      "-no-reboot",
+      "-serial",
+      "stdio",
+      "-kernel",
+      image,
+      "-initrd",
+      initrd,
+      "-append",
+      "console=ttyS0 quiet panic=-1",
+    ]);
   const viaKforge = (extra) => {
-    const run = timed(process.execPath, [kforge, "vm", project, "--kernel", release, "--accel", "tcg", "--json", ...extra], { XDG_CACHE_HOME: privateCache });
+    const run = timed(process.execPath, [kforge, "vm", project, "--kernel", release, "--accel", "tcg", "--json", ...extra], {
+      XDG_CACHE_HOME: privateCache,
+    });
     if (run.status !== 0) throw new Error(`kforge vm ${extra.join(" ")} failed (exit ${run.status}):\n${run.output}`);
     return { ...run, result: JSON.parse(run.stdout) };
   };
@@ -87,6 +116,8 @@ async function benchRelease(release) {
   console.log(`  baseline (qemu -kernel bzImage, busybox initramfs): ${(b / 1000).toFixed(2)} s   [${list(samples.baseline)}]`);
   console.log(`  kforge vm warm (build check + restore + send + insmod + rmmod): ${(w / 1000).toFixed(2)} s   [${list(samples.warm)}]`);
   console.log(`  kforge vm --cold (build check + boot + insmod + rmmod):       ${(c / 1000).toFixed(2)} s   [${list(samples.cold)}]`);
-  console.log(`  restore-to-ready ${(median(samples.restoreToReady) / 1000).toFixed(2)} s, boot-to-ready ${(median(samples.bootToReady) / 1000).toFixed(2)} s, state file ${stateBytes.map((bytes) => `${(bytes / 1024).toFixed(0)} KiB`).join(", ")} + RAM file ${ramBytes.map((bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`).join(", ")} allocated`);
+  console.log(
+    `  restore-to-ready ${(median(samples.restoreToReady) / 1000).toFixed(2)} s, boot-to-ready ${(median(samples.bootToReady) / 1000).toFixed(2)} s, state file ${stateBytes.map((bytes) => `${(bytes / 1024).toFixed(0)} KiB`).join(", ")} + RAM file ${ramBytes.map((bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`).join(", ")} allocated`,
+  );
   console.log(`  ratio warm/baseline: ${(w / b).toFixed(2)} (target <= 0.25), cold/baseline: ${(c / b).toFixed(2)}`);
 }

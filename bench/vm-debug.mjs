@@ -32,9 +32,15 @@ const seconds = (ms) => (ms / 1000).toFixed(2);
 
 function cycle(extra) {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [kforge, "vm", project, "--kernel", release, "--accel", "tcg", "--timeout", "300", "--json", ...extra], {
-    encoding: "utf8", timeout: 330_000, env: { ...process.env, XDG_CACHE_HOME: privateCache },
-  });
+  const run = spawnSync(
+    process.execPath,
+    [kforge, "vm", project, "--kernel", release, "--accel", "tcg", "--timeout", "300", "--json", ...extra],
+    {
+      encoding: "utf8",
+      timeout: 330_000,
+      env: { ...process.env, XDG_CACHE_HOME: privateCache },
+    },
+  );
   const ms = performance.now() - started;
   if (run.status !== 0) throw new Error(`kforge vm ${extra.join(" ")} failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
   const result = JSON.parse(run.stdout);
@@ -62,7 +68,8 @@ const line = (label, name) => {
   const scan = scans.length ? `, kmemleak scan ${seconds(median(scans))} s` : "";
   return `  ${label.padEnd(34)} ${seconds(median(list.map((sample) => sample.ms)))} s   [${list.map((sample) => seconds(sample.ms)).join(" ")}]  (boot/restore to ready ${seconds(median(list.map((sample) => sample.bootMs)))} s${scan})`;
 };
-const ratio = (debug, stock) => (median(samples[debug].map((sample) => sample.ms)) / median(samples[stock].map((sample) => sample.ms))).toFixed(2);
+const ratio = (debug, stock) =>
+  (median(samples[debug].map((sample) => sample.ms)) / median(samples[stock].map((sample) => sample.ms))).toFixed(2);
 console.log(`vm-debug, ${release} vs ${debugRelease}, TCG, greet module, median of ${runs} (alternated)`);
 console.log(line("kforge vm --cold (stock)", "stockCold"));
 console.log(line("kforge vm --debug --cold", "debugCold"));

@@ -32,7 +32,10 @@ const kforgeRun = (args) => spawnSync(process.execPath, [kforge, ...args], { env
 // One watch session; for each edit, the time from the write to the kernel-log event with the new
 // text, and the build-end's duration and path (fast: kbuild's recorded commands; make).
 async function measureWatch(dir, extraEnvironment = {}) {
-  const child = spawn(process.execPath, [kforge, "watch", dir, "--json", "--kernel", release, "--accel", "tcg"], { env: { ...environment, ...extraEnvironment }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [kforge, "watch", dir, "--json", "--kernel", release, "--accel", "tcg"], {
+    env: { ...environment, ...extraEnvironment },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let buffer = "";
   const waiters = [];
   child.stdout.on("data", (chunk) => {
@@ -41,10 +44,15 @@ async function measureWatch(dir, extraEnvironment = {}) {
     buffer = lines.pop();
     for (const line of lines) for (const waiter of [...waiters]) waiter(JSON.parse(line));
   });
-  const waitFor = (match) => new Promise((resolve) => {
-    const waiter = (event) => match(event) && (waiters.splice(waiters.indexOf(waiter), 1), resolve(event));
-    waiters.push(waiter);
-  });
+  const waitFor = (match) =>
+    new Promise((resolve) => {
+      const waiter = (event) => {
+        if (!match(event)) return;
+        waiters.splice(waiters.indexOf(waiter), 1);
+        resolve(event);
+      };
+      waiters.push(waiter);
+    });
   const shows = (text) => (event) => event.event === "kernel-log" && event.lines.some((line) => line.includes(text));
   await waitFor(shows("bench: start"));
   const times = [];
@@ -52,7 +60,10 @@ async function measureWatch(dir, extraEnvironment = {}) {
   const paths = new Set();
   for (let edit = 0; edit < edits; edit++) {
     const text = `watch edit ${edit}`;
-    const built = waitFor((event) => event.event === "build-end").then((event) => (builds.push(event.durationMs), paths.add(event.path)));
+    const built = waitFor((event) => event.event === "build-end").then((event) => {
+      builds.push(event.durationMs);
+      paths.add(event.path);
+    });
     const seen = waitFor(shows(text));
     const started = performance.now();
     writeFileSync(join(dir, "bench.c"), source(text));
@@ -98,7 +109,9 @@ try {
   console.log(row(`kforge watch --vm, KFORGE_FAST_REBUILD=off (build path: ${makeWatch.paths})`, makeWatch.times, makeWatch.builds));
   console.log(row("kforge build (incremental) alone", build));
   console.log(row("kforge build + kforge vm (naive)", naive));
-  console.log(`\nwatch minus build alone: ${((median(watch.times) - median(build)) / 1000).toFixed(2)} s; fast path against make in watch: ${(median(watch.times) / median(makeWatch.times)).toFixed(2)}`);
+  console.log(
+    `\nwatch minus build alone: ${((median(watch.times) - median(build)) / 1000).toFixed(2)} s; fast path against make in watch: ${(median(watch.times) / median(makeWatch.times)).toFixed(2)}`,
+  );
 } finally {
   rmSync(watchDir, { recursive: true, force: true });
   rmSync(makeWatchDir, { recursive: true, force: true });

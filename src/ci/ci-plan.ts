@@ -24,7 +24,19 @@ export const REPORT_FILES = {
 } as const;
 
 // What scripts/setup.sh installs for building and booting, less what only kforge's own tests use.
-const PACKAGES = ["make", "gcc", "libelf-dev", "kmod", "qemu-system-x86", "busybox-static", "cpio", "xz-utils", "zstd", "git", "ca-certificates"];
+const PACKAGES = [
+  "make",
+  "gcc",
+  "libelf-dev",
+  "kmod",
+  "qemu-system-x86",
+  "busybox-static",
+  "cpio",
+  "xz-utils",
+  "zstd",
+  "git",
+  "ca-certificates",
+];
 
 export interface CiSteps {
   installPackages: string;

@@ -46,15 +46,21 @@ export function gatesFromDkmsConf(text: string): Gates {
   return gates;
 }
 
-export const hasGates = (gates: Gates): boolean => Object.values(gates).some((value) => value !== undefined && (!Array.isArray(value) || value.length > 0));
+export const hasGates = (gates: Gates): boolean =>
+  Object.values(gates).some((value) => value !== undefined && (!Array.isArray(value) || value.length > 0));
 
 // Why the kernel is outside the gate, or undefined when it may be built.
 export function gateRefusal(gates: Gates, target: GateTarget): string | undefined {
-  if (gates.minKernel && compareVersionPrefix(target.release, gates.minKernel) < 0) return `kernel ${target.release} is older than the gate's minimum ${gates.minKernel}`;
-  if (gates.maxKernel && compareVersionPrefix(target.release, gates.maxKernel) > 0) return `kernel ${target.release} is newer than the gate's maximum ${gates.maxKernel}`;
-  if (gates.kernelPattern && !matches(gates.kernelPattern, target.release)) return `kernel ${target.release} does not match BUILD_EXCLUSIVE_KERNEL ${gates.kernelPattern}`;
-  if (gates.arch && gates.arch.length > 0 && !gates.arch.includes(target.arch)) return `architecture ${target.arch} is not among the gate's ${gates.arch.join(", ")}`;
-  if (gates.archPattern && !matches(gates.archPattern, target.arch)) return `architecture ${target.arch} does not match BUILD_EXCLUSIVE_ARCH ${gates.archPattern}`;
+  if (gates.minKernel && compareVersionPrefix(target.release, gates.minKernel) < 0)
+    return `kernel ${target.release} is older than the gate's minimum ${gates.minKernel}`;
+  if (gates.maxKernel && compareVersionPrefix(target.release, gates.maxKernel) > 0)
+    return `kernel ${target.release} is newer than the gate's maximum ${gates.maxKernel}`;
+  if (gates.kernelPattern && !matches(gates.kernelPattern, target.release))
+    return `kernel ${target.release} does not match BUILD_EXCLUSIVE_KERNEL ${gates.kernelPattern}`;
+  if (gates.arch && gates.arch.length > 0 && !gates.arch.includes(target.arch))
+    return `architecture ${target.arch} is not among the gate's ${gates.arch.join(", ")}`;
+  if (gates.archPattern && !matches(gates.archPattern, target.arch))
+    return `architecture ${target.arch} does not match BUILD_EXCLUSIVE_ARCH ${gates.archPattern}`;
   for (const option of gates.config ?? []) {
     const negated = option.startsWith("!");
     const name = negated ? option.slice(1) : option;
@@ -91,6 +97,13 @@ function matches(pattern: string, value: string): boolean {
 
 // The architecture a kernel tree was configured for, in uname -m's names.
 export function configArch(config: Map<string, string> | undefined, fallback: string): string {
-  const known: [string, string][] = [["CONFIG_X86_64", "x86_64"], ["CONFIG_ARM64", "aarch64"], ["CONFIG_X86_32", "i686"], ["CONFIG_RISCV", "riscv64"], ["CONFIG_PPC64", "ppc64le"], ["CONFIG_S390", "s390x"]];
+  const known: [string, string][] = [
+    ["CONFIG_X86_64", "x86_64"],
+    ["CONFIG_ARM64", "aarch64"],
+    ["CONFIG_X86_32", "i686"],
+    ["CONFIG_RISCV", "riscv64"],
+    ["CONFIG_PPC64", "ppc64le"],
+    ["CONFIG_S390", "s390x"],
+  ];
   return known.find(([option]) => config?.get(option) === "y")?.[1] ?? fallback;
 }

@@ -52,8 +52,7 @@ export const CONFIG_FILE = "kforge.json";
 
 type Check = (value: unknown, path: string) => void;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 function fail(path: string, expected: string, value: unknown, hint?: string): never {
   const subject = path === "" ? `the top level of ${CONFIG_FILE}` : `${CONFIG_FILE}: ${path}`;
@@ -89,10 +88,14 @@ const string: Check = (value, path) => typeof value === "string" || fail(path, "
 const boolean: Check = (value, path) => typeof value === "boolean" || fail(path, "true or false", value);
 const positiveInteger: Check = (value, path) =>
   (Number.isInteger(value) && (value as number) > 0) || fail(path, "a positive whole number", value);
-const oneOf = (...choices: unknown[]): Check => (value, path) =>
-  choices.includes(value) || fail(path, `one of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}`, value);
+const oneOf =
+  (...choices: unknown[]): Check =>
+  (value, path) =>
+    choices.includes(value) || fail(path, `one of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}`, value);
 const stringOrStrings: Check = (value, path) =>
-  typeof value === "string" || (Array.isArray(value) && value.every((item) => typeof item === "string")) || fail(path, "a string or a list of strings", value);
+  typeof value === "string" ||
+  (Array.isArray(value) && value.every((item) => typeof item === "string")) ||
+  fail(path, "a string or a list of strings", value);
 const strings: Check = (value, path) =>
   (Array.isArray(value) && value.every((item) => typeof item === "string")) || fail(path, "a list of strings", value);
 
@@ -113,7 +116,10 @@ function shape(fields: Record<string, Check>): Check {
         const prefix = path ? `${path}.` : "";
         const suggestion = suggestKey(key, Object.keys(fields));
         const known = `known keys here: ${Object.keys(fields).join(", ")}`;
-        throw new UsageError(`${CONFIG_FILE}: unknown key ${prefix}${key}`, suggestion ? `did you mean ${prefix}${suggestion}? (${known})` : known);
+        throw new UsageError(
+          `${CONFIG_FILE}: unknown key ${prefix}${key}`,
+          suggestion ? `did you mean ${prefix}${suggestion}? (${known})` : known,
+        );
       }
       check(item, path ? `${path}.${key}` : key);
     }
@@ -125,7 +131,11 @@ const parameterValue: Check = (value, path) =>
 
 const kconfigValue: Check = (value, path) => {
   const option = path.split(".").pop()!;
-  if (!/^CONFIG_[A-Z0-9_]+$/.test(option)) throw new UsageError(`${CONFIG_FILE}: ${path}: "${option}" is not a Kconfig option`, 'name options in full, e.g. {"debugKernel": {"config": {"CONFIG_FOO": "y"}}}');
+  if (!/^CONFIG_[A-Z0-9_]+$/.test(option))
+    throw new UsageError(
+      `${CONFIG_FILE}: ${path}: "${option}" is not a Kconfig option`,
+      'name options in full, e.g. {"debugKernel": {"config": {"CONFIG_FOO": "y"}}}',
+    );
   if (typeof value !== "string") fail(path, 'a Kconfig value as a string ("y", "m", "n", "42", "\\"text\\"")', value);
 };
 
@@ -154,7 +164,14 @@ const validateConfig = shape({
   package: shape({ name: string, version: string }),
   gates: shape({ minKernel: string, maxKernel: string, arch: strings, config: strings }),
   debugKernel: shape({ config: record(kconfigValue) }),
-  vm: shape({ kernel: string, test: strings, timeout: positiveInteger, accel: oneOf("auto", "kvm", "tcg"), memory: positiveInteger, modules: strings }),
+  vm: shape({
+    kernel: string,
+    test: strings,
+    timeout: positiveInteger,
+    accel: oneOf("auto", "kvm", "tcg"),
+    memory: positiveInteger,
+    modules: strings,
+  }),
 });
 
 // Pure: validate parsed JSON; throws UsageError naming the key's path.

@@ -4,7 +4,7 @@ export function parseDkmsAssignments(text: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const raw of text.split("\n")) {
     const match = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?)=(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S*))\s*(?:#.*)?$/.exec(raw);
-    if (match) values.set(match[1]!, (match[2]?.replace(/\\([$`"\\])/g, "$1") ?? match[3] ?? match[4] ?? ""));
+    if (match) values.set(match[1]!, match[2]?.replace(/\\([$`"\\])/g, "$1") ?? match[3] ?? match[4] ?? "");
   }
   return values;
 }

@@ -42,9 +42,14 @@ export function renderDkmsConf(project: DkmsPackage): string {
 function gateLines(gates: DkmsGates): string[] {
   const lines: string[] = [];
   if (gates.minKernel || gates.maxKernel) {
-    const range = [gates.minKernel && `${gates.minKernel} or newer`, gates.maxKernel && `${gates.maxKernel} or older`].filter(Boolean).join(", ");
+    const range = [gates.minKernel && `${gates.minKernel} or newer`, gates.maxKernel && `${gates.maxKernel} or older`]
+      .filter(Boolean)
+      .join(", ");
     // DKMS before 3.0.12 ignores BUILD_EXCLUSIVE_KERNEL_MIN/_MAX; every version reads this.
-    lines.push(`# kernels ${range} (kforge.json gates)`, `BUILD_EXCLUSIVE_KERNEL=${quote(kernelRangePattern(gates.minKernel, gates.maxKernel))}`);
+    lines.push(
+      `# kernels ${range} (kforge.json gates)`,
+      `BUILD_EXCLUSIVE_KERNEL=${quote(kernelRangePattern(gates.minKernel, gates.maxKernel))}`,
+    );
   }
   // BUILD_EXCLUSIVE_ARCH is a regular expression matched against the architecture.
   if (gates.arch && gates.arch.length > 0) lines.push(`BUILD_EXCLUSIVE_ARCH=${quote(`^(${gates.arch.join("|")})$`)}`);
@@ -59,7 +64,9 @@ export { parseDkmsAssignments as parseDkmsConf } from "../config/shell-assignmen
 export function checkDkmsConf(values: Map<string, string>, built: readonly DkmsModule[]): string[] {
   const problems: string[] = [];
   for (const required of ["PACKAGE_NAME", "PACKAGE_VERSION"]) if (!values.get(required)) problems.push(`${required} is not set`);
-  const listed = [...values.entries()].filter(([key]) => /^BUILT_MODULE_NAME\[\d+\]$/.test(key)).map(([key, name]) => ({ index: key.slice(key.indexOf("[")), name }));
+  const listed = [...values.entries()]
+    .filter(([key]) => /^BUILT_MODULE_NAME\[\d+\]$/.test(key))
+    .map(([key, name]) => ({ index: key.slice(key.indexOf("[")), name }));
   for (const module of built) {
     const entry = listed.find((item) => item.name === module.name);
     if (!entry) {
@@ -67,10 +74,12 @@ export function checkDkmsConf(values: Map<string, string>, built: readonly DkmsM
       continue;
     }
     const location = normalizeLocation(values.get(`BUILT_MODULE_LOCATION${entry.index}`));
-    if (location !== module.location) problems.push(`BUILT_MODULE_LOCATION${entry.index} is "${location}" but ${module.name}.ko is built in "${module.location}"`);
+    if (location !== module.location)
+      problems.push(`BUILT_MODULE_LOCATION${entry.index} is "${location}" but ${module.name}.ko is built in "${module.location}"`);
   }
   for (const entry of listed) {
-    if (!built.some((module) => module.name === entry.name)) problems.push(`BUILT_MODULE_NAME${entry.index} is ${entry.name}, which the Kbuild never builds`);
+    if (!built.some((module) => module.name === entry.name))
+      problems.push(`BUILT_MODULE_NAME${entry.index} is ${entry.name}, which the Kbuild never builds`);
   }
   return problems;
 }

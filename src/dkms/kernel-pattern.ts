@@ -12,14 +12,21 @@ const END = "([^0-9]|$)";
 export function kernelRangePattern(minKernel: string | undefined, maxKernel: string | undefined): string {
   const [low, high] = [parseBound(minKernel, "minKernel"), parseBound(maxKernel, "maxKernel")];
   if (low && high && compareOnCommonLength(low, high) > 0) {
-    throw new UsageError(`kforge.json gates admit no kernel: minKernel ${minKernel} is newer than maxKernel ${maxKernel}`, "fix gates.minKernel or gates.maxKernel in kforge.json");
+    throw new UsageError(
+      `kforge.json gates admit no kernel: minKernel ${minKernel} is newer than maxKernel ${maxKernel}`,
+      "fix gates.minKernel or gates.maxKernel in kforge.json",
+    );
   }
   return `^(${components(low, high)})`;
 }
 
 function parseBound(version: string | undefined, name: string): Bound {
   if (version === undefined) return undefined;
-  if (!/^\d+(\.\d+)*$/.test(version)) throw new UsageError(`kforge.json gates.${name} "${version}" is not a version such as 5.15`, `set gates.${name} to dot-separated numbers, e.g. "6.1"`);
+  if (!/^\d+(\.\d+)*$/.test(version))
+    throw new UsageError(
+      `kforge.json gates.${name} "${version}" is not a version such as 5.15`,
+      `set gates.${name} to dot-separated numbers, e.g. "6.1"`,
+    );
   return version.split(".").map(Number);
 }
 

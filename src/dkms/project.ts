@@ -14,22 +14,30 @@ export const DKMS_CONF = "dkms.conf";
 // BUILT_MODULE_NAME is the .ko file name, which may differ from the name modinfo reports (- vs _).
 export async function builtDkmsModules(dir: string): Promise<DkmsModule[]> {
   const scan = await collectArtifacts(dir);
-  if (scan.artifacts.length === 0) throw new UsageError(`no built modules in ${dir}, so kforge cannot tell what dkms.conf must list`, "run kforge build first");
-  return scan.artifacts.map((artifact) => ({ name: basename(artifact.path, ".ko"), location: relative(dir, dirname(artifact.path)) || "." }));
+  if (scan.artifacts.length === 0)
+    throw new UsageError(`no built modules in ${dir}, so kforge cannot tell what dkms.conf must list`, "run kforge build first");
+  return scan.artifacts.map((artifact) => ({
+    name: basename(artifact.path, ".ko"),
+    location: relative(dir, dirname(artifact.path)) || ".",
+  }));
 }
 
 async function packageVersion(dir: string, config: KforgeConfig): Promise<string> {
   if (config.package?.version) return config.package.version;
   const described = await run("git", ["describe", "--tags", "--always"], { cwd: dir });
   const version = described.stdout.trim().replace(/^v/, "");
-  if (described.failed || version === "") throw new UsageError(`no package version for ${dir}: kforge.json has no package.version and git describe found nothing`, 'set {"package": {"version": "1.0"}} in kforge.json, or tag a commit');
+  if (described.failed || version === "")
+    throw new UsageError(
+      `no package version for ${dir}: kforge.json has no package.version and git describe found nothing`,
+      'set {"package": {"version": "1.0"}} in kforge.json, or tag a commit',
+    );
   return version;
 }
 
-
 export async function initDkmsConf(options: { dir: string; config: KforgeConfig; force?: boolean }): Promise<string> {
   const path = join(options.dir, DKMS_CONF);
-  if (!options.force && (await isAccessible(path))) throw new UsageError(`${path} already exists`, "check it with kforge dkms check, or pass --force to replace it");
+  if (!options.force && (await isAccessible(path)))
+    throw new UsageError(`${path} already exists`, "check it with kforge dkms check, or pass --force to replace it");
   const text = renderDkmsConf({
     name: options.config.package?.name ?? basename(options.dir),
     version: await packageVersion(options.dir, options.config),

@@ -33,9 +33,17 @@ async function toolVersion(name: string, versionArguments: string[]): Promise<st
   return (result.stdout || result.stderr).split("\n")[0]?.trim() || path;
 }
 
-async function checkTool(name: string, area: CheckArea, required: boolean, fix: string, versionArguments = ["--version"]): Promise<CheckResult> {
+async function checkTool(
+  name: string,
+  area: CheckArea,
+  required: boolean,
+  fix: string,
+  versionArguments = ["--version"],
+): Promise<CheckResult> {
   const version = await toolVersion(name, versionArguments);
-  return version ? { name, area, ok: true, detail: version, required } : { name, area, ok: false, detail: "not found on PATH", fix, required };
+  return version
+    ? { name, area, ok: true, detail: version, required }
+    : { name, area, ok: false, detail: "not found on PATH", fix, required };
 }
 
 async function checkKernel(selection: SelectKernelOptions): Promise<{ checks: CheckResult[]; kernel?: KernelDescription }> {
@@ -43,11 +51,34 @@ async function checkKernel(selection: SelectKernelOptions): Promise<{ checks: Ch
     const tree = await selectKernel(selection);
     const kernel = await describeKernel(tree);
     const compiler: CheckResult = kernel.compiler.host
-      ? { name: "compiler", area: "build", ok: !kernel.compiler.mismatch, required: false, detail: `kernel: ${kernel.compiler.kernel ?? "unknown"}; PATH: ${kernel.compiler.host}`, fix: kernel.compiler.mismatch ? `install the kernel's compiler (${kernel.compiler.kernel}) or expect subtle breakage` : undefined }
-      : { name: "compiler", area: "build", ok: false, required: true, detail: `${kernel.compiler.kernel ?? "gcc"} not found`, fix: "apt-get install gcc (the version the kernel was built with)" };
+      ? {
+          name: "compiler",
+          area: "build",
+          ok: !kernel.compiler.mismatch,
+          required: false,
+          detail: `kernel: ${kernel.compiler.kernel ?? "unknown"}; PATH: ${kernel.compiler.host}`,
+          fix: kernel.compiler.mismatch ? `install the kernel's compiler (${kernel.compiler.kernel}) or expect subtle breakage` : undefined,
+        }
+      : {
+          name: "compiler",
+          area: "build",
+          ok: false,
+          required: true,
+          detail: `${kernel.compiler.kernel ?? "gcc"} not found`,
+          fix: "apt-get install gcc (the version the kernel was built with)",
+        };
     return {
       kernel,
-      checks: [{ name: "headers", area: "build", ok: true, required: true, detail: `${tree.release} at ${tree.kdir}${tree.notice ? ` (${tree.notice})` : ""}` }, compiler],
+      checks: [
+        {
+          name: "headers",
+          area: "build",
+          ok: true,
+          required: true,
+          detail: `${tree.release} at ${tree.kdir}${tree.notice ? ` (${tree.notice})` : ""}`,
+        },
+        compiler,
+      ],
     };
   } catch (error) {
     if (!isKforgeError(error)) throw error;
@@ -68,14 +99,46 @@ export async function runChecks(selection: SelectKernelOptions): Promise<CheckRe
     await checkTool("sparse", "build", false, packageHint(family, "sparse", "install sparse (only for build --check)")),
     await checkTool("insmod", "load", false, packageHint(family, "kmod", "install kmod")),
     await checkTool("modprobe", "load", false, packageHint(family, "kmod", "install kmod")),
-    { name: "module support", area: "load", ok: hasModuleSupport, required: false, detail: hasModuleSupport ? `the running kernel ${runningRelease()} loads modules` : `the running kernel ${runningRelease()} has no module support (no /proc/modules)`, fix: hasModuleSupport ? undefined : "load and test modules in a VM instead: kforge vm" },
-    { name: "privileges", area: "load", ok: isRoot || Boolean(sudo), required: false, detail: isRoot ? "running as root" : sudo ? "not root; sudo available (use --sudo)" : "not root and no sudo", fix: isRoot || sudo ? undefined : "run load commands as root" },
+    {
+      name: "module support",
+      area: "load",
+      ok: hasModuleSupport,
+      required: false,
+      detail: hasModuleSupport
+        ? `the running kernel ${runningRelease()} loads modules`
+        : `the running kernel ${runningRelease()} has no module support (no /proc/modules)`,
+      fix: hasModuleSupport ? undefined : "load and test modules in a VM instead: kforge vm",
+    },
+    {
+      name: "privileges",
+      area: "load",
+      ok: isRoot || Boolean(sudo),
+      required: false,
+      detail: isRoot ? "running as root" : sudo ? "not root; sudo available (use --sudo)" : "not root and no sudo",
+      fix: isRoot || sudo ? undefined : "run load commands as root",
+    },
     await checkTool("qemu-system-x86_64", "vm", false, packageHint(family, "qemu-system-x86", "install QEMU for x86_64")),
     await checkTool("busybox", "vm", false, packageHint(family, "busybox-static", "install a static busybox"), []),
-    { name: "kvm", area: "vm", ok: kvmUsable, required: false, detail: kvmUsable ? "/dev/kvm is accessible (a KVM boot that hangs falls back to software emulation)" : "/dev/kvm is missing or not accessible: the VM uses software emulation (slower)", fix: kvmUsable ? undefined : "add yourself to the kvm group, or enable virtualisation in the firmware" },
+    {
+      name: "kvm",
+      area: "vm",
+      ok: kvmUsable,
+      required: false,
+      detail: kvmUsable
+        ? "/dev/kvm is accessible (a KVM boot that hangs falls back to software emulation)"
+        : "/dev/kvm is missing or not accessible: the VM uses software emulation (slower)",
+      fix: kvmUsable ? undefined : "add yourself to the kvm group, or enable virtualisation in the firmware",
+    },
   ];
   if (kernel) {
-    checks.push({ name: "kernel image", area: "vm", ok: Boolean(kernel.vmlinuz), required: false, detail: kernel.vmlinuz ?? `no readable image for ${kernel.release}`, fix: kernel.vmlinuz ? undefined : `kforge kernel fetch ${kernel.release}` });
+    checks.push({
+      name: "kernel image",
+      area: "vm",
+      ok: Boolean(kernel.vmlinuz),
+      required: false,
+      detail: kernel.vmlinuz ?? `no readable image for ${kernel.release}`,
+      fix: kernel.vmlinuz ? undefined : `kforge kernel fetch ${kernel.release}`,
+    });
   }
   return checks;
 }

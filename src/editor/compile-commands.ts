@@ -17,7 +17,11 @@ export interface CompileCommandsEntry {
 
 export const COMPILE_COMMANDS = "compile_commands.json";
 
-export async function writeCompileCommands(options: { dir: string; kdir: string; release: string }): Promise<{ path: string; entries: CompileCommandsEntry[] }> {
+export async function writeCompileCommands(options: {
+  dir: string;
+  kdir: string;
+  release: string;
+}): Promise<{ path: string; entries: CompileCommandsEntry[] }> {
   // Commands from a build for another kernel would point the editor at the wrong headers.
   await builtArtifacts(options.dir, options.release);
   const directory = await realpath(options.kdir);
@@ -28,7 +32,12 @@ export async function writeCompileCommands(options: { dir: string; kdir: string;
     const file = resolve(directory, parsed.source);
     // Generated .mod.c files and sources from the kernel tree (6.12's module-common.c) are not the project's.
     if (!file.endsWith(".c") || file.endsWith(".mod.c") || !isInside(options.dir, file)) continue;
-    entries.push({ directory, file, output: resolve(directory, parsed.output), command: dropGccOnlyFlags(splitCommand(parsed.command)).join(" ") });
+    entries.push({
+      directory,
+      file,
+      output: resolve(directory, parsed.output),
+      command: dropGccOnlyFlags(splitCommand(parsed.command)).join(" "),
+    });
   }
   if (entries.length === 0) throw new UsageError(`no kbuild .cmd files for C sources in ${options.dir}`, "run kforge build first");
   entries.sort((left, right) => left.file.localeCompare(right.file));

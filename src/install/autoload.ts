@@ -10,9 +10,20 @@ export interface AutoloadFile {
 type Parameters = Record<string, Record<string, string | number | boolean>>;
 
 export function autoloadFiles(root: string, project: string, modules: readonly string[], parameters: Parameters): AutoloadFile[] {
-  const files = [{ path: join(root, "etc", "modules-load.d", `${project}.conf`), text: `# written by kforge install --autoload\n${modules.join("\n")}\n` }];
-  const options = modules.filter((module) => parameters[module] && Object.keys(parameters[module]!).length > 0).map((module) => `options ${module} ${formatParameters(parameters[module]!)}`);
-  if (options.length > 0) files.push({ path: join(root, "etc", "modprobe.d", `${project}.conf`), text: `# written by kforge install --autoload\n${options.join("\n")}\n` });
+  const files = [
+    {
+      path: join(root, "etc", "modules-load.d", `${project}.conf`),
+      text: `# written by kforge install --autoload\n${modules.join("\n")}\n`,
+    },
+  ];
+  const options = modules
+    .filter((module) => parameters[module] && Object.keys(parameters[module]!).length > 0)
+    .map((module) => `options ${module} ${formatParameters(parameters[module]!)}`);
+  if (options.length > 0)
+    files.push({
+      path: join(root, "etc", "modprobe.d", `${project}.conf`),
+      text: `# written by kforge install --autoload\n${options.join("\n")}\n`,
+    });
   return files;
 }
 

@@ -8,14 +8,19 @@ import { collectArtifacts, type Artifact } from "../kbuild/artifacts.js";
 export async function builtArtifacts(dir: string, release: string): Promise<Artifact[]> {
   const scan = await collectArtifacts(dir);
   if (scan.artifacts.length === 0) {
-    throw new UsageError(`no built modules in ${dir}: ${scan.problems[0]?.message ?? "nothing to install"}`, `run kforge build --kernel ${release} first`);
+    throw new UsageError(
+      `no built modules in ${dir}: ${scan.problems[0]?.message ?? "nothing to install"}`,
+      `run kforge build --kernel ${release} first`,
+    );
   }
   for (const artifact of scan.artifacts) {
     const built = artifact.vermagic?.split(" ")[0];
     if (built !== release) {
-      throw new UsageError(`${basename(artifact.path)} was built for ${built ?? "an unknown kernel"}, not ${release}`, `rebuild it with kforge build --kernel ${release}`);
+      throw new UsageError(
+        `${basename(artifact.path)} was built for ${built ?? "an unknown kernel"}, not ${release}`,
+        `rebuild it with kforge build --kernel ${release}`,
+      );
     }
   }
   return scan.artifacts;
 }
-

@@ -27,5 +27,8 @@ export function compressionFromModulesDep(text: string): CompressionSuffix | und
 export function compressionVariables(suffix: CompressionSuffix): string[] {
   const chosen = CONFIG_SUFFIXES.find(([, candidate]) => candidate === suffix)![0];
   // 6.12's Makefile.modinst compresses only with CONFIG_MODULE_COMPRESS_ALL; older ones ignore it.
-  return [...CONFIG_SUFFIXES.map(([name]) => `${name}=${name === chosen ? "y" : ""}`), `CONFIG_MODULE_COMPRESS_ALL=${suffix === "" ? "" : "y"}`];
+  return [
+    ...CONFIG_SUFFIXES.map(([name]) => `${name}=${name === chosen ? "y" : ""}`),
+    `CONFIG_MODULE_COMPRESS_ALL=${suffix === "" ? "" : "y"}`,
+  ];
 }

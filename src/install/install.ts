@@ -38,18 +38,39 @@ export async function installModules(options: InstallOptions): Promise<InstallRe
   const root = options.destdir ?? "/";
   const artifacts = await builtArtifacts(options.dir, release);
   const compression = await chooseCompression(kdir, release);
-  const moduleFiles = artifacts.map((artifact) => join(modulesRoot(root, release), options.modDir, `${relative(options.dir, artifact.path)}${compression}`));
-  const extraFiles = options.autoload ? autoloadFiles(root, basename(options.dir), artifacts.map((artifact) => artifact.module), options.autoload) : [];
+  const moduleFiles = artifacts.map((artifact) =>
+    join(modulesRoot(root, release), options.modDir, `${relative(options.dir, artifact.path)}${compression}`),
+  );
+  const extraFiles = options.autoload
+    ? autoloadFiles(
+        root,
+        basename(options.dir),
+        artifacts.map((artifact) => artifact.module),
+        options.autoload,
+      )
+    : [];
   const files = [...moduleFiles, ...extraFiles.map((file) => file.path)];
   await refuseForeignFiles(options.dir, release, root, files, options.force);
 
   const createdFolder = options.destdir ? await firstMissingFolder(join(modulesRoot(root, release), options.modDir)) : undefined;
-  const variables = [`INSTALL_MOD_DIR=${options.modDir}`, ...(options.destdir ? [`INSTALL_MOD_PATH=${options.destdir}`] : []), ...compressionVariables(compression)];
+  const variables = [
+    `INSTALL_MOD_DIR=${options.modDir}`,
+    ...(options.destdir ? [`INSTALL_MOD_PATH=${options.destdir}`] : []),
+    ...compressionVariables(compression),
+  ];
   // kforge signs before installing (kforge sign); kbuild's own signing would look for the distro's private key.
-  const make = await run("make", ["-C", kdir, `M=${options.dir}`, ...variables, "CONFIG_MODULE_SIG_ALL=", "modules_install"], { signal: options.signal });
-  if (make.failed) throw new KforgeError(`make modules_install failed for ${release}:\n${make.all.trim()}`, { hint: "check write access to the install root, or stage with --destdir <root>" });
+  const make = await run("make", ["-C", kdir, `M=${options.dir}`, ...variables, "CONFIG_MODULE_SIG_ALL=", "modules_install"], {
+    signal: options.signal,
+  });
+  if (make.failed)
+    throw new KforgeError(`make modules_install failed for ${release}:\n${make.all.trim()}`, {
+      hint: "check write access to the install root, or stage with --destdir <root>",
+    });
   for (const file of moduleFiles) {
-    if (!(await isAccessible(file))) throw new KforgeError(`modules_install did not write ${file}`, { hint: "the module dir's build may be stale: run kforge build --force" });
+    if (!(await isAccessible(file)))
+      throw new KforgeError(`modules_install did not write ${file}`, {
+        hint: "the module dir's build may be stale: run kforge build --force",
+      });
   }
   for (const file of extraFiles) {
     await mkdir(join(file.path, ".."), { recursive: true });
@@ -61,14 +82,23 @@ export async function installModules(options: InstallOptions): Promise<InstallRe
   return { files, compression };
 }
 
-export async function uninstallModules(options: { dir: string; release: string; destdir?: string; signal?: AbortSignal }): Promise<string[]> {
+export async function uninstallModules(options: {
+  dir: string;
+  release: string;
+  destdir?: string;
+  signal?: AbortSignal;
+}): Promise<string[]> {
   const root = options.destdir ?? "/";
   const record = findInstallRecord(await readInstallRecords(options.dir), options.release, root);
   if (!record) {
-    throw new UsageError(`kforge installed nothing from ${options.dir} for ${options.release} under ${root}`, "pass the same --kernel and --destdir as the install did");
+    throw new UsageError(
+      `kforge installed nothing from ${options.dir} for ${options.release} under ${root}`,
+      "pass the same --kernel and --destdir as the install did",
+    );
   }
   for (const file of record.files) await rm(file, { force: true });
-  if (record.createdFolder && (await holdsOnlyDepmodFiles(record.createdFolder))) await rm(record.createdFolder, { recursive: true, force: true });
+  if (record.createdFolder && (await holdsOnlyDepmodFiles(record.createdFolder)))
+    await rm(record.createdFolder, { recursive: true, force: true });
   else await runDepmod(root, options.release, options.signal);
   await saveInstallRecord(options.dir, { ...record, files: [] });
   return record.files;
@@ -88,7 +118,8 @@ async function refuseForeignFiles(dir: string, release: string, root: string, fi
   for (const file of files) {
     if (owned.has(file)) continue;
     const existing = await stat(file).catch(() => undefined);
-    if (existing) throw new UsageError(`${file} exists and was not installed by kforge from ${dir}`, "remove it, or pass --force to replace it");
+    if (existing)
+      throw new UsageError(`${file} exists and was not installed by kforge from ${dir}`, "remove it, or pass --force to replace it");
   }
 }
 
@@ -107,5 +138,8 @@ async function holdsOnlyDepmodFiles(folder: string): Promise<boolean> {
 async function runDepmod(root: string, release: string, signal: AbortSignal | undefined): Promise<void> {
   const args = root === "/" ? [release] : ["-b", root, release];
   const depmod = await run("depmod", args, { signal });
-  if (depmod.failed) throw new KforgeError(`depmod ${args.join(" ")} failed:\n${depmod.all.trim()}`, { hint: "install kmod (apt-get install kmod), which provides depmod" });
+  if (depmod.failed)
+    throw new KforgeError(`depmod ${args.join(" ")} failed:\n${depmod.all.trim()}`, {
+      hint: "install kmod (apt-get install kmod), which provides depmod",
+    });
 }

@@ -17,17 +17,49 @@ export function defaultKeyPaths(env: NodeJS.ProcessEnv): { key: string; cert: st
 export async function generateSigningKey(env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<{ key: string; cert: string }> {
   const paths = defaultKeyPaths(env);
   for (const path of [paths.key, paths.cert]) {
-    if (await isAccessible(path)) throw new UsageError(`${path} already exists; kforge never replaces a signing key`, "use it as it is, or move it away first if you really want a new one");
+    if (await isAccessible(path))
+      throw new UsageError(
+        `${path} already exists; kforge never replaces a signing key`,
+        "use it as it is, or move it away first if you really want a new one",
+      );
   }
   await mkdir(join(paths.key, ".."), { recursive: true, mode: 0o700 });
   const subject = `/CN=kforge module signing key (${userInfo().username}@${hostname()})/`;
   const result = await run(
     "openssl",
-    ["req", "-new", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "36500", "-outform", "DER", "-keyout", paths.key, "-out", paths.cert, "-subj", subject,
-      "-addext", "basicConstraints=critical,CA:FALSE", "-addext", "keyUsage=digitalSignature", "-addext", "extendedKeyUsage=codeSigning,1.3.6.1.4.1.2312.16.1.2", "-addext", "subjectKeyIdentifier=hash"],
+    [
+      "req",
+      "-new",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-sha256",
+      "-days",
+      "36500",
+      "-outform",
+      "DER",
+      "-keyout",
+      paths.key,
+      "-out",
+      paths.cert,
+      "-subj",
+      subject,
+      "-addext",
+      "basicConstraints=critical,CA:FALSE",
+      "-addext",
+      "keyUsage=digitalSignature",
+      "-addext",
+      "extendedKeyUsage=codeSigning,1.3.6.1.4.1.2312.16.1.2",
+      "-addext",
+      "subjectKeyIdentifier=hash",
+    ],
     { signal },
   );
-  if (result.failed) throw new KforgeError(`openssl could not create the key pair:\n${result.all.trim()}`, { hint: "install openssl (apt-get install openssl)" });
+  if (result.failed)
+    throw new KforgeError(`openssl could not create the key pair:\n${result.all.trim()}`, {
+      hint: "install openssl (apt-get install openssl)",
+    });
   await chmod(paths.key, 0o600);
   return paths;
 }

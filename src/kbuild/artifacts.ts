@@ -25,10 +25,22 @@ const REBUILD = "run kforge build --force (or kforge clean) to rebuild it";
 export async function collectArtifacts(dir: string): Promise<ArtifactScan> {
   const paths = await readModulesOrder(dir);
   if (paths === undefined) {
-    return { artifacts: [], problems: [problem(`make succeeded but wrote no ${MODULES_ORDER}: the Kbuild/Makefile declares no obj-m module`, MODULES_ORDER, DECLARE_MODULE)] };
+    return {
+      artifacts: [],
+      problems: [
+        problem(
+          `make succeeded but wrote no ${MODULES_ORDER}: the Kbuild/Makefile declares no obj-m module`,
+          MODULES_ORDER,
+          DECLARE_MODULE,
+        ),
+      ],
+    };
   }
   if (paths.length === 0) {
-    return { artifacts: [], problems: [problem(`${MODULES_ORDER} is empty: the Kbuild/Makefile declares no obj-m module`, MODULES_ORDER, DECLARE_MODULE)] };
+    return {
+      artifacts: [],
+      problems: [problem(`${MODULES_ORDER} is empty: the Kbuild/Makefile declares no obj-m module`, MODULES_ORDER, DECLARE_MODULE)],
+    };
   }
   const artifacts: Artifact[] = [];
   const problems: Diagnostic[] = [];

@@ -23,7 +23,10 @@ export function countKbuildObjects(texts: string[]): BuildSize | undefined {
   }
   const modules = (lists.get("obj-m") ?? []).map((word) => word.slice(0, -2));
   if (modules.length === 0) return undefined;
-  const objects = modules.reduce((total, name) => total + Math.max(1, (lists.get(`${name}-y`) ?? lists.get(`${name}-objs`) ?? []).length), 0);
+  const objects = modules.reduce(
+    (total, name) => total + Math.max(1, (lists.get(`${name}-y`) ?? lists.get(`${name}-objs`) ?? []).length),
+    0,
+  );
   return { objects, modules: modules.length };
 }
 
@@ -33,7 +36,9 @@ export function countKbuildObjects(texts: string[]): BuildSize | undefined {
 export function countCommandFiles(names: string[]): BuildSize | undefined {
   const commandFiles = names.filter((name) => name.startsWith(".") && name.endsWith(".cmd"));
   const modules = commandFiles.filter((name) => name.endsWith(".ko.cmd")).length;
-  const objects = commandFiles.filter((name) => name.endsWith(".o.cmd") && !name.endsWith(".mod.o.cmd") && !name.endsWith(".module-common.o.cmd")).length;
+  const objects = commandFiles.filter(
+    (name) => name.endsWith(".o.cmd") && !name.endsWith(".mod.o.cmd") && !name.endsWith(".module-common.o.cmd"),
+  ).length;
   return modules > 0 ? { objects: Math.max(objects, modules), modules } : undefined;
 }
 

@@ -82,7 +82,21 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
     signal: options.signal,
     onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir, release) }),
   });
-  if (!lock) return judge({ release, kdir, upToDate: false, durationMs: elapsed(), artifacts: [], diagnostics: [], log: "", exitCode: undefined, interrupted: true }, options.werror);
+  if (!lock)
+    return judge(
+      {
+        release,
+        kdir,
+        upToDate: false,
+        durationMs: elapsed(),
+        artifacts: [],
+        diagnostics: [],
+        log: "",
+        exitCode: undefined,
+        interrupted: true,
+      },
+      options.werror,
+    );
   try {
     return await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, elapsed });
   } finally {
@@ -151,7 +165,10 @@ async function runMake(options: BuildOptions, makeArguments: string[], environme
   // The override goes before the target; what users see is the command as they would type it.
   const argv = probeCache ? [...makeArguments.slice(0, -1), tryRunOverride(probeCache), ...makeArguments.slice(-1)] : makeArguments;
   const command = ["make", ...makeArguments].map(quoteForDisplay).join(" ");
-  const log = openBuildLog(options.dir, options.kernel.release, { command: ["make", ...argv].map(quoteForDisplay).join(" "), kdir: options.kernel.kdir });
+  const log = openBuildLog(options.dir, options.kernel.release, {
+    command: ["make", ...argv].map(quoteForDisplay).join(" "),
+    kdir: options.kernel.kdir,
+  });
   const parser = createKbuildOutputParser(options.dir);
   const size = await estimateBuildSize(options.dir);
   options.onEvent?.({ kind: "start", command, log: log.path, ...(size ? { size } : {}) });

@@ -41,7 +41,14 @@ export async function cleanModules(options: CleanOptions): Promise<CleanResult> 
   if (result.notFound) throw new EnvironmentError("make could not be started", "apt-get install make");
   const interrupted = result.canceled;
   const ok = result.exitCode === 0 && !interrupted;
-  return { ok, exitCode: result.exitCode, interrupted, diagnostics: parser.diagnostics(), output: result.all, removedState: ok ? await removeBuildState(options.dir) : [] };
+  return {
+    ok,
+    exitCode: result.exitCode,
+    interrupted,
+    diagnostics: parser.diagnostics(),
+    output: result.all,
+    removedState: ok ? await removeBuildState(options.dir) : [],
+  };
 }
 
 // Removes .kforge/state and .kforge/logs, then .kforge itself when nothing else is left in it.
@@ -50,12 +57,15 @@ async function removeBuildState(dir: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of ["state", "logs"]) {
     const path = join(root, name);
-    const existed = await readdir(path).then(() => true, () => false);
+    const existed = await readdir(path).then(
+      () => true,
+      () => false,
+    );
     await rm(path, { recursive: true, force: true });
     if (existed) removed.push(path);
   }
   const left = await readdir(root).catch(() => undefined);
-  if (left && left.every((name) => name === ".gitignore")) {
+  if (left?.every((name) => name === ".gitignore")) {
     await rm(join(root, ".gitignore"), { force: true });
     await rmdir(root).catch(() => undefined);
   }

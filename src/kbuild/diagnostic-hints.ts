@@ -27,7 +27,10 @@ export function hintForModpost(message: string): string | undefined {
 // linked object (x.o) and reports it under that name or as x.ko; both mean the module x.ko.
 export function moduleNamedByModpost(message: string): string | undefined {
   const named =
-    /\[([^\]]+\.k?o)\]/.exec(message) ?? / in (\S+\.o)$/.exec(message) ?? /module (\S+\.k?o) uses/.exec(message) ?? /^(\S+\.k?o): /.exec(message);
+    /\[([^\]]+\.k?o)\]/.exec(message) ??
+    / in (\S+\.o)$/.exec(message) ??
+    /module (\S+\.k?o) uses/.exec(message) ??
+    /^(\S+\.k?o): /.exec(message);
   return named ? named[1]!.replace(/\.o$/, ".ko") : undefined;
 }
 

@@ -113,10 +113,17 @@ function judgeObject(recorded: RecordedCommand, modifiedAt: ModifiedAt, isKernel
 
 // After modpost (which rewrites a .mod.c only when its text changes): the .mod.o files to recompile
 // and the .ko files to relink, by make's rule that a target older than a prerequisite is rebuilt.
-export function planFinish(modules: readonly ModuleUnit[], modifiedAt: ModifiedAt, relinked: ReadonlySet<string>): { compileMod: ModuleUnit[]; linkKo: ModuleUnit[] } {
+export function planFinish(
+  modules: readonly ModuleUnit[],
+  modifiedAt: ModifiedAt,
+  relinked: ReadonlySet<string>,
+): { compileMod: ModuleUnit[]; linkKo: ModuleUnit[] } {
   const newer = (path: string, than: string) => (modifiedAt(path) ?? Infinity) > (modifiedAt(than) ?? -Infinity);
   const compileMod = modules.filter((module) => newer(module.modSource, module.modObject));
-  const linkKo = modules.filter((module) => relinked.has(module.name) || compileMod.includes(module) || newer(module.object, module.ko) || newer(module.modObject, module.ko));
+  const linkKo = modules.filter(
+    (module) =>
+      relinked.has(module.name) || compileMod.includes(module) || newer(module.object, module.ko) || newer(module.modObject, module.ko),
+  );
   return { compileMod, linkKo };
 }
 

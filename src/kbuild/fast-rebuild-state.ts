@@ -36,7 +36,11 @@ export async function readRecord(dir: string, release: string): Promise<FastRebu
 }
 
 export async function writeRecord(dir: string, release: string, state: BuildDirState, modules: readonly ModuleUnit[]): Promise<void> {
-  const record: FastRebuildRecord = { format: FORMAT, ...state, symbols: Object.fromEntries(modules.map((module) => [relative(dir, module.object), symbolSignature(module.object)])) };
+  const record: FastRebuildRecord = {
+    format: FORMAT,
+    ...state,
+    symbols: Object.fromEntries(modules.map((module) => [relative(dir, module.object), symbolSignature(module.object)])),
+  };
   const path = recordPath(dir, release);
   await mkdir(dirname(path), { recursive: true });
   // Write then rename: a half-written record must never look valid.
@@ -44,7 +48,10 @@ export async function writeRecord(dir: string, release: string, state: BuildDirS
   await rename(`${path}.tmp`, path);
 }
 
-export async function observeBuildDir(dir: string, input: KeyInput): Promise<{ state: BuildDirState; recorded: Map<string, RecordedCommand> }> {
+export async function observeBuildDir(
+  dir: string,
+  input: KeyInput,
+): Promise<{ state: BuildDirState; recorded: Map<string, RecordedCommand> }> {
   const { sources, commandFiles } = await listModuleFiles(dir);
   const files = Object.fromEntries(sources.map((path) => [relative(dir, path), isBuildDescription(path) ? hashFile(path) : ""]));
   const recorded = new Map<string, RecordedCommand>();
@@ -65,11 +72,22 @@ export async function readModuleUnits(dir: string, recorded: ReadonlyMap<string,
   const units: ModuleUnit[] = [];
   for (const ko of listed) {
     const base = ko.slice(0, -".ko".length);
-    const members = await readFile(`${base}.mod`, "utf8").then((text) => text.split(/\s+/).filter((entry) => entry.endsWith(".o")), () => undefined);
+    const members = await readFile(`${base}.mod`, "utf8").then(
+      (text) => text.split(/\s+/).filter((entry) => entry.endsWith(".o")),
+      () => undefined,
+    );
     if (!members?.length) return `${basename(base)}.mod, kbuild's list of the module's objects, is missing`;
     const targets = [...members, `${base}.o`, ko, `${base}.mod.o`];
     const commands = new Map(targets.flatMap((target) => (recorded.has(target) ? [[target, recorded.get(target)!] as const] : [])));
-    units.push({ name: basename(base), object: `${base}.o`, members, ko, modSource: `${base}.mod.c`, modObject: `${base}.mod.o`, commands });
+    units.push({
+      name: basename(base),
+      object: `${base}.o`,
+      members,
+      ko,
+      modSource: `${base}.mod.c`,
+      modObject: `${base}.mod.o`,
+      commands,
+    });
   }
   return units;
 }
@@ -93,10 +111,14 @@ export function exportsSymbols(object: string): boolean {
 
 async function configurationKey(input: KeyInput): Promise<string> {
   const kernel = await describeKernelTree(input.kdir);
-  const environment = Object.entries(input.environment).filter(([name]) => BUILD_ENVIRONMENT.test(name) || name === "SOURCE_DATE_EPOCH").sort();
+  const environment = Object.entries(input.environment)
+    .filter(([name]) => BUILD_ENVIRONMENT.test(name) || name === "SOURCE_DATE_EPOCH")
+    .sort();
   // -j changes how fast, not what is built.
   const makeArguments = input.makeArguments.filter((argument) => !/^-j\d*$/.test(argument));
-  return createHash("sha256").update(JSON.stringify({ format: FORMAT, release: input.release, kdir: input.kdir, makeArguments, environment, kernel })).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify({ format: FORMAT, release: input.release, kdir: input.kdir, makeArguments, environment, kernel }))
+    .digest("hex");
 }
 
 function hashFile(path: string): string {

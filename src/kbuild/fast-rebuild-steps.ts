@@ -33,7 +33,10 @@ export interface StepRunner {
 export function createStepRunner(options: StepRunnerOptions): StepRunner {
   const { dir, kernel, environment, signal } = options;
   const started = performance.now();
-  const log = openBuildLog(dir, kernel.release, { command: "kforge fast rebuild: the commands kbuild recorded in .cmd files", kdir: kernel.kdir });
+  const log = openBuildLog(dir, kernel.release, {
+    command: "kforge fast rebuild: the commands kbuild recorded in .cmd files",
+    kdir: kernel.kdir,
+  });
   const parser = createKbuildOutputParser(dir);
   const written = new Set<string>();
   const print = (line: string, stream: "stdout" | "stderr") => {
@@ -63,7 +66,11 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
       const label = recorded.target.endsWith(".mod.o") || !recorded.source?.endsWith(".S") ? "CC [M]" : "AS [M]";
       if (!(await runShell(recorded.target, unescapeMakeCommand(recorded.command), label))) return false;
       // fixdep wants the command as make recorded it, escapes included.
-      const fixdep = await run(join(kernel.kdir, "scripts", "basic", "fixdep"), [depfile, recorded.target, recorded.command], { cwd: kernel.kdir, env: environment, signal });
+      const fixdep = await run(join(kernel.kdir, "scripts", "basic", "fixdep"), [depfile, recorded.target, recorded.command], {
+        cwd: kernel.kdir,
+        env: environment,
+        signal,
+      });
       await rm(resolve(kernel.kdir, depfile), { force: true });
       if (fixdep.exitCode !== 0) {
         await rm(recorded.target, { force: true });
@@ -76,7 +83,12 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
       return true;
     },
     async close() {
-      await log.close({ exitCode: 0, signal: undefined, durationMs: Math.round(performance.now() - started), interrupted: Boolean(signal?.aborted) });
+      await log.close({
+        exitCode: 0,
+        signal: undefined,
+        durationMs: Math.round(performance.now() - started),
+        interrupted: Boolean(signal?.aborted),
+      });
       return log.path;
     },
   };

@@ -9,8 +9,27 @@ import { isAbsolute, join, relative } from "node:path";
 import { collectArtifacts } from "./artifacts.js";
 import { buildModules, type BuildOptions, type KernelBuildResult } from "./build.js";
 import { computeFingerprint, describeFile, describeKernelTree, recordBuild } from "./fingerprint.js";
-import { belongsToKernel, compareWithRecord, depfileOf, exportsReason, planFinish, planObjects, type BuildDirState, type FastRebuildRecord, type ModuleUnit, type ObjectPlan } from "./fast-rebuild-plan.js";
-import { exportsSymbols, observeBuildDir, readModuleUnits, readRecord, symbolSignature, writeRecord, type KeyInput } from "./fast-rebuild-state.js";
+import {
+  belongsToKernel,
+  compareWithRecord,
+  depfileOf,
+  exportsReason,
+  planFinish,
+  planObjects,
+  type BuildDirState,
+  type FastRebuildRecord,
+  type ModuleUnit,
+  type ObjectPlan,
+} from "./fast-rebuild-plan.js";
+import {
+  exportsSymbols,
+  observeBuildDir,
+  readModuleUnits,
+  readRecord,
+  symbolSignature,
+  writeRecord,
+  type KeyInput,
+} from "./fast-rebuild-state.js";
 import { unescapeMakeCommand, type RecordedCommand } from "./cmd-file.js";
 import { createStepRunner, type StepRunner } from "./fast-rebuild-steps.js";
 import { acquireMakeLock, makeLockPath } from "./make-lock.js";
@@ -61,7 +80,10 @@ async function attemptFastRebuild(options: BuildOptions, keyInput: KeyInput, sta
     signal: options.signal,
     onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir, keyInput.release) }),
   });
-  if (!lock) return { result: finished(options, started, { ok: false, interrupted: true, artifacts: [], diagnostics: [], log: "", exitCode: undefined }) };
+  if (!lock)
+    return {
+      result: finished(options, started, { ok: false, interrupted: true, artifacts: [], diagnostics: [], log: "", exitCode: undefined }),
+    };
   try {
     return await attemptLocked(options, keyInput, started);
   } finally {
@@ -98,7 +120,12 @@ async function prepare(dir: string, keyInput: KeyInput): Promise<Prepared | { fa
   const plan = planObjects(units, modifiedAt, (path) => belongsToKernel(path, kernelRoots));
   if ("fallback" in plan) return plan;
   if (plan.compile.length === 0 && plan.link.length === 0) return { fallback: "no object is older than its sources: make decides" };
-  const missing = findMissingCommand(units, recorded, dir, plan.compile.map((object) => object.command));
+  const missing = findMissingCommand(
+    units,
+    recorded,
+    dir,
+    plan.compile.map((object) => object.command),
+  );
   if (missing) return { fallback: missing };
   const btf = await planModuleBtf(kdir, dir, linkerOf(units[0]!.commands.get(units[0]!.ko)!.command), environment);
   if ("unknown" in btf) return { fallback: `the BTF step cannot be reproduced: ${btf.unknown}` };
@@ -114,28 +141,37 @@ async function runPlan(options: BuildOptions, keyInput: KeyInput, prepared: Prep
   const stop = (reason: string, removeWritten = false) => stopAttempt(options, steps, started, reason, removeWritten);
   const shell = (target: string, recordedCommand: string, label: string) => steps.run(target, unescapeMakeCommand(recordedCommand), label);
   const changed = new Set(plan.link.map((unit) => unit.name));
-  if (!(await compileAll(plan.compile, options.jobs ?? availableParallelism(), (object) => steps.compile(object)))) return stop("a compile failed: make reports it");
+  if (!(await compileAll(plan.compile, options.jobs ?? availableParallelism(), (object) => steps.compile(object))))
+    return stop("a compile failed: make reports it");
   // genksyms would have to run for it; make recompiles what this run wrote and runs it.
   const exporting = plan.compile.find((object) => exportsSymbols(object.target));
   if (exporting) return stop(exportsReason(exporting.target), true);
   for (const object of plan.compile) for (const unit of units) if (unit.members.includes(object.target)) changed.add(unit.name);
-  for (const unit of plan.link) if (!(await shell(unit.object, unit.commands.get(unit.object)!.command, "LD [M]"))) return stop(`linking ${relative(dir, unit.object)} failed`);
+  for (const unit of plan.link)
+    if (!(await shell(unit.object, unit.commands.get(unit.object)!.command, "LD [M]")))
+      return stop(`linking ${relative(dir, unit.object)} failed`);
   const moved = units.find((unit) => record.symbols[relative(dir, unit.object)] !== symbolSignature(unit.object));
   if (moved) return stop(`the symbols ${relative(dir, moved.object)} needs or exports changed since the last make`);
   const symvers = join(dir, "Module.symvers");
   if (!(await shell(symvers, recorded.get(symvers)!.command, "MODPOST"))) return stop("modpost failed: make reports it");
   const finish = planFinish(units, modifiedAt, changed);
-  for (const unit of finish.compileMod) if (!(await steps.compile(unit.commands.get(unit.modObject)!))) return stop(`compiling ${relative(dir, unit.modObject)} failed`);
+  for (const unit of finish.compileMod)
+    if (!(await steps.compile(unit.commands.get(unit.modObject)!))) return stop(`compiling ${relative(dir, unit.modObject)} failed`);
   for (const unit of finish.linkKo) {
     if (!(await shell(unit.ko, unit.commands.get(unit.ko)!.command, "LD [M]"))) return stop(`linking ${relative(dir, unit.ko)} failed`);
-    if (btf.needed && !(await steps.run(unit.ko, btf.command(unit.ko), "BTF [M]"))) return stop(`the BTF step for ${relative(dir, unit.ko)} failed`);
+    if (btf.needed && !(await steps.run(unit.ko, btf.command(unit.ko), "BTF [M]")))
+      return stop(`the BTF step for ${relative(dir, unit.ko)} failed`);
   }
   // The commands and sources are the ones compared before: fixdep rewrote the same commands.
   return { result: await complete(options, keyInput, steps, prepared, started) };
 }
 
 // Up to `jobs` compiles at once, as make -j runs them; false when one failed (the others finish).
-async function compileAll(objects: readonly RecordedCommand[], jobs: number, compile: (object: RecordedCommand) => Promise<boolean>): Promise<boolean> {
+async function compileAll(
+  objects: readonly RecordedCommand[],
+  jobs: number,
+  compile: (object: RecordedCommand) => Promise<boolean>,
+): Promise<boolean> {
   let next = 0;
   let ok = true;
   const worker = async () => {
@@ -146,11 +182,18 @@ async function compileAll(objects: readonly RecordedCommand[], jobs: number, com
 }
 
 // Every command the fast path would run must be on record, checked before the first one runs.
-function findMissingCommand(units: readonly ModuleUnit[], recorded: ReadonlyMap<string, unknown>, dir: string, compiles: readonly string[]): string | undefined {
+function findMissingCommand(
+  units: readonly ModuleUnit[],
+  recorded: ReadonlyMap<string, unknown>,
+  dir: string,
+  compiles: readonly string[],
+): string | undefined {
   if (!recorded.has(join(dir, "Module.symvers"))) return "kbuild recorded no modpost command";
   const unit = units.find((candidate) => !candidate.commands.has(candidate.ko) || !candidate.commands.has(candidate.modObject));
   if (unit) return `kbuild recorded no final link commands for ${unit.name}`;
-  const withoutDepfile = [...compiles, ...units.map((candidate) => candidate.commands.get(candidate.modObject)!.command)].find((command) => !depfileOf(command));
+  const withoutDepfile = [...compiles, ...units.map((candidate) => candidate.commands.get(candidate.modObject)!.command)].find(
+    (command) => !depfileOf(command),
+  );
   return withoutDepfile ? "a recorded compile command writes no dependency file" : undefined;
 }
 
@@ -166,10 +209,23 @@ export function linkerOf(command: string): string {
   return command.trim().split(/\s+/)[0] ?? "";
 }
 
-async function complete(options: BuildOptions, keyInput: KeyInput, steps: StepRunner, dirState: { state: BuildDirState; units: readonly ModuleUnit[] }, started: number): Promise<RebuildResult> {
+async function complete(
+  options: BuildOptions,
+  keyInput: KeyInput,
+  steps: StepRunner,
+  dirState: { state: BuildDirState; units: readonly ModuleUnit[] },
+  started: number,
+): Promise<RebuildResult> {
   const log = await steps.close();
   const scan = await collectArtifacts(options.dir);
-  const result = finished(options, started, { ok: scan.problems.length === 0, interrupted: false, artifacts: scan.artifacts, diagnostics: [...steps.diagnostics(), ...scan.problems], log, exitCode: 0 });
+  const result = finished(options, started, {
+    ok: scan.problems.length === 0,
+    interrupted: false,
+    artifacts: scan.artifacts,
+    diagnostics: [...steps.diagnostics(), ...scan.problems],
+    log,
+    exitCode: 0,
+  });
   if (!result.ok) return result;
   await writeRecord(options.dir, keyInput.release, dirState.state, dirState.units);
   // The dir now is what make would have left: a plain `kforge build` after this has nothing to do.
@@ -178,17 +234,40 @@ async function complete(options: BuildOptions, keyInput: KeyInput, steps: StepRu
   return result;
 }
 
-function finished(options: BuildOptions, started: number, outcome: Pick<KernelBuildResult, "ok" | "interrupted" | "artifacts" | "diagnostics" | "log" | "exitCode">): RebuildResult {
+function finished(
+  options: BuildOptions,
+  started: number,
+  outcome: Pick<KernelBuildResult, "ok" | "interrupted" | "artifacts" | "diagnostics" | "log" | "exitCode">,
+): RebuildResult {
   const { release, kdir } = options.kernel;
-  const failed = outcome.diagnostics.some((diagnostic) => diagnostic.severity === "error" || (options.werror && diagnostic.severity === "warning"));
-  return { release, kdir, upToDate: false, durationMs: Math.round(performance.now() - started), ...outcome, ok: outcome.ok && !failed && !outcome.interrupted, path: "fast" };
+  const failed = outcome.diagnostics.some(
+    (diagnostic) => diagnostic.severity === "error" || (options.werror && diagnostic.severity === "warning"),
+  );
+  return {
+    release,
+    kdir,
+    upToDate: false,
+    durationMs: Math.round(performance.now() - started),
+    ...outcome,
+    ok: outcome.ok && !failed && !outcome.interrupted,
+    path: "fast",
+  };
 }
 
 // An attempt that stopped: interrupted, or handed to make (with what it wrote removed when make
 // must redo it itself).
-async function stopAttempt(options: BuildOptions, steps: StepRunner, started: number, reason: string, removeWritten: boolean): Promise<Attempt> {
+async function stopAttempt(
+  options: BuildOptions,
+  steps: StepRunner,
+  started: number,
+  reason: string,
+  removeWritten: boolean,
+): Promise<Attempt> {
   const log = await steps.close();
   if (removeWritten) await Promise.all([...steps.written].map((target) => rm(target, { force: true })));
-  if (steps.aborted()) return { result: finished(options, started, { ok: false, interrupted: true, artifacts: [], diagnostics: [], log, exitCode: undefined }) };
+  if (steps.aborted())
+    return {
+      result: finished(options, started, { ok: false, interrupted: true, artifacts: [], diagnostics: [], log, exitCode: undefined }),
+    };
   return { fallback: reason };
 }

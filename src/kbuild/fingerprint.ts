@@ -15,7 +15,8 @@ const SOURCE_FILE = /\.(?:c|h|S|s|rs|lds|inc|asm)$|^(?:Kbuild|Makefile|GNUmakefi
 const GENERATED_FILE = /\.mod\.c$/;
 const SKIPPED_DIRS = new Set([STATE_DIR, ".git", "node_modules"]);
 // Environment variables kbuild reads that change what it builds.
-export const BUILD_ENVIRONMENT = /^(?:ARCH|CROSS_COMPILE|LLVM|LLVM_IAS|CC|LD|AR|KCFLAGS|KCPPFLAGS|KAFLAGS|KRUSTFLAGS|KBUILD_\w+|INSTALL_MOD_\w+|CONFIG_\w+)$/;
+export const BUILD_ENVIRONMENT =
+  /^(?:ARCH|CROSS_COMPILE|LLVM|LLVM_IAS|CC|LD|AR|KCFLAGS|KCPPFLAGS|KAFLAGS|KRUSTFLAGS|KBUILD_\w+|INSTALL_MOD_\w+|CONFIG_\w+)$/;
 const KERNEL_IDENTITY_FILES = ["Makefile", "Module.symvers", "include/config/auto.conf", "include/generated/utsrelease.h"];
 
 export interface FingerprintInput {
@@ -49,13 +50,22 @@ export async function computeFingerprint(input: FingerprintInput): Promise<strin
   add("format", FORMAT);
   add("release", input.release);
   // -j changes how fast, not what is built.
-  add("make", input.makeArguments.filter((argument) => !/^-j\d*$/.test(argument)));
-  add("environment", Object.entries(input.environment).filter(([name]) => BUILD_ENVIRONMENT.test(name)).sort());
+  add(
+    "make",
+    input.makeArguments.filter((argument) => !/^-j\d*$/.test(argument)),
+  );
+  add(
+    "environment",
+    Object.entries(input.environment)
+      .filter(([name]) => BUILD_ENVIRONMENT.test(name))
+      .sort(),
+  );
   const kernel = await describeKernelTree(input.kdir);
   add("kernel", kernel);
   const { sources, commandFiles } = await listModuleFiles(input.dir);
   for (const source of sources) add(`source ${relative(input.dir, source)}`, hashFile(source));
-  for (const dependency of await collectDependencies(commandFiles, input.kdir, kernel.roots)) add(`dependency ${dependency}`, describeFile(dependency));
+  for (const dependency of await collectDependencies(commandFiles, input.kdir, kernel.roots))
+    add(`dependency ${dependency}`, describeFile(dependency));
   add("artifacts", await describeArtifacts(input.dir));
   return hash.digest("hex");
 }
@@ -116,7 +126,12 @@ export async function listModuleFiles(dir: string): Promise<{ sources: string[];
     // A matrix build's mirror tree holds the sources as symlinks.
     if (!entry.isFile() && !entry.isSymbolicLink()) continue;
     const parent = entry.parentPath;
-    if (relative(dir, parent).split("/").some((part) => SKIPPED_DIRS.has(part))) continue;
+    if (
+      relative(dir, parent)
+        .split("/")
+        .some((part) => SKIPPED_DIRS.has(part))
+    )
+      continue;
     const path = join(parent, entry.name);
     if (/^\..*\.cmd$/.test(entry.name)) commandFiles.push(path);
     else if (!entry.name.startsWith(".") && SOURCE_FILE.test(entry.name) && !GENERATED_FILE.test(entry.name)) sources.push(path);
@@ -129,7 +144,8 @@ export async function listModuleFiles(dir: string): Promise<{ sources: string[];
 // (make runs there).
 async function collectDependencies(commandFiles: readonly string[], kdir: string, kernelRoots: readonly string[]): Promise<string[]> {
   const dependencies = new Set<string>();
-  const isKernelFile = (path: string) => !isAbsolute(path) || path.startsWith(`${kdir}/`) || kernelRoots.some((root) => path.startsWith(`${root}/`));
+  const isKernelFile = (path: string) =>
+    !isAbsolute(path) || path.startsWith(`${kdir}/`) || kernelRoots.some((root) => path.startsWith(`${root}/`));
   for (const commandFile of commandFiles) {
     const text = await readFile(commandFile, "utf8").catch(() => "");
     for (const path of parseDependencyList(text)) if (!isKernelFile(path)) dependencies.add(path);

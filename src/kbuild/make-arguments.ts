@@ -49,7 +49,8 @@ export function validateMakeVariables(variables: readonly string[]): string[] {
       );
     }
     const name = variable.slice(0, variable.indexOf("="));
-    if (RESERVED.has(name)) throw new UsageError(`${name}= is set by kforge from the module dir`, "pass the module dir as kforge build <dir> instead");
+    if (RESERVED.has(name))
+      throw new UsageError(`${name}= is set by kforge from the module dir`, "pass the module dir as kforge build <dir> instead");
   }
   return [...variables];
 }

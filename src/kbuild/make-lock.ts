@@ -15,7 +15,11 @@ export interface MakeLock {
 
 // Resolves once the lock is held, or with undefined when `signal` aborts the wait. `onWait` is
 // called once, with the pid holding the lock, when the lock is busy.
-export async function acquireMakeLock(dir: string, release: string, options: { signal?: AbortSignal; onWait?: (holder: number) => void } = {}): Promise<MakeLock | undefined> {
+export async function acquireMakeLock(
+  dir: string,
+  release: string,
+  options: { signal?: AbortSignal; onWait?: (holder: number) => void } = {},
+): Promise<MakeLock | undefined> {
   const path = makeLockPath(dir, release);
   let told = false;
   while (!options.signal?.aborted) {

@@ -37,7 +37,13 @@ export async function buildMatrix(options: MatrixOptions): Promise<KernelBuildRe
       const index = next++;
       const kernel = kernels[index]!;
       const dir = await refreshMirror(shared.dir, kernel.release);
-      results[index] = await buildModules({ ...shared, dir, kernel, jobs: plan.jobs, onEvent: (event) => onEvent?.(kernel.release, event) });
+      results[index] = await buildModules({
+        ...shared,
+        dir,
+        kernel,
+        jobs: plan.jobs,
+        onEvent: (event) => onEvent?.(kernel.release, event),
+      });
       onResult?.(results[index]!);
     }
   };

@@ -27,7 +27,10 @@ export async function planModuleBtf(kdir: string, dir: string, linker: string, e
   if (!flagsByTree.has(key)) flagsByTree.set(key, readPaholeFlags(kdir, dir, environment));
   const flags = await flagsByTree.get(key)!;
   if (flags === undefined) return { unknown: "the kernel tree's scripts/Makefile.btf could not be read" };
-  return { needed: true, command: (ko) => `LLVM_OBJCOPY="${objcopy}" pahole -J ${flags} --btf_base vmlinux ${ko}; ${resolveBtfids} -b vmlinux ${ko}` };
+  return {
+    needed: true,
+    command: (ko) => `LLVM_OBJCOPY="${objcopy}" pahole -J ${flags} --btf_base vmlinux ${ko}; ${resolveBtfids} -b vmlinux ${ko}`,
+  };
 }
 
 // Pure: x86_64-linux-gnu-ld → x86_64-linux-gnu-objcopy, ld.lld-15 → llvm-objcopy-15.
@@ -50,8 +53,16 @@ async function readPaholeFlags(kdir: string, dir: string, environment: NodeJS.Pr
     'kforge-pahole-flags: ; @echo "$(PAHOLE_FLAGS) $(MODULE_PAHOLE_FLAGS)"',
     "",
   ].join("\n");
-  const result = await run("make", ["-s", "-f", "-", `KBUILD_EXTMOD=${dir}`, "kforge-pahole-flags"], { cwd: kdir, env: environment, input: makefile });
+  const result = await run("make", ["-s", "-f", "-", `KBUILD_EXTMOD=${dir}`, "kforge-pahole-flags"], {
+    cwd: kdir,
+    env: environment,
+    input: makefile,
+  });
   return result.exitCode === 0 ? result.stdout.trim().replace(/\s+/g, " ") : undefined;
 }
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );

@@ -13,8 +13,10 @@ const KBUILD_FILES = ["Kbuild", "Makefile", "GNUmakefile", "makefile"];
 
 export async function assertModuleDir(dir: string): Promise<void> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info) throw new UsageError(`module directory ${dir} does not exist`, "pass the directory that holds your module's Kbuild or Makefile");
-  if (!info.isDirectory()) throw new UsageError(`${dir} is not a directory`, "pass the directory that holds your module's Kbuild or Makefile");
+  if (!info)
+    throw new UsageError(`module directory ${dir} does not exist`, "pass the directory that holds your module's Kbuild or Makefile");
+  if (!info.isDirectory())
+    throw new UsageError(`${dir} is not a directory`, "pass the directory that holds your module's Kbuild or Makefile");
   // make splits M= at whitespace and then refuses with "building multiple external modules is not supported".
   if (/\s/.test(dir)) {
     throw new UsageError(
@@ -85,11 +87,17 @@ export async function assertBuildTools(needs: ToolNeeds): Promise<void> {
   if (needs.check) {
     const checker = lastVariableValue(needs.variables, "CHECK") ?? "sparse";
     if (!(await which(checker))) {
-      throw new EnvironmentError(`--check runs ${checker} over every source file, and ${checker} is not installed`, "apt-get install sparse, or drop --check");
+      throw new EnvironmentError(
+        `--check runs ${checker} over every source file, and ${checker} is not installed`,
+        "apt-get install sparse, or drop --check",
+      );
     }
   }
   if (needs.llvm && !(await which("clang"))) {
-    throw new EnvironmentError("--llvm builds with clang and the LLVM tools, and clang is not installed", "apt-get install clang lld llvm, or drop --llvm");
+    throw new EnvironmentError(
+      "--llvm builds with clang and the LLVM tools, and clang is not installed",
+      "apt-get install clang lld llvm, or drop --llvm",
+    );
   }
   if (needs.crossCompile && !needs.llvm && !(await which(`${needs.crossCompile}gcc`))) {
     throw new EnvironmentError(

@@ -6,7 +6,11 @@ import { dirname, join, relative } from "node:path";
 import { refreshMirror } from "./mirror.js";
 import { MODULES_ORDER } from "./modules-order.js";
 
-const modifiedAt = (path: string) => stat(path).then((info) => info.mtimeMs, () => undefined);
+const modifiedAt = (path: string) =>
+  stat(path).then(
+    (info) => info.mtimeMs,
+    () => undefined,
+  );
 
 export const matrixTree = (dir: string, release: string) => join(dir, ".kforge", "build", release);
 

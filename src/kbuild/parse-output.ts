@@ -23,9 +23,7 @@ export interface Diagnostic {
   origin: "compiler" | "modpost" | "linker" | "make" | "kforge";
 }
 
-export type OutputEvent =
-  | { kind: "step"; step: string; target: string }
-  | { kind: "diagnostic"; diagnostic: Diagnostic };
+export type OutputEvent = { kind: "step"; step: string; target: string } | { kind: "diagnostic"; diagnostic: Diagnostic };
 
 export interface KbuildOutputParser {
   // Every event this line produced (zero or one).
@@ -85,7 +83,8 @@ export function createKbuildOutputParser(dir: string): KbuildOutputParser {
     const stop = MAKE_STOP.exec(line);
     if (stop) return record(toMakeStopDiagnostic(stop[1]!, toPath, stripDir));
     const recipe = MAKE_RECIPE_FAILED.exec(line);
-    if (recipe) recipeFailures.push(makeDiagnostic(`make failed building ${stripDir(recipe[1]!.replace(/^.*?: /, ""))} (Error ${recipe[2]})`));
+    if (recipe)
+      recipeFailures.push(makeDiagnostic(`make failed building ${stripDir(recipe[1]!.replace(/^.*?: /, ""))} (Error ${recipe[2]})`));
     return [];
   }
 
@@ -109,7 +108,11 @@ export function parseKbuildOutput(text: string, dir: string): { steps: { step: s
   return { steps, diagnostics: parser.diagnostics() };
 }
 
-function toCompilerDiagnostic(match: RegExpExecArray, context: { file: string; text: string } | undefined, toPath: (path: string) => string): Diagnostic {
+function toCompilerDiagnostic(
+  match: RegExpExecArray,
+  context: { file: string; text: string } | undefined,
+  toPath: (path: string) => string,
+): Diagnostic {
   const [, file, line, column, severity, rest] = match;
   const flag = FLAG.exec(rest!);
   const diagnostic: Diagnostic = {

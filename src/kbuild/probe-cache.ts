@@ -25,7 +25,7 @@ export function tryRunOverride(cacheDir: string): string {
     `KEY=$$(printf '%s' ${quotedProbe} | md5sum | cut -c1-32);`,
     `CACHED=${cacheDir}/$$KEY;`,
     'if [ -f "$$CACHED" ]; then R=$$(cat "$$CACHED"); else',
-    "TMP=$(TMPOUT)/tmp; trap \"rm -rf $(TMPOUT)\" EXIT; mkdir -p $(TMPOUT);",
+    'TMP=$(TMPOUT)/tmp; trap "rm -rf $(TMPOUT)" EXIT; mkdir -p $(TMPOUT);',
     "if ($(1)) >/dev/null 2>&1; then R=y; else R=n; fi;",
     // Write then rename: parallel makes may answer the same probe at once.
     'printf %s "$$R" > "$$CACHED.$$$$"; mv -f "$$CACHED.$$$$" "$$CACHED"; fi;',
@@ -37,9 +37,13 @@ export function tryRunOverride(cacheDir: string): string {
 // (as in 6.1 and 6.12); older trees used other temp-file variables, so they are left alone.
 export function hasKnownTryRun(makefileCompiler: string): boolean {
   const definition = /^try-run = \$\(shell set -e;[\s\S]*?\n\s*fi\)$/m.exec(makefileCompiler)?.[0] ?? "";
-  return ["TMP=$(TMPOUT)/tmp;", 'trap "rm -rf $(TMPOUT)" EXIT;', "if ($(1)) >/dev/null 2>&1;", 'then echo "$(2)";', 'else echo "$(3)";'].every((part) =>
-    definition.includes(part),
-  );
+  return [
+    "TMP=$(TMPOUT)/tmp;",
+    'trap "rm -rf $(TMPOUT)" EXIT;',
+    "if ($(1)) >/dev/null 2>&1;",
+    'then echo "$(2)";',
+    'else echo "$(3)";',
+  ].every((part) => definition.includes(part));
 }
 
 // The cache directory for this kernel tree and toolchain, created; undefined when caching is off

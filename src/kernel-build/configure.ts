@@ -17,18 +17,25 @@ export async function configureKernel(fragment: string, options: KernelMakeOptio
   if (current !== undefined && missingOptions(fragment, current).length === 0) return false;
   checkMake(await runKernelMake(["tinyconfig"], options), "make tinyconfig", options.log);
   await writeFile(fragmentPath, fragment);
-  const merge = await run(join(options.sourceDir, "scripts/kconfig/merge_config.sh"), ["-m", "-O", options.kdir, configPath, fragmentPath], {
-    cwd: options.kdir,
-    signal: options.signal,
-    onLine: (line) => options.log.writeLine(line),
-  });
+  const merge = await run(
+    join(options.sourceDir, "scripts/kconfig/merge_config.sh"),
+    ["-m", "-O", options.kdir, configPath, fragmentPath],
+    {
+      cwd: options.kdir,
+      signal: options.signal,
+      onLine: (line) => options.log.writeLine(line),
+    },
+  );
   checkMake(merge, "scripts/kconfig/merge_config.sh", options.log);
   checkMake(await runKernelMake(["olddefconfig"], options), "make olddefconfig", options.log);
   const missing = missingOptions(fragment, await readFile(configPath, "utf8"));
   if (missing.length > 0) {
-    throw new KforgeError(`the kernel configuration lacks options kforge asked for (a Kconfig dependency is not met, or the option does not exist in this source):\n${missing.map((line) => `  ${line}`).join("\n")}`, {
-      hint: `look each one up in the source's Kconfig files ("depends on"), and add what it needs to kforge.json debugKernel.config; the fragment is ${fragmentPath}`,
-    });
+    throw new KforgeError(
+      `the kernel configuration lacks options kforge asked for (a Kconfig dependency is not met, or the option does not exist in this source):\n${missing.map((line) => `  ${line}`).join("\n")}`,
+      {
+        hint: `look each one up in the source's Kconfig files ("depends on"), and add what it needs to kforge.json debugKernel.config; the fragment is ${fragmentPath}`,
+      },
+    );
   }
   return true;
 }

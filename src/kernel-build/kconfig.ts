@@ -93,7 +93,13 @@ function readAttribute(keyword: string, rest: string, entry: { depends: string[]
   const symbol = entry.symbol;
   if (!symbol) return;
   if (["bool", "tristate", "def_bool", "def_tristate", "int", "hex", "string"].includes(keyword)) {
-    symbol.type = keyword.endsWith("bool") ? "bool" : keyword.endsWith("tristate") ? "tristate" : symbol.type === "other" ? "other" : symbol.type;
+    symbol.type = keyword.endsWith("bool")
+      ? "bool"
+      : keyword.endsWith("tristate")
+        ? "tristate"
+        : symbol.type === "other"
+          ? "other"
+          : symbol.type;
     if (!keyword.startsWith("def_") && rest.startsWith('"')) symbol.hasPrompt = true;
   }
   if (keyword === "prompt") symbol.hasPrompt = true;
@@ -104,7 +110,12 @@ function readAttribute(keyword: string, rest: string, entry: { depends: string[]
 export function requiredSymbols(expression: string): string[] {
   return expression
     .split("&&")
-    .map((part) => part.trim().replace(/^\((.*)\)$/, "$1").trim())
+    .map((part) =>
+      part
+        .trim()
+        .replace(/^\((.*)\)$/, "$1")
+        .trim(),
+    )
     .filter((part) => !part.includes("||"))
     .flatMap((part) => /^(\w+)(?:\s*=\s*[ym])?$/.exec(part)?.[1] ?? [])
     .filter((name) => !["y", "m", "n"].includes(name));
@@ -113,7 +124,10 @@ export function requiredSymbols(expression: string): string[] {
 // Pure: fragment lines that enable `wanted` (symbol → "m" or "y") and, first, what they depend on;
 // a dependency of a module is a module too when it can be one. Symbols without a prompt are left to
 // their defaults. `unknown` lists wanted names the Kconfig tree does not have.
-export function enableWithDependencies(symbols: ReadonlyMap<string, KconfigSymbol>, wanted: ReadonlyMap<string, "m" | "y">): { lines: string[]; unknown: string[] } {
+export function enableWithDependencies(
+  symbols: ReadonlyMap<string, KconfigSymbol>,
+  wanted: ReadonlyMap<string, "m" | "y">,
+): { lines: string[]; unknown: string[] } {
   const values = new Map<string, "m" | "y">();
   const unknown: string[] = [];
   const enable = (name: string, value: "m" | "y", seen: Set<string>) => {

@@ -11,7 +11,15 @@ import { acquireMakeLock } from "../kbuild/make-lock.js";
 import { findBuildTrees, findCachedBuildTrees } from "../kernel/build-tree.js";
 import { run } from "../process/exec.js";
 import { builtRelease } from "../kernel/built-release.js";
-import { builtFromSource, countBuiltObjects, markComplete, markIncomplete, releaseLayout, staleReason, type ReleaseLayout } from "./build-state.js";
+import {
+  builtFromSource,
+  countBuiltObjects,
+  markComplete,
+  markIncomplete,
+  releaseLayout,
+  staleReason,
+  type ReleaseLayout,
+} from "./build-state.js";
 import { configureKernel } from "./configure.js";
 import { createGuestConfig, variantKey } from "./guest-config.js";
 import { checkMake, runKernelMake, type KernelMakeOptions } from "./kernel-make.js";
@@ -52,7 +60,13 @@ export interface BuiltKernel extends ReleaseLayout {
 export async function buildKernel(options: KernelBuildOptions): Promise<BuiltKernel> {
   const started = Date.now();
   const phase = (message: string) => options.onEvent?.({ kind: "phase", message });
-  const source = await obtainSource({ series: options.series, source: options.source, env: options.env, signal: options.signal, onProgress: phase });
+  const source = await obtainSource({
+    series: options.series,
+    source: options.source,
+    env: options.env,
+    signal: options.signal,
+    onProgress: phase,
+  });
   const extra = options.project ? (await optionsForProject(options.project, source, options.env)).extra : [];
   const fragment = createGuestConfig({ debug: options.debug, extra });
   const release = builtRelease(source.version, options.debug, variantKey(extra));
@@ -62,7 +76,10 @@ export async function buildKernel(options: KernelBuildOptions): Promise<BuiltKer
   // Checked before locking too, so an up-to-date tree is only read, never written.
   if (!(await current())) return upToDate();
   await mkdir(layout.dir, { recursive: true });
-  const lock = await acquireMakeLock(layout.dir, release, { signal: options.signal, onWait: (holder) => phase(`waiting: kforge process ${holder} is building ${release}`) });
+  const lock = await acquireMakeLock(layout.dir, release, {
+    signal: options.signal,
+    onWait: (holder) => phase(`waiting: kforge process ${holder} is building ${release}`),
+  });
   if (!lock) throw new InterruptedError();
   try {
     const reason = await current();
@@ -74,7 +91,13 @@ export async function buildKernel(options: KernelBuildOptions): Promise<BuiltKer
   }
 }
 
-async function rebuild(layout: ReleaseLayout, source: KernelSource, fragment: string, reason: string, options: KernelBuildOptions): Promise<string> {
+async function rebuild(
+  layout: ReleaseLayout,
+  source: KernelSource,
+  fragment: string,
+  reason: string,
+  options: KernelBuildOptions,
+): Promise<string> {
   const phase = (message: string) => options.onEvent?.({ kind: "phase", message });
   const previousSource = await builtFromSource(layout);
   if (previousSource !== undefined && previousSource !== source.dir) {
@@ -87,7 +110,14 @@ async function rebuild(layout: ReleaseLayout, source: KernelSource, fragment: st
   await markIncomplete(layout);
   const log = openBuildLog(layout.dir, layout.release, { command: `kforge kernel build (${reason})`, kdir: layout.kdir });
   const started = Date.now();
-  const make: KernelMakeOptions = { sourceDir: source.dir, kdir: layout.kdir, log, signal: options.signal, jobs: options.jobs, onLine: (line) => options.onEvent?.({ kind: "output", line }) };
+  const make: KernelMakeOptions = {
+    sourceDir: source.dir,
+    kdir: layout.kdir,
+    log,
+    signal: options.signal,
+    jobs: options.jobs,
+    onLine: (line) => options.onEvent?.({ kind: "output", line }),
+  };
   let result: { exitCode: number | undefined; signal: string | undefined } = { exitCode: undefined, signal: undefined };
   try {
     phase(`configuring ${layout.release} (${reason})`);
@@ -142,7 +172,11 @@ async function referenceObjectCount(layout: ReleaseLayout, env: NodeJS.ProcessEn
 async function optionsForProject(dir: string, source: KernelSource, env: NodeJS.ProcessEnv | undefined) {
   const series = seriesOf(source.version);
   const stock = (await findBuildTrees()).find((tree) => seriesOf(tree.release) === series);
-  if (!stock) throw new EnvironmentError(`--for needs an installed ${series} kernel build tree to find the project's in-tree dependencies`, `install the ${series} headers, or list the options in kforge.json debugKernel.config`);
+  if (!stock)
+    throw new EnvironmentError(
+      `--for needs an installed ${series} kernel build tree to find the project's in-tree dependencies`,
+      `install the ${series} headers, or list the options in kforge.json debugKernel.config`,
+    );
   return projectKernelOptions({ dir, sourceDir: source.dir, stock, env });
 }
 
@@ -163,6 +197,8 @@ async function seedFromBase(layout: ReleaseLayout, source: KernelSource, options
 async function checkRelease(layout: ReleaseLayout): Promise<void> {
   const actual = (await readFile(join(layout.kdir, "include/config/kernel.release"), "utf8").catch(() => "")).trim();
   if (actual !== layout.release) {
-    throw new KforgeError(`the kernel built as release "${actual}", not "${layout.release}"`, { hint: "the source tree's Makefile or a localversion* file adds to the release name: remove it, or use an unmodified source" });
+    throw new KforgeError(`the kernel built as release "${actual}", not "${layout.release}"`, {
+      hint: "the source tree's Makefile or a localversion* file adds to the release name: remove it, or use an unmodified source",
+    });
   }
 }

@@ -14,7 +14,11 @@ export interface KernelMakeOptions {
   onLine?: (line: string) => void;
 }
 
-export async function runKernelMake(targets: readonly string[], options: KernelMakeOptions, variables: readonly string[] = []): Promise<RunResult> {
+export async function runKernelMake(
+  targets: readonly string[],
+  options: KernelMakeOptions,
+  variables: readonly string[] = [],
+): Promise<RunResult> {
   const args = ["-C", options.sourceDir, `O=${options.kdir}`, `-j${options.jobs ?? availableParallelism()}`, ...variables, ...targets];
   options.log.writeLine(`$ make ${args.join(" ")}`);
   return run("make", args, {
@@ -31,8 +35,15 @@ export async function runKernelMake(targets: readonly string[], options: KernelM
 export function checkMake(result: RunResult, what: string, log: BuildLog): void {
   if (result.canceled) throw new InterruptedError(`${what} interrupted; run the same command again to resume`);
   if (!result.failed) return;
-  if (result.notFound) throw new KforgeError("make is not installed", { exitCode: 2, hint: "install make and gcc (apt-get install make gcc bc flex bison libelf-dev libssl-dev)" });
-  const errors = result.all.split("\n").filter((line) => /error|Error|\*\*\*/.test(line)).slice(-5);
+  if (result.notFound)
+    throw new KforgeError("make is not installed", {
+      exitCode: 2,
+      hint: "install make and gcc (apt-get install make gcc bc flex bison libelf-dev libssl-dev)",
+    });
+  const errors = result.all
+    .split("\n")
+    .filter((line) => /error|Error|\*\*\*/.test(line))
+    .slice(-5);
   throw new KforgeError(`${what} failed:\n${errors.map((line) => `  ${line}`).join("\n") || "  (no error line)"}`, {
     hint: `the whole output is in ${log.path}`,
   });

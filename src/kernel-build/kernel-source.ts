@@ -48,9 +48,14 @@ export async function readSourceVersion(dir: string): Promise<string> {
 export const sourcesDir = (env?: NodeJS.ProcessEnv): string => join(kforgeCacheDir(env), "sources");
 
 export async function obtainSource(options: SourceOptions): Promise<KernelSource> {
-  if (options.source && options.series) throw new UsageError(`give either a version (${options.series}) or --source, not both`, "drop one of the two");
+  if (options.source && options.series)
+    throw new UsageError(`give either a version (${options.series}) or --source, not both`, "drop one of the two");
   if (options.source) return userSource(resolve(options.source), options);
-  if (!options.series) throw new UsageError("kforge kernel build needs a version (e.g. 6.12) or --source <dir|tarball>", "run kforge kernel build 6.12, or pass --source");
+  if (!options.series)
+    throw new UsageError(
+      "kforge kernel build needs a version (e.g. 6.12) or --source <dir|tarball>",
+      "run kforge kernel build 6.12, or pass --source",
+    );
   const series = seriesOf(options.series);
   if (!series) throw new UsageError(`"${options.series}" is not a kernel version`, "give major.minor, e.g. 6.12");
   return debianSource(series, options);
@@ -58,7 +63,11 @@ export async function obtainSource(options: SourceOptions): Promise<KernelSource
 
 async function userSource(path: string, options: SourceOptions): Promise<KernelSource> {
   const info = await stat(path).catch(() => undefined);
-  if (!info) throw new UsageError(`--source ${path}: no such file or directory`, "point --source at a kernel source dir or a .tar.xz/.tar.gz tarball");
+  if (!info)
+    throw new UsageError(
+      `--source ${path}: no such file or directory`,
+      "point --source at a kernel source dir or a .tar.xz/.tar.gz tarball",
+    );
   if (info.isDirectory()) return { dir: path, version: await readSourceVersion(path), origin: path };
   const dir = join(sourcesDir(options.env), basename(path).replace(/\.tar(\.\w+)?$/, ""));
   if (!(await isAccessible(join(dir, "Makefile")))) await unpackTarball(path, dir, options);
@@ -77,11 +86,23 @@ async function debianSource(series: string, options: SourceOptions): Promise<Ker
   try {
     options.onProgress?.(`apt-get download ${name}`);
     const download = await run("apt-get", ["download", name], { cwd: work, signal: options.signal });
-    if (download.notFound) throw new EnvironmentError("apt-get is not available to download the kernel source", "pass --source <dir|tarball> with a kernel source you have");
-    check(download, `apt-get download ${name}`, `check that ${name} exists (apt-cache policy ${name}) after apt-get update, or pass --source <dir|tarball>`);
+    if (download.notFound)
+      throw new EnvironmentError(
+        "apt-get is not available to download the kernel source",
+        "pass --source <dir|tarball> with a kernel source you have",
+      );
+    check(
+      download,
+      `apt-get download ${name}`,
+      `check that ${name} exists (apt-cache policy ${name}) after apt-get update, or pass --source <dir|tarball>`,
+    );
     const deb = (await readdir(work)).find((file) => file.endsWith(".deb"))!;
     options.onProgress?.(`unpacking ${deb}`);
-    check(await run("dpkg-deb", ["-x", join(work, deb), join(work, "root")], { signal: options.signal }), "dpkg-deb -x", "run it by hand to see the whole error");
+    check(
+      await run("dpkg-deb", ["-x", join(work, deb), join(work, "root")], { signal: options.signal }),
+      "dpkg-deb -x",
+      "run it by hand to see the whole error",
+    );
     const tarball = (await readdir(join(work, "root/usr/src"))).find((file) => file.startsWith(name) && file.includes(".tar"));
     if (!tarball) throw new EnvironmentError(`${deb} has no source tarball under /usr/src`, "pass --source <dir|tarball>");
     await unpackTarball(join(work, "root/usr/src", tarball), dir, options);
@@ -98,7 +119,11 @@ async function unpackTarball(tarball: string, dir: string, options: SourceOption
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
   try {
-    check(await run("tar", ["-xf", tarball, "-C", partial, "--strip-components=1"], { signal: options.signal }), `tar -xf ${tarball}`, SOURCE_HINT);
+    check(
+      await run("tar", ["-xf", tarball, "-C", partial, "--strip-components=1"], { signal: options.signal }),
+      `tar -xf ${tarball}`,
+      SOURCE_HINT,
+    );
     if (!(await sourceVersion(partial))) throw new UsageError(`${tarball} is not a kernel source tarball (${NOT_A_KERNEL})`, SOURCE_HINT);
     await rm(dir, { recursive: true, force: true });
     await rename(partial, dir);
@@ -110,7 +135,12 @@ async function unpackTarball(tarball: string, dir: string, options: SourceOption
 function check(result: RunResult, what: string, hint: string): void {
   if (result.canceled) throw new InterruptedError();
   if (result.failed) {
-    const last = (result.stderr || result.stdout).trim().split("\n").filter((line) => !line.startsWith("W:")).pop() ?? "no output";
+    const last =
+      (result.stderr || result.stdout)
+        .trim()
+        .split("\n")
+        .filter((line) => !line.startsWith("W:"))
+        .pop() ?? "no output";
     throw new EnvironmentError(`${what} failed: ${last}`, hint);
   }
 }

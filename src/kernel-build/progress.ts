@@ -19,7 +19,8 @@ export function compiledObject(line: string): string | undefined {
 
 // The total applies while the count stays within it; a rebuild after a config change recompiles
 // objects that already counted as done, and then only the objects compiled are shown.
-const withinTotal = (counts: KernelBuildCounts): counts is KernelBuildCounts & { total: number } => counts.total !== undefined && counts.done <= counts.total;
+const withinTotal = (counts: KernelBuildCounts): counts is KernelBuildCounts & { total: number } =>
+  counts.total !== undefined && counts.done <= counts.total;
 
 // Remaining time at the rate of this run, or undefined until a few objects give a rate.
 export function estimateRemainingMs(counts: KernelBuildCounts): number | undefined {

@@ -29,7 +29,9 @@ export interface ProjectOptionsRequest {
 
 export async function projectKernelOptions(request: ProjectOptionsRequest): Promise<ProjectKernelOptions> {
   const config = await loadConfig(request.dir);
-  const fromJson = Object.entries(config.debugKernel?.config ?? {}).map(([name, value]) => (value === "n" ? `# ${name} is not set` : `${name}=${value}`));
+  const fromJson = Object.entries(config.debugKernel?.config ?? {}).map(([name, value]) =>
+    value === "n" ? `# ${name} is not set` : `${name}=${value}`,
+  );
   const inTreeModules = await neededInTreeModules(request);
   if (inTreeModules.length === 0) return { extra: fromJson, inTreeModules };
   const modulesDir = (await findModulesDir(request.stock.release, { env: request.env }))!;
@@ -38,7 +40,9 @@ export async function projectKernelOptions(request: ProjectOptionsRequest): Prom
   const wanted = new Map<string, "m">();
   const unmapped: string[] = [];
   for (const file of files) {
-    const path = relative(modulesDir, file).replace(/^kernel\//, "").replace(/\.ko(\.\w+)?$/, "");
+    const path = relative(modulesDir, file)
+      .replace(/^kernel\//, "")
+      .replace(/\.ko(\.\w+)?$/, "");
     const [folder, object] = [path.replace(/\/[^/]*$/, ""), path.replace(/^.*\//, "")];
     const symbol = objectSymbol(read(`${folder}/Makefile`) ?? read(`${folder}/Kbuild`) ?? "", object);
     if (symbol) wanted.set(symbol, "m");
@@ -58,11 +62,19 @@ export async function projectKernelOptions(request: ProjectOptionsRequest): Prom
 async function neededInTreeModules(request: ProjectOptionsRequest): Promise<string[]> {
   const { artifacts } = await collectArtifacts(request.dir);
   if (artifacts.length === 0) {
-    throw new UsageError(`${request.dir} has no built modules to find its in-tree dependencies from`, `build it first: kforge build ${request.dir} --kernel ${request.stock.release}`);
+    throw new UsageError(
+      `${request.dir} has no built modules to find its in-tree dependencies from`,
+      `build it first: kforge build ${request.dir} --kernel ${request.stock.release}`,
+    );
   }
   const modulesDir = await findModulesDir(request.stock.release, { env: request.env });
   if (!modulesDir) throw new UsageError(`no modules.dep for ${request.stock.release}`, `run kforge kernel fetch ${request.stock.release}`);
-  const resolution = await resolveDependencies({ files: artifacts.map((artifact) => artifact.path), kdir: request.stock.kdir, modulesDir, release: request.stock.release });
+  const resolution = await resolveDependencies({
+    files: artifacts.map((artifact) => artifact.path),
+    kdir: request.stock.kdir,
+    modulesDir,
+    release: request.stock.release,
+  });
   return resolution.inTreeModules;
 }
 

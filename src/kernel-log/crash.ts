@@ -5,8 +5,22 @@
 import { stripKernelLogPrefix } from "./module-messages.js";
 
 export type CrashKind =
-  | "null-dereference" | "bug" | "oops" | "general-protection-fault" | "warning" | "panic" | "kasan" | "ubsan"
-  | "kfence" | "lockdep" | "memory-leak" | "list-corruption" | "soft-lockup" | "hard-lockup" | "hung-task" | "rcu-stall";
+  | "null-dereference"
+  | "bug"
+  | "oops"
+  | "general-protection-fault"
+  | "warning"
+  | "panic"
+  | "kasan"
+  | "ubsan"
+  | "kfence"
+  | "lockdep"
+  | "memory-leak"
+  | "list-corruption"
+  | "soft-lockup"
+  | "hard-lockup"
+  | "hung-task"
+  | "rcu-stall";
 
 export interface CrashReport {
   kind: CrashKind;
@@ -28,7 +42,10 @@ const HEADERS: [CrashKind, RegExp][] = [
   ["kasan", /^BUG: KASAN: /],
   ["kfence", /^BUG: KFENCE: /],
   // lockdep's reports (kernel/locking/lockdep.c) and might_sleep()'s, which PROVE_LOCKING kernels print.
-  ["lockdep", /^(?:WARNING: (?:possible (?:circular locking dependency|recursive locking|irq lock inversion dependency) detected|inconsistent lock state|bad unlock balance detected!|suspicious RCU usage)|BUG: sleeping function called from invalid context|BUG: held lock freed!|BUG: lock held when returning to user space!)/],
+  [
+    "lockdep",
+    /^(?:WARNING: (?:possible (?:circular locking dependency|recursive locking|irq lock inversion dependency) detected|inconsistent lock state|bad unlock balance detected!|suspicious RCU usage)|BUG: sleeping function called from invalid context|BUG: held lock freed!|BUG: lock held when returning to user space!)/,
+  ],
   ["soft-lockup", /^(?:watchdog: )?BUG: soft lockup/],
   ["hard-lockup", /^(?:NMI watchdog: )?Watchdog detected hard LOCKUP/],
   ["null-dereference", /^BUG: kernel NULL pointer dereference/],

@@ -20,9 +20,7 @@ export interface SectionRange {
 }
 
 // Where a frame lies in a project module: by section offset (a bare address) or by name.
-export type ModuleFrame =
-  | { module: string; section: string; sectionOffset: number }
-  | { module: string; function: string; offset: number };
+export type ModuleFrame = { module: string; section: string; sectionOffset: number } | { module: string; function: string; offset: number };
 
 const HEADER = /^unreferenced object 0x[0-9a-f]+ \(size (\d+)\):$/;
 const COMM = /^comm "(.*)", pid \d+/;

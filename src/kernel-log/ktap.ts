@@ -75,7 +75,8 @@ export function parseKtap(lines: readonly string[]): KtapDocument[] {
       continue;
     }
     if (stack.length === 0) continue;
-    if (!(depth >= 0 && depth <= stack.length && readStructure(stack, depth, content, versionMatch !== null))) readOther(stack, indent, content);
+    if (!(depth >= 0 && depth <= stack.length && readStructure(stack, depth, content, versionMatch !== null)))
+      readOther(stack, indent, content);
     // A complete plan ends the document: later kernel messages (an oops in rmmod) are not its tests.
     const root = stack[0]!;
     if (root.planned !== undefined && root.tests.length >= root.planned) finishDocument();
@@ -109,7 +110,9 @@ function readStructure(stack: Level[], depth: number, content: string, isVersion
   else if (plan) level.planned = Number(plan[1]);
   else if (result) {
     closeLevels(stack, depth + 1);
-    level.tests.push(toTest(level.pending, Number(result[2]), result[3] ?? "", result[1]!.toLowerCase() as "ok" | "not ok", result[4], result[5]));
+    level.tests.push(
+      toTest(level.pending, Number(result[2]), result[3] ?? "", result[1]!.toLowerCase() as "ok" | "not ok", result[4], result[5]),
+    );
     level.pending = { diagnostics: [] };
   }
   return true;

@@ -3,7 +3,10 @@
 
 // "[   12.345678] text" (dmesg) or "<4>text" (raw printk level) -> "text".
 export function stripKernelLogPrefix(line: string): string {
-  return line.replace(/^<\d+>/, "").replace(/^\[\s*\d+\.\d+\]\s?/, "").trimEnd();
+  return line
+    .replace(/^<\d+>/, "")
+    .replace(/^\[\s*\d+\.\d+\]\s?/, "")
+    .trimEnd();
 }
 
 export const MODULE_MESSAGES = {
@@ -25,9 +28,11 @@ export const MODULE_MESSAGES = {
   arrayParameter: /^(\S+): (?:can only take|needs at least) \d+ arguments?$/,
   // kernel/livepatch/core.c klp_module_coming(): a module may not be called vmlinux.
   invalidModuleName: /^(?:livepatch: )?vmlinux\.ko: invalid module name$/,
-  invalidElf: /^(?:Invalid ELF header|Invalid architecture in ELF header|\S+: \.gnu\.linkonce\.this_module section size must match|module \S+: \.gnu\.linkonce\.this_module section size must match)/,
+  invalidElf:
+    /^(?:Invalid ELF header|Invalid architecture in ELF header|\S+: \.gnu\.linkonce\.this_module section size must match|module \S+: \.gnu\.linkonce\.this_module section size must match)/,
   staging: /^(\S+): module is from the staging directory/,
-  crash: /^(?:BUG: |Oops: |Oops\b|general protection fault|WARNING: CPU: |Kernel panic - not syncing|UBSAN: |INFO: task .* blocked for more than|rcu: INFO: rcu_\w+ detected stalls)/,
+  crash:
+    /^(?:BUG: |Oops: |Oops\b|general protection fault|WARNING: CPU: |Kernel panic - not syncing|UBSAN: |INFO: task .* blocked for more than|rcu: INFO: rcu_\w+ detected stalls)/,
 } as const;
 
 export interface ModuleLogFacts {
@@ -49,7 +54,13 @@ export interface ModuleLogFacts {
   otherLines: string[];
 }
 
-const TAINT_NOTICES = [MODULE_MESSAGES.outOfTree, MODULE_MESSAGES.signatureMissing, MODULE_MESSAGES.license, MODULE_MESSAGES.lockDebugging, MODULE_MESSAGES.staging];
+const TAINT_NOTICES = [
+  MODULE_MESSAGES.outOfTree,
+  MODULE_MESSAGES.signatureMissing,
+  MODULE_MESSAGES.license,
+  MODULE_MESSAGES.lockDebugging,
+  MODULE_MESSAGES.staging,
+];
 
 function pushOnce(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
@@ -58,26 +69,74 @@ function pushOnce(list: string[], value: string): void {
 // The kernel prints a rejected value once per parse pass: keep each parameter/value pair once.
 function addInvalidParameter(facts: ModuleLogFacts, line: string, parameter: string, value: string): void {
   pushOnce(facts.parameterLines, line);
-  if (!facts.invalidParameters.some((entry) => entry.parameter === parameter && entry.value === value)) facts.invalidParameters.push({ parameter, value });
+  if (!facts.invalidParameters.some((entry) => entry.parameter === parameter && entry.value === value))
+    facts.invalidParameters.push({ parameter, value });
 }
 
 export function extractModuleLogFacts(lines: readonly string[]): ModuleLogFacts {
-  const facts: ModuleLogFacts = { unknownSymbols: [], disagreeingSymbols: [], invalidParameters: [], parameterLines: [], unsignedRejected: false, lockdown: false, otherLines: [] };
-  for (const raw of lines) {
-    const line = stripKernelLogPrefix(raw);
-    let match: RegExpMatchArray | null;
-    if ((match = line.match(MODULE_MESSAGES.vermagic))) facts.vermagic = { module: match[1]!, found: match[2]!, expected: match[3]! };
-    else if ((match = line.match(MODULE_MESSAGES.unknownSymbol))) pushOnce(facts.unknownSymbols, match[2]!);
-    else if ((match = line.match(MODULE_MESSAGES.disagrees) ?? line.match(MODULE_MESSAGES.noSymbolVersion))) pushOnce(facts.disagreeingSymbols, match[2]!);
-    else if ((match = line.match(MODULE_MESSAGES.invalidParameter))) addInvalidParameter(facts, line, match[3]!, match[2]!);
-    else if ((match = line.match(MODULE_MESSAGES.arrayParameter) ?? line.match(MODULE_MESSAGES.unknownParameter))) pushOnce(facts.parameterLines, line);
-    else if (MODULE_MESSAGES.invalidModuleName.test(line)) facts.invalidModuleName ??= line;
-    else if (MODULE_MESSAGES.unsignedRejected.test(line)) facts.unsignedRejected = true;
-    else if ((match = line.match(MODULE_MESSAGES.rejected))) facts.rejectedReason = match[1]!;
-    else if (MODULE_MESSAGES.lockdown.test(line)) facts.lockdown = true;
-    else if (MODULE_MESSAGES.invalidElf.test(line)) facts.invalidElf ??= line;
-    else if (MODULE_MESSAGES.crash.test(line)) facts.crash ??= line;
-    else if (line && !TAINT_NOTICES.some((pattern) => pattern.test(line))) pushOnce(facts.otherLines, line);
-  }
+  const facts: ModuleLogFacts = {
+    unknownSymbols: [],
+    disagreeingSymbols: [],
+    invalidParameters: [],
+    parameterLines: [],
+    unsignedRejected: false,
+    lockdown: false,
+    otherLines: [],
+  };
+  for (const raw of lines) recordLine(facts, stripKernelLogPrefix(raw));
   return facts;
+}
+
+// Files one kernel-log line under the first fact it states.
+function recordLine(facts: ModuleLogFacts, line: string): void {
+  const vermagic = line.match(MODULE_MESSAGES.vermagic);
+  if (vermagic) {
+    facts.vermagic = { module: vermagic[1]!, found: vermagic[2]!, expected: vermagic[3]! };
+    return;
+  }
+  const unknownSymbol = line.match(MODULE_MESSAGES.unknownSymbol);
+  if (unknownSymbol) {
+    pushOnce(facts.unknownSymbols, unknownSymbol[2]!);
+    return;
+  }
+  const disagrees = line.match(MODULE_MESSAGES.disagrees) ?? line.match(MODULE_MESSAGES.noSymbolVersion);
+  if (disagrees) {
+    pushOnce(facts.disagreeingSymbols, disagrees[2]!);
+    return;
+  }
+  const invalidParameter = line.match(MODULE_MESSAGES.invalidParameter);
+  if (invalidParameter) {
+    addInvalidParameter(facts, line, invalidParameter[3]!, invalidParameter[2]!);
+    return;
+  }
+  if (MODULE_MESSAGES.arrayParameter.test(line) || MODULE_MESSAGES.unknownParameter.test(line)) {
+    pushOnce(facts.parameterLines, line);
+    return;
+  }
+  if (MODULE_MESSAGES.invalidModuleName.test(line)) {
+    facts.invalidModuleName ??= line;
+    return;
+  }
+  if (MODULE_MESSAGES.unsignedRejected.test(line)) {
+    facts.unsignedRejected = true;
+    return;
+  }
+  const rejected = line.match(MODULE_MESSAGES.rejected);
+  if (rejected) {
+    facts.rejectedReason = rejected[1]!;
+    return;
+  }
+  if (MODULE_MESSAGES.lockdown.test(line)) {
+    facts.lockdown = true;
+    return;
+  }
+  if (MODULE_MESSAGES.invalidElf.test(line)) {
+    facts.invalidElf ??= line;
+    return;
+  }
+  if (MODULE_MESSAGES.crash.test(line)) {
+    facts.crash ??= line;
+    return;
+  }
+  if (line && !TAINT_NOTICES.some((pattern) => pattern.test(line))) pushOnce(facts.otherLines, line);
 }

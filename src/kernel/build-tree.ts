@@ -21,7 +21,8 @@ export function parseUtsRelease(text: string): string | undefined {
 export async function buildTreeProblem(kdir: string): Promise<string | undefined> {
   if (!(await exists(kdir))) return `${kdir} does not exist`;
   if (!(await exists(join(kdir, "Makefile")))) return `${kdir} has no Makefile`;
-  const prepared = (await exists(join(kdir, "include/generated/utsrelease.h"))) || (await exists(join(kdir, "include/config/kernel.release")));
+  const prepared =
+    (await exists(join(kdir, "include/generated/utsrelease.h"))) || (await exists(join(kdir, "include/config/kernel.release")));
   if (!prepared) return `${kdir} is not a prepared kernel build tree (no include/generated/utsrelease.h)`;
   return undefined;
 }

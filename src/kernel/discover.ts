@@ -64,6 +64,9 @@ export async function listKernels(options: DiscoverOptions = {}): Promise<Kernel
     const release = await readBuildTreeRelease(options.kdir);
     if (release && !trees.some((tree) => tree.kdir === options.kdir)) trees.unshift({ release, kdir: options.kdir });
   }
-  const describe = async (tree: BuildTree) => ({ ...(await describeKernel(tree, options)), built: cached.includes(tree) ? parseBuiltRelease(tree.release) : undefined });
+  const describe = async (tree: BuildTree) => ({
+    ...(await describeKernel(tree, options)),
+    built: cached.includes(tree) ? parseBuiltRelease(tree.release) : undefined,
+  });
   return Promise.all(trees.map(describe));
 }

@@ -21,7 +21,11 @@ export interface FindKernelImageOptions {
   bootDir?: string;
 }
 
-const exists = (path: string) => stat(path).then((info) => info.isFile(), () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 
 function candidates(options: FindKernelImageOptions): KernelImage[] {
   const { release } = options;
@@ -63,7 +67,10 @@ export async function findKernelImage(options: FindKernelImageOptions): Promise<
 // The in-tree modules for the guest: the installed tree when it holds in-tree modules (a headers-only
 // install has just build/, plus modules.dep once depmod ran for a module installed into it), else the
 // fetched copy.
-export async function findModulesDir(release: string, options: { env?: NodeJS.ProcessEnv; modulesRoot?: string } = {}): Promise<string | undefined> {
+export async function findModulesDir(
+  release: string,
+  options: { env?: NodeJS.ProcessEnv; modulesRoot?: string } = {},
+): Promise<string | undefined> {
   const installed = join(options.modulesRoot ?? "/lib/modules", release);
   if ((await exists(join(installed, "modules.dep"))) && (await isAccessible(join(installed, "kernel")))) return installed;
   const cached = join(fetchedKernelDir(release, options.env), "lib", "modules", release);

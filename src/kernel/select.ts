@@ -2,7 +2,14 @@
 // has a build tree, then the newest installed build tree (with a notice naming both).
 import { release as runningRelease } from "node:os";
 import { EnvironmentError, UsageError } from "../errors.js";
-import { buildTreeProblem, DEFAULT_MODULES_ROOT, findBuildTrees, findCachedBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
+import {
+  buildTreeProblem,
+  DEFAULT_MODULES_ROOT,
+  findBuildTrees,
+  findCachedBuildTrees,
+  readBuildTreeRelease,
+  type BuildTree,
+} from "./build-tree.js";
 import { parseBuiltRelease } from "./built-release.js";
 import { anyHeadersInstallHint, distroFamily, headersInstallHint, readOsRelease } from "./os-release.js";
 
@@ -27,7 +34,8 @@ export async function selectKernel(options: SelectKernelOptions = {}): Promise<K
   const modulesRoot = options.modulesRoot ?? DEFAULT_MODULES_ROOT;
   const trees = await findBuildTrees(modulesRoot);
   // A named release may also be one `kforge kernel build` registered; the default never is.
-  if (options.kernel) return selectRelease(options.kernel, [...trees, ...(await findCachedBuildTrees(options.env))], modulesRoot, options.osReleasePath);
+  if (options.kernel)
+    return selectRelease(options.kernel, [...trees, ...(await findCachedBuildTrees(options.env))], modulesRoot, options.osReleasePath);
   const running = options.runningRelease ?? runningRelease();
   const own = trees.find((tree) => tree.release === running);
   if (own) return own;
@@ -61,11 +69,17 @@ async function selectRelease(release: string, trees: BuildTree[], modulesRoot: s
   const installed = trees.length ? trees.map((candidate) => candidate.release).join(", ") : "none";
   // Only a name that looks like a release gets a package to install; a typo would get a package that doesn't exist.
   if (!/^\d+\.\d+/.test(release)) {
-    throw new UsageError(`"${release}" is not a kernel release (installed: ${installed})`, "releases look like 6.1.0-56-amd64; `kforge kernels` lists the installed ones");
+    throw new UsageError(
+      `"${release}" is not a kernel release (installed: ${installed})`,
+      "releases look like 6.1.0-56-amd64; `kforge kernels` lists the installed ones",
+    );
   }
   const built = parseBuiltRelease(release);
   if (built) {
-    throw new EnvironmentError(`kernel ${release} is not built yet (build trees: ${installed})`, `build it: kforge kernel build ${built.version.split(".").slice(0, 2).join(".")}${built.debug ? " --debug" : ""}`);
+    throw new EnvironmentError(
+      `kernel ${release} is not built yet (build trees: ${installed})`,
+      `build it: kforge kernel build ${built.version.split(".").slice(0, 2).join(".")}${built.debug ? " --debug" : ""}`,
+    );
   }
   const family = distroFamily(await readOsRelease(osReleasePath));
   throw new EnvironmentError(
@@ -76,5 +90,8 @@ async function selectRelease(release: string, trees: BuildTree[], modulesRoot: s
 
 async function noBuildTreesError(running: string, modulesRoot: string, osReleasePath?: string): Promise<EnvironmentError> {
   const install = anyHeadersInstallHint(await readOsRelease(osReleasePath), running);
-  return new EnvironmentError(`no kernel build trees found under ${modulesRoot} (the running kernel is ${running})`, `install kernel headers: ${install}; or pass --kdir <build dir>`);
+  return new EnvironmentError(
+    `no kernel build trees found under ${modulesRoot} (the running kernel is ${running})`,
+    `install kernel headers: ${install}; or pass --kdir <build dir>`,
+  );
 }

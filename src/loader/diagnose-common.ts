@@ -46,12 +46,20 @@ export const VM_HINT = "run it in a throwaway VM instead: kforge vm";
 
 export function createDiagnosisContext(input: FailureInput): DiagnosisContext {
   const stderr = input.stderr;
-  return { input, facts: extractModuleLogFacts(input.kernelLog), says: (pattern) => pattern.test(stderr), inVm: input.environment === "vm" };
+  return {
+    input,
+    facts: extractModuleLogFacts(input.kernelLog),
+    says: (pattern) => pattern.test(stderr),
+    inVm: input.environment === "vm",
+  };
 }
 
 // Kernel log lines quoted in a detail: "the kernel log says: "a"; "b"".
 export function quoteKernelLines(lines: readonly string[], limit = 3): string {
-  const quoted = lines.slice(0, limit).map((line) => `"${line}"`).join("; ");
+  const quoted = lines
+    .slice(0, limit)
+    .map((line) => `"${line}"`)
+    .join("; ");
   return `the kernel log says: ${quoted}${lines.length > limit ? ` (and ${lines.length - limit} more lines above)` : ""}`;
 }
 
@@ -68,13 +76,14 @@ export function diagnoseCrash({ input, facts, says, inVm }: DiagnosisContext): D
   return {
     kind: "crashed",
     title: `${input.module} crashed the kernel code that ran it`,
-    detail: facts.crash ? `the kernel log reports: ${facts.crash}` : "the command was killed (exit status 137), which is what an oops in module code does to the calling task",
+    detail: facts.crash
+      ? `the kernel log reports: ${facts.crash}`
+      : "the command was killed (exit status 137), which is what an oops in module code does to the calling task",
     hint: inVm
       ? "read the RIP and Call Trace lines above and fix the faulting function"
       : "read the RIP and Call Trace lines above; the module may be stuck in Loading/Unloading until reboot, so continue in a VM: kforge vm",
   };
 }
-
 
 export function notRootDiagnosis(): Diagnosis {
   return {

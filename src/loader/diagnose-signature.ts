@@ -5,7 +5,8 @@ import type { DiagnosisContext, Diagnosis } from "./diagnose-common.js";
 
 // A distro kernel trusts only the keys built into it, plus MOKs that shim loads on a Secure Boot
 // machine; a QEMU guest has no shim, so no key kforge generated can become trusted there.
-const GUEST_KEYS = "a distro kernel in a QEMU guest trusts only the keys built into it, so no key you generate (kforge sign --generate-key) can be made trusted there (only a guest kernel built with it in CONFIG_SYSTEM_TRUSTED_KEYS would trust it)";
+const GUEST_KEYS =
+  "a distro kernel in a QEMU guest trusts only the keys built into it, so no key you generate (kforge sign --generate-key) can be made trusted there (only a guest kernel built with it in CONFIG_SYSTEM_TRUSTED_KEYS would trust it)";
 const MOKUTIL = "enroll its certificate with sudo mokutil --import <cert.der>";
 const ENROLL = `${MOKUTIL}, reboot and confirm it in MokManager`;
 const ENFORCED = "module.sig_enforce=1 or CONFIG_MODULE_SIG_FORCE admits only modules signed with a trusted key";
@@ -16,7 +17,9 @@ const UNSUPPORTED = "module with unsupported crypto";
 export function diagnoseSignature({ input, facts, says, inVm }: DiagnosisContext): Diagnosis | undefined {
   const reason = facts.unsignedRejected ? UNSIGNED : facts.rejectedReason;
   if (!reason && !says(/key was rejected by service/i)) return undefined;
-  const logLine = reason ? `"Loading of ${reason} is rejected" (EKEYREJECTED, "Key was rejected by service")` : "Key was rejected by service (EKEYREJECTED)";
+  const logLine = reason
+    ? `"Loading of ${reason} is rejected" (EKEYREJECTED, "Key was rejected by service")`
+    : "Key was rejected by service (EKEYREJECTED)";
   if (reason === UNSIGNED) {
     return {
       kind: "signature-rejected",
@@ -37,7 +40,9 @@ export function diagnoseSignature({ input, facts, says, inVm }: DiagnosisContext
   }
   return {
     kind: "key-rejected",
-    title: reason ? `the kernel does not trust the key ${input.module} was signed with` : `the kernel enforces module signatures and refused ${input.module}`,
+    title: reason
+      ? `the kernel does not trust the key ${input.module} was signed with`
+      : `the kernel enforces module signatures and refused ${input.module}`,
     detail: reason
       ? `${logLine}: the module is signed, but the signing key is in none of the kernel's trusted keyrings`
       : `${logLine}, and the kernel log says no more: the module is unsigned, or signed with a key the kernel does not trust`,

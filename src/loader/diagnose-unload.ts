@@ -20,12 +20,18 @@ function diagnosePermanent({ input, says, inVm }: DiagnosisContext): Diagnosis |
     kind: "permanent",
     title: `${input.module} cannot be unloaded`,
     detail: "it has an init function but no exit function ([permanent] in /proc/modules), so the kernel never removes it",
-    hint: inVm ? "add a module_exit() function" : "add a module_exit() function; until the next reboot the old build stays loaded (test in a VM: kforge vm)",
+    hint: inVm
+      ? "add a module_exit() function"
+      : "add a module_exit() function; until the next reboot the old build stays loaded (test in a VM: kforge vm)",
   };
 }
 
 function diagnoseInUse({ input, says }: DiagnosisContext): Diagnosis | undefined {
-  const stated = input.stderr.match(/is in use by: (.+)$/m)?.[1]?.trim().split(/\s+/) ?? [];
+  const stated =
+    input.stderr
+      .match(/is in use by: (.+)$/m)?.[1]
+      ?.trim()
+      .split(/\s+/) ?? [];
   if (!stated.length && !says(/is in use|resource temporarily unavailable/i)) return undefined;
   const entry = loadedEntry(input);
   const holders = stated.length ? stated : (entry?.usedBy ?? []);
@@ -37,16 +43,28 @@ function diagnoseInUse({ input, says }: DiagnosisContext): Diagnosis | undefined
     kind: "in-use",
     title: `${input.module} is in use`,
     detail,
-    hint: holders.length ? `unload ${holders.join(", ")} first (kforge unload unloads a project's modules in reverse order)` : "close whatever uses it (lsof, fuser, umount), then unload again",
+    hint: holders.length
+      ? `unload ${holders.join(", ")} first (kforge unload unloads a project's modules in reverse order)`
+      : "close whatever uses it (lsof, fuser, umount), then unload again",
   };
 }
 
 function diagnoseNotLoaded({ input, says }: DiagnosisContext): Diagnosis | undefined {
   if (says(/is builtin/i)) {
-    return { kind: "builtin", title: `${input.module} is built into the kernel`, detail: "built-in code cannot be unloaded", hint: "nothing to unload" };
+    return {
+      kind: "builtin",
+      title: `${input.module} is built into the kernel`,
+      detail: "built-in code cannot be unloaded",
+      hint: "nothing to unload",
+    };
   }
   if (!says(/not currently loaded|no such file or directory/i)) return undefined;
-  return { kind: "not-loaded", title: `${input.module} is not loaded`, detail: "the kernel has no module of this name", hint: "see what is loaded with kforge lsmod" };
+  return {
+    kind: "not-loaded",
+    title: `${input.module} is not loaded`,
+    detail: "the kernel has no module of this name",
+    hint: "see what is loaded with kforge lsmod",
+  };
 }
 
 function diagnoseUnloadNotPermitted({ input, says }: DiagnosisContext): Diagnosis | undefined {
@@ -60,7 +78,14 @@ function diagnoseUnloadNotPermitted({ input, says }: DiagnosisContext): Diagnosi
   };
 }
 
-const UNLOAD_CHECKS = [diagnoseNoModuleSupport, diagnoseCrash, diagnoseInUse, diagnosePermanent, diagnoseNotLoaded, diagnoseUnloadNotPermitted];
+const UNLOAD_CHECKS = [
+  diagnoseNoModuleSupport,
+  diagnoseCrash,
+  diagnoseInUse,
+  diagnosePermanent,
+  diagnoseNotLoaded,
+  diagnoseUnloadNotPermitted,
+];
 
 export function diagnoseUnloadFailure(input: FailureInput): Diagnosis {
   const context = createDiagnosisContext(input);

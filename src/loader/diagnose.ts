@@ -51,7 +51,8 @@ function diagnoseSymbolVersion({ input, facts, says }: Context): Diagnosis | und
   return {
     kind: "symbol-version",
     title: `${input.module} disagrees with the kernel about the version of ${symbols}`,
-    detail: "the symbol CRCs recorded at build time (modversions) differ from the running kernel's: the module was built against another build of this kernel",
+    detail:
+      "the symbol CRCs recorded at build time (modversions) differ from the running kernel's: the module was built against another build of this kernel",
     hint: "rebuild against the exact headers of the running kernel (same package version), or rebuild the providing module first",
   };
 }
@@ -64,7 +65,7 @@ function describeProviders(symbols: string[], providers: Record<string, string> 
   if (orphans.length) parts.push(`no known module exports ${orphans.join(", ")}`);
   const hint = modules.length
     ? `load ${modules.join(", ")} first (kforge load loads a project's modules in dependency order; modprobe loads in-tree ones)`
-    : "find the providing module with kforge deps; an EXPORT_SYMBOL_GPL symbol also needs MODULE_LICENSE(\"GPL\") in this module";
+    : 'find the providing module with kforge deps; an EXPORT_SYMBOL_GPL symbol also needs MODULE_LICENSE("GPL") in this module';
   return { detail: parts.join("; "), hint };
 }
 
@@ -75,8 +76,11 @@ function diagnoseUnknownSymbol({ input, facts, says }: Context): Diagnosis | und
   const described = symbols.length ? describeProviders(symbols, input.symbolProviders) : undefined;
   return {
     kind: "unknown-symbol",
-    title: symbols.length ? `${input.module} needs ${symbols.join(", ")}, which nothing loaded exports` : `${input.module} uses a symbol nothing loaded exports`,
-    detail: described?.detail ?? "the kernel log did not name the symbol; run kforge deps on the module to see which symbols nobody provides",
+    title: symbols.length
+      ? `${input.module} needs ${symbols.join(", ")}, which nothing loaded exports`
+      : `${input.module} uses a symbol nothing loaded exports`,
+    detail:
+      described?.detail ?? "the kernel log did not name the symbol; run kforge deps on the module to see which symbols nobody provides",
     hint: described?.hint ?? "run kforge deps <file.ko>, load the providers first",
   };
 }
@@ -89,12 +93,19 @@ function diagnoseInvalidParameters({ input, facts, says }: Context): Diagnosis |
   if (!facts.parameterLines.length && !(einval && passed.length)) return undefined;
   const arrayLines = facts.parameterLines.filter((line) => !/ for parameter `/.test(line));
   const arrayNames = arrayLines.map((line) => line.split(":")[0]);
-  const values = facts.invalidParameters.filter(({ parameter }) => !arrayNames.includes(parameter)).map(({ parameter, value }) => `${parameter}="${value}"`);
-  const details = [...(values.length ? [`invalid value for ${values.join(", ")}`] : []), ...(arrayLines.length ? [quoteKernelLines(arrayLines)] : [])];
+  const values = facts.invalidParameters
+    .filter(({ parameter }) => !arrayNames.includes(parameter))
+    .map(({ parameter, value }) => `${parameter}="${value}"`);
+  const details = [
+    ...(values.length ? [`invalid value for ${values.join(", ")}`] : []),
+    ...(arrayLines.length ? [quoteKernelLines(arrayLines)] : []),
+  ];
   return {
     kind: "invalid-parameters",
     title: `${input.module} rejected its parameters`,
-    detail: details.join("; ") || `insmod passed ${passed.join(" ")} and the load failed with EINVAL, but the kernel log names no parameter: a value the init function rejects, or an unrelated -EINVAL from init`,
+    detail:
+      details.join("; ") ||
+      `insmod passed ${passed.join(" ")} and the load failed with EINVAL, but the kernel log names no parameter: a value the init function rejects, or an unrelated -EINVAL from init`,
     hint: `list the parameters and their types with kforge info ${input.module}.ko; fix the values after -- or in kforge.json params`,
   };
 }
@@ -142,7 +153,12 @@ function diagnoseNotPermitted({ input, facts, says, inVm }: Context): Diagnosis 
 
 function diagnoseMissingFile({ input, says }: Context): Diagnosis | undefined {
   if (!says(/could not load module .*no such file|can't open|no such file or directory/i)) return undefined;
-  return { kind: "file-not-found", title: `${input.module}: file not found`, detail: input.stderr.trim(), hint: "build it first: kforge build" };
+  return {
+    kind: "file-not-found",
+    title: `${input.module}: file not found`,
+    detail: input.stderr.trim(),
+    hint: "build it first: kforge build",
+  };
 }
 
 // Any other errno comes from the module's own init function returning it; its own kernel log lines
@@ -154,14 +170,27 @@ function diagnoseInitFailure({ input, facts }: Context): Diagnosis {
   return {
     kind: reason ? "init-failed" : "load-failed",
     title: reason ? `${input.module}'s init function failed: ${reason}${errno ? ` (${errno})` : ""}` : `loading ${input.module} failed`,
-    detail: facts.otherLines.length ? quoteKernelLines(facts.otherLines) : reason ? silent : input.stderr.trim() || `exit status ${input.exitCode ?? "unknown"}`,
+    detail: facts.otherLines.length
+      ? quoteKernelLines(facts.otherLines)
+      : reason
+        ? silent
+        : input.stderr.trim() || `exit status ${input.exitCode ?? "unknown"}`,
     hint: "see the error paths of the module's init function that return this error; pr_err() there says which one failed",
   };
 }
 
 const LOAD_CHECKS = [
-  diagnoseNoModuleSupport, diagnoseCrash, diagnoseSignature, diagnoseInvalidFormat, diagnoseSymbolVersion,
-  diagnoseUnknownSymbol, diagnoseInvalidModuleName, diagnoseInvalidParameters, diagnoseAlreadyLoaded, diagnoseNotPermitted, diagnoseMissingFile,
+  diagnoseNoModuleSupport,
+  diagnoseCrash,
+  diagnoseSignature,
+  diagnoseInvalidFormat,
+  diagnoseSymbolVersion,
+  diagnoseUnknownSymbol,
+  diagnoseInvalidModuleName,
+  diagnoseInvalidParameters,
+  diagnoseAlreadyLoaded,
+  diagnoseNotPermitted,
+  diagnoseMissingFile,
 ];
 
 export function diagnoseLoadFailure(input: FailureInput): Diagnosis {

@@ -11,7 +11,14 @@ import { findProcModule } from "../module/proc-modules.js";
 import { openProjectModule, resolveDependencies, resolveSymbols, type ProjectModule } from "../module/resolve-deps.js";
 import { run } from "../process/exec.js";
 import { diagnoseLoadFailure, diagnoseUnloadFailure, type Diagnosis } from "./diagnose.js";
-import { assertModuleSupport, isRootUser, privilegePrefix, readModuleTable, readProcModulesText, type HostPaths } from "./host-environment.js";
+import {
+  assertModuleSupport,
+  isRootUser,
+  privilegePrefix,
+  readModuleTable,
+  readProcModulesText,
+  type HostPaths,
+} from "./host-environment.js";
 import { createKernelLogCursor, type KernelLogCursor } from "./kernel-log-cursor.js";
 
 export type LoaderAction = "insmod" | "modprobe" | "rmmod";
@@ -56,7 +63,13 @@ export function openSession(options: HostOptions, firstModule: string): HostSess
 }
 
 // timeoutMs: a tool still running after this long is stopped and the step fails (watch's step timeout).
-export async function runStep(session: HostSession, action: LoaderAction, module: string, args: string[], timeoutMs?: number): Promise<StepResult> {
+export async function runStep(
+  session: HostSession,
+  action: LoaderAction,
+  module: string,
+  args: string[],
+  timeoutMs?: number,
+): Promise<StepResult> {
   const { options } = session;
   const [file, ...rest] = [...session.prefix, action, ...args];
   options.onEvent({ kind: "step", action, module, command: [action, ...args].join(" ") });
@@ -65,7 +78,9 @@ export async function runStep(session: HostSession, action: LoaderAction, module
   const records = await session.cursor.readNew();
   for (const record of records) options.onEvent({ kind: "kernel-log", record });
   const kernelLog = records.map((record) => record.message);
-  const failure = result.failed ? await diagnoseStep(session, { action, module, args }, result, kernelLog) : await verifyStep(session, action, module);
+  const failure = result.failed
+    ? await diagnoseStep(session, { action, module, args }, result, kernelLog)
+    : await verifyStep(session, action, module);
   const step: StepResult = { action, module, ok: !failure, kernelLog, output: result.all, ...(failure ? { diagnosis: failure } : {}) };
   session.steps.push(step);
   return step;
@@ -78,11 +93,24 @@ async function diagnoseStep(
   kernelLog: string[],
 ): Promise<Diagnosis> {
   if (result.notFound) {
-    return { kind: "tool-missing", title: `${session.prefix[0] ?? action} is not installed`, detail: `cannot run ${[...session.prefix, action].join(" ")}`, hint: "install kmod (apt-get install kmod)" };
+    return {
+      kind: "tool-missing",
+      title: `${session.prefix[0] ?? action} is not installed`,
+      detail: `cannot run ${[...session.prefix, action].join(" ")}`,
+      hint: "install kmod (apt-get install kmod)",
+    };
   }
   // insmod's arguments after the file are the module parameters.
   const parameters = action === "insmod" ? args.slice(1) : [];
-  const input = { module, exitCode: result.exitCode, stderr: result.stderr, kernelLog, parameters, isRoot: isRootUser() || session.options.sudo, procModules: await readProcModulesText(session.options.paths) };
+  const input = {
+    module,
+    exitCode: result.exitCode,
+    stderr: result.stderr,
+    kernelLog,
+    parameters,
+    isRoot: isRootUser() || session.options.sudo,
+    procModules: await readProcModulesText(session.options.paths),
+  };
   return action === "rmmod" ? diagnoseUnloadFailure(input) : diagnoseLoadFailure(input);
 }
 
@@ -94,17 +122,34 @@ async function verifyStep(session: HostSession, action: LoaderAction, module: st
       session.options.onEvent({ kind: "done", action, module, state: "unloaded" });
       return undefined;
     }
-    return { kind: "not-verified", title: `rmmod succeeded but ${module} is still listed (${entry.state})`, detail: "the exit function may still be running", hint: "check kforge lsmod in a moment" };
+    return {
+      kind: "not-verified",
+      title: `rmmod succeeded but ${module} is still listed (${entry.state})`,
+      detail: "the exit function may still be running",
+      hint: "check kforge lsmod in a moment",
+    };
   }
-  if (!entry) return { kind: "not-verified", title: `${action} succeeded but ${module} is not in /proc/modules`, detail: "the module unloaded itself or was built under another name", hint: "check the name= line of kforge info" };
+  if (!entry)
+    return {
+      kind: "not-verified",
+      title: `${action} succeeded but ${module} is not in /proc/modules`,
+      detail: "the module unloaded itself or was built under another name",
+      hint: "check the name= line of kforge info",
+    };
   session.options.onEvent({ kind: "done", action, module, state: entry.state });
   if (entry.state === "Live") return undefined;
-  return { kind: "not-verified", title: `${module} is ${entry.state}, not Live`, detail: "its init function has not returned (stuck or crashed)", hint: "read the kernel log above; a module stuck in Loading needs a reboot" };
+  return {
+    kind: "not-verified",
+    title: `${module} is ${entry.state}, not Live`,
+    detail: "its init function has not returned (stuck or crashed)",
+    hint: "read the kernel log above; a module stuck in Loading needs a reboot",
+  };
 }
 
 // Only a release whose build tree exists can be built for; otherwise say how to get its headers.
 async function rebuildHint(runningRelease: string, modulesDir: string): Promise<string> {
-  if (existsSync(join(modulesDir, "build"))) return `rebuild for the running kernel: kforge build --kernel ${runningRelease} (or test it in a VM: kforge vm)`;
+  if (existsSync(join(modulesDir, "build")))
+    return `rebuild for the running kernel: kforge build --kernel ${runningRelease} (or test it in a VM: kforge vm)`;
   const install = headersInstallHint(distroFamily(await readOsRelease()), runningRelease);
   return `the running kernel ${runningRelease} has no build tree (${join(modulesDir, "build")}): install its headers (${install}) and rebuild with kforge build, or test the module in a VM: kforge vm`;
 }
@@ -137,8 +182,17 @@ export async function loadOnHost(request: LoadRequest, options: HostOptions): Pr
   const modules = await Promise.all(request.files.map(openProjectModule));
   const session = openSession(options, modules[0]?.name ?? "module");
   await refuseVermagicMismatch(modules, options.runningRelease, options.modulesDir);
-  const resolution = await resolveDependencies({ files: request.files, kdir: join(options.modulesDir, "build"), modulesDir: options.modulesDir, release: options.runningRelease });
-  for (const missing of resolution.missing) options.onEvent({ kind: "note", message: `nothing provides ${missing.symbol} needed by ${missing.module}: loading will fail with "Unknown symbol"` });
+  const resolution = await resolveDependencies({
+    files: request.files,
+    kdir: join(options.modulesDir, "build"),
+    modulesDir: options.modulesDir,
+    release: options.runningRelease,
+  });
+  for (const missing of resolution.missing)
+    options.onEvent({
+      kind: "note",
+      message: `nothing provides ${missing.symbol} needed by ${missing.module}: loading will fail with "Unknown symbol"`,
+    });
   const parameters = request.parameters(resolution.loadOrder);
   const loaded = await readModuleTable(options.paths);
   for (const name of resolution.inTreeModules) {
@@ -147,7 +201,8 @@ export async function loadOnHost(request: LoadRequest, options: HostOptions): Pr
   }
   for (const name of resolution.loadOrder) {
     const module = modules.find((candidate) => candidate.name === name)!;
-    if (!(await runStep(session, "insmod", name, [module.path, ...(parameters.get(name) ?? [])])).ok) return { ok: false, steps: session.steps };
+    if (!(await runStep(session, "insmod", name, [module.path, ...(parameters.get(name) ?? [])])).ok)
+      return { ok: false, steps: session.steps };
   }
   return { ok: true, steps: session.steps };
 }

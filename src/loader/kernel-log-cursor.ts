@@ -41,7 +41,10 @@ function drainDevice(path: string): KmsgRecord[] {
 
 // Pure: a dump of /dev/kmsg records, one per line, continuation lines starting with a space.
 export function parseKmsgDump(text: string): KmsgRecord[] {
-  return text.split("\n").filter((line) => line && !line.startsWith(" ")).flatMap((line) => parseKmsgRecord(line) ?? []);
+  return text
+    .split("\n")
+    .filter((line) => line && !line.startsWith(" "))
+    .flatMap((line) => parseKmsgRecord(line) ?? []);
 }
 
 async function readKmsg(path: string): Promise<KmsgRecord[]> {

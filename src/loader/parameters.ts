@@ -22,12 +22,22 @@ export function mergeParameters(
   }
   for (const argument of commandLine) {
     const match = argument.match(/^(?:([\w-]+)\.)?([\w-]+)=(.*)$/s);
-    if (!match) throw new UsageError(`module parameter "${argument}" is not name=value`, "pass parameters after -- as name=value or module.name=value");
+    if (!match)
+      throw new UsageError(
+        `module parameter "${argument}" is not name=value`,
+        "pass parameters after -- as name=value or module.name=value",
+      );
     const [, module, name, value] = match as unknown as [string, string | undefined, string, string];
-    const target = module ? byModule.get(module.replaceAll("-", "_")) : moduleNames.length === 1 ? byModule.get(moduleNames[0]!) : undefined;
+    const target = module
+      ? byModule.get(module.replaceAll("-", "_"))
+      : moduleNames.length === 1
+        ? byModule.get(moduleNames[0]!)
+        : undefined;
     if (!target) {
       throw new UsageError(
-        module ? `parameter ${argument}: ${module} is not among the modules being loaded (${moduleNames.join(", ")})` : `parameter ${argument}: several modules are loaded, say which one`,
+        module
+          ? `parameter ${argument}: ${module} is not among the modules being loaded (${moduleNames.join(", ")})`
+          : `parameter ${argument}: several modules are loaded, say which one`,
         "write module.name=value",
       );
     }

@@ -22,7 +22,10 @@ async function builtModules(moduleDir: string, release: string | undefined): Pro
   const present: string[] = [];
   for (const path of listed) if (await isAccessible(path)) present.push(path);
   if (!present.length) {
-    throw new UsageError(`no built modules in ${dir}${listed.length ? ` (modules.order lists ${listed.length}, none exists)` : " (no modules.order)"}`, "build first: kforge build, or name the .ko files");
+    throw new UsageError(
+      `no built modules in ${dir}${listed.length ? ` (modules.order lists ${listed.length}, none exists)` : " (no modules.order)"}`,
+      "build first: kforge build, or name the .ko files",
+    );
   }
   return present;
 }

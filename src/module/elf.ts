@@ -24,18 +24,33 @@ export interface ElfFile {
 
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 export const ELF_TYPE_RELOCATABLE = 1;
-export const ELF_MACHINE_NAMES: Record<number, string> = { 3: "x86", 40: "arm", 62: "x86_64", 183: "aarch64", 243: "riscv", 21: "powerpc64", 22: "s390" };
+export const ELF_MACHINE_NAMES: Record<number, string> = {
+  3: "x86",
+  40: "arm",
+  62: "x86_64",
+  183: "aarch64",
+  243: "riscv",
+  21: "powerpc64",
+  22: "s390",
+};
 
 function reader(bytes: Buffer, is64: boolean, littleEndian: boolean) {
   const check = (offset: number, width: number) => {
-    if (offset < 0 || offset + width > bytes.length) throw new ElfError(`truncated file: needs byte ${offset + width}, has ${bytes.length}`);
+    if (offset < 0 || offset + width > bytes.length)
+      throw new ElfError(`truncated file: needs byte ${offset + width}, has ${bytes.length}`);
   };
   return {
-    u16: (offset: number) => (check(offset, 2), littleEndian ? bytes.readUInt16LE(offset) : bytes.readUInt16BE(offset)),
-    u32: (offset: number) => (check(offset, 4), littleEndian ? bytes.readUInt32LE(offset) : bytes.readUInt32BE(offset)),
+    u16: (offset: number) => {
+      check(offset, 2);
+      return littleEndian ? bytes.readUInt16LE(offset) : bytes.readUInt16BE(offset);
+    },
+    u32: (offset: number) => {
+      check(offset, 4);
+      return littleEndian ? bytes.readUInt32LE(offset) : bytes.readUInt32BE(offset);
+    },
     word: (offset: number) => {
-      if (!is64) return check(offset, 4), littleEndian ? bytes.readUInt32LE(offset) : bytes.readUInt32BE(offset);
-      check(offset, 8);
+      check(offset, is64 ? 8 : 4);
+      if (!is64) return littleEndian ? bytes.readUInt32LE(offset) : bytes.readUInt32BE(offset);
       return Number(littleEndian ? bytes.readBigUInt64LE(offset) : bytes.readBigUInt64BE(offset));
     },
   };
@@ -58,7 +73,9 @@ export function parseElf(bytes: Buffer): ElfFile {
   const namesIndex = read.u16(is64 ? 0x3e : 0x32);
   if (sectionHeaderOffset === 0 || sectionCount === 0) throw new ElfError("the file has no section headers");
   if (sectionHeaderOffset + sectionCount * sectionHeaderSize > bytes.length) {
-    throw new ElfError(`truncated file: section headers end at byte ${sectionHeaderOffset + sectionCount * sectionHeaderSize}, file has ${bytes.length}`);
+    throw new ElfError(
+      `truncated file: section headers end at byte ${sectionHeaderOffset + sectionCount * sectionHeaderSize}, file has ${bytes.length}`,
+    );
   }
   const raw = [];
   for (let index = 0; index < sectionCount; index += 1) {
@@ -100,7 +117,9 @@ export function sectionBytes(elf: ElfFile, section: ElfSection): Buffer {
   const NOBITS = 8;
   if (section.type === NOBITS) return Buffer.alloc(0);
   if (section.offset + section.size > elf.bytes.length) {
-    throw new ElfError(`truncated file: section ${section.name} ends at byte ${section.offset + section.size}, file has ${elf.bytes.length}`);
+    throw new ElfError(
+      `truncated file: section ${section.name} ends at byte ${section.offset + section.size}, file has ${elf.bytes.length}`,
+    );
   }
   return elf.bytes.subarray(section.offset, section.offset + section.size);
 }

@@ -39,7 +39,11 @@ export function orderModules<T extends { name: string; depends: string[] }>(modu
 
 // The requested modules plus every project module they need, directly or through another, in load
 // order. An unknown name is a usage error that lists what the project builds.
-export function selectModules<T extends { name: string; depends: string[] }>(modules: T[], requested: string[], optionName = "--module"): OrderedModules<T> {
+export function selectModules<T extends { name: string; depends: string[] }>(
+  modules: T[],
+  requested: string[],
+  optionName = "--module",
+): OrderedModules<T> {
   const byName = new Map(modules.map((module) => [normalize(module.name), module]));
   const unknown = requested.filter((name) => !byName.has(normalize(name)));
   if (unknown.length > 0) {
@@ -52,6 +56,6 @@ export function selectModules<T extends { name: string; depends: string[] }>(mod
     wanted.add(name);
     for (const dependency of byName.get(name)?.depends ?? []) if (byName.has(normalize(dependency))) include(normalize(dependency));
   };
-  requested.forEach((name) => include(normalize(name)));
+  for (const name of requested) include(normalize(name));
   return orderModules(modules.filter((module) => wanted.has(normalize(module.name))));
 }

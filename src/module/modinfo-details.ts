@@ -57,7 +57,8 @@ function readParameters(module: LoadedModule): ModuleParameter[] {
   }));
 }
 
-const optional = <Key extends string>(key: Key, value: string | undefined) => (value === undefined ? {} : { [key]: value }) as Partial<Record<Key, string>>;
+const optional = <Key extends string>(key: Key, value: string | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<Key, string>>;
 
 export function describeModule(module: LoadedModule): ModuleDetails {
   const value = (key: string) => firstValue(module.modinfo, key);
@@ -112,11 +113,17 @@ export interface KernelFacts {
 
 export function predictTaints(details: ModuleDetails, kernel: KernelFacts | undefined): TaintPrediction[] {
   const taints: TaintPrediction[] = [];
-  if (!details.license) taints.push({ letter: "P", reason: "no MODULE_LICENSE: the kernel treats it as proprietary, and EXPORT_SYMBOL_GPL symbols are unavailable" });
-  else if (!isGplCompatible(details.license)) taints.push({ letter: "P", reason: `license "${details.license}" is not GPL-compatible: EXPORT_SYMBOL_GPL symbols are unavailable` });
+  if (!details.license)
+    taints.push({
+      letter: "P",
+      reason: "no MODULE_LICENSE: the kernel treats it as proprietary, and EXPORT_SYMBOL_GPL symbols are unavailable",
+    });
+  else if (!isGplCompatible(details.license))
+    taints.push({ letter: "P", reason: `license "${details.license}" is not GPL-compatible: EXPORT_SYMBOL_GPL symbols are unavailable` });
   if (!details.intree) taints.push({ letter: "O", reason: "out-of-tree module (normal for your own modules)" });
   if (details.staging) taints.push({ letter: "C", reason: "staging driver" });
-  if (!details.signature && kernel?.signing) taints.push({ letter: "E", reason: `unsigned, and ${kernel.release} supports module signing` });
+  if (!details.signature && kernel?.signing)
+    taints.push({ letter: "E", reason: `unsigned, and ${kernel.release} supports module signing` });
   return taints;
 }
 

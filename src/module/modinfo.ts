@@ -66,9 +66,11 @@ export async function openModuleFile(path: string): Promise<LoadedModule> {
   }
   return readModuleParts(path, () => {
     const elf = parseElf(bytes);
-    if (elf.type !== ELF_TYPE_RELOCATABLE) throw new ModuleFileError(path, `not a kernel module: ELF type ${elf.type}, a .ko is a relocatable object (type 1)`);
+    if (elf.type !== ELF_TYPE_RELOCATABLE)
+      throw new ModuleFileError(path, `not a kernel module: ELF type ${elf.type}, a .ko is a relocatable object (type 1)`);
     const section = findSection(elf, ".modinfo");
-    if (!section) throw new ModuleFileError(path, "no .modinfo section: this is an object file, not a kernel module (was it linked by modpost?)");
+    if (!section)
+      throw new ModuleFileError(path, "no .modinfo section: this is an object file, not a kernel module (was it linked by modpost?)");
     return { path, elf, modinfo: parseModinfoSection(sectionBytes(elf, section)) };
   });
 }

@@ -31,7 +31,8 @@ const ORGANIZATION = "55040a";
 // Pure: the signature of a module file's bytes, or undefined when it carries none.
 export function readModuleSignature(bytes: Buffer): ModuleSignature | undefined {
   const marker = Buffer.from(SIGNATURE_MARKER);
-  if (bytes.length < marker.length + MODULE_SIGNATURE_SIZE || !bytes.subarray(bytes.length - marker.length).equals(marker)) return undefined;
+  if (bytes.length < marker.length + MODULE_SIGNATURE_SIZE || !bytes.subarray(bytes.length - marker.length).equals(marker))
+    return undefined;
   const info = bytes.subarray(bytes.length - marker.length - MODULE_SIGNATURE_SIZE, bytes.length - marker.length);
   const idType = info[2];
   const length = info.readUInt32BE(8);
@@ -62,7 +63,11 @@ function describePkcs7(der: Buffer): Omit<ModuleSignature, "length"> {
 function findSignerInfo(contentInfo: DerNode): DerNode | undefined {
   const [, explicit] = readDerChildren(contentInfo);
   const signedData = explicit ? readDerChildren(explicit)[0] : undefined;
-  const signerInfos = signedData ? readDerChildren(signedData).filter((node) => node.tag === 0x31).pop() : undefined;
+  const signerInfos = signedData
+    ? readDerChildren(signedData)
+        .filter((node) => node.tag === 0x31)
+        .pop()
+    : undefined;
   return signerInfos ? readDerChildren(signerInfos)[0] : undefined;
 }
 

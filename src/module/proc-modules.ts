@@ -43,7 +43,15 @@ function parseUsedBy(field: string): { usedBy: string[]; permanent: boolean } | 
 function parseLine(text: string): LineResult {
   const fields = text.trim().split(/\s+/);
   if (fields.length < 6 || fields.length > 7) return { reason: `expected 6 or 7 fields, found ${fields.length}` };
-  const [name, size, refcount, deps, state, address, taints] = fields as [string, string, string, string, string, string, string | undefined];
+  const [name, size, refcount, deps, state, address, taints] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
   if (!/^[\w-]+$/.test(name)) return { reason: `invalid module name "${name}"` };
   if (!/^\d+$/.test(size)) return { reason: `size "${size}" is not a number` };
   if (refcount !== "-" && !/^-?\d+$/.test(refcount)) return { reason: `reference count "${refcount}" is not a number` };

@@ -66,17 +66,27 @@ function indexKernelExports(symvers: SymbolExport[], modulesSymbols: SymbolExpor
   return { bySymbol };
 }
 
-function resolveNeed(module: ProjectModule, symbol: { name: string; crc?: string }, projectExports: Map<string, ProjectModule>, kernel: KernelExports, checkCrc: boolean): SymbolNeed {
+function resolveNeed(
+  module: ProjectModule,
+  symbol: { name: string; crc?: string },
+  projectExports: Map<string, ProjectModule>,
+  kernel: KernelExports,
+  checkCrc: boolean,
+): SymbolNeed {
   const need = { symbol: symbol.name, ...(symbol.crc ? { crc: symbol.crc } : {}) };
   const project = projectExports.get(symbol.name);
   if (project && project !== module) {
     const gplOnly = project.symbols.exports.find((entry) => entry.name === symbol.name)?.gplOnly;
-    const problem = gplOnly && !isGplCompatible(module.details.license) ? `${symbol.name} is EXPORT_SYMBOL_GPL and ${module.name} is not GPL-licensed` : undefined;
+    const problem =
+      gplOnly && !isGplCompatible(module.details.license)
+        ? `${symbol.name} is EXPORT_SYMBOL_GPL and ${module.name} is not GPL-licensed`
+        : undefined;
     return { ...need, provider: { kind: "project", module: project.name }, ...(problem ? { problem } : {}) };
   }
   const entry = kernel.bySymbol.get(symbol.name);
   if (!entry) return { ...need, provider: { kind: "missing" } };
-  const provider: SymbolProvider = entry.module === "vmlinux" ? { kind: "kernel" } : { kind: "in-tree", module: moduleNameFromPath(entry.module) };
+  const provider: SymbolProvider =
+    entry.module === "vmlinux" ? { kind: "kernel" } : { kind: "in-tree", module: moduleNameFromPath(entry.module) };
   const problems: string[] = [];
   if (checkCrc && symbol.crc && entry.crc && Number(symbol.crc) !== Number(entry.crc)) {
     problems.push(`CRC ${symbol.crc} differs from the kernel's ${entry.crc}: built against another build of this kernel`);
@@ -99,15 +109,24 @@ export function resolveSymbols(
   const projectExports = new Map<string, ProjectModule>();
   for (const module of modules) for (const entry of module.symbols.exports) projectExports.set(entry.name, module);
   const resolved = modules.map((module) => {
-    const needs = module.symbols.imports.map((symbol) => resolveNeed(module, symbol, projectExports, kernel, !otherRelease.has(module.name)));
-    const providers = (kind: "project" | "in-tree") =>
-      [...new Set(needs.flatMap((need) => (need.provider.kind === kind ? [need.provider.module] : [])))];
-    const projectDependencies = [...new Set([...providers("project"), ...module.details.depends.filter((name) => modules.some((other) => other.name === name))])];
-    const inTreeDependencies = [...new Set([...providers("in-tree"), ...module.details.depends.filter((name) => !modules.some((other) => other.name === name))])];
+    const needs = module.symbols.imports.map((symbol) =>
+      resolveNeed(module, symbol, projectExports, kernel, !otherRelease.has(module.name)),
+    );
+    const providers = (kind: "project" | "in-tree") => [
+      ...new Set(needs.flatMap((need) => (need.provider.kind === kind ? [need.provider.module] : []))),
+    ];
+    const projectDependencies = [
+      ...new Set([...providers("project"), ...module.details.depends.filter((name) => modules.some((other) => other.name === name))]),
+    ];
+    const inTreeDependencies = [
+      ...new Set([...providers("in-tree"), ...module.details.depends.filter((name) => !modules.some((other) => other.name === name))]),
+    ];
     return { name: module.name, path: module.path, needs, projectDependencies, inTreeDependencies };
   });
   const { order } = orderModules(resolved.map((module) => ({ name: module.name, depends: module.projectDependencies })));
-  const missing = resolved.flatMap((module) => module.needs.filter((need) => need.provider.kind === "missing").map((need) => ({ module: module.name, symbol: need.symbol })));
+  const missing = resolved.flatMap((module) =>
+    module.needs.filter((need) => need.provider.kind === "missing").map((need) => ({ module: module.name, symbol: need.symbol })),
+  );
   return { modules: resolved, loadOrder: order.map((module) => module.name), missing };
 }
 
@@ -132,17 +151,25 @@ export async function resolveDependencies(options: ResolveOptions): Promise<Depe
   const symversText = await readOptionalText(join(options.kdir, "Module.symvers"));
   if (symversText === undefined) notes.push(`${options.kdir} has no Module.symvers: kernel symbols cannot be checked`);
   const modulesSymbolsText = await readOptionalText(join(options.modulesDir, "modules.symbols"));
-  if (modulesSymbolsText === undefined) notes.push(`${options.modulesDir} has no modules.symbols (only headers installed?): in-tree providers come from Module.symvers alone`);
+  if (modulesSymbolsText === undefined)
+    notes.push(`${options.modulesDir} has no modules.symbols (only headers installed?): in-tree providers come from Module.symvers alone`);
   const vermagicProblems = modules.flatMap((module) => {
     const problem = checkVermagic(module.details, options.release);
     return problem ? [{ module: module.name, problem }] : [];
   });
   const otherRelease = new Set(vermagicProblems.map((entry) => entry.module));
-  const resolution = resolveSymbols(modules, parseModuleSymvers(symversText ?? ""), parseModulesSymbols(modulesSymbolsText ?? ""), otherRelease);
+  const resolution = resolveSymbols(
+    modules,
+    parseModuleSymvers(symversText ?? ""),
+    parseModulesSymbols(modulesSymbolsText ?? ""),
+    otherRelease,
+  );
   const wanted = [...new Set(resolution.modules.flatMap((module) => module.inTreeDependencies))];
   const inTree = await resolveInTreeDependencies(options.modulesDir, wanted);
   if (inTree.unknown.length) {
-    notes.push(`needed but neither among the given modules nor in ${join(options.modulesDir, "modules.dep")}: ${inTree.unknown.join(", ")} (pass its .ko too)`);
+    notes.push(
+      `needed but neither among the given modules nor in ${join(options.modulesDir, "modules.dep")}: ${inTree.unknown.join(", ")} (pass its .ko too)`,
+    );
   }
   return { ...resolution, inTreeModules: inTree.files.map(moduleNameFromPath), unknownModules: inTree.unknown, vermagicProblems, notes };
 }

@@ -14,14 +14,23 @@ function parseLocation(text: string): { file: string; line: number } | undefined
 // Pure: `addr2line -i` lists the inlined function's line first, then each caller's. The first one
 // in the module's own sources (under `baseDir`) says more than a line in a kernel header.
 export function chooseInlinedLocation(output: string, baseDir?: string): { file: string; line: number } | undefined {
-  const locations = output.trim().split("\n").map(parseLocation).filter((location) => location !== undefined);
+  const locations = output
+    .trim()
+    .split("\n")
+    .map(parseLocation)
+    .filter((location) => location !== undefined);
   const own = baseDir ? locations.find((location) => !relative(baseDir, location.file).startsWith("..")) : undefined;
   return own ?? locations[0];
 }
 
 // "oops.c:8" (relative to `baseDir` when the source is under it), or undefined when the module has
 // no such function, no debug info, or addr2line is missing.
-export async function locateInModule(modulePath: string, functionName: string, offset: number, baseDir?: string): Promise<string | undefined> {
+export async function locateInModule(
+  modulePath: string,
+  functionName: string,
+  offset: number,
+  baseDir?: string,
+): Promise<string | undefined> {
   const symbol = findDefinedSymbol((await openModuleFile(modulePath)).elf, functionName);
   if (!symbol) return undefined;
   const { run } = await import("../process/exec.js");

@@ -46,7 +46,9 @@ function readSymbolTable(elf: ElfFile): SymbolEntry[] {
     // Elf64_Sym has st_value after st_shndx (offset 8); Elf32_Sym right after st_name (offset 4).
     const value = elf.is64
       ? Number(elf.littleEndian ? bytes.readBigUInt64LE(offset + 8) : bytes.readBigUInt64BE(offset + 8))
-      : elf.littleEndian ? bytes.readUInt32LE(offset + 4) : bytes.readUInt32BE(offset + 4);
+      : elf.littleEndian
+        ? bytes.readUInt32LE(offset + 4)
+        : bytes.readUInt32BE(offset + 4);
     const type = bytes[offset + (elf.is64 ? 4 : 12)]! & 0xf;
     entries.push({ name: readCString(names, nameOffset), sectionIndex, value, type });
   }
@@ -55,7 +57,9 @@ function readSymbolTable(elf: ElfFile): SymbolEntry[] {
 
 // Where a defined symbol lives: its section's name and its offset there (what addr2line -j takes).
 export function findDefinedSymbol(elf: ElfFile, name: string): { section: string; offset: number } | undefined {
-  const symbol = readSymbolTable(elf).find((entry) => entry.name === name && entry.sectionIndex !== 0 && entry.sectionIndex < elf.sections.length);
+  const symbol = readSymbolTable(elf).find(
+    (entry) => entry.name === name && entry.sectionIndex !== 0 && entry.sectionIndex < elf.sections.length,
+  );
   const section = symbol && elf.sections[symbol.sectionIndex];
   return symbol && section ? { section: section.name, offset: symbol.value } : undefined;
 }
@@ -100,7 +104,12 @@ export function readModuleSymbols(elf: ElfFile): ModuleSymbols {
   }
   const gplSection = elf.sections.findIndex((section) => section.name === "__ksymtab_gpl");
   const exports = symbols
-    .filter((symbol) => symbol.name.startsWith("__ksymtab_") && symbol.sectionIndex !== SHN_UNDEF && elf.sections[symbol.sectionIndex]?.name.startsWith("__ksymtab"))
+    .filter(
+      (symbol) =>
+        symbol.name.startsWith("__ksymtab_") &&
+        symbol.sectionIndex !== SHN_UNDEF &&
+        elf.sections[symbol.sectionIndex]?.name.startsWith("__ksymtab"),
+    )
     .map((symbol) => ({ name: symbol.name.slice("__ksymtab_".length), gplOnly: symbol.sectionIndex === gplSection }));
   return { imports, exports };
 }

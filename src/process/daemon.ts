@@ -18,7 +18,10 @@ const KILL_GRACE_MS = 2000;
 
 export function startDaemon(file: string, args: readonly string[], options: DaemonOptions = {}): Promise<RunResult> {
   const started = performance.now();
-  const child = spawn(file, args, { env: { ...process.env, LC_ALL: "C" }, stdio: options.inherit ? "inherit" : ["ignore", "pipe", "pipe"] });
+  const child = spawn(file, args, {
+    env: { ...process.env, LC_ALL: "C" },
+    stdio: options.inherit ? "inherit" : ["ignore", "pipe", "pipe"],
+  });
   const output = { stdout: "", stderr: "", all: "" };
   let pending = "";
   child.stdout?.on("data", (chunk: Buffer) => {

@@ -15,7 +15,9 @@ export function renderCodeQuality(kernels: readonly ReportKernel[]): string {
           description,
           check_name: diagnostic.flag ?? `kbuild-${diagnostic.severity}`,
           // Unique per finding: the same warning on two kernels is two findings.
-          fingerprint: createHash("sha256").update(`${kernel.release}\0${place}\0${diagnostic.severity}\0${diagnostic.message}`).digest("hex"),
+          fingerprint: createHash("sha256")
+            .update(`${kernel.release}\0${place}\0${diagnostic.severity}\0${diagnostic.message}`)
+            .digest("hex"),
           severity: SEVERITY[diagnostic.severity],
           location: { path: diagnostic.file!, lines: { begin: diagnostic.line ?? 1 } },
         };

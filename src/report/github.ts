@@ -32,8 +32,11 @@ export function renderStepSummary(kernels: readonly ReportKernel[], title: strin
       return `| ${cell(kernel.release)} | ${cell(module)} | ${cell(outcome)} | ${count("warning")} | ${count("error")} | ${(kernel.durationMs / 1000).toFixed(2)} s |`;
     }),
   );
-  const diagnostics = kernels.flatMap((kernel) => kernel.diagnostics.map((diagnostic) => `${kernel.release}: ${diagnosticText(diagnostic)}`)).slice(0, MAX_SUMMARY_DIAGNOSTICS);
+  const diagnostics = kernels
+    .flatMap((kernel) => kernel.diagnostics.map((diagnostic) => `${kernel.release}: ${diagnosticText(diagnostic)}`))
+    .slice(0, MAX_SUMMARY_DIAGNOSTICS);
   const table = ["| kernel | module | result | warnings | errors | time |", "| --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
-  const details = diagnostics.length === 0 ? "" : `\n\n#### First diagnostics\n\n\`\`\`\n${diagnostics.join("\n").replace(/```/g, "'''")}\n\`\`\``;
+  const details =
+    diagnostics.length === 0 ? "" : `\n\n#### First diagnostics\n\n\`\`\`\n${diagnostics.join("\n").replace(/```/g, "'''")}\n\`\`\``;
   return `### ${title}\n\n${table}${details}\n\n`;
 }

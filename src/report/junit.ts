@@ -23,9 +23,15 @@ export interface JunitSuite {
 }
 
 const escapeXml = (text: string): string =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+  text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 const seconds = (milliseconds: number) => (milliseconds / 1000).toFixed(3);
-const countOf = (cases: readonly JunitCase[], outcome: JunitCase["outcome"]) => cases.filter((testCase) => testCase.outcome === outcome).length;
+const countOf = (cases: readonly JunitCase[], outcome: JunitCase["outcome"]) =>
+  cases.filter((testCase) => testCase.outcome === outcome).length;
 
 export function renderJunitSuites(suites: readonly JunitSuite[], reportName: string): string {
   const cases = suites.flatMap((suite) => suite.cases);
@@ -37,7 +43,10 @@ export function renderJunitSuites(suites: readonly JunitSuite[], reportName: str
 function renderSuite(suite: JunitSuite): string {
   const { cases } = suite;
   const counts = `tests="${cases.length}" failures="${countOf(cases, "failed")}" errors="${countOf(cases, "error")}" skipped="${countOf(cases, "skipped")}"`;
-  const body = cases.map((testCase) => `    <testcase name="${escapeXml(testCase.name)}" classname="${escapeXml(testCase.classname)}" time="${seconds(testCase.durationMs)}">${caseBody(testCase)}</testcase>\n`);
+  const body = cases.map(
+    (testCase) =>
+      `    <testcase name="${escapeXml(testCase.name)}" classname="${escapeXml(testCase.classname)}" time="${seconds(testCase.durationMs)}">${caseBody(testCase)}</testcase>\n`,
+  );
   return `  <testsuite name="${escapeXml(suite.name)}" ${counts} time="${seconds(suite.durationMs)}">\n${body.join("")}  </testsuite>\n`;
 }
 
@@ -46,12 +55,16 @@ function caseBody(testCase: JunitCase): string {
   const details = escapeXml(testCase.details ?? "");
   if (testCase.outcome === "skipped") return `<skipped message="${message}"/>`;
   if (testCase.outcome === "error") return `<error message="${message}" type="${escapeXml(testCase.type ?? "error")}">${details}</error>`;
-  if (testCase.outcome === "failed") return `<failure message="${message}" type="${escapeXml(testCase.type ?? "failure")}">${details}</failure>`;
+  if (testCase.outcome === "failed")
+    return `<failure message="${message}" type="${escapeXml(testCase.type ?? "failure")}">${details}</failure>`;
   return details === "" ? "" : `<system-out>${details}</system-out>`;
 }
 
 export function renderJunit(kernels: readonly ReportKernel[], suiteName: string): string {
-  return renderJunitSuites(kernels.map((kernel) => buildSuite(kernel, suiteName)), suiteName);
+  return renderJunitSuites(
+    kernels.map((kernel) => buildSuite(kernel, suiteName)),
+    suiteName,
+  );
 }
 
 function buildSuite(kernel: ReportKernel, suiteName: string): JunitSuite {
@@ -65,9 +78,16 @@ function buildSuite(kernel: ReportKernel, suiteName: string): JunitSuite {
     interrupted: "build interrupted",
     skipped: kernel.reason ?? "skipped",
   }[kernel.outcome];
-  const cases = names.map((name): JunitCase => ({
-    name, classname: `${suiteName}.${kernel.release}`, durationMs: kernel.durationMs / names.length, outcome: outcome[kernel.outcome],
-    message, type: kernel.outcome === "interrupted" ? "interrupted" : "build", details: kernel.outcome === "interrupted" ? "" : details,
-  }));
+  const cases = names.map(
+    (name): JunitCase => ({
+      name,
+      classname: `${suiteName}.${kernel.release}`,
+      durationMs: kernel.durationMs / names.length,
+      outcome: outcome[kernel.outcome],
+      message,
+      type: kernel.outcome === "interrupted" ? "interrupted" : "build",
+      details: kernel.outcome === "interrupted" ? "" : details,
+    }),
+  );
   return { name: kernel.release, durationMs: kernel.durationMs, cases };
 }

@@ -6,13 +6,20 @@ import type { KunitRun } from "../vm/kunit-run.js";
 import { renderJunitSuites, type JunitCase, type JunitSuite } from "./junit.js";
 
 // KTAP gives no durations.
-const junitCase = (name: string, classname: string, rest: Pick<JunitCase, "outcome" | "message" | "type" | "details">): JunitCase => ({ name, classname, durationMs: 0, ...rest });
+const junitCase = (name: string, classname: string, rest: Pick<JunitCase, "outcome" | "message" | "type" | "details">): JunitCase => ({
+  name,
+  classname,
+  durationMs: 0,
+  ...rest,
+});
 
 function kunitCase(item: KunitCase, classname: string): JunitCase {
   const details = item.diagnostics.join("\n");
   if (item.status === "skipped") return junitCase(item.name, classname, { outcome: "skipped", message: item.reason ?? "skipped" });
-  if (item.status === "failed") return junitCase(item.name, classname, { outcome: "failed", message: item.reason ?? "failed", type: "kunit", details });
-  if (item.status === "crashed") return junitCase(item.name, classname, { outcome: "error", message: item.reason ?? "crashed", type: "crash", details });
+  if (item.status === "failed")
+    return junitCase(item.name, classname, { outcome: "failed", message: item.reason ?? "failed", type: "kunit", details });
+  if (item.status === "crashed")
+    return junitCase(item.name, classname, { outcome: "error", message: item.reason ?? "crashed", type: "crash", details });
   return junitCase(item.name, classname, { outcome: "passed", details });
 }
 
@@ -24,14 +31,23 @@ function collectSuites(run: KunitRun): JunitSuite[] {
   const suites = run.suites.map((suite): JunitSuite => {
     const classname = suite.module ? `${suite.module}.${suite.name}` : suite.name;
     const cases = suite.cases.map((item) => kunitCase(item, classname));
-    if (suite.notRun > 0) cases.push(junitCase(`(${suite.notRun} planned cases)`, classname, { outcome: "error", message: "never ran: the run ended first", type: "not-run" }));
+    if (suite.notRun > 0)
+      cases.push(
+        junitCase(`(${suite.notRun} planned cases)`, classname, {
+          outcome: "error",
+          message: "never ran: the run ended first",
+          type: "not-run",
+        }),
+      );
     return { name: suite.name, durationMs: 0, cases };
   });
-  const missing = run.notRun.map((entry): JunitSuite => ({
-    name: entry.module,
-    durationMs: 0,
-    cases: [junitCase("(suites)", entry.module, { outcome: "error", message: entry.reason, type: "not-run" })],
-  }));
+  const missing = run.notRun.map(
+    (entry): JunitSuite => ({
+      name: entry.module,
+      durationMs: 0,
+      cases: [junitCase("(suites)", entry.module, { outcome: "error", message: entry.reason, type: "not-run" })],
+    }),
+  );
   return [...suites, ...missing];
 }
 

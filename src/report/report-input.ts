@@ -25,6 +25,9 @@ export interface ReportKernel {
 export const caseNames = (kernel: ReportKernel): string[] => (kernel.modules.length > 0 ? kernel.modules : ["(all)"]);
 
 export const diagnosticText = (diagnostic: ReportDiagnostic): string => {
-  const place = diagnostic.file === null ? "" : `${diagnostic.file}:${diagnostic.line ?? ""}${diagnostic.column === null ? "" : `:${diagnostic.column}`}: `;
+  const place =
+    diagnostic.file === null
+      ? ""
+      : `${diagnostic.file}:${diagnostic.line ?? ""}${diagnostic.column === null ? "" : `:${diagnostic.column}`}: `;
   return `${place}${diagnostic.severity}: ${diagnostic.message}${diagnostic.flag ? ` [${diagnostic.flag}]` : ""}`;
 };

@@ -9,4 +9,5 @@ export type KernelTestOutcome =
   | { ok: false; release: string; error: { message: string; hint: string | null } }
   | { ok: true; release: string; skipped: true; reason: string };
 
-export const isSkipped = (outcome: KernelTestOutcome): outcome is Extract<KernelTestOutcome, { skipped: true }> => "skipped" in outcome && outcome.skipped === true;
+export const isSkipped = (outcome: KernelTestOutcome): outcome is Extract<KernelTestOutcome, { skipped: true }> =>
+  "skipped" in outcome && outcome.skipped === true;

@@ -31,7 +31,8 @@ function checkCharacters(given: string, name: string): void {
   if (/[A-Z]/.test(name) && /^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
     reject(given, "module names are lowercase", `use "${name.toLowerCase()}"`);
   }
-  if (!/^[a-z]/.test(name)) reject(given, "a module name must start with a lowercase letter", "start the name with a letter, e.g. my_driver");
+  if (!/^[a-z]/.test(name))
+    reject(given, "a module name must start with a lowercase letter", "start the name with a letter, e.g. my_driver");
   const bad = name.match(/[^a-z0-9_]/);
   if (bad) reject(given, `character "${bad[0]}" is not allowed`, "use only lowercase letters, digits and _");
   if (name.length > MAX_MODULE_NAME_LENGTH) {
@@ -44,7 +45,12 @@ function checkCharacters(given: string, name: string): void {
 const RESERVED_NAMES = new Set(["vmlinux"]);
 
 function checkCollisions(given: string, name: string): void {
-  if (RESERVED_NAMES.has(name)) reject(given, `"${name}" is reserved for the kernel image; the kernel refuses a module of that name`, `choose another name, e.g. "my_${name}"`);
+  if (RESERVED_NAMES.has(name))
+    reject(
+      given,
+      `"${name}" is reserved for the kernel image; the kernel refuses a module of that name`,
+      `choose another name, e.g. "my_${name}"`,
+    );
   if (C_KEYWORDS.has(name)) reject(given, `"${name}" is a C keyword`, `choose another name, e.g. "my_${name}"`);
   if (KERNEL_PREFIXES.has(name)) {
     reject(

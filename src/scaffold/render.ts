@@ -48,7 +48,8 @@ function createHandlebars(): typeof Handlebars {
     });
   }
   instance.registerHelper("cString", (value: unknown) => {
-    if (typeof value !== "string") throw new Error(`cString: expected text, got ${value === undefined ? "an undefined variable" : typeof value}`);
+    if (typeof value !== "string")
+      throw new Error(`cString: expected text, got ${value === undefined ? "an undefined variable" : typeof value}`);
     return escapeCString(value);
   });
   return instance;
@@ -118,7 +119,8 @@ export function renderModule(input: RenderInput): PlannedFile[] {
 function checkUniquePaths(files: PlannedFile[], label: string): void {
   const seen = new Set<string>();
   for (const file of files) {
-    if (seen.has(file.path)) throw new KforgeError(`template ${label} renders ${file.path} twice`, { hint: "the template is broken; nothing was written" });
+    if (seen.has(file.path))
+      throw new KforgeError(`template ${label} renders ${file.path} twice`, { hint: "the template is broken; nothing was written" });
     seen.add(file.path);
   }
 }

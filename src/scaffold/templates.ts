@@ -59,7 +59,10 @@ export async function findTemplate(name: string, root = TEMPLATES_ROOT): Promise
   const templates = await listTemplates(root);
   const template = templates.find((item) => item.name === name);
   if (!template) {
-    throw new UsageError(`unknown template "${name}"`, `choose one of: ${templates.map((item) => item.name).join(", ")} (kforge templates lists them)`);
+    throw new UsageError(
+      `unknown template "${name}"`,
+      `choose one of: ${templates.map((item) => item.name).join(", ")} (kforge templates lists them)`,
+    );
   }
   return template;
 }

@@ -62,7 +62,8 @@ async function inspectTarget(dir: string, files: PlannedFile[], force: boolean):
   for (const file of files) {
     const path = join(dir, file.path);
     const fileStat = await statOrUndefined(path);
-    if (fileStat?.isDirectory()) throw new UsageError(`${path} is a folder, kforge would write a file there`, "move the folder away or choose another --dir <path>");
+    if (fileStat?.isDirectory())
+      throw new UsageError(`${path} is a folder, kforge would write a file there`, "move the folder away or choose another --dir <path>");
     if (!fileStat) continue;
     found.existing.add(file.path);
     if (await isEdited(path, file.content)) found.edited.add(file.path);

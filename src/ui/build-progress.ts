@@ -14,7 +14,12 @@ export interface BuildProgress {
   finish(outcome: { ok: boolean; title: string }): Promise<void>;
 }
 
-export function chooseProgressMode(options: { json?: boolean; verbose?: boolean; stream: OutputStream; env: NodeJS.ProcessEnv }): ProgressMode {
+export function chooseProgressMode(options: {
+  json?: boolean;
+  verbose?: boolean;
+  stream: OutputStream;
+  env: NodeJS.ProcessEnv;
+}): ProgressMode {
   if (options.json) return "silent";
   if (options.verbose) return "verbose";
   const isCi = options.env.CI !== undefined && options.env.CI !== "" && options.env.CI !== "false";
@@ -25,7 +30,11 @@ export async function createBuildProgress(mode: ProgressMode, title: string, str
   if (mode === "list") return createListProgress(title, stream as NodeJS.WriteStream);
   // --json keeps stdout for its one object, but waiting on another kforge's make is still said (on
   // `stream`, stderr): a build that seems to hang needs its reason.
-  if (mode === "silent") return { onEvent: (event) => event.kind === "waiting" && stream.write(`${describeMakeLockWait(event)}\n`), finish: async () => undefined };
+  if (mode === "silent")
+    return {
+      onEvent: (event) => event.kind === "waiting" && stream.write(`${describeMakeLockWait(event)}\n`),
+      finish: async () => undefined,
+    };
   return {
     onEvent: (event) => {
       // The title waits for the build to start, so an early usage error is printed alone.
@@ -38,7 +47,8 @@ export async function createBuildProgress(mode: ProgressMode, title: string, str
   };
 }
 
-export const describeMakeLockWait = (event: { holder: number; lock: string }) => `waiting: kforge process ${event.holder} is running make in this dir for this kernel (lock ${event.lock})`;
+export const describeMakeLockWait = (event: { holder: number; lock: string }) =>
+  `waiting: kforge process ${event.holder} is running make in this dir for this kernel (lock ${event.lock})`;
 
 type Wrapper = ListrTaskWrapper<unknown, never, never>;
 
@@ -51,7 +61,9 @@ export function ensureTerminalColumns(streams: readonly { columns?: number }[]):
   const unsized = [...new Set(streams)].filter((stream) => !stream.columns);
   const before = unsized.map((stream) => stream.columns);
   for (const stream of unsized) stream.columns = DEFAULT_COLUMNS;
-  return () => unsized.forEach((stream, index) => (stream.columns = before[index]));
+  return () => {
+    for (const [index, stream] of unsized.entries()) stream.columns = before[index];
+  };
 }
 
 // listr2 is loaded only on a terminal: plain and JSON runs (CI, scripts) skip its start-up cost.
@@ -75,7 +87,10 @@ export interface ListRow {
 
 // One row per build running at the same time (a matrix build's kernels); close() ends the rows still
 // open (the builds were stopped by an error) and waits until the list is drawn for the last time.
-export async function createListRows(titles: readonly string[], stream: NodeJS.WriteStream): Promise<{ rows: ListRow[]; close(): Promise<void> }> {
+export async function createListRows(
+  titles: readonly string[],
+  stream: NodeJS.WriteStream,
+): Promise<{ rows: ListRow[]; close(): Promise<void> }> {
   const { Listr, ListrLogger, ProcessOutput } = await import("listr2");
   const restoreColumns = ensureTerminalColumns([stream, process.stdout]);
   const rows = titles.map(createRow);
@@ -84,7 +99,13 @@ export async function createListRows(titles: readonly string[], stream: NodeJS.W
   const logger = new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(stream, process.stdout) });
   const list = new Listr(
     rows.map((row) => row.task),
-    { concurrent: true, renderer: "default", rendererOptions: { logger, showErrorMessage: false }, registerSignalListeners: false, exitOnError: false },
+    {
+      concurrent: true,
+      renderer: "default",
+      rendererOptions: { logger, showErrorMessage: false },
+      registerSignalListeners: false,
+      exitOnError: false,
+    },
   );
   const running = list.run().catch(() => undefined);
   return {
@@ -100,8 +121,12 @@ export async function createListRows(titles: readonly string[], stream: NodeJS.W
 function createRow(title: string) {
   let wrapper: Wrapper | undefined;
   let settle: (outcome: { ok: boolean; title: string }) => void = () => undefined;
-  const outcome = new Promise<{ ok: boolean; title: string }>((resolve) => (settle = resolve));
-  const counts = createCountedTitle(title, (text) => wrapper && (wrapper.title = text));
+  const outcome = new Promise<{ ok: boolean; title: string }>((resolve) => {
+    settle = resolve;
+  });
+  const counts = createCountedTitle(title, (text) => {
+    if (wrapper) wrapper.title = text;
+  });
   const task = {
     title,
     task: async (_context: unknown, task: unknown) => {

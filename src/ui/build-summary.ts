@@ -6,16 +6,25 @@ import type { Palette } from "./color.js";
 export function formatBuildSummary(result: KernelBuildResult, options: { dir: string; werror?: boolean; palette: Palette }): string {
   const { palette } = options;
   const seconds = `${(result.durationMs / 1000).toFixed(2)} s`;
-  if (result.interrupted) return `${palette.yellow("interrupted")}: build for ${result.release} stopped, nothing reported as built (log: ${result.log})\n`;
+  if (result.interrupted)
+    return `${palette.yellow("interrupted")}: build for ${result.release} stopped, nothing reported as built (log: ${result.log})\n`;
   const counts = countDiagnostics(result);
   if (!result.ok) {
-    const reason = options.werror && counts.errors === 0 && counts.warnings > 0 ? `${plural(counts.warnings, "warning")} with --werror` : describeCounts(counts);
+    const reason =
+      options.werror && counts.errors === 0 && counts.warnings > 0
+        ? `${plural(counts.warnings, "warning")} with --werror`
+        : describeCounts(counts);
     return `${palette.red("build failed")} for ${result.release} (${reason}, ${seconds})\nfull log: ${result.log}\n`;
   }
   const headline = result.upToDate
     ? `${palette.green("up to date")} for ${result.release} (nothing changed since the last build; --force rebuilds)`
     : `${palette.green("built")} for ${result.release} in ${seconds}${counts.warnings > 0 ? ` with ${plural(counts.warnings, "warning")}` : ""}`;
-  const rows = result.artifacts.map((artifact) => [artifact.module, displayPath(artifact.path, options.dir), formatSize(artifact.size), artifact.vermagic ?? "(no vermagic)"]);
+  const rows = result.artifacts.map((artifact) => [
+    artifact.module,
+    displayPath(artifact.path, options.dir),
+    formatSize(artifact.size),
+    artifact.vermagic ?? "(no vermagic)",
+  ]);
   return `${headline}\n${formatTable(rows, palette)}`;
 }
 
@@ -50,6 +59,8 @@ export function formatSize(bytes: number): string {
 function formatTable(rows: string[][], palette: Palette): string {
   const widths = rows.reduce<number[]>((max, row) => row.map((cell, index) => Math.max(max[index] ?? 0, cell.length)), []);
   return rows
-    .map((row) => `  ${row.map((cell, index) => (index === row.length - 1 ? palette.dim(cell) : cell.padEnd(widths[index]!))).join("  ")}\n`)
+    .map(
+      (row) => `  ${row.map((cell, index) => (index === row.length - 1 ? palette.dim(cell) : cell.padEnd(widths[index]!))).join("  ")}\n`,
+    )
     .join("");
 }

@@ -13,7 +13,10 @@ export function loadSourceLines(dir: string, diagnostics: readonly Diagnostic[])
   for (const diagnostic of diagnostics) {
     if (!diagnostic.file || diagnostic.line === null || sources.has(diagnostic.file)) continue;
     try {
-      sources.set(diagnostic.file, readFileSync(isAbsolute(diagnostic.file) ? diagnostic.file : join(dir, diagnostic.file), "utf8").split("\n"));
+      sources.set(
+        diagnostic.file,
+        readFileSync(isAbsolute(diagnostic.file) ? diagnostic.file : join(dir, diagnostic.file), "utf8").split("\n"),
+      );
     } catch {
       // unreadable: printed without the source line
     }
@@ -26,7 +29,12 @@ export interface FormatOptions {
   columnUnit?: "display" | "byte";
 }
 
-export function formatDiagnostics(diagnostics: readonly Diagnostic[], palette: Palette, sources: SourceLines, options: FormatOptions = {}): string {
+export function formatDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  palette: Palette,
+  sources: SourceLines,
+  options: FormatOptions = {},
+): string {
   const groups = new Map<string, Diagnostic[]>();
   for (const diagnostic of diagnostics) {
     const key = diagnostic.file ?? "";
@@ -37,7 +45,13 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], palette: P
   return blocks.join("\n");
 }
 
-function formatGroup(file: string, group: readonly Diagnostic[], palette: Palette, lines: string[] | undefined, unit: "display" | "byte"): string {
+function formatGroup(
+  file: string,
+  group: readonly Diagnostic[],
+  palette: Palette,
+  lines: string[] | undefined,
+  unit: "display" | "byte",
+): string {
   const output = [palette.bold(file || "build")];
   let context: string | undefined;
   for (const diagnostic of group) {

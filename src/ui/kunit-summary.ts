@@ -14,8 +14,15 @@ function mark(status: KunitStatus, palette: Palette): string {
 function formatCase(item: KunitCase, palette: Palette): string[] {
   const reason = item.reason ? palette.dim(`: ${item.reason}`) : "";
   const lines = [`    ${mark(item.status, palette)} ${item.name}${reason}`];
-  for (const parameter of item.parameters.filter((entry) => entry.status !== "passed")) lines.push(`          ${mark(parameter.status, palette)} ${parameter.name}`);
-  if (item.status === "failed" || item.status === "crashed") lines.push(...item.diagnostics.filter((line) => !line.endsWith(item.reason ?? "\0")).slice(0, MAX_DIAGNOSTICS).map((line) => palette.dim(`          | ${line}`)));
+  for (const parameter of item.parameters.filter((entry) => entry.status !== "passed"))
+    lines.push(`          ${mark(parameter.status, palette)} ${parameter.name}`);
+  if (item.status === "failed" || item.status === "crashed")
+    lines.push(
+      ...item.diagnostics
+        .filter((line) => !line.endsWith(item.reason ?? "\0"))
+        .slice(0, MAX_DIAGNOSTICS)
+        .map((line) => palette.dim(`          | ${line}`)),
+    );
   return lines;
 }
 

@@ -10,12 +10,22 @@ export interface SkippedRow {
 
 export function formatMatrixSummary(results: readonly KernelBuildResult[], palette: Palette, skipped: readonly SkippedRow[] = []): string {
   const header = ["kernel", "module", "result", "warnings", "errors", "time"];
-  const rows = [...results.flatMap((result) => matrixRows(result)), ...skipped.map((kernel) => [kernel.release, "(all)", `skipped: ${kernel.reason}`, "", "", ""])];
+  const rows = [
+    ...results.flatMap((result) => matrixRows(result)),
+    ...skipped.map((kernel) => [kernel.release, "(all)", `skipped: ${kernel.reason}`, "", "", ""]),
+  ];
   const widths = [header, ...rows].reduce<number[]>((max, row) => row.map((cell, index) => Math.max(max[index] ?? 0, cell.length)), []);
-  const line = (row: string[]) => `  ${row.map((cell, index) => cell.padEnd(widths[index]!)).join("  ").trimEnd()}\n`;
+  const line = (row: string[]) =>
+    `  ${row
+      .map((cell, index) => cell.padEnd(widths[index]!))
+      .join("  ")
+      .trimEnd()}\n`;
   const failed = results.filter((result) => !result.ok).length;
   const skips = skipped.length > 0 ? `, ${skipped.length} skipped by gates` : "";
-  const headline = failed === 0 ? palette.green(`built for ${results.length} kernels${skips}`) : palette.red(`${failed} of ${results.length} kernels failed${skips}`);
+  const headline =
+    failed === 0
+      ? palette.green(`built for ${results.length} kernels${skips}`)
+      : palette.red(`${failed} of ${results.length} kernels failed${skips}`);
   return `${headline}\n${line(header)}${rows.map(line).join("")}`;
 }
 

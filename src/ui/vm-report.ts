@@ -13,7 +13,8 @@ export function formatStep(step: StepResult, palette: Palette): string[] {
   if (output) lines.push(...indent(output.split("\n")));
   const log = step.kernelLog.slice(0, 30);
   if (log.length) lines.push(...indent(log, palette.dim("    | ")));
-  if (step.kernelLog.length > log.length) lines.push(palette.dim(`    | ... ${step.kernelLog.length - log.length} more lines in the console log`));
+  if (step.kernelLog.length > log.length)
+    lines.push(palette.dim(`    | ... ${step.kernelLog.length - log.length} more lines in the console log`));
   if (step.diagnosis) {
     lines.push(`    ${palette.red(step.diagnosis.title)}: ${step.diagnosis.detail}`);
     lines.push(`    ${palette.dim("hint:")} ${step.diagnosis.hint}`);
@@ -22,25 +23,39 @@ export function formatStep(step: StepResult, palette: Palette): string[] {
 }
 
 export function formatCrash(crash: VmResult["crashes"][number], palette: Palette): string[] {
-  const where = crash.function ? ` in ${crash.function}${crash.module ? ` [${crash.module}]` : ""}${crash.source ? ` at ${crash.source}` : ""}` : "";
+  const where = crash.function
+    ? ` in ${crash.function}${crash.module ? ` [${crash.module}]` : ""}${crash.source ? ` at ${crash.source}` : ""}`
+    : "";
   const lines = [palette.red(`  ${crash.kind}${where}${crash.step ? ` during "${crash.step}"` : ""}`), `    ${crash.title}`];
   // A user-space RIP (segment 0033) is the syscall insmod made, not the fault.
   const rip = crash.log.find((line) => line.startsWith("RIP: ") && !line.startsWith("RIP: 0033:"));
   if (rip) lines.push(`    ${rip}`);
-  const trace = crash.log.slice(crash.log.indexOf("Call Trace:") + 1).filter((line) => /^\s+[\w.]+\+0x/.test(line)).slice(0, 6);
+  const trace = crash.log
+    .slice(crash.log.indexOf("Call Trace:") + 1)
+    .filter((line) => /^\s+[\w.]+\+0x/.test(line))
+    .slice(0, 6);
   if (crash.log.includes("Call Trace:")) lines.push("    Call Trace:", ...indent(trace.map((line) => line.trim())));
   // kmemleak's allocation backtrace, with the project module's frames named (leak-check.ts).
   const backtrace = crash.log.findIndex((line) => line.trim().startsWith("backtrace"));
-  if (crash.kind === "memory-leak" && backtrace >= 0) lines.push("    allocated at:", ...indent(crash.log.slice(backtrace + 1, backtrace + 7).map((line) => line.trim())));
+  if (crash.kind === "memory-leak" && backtrace >= 0)
+    lines.push("    allocated at:", ...indent(crash.log.slice(backtrace + 1, backtrace + 7).map((line) => line.trim())));
   return lines;
 }
 
 // Only when something did not load or the kernel oopsed: a clean run's steps already say it all.
 function formatModules(result: VmResult, palette: Palette): string[] {
   const { planned, loaded, failed, skipped } = result.modules;
-  const lines = result.taintedAfter ? [palette.red(`the kernel oopsed during "${result.taintedAfter}": every later step ran on a kernel tainted D, so its result may not hold`)] : [];
+  const lines = result.taintedAfter
+    ? [
+        palette.red(
+          `the kernel oopsed during "${result.taintedAfter}": every later step ran on a kernel tainted D, so its result may not hold`,
+        ),
+      ]
+    : [];
   if (!result.booted || (failed.length === 0 && skipped.length === 0)) return lines;
-  lines.unshift(`modules: ${loaded} of ${planned} loaded${failed.length ? `; failed: ${failed.join(", ")}` : ""}${skipped.length ? `; skipped: ${skipped.map((entry) => (entry.provider ? `${entry.module} (needs ${entry.provider})` : entry.module)).join(", ")}` : ""}`);
+  lines.unshift(
+    `modules: ${loaded} of ${planned} loaded${failed.length ? `; failed: ${failed.join(", ")}` : ""}${skipped.length ? `; skipped: ${skipped.map((entry) => (entry.provider ? `${entry.module} (needs ${entry.provider})` : entry.module)).join(", ")}` : ""}`,
+  );
   return lines;
 }
 
@@ -58,12 +73,16 @@ function formatSummary(result: VmResult, palette: Palette): string {
   if (!result.booted) return palette.red("failed: the guest did not boot, so no step ran");
   const failed = result.steps.filter((step) => !step.ok).length;
   const crashes = result.crashes.length ? `, ${result.crashes.length} crash report(s)` : "";
-  return palette.red(`${result.end === "interrupted" ? "interrupted" : "failed"}: ${failed} of ${result.steps.length} steps failed${crashes}${skipped}`);
+  return palette.red(
+    `${result.end === "interrupted" ? "interrupted" : "failed"}: ${failed} of ${result.steps.length} steps failed${crashes}${skipped}`,
+  );
 }
 
 export function formatVmReport(result: VmResult, palette: Palette): string {
   const boot = result.booted ? `, booted in ${seconds(result.bootMs)}` : "";
-  const lines = [`${palette.bold(`kernel ${result.release}`)} (${result.accel}, ${result.bootEntry === "pvh" ? "vmlinux via PVH" : "bzImage"})${boot}`];
+  const lines = [
+    `${palette.bold(`kernel ${result.release}`)} (${result.accel}, ${result.bootEntry === "pvh" ? "vmlinux via PVH" : "bzImage"})${boot}`,
+  ];
   for (const step of result.steps) lines.push(...formatStep(step, palette));
   if (result.booted) for (const step of result.skipped) lines.push(palette.dim(`  skip ${step.name} (${step.reason})`));
   if (result.crashes.length) {

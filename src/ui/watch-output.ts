@@ -9,7 +9,11 @@ export const KEYS_LINE = "keys: r/Enter rebuild and reload · t rerun tests · c
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-export function formatWatchEvent(event: WatchEvent, palette: Palette, sources: (diagnostics: Diagnostic[]) => SourceLines): string | undefined {
+export function formatWatchEvent(
+  event: WatchEvent,
+  palette: Palette,
+  sources: (diagnostics: Diagnostic[]) => SourceLines,
+): string | undefined {
   switch (event.event) {
     case "ready":
       return palette.dim(`watching ${event.dir} for kernel ${event.release} (${event.mode}${event.accel ? `, ${event.accel}` : ""})`);
@@ -20,14 +24,21 @@ export function formatWatchEvent(event: WatchEvent, palette: Palette, sources: (
     case "build-end": {
       const diagnostics = event.diagnostics as Diagnostic[];
       const shown = diagnostics.length ? `\n${formatDiagnostics(diagnostics, palette, sources(diagnostics))}` : "";
-      const status = event.ok ? palette.green(event.upToDate ? "modules up to date" : `built in ${seconds(event.durationMs)}${event.path === "fast" ? " (fast path)" : ""}`) : palette.red(`build failed; full log: ${event.log}`);
+      const status = event.ok
+        ? palette.green(
+            event.upToDate ? "modules up to date" : `built in ${seconds(event.durationMs)}${event.path === "fast" ? " (fast path)" : ""}`,
+          )
+        : palette.red(`build failed; full log: ${event.log}`);
       return `${status}${shown}${event.ok ? "" : "\nthe last good modules stay loaded; waiting for the next change"}`;
     }
     case "unload":
     case "load": {
       const verb = event.event === "load" ? "loaded" : "unloaded";
       const status = event.ok ? palette.green(`${verb} ${event.module}`) : palette.red(`${event.event} of ${event.module} failed`);
-      const diagnosis = event.event === "load" && event.diagnosis ? `\n  ${event.diagnosis.title}: ${event.diagnosis.detail}\n  hint: ${event.diagnosis.hint}` : "";
+      const diagnosis =
+        event.event === "load" && event.diagnosis
+          ? `\n  ${event.diagnosis.title}: ${event.diagnosis.detail}\n  hint: ${event.diagnosis.hint}`
+          : "";
       return `${status}${event.ok || !event.output ? "" : `: ${event.output.trim()}`}${diagnosis}`;
     }
     case "test":

@@ -50,7 +50,11 @@ export async function chooseAccel(request: AccelRequest, env?: NodeJS.ProcessEnv
   const usable = await isKvmUsable();
   if (request === "tcg") return { accel: "tcg", probe: false };
   if (request === "kvm") {
-    if (!usable) throw new EnvironmentError("--accel kvm: /dev/kvm is missing or not readable and writable by you", "add yourself to the kvm group (then log in again), or use --accel tcg");
+    if (!usable)
+      throw new EnvironmentError(
+        "--accel kvm: /dev/kvm is missing or not readable and writable by you",
+        "add yourself to the kvm group (then log in again), or use --accel tcg",
+      );
     return { accel: "kvm", probe: false };
   }
   if (!usable) return { accel: "tcg", probe: false, reason: "/dev/kvm is not usable" };

@@ -26,7 +26,21 @@ function entryMode(entry: CpioEntry): number {
 
 function encodeEntry(inode: number, name: string, mode: number, data: Buffer, device = { major: 0, minor: 0 }): Buffer {
   const nameBytes = Buffer.from(`${name}\0`);
-  const fields = [inode, mode, 0, 0, mode & TYPE_BITS.directory ? 2 : 1, 0, data.length, 0, 0, device.major, device.minor, nameBytes.length, 0];
+  const fields = [
+    inode,
+    mode,
+    0,
+    0,
+    mode & TYPE_BITS.directory ? 2 : 1,
+    0,
+    data.length,
+    0,
+    0,
+    device.major,
+    device.minor,
+    nameBytes.length,
+    0,
+  ];
   const header = Buffer.from(`070701${fields.map(hex).join("")}`);
   return Buffer.concat([header, nameBytes, padding(header.length + nameBytes.length), data, padding(data.length)]);
 }

@@ -18,7 +18,7 @@ import { projectVariant } from "./debug-variant.js";
 // A plain debug kernel, not a project's variant of one.
 const isDebugRelease = (release: string) => {
   const built = parseBuiltRelease(release);
-  return built !== undefined && built.debug && built.variant === undefined;
+  return built?.debug && built.variant === undefined;
 };
 
 export interface DebugKernel {
@@ -52,29 +52,58 @@ export async function resolveDebugRelease(selected: BuildTree, request: DebugKer
   if (parseBuiltRelease(selected.release)?.debug) return { ...selected, notice: `--debug: ${selected.release} is a debug kernel already` };
   const plain = await resolvePlainRelease(selected, request);
   const plainTree = debugTree(plain.release, request.env);
-  const variant = request.project ? await projectVariant({ project: request.project, stock: selected, debugKdir: plainTree, debugRelease: plain.release, env: request.env, signal: request.signal }) : undefined;
+  const variant = request.project
+    ? await projectVariant({
+        project: request.project,
+        stock: selected,
+        debugKdir: plainTree,
+        debugRelease: plain.release,
+        env: request.env,
+        signal: request.signal,
+      })
+    : undefined;
   if (!variant) return { release: plain.release, kdir: plainTree, notice: plain.notice };
-  const needs = variant.inTreeModules.length ? `the in-tree modules ${request.project} needs (${variant.inTreeModules.join(", ")})` : `kforge.json debugKernel.config of ${request.project}`;
+  const needs = variant.inTreeModules.length
+    ? `the in-tree modules ${request.project} needs (${variant.inTreeModules.join(", ")})`
+    : `kforge.json debugKernel.config of ${request.project}`;
   let release = variant.release;
   let built = false;
   if (!(await isComplete(release, request.env))) {
     if (!request.build) {
-      throw new EnvironmentError(`--debug: ${selected.release}'s debug kernel lacks ${needs}, and its variant ${release} is not built`, `build it once (minutes): kforge kernel build ${seriesOf(parseBuiltRelease(plain.release)!.version)} --debug --for ${request.project}`);
+      throw new EnvironmentError(
+        `--debug: ${selected.release}'s debug kernel lacks ${needs}, and its variant ${release} is not built`,
+        `build it once (minutes): kforge kernel build ${seriesOf(parseBuiltRelease(plain.release)!.version)} --debug --for ${request.project}`,
+      );
     }
     const source = await readlink(join(plainTree, "source"));
-    release = await request.build({ series: seriesOf(parseBuiltRelease(plain.release)!.version), source, project: request.project }, `${plain.release} lacks ${needs}`);
+    release = await request.build(
+      { series: seriesOf(parseBuiltRelease(plain.release)!.version), source, project: request.project },
+      `${plain.release} lacks ${needs}`,
+    );
     built = true;
   }
-  return { release, kdir: debugTree(release, request.env), notice: `${plain.notice}; with ${needs}: ${release}${built ? ", built just now" : ""}` };
+  return {
+    release,
+    kdir: debugTree(release, request.env),
+    notice: `${plain.notice}; with ${needs}: ${release}${built ? ", built just now" : ""}`,
+  };
 }
 
 async function resolvePlainRelease(selected: BuildTree, request: DebugKernelRequest): Promise<{ release: string; notice: string }> {
   const version = (await readKernelVersion(selected.kdir)) ?? /^\d+\.\d+\.\d+/.exec(selected.release)?.[0];
-  if (!version) throw new EnvironmentError(`--debug: cannot tell the kernel version of ${selected.release} from ${selected.kdir}/Makefile`, "choose a release with --kernel, or pass --kdir <a kforge-built debug tree>");
+  if (!version)
+    throw new EnvironmentError(
+      `--debug: cannot tell the kernel version of ${selected.release} from ${selected.kdir}/Makefile`,
+      "choose a release with --kernel, or pass --kdir <a kforge-built debug tree>",
+    );
   const exact = builtRelease(version, true);
   let release = await findRegistered(exact, version, request.env);
   const built = !release && request.build !== undefined;
-  if (built) release = await request.build!({ series: seriesOf(version) }, `no debug kernel for ${selected.release} (version ${version}) is built yet`);
+  if (built)
+    release = await request.build!(
+      { series: seriesOf(version) },
+      `no debug kernel for ${selected.release} (version ${version}) is built yet`,
+    );
   if (!release) {
     const registered = await listDebugReleases(request.env);
     throw new EnvironmentError(
@@ -85,7 +114,10 @@ async function resolvePlainRelease(selected: BuildTree, request: DebugKernelRequ
   // Debian's source package can be a point release ahead of its headers: a debug kernel of the same
   // series builds and runs the module as well.
   const substitute = release === exact ? "" : ` (none of version ${version} is built; ${release} is the same series)`;
-  return { release, notice: `--debug: building for and booting ${release}, the debug kernel for ${selected.release}${substitute}${built ? "; it was built just now" : ""}` };
+  return {
+    release,
+    notice: `--debug: building for and booting ${release}, the debug kernel for ${selected.release}${substitute}${built ? "; it was built just now" : ""}`,
+  };
 }
 
 async function findRegistered(exact: string, version: string, env?: NodeJS.ProcessEnv): Promise<string | undefined> {

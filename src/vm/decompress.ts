@@ -21,7 +21,11 @@ export async function readModuleFile(path: string, workDir: string): Promise<Buf
   const result = await run(tool, [...args, copy]);
   const output = copy.slice(0, -suffix.length);
   try {
-    if (result.failed) throw new KforgeError(`cannot decompress ${path}: ${result.stderr.trim() || `${tool} is not installed`}`, { exitCode: 2, hint: `install ${tool}` });
+    if (result.failed)
+      throw new KforgeError(`cannot decompress ${path}: ${result.stderr.trim() || `${tool} is not installed`}`, {
+        exitCode: 2,
+        hint: `install ${tool}`,
+      });
     return await readFile(output);
   } finally {
     await rm(output, { force: true });

@@ -53,7 +53,15 @@ async function bootOnce(options: GuestBootOptions, accel: Accel, helloTimeoutMs:
   const qemuBinary = await findQemu();
   const workDir = await mkdtemp(join(tmpdir(), "kforge-watch-vm-"));
   const guest = await startGuest({
-    qemuBinary, workDir, release: options.release, modules: [], files: [], helloTimeoutMs, warm, env: options.env, signal: options.signal,
+    qemuBinary,
+    workDir,
+    release: options.release,
+    modules: [],
+    files: [],
+    helloTimeoutMs,
+    warm,
+    env: options.env,
+    signal: options.signal,
     machine: { accel, kernelImage: options.bootImage.path, memoryMb: options.memoryMb, append: options.append },
     notice: options.onNotice ?? (() => undefined),
   }).catch(async (error: unknown) => {

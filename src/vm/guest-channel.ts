@@ -57,14 +57,19 @@ export async function openGuestSession(options: GuestSessionOptions): Promise<Gu
   const asking = options.restored ? setInterval(ask, HELLO_REPEAT_MS) : undefined;
   const hello = await channel.next((event) => event.kind === "hello", options.helloTimeoutMs, options.signal);
   clearInterval(asking);
-  if (!hello || hello.kind !== "hello") {
+  if (hello?.kind !== "hello") {
     socket.destroy();
     return undefined;
   }
   return createSession(channel, hello, options.console, options.watchesConsole ?? true);
 }
 
-function createSession(channel: AgentChannel, hello: { release: string; tainted: number }, monitor: ConsoleMonitor, watchesConsole: boolean): GuestSession {
+function createSession(
+  channel: AgentChannel,
+  hello: { release: string; tainted: number },
+  monitor: ConsoleMonitor,
+  watchesConsole: boolean,
+): GuestSession {
   let nextId = 1;
   return {
     release: hello.release,
@@ -78,12 +83,21 @@ function createSession(channel: AgentChannel, hello: { release: string; tainted:
       channel.write(encodeCommand(id, command));
       const done = await channel.next((event) => event.kind === "done" && event.id === id, timeoutMs);
       const durationMs = Date.now() - started;
-      if (!done || done.kind !== "done") {
-        return channel.closed ? { status: "closed", durationMs } : { status: "timeout", silentMs: Date.now() - channel.lastBeat, durationMs };
+      if (done?.kind !== "done") {
+        return channel.closed
+          ? { status: "closed", durationMs }
+          : { status: "timeout", silentMs: Date.now() - channel.lastBeat, durationMs };
       }
       if (watchesConsole) await monitor.waitForMarker(id, MARKER_WAIT_MS);
       const output = channel.output.get(id) ?? "";
-      return { status: "done", exitCode: done.exitCode, output, tainted: done.tainted, kernelLog: monitor.kernelLogSince(consoleStart), durationMs };
+      return {
+        status: "done",
+        exitCode: done.exitCode,
+        output,
+        tainted: done.tainted,
+        kernelLog: monitor.kernelLogSince(consoleStart),
+        durationMs,
+      };
     },
     async sendFile(guestPath, data, { timeoutMs }) {
       const id = nextId++;

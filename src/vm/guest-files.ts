@@ -24,7 +24,10 @@ export const RECEIVE_FILE_FUNCTION = `receive_file() {
 export function encodeFileTransfer(id: number, guestPath: string, data: Buffer): Buffer {
   // The agent splits the header on spaces and passes the path unquoted.
   if (!/^\/[\w@%+=:,./-]+$/.test(guestPath)) {
-    throw new UsageError(`cannot send "${guestPath}" into the guest: the name has characters the guest agent does not pass through`, "rename the file to letters, digits, dots, dashes and underscores");
+    throw new UsageError(
+      `cannot send "${guestPath}" into the guest: the name has characters the guest agent does not pass through`,
+      "rename the file to letters, digits, dots, dashes and underscores",
+    );
   }
   const md5 = createHash("md5").update(data).digest("hex");
   const padding = Math.ceil(data.length / TRANSFER_BLOCK_BYTES) * TRANSFER_BLOCK_BYTES - data.length;

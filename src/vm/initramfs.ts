@@ -27,9 +27,16 @@ const DIRECTORIES = ["bin", "sbin", "proc", "sys", "dev", "tmp", "run", "kforge"
 export async function findBusybox(): Promise<string> {
   const path = (await which("busybox")) ?? "/bin/busybox";
   const bytes = await readFile(path).catch(() => undefined);
-  if (!bytes) throw new EnvironmentError("busybox is not installed; the guest's userspace is a static busybox", "apt-get install busybox-static (or your distribution's static busybox)");
+  if (!bytes)
+    throw new EnvironmentError(
+      "busybox is not installed; the guest's userspace is a static busybox",
+      "apt-get install busybox-static (or your distribution's static busybox)",
+    );
   if (!isElf64(bytes) || hasInterpreter(bytes)) {
-    throw new EnvironmentError(`${path} is not a static busybox; the guest has no shared libraries`, "install the static build: apt-get install busybox-static");
+    throw new EnvironmentError(
+      `${path} is not a static busybox; the guest has no shared libraries`,
+      "install the static build: apt-get install busybox-static",
+    );
   }
   return path;
 }
@@ -52,7 +59,11 @@ export async function writeInitramfs(target: string, content: InitramfsContent, 
   entries.push({ kind: "file", path: "bin/busybox", data: await readFile(busybox), mode: 0o755 });
   for (const applet of applets) entries.push({ kind: "symlink", path: `bin/${applet}`, target: "busybox" });
   entries.push({ kind: "file", path: "init", data: Buffer.from(createInitScript()), mode: 0o755 });
-  entries.push({ kind: "file", path: "kforge/agent.sh", data: Buffer.from(createAgentScript({ stepMarkers: content.stepMarkers ?? true })) });
+  entries.push({
+    kind: "file",
+    path: "kforge/agent.sh",
+    data: Buffer.from(createAgentScript({ stepMarkers: content.stepMarkers ?? true })),
+  });
   for (const module of content.modules) {
     const name = basename(module).replace(/\.(xz|zst|gz)$/, "");
     entries.push({ kind: "file", path: `${GUEST_MODULE_DIR}/${name}`, data: await readModuleFile(module, workDir) });

@@ -35,15 +35,24 @@ function manualSteps(release: string, dir: string): string {
 
 export async function fetchKernel(options: FetchKernelOptions): Promise<FetchedKernel> {
   const { release } = options;
-  if (!RELEASE_PATTERN.test(release)) throw new KforgeError(`"${release}" is not a kernel release name`, { exitCode: 2, hint: "use a release like 6.1.0-56-amd64" });
+  if (!RELEASE_PATTERN.test(release))
+    throw new KforgeError(`"${release}" is not a kernel release name`, { exitCode: 2, hint: "use a release like 6.1.0-56-amd64" });
   const dir = fetchedKernelDir(release, options.env);
   const result = (packages: string[], alreadyCached: boolean): FetchedKernel => ({
-    release, dir, image: join(dir, "boot", `vmlinuz-${release}`), modulesDir: join(dir, "lib", "modules", release), packages, alreadyCached,
+    release,
+    dir,
+    image: join(dir, "boot", `vmlinuz-${release}`),
+    modulesDir: join(dir, "lib", "modules", release),
+    packages,
+    alreadyCached,
   });
   if (!options.force && (await isComplete(dir, release))) return result([], true);
   const os = await readOsRelease(options.osReleasePath);
   if (distroFamily(os) !== "debian") {
-    throw new EnvironmentError(`kforge kernel fetch knows only Debian and Ubuntu packages; this is ${os.prettyName}`, manualSteps(release, dir));
+    throw new EnvironmentError(
+      `kforge kernel fetch knows only Debian and Ubuntu packages; this is ${os.prettyName}`,
+      manualSteps(release, dir),
+    );
   }
   const work = `${dir}.partial-${process.pid}`;
   await rm(work, { recursive: true, force: true });
@@ -65,7 +74,10 @@ export async function fetchKernel(options: FetchKernelOptions): Promise<FetchedK
 }
 
 async function isComplete(dir: string, release: string): Promise<boolean> {
-  return (await isAccessible(join(dir, "boot", `vmlinuz-${release}`))) && (await isAccessible(join(dir, "lib", "modules", release, "modules.dep")));
+  return (
+    (await isAccessible(join(dir, "boot", `vmlinuz-${release}`))) &&
+    (await isAccessible(join(dir, "lib", "modules", release, "modules.dep")))
+  );
 }
 
 // Debian ships image and modules in linux-image-<release>; Ubuntu splits the modules into
@@ -75,7 +87,8 @@ async function downloadPackages(release: string, work: string, options: FetchKer
     options.onProgress?.(`apt-get download ${name}`);
     const download = await run("apt-get", ["download", name], { cwd: work, signal: options.signal });
     if (download.canceled) throw new InterruptedError();
-    if (download.notFound) throw new EnvironmentError("apt-get is not available", manualSteps(release, fetchedKernelDir(release, options.env)));
+    if (download.notFound)
+      throw new EnvironmentError("apt-get is not available", manualSteps(release, fetchedKernelDir(release, options.env)));
     if (download.failed && name.startsWith("linux-image-")) {
       throw new EnvironmentError(
         `apt-get download ${name} failed: ${lastLine(download.stderr)}`,
@@ -88,7 +101,16 @@ async function downloadPackages(release: string, work: string, options: FetchKer
 
 async function check(result: Awaited<ReturnType<typeof run>>, what: string): Promise<void> {
   if (result.canceled) throw new InterruptedError();
-  if (result.failed) throw new EnvironmentError(`${what} failed: ${lastLine(result.stderr || result.stdout)}`, "run the command by hand to see the whole error");
+  if (result.failed)
+    throw new EnvironmentError(
+      `${what} failed: ${lastLine(result.stderr || result.stdout)}`,
+      "run the command by hand to see the whole error",
+    );
 }
 
-const lastLine = (text: string) => text.trim().split("\n").filter((line) => !line.startsWith("W:")).pop() ?? "no output";
+const lastLine = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .filter((line) => !line.startsWith("W:"))
+    .pop() ?? "no output";

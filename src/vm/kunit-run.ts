@@ -27,7 +27,11 @@ export function skippedKunitRun(reason: string, sources: string[]): KunitRun {
   return { ran: false, ok: true, reason, sources, modules: [], totals: EMPTY_TOTALS, suites: [], notRun: [] };
 }
 
-const isFailing = (suite: KunitSuite) => suite.status === "failed" || suite.status === "crashed" || suite.notRun > 0 || suite.cases.some((item) => item.status === "failed" || item.status === "crashed");
+const isFailing = (suite: KunitSuite) =>
+  suite.status === "failed" ||
+  suite.status === "crashed" ||
+  suite.notRun > 0 ||
+  suite.cases.some((item) => item.status === "failed" || item.status === "crashed");
 
 export function applyKunitResults(result: VmResult, consoleLines: readonly string[], modules: string[], sources: string[]): KunitVmResult {
   const wanted = new Set(modules);
@@ -64,8 +68,14 @@ function markFailedLoad(step: StepResult, suites: KunitSuite[], modules: string[
   if (failing.length === 0) return step;
   // A crash during the load was diagnosed already.
   if (step.diagnosis) return { ...step, ok: false };
-  const cases = failing.flatMap((suite) => suite.cases.filter((item) => item.status === "failed" || item.status === "crashed").map((item) => `${suite.name}.${item.name}${item.reason ? ` (${item.reason})` : ""}`));
-  const notRun = failing.filter((suite) => suite.notRun > 0).map((suite) => `${suite.notRun} case${suite.notRun === 1 ? "" : "s"} of ${suite.name} never ran`);
+  const cases = failing.flatMap((suite) =>
+    suite.cases
+      .filter((item) => item.status === "failed" || item.status === "crashed")
+      .map((item) => `${suite.name}.${item.name}${item.reason ? ` (${item.reason})` : ""}`),
+  );
+  const notRun = failing
+    .filter((suite) => suite.notRun > 0)
+    .map((suite) => `${suite.notRun} case${suite.notRun === 1 ? "" : "s"} of ${suite.name} never ran`);
   return {
     ...step,
     ok: false,

@@ -34,7 +34,12 @@ export interface LaunchOptions {
 export const KVM_PROBE_MS = 4000;
 
 export async function launchVm(options: LaunchOptions): Promise<VmResult> {
-  const image = await findKernelImage({ release: options.release, vmKernel: options.vmKernel, configKernel: options.configKernel, env: options.env });
+  const image = await findKernelImage({
+    release: options.release,
+    vmKernel: options.vmKernel,
+    configKernel: options.configKernel,
+    env: options.env,
+  });
   const bootImage = await prepareBootImage(image.path, { env: options.env, signal: options.signal });
   const notices: string[] = [];
   const notice = (message: string) => {
@@ -44,9 +49,23 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
   if (bootImage.reason) notice(`booting the compressed image (slower): ${bootImage.reason}`);
   const choice = await chooseAccel(options.accel, options.env);
   const common = {
-    release: options.release, bootImage, modules: options.plan.modules, files: options.plan.files, steps: options.plan.steps,
-    timeoutMs: options.timeoutMs, memoryMb: options.memoryMb, append: options.append, shell: options.shell, keepGoing: options.keepGoing,
-    consoleLogPath: options.consoleLogPath, signal: options.signal, events: options.events, warm: !options.cold, kmemleak: options.kmemleak, env: options.env, onNotice: options.onNotice,
+    release: options.release,
+    bootImage,
+    modules: options.plan.modules,
+    files: options.plan.files,
+    steps: options.plan.steps,
+    timeoutMs: options.timeoutMs,
+    memoryMb: options.memoryMb,
+    append: options.append,
+    shell: options.shell,
+    keepGoing: options.keepGoing,
+    consoleLogPath: options.consoleLogPath,
+    signal: options.signal,
+    events: options.events,
+    warm: !options.cold,
+    kmemleak: options.kmemleak,
+    env: options.env,
+    onNotice: options.onNotice,
   };
   let result = await runVm({ ...common, accel: choice.accel, ...(choice.probe ? { probeMs: KVM_PROBE_MS } : {}) });
   if (choice.probe && result.kvmProbeFailed) {

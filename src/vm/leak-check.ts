@@ -44,7 +44,10 @@ export class LeakCheck {
       const { elf } = await openModuleFile(module.path);
       sizes.set(module.name, new Map(elf.sections.map((section) => [section.name, section.size])));
     }
-    this.ranges = parseSectionAddresses(outcome.output).map((range) => ({ ...range, size: sizes.get(range.module)?.get(range.section) ?? 0 }));
+    this.ranges = parseSectionAddresses(outcome.output).map((range) => ({
+      ...range,
+      size: sizes.get(range.module)?.get(range.section) ?? 0,
+    }));
   }
 
   // The leaks in the scan step's output that a project module allocated.
@@ -69,13 +72,18 @@ export class LeakCheck {
       first ??= named;
       // A bare address gets the name it had while the module was loaded.
       const index = log.findIndex((line) => line.trim() === frame);
-      if (!("function" in found) && index >= 0) log[index] = `    ${frame} (${named.function}+0x${named.offset.toString(16)} [${named.module}])`;
+      if (!("function" in found) && index >= 0)
+        log[index] = `    ${frame} (${named.function}+0x${named.offset.toString(16)} [${named.module}])`;
     }
     if (!first) return undefined;
     return { kind: "memory-leak", title: object.title, ...first, size: object.size, step, log };
   }
 
-  private async nameFrame(frame: { module: string; section: string; sectionOffset: number }): Promise<{ function: string; module: string; offset: number } | undefined> {
+  private async nameFrame(frame: {
+    module: string;
+    section: string;
+    sectionOffset: number;
+  }): Promise<{ function: string; module: string; offset: number } | undefined> {
     const module = this.modules.find((candidate) => candidate.name === frame.module);
     if (!module) return undefined;
     const symbol = findFunctionAt((await openModuleFile(module.path)).elf, frame.section, frame.sectionOffset);

@@ -20,7 +20,8 @@ export function resolveModuleParameters(moduleNames: string[], config: Parameter
     const [, first, second, value] = match as unknown as [string, string, string | undefined, string];
     const module = second ? normalize(first) : onlyModule(moduleNames, word);
     const target = table.get(module);
-    if (!target) throw new UsageError(`"${word}" names module ${module}, which this project does not build`, `its modules: ${moduleNames.join(", ")}`);
+    if (!target)
+      throw new UsageError(`"${word}" names module ${module}, which this project does not build`, `its modules: ${moduleNames.join(", ")}`);
     target.set(second ?? first, value);
   }
   return new Map([...table].map(([module, values]) => [module, [...values].map(([key, value]) => `${key}=${value}`)]));
@@ -28,7 +29,10 @@ export function resolveModuleParameters(moduleNames: string[], config: Parameter
 
 function onlyModule(moduleNames: string[], word: string): string {
   if (moduleNames.length === 1) return normalize(moduleNames[0]!);
-  throw new UsageError(`"${word}" does not say which module it is for (this project builds ${moduleNames.join(", ")})`, `write module.${word}`);
+  throw new UsageError(
+    `"${word}" does not say which module it is for (this project builds ${moduleNames.join(", ")})`,
+    `write module.${word}`,
+  );
 }
 
 function formatValue(value: string | number | boolean): string {
@@ -68,7 +72,9 @@ export function checkModuleParameters(parameters: Map<string, string[]>, declare
       const listed = known.map((parameter) => (parameter.type ? `${parameter.name} (${parameter.type})` : parameter.name)).join(", ");
       throw new UsageError(
         `${module} has no parameter "${name}" (from ${word}); the kernel would ignore it`,
-        listed ? `${module}'s parameters: ${listed}; fix the name after -- or in kforge.json params` : `${module} declares no parameters; drop ${word}`,
+        listed
+          ? `${module}'s parameters: ${listed}; fix the name after -- or in kforge.json params`
+          : `${module} declares no parameters; drop ${word}`,
       );
     }
   }

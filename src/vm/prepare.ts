@@ -7,7 +7,13 @@ import { allValues, firstValue, openModuleFile } from "../module/modinfo.js";
 import { orderModules, selectModules } from "../module/load-order.js";
 import { moduleNameFromPath, resolveInTreeDependencies } from "../module/modules-dep.js";
 import { findModulesDir } from "../kernel/kernel-image.js";
-import { checkModuleParameters, listDeclaredParameters, resolveModuleParameters, type DeclaredParameter, type ParameterTable } from "./module-parameters.js";
+import {
+  checkModuleParameters,
+  listDeclaredParameters,
+  resolveModuleParameters,
+  type DeclaredParameter,
+  type ParameterTable,
+} from "./module-parameters.js";
 import { planSteps, type PlannedModule, type PlannedStep } from "./vm-plan.js";
 
 export interface VmPlanInput {
@@ -33,12 +39,21 @@ export interface VmPlan {
 
 export async function prepareVmPlan(input: VmPlanInput): Promise<VmPlan> {
   const described = await Promise.all(input.modules.map(describeModule));
-  const { order, external } = input.select?.names.length ? selectModules(described, input.select.names, input.select.optionName) : orderModules(described);
+  const { order, external } = input.select?.names.length
+    ? selectModules(described, input.select.names, input.select.optionName)
+    : orderModules(described);
   // Parameters are checked against every module the project builds, selected or not.
-  const parameters = resolveModuleParameters(described.map((module) => module.name), input.configParams, input.parameterWords);
+  const parameters = resolveModuleParameters(
+    described.map((module) => module.name),
+    input.configParams,
+    input.parameterWords,
+  );
   checkModuleParameters(parameters, new Map(described.map((module) => [module.name, module.parameters])));
   const project: PlannedModule[] = order.map((module) => ({
-    name: module.name, path: module.path, params: parameters.get(module.name) ?? [], depends: module.depends.map((name) => name.replaceAll("-", "_")),
+    name: module.name,
+    path: module.path,
+    params: parameters.get(module.name) ?? [],
+    depends: module.depends.map((name) => name.replaceAll("-", "_")),
   }));
   const modulesDir = await findModulesDir(input.release, { env: input.env });
   const inTree = await resolveInTree(input.release, modulesDir, external);
@@ -53,7 +68,9 @@ export async function prepareVmPlan(input: VmPlanInput): Promise<VmPlan> {
 
 async function describeModule(path: string): Promise<{ name: string; path: string; depends: string[]; parameters: DeclaredParameter[] }> {
   const { modinfo } = await openModuleFile(path);
-  const depends = allValues(modinfo, "depends").flatMap((value) => value.split(",")).filter(Boolean);
+  const depends = allValues(modinfo, "depends")
+    .flatMap((value) => value.split(","))
+    .filter(Boolean);
   const parameters = listDeclaredParameters(allValues(modinfo, "parm"), allValues(modinfo, "parmtype"));
   return { name: (firstValue(modinfo, "name") ?? moduleNameFromPath(path)).replaceAll("-", "_"), path, depends, parameters };
 }
@@ -82,7 +99,12 @@ async function resolveTests(dir: string, entries: string[]): Promise<{ tests: st
   const files: string[] = [];
   for (const entry of entries) {
     const candidate = join(dir, entry.trim());
-    const isScript = !/\s/.test(entry.trim()) && (await stat(candidate).then((info) => info.isFile(), () => false));
+    const isScript =
+      !/\s/.test(entry.trim()) &&
+      (await stat(candidate).then(
+        (info) => info.isFile(),
+        () => false,
+      ));
     if (isScript) {
       files.push(candidate);
       tests.push(`sh ./${basename(candidate)}`);

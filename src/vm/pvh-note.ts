@@ -29,7 +29,10 @@ function scanNotes(notes: Buffer): boolean {
     const nameSize = notes.readUInt32LE(position);
     const descriptionSize = notes.readUInt32LE(position + 4);
     const type = notes.readUInt32LE(position + 8);
-    const name = notes.subarray(position + 12, position + 12 + nameSize).toString("latin1").replace(/\0+$/, "");
+    const name = notes
+      .subarray(position + 12, position + 12 + nameSize)
+      .toString("latin1")
+      .replace(/\0+$/, "");
     if (name === "Xen" && type === XEN_ELFNOTE_PHYS32_ENTRY) return true;
     position += 12 + align4(nameSize) + align4(descriptionSize);
   }
@@ -41,7 +44,9 @@ export type PayloadCompression = "xz" | "zstd" | "gzip" | "lz4" | "bzip2" | "lzm
 // Pure: the compressed kernel inside a bzImage (boot protocol: setup_sects at 0x1f1, payload_offset
 // 0x248 and payload_length 0x24c relative to the protected-mode code). The payload ends with the
 // 4-byte uncompressed size, which decompressors reject as trailing garbage, so it is cut off here.
-export function extractPayload(bzImage: Buffer): { payload: Buffer; compression: PayloadCompression; uncompressedSize: number } | undefined {
+export function extractPayload(
+  bzImage: Buffer,
+): { payload: Buffer; compression: PayloadCompression; uncompressedSize: number } | undefined {
   if (bzImage.length < 0x250 || bzImage.toString("latin1", 0x202, 0x206) !== "HdrS") return undefined;
   const setupSectors = bzImage[0x1f1] || 4;
   const start = (setupSectors + 1) * 512 + bzImage.readUInt32LE(0x248);

@@ -44,9 +44,21 @@ async function connectSocket(path: string, deadline: number, whileStarting: () =
 function connectOnce(path: string, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(path);
-    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`QMP socket ${path} did not answer`))), Math.max(timeoutMs, 0));
-    socket.once("connect", () => (clearTimeout(timer), resolve(socket)));
-    socket.once("error", (error) => (clearTimeout(timer), reject(error)));
+    const timer = setTimeout(
+      () => {
+        socket.destroy();
+        reject(new Error(`QMP socket ${path} did not answer`));
+      },
+      Math.max(timeoutMs, 0),
+    );
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }
 
@@ -58,7 +70,10 @@ class ReplyQueue {
 
   constructor(socket: Socket) {
     socket.on("data", (chunk) => this.receive(chunk.toString("utf8")));
-    socket.on("close", () => ((this.closed = true), this.waiter?.()));
+    socket.on("close", () => {
+      this.closed = true;
+      this.waiter?.();
+    });
     socket.on("error", () => undefined);
   }
 
@@ -69,7 +84,10 @@ class ReplyQueue {
       if (Date.now() >= deadline) throw new Error("QEMU did not answer on the QMP socket in time");
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, deadline - Date.now());
-        this.waiter = () => (clearTimeout(timer), resolve());
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
     }
     return this.replies.shift();
@@ -89,4 +107,5 @@ class ReplyQueue {
 
 // Saved states leave the file-backed guest RAM out of the stream (snapshot-save.ts); saving and
 // restoring must agree on it.
-export const ignoreSharedMemory = (qmp: QmpClient) => qmp.execute("migrate-set-capabilities", { capabilities: [{ capability: "x-ignore-shared", state: true }] });
+export const ignoreSharedMemory = (qmp: QmpClient) =>
+  qmp.execute("migrate-set-capabilities", { capabilities: [{ capability: "x-ignore-shared", state: true }] });

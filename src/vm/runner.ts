@@ -51,10 +51,22 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
   try {
     const deadline = Date.now() + options.timeoutMs;
     guest = await startGuest({
-      qemuBinary, workDir, release: options.release, modules: options.modules, files: options.files,
-      machine: { accel: options.accel, kernelImage: options.bootImage.path, memoryMb: options.memoryMb, append: options.append, interactive: options.shell },
-      helloTimeoutMs: Math.min(options.probeMs ?? Infinity, options.timeoutMs), warm: (options.warm ?? false) && !options.shell && options.probeMs === undefined,
-      env: options.env, signal: options.signal,
+      qemuBinary,
+      workDir,
+      release: options.release,
+      modules: options.modules,
+      files: options.files,
+      machine: {
+        accel: options.accel,
+        kernelImage: options.bootImage.path,
+        memoryMb: options.memoryMb,
+        append: options.append,
+        interactive: options.shell,
+      },
+      helloTimeoutMs: Math.min(options.probeMs ?? Infinity, options.timeoutMs),
+      warm: (options.warm ?? false) && !options.shell && options.probeMs === undefined,
+      env: options.env,
+      signal: options.signal,
       notice: (message) => {
         notices.push(message);
         options.onNotice?.(message);
@@ -63,11 +75,23 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
     if (!guest.session) {
       // A hanging nested KVM may print a few early lines before it stops: not reaching init is what counts.
       const probeFailed = options.probeMs !== undefined && !guest.monitor.panic && !options.signal?.aborted;
-      const end = probeFailed ? { end: "boot-timeout" as const, diagnosis: "the KVM boot did not reach the init script" } : await describeFailedBoot(options, guest);
-      return await finish(options, guest, { steps: [], skipped: skipAll(options.steps, "the guest did not boot") }, end, { notices, kvmProbeFailed: probeFailed });
+      const end = probeFailed
+        ? { end: "boot-timeout" as const, diagnosis: "the KVM boot did not reach the init script" }
+        : await describeFailedBoot(options, guest);
+      return await finish(options, guest, { steps: [], skipped: skipAll(options.steps, "the guest did not boot") }, end, {
+        notices,
+        kvmProbeFailed: probeFailed,
+      });
     }
     const leakCheck = options.kmemleak ? new LeakCheck(projectModules(options)) : undefined;
-    const outcome = await executeSteps(guest.session, guest.monitor, options.steps, { deadline, signal: options.signal, events: options.events, shell: options.shell, keepGoing: options.keepGoing, leakCheck });
+    const outcome = await executeSteps(guest.session, guest.monitor, options.steps, {
+      deadline,
+      signal: options.signal,
+      events: options.events,
+      shell: options.shell,
+      keepGoing: options.keepGoing,
+      leakCheck,
+    });
     const end = options.signal?.aborted
       ? { end: "interrupted" as const, diagnosis: `interrupted after ${outcome.steps.length} step${outcome.steps.length === 1 ? "" : "s"}` }
       : guest.monitor.panic
@@ -93,19 +117,37 @@ function projectModules(options: VmRunOptions): { name: string; path: string }[]
 }
 
 function skipAll(plan: VmRunOptions["steps"], reason: string): SkippedStep[] {
-  return [...plan.loads, ...plan.tests, ...plan.unloads].map((step) => ({ name: step.name, kind: step.kind, ...(step.module ? { module: step.module } : {}), reason }));
+  return [...plan.loads, ...plan.tests, ...plan.unloads].map((step) => ({
+    name: step.name,
+    kind: step.kind,
+    ...(step.module ? { module: step.module } : {}),
+    reason,
+  }));
 }
 
-async function describeFailedBoot(options: VmRunOptions, guest: Guest): Promise<{ end: VmResult["end"]; diagnosis: string; hint?: string }> {
+async function describeFailedBoot(
+  options: VmRunOptions,
+  guest: Guest,
+): Promise<{ end: VmResult["end"]; diagnosis: string; hint?: string }> {
   const qemuExited = guest.qemu.hasExited();
   const qemuError = qemuExited ? findQemuError((await guest.qemu.exited).stderr) : undefined;
   return describeBootFailure({
-    timeoutMs: options.timeoutMs, accel: options.accel, consoleLines: guest.monitor.lines, panicTitle: guest.monitor.panic?.title,
-    qemuExited, qemuError, interrupted: options.signal?.aborted ?? false, consoleLog: options.consoleLogPath,
+    timeoutMs: options.timeoutMs,
+    accel: options.accel,
+    consoleLines: guest.monitor.lines,
+    panicTitle: guest.monitor.panic?.title,
+    qemuExited,
+    qemuError,
+    interrupted: options.signal?.aborted ?? false,
+    consoleLog: options.consoleLogPath,
   });
 }
 
-const findQemuError = (stderr: string) => stderr.split("\n").find((line) => line.startsWith("qemu-system"))?.trim();
+const findQemuError = (stderr: string) =>
+  stderr
+    .split("\n")
+    .find((line) => line.startsWith("qemu-system"))
+    ?.trim();
 
 async function finish(
   options: VmRunOptions,
@@ -117,10 +159,11 @@ async function finish(
   if (!guest.qemu.hasExited()) await guest.qemu.stop();
   const qemuResult = await guest.qemu.exited;
   const qemuError = findQemuError(qemuResult.stderr);
-  const diagnosis = end.end === "qemu-exited" && qemuError && !end.diagnosis?.includes(qemuError) ? `${end.diagnosis}: ${qemuError}` : end.diagnosis;
+  const diagnosis =
+    end.end === "qemu-exited" && qemuError && !end.diagnosis?.includes(qemuError) ? `${end.diagnosis}: ${qemuError}` : end.diagnosis;
   if (options.consoleLogPath) {
     await mkdir(dirname(options.consoleLogPath), { recursive: true });
-    await writeFile(options.consoleLogPath, guest.monitor.lines.join("\n") + "\n");
+    await writeFile(options.consoleLogPath, `${guest.monitor.lines.join("\n")}\n`);
   }
   const crashes = guest.monitor.crashes.reports;
   await locateCrashes(crashes, options.modules);

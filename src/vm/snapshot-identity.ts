@@ -12,7 +12,12 @@ type Memo = Record<string, { stamp: string; value: string }>;
 
 const memoPath = (env?: NodeJS.ProcessEnv) => join(snapshotDir(env), "identities.json");
 
-async function rememberedFor(path: string, kind: string, compute: (path: string) => Promise<string>, env?: NodeJS.ProcessEnv): Promise<string> {
+async function rememberedFor(
+  path: string,
+  kind: string,
+  compute: (path: string) => Promise<string>,
+  env?: NodeJS.ProcessEnv,
+): Promise<string> {
   const real = await realpath(path);
   const info = await stat(real);
   const stamp = `${info.size}:${info.mtimeMs}:${info.ino}`;

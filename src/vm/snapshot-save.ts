@@ -51,7 +51,8 @@ async function waitForMigration(qmp: QmpClient): Promise<void> {
   for (;;) {
     const status = (await qmp.execute("query-migrate")) as MigrationStatus;
     if (status.status === "completed") return;
-    if (status.status === "failed" || status.status === "cancelled") throw new Error(`saving the guest state failed: ${status["error-desc"] ?? status.status}`);
+    if (status.status === "failed" || status.status === "cancelled")
+      throw new Error(`saving the guest state failed: ${status["error-desc"] ?? status.status}`);
     if (Date.now() > deadline) throw new Error("saving the guest state did not finish in time");
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

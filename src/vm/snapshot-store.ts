@@ -54,7 +54,11 @@ export function snapshotLimitBytes(env: NodeJS.ProcessEnv = process.env): number
 // state file last).
 export async function findState(key: string, env?: NodeJS.ProcessEnv): Promise<StateFiles | undefined> {
   const files = { state: statePath(key, env), ram: ramPath(key, env) };
-  const [described, ...saved] = await Promise.all([readOptionalText(metaPath(key, env)), stat(files.state).catch(() => undefined), stat(files.ram).catch(() => undefined)]);
+  const [described, ...saved] = await Promise.all([
+    readOptionalText(metaPath(key, env)),
+    stat(files.state).catch(() => undefined),
+    stat(files.ram).catch(() => undefined),
+  ]);
   return described && saved.every((info) => info?.isFile()) ? files : undefined;
 }
 
@@ -78,9 +82,14 @@ export async function commitState(temp: StateFiles, meta: Omit<SnapshotMeta, "fo
   await rename(temp.ram, ramPath(meta.key, env));
   await rename(temp.state, statePath(meta.key, env));
   const entries = await listStates(env);
-  const outdated = (entry: SnapshotEntry) => (entry.kernelImage === meta.kernelImage && entry.imageHash !== meta.imageHash) || entry.format !== SNAPSHOT_FORMAT;
+  const outdated = (entry: SnapshotEntry) =>
+    (entry.kernelImage === meta.kernelImage && entry.imageHash !== meta.imageHash) || entry.format !== SNAPSHOT_FORMAT;
   for (const entry of entries.filter(outdated)) await removeState(entry.key, env);
-  await enforceLimit(entries.filter((entry) => !outdated(entry)), snapshotLimitBytes(env), env);
+  await enforceLimit(
+    entries.filter((entry) => !outdated(entry)),
+    snapshotLimitBytes(env),
+    env,
+  );
 }
 
 async function enforceLimit(entries: SnapshotEntry[], limit: number, env?: NodeJS.ProcessEnv): Promise<void> {
@@ -104,8 +113,18 @@ export async function listStates(env?: NodeJS.ProcessEnv): Promise<SnapshotEntry
   for (const name of names.filter((file) => /^[0-9a-f]+\.json$/.test(file))) {
     const key = name.slice(0, -".json".length);
     const meta = JSON.parse(await readFile(metaPath(key, env), "utf8")) as SnapshotMeta;
-    const [state, ram] = await Promise.all([stat(statePath(key, env)).catch(() => undefined), stat(ramPath(key, env)).catch(() => undefined)]);
-    if (state) entries.push({ ...meta, statePath: statePath(key, env), ramPath: ramPath(key, env), sizeBytes: state.size + (ram?.blocks ?? 0) * 512, lastUsed: state.mtime });
+    const [state, ram] = await Promise.all([
+      stat(statePath(key, env)).catch(() => undefined),
+      stat(ramPath(key, env)).catch(() => undefined),
+    ]);
+    if (state)
+      entries.push({
+        ...meta,
+        statePath: statePath(key, env),
+        ramPath: ramPath(key, env),
+        sizeBytes: state.size + (ram?.blocks ?? 0) * 512,
+        lastUsed: state.mtime,
+      });
   }
   return entries;
 }
@@ -133,7 +152,6 @@ export async function lockState(key: string, env?: NodeJS.ProcessEnv): Promise<(
   }
   return undefined;
 }
-
 
 // Temp files and locks left by kforge processes that died while saving.
 export async function removeLeftovers(env?: NodeJS.ProcessEnv): Promise<number> {

@@ -53,10 +53,18 @@ const transferTimeoutMs = (bytes: number) => 30_000 + Math.ceil(bytes / 10_000) 
 export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   const initramfs = join(options.workDir, "initramfs.cpio");
   if (!options.warm) {
-    await writeInitramfs(initramfs, { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive }, options.workDir);
+    await writeInitramfs(
+      initramfs,
+      { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive },
+      options.workDir,
+    );
     return launchGuest(options, { ...options.machine, initramfs, agentSocket: join(options.workDir, "agent.sock") });
   }
-  const paths = { initramfs: await cachedAgentInitramfs(options.env), agentSocket: join(options.workDir, "agent.sock"), monitorSocket: join(options.workDir, "qmp.sock") };
+  const paths = {
+    initramfs: await cachedAgentInitramfs(options.env),
+    agentSocket: join(options.workDir, "agent.sock"),
+    monitorSocket: join(options.workDir, "qmp.sock"),
+  };
   // A guest booted to be saved keeps its RAM in the run's temp dir; the save copies it to the cache.
   const machine = { ...options.machine, ...paths, memoryFile: { path: join(options.workDir, "guest.ram"), shared: true } };
   const key = await keyFor(options, machine);
@@ -67,12 +75,20 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   sends.catch(() => undefined);
   if (saved) {
     const restoring = { ...machine, memoryFile: { path: saved.ram, shared: false }, awaitIncoming: true };
-    const restored = await launchGuest({ ...options, helloTimeoutMs: Math.min(RESTORE_DEADLINE_MS, options.helloTimeoutMs) }, restoring, saved.state);
+    const restored = await launchGuest(
+      { ...options, helloTimeoutMs: Math.min(RESTORE_DEADLINE_MS, options.helloTimeoutMs) },
+      restoring,
+      saved.state,
+    );
     if (restored.session) {
       await markUsed(key, options.env);
       return ready(restored, await sends);
     }
-    const qemuError = (await restored.qemu.stop()).stderr.split("\n").find((line) => line.startsWith("qemu-system"))?.trim() ?? restored.restoreError;
+    const qemuError =
+      (await restored.qemu.stop()).stderr
+        .split("\n")
+        .find((line) => line.startsWith("qemu-system"))
+        ?.trim() ?? restored.restoreError;
     if (options.signal?.aborted) return restored;
     options.notice(`the saved guest state did not restore${qemuError ? ` (${qemuError})` : " in time"}; booting cold and saving a new one`);
     await removeState(key, options.env);
@@ -87,8 +103,16 @@ async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise
   return snapshotKey({
     imageHash: await hashImage(machine.kernelImage, options.env),
     qemu: await identifyQemu(options.qemuBinary, options.env),
-    initramfsHash: createHash("sha256").update(await readFile(machine.initramfs)).digest("hex"),
-    machineArguments: machineArguments(args, { kernel: machine.kernelImage, initramfs: machine.initramfs, agent: machine.agentSocket, monitor: machine.monitorSocket ?? "", memory: machine.memoryFile?.path ?? "" }),
+    initramfsHash: createHash("sha256")
+      .update(await readFile(machine.initramfs))
+      .digest("hex"),
+    machineArguments: machineArguments(args, {
+      kernel: machine.kernelImage,
+      initramfs: machine.initramfs,
+      agent: machine.agentSocket,
+      monitor: machine.monitorSocket ?? "",
+      memory: machine.memoryFile?.path ?? "",
+    }),
   });
 }
 
@@ -100,8 +124,14 @@ async function saveState(options: StartGuestOptions, machine: QemuOptions, key: 
   try {
     await saveGuestState(machine.monitorSocket!, { state: temp.state, ram: { from: machine.memoryFile!.path, to: temp.ram } });
     const meta: Omit<SnapshotMeta, "format"> = {
-      key, release: options.release, kernelImage: machine.kernelImage, imageHash: await hashImage(machine.kernelImage, options.env),
-      accel: machine.accel, memoryMb: machine.memoryMb, append: machine.append ?? [], qemu: await identifyQemu(options.qemuBinary, options.env),
+      key,
+      release: options.release,
+      kernelImage: machine.kernelImage,
+      imageHash: await hashImage(machine.kernelImage, options.env),
+      accel: machine.accel,
+      memoryMb: machine.memoryMb,
+      append: machine.append ?? [],
+      qemu: await identifyQemu(options.qemuBinary, options.env),
       createdAt: new Date().toISOString(),
     };
     await commitState(temp, meta, options.env);
@@ -114,12 +144,19 @@ async function saveState(options: StartGuestOptions, machine: QemuOptions, key: 
 }
 
 // With `incomingState` the guest is restored from it instead of booted.
-async function launchGuest(options: StartGuestOptions, machine: QemuOptions, incomingState?: string): Promise<Guest & { restoreError?: string }> {
+async function launchGuest(
+  options: StartGuestOptions,
+  machine: QemuOptions,
+  incomingState?: string,
+): Promise<Guest & { restoreError?: string }> {
   const started = Date.now();
   const restored = incomingState !== undefined;
   let qemu: QemuProcess | undefined;
   const monitor = new ConsoleMonitor(() => void qemu?.stop());
-  qemu = startQemu(options.qemuBinary, createQemuArguments(machine), { onLine: (line) => monitor.feed(line), interactive: machine.interactive });
+  qemu = startQemu(options.qemuBinary, createQemuArguments(machine), {
+    onLine: (line) => monitor.feed(line),
+    interactive: machine.interactive,
+  });
   let restoreError: string | undefined;
   const running = qemu;
   if (restored) {
@@ -137,11 +174,22 @@ async function launchGuest(options: StartGuestOptions, machine: QemuOptions, inc
     exited.abort();
   });
   const session = await openGuestSession({
-    socketPath: machine.agentSocket, console: monitor, helloTimeoutMs: options.helloTimeoutMs, watchesConsole: !machine.interactive, restored,
+    socketPath: machine.agentSocket,
+    console: monitor,
+    helloTimeoutMs: options.helloTimeoutMs,
+    watchesConsole: !machine.interactive,
+    restored,
     signal: options.signal ? AbortSignal.any([options.signal, exited.signal]) : exited.signal,
   });
   if (options.signal?.aborted) session?.close();
-  return { qemu, monitor, session: options.signal?.aborted ? undefined : session, bootMs: Date.now() - started, start: restored ? "restored" : "booted", restoreError };
+  return {
+    qemu,
+    monitor,
+    session: options.signal?.aborted ? undefined : session,
+    bootMs: Date.now() - started,
+    start: restored ? "restored" : "booted",
+    restoreError,
+  };
 }
 
 interface Send {
@@ -151,7 +199,10 @@ interface Send {
 
 const prepareSends = (options: StartGuestOptions): Promise<Send[]> =>
   Promise.all([
-    ...options.modules.map(async (path) => ({ guestPath: `${GUEST_MODULE_DIR}/${basename(path).replace(/\.(xz|zst|gz)$/, "")}`, data: await withoutDebugInfo(await readModuleFile(path, options.workDir), options.workDir) })),
+    ...options.modules.map(async (path) => ({
+      guestPath: `${GUEST_MODULE_DIR}/${basename(path).replace(/\.(xz|zst|gz)$/, "")}`,
+      data: await withoutDebugInfo(await readModuleFile(path, options.workDir), options.workDir),
+    })),
     ...options.files.map(async (path) => ({ guestPath: `${GUEST_WORK_DIR}/${basename(path)}`, data: await readFile(path) })),
   ]);
 
@@ -168,7 +219,9 @@ async function ready(guest: Guest, sends: Send[]): Promise<Guest> {
     if (outcome !== "sent") {
       session.close();
       await guest.qemu.stop();
-      throw new KforgeError(`sending ${guestPath} (${data.length} bytes) into the guest failed after ${Date.now() - sent} ms: ${outcome}`, { hint: "run again with --cold, which puts the files into the initramfs instead" });
+      throw new KforgeError(`sending ${guestPath} (${data.length} bytes) into the guest failed after ${Date.now() - sent} ms: ${outcome}`, {
+        hint: "run again with --cold, which puts the files into the initramfs instead",
+      });
     }
   }
   return guest;

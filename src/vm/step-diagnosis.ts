@@ -8,7 +8,9 @@ import type { PlannedStep } from "./vm-plan.js";
 
 // Parameter names the kernel said it ignored: "greet: unknown parameter 'nosuch' ignored".
 export function findIgnoredParameters(kernelLog: readonly string[]): string[] {
-  return kernelLog.map((line) => MODULE_MESSAGES.unknownParameter.exec(stripKernelLogPrefix(line))?.[2]).filter((name): name is string => name !== undefined);
+  return kernelLog
+    .map((line) => MODULE_MESSAGES.unknownParameter.exec(stripKernelLogPrefix(line))?.[2])
+    .filter((name): name is string => name !== undefined);
 }
 
 export interface StepFacts {
@@ -24,7 +26,8 @@ const SANITIZER_HINTS: Partial<Record<CrashReport["kind"], string>> = {
   kasan: "KASAN caught a bad memory access: the report's Allocated by and Freed by stacks say where the object came from and went",
   kfence: "KFENCE caught a bad access to a sampled object: the report shows where it was allocated",
   ubsan: "UBSAN caught undefined behaviour at the line it names",
-  lockdep: "lockdep saw an unsafe locking pattern: the report's chains show where each lock was taken; lockdep stays off for the rest of the run",
+  lockdep:
+    "lockdep saw an unsafe locking pattern: the report's chains show where each lock was taken; lockdep stays off for the rest of the run",
 };
 
 function crashHint(crash: CrashReport): string {
@@ -36,7 +39,14 @@ function crashHint(crash: CrashReport): string {
 
 export function diagnoseStep(step: PlannedStep & { module: string }, facts: StepFacts): Diagnosis {
   if (facts.exitCode !== 0) {
-    const input = { module: step.module, exitCode: facts.exitCode, stderr: facts.output, kernelLog: facts.kernelLog, isRoot: true, environment: "vm" as const };
+    const input = {
+      module: step.module,
+      exitCode: facts.exitCode,
+      stderr: facts.output,
+      kernelLog: facts.kernelLog,
+      isRoot: true,
+      environment: "vm" as const,
+    };
     return step.kind === "load" ? diagnoseLoadFailure(input) : diagnoseUnloadFailure(input);
   }
   const [crash] = facts.crashes;

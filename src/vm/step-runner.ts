@@ -41,11 +41,22 @@ export async function executeSteps(
   let ended: StepsOutcome["end"] | undefined;
   const loaded = new Set<string>();
   // Runs the step unless the run has ended or `skipReason` says why not.
-  const execute = async (step: PlannedStep, skipReason?: string, timeoutMs = options.deadline - Date.now(), provider?: string): Promise<void> => {
+  const execute = async (
+    step: PlannedStep,
+    skipReason?: string,
+    timeoutMs = options.deadline - Date.now(),
+    provider?: string,
+  ): Promise<void> => {
     if (!ended && options.signal?.aborted) ended = { end: "interrupted" };
     const reason = ended ? `the run ended first (${ended.end})` : skipReason;
     if (reason) {
-      skipped.push({ name: step.name, kind: step.kind, ...(step.module ? { module: step.module } : {}), reason, ...(provider && !ended ? { provider } : {}) });
+      skipped.push({
+        name: step.name,
+        kind: step.kind,
+        ...(step.module ? { module: step.module } : {}),
+        reason,
+        ...(provider && !ended ? { provider } : {}),
+      });
       return;
     }
     options.events?.onStepStart?.(step);
@@ -53,7 +64,8 @@ export async function executeSteps(
     const crashesBefore = monitor.crashes.reports.length;
     const outcome = await session.run(step.command, { timeoutMs: Math.max(timeoutMs, 1) });
     // kmemleak reports come in the step's output, not on the console: they join the console's reports.
-    if (step === LEAK_SCAN_STEP && outcome.status === "done") monitor.crashes.reports.push(...(await options.leakCheck!.findLeaks(outcome.output, step.name)));
+    if (step === LEAK_SCAN_STEP && outcome.status === "done")
+      monitor.crashes.reports.push(...(await options.leakCheck!.findLeaks(outcome.output, step.name)));
     const result = toStepResult(step, outcome, monitor.crashes.reports.slice(crashesBefore));
     taint = outcome.status === "done" ? outcome.tainted : undefined;
     // insmod succeeded: the module is in, even when its init printed a WARNING.
@@ -100,23 +112,37 @@ export function toStepResult(step: PlannedStep, outcome: CommandOutcome, crashes
     taint: outcome.tainted,
   };
   if (!result.ok && step.module && step.kind !== "exec") {
-    result.diagnosis = diagnoseStep({ ...step, module: step.module }, { exitCode: outcome.exitCode, output: outcome.output, kernelLog: outcome.kernelLog, crashes });
+    result.diagnosis = diagnoseStep(
+      { ...step, module: step.module },
+      { exitCode: outcome.exitCode, output: outcome.output, kernelLog: outcome.kernelLog, crashes },
+    );
   }
   return result;
 }
 
 type StepFacts = Parameters<typeof diagnoseStep>[1];
 
-export function describeUnfinished(step: PlannedStep, outcome: CommandOutcome, monitor: ConsoleMonitor, signal?: AbortSignal): StepsOutcome["end"] {
+export function describeUnfinished(
+  step: PlannedStep,
+  outcome: CommandOutcome,
+  monitor: ConsoleMonitor,
+  signal?: AbortSignal,
+): StepsOutcome["end"] {
   if (signal?.aborted) return { end: "interrupted" };
   if (monitor.panic) return { end: "panic", diagnosis: `the kernel panicked during "${step.name}": ${monitor.panic.title}` };
   const seconds = (outcome.durationMs / 1000).toFixed(1);
   if (outcome.status === "closed") return { end: "qemu-exited", diagnosis: `QEMU exited during "${step.name}"` };
   if (outcome.status === "timeout" && outcome.silentMs > SILENCE_LIMIT_MS) {
-    return { end: "guest-unresponsive", diagnosis: `the guest stopped responding during "${step.name}": no heartbeat for ${(outcome.silentMs / 1000).toFixed(1)} s (the kernel is stuck, e.g. a module spinning with interrupts or preemption off)` };
+    return {
+      end: "guest-unresponsive",
+      diagnosis: `the guest stopped responding during "${step.name}": no heartbeat for ${(outcome.silentMs / 1000).toFixed(1)} s (the kernel is stuck, e.g. a module spinning with interrupts or preemption off)`,
+    };
   }
   if (step.kind === "load") {
-    return { end: "module-init-hang", diagnosis: `module init never returned: "${step.name}" was still running after ${seconds} s while the guest stayed responsive (${step.module}'s init function blocks or loops)` };
+    return {
+      end: "module-init-hang",
+      diagnosis: `module init never returned: "${step.name}" was still running after ${seconds} s while the guest stayed responsive (${step.module}'s init function blocks or loops)`,
+    };
   }
   return { end: "step-timeout", diagnosis: `"${step.name}" was still running after ${seconds} s (the guest stayed responsive)` };
 }

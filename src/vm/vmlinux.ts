@@ -26,7 +26,10 @@ const DECOMPRESSORS: Partial<Record<PayloadCompression, { tool: string; suffix: 
 
 const KASAN_REPORT_PREFIX = "BUG: KASAN: ";
 
-export async function prepareBootImage(bzImagePath: string, options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<BootImage> {
+export async function prepareBootImage(
+  bzImagePath: string,
+  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
+): Promise<BootImage> {
   const bzImage = await readFile(bzImagePath);
   if (hasPvhEntry(bzImage)) return { path: bzImagePath, entry: "pvh" };
   const hash = createHash("sha256").update(bzImage).digest("hex").slice(0, 16);
@@ -55,7 +58,8 @@ async function extractVmlinux(bzImage: Buffer, target: string, signal?: AbortSig
       const decompressor = DECOMPRESSORS[extracted.compression]!;
       await writeFile(work + decompressor.suffix, extracted.payload);
       const result = await run(decompressor.tool, decompressor.args(work + decompressor.suffix), { signal });
-      if (result.failed) return `${decompressor.tool} could not decompress the ${extracted.compression} payload: ${result.stderr.trim() || "not installed"}`;
+      if (result.failed)
+        return `${decompressor.tool} could not decompress the ${extracted.compression} payload: ${result.stderr.trim() || "not installed"}`;
       vmlinux = await readFile(work);
     }
     if (vmlinux.length !== extracted.uncompressedSize) return "the decompressed kernel has the wrong size";

@@ -10,7 +10,16 @@ export type WatchEventBody =
   | { event: "change"; paths: string[] }
   | { event: "build-start"; reason: "start" | "change" | "key" }
   // path: how the modules were rebuilt (fast: kbuild's recorded commands rerun; fallback: why make ran).
-  | { event: "build-end"; ok: boolean; upToDate: boolean; path: "fast" | "make"; fallback?: string; durationMs: number; log: string; diagnostics: JsonDiagnostic[] }
+  | {
+      event: "build-end";
+      ok: boolean;
+      upToDate: boolean;
+      path: "fast" | "make";
+      fallback?: string;
+      durationMs: number;
+      log: string;
+      diagnostics: JsonDiagnostic[];
+    }
   | { event: "unload"; module: string; ok: boolean; output: string }
   | { event: "load"; module: string; ok: boolean; output: string; diagnosis?: StepResult["diagnosis"] }
   | { event: "test"; step: StepResult }

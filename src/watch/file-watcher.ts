@@ -12,7 +12,10 @@ export interface SourceWatcher {
   close(): Promise<void>;
 }
 
-export function watchSources(dir: string, options: { extraFiles: () => string[]; onChange: (paths: string[]) => void; debounceMs?: number }): SourceWatcher {
+export function watchSources(
+  dir: string,
+  options: { extraFiles: () => string[]; onChange: (paths: string[]) => void; debounceMs?: number },
+): SourceWatcher {
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   const toRelative = (path: string) => relative(dir, path);

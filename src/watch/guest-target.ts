@@ -20,7 +20,11 @@ const TRANSFER_TIMEOUT_MS = 15_000;
 export class GuestTarget implements WatchTarget {
   readonly mode = "vm";
   private guest: RunningGuest | undefined;
-  private constructor(private readonly options: GuestBootOptions, private readonly stepTimeoutMs: number, private readonly copies: string) {}
+  private constructor(
+    private readonly options: GuestBootOptions,
+    private readonly stepTimeoutMs: number,
+    private readonly copies: string,
+  ) {}
 
   static async start(options: GuestBootOptions, stepTimeoutMs: number): Promise<GuestTarget | undefined> {
     const target = new GuestTarget(options, stepTimeoutMs, await mkdtemp(join(tmpdir(), "kforge-watch-")));
@@ -73,7 +77,14 @@ export class GuestTarget implements WatchTarget {
     const started = Date.now();
     const outcome = this.guest ? await this.guest.session.sendFile(guestPath, data, { timeoutMs: TRANSFER_TIMEOUT_MS }) : "channel closed";
     if (outcome === "sent") return undefined;
-    const result: StepResult = { name: `send ${basename(guestPath)}`, kind: "exec", ok: false, durationMs: Date.now() - started, output: "", kernelLog: [] };
+    const result: StepResult = {
+      name: `send ${basename(guestPath)}`,
+      kind: "exec",
+      ok: false,
+      durationMs: Date.now() - started,
+      output: "",
+      kernelLog: [],
+    };
     return { result, fatal: { diagnosis: `sending ${basename(guestPath)} into the guest failed: ${outcome}` } };
   }
 
@@ -83,7 +94,11 @@ export class GuestTarget implements WatchTarget {
 
   private async runStep(step: PlannedStep, timeoutMs: number): Promise<StepRun> {
     const guest = this.guest;
-    if (!guest) return { result: { name: step.name, kind: step.kind, ok: false, durationMs: 0, output: "", kernelLog: [] }, fatal: { diagnosis: "the guest is not running" } };
+    if (!guest)
+      return {
+        result: { name: step.name, kind: step.kind, ok: false, durationMs: 0, output: "", kernelLog: [] },
+        fatal: { diagnosis: "the guest is not running" },
+      };
     guest.monitor.step = step.name;
     const before = guest.monitor.crashes.reports.length;
     const outcome = await guest.session.run(step.command, { timeoutMs });
@@ -92,7 +107,11 @@ export class GuestTarget implements WatchTarget {
     const severe = crashes.find((crash) => crash.kind !== "warning");
     if (severe) await this.locate(severe);
     const crash = severe ? toJsonCrashes([severe])[0] : undefined;
-    if (outcome.status !== "done") return { result, fatal: { crash, diagnosis: describeUnfinished(step, outcome, guest.monitor).diagnosis ?? `"${step.name}" did not finish` } };
+    if (outcome.status !== "done")
+      return {
+        result,
+        fatal: { crash, diagnosis: describeUnfinished(step, outcome, guest.monitor).diagnosis ?? `"${step.name}" did not finish` },
+      };
     if (severe) return { result, fatal: { crash, diagnosis: `the kernel reported ${severe.title} during "${step.name}"` } };
     return { result };
   }

@@ -55,7 +55,15 @@ export class WatchLoop {
     });
     await this.watcher.ready;
     const target = this.options.target;
-    this.options.emit({ event: "ready", mode: target.mode, release: target.release ?? this.options.kernel.release, dir, accel: target.accel, start: target.start, watching: ["*.c", "*.h", "*.S", "Kbuild", "Makefile", "kforge.json", "vm.test scripts"] });
+    this.options.emit({
+      event: "ready",
+      mode: target.mode,
+      release: target.release ?? this.options.kernel.release,
+      dir,
+      accel: target.accel,
+      start: target.start,
+      watching: ["*.c", "*.h", "*.S", "Kbuild", "Makefile", "kforge.json", "vm.test scripts"],
+    });
     this.request("start", false);
   }
 
@@ -100,17 +108,38 @@ export class WatchLoop {
     const { dir, kernel } = this.options;
     this.build = new AbortController();
     this.options.emit({ event: "build-start", reason });
-    const build = await rebuildModules({ dir, kernel, signal: this.build.signal, environment: this.options.env, onEvent: this.options.onBuildEvent });
+    const build = await rebuildModules({
+      dir,
+      kernel,
+      signal: this.build.signal,
+      environment: this.options.env,
+      onEvent: this.options.onBuildEvent,
+    });
     if (build.interrupted || this.stopped) return;
-    this.options.emit({ event: "build-end", ok: build.ok, upToDate: build.upToDate, path: build.path, ...(build.fallback ? { fallback: build.fallback } : {}), durationMs: Math.round(build.durationMs), log: build.log, diagnostics: build.diagnostics.map(toJsonDiagnostic) });
+    this.options.emit({
+      event: "build-end",
+      ok: build.ok,
+      upToDate: build.upToDate,
+      path: build.path,
+      ...(build.fallback ? { fallback: build.fallback } : {}),
+      durationMs: Math.round(build.durationMs),
+      log: build.log,
+      diagnostics: build.diagnostics.map(toJsonDiagnostic),
+    });
     if (!build.ok) return;
-    if (!this.options.target.alive()) await this.guestLost("QEMU exited while watch waited for a change (killed, or the guest powered itself off)");
+    if (!this.options.target.alive())
+      await this.guestLost("QEMU exited while watch waited for a change (killed, or the guest powered itself off)");
     const config = await loadConfig(dir);
     const built = await Promise.all(build.artifacts.map((artifact) => describeBuilt(artifact.path)));
     const selected = this.options.modules.length ? selectModules(built, this.options.modules).order : built;
     const plan = await prepareVmPlan({
-      dir, release: kernel.release, modules: selected.map((module) => module.path), configParams: config.params,
-      parameterWords: this.options.parameterWords, tests: config.vm?.test ?? [], env: this.options.env,
+      dir,
+      release: kernel.release,
+      modules: selected.map((module) => module.path),
+      configParams: config.params,
+      parameterWords: this.options.parameterWords,
+      tests: config.vm?.test ?? [],
+      env: this.options.env,
     });
     this.testFiles = plan.files;
     // Nothing to reload still reruns the tests: a test script or kforge.json may be what changed.
@@ -123,7 +152,10 @@ export class WatchLoop {
   private async unload(unloads: PlannedStep[], reload: Set<string>): Promise<boolean> {
     // Modules loaded before but no longer built (renamed, dropped from Kbuild) go too.
     const gone = [...this.loaded.keys()].filter((name) => !unloads.some((step) => step.module === name));
-    const steps = [...gone.map((name): PlannedStep => ({ name: `rmmod ${name}`, kind: "unload", module: name, command: `rmmod ${name}` })), ...unloads];
+    const steps = [
+      ...gone.map((name): PlannedStep => ({ name: `rmmod ${name}`, kind: "unload", module: name, command: `rmmod ${name}` })),
+      ...unloads,
+    ];
     for (const step of steps) {
       if (!step.module || !this.loaded.has(step.module) || !(reload.has(step.module) || gone.includes(step.module))) continue;
       const ran = await this.options.target.run(step);
@@ -135,7 +167,11 @@ export class WatchLoop {
     return true;
   }
 
-  private async load(plan: Awaited<ReturnType<typeof prepareVmPlan>>, selected: (BuiltModule & { path: string })[], reload: Set<string>): Promise<boolean> {
+  private async load(
+    plan: Awaited<ReturnType<typeof prepareVmPlan>>,
+    selected: (BuiltModule & { path: string })[],
+    reload: Set<string>,
+  ): Promise<boolean> {
     const target = this.options.target;
     for (const file of plan.files) await target.installFile(file);
     for (const step of plan.steps.loads) {
@@ -146,7 +182,13 @@ export class WatchLoop {
       const sent = path ? await target.installModule(path) : undefined;
       if (sent && (await this.handleFatal(sent))) return false;
       const ran = await target.run(step);
-      this.options.emit({ event: "load", module: step.module, ok: ran.result.ok, output: ran.result.output, ...(ran.result.diagnosis ? { diagnosis: ran.result.diagnosis } : {}) });
+      this.options.emit({
+        event: "load",
+        module: step.module,
+        ok: ran.result.ok,
+        output: ran.result.output,
+        ...(ran.result.diagnosis ? { diagnosis: ran.result.diagnosis } : {}),
+      });
       this.emitKernelLog(ran);
       if (await this.handleFatal(ran)) return false;
       if (!ran.result.ok) return false;
@@ -214,7 +256,10 @@ export class WatchLoop {
     this.stopped = true;
     this.build?.abort();
     await this.watcher?.close();
-    const finished = await Promise.race([this.running?.then(() => true) ?? true, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000))]);
+    const finished = await Promise.race([
+      this.running?.then(() => true) ?? true,
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000)),
+    ]);
     if (finished && this.options.target.alive()) {
       for (const name of [...this.loaded.keys()].reverse()) {
         const ran = await this.options.target.run({ name: `rmmod ${name}`, kind: "unload", module: name, command: `rmmod ${name}` });
@@ -228,7 +273,17 @@ export class WatchLoop {
 
 async function describeBuilt(path: string): Promise<BuiltModule & { path: string }> {
   const { modinfo } = await openModuleFile(path);
-  const depends = allValues(modinfo, "depends").flatMap((value) => value.split(",")).filter(Boolean).map((name) => name.replaceAll("-", "_"));
+  const depends = allValues(modinfo, "depends")
+    .flatMap((value) => value.split(","))
+    .filter(Boolean)
+    .map((name) => name.replaceAll("-", "_"));
   const name = (firstValue(modinfo, "name") ?? moduleNameFromPath(path)).replaceAll("-", "_");
-  return { name, path, depends, hash: createHash("sha256").update(await readFile(path)).digest("hex") };
+  return {
+    name,
+    path,
+    depends,
+    hash: createHash("sha256")
+      .update(await readFile(path))
+      .digest("hex"),
+  };
 }

@@ -34,7 +34,8 @@ const pipelinePath = join(repo, ".gitlab-ci.yml");
 
 // Shell words of one command line, enough for what the generator writes (double quotes, no escapes inside).
 const shellWords = (line: string) => [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!);
-const kforgeCommands = (lines: string[]) => lines.flatMap((line) => line.split(/\s*(?:&&|\n)\s*/)).filter((command) => command.startsWith("kforge "));
+const kforgeCommands = (lines: string[]) =>
+  lines.flatMap((line) => line.split(/\s*(?:&&|\n)\s*/)).filter((command) => command.startsWith("kforge "));
 
 // Each named command's options must be among those `kforge <command> --help` lists.
 async function expectCommandsExist(commands: string[]): Promise<void> {
@@ -44,19 +45,26 @@ async function expectCommandsExist(commands: string[]): Promise<void> {
     const path = words[0] === "kernel" ? words.slice(0, 2) : words.slice(0, 1);
     const help = await runKforge([...path, "--help"]);
     expect(help.exitCode, `${path.join(" ")} --help`).toBe(0);
-    for (const option of words.filter((word) => word.startsWith("--"))) expect(help.stdout, `${command}: ${option}`).toMatch(new RegExp(`^\\s+(?:-\\w, )?${option}\\b`, "m"));
+    for (const option of words.filter((word) => word.startsWith("--")))
+      expect(help.stdout, `${command}: ${option}`).toMatch(new RegExp(`^\\s+(?:-\\w, )?${option}\\b`, "m"));
   }
 }
 
 function runAsCi(command: string, kernel: string): void {
-  execFileSync("sh", ["-ec", command], { cwd: repo, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, KERNEL: kernel, NO_COLOR: "1", GITHUB_ACTIONS: "" }, stdio: "pipe" });
+  execFileSync("sh", ["-ec", command], {
+    cwd: repo,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, KERNEL: kernel, NO_COLOR: "1", GITHUB_ACTIONS: "" },
+    stdio: "pipe",
+  });
 }
 
 describe("kforge ci init --provider github", () => {
   it("writes a workflow that passes the schema check, with one matrix job per kforge.json kernel", async () => {
     const result = await runKforge(["ci", "init", "drivers/cimod"], { cwd: repo });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`wrote ${workflowPath}: one job per kernel (kforge.json kernel): ${kernel61().release}, ${kernel612().release}`);
+    expect(result.stdout).toContain(
+      `wrote ${workflowPath}: one job per kernel (kforge.json kernel): ${kernel61().release}, ${kernel612().release}`,
+    );
     const text = readFileSync(workflowPath, "utf8");
     expect(validateWorkflow(text).errors).toEqual([]);
     const workflow = parse(text);
@@ -68,21 +76,34 @@ describe("kforge ci init --provider github", () => {
     expect(uses).toEqual(["actions/checkout@v4", "actions/upload-artifact@v4"]);
     const upload = job.steps.find((step: { uses?: string }) => step.uses === "actions/upload-artifact@v4");
     expect(upload.if).toBe("always()");
-    expect(upload.with.path.split("\n").filter(Boolean)).toEqual(["drivers/cimod/**/*.ko", "kforge-build.json", "kforge-build-junit.xml", "kforge-test-junit.xml"]);
+    expect(upload.with.path.split("\n").filter(Boolean)).toEqual([
+      "drivers/cimod/**/*.ko",
+      "kforge-build.json",
+      "kforge-build-junit.xml",
+      "kforge-test-junit.xml",
+    ]);
     const runs: string[] = job.steps.map((step: { run?: string }) => step.run).filter(Boolean);
     expect(runs[0]).toContain('"linux-headers-$KERNEL"');
     const commands = kforgeCommands(runs);
-    expect(commands.map((command) => shellWords(command).slice(1, 3).join(" "))).toEqual(["build drivers/cimod", "kernel fetch", "test drivers/cimod"]);
+    expect(commands.map((command) => shellWords(command).slice(1, 3).join(" "))).toEqual([
+      "build drivers/cimod",
+      "kernel fetch",
+      "test drivers/cimod",
+    ]);
     await expectCommandsExist(commands);
   });
 
   it("whose build step builds for real for the job's kernel and leaves the JSON and JUnit reports", () => {
-    const build = kforgeCommands(parse(readFileSync(workflowPath, "utf8")).jobs.kforge.steps.map((step: { run?: string }) => step.run ?? "")).find((command) => command.startsWith("kforge build"))!;
+    const build = kforgeCommands(
+      parse(readFileSync(workflowPath, "utf8")).jobs.kforge.steps.map((step: { run?: string }) => step.run ?? ""),
+    ).find((command) => command.startsWith("kforge build"))!;
     runAsCi(build, kernel612().release);
     const report = JSON.parse(readFileSync(join(repo, "kforge-build.json"), "utf8"));
     expect(report.ok).toBe(true);
     expect(report.kernels.map((kernel: { release: string }) => kernel.release)).toEqual([kernel612().release]);
-    expect(readFileSync(join(repo, "kforge-build-junit.xml"), "utf8")).toContain(`<testsuite name="${kernel612().release}" tests="1" failures="0"`);
+    expect(readFileSync(join(repo, "kforge-build-junit.xml"), "utf8")).toContain(
+      `<testsuite name="${kernel612().release}" tests="1" failures="0"`,
+    );
     expect(existsSync(join(moduleDir, "cimod.ko"))).toBe(true);
   }, 180_000);
 
@@ -101,7 +122,20 @@ describe("kforge ci init --provider github", () => {
 
 describe("kforge ci init --provider gitlab", () => {
   it("writes a pipeline with a parallel matrix job per kernel, JUnit and Code Quality reports, and commands that exist", async () => {
-    const result = await runKforge(["ci", "init", "drivers/cimod", "--provider", "gitlab", "--kernels", `${kernel61().release}, ${kernel612().release}`, "--image", "debian:12"], { cwd: repo });
+    const result = await runKforge(
+      [
+        "ci",
+        "init",
+        "drivers/cimod",
+        "--provider",
+        "gitlab",
+        "--kernels",
+        `${kernel61().release}, ${kernel612().release}`,
+        "--image",
+        "debian:12",
+      ],
+      { cwd: repo },
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     const pipeline = parse(readFileSync(pipelinePath, "utf8"));
     const job = pipeline.kforge;
@@ -109,9 +143,16 @@ describe("kforge ci init --provider gitlab", () => {
     expect(job.image).toBe("debian:12");
     expect(job.parallel.matrix).toEqual([{ KERNEL: [kernel61().release, kernel612().release] }]);
     expect(job.artifacts.when).toBe("always");
-    expect(job.artifacts.reports).toEqual({ junit: ["kforge-build-junit.xml", "kforge-test-junit.xml"], codequality: "gl-code-quality-report.json" });
+    expect(job.artifacts.reports).toEqual({
+      junit: ["kforge-build-junit.xml", "kforge-test-junit.xml"],
+      codequality: "gl-code-quality-report.json",
+    });
     const commands = kforgeCommands(job.script);
-    expect(commands.map((command) => shellWords(command).slice(1, 3).join(" "))).toEqual(["build drivers/cimod", "kernel fetch", "test drivers/cimod"]);
+    expect(commands.map((command) => shellWords(command).slice(1, 3).join(" "))).toEqual([
+      "build drivers/cimod",
+      "kernel fetch",
+      "test drivers/cimod",
+    ]);
     await expectCommandsExist(commands);
     runAsCi(commands[0]!, kernel61().release);
     expect(JSON.parse(readFileSync(join(repo, "kforge-build.json"), "utf8")).kernels[0].release).toBe(kernel61().release);

@@ -57,6 +57,8 @@ describe("the kforge command line", () => {
     const result = await runKforge(["doctor", "-k", "5.99.0-1-amd64"]);
     expect(result.exitCode).toBe(1);
     // The closing summary repeats exactly what to install.
-    expect(result.stdout).toMatch(/The build path is not ready\. To fix it:\n {2}headers: .*apt-get install linux-headers-5\.99\.0-1-amd64\n$/);
+    expect(result.stdout).toMatch(
+      /The build path is not ready\. To fix it:\n {2}headers: .*apt-get install linux-headers-5\.99\.0-1-amd64\n$/,
+    );
   });
 });

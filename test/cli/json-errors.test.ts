@@ -12,7 +12,10 @@ describe("--json errors", () => {
   it("prints an error object for a command's own usage error (kernels --kdir /tmp)", async () => {
     const result = await runKforge(["kernels", "--json", "--kdir", "/tmp"]);
     expect(result.exitCode).toBe(2);
-    expect(parseSingleJsonLine(result.stdout)).toEqual({ ok: false, error: { message: "--kdir: /tmp has no Makefile", hint: expect.stringContaining("--kdir") } });
+    expect(parseSingleJsonLine(result.stdout)).toEqual({
+      ok: false,
+      error: { message: "--kdir: /tmp has no Makefile", hint: expect.stringContaining("--kdir") },
+    });
     expect(result.stderr).toContain("kforge: error: --kdir: /tmp has no Makefile");
   });
 

@@ -20,7 +20,10 @@ describe("kforge templates", () => {
   it("lists every template with its one-line summary", async () => {
     const result = await runKforge(["templates"]);
     expect(result.exitCode).toBe(0);
-    const names = result.stdout.trim().split("\n").map((line) => line.split(/\s+/)[0]);
+    const names = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => line.split(/\s+/)[0]);
     expect(names).toEqual(["chardev", "hello", "kunit", "multi", "params", "procfs", "sysfs"]);
     expect(result.stdout).toMatch(/^chardev {2}a misc character device/m);
   });
@@ -35,14 +38,24 @@ describe("kforge new", () => {
     expect(result.stdout).toContain("module my_mod (template hello) in ./my_mod");
     expect(result.stdout).toContain("wrote 6 files");
     expect(result.stdout).toContain("sudo insmod my_mod.ko");
-    expect((await readdir(join(root, "my_mod"))).sort()).toEqual([".gitignore", "Kbuild", "Makefile", "README.md", "kforge.json", "my_mod.c"]);
+    expect((await readdir(join(root, "my_mod"))).sort()).toEqual([
+      ".gitignore",
+      "Kbuild",
+      "Makefile",
+      "README.md",
+      "kforge.json",
+      "my_mod.c",
+    ]);
     expect(await readFile(join(root, "my_mod", "my_mod.c"), "utf8")).toContain('MODULE_AUTHOR("Unknown");');
   });
 
   it("takes the author from git config user.name", async () => {
     const gitConfig = join(root, "gitconfig");
     await writeFile(gitConfig, "[user]\n\tname = Ada Lovelace\n");
-    const result = await runKforge(["new", "demo", "--dir", join(root, "out")], { cwd: root, env: { ...noGitUser, GIT_CONFIG_GLOBAL: gitConfig } });
+    const result = await runKforge(["new", "demo", "--dir", join(root, "out")], {
+      cwd: root,
+      env: { ...noGitUser, GIT_CONFIG_GLOBAL: gitConfig },
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain("author: Ada Lovelace (from git config user.name");
     expect(await readFile(join(root, "out", "demo.c"), "utf8")).toContain('MODULE_AUTHOR("Ada Lovelace");');
@@ -76,7 +89,10 @@ describe("kforge new", () => {
 
     const forced = await runKforge(["new", "demo", "--author", "A", "--force"], { cwd: root });
     expect(forced.exitCode).toBe(0);
-    const overwritten = forced.stdout.split("\n").filter((line) => line.includes("overwrote")).map((line) => line.trim().split(/\s+/)[1]);
+    const overwritten = forced.stdout
+      .split("\n")
+      .filter((line) => line.includes("overwrote"))
+      .map((line) => line.trim().split(/\s+/)[1]);
     expect(overwritten.sort()).toEqual([".gitignore", "Kbuild", "Makefile", "README.md", "demo.c", "kforge.json"]);
     expect(forced.stdout).toContain("wrote 6 files, 6 of them over existing files");
     expect(await readFile(join(dir, "demo.c"), "utf8")).toContain("module_init(demo_init);");

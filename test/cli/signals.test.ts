@@ -19,13 +19,17 @@ interface SignalledRun {
 // then sends each signal `gapMs` apart.
 function runAndSignal(args: string[], cwd: string, ready: RegExp | number, signals: NodeJS.Signals[], gapMs = 500): Promise<SignalledRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [KFORGE_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [KFORGE_BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1", CI: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     let firstSignalAt = 0;
     const safety = setTimeout(() => child.kill("SIGKILL"), 60_000);
     const sendSignals = () => {
       firstSignalAt = Date.now();
-      signals.forEach((signal, index) => setTimeout(() => child.kill(signal), index * gapMs));
+      for (const [index, signal] of signals.entries()) setTimeout(() => child.kill(signal), index * gapMs);
     };
     if (typeof ready === "number") setTimeout(sendSignals, ready);
     child.stdout.resume();

@@ -21,14 +21,24 @@ describe("gates", () => {
     expect(gateRefusal(gates, target("6.14.3-850-amd64"))).toBeUndefined();
     expect(gateRefusal(gates, target("5.10.0-850-amd64"))).toMatch(/older than the gate's minimum 5\.15/);
     expect(gateRefusal(gates, target("6.15.0-850-amd64"))).toMatch(/newer than the gate's maximum 6\.14/);
-    expect(gateRefusal(gates, target("6.1.0-850-arm64", { CONFIG_ARM64: "y", CONFIG_PCI: "y" }))).toMatch(/architecture aarch64 is not among/);
+    expect(gateRefusal(gates, target("6.1.0-850-arm64", { CONFIG_ARM64: "y", CONFIG_PCI: "y" }))).toMatch(
+      /architecture aarch64 is not among/,
+    );
     expect(gateRefusal(gates, target("6.1.0-850-amd64", { CONFIG_X86_64: "y" }))).toMatch(/lacks CONFIG_PCI/);
-    expect(gateRefusal(gates, target("6.1.0-850-rt-amd64", { CONFIG_X86_64: "y", CONFIG_PCI: "y", CONFIG_PREEMPT_RT: "y" }))).toMatch(/CONFIG_PREEMPT_RT=y, which the gate excludes/);
+    expect(gateRefusal(gates, target("6.1.0-850-rt-amd64", { CONFIG_X86_64: "y", CONFIG_PCI: "y", CONFIG_PREEMPT_RT: "y" }))).toMatch(
+      /CONFIG_PREEMPT_RT=y, which the gate excludes/,
+    );
     expect(gateRefusal(gates, target("6.1.0-850-amd64", null))).toMatch(/no \.config/);
   });
 
   it("reads BUILD_EXCLUSIVE_* from dkms.conf text without running it", () => {
-    const text = ['PACKAGE_NAME="demo"', 'BUILD_EXCLUSIVE_KERNEL="^6\\.1\\."', "BUILD_EXCLUSIVE_ARCH='x86_64|aarch64'", 'BUILD_EXCLUSIVE_CONFIG="CONFIG_PCI !CONFIG_PREEMPT_RT"', 'MAKE[0]="$(rm -rf /)"'].join("\n");
+    const text = [
+      'PACKAGE_NAME="demo"',
+      'BUILD_EXCLUSIVE_KERNEL="^6\\.1\\."',
+      "BUILD_EXCLUSIVE_ARCH='x86_64|aarch64'",
+      'BUILD_EXCLUSIVE_CONFIG="CONFIG_PCI !CONFIG_PREEMPT_RT"',
+      'MAKE[0]="$(rm -rf /)"',
+    ].join("\n");
     const gates = gatesFromDkmsConf(text);
     expect(gates).toEqual({ kernelPattern: "^6\\.1\\.", archPattern: "x86_64|aarch64", config: ["CONFIG_PCI", "!CONFIG_PREEMPT_RT"] });
     expect(gateRefusal(gates, target("6.1.0-850-amd64"))).toBeUndefined();

@@ -18,7 +18,10 @@ afterAll(() => built?.cleanup());
 describe("kforge dkms", () => {
   it("init writes a dkms.conf matching the build and gates, refuses to overwrite it, and check accepts it", async () => {
     const dir = join(built.root, "provider");
-    writeFileSync(join(dir, "kforge.json"), JSON.stringify({ package: { version: "1.2" }, gates: { minKernel: "5.15", arch: ["x86_64"], config: ["CONFIG_MODULES"] } }));
+    writeFileSync(
+      join(dir, "kforge.json"),
+      JSON.stringify({ package: { version: "1.2" }, gates: { minKernel: "5.15", arch: ["x86_64"], config: ["CONFIG_MODULES"] } }),
+    );
     expect((await runKforge(["dkms", "init", dir])).exitCode).toBe(0);
     const values = parseDkmsConf(readFileSync(join(dir, "dkms.conf"), "utf8"));
     expect(values.get("PACKAGE_NAME")).toBe("provider");
@@ -45,7 +48,7 @@ describe("kforge dkms", () => {
   });
 
   it("finds a wrong BUILT_MODULE_LOCATION", () => {
-    const values = parseDkmsConf("PACKAGE_NAME=p\nPACKAGE_VERSION='1'\nBUILT_MODULE_NAME[0]=\"a\"\nBUILT_MODULE_LOCATION[0]=\"src/\"\n");
+    const values = parseDkmsConf('PACKAGE_NAME=p\nPACKAGE_VERSION=\'1\'\nBUILT_MODULE_NAME[0]="a"\nBUILT_MODULE_LOCATION[0]="src/"\n');
     expect(checkDkmsConf(values, [{ name: "a", location: "src" }])).toEqual([]);
     expect(checkDkmsConf(values, [{ name: "a", location: "." }])).toEqual(['BUILT_MODULE_LOCATION[0] is "src" but a.ko is built in "."']);
   });

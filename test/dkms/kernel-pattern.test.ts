@@ -8,7 +8,9 @@ import { integerRange, kernelRangePattern } from "../../src/dkms/kernel-pattern.
 
 const RELEASES = [4, 5, 6, 7, 10].flatMap((major) =>
   [0, 1, 2, 9, 10, 11, 12, 14, 15, 19, 20, 99, 100, 123].flatMap((minor) =>
-    [0, 1, 5, 9, 10, 57, 99, 100, 117, 999].map((patch, index) => `${major}.${minor}.${patch}${["-850-amd64", "+deb12-amd64", "-rc1", ""][index % 4]}`),
+    [0, 1, 5, 9, 10, 57, 99, 100, 117, 999].map(
+      (patch, index) => `${major}.${minor}.${patch}${["-850-amd64", "+deb12-amd64", "-rc1", ""][index % 4]}`,
+    ),
   ),
 );
 const BOUNDS = [undefined, "5", "5.15", "6", "6.1", "6.1.5", "6.1.100", "6.9", "6.10", "6.12.117", "7", "10.0.99"];
@@ -33,15 +35,23 @@ function bashMatches(patterns: string[], releases: string[]): boolean[][] {
     'for pattern in "${patterns[@]}"; do line=; for release in "${releases[@]}"; do if [[ $release =~ $pattern ]]; then line+=1; else line+=0; fi; done; echo "$line"; done',
   ].join("\n");
   const output = execFileSync("bash", ["-c", script], { encoding: "utf8", maxBuffer: 16 << 20 });
-  return output.trim().split("\n").map((line) => [...line].map((digit) => digit === "1"));
+  return output
+    .trim()
+    .split("\n")
+    .map((line) => [...line].map((digit) => digit === "1"));
 }
 
 describe("BUILD_EXCLUSIVE_KERNEL from min/max gates", () => {
   it("bash admits exactly the releases kforge's gates admit", () => {
     expect(GATES.length).toBeGreaterThan(90);
-    const matched = bashMatches(GATES.map((gates) => kernelRangePattern(gates.minKernel, gates.maxKernel)), RELEASES);
+    const matched = bashMatches(
+      GATES.map((gates) => kernelRangePattern(gates.minKernel, gates.maxKernel)),
+      RELEASES,
+    );
     const disagreements = GATES.flatMap((gates, row) =>
-      RELEASES.filter((release, column) => matched[row]![column] !== (gateRefusal(gates, { release, arch: "x86_64", config: undefined }) === undefined)).map((release) => ({ ...gates, release })),
+      RELEASES.filter(
+        (release, column) => matched[row]![column] !== (gateRefusal(gates, { release, arch: "x86_64", config: undefined }) === undefined),
+      ).map((release) => ({ ...gates, release })),
     );
     expect(disagreements).toEqual([]);
     // Both outcomes occur, so the comparison is not vacuous.
@@ -65,7 +75,13 @@ describe("BUILD_EXCLUSIVE_KERNEL from min/max gates", () => {
   });
 
   it("survives dkms.conf quoting and is read back as the same gate", () => {
-    const text = renderDkmsConf({ name: "p", version: "1", modules: [{ name: "p", location: "." }], modDir: "updates", gates: { minKernel: "5.15", maxKernel: "6.10" } });
+    const text = renderDkmsConf({
+      name: "p",
+      version: "1",
+      modules: [{ name: "p", location: "." }],
+      modDir: "updates",
+      gates: { minKernel: "5.15", maxKernel: "6.10" },
+    });
     expect(text).toContain("# kernels 5.15 or newer, 6.10 or older (kforge.json gates)\n");
     expect(text).not.toContain("BUILD_EXCLUSIVE_KERNEL_MIN");
     const gates = gatesFromDkmsConf(text);

@@ -15,7 +15,9 @@ export const installedKernels = (): TestKernel[] => installed;
 
 // The newest installed release of a major.minor series.
 function newestOf(series: string): TestKernel {
-  const match = installed.filter((kernel) => kernel.release.startsWith(`${series}.`)).sort((left, right) => compareReleases(right.release, left.release))[0];
+  const match = installed
+    .filter((kernel) => kernel.release.startsWith(`${series}.`))
+    .sort((left, right) => compareReleases(right.release, left.release))[0];
   if (!match) throw new Error(`no kernel build tree for ${series}.* under /lib/modules: run scripts/setup.sh first`);
   return match;
 }
@@ -30,8 +32,11 @@ export const releasePattern = (release: string): string => release.replace(/[.*+
 // which the tests read and never write; the newest when there are several.
 export function debugKernel(): TestKernel {
   const root = join(kforgeCacheDir(), "kernels");
-  const releases = existsSync(root) ? readdirSync(root).filter((name) => name.endsWith("-kforge-debug") && existsSync(join(root, name, "build", "Module.symvers"))) : [];
+  const releases = existsSync(root)
+    ? readdirSync(root).filter((name) => name.endsWith("-kforge-debug") && existsSync(join(root, name, "build", "Module.symvers")))
+    : [];
   const release = releases.sort(compareReleases).at(-1);
-  if (!release) throw new Error(`no debug kernel (*-kforge-debug) in ${root}: run scripts/setup.sh, or node bin/kforge.js kernel build 6.12 --debug`);
+  if (!release)
+    throw new Error(`no debug kernel (*-kforge-debug) in ${root}: run scripts/setup.sh, or node bin/kforge.js kernel build 6.12 --debug`);
   return { release, kdir: join(root, release, "build") };
 }

@@ -14,7 +14,10 @@ export class WatchRun {
 
   // `temp` becomes the process's TMPDIR, so the test can find (and check for leftover) processes by it.
   constructor(dir: string, args: string[], temp: string, env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [KFORGE_BIN, "watch", dir, "--json", ...args], { env: { ...process.env, NO_COLOR: "1", TMPDIR: temp, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [KFORGE_BIN, "watch", dir, "--json", ...args], {
+      env: { ...process.env, NO_COLOR: "1", TMPDIR: temp, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.child.stdout!.on("data", (chunk) => {
       this.buffer += chunk;
       const lines = this.buffer.split("\n");
@@ -33,7 +36,12 @@ export class WatchRun {
       if (index !== -1) return index;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`no matching watch event after #${from}; events:\n${this.events.slice(from).map((event) => JSON.stringify(event).slice(0, 300)).join("\n")}\nstderr:\n${this.stderr}`);
+    throw new Error(
+      `no matching watch event after #${from}; events:\n${this.events
+        .slice(from)
+        .map((event) => JSON.stringify(event).slice(0, 300))
+        .join("\n")}\nstderr:\n${this.stderr}`,
+    );
   }
 
   kill(signal: NodeJS.Signals): void {
@@ -41,7 +49,8 @@ export class WatchRun {
   }
 }
 
-export const logShows = (text: string) => (event: WatchEvent) => event.event === "kernel-log" && event.lines.some((line) => line.includes(text));
+export const logShows = (text: string) => (event: WatchEvent) =>
+  event.event === "kernel-log" && event.lines.some((line) => line.includes(text));
 export const loadOf = (module: string) => (event: WatchEvent) => event.event === "load" && event.module === module && event.ok;
 
 // A one-file module whose init runs `body`; `nowhere` is there for bodies that oops on purpose.

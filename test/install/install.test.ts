@@ -53,7 +53,9 @@ describe.each([
     expect(readFileSync(join(destdir, "lib/modules", release, "modules.dep"), "utf8")).toContain(`updates/provider.ko${suffix}:`);
     if (suffix === ".xz") execFileSync("xz", ["-t", file]);
     // modprobe itself resolves the name through the staged modules.dep.
-    expect(execFileSync("modprobe", ["-d", destdir, "-S", release, "--show-depends", "provider"], { encoding: "utf8" })).toContain(`insmod ${file}`);
+    expect(execFileSync("modprobe", ["-d", destdir, "-S", release, "--show-depends", "provider"], { encoding: "utf8" })).toContain(
+      `insmod ${file}`,
+    );
 
     const uninstall = await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir]);
     expect(uninstall.exitCode).toBe(0);
@@ -65,7 +67,14 @@ describe.each([
 
 describe("kforge install refusals", () => {
   it("refuses a module built for another release", async () => {
-    const result = await runKforge(["install", join(built61.root, "provider"), "-k", kernel612().release, "--destdir", join(scratch, "wrong")]);
+    const result = await runKforge([
+      "install",
+      join(built61.root, "provider"),
+      "-k",
+      kernel612().release,
+      "--destdir",
+      join(scratch, "wrong"),
+    ]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(`provider.ko was built for ${kernel61().release}, not ${kernel612().release}`);
     expect(existsSync(join(scratch, "wrong"))).toBe(false);
@@ -119,8 +128,11 @@ describe("kforge install refusals", () => {
 // The CLI as the unprivileged user nobody, through setpriv; skipped where the suite is not root or
 // that user cannot read the checkout.
 const NOBODY = ["--reuid", "65534", "--regid", "65534", "--clear-groups"];
-const canDropRoot = process.getuid?.() === 0 && spawnSync("setpriv", [...NOBODY, process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(KFORGE_BIN)})`]).status === 0;
-if (!canDropRoot) console.warn("unprivileged install skipped: needs root to drop to uid 65534 with setpriv, and a checkout that user can read");
+const canDropRoot =
+  process.getuid?.() === 0 &&
+  spawnSync("setpriv", [...NOBODY, process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(KFORGE_BIN)})`]).status === 0;
+if (!canDropRoot)
+  console.warn("unprivileged install skipped: needs root to drop to uid 65534 with setpriv, and a checkout that user can read");
 
 describe.skipIf(!canDropRoot)("kforge install without root", () => {
   it("stages into a --destdir as an unprivileged user, and uninstalls again", () => {
@@ -132,7 +144,11 @@ describe.skipIf(!canDropRoot)("kforge install without root", () => {
       execFileSync("chown", ["-R", "65534:65534", dir, stage]);
       const destdir = join(stage, "root");
       const asNobody = (command: string) =>
-        spawnSync("setpriv", [...NOBODY, "env", `HOME=${stage}`, process.execPath, KFORGE_BIN, command, dir, "-k", release, "--destdir", destdir], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+        spawnSync(
+          "setpriv",
+          [...NOBODY, "env", `HOME=${stage}`, process.execPath, KFORGE_BIN, command, dir, "-k", release, "--destdir", destdir],
+          { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+        );
       const install = asNobody("install");
       expect(install.status, install.stderr).toBe(0);
       const file = join(destdir, "lib/modules", release, "updates", "provider.ko");

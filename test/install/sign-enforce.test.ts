@@ -20,7 +20,12 @@ const MARKER = "~Module signature appended~\n";
 const root = mkdtempSync(join(tmpdir(), "kforge-sign-enforce-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 // Private signing key and cache; the shared kernel images are linked in, never written.
-const env = { XDG_DATA_HOME: join(root, "data"), XDG_CACHE_HOME: join(root, "cache"), KFORGE_SIGN_KEY: undefined, KFORGE_SIGN_CERT: undefined };
+const env = {
+  XDG_DATA_HOME: join(root, "data"),
+  XDG_CACHE_HOME: join(root, "cache"),
+  KFORGE_SIGN_KEY: undefined,
+  KFORGE_SIGN_CERT: undefined,
+};
 mkdirSync(join(env.XDG_CACHE_HOME, "kforge"), { recursive: true });
 const sharedKernels = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "kforge", "kernels");
 if (existsSync(sharedKernels)) symlinkSync(sharedKernels, join(env.XDG_CACHE_HOME, "kforge", "kernels"));
@@ -61,7 +66,21 @@ describe("a guest booted with module.sig_enforce=1 (6.1, TCG)", () => {
     expect(execFileSync("modinfo", ["-F", "signer", signed], { encoding: "utf8" })).toMatch(/^kforge module signing key/);
 
     const run = await runKforge(
-      ["vm", dir, "--json", "-k", release, "--accel", "tcg", "--cold", "--keep-going", "--append", "module.sig_enforce=1", "--exec", "cat /sys/module/module/parameters/sig_enforce"],
+      [
+        "vm",
+        dir,
+        "--json",
+        "-k",
+        release,
+        "--accel",
+        "tcg",
+        "--cold",
+        "--keep-going",
+        "--append",
+        "module.sig_enforce=1",
+        "--exec",
+        "cat /sys/module/module/parameters/sig_enforce",
+      ],
       { env, timeoutMs: 115_000 },
     );
     let result: VmResult;
@@ -88,7 +107,10 @@ describe("a guest booted with module.sig_enforce=1 (6.1, TCG)", () => {
     expect(untrusted.diagnosis!.detail).toContain("the module is signed, but the signing key is in none of the kernel's trusted keyrings");
 
     const unknownHash = load("sha3greet");
-    expect(unknownHash).toMatchObject({ ok: false, diagnosis: { kind: "signature-unsupported", title: "the kernel cannot check the signature of sha3greet" } });
+    expect(unknownHash).toMatchObject({
+      ok: false,
+      diagnosis: { kind: "signature-unsupported", title: "the kernel cannot check the signature of sha3greet" },
+    });
     expect(unknownHash.output).toMatch(/Key was rejected by service/);
     expect(unknownHash.kernelLog).toContain("Loading of module with unsupported crypto is rejected");
     expect(unknownHash.diagnosis!.hint).toContain("kforge sign without --hash");

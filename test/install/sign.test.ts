@@ -82,10 +82,35 @@ describe("kforge sign", () => {
     const destdir = join(data, "root");
     const otherKey = join(data, "ci.key");
     const otherCert = join(data, "ci.der");
-    execFileSync("openssl", ["req", "-new", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-outform", "DER", "-keyout", otherKey, "-out", otherCert, "-subj", "/CN=ci secret key/"], { stdio: "pipe" });
-    const result = await runKforge(["install", dir, "-k", release, "--destdir", destdir], { env: { ...env, KFORGE_SIGN_KEY: otherKey, KFORGE_SIGN_CERT: otherCert } });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-new",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-outform",
+        "DER",
+        "-keyout",
+        otherKey,
+        "-out",
+        otherCert,
+        "-subj",
+        "/CN=ci secret key/",
+      ],
+      { stdio: "pipe" },
+    );
+    const result = await runKforge(["install", dir, "-k", release, "--destdir", destdir], {
+      env: { ...env, KFORGE_SIGN_KEY: otherKey, KFORGE_SIGN_CERT: otherCert },
+    });
     expect(result.exitCode).toBe(0);
-    expect(execFileSync("modinfo", ["-b", destdir, "-k", release, "-F", "signer", "provider"], { encoding: "utf8" }).trim()).toBe("ci secret key");
+    expect(execFileSync("modinfo", ["-b", destdir, "-k", release, "-F", "signer", "provider"], { encoding: "utf8" }).trim()).toBe(
+      "ci secret key",
+    );
   });
 
   it("a half-configured key or a bad key is an error, never a warning", async () => {
@@ -137,7 +162,9 @@ describe("signing for 6.12, whose modules are xz-compressed", () => {
     expect(result.stdout).toContain(`installed ${installed}`);
     const unpacked = execFileSync("xz", ["-dc", installed]);
     expect(unpacked.subarray(unpacked.length - MARKER.length).toString()).toBe(MARKER);
-    expect(execFileSync("modinfo", ["-b", destdir, "-k", release, "-F", "signer", "provider"], { encoding: "utf8" })).toMatch(/^kforge module signing key \(/);
+    expect(execFileSync("modinfo", ["-b", destdir, "-k", release, "-F", "signer", "provider"], { encoding: "utf8" })).toMatch(
+      /^kforge module signing key \(/,
+    );
   });
 
   it("--hash overrides the kernel's CONFIG_MODULE_SIG_HASH, and kforge info shows it", async () => {
@@ -147,6 +174,8 @@ describe("signing for 6.12, whose modules are xz-compressed", () => {
     const result = await runKforge(["sign", dir, "-k", release, "--hash", "sha512"], { env });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(execFileSync("modinfo", ["-F", "sig_hashalgo", module], { encoding: "utf8" }).trim()).toBe("sha512");
-    expect((await runKforge(["info", module, "-k", release], { env })).stdout).toMatch(/signature\s+signer "kforge module signing key \(.*\)", sha512, key /);
+    expect((await runKforge(["info", module, "-k", release], { env })).stdout).toMatch(
+      /signature\s+signer "kforge module signing key \(.*\)", sha512, key /,
+    );
   });
 });

@@ -24,7 +24,10 @@ afterAll(() => {
 function writeCollection(): void {
   const names = Array.from({ length: MODULES }, (_, index) => `m${index + 1}`);
   for (const name of names) {
-    writeFileSync(join(dir, `${name}.c`), `#include <linux/module.h>\nstatic int __init start(void) { pr_info("${name}\\n"); return 0; }\nstatic void __exit stop(void) {}\nmodule_init(start);\nmodule_exit(stop);\nMODULE_LICENSE("GPL");\n`);
+    writeFileSync(
+      join(dir, `${name}.c`),
+      `#include <linux/module.h>\nstatic int __init start(void) { pr_info("${name}\\n"); return 0; }\nstatic void __exit stop(void) {}\nmodule_init(start);\nmodule_exit(stop);\nMODULE_LICENSE("GPL");\n`,
+    );
   }
   writeFileSync(join(dir, "Kbuild"), names.map((name) => `obj-m += ${name}.o\n`).join(""));
 }
@@ -33,7 +36,21 @@ describe("build progress on a terminal", () => {
   it("shows objects compiled and modules linked out of the totals, and the elapsed time", { timeout: 200_000 }, async () => {
     writeCollection();
     const command = [process.execPath, KFORGE_BIN, "build", dir, "--kernel", kernel61().release, "-j", "1"].join(" ");
-    tmux("new-session", "-d", "-s", "build", "-x", "140", "-y", "20", "-e", "NO_COLOR=1", "-e", "CI=", `${command}; echo "exit=$?"; sleep 600`);
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      "build",
+      "-x",
+      "140",
+      "-y",
+      "20",
+      "-e",
+      "NO_COLOR=1",
+      "-e",
+      "CI=",
+      `${command}; echo "exit=$?"; sleep 600`,
+    );
     const rows: string[] = [];
     const deadline = Date.now() + 180_000;
     while (Date.now() < deadline) {
@@ -43,7 +60,9 @@ describe("build progress on a terminal", () => {
       if (/exit=\d/.test(screen)) break;
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
-    const counts = rows.map((row) => row.match(/(\d+)\/(\d+) objects, (\d+)\/(\d+) modules linked, (\d+) s/)).filter((match) => match !== null);
+    const counts = rows
+      .map((row) => row.match(/(\d+)\/(\d+) objects, (\d+)\/(\d+) modules linked, (\d+) s/))
+      .filter((match) => match !== null);
     expect(counts.length, `rows seen:\n${rows.join("\n")}`).toBeGreaterThan(1);
     for (const match of counts) {
       expect(Number(match[2])).toBe(MODULES);

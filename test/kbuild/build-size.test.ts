@@ -17,13 +17,22 @@ afterAll(() => dirs.forEach(removeDir));
 // Five single-file modules and a composite one linked from three objects: 8 objects, 6 modules.
 const SINGLES = ["alpha", "beta", "gamma", "delta", "epsilon"];
 function createCollection(kbuild: string): string {
-  const files: Record<string, string> = { Kbuild: kbuild, "combo_main.c": moduleSource("combo"), "combo_a.c": "int combo_a(void) { return 1; }\n", "combo_b.c": "int combo_b(void) { return 2; }\n" };
+  const files: Record<string, string> = {
+    Kbuild: kbuild,
+    "combo_main.c": moduleSource("combo"),
+    "combo_a.c": "int combo_a(void) { return 1; }\n",
+    "combo_b.c": "int combo_b(void) { return 2; }\n",
+  };
   for (const name of SINGLES) files[`${name}.c`] = moduleSource(name);
   const dir = createModuleDir(files);
   dirs.push(dir);
   return dir;
 }
-const LISTED = `obj-m := ${SINGLES.slice(0, 3).map((name) => `${name}.o`).join(" ")} \\\n\t${SINGLES.slice(3).map((name) => `${name}.o`).join(" ")}\nobj-m += combo.o # the composite\ncombo-y := combo_main.o combo_a.o\ncombo-y += combo_b.o\n`;
+const LISTED = `obj-m := ${SINGLES.slice(0, 3)
+  .map((name) => `${name}.o`)
+  .join(" ")} \\\n\t${SINGLES.slice(3)
+  .map((name) => `${name}.o`)
+  .join(" ")}\nobj-m += combo.o # the composite\ncombo-y := combo_main.o combo_a.o\ncombo-y += combo_b.o\n`;
 
 describe("countKbuildObjects", () => {
   it("reads obj-m and <module>-y/-objs lists across continuations, += and comments", () => {
@@ -36,7 +45,9 @@ describe("countKbuildObjects", () => {
     expect(shouldCount({ objects: 5, modules: 5 })).toBe(false);
     expect(shouldCount(undefined)).toBe(false);
     expect(shouldCount({ objects: 42, modules: 42 })).toBe(true);
-    expect(formatBuildCounts({ compiled: 12, linked: 3 }, { objects: 42, modules: 42 }, 8_400)).toBe("12/42 objects, 3/42 modules linked, 8 s");
+    expect(formatBuildCounts({ compiled: 12, linked: 3 }, { objects: 42, modules: 42 }, 8_400)).toBe(
+      "12/42 objects, 3/42 modules linked, 8 s",
+    );
     expect(formatBuildCounts({ compiled: 9, linked: 6 }, { objects: 8, modules: 6 }, 20_000)).toBe("9/9 objects, 6/6 modules linked, 20 s");
   });
 });
@@ -50,7 +61,9 @@ describe.each([
     const counter = createBuildCounter();
     const starts: BuildEvent[] = [];
     const result = await buildModules({
-      dir, kernel: kernel(), onEvent: (event) => {
+      dir,
+      kernel: kernel(),
+      onEvent: (event) => {
         if (event.kind === "start") starts.push(event);
         if (event.kind === "step") counter.onStep(event.step, event.target);
       },
@@ -67,7 +80,9 @@ describe("the build size fallback and plain output", () => {
   it("counts the previous build's .cmd files when the Kbuild list goes through a variable; plain output is unchanged", async () => {
     const release = kernel61().release;
     // A Kbuild list that goes through a variable: no total before the first build, then the .cmd files.
-    const indirect = createCollection("NAMES := alpha.o beta.o gamma.o delta.o epsilon.o combo.o\nobj-m := $(NAMES)\ncombo-y := combo_main.o combo_a.o combo_b.o\n");
+    const indirect = createCollection(
+      "NAMES := alpha.o beta.o gamma.o delta.o epsilon.o combo.o\nobj-m := $(NAMES)\ncombo-y := combo_main.o combo_a.o combo_b.o\n",
+    );
     expect(await estimateBuildSize(indirect)).toBeUndefined();
     const plain = await runPlain(["build", indirect, "--kernel", release]);
     expect(plain).toMatch(/CC \[M\]/);

@@ -10,7 +10,10 @@ import { kernel61, kernel612 } from "../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "./modules.js";
 
 const dirs: string[] = [];
-const track = (dir: string) => (dirs.push(dir), dir);
+const track = (dir: string) => {
+  dirs.push(dir);
+  return dir;
+};
 afterAll(() => dirs.forEach(removeDir));
 
 describe.each([
@@ -18,7 +21,13 @@ describe.each([
   ["6.12", kernel612],
 ])("building for %s", (_version, kernel) => {
   it("builds a Kbuild module with a local header into a .ko whose vermagic is the kernel release", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += hello.o\n", "hello.h": "#define HELLO 1\n", "hello.c": moduleSource("hello", '#include "hello.h"\n') }));
+    const dir = track(
+      createModuleDir({
+        Kbuild: "obj-m += hello.o\n",
+        "hello.h": "#define HELLO 1\n",
+        "hello.c": moduleSource("hello", '#include "hello.h"\n'),
+      }),
+    );
     const events: BuildEvent[] = [];
     const result = await buildModules({ dir, kernel: kernel(), onEvent: (event) => events.push(event) });
     expect(result).toMatchObject({ ok: true, upToDate: false, exitCode: 0, interrupted: false, diagnostics: [] });
@@ -28,7 +37,9 @@ describe.each([
     expect(artifact!.size).toBeGreaterThan(1000);
     expect(artifact!.vermagic!.split(" ")[0]).toBe(kernel().release);
     expect(await readVermagic(join(dir, "hello.ko"))).toBe(artifact!.vermagic);
-    expect(events.filter((event) => event.kind === "step").map((event) => event.kind === "step" && event.step)).toEqual(expect.arrayContaining(["CC [M]", "MODPOST", "LD [M]"]));
+    expect(events.filter((event) => event.kind === "step").map((event) => event.kind === "step" && event.step)).toEqual(
+      expect.arrayContaining(["CC [M]", "MODPOST", "LD [M]"]),
+    );
     const log = readFileSync(result.log, "utf8");
     expect(result.log).toBe(join(dir, ".kforge", "logs", kernel().release, "build.log"));
     expect(log).toContain(`make -C ${kernel().kdir} M=${dir}`);
@@ -37,8 +48,16 @@ describe.each([
   });
 
   it("builds several modules from an obj-m Makefile and finds each through modules.order", async () => {
-    const makefile = "ifneq ($(KERNELRELEASE),)\nobj-m += first.o second-mod.o\nelse\nall:\n\t$(MAKE) -C /lib/modules/$(shell uname -r)/build M=$(CURDIR) modules\nendif\n";
-    const dir = track(createModuleDir({ "Makefile": makefile, "first.c": moduleSource("first"), "second-mod.c": moduleSource("second"), "decoy.ko": "not built by kbuild" }));
+    const makefile =
+      "ifneq ($(KERNELRELEASE),)\nobj-m += first.o second-mod.o\nelse\nall:\n\t$(MAKE) -C /lib/modules/$(shell uname -r)/build M=$(CURDIR) modules\nendif\n";
+    const dir = track(
+      createModuleDir({
+        Makefile: makefile,
+        "first.c": moduleSource("first"),
+        "second-mod.c": moduleSource("second"),
+        "decoy.ko": "not built by kbuild",
+      }),
+    );
     const result = await buildModules({ dir, kernel: kernel() });
     expect(result.ok).toBe(true);
     expect(result.artifacts.map((artifact) => [artifact.module, artifact.path])).toEqual([
@@ -48,7 +67,9 @@ describe.each([
   });
 
   it("reports a C syntax error as a diagnostic, exit code and no artifact", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += broken.o\n", "broken.c": moduleSource("broken", "static int broken_value = 1\n") }));
+    const dir = track(
+      createModuleDir({ Kbuild: "obj-m += broken.o\n", "broken.c": moduleSource("broken", "static int broken_value = 1\n") }),
+    );
     const result = await buildModules({ dir, kernel: kernel() });
     expect(result.ok).toBe(false);
     expect(result.exitCode).not.toBe(0);
@@ -58,10 +79,12 @@ describe.each([
   });
 
   it("reports a missing MODULE_LICENSE from modpost", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += nolicense.o\n", "nolicense.c": moduleSource("nolicense", "", false) }));
+    const dir = track(createModuleDir({ Kbuild: "obj-m += nolicense.o\n", "nolicense.c": moduleSource("nolicense", "", false) }));
     const result = await buildModules({ dir, kernel: kernel() });
     expect(result.ok).toBe(false);
-    expect(result.diagnostics).toEqual([expect.objectContaining({ severity: "error", origin: "modpost", message: expect.stringContaining("missing MODULE_LICENSE()") })]);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", origin: "modpost", message: expect.stringContaining("missing MODULE_LICENSE()") }),
+    ]);
   });
 });
 
@@ -74,14 +97,21 @@ describe("build input errors (6.1)", () => {
   });
 
   it("turns a broken Makefile into make's own error, with the line", async () => {
-    const dir = track(createModuleDir({ "Makefile": "obj-m += ok.o\nifeq (\n", "ok.c": moduleSource("ok") }));
+    const dir = track(createModuleDir({ Makefile: "obj-m += ok.o\nifeq (\n", "ok.c": moduleSource("ok") }));
     const result = await buildModules({ dir, kernel: kernel61() });
     expect(result.ok).toBe(false);
-    expect(result.diagnostics).toEqual([expect.objectContaining({ origin: "make", file: "Makefile", line: 2, message: "invalid syntax in conditional" })]);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ origin: "make", file: "Makefile", line: 2, message: "invalid syntax in conditional" }),
+    ]);
   });
 
   it("fails with --werror on a warning, and passes without it", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += warn.o\n", "warn.c": moduleSource("warn", "static int unused_value __attribute__((unused));\nstatic void warn_me(void) { int unused; }\n") }));
+    const dir = track(
+      createModuleDir({
+        Kbuild: "obj-m += warn.o\n",
+        "warn.c": moduleSource("warn", "static int unused_value __attribute__((unused));\nstatic void warn_me(void) { int unused; }\n"),
+      }),
+    );
     const strict = await buildModules({ dir, kernel: kernel61(), werror: true });
     expect(strict.diagnostics.some((diagnostic) => diagnostic.severity === "warning")).toBe(true);
     expect(strict.ok).toBe(false);
@@ -90,7 +120,7 @@ describe("build input errors (6.1)", () => {
   });
 
   it("calls a module listed in modules.order but missing an error", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += gone.o\n", "gone.c": moduleSource("gone") }));
+    const dir = track(createModuleDir({ Kbuild: "obj-m += gone.o\n", "gone.c": moduleSource("gone") }));
     expect((await buildModules({ dir, kernel: kernel61() })).ok).toBe(true);
     rmSync(join(dir, "gone.ko"));
     const scan = await collectArtifacts(dir);
@@ -99,13 +129,20 @@ describe("build input errors (6.1)", () => {
   });
 
   it("blames a damaged .ko on the file, not make, and --force relinks it while keeping sources and unlisted files", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += hello1.o\n", "hello1.c": moduleSource("hello1"), "other.ko": "not listed in modules.order" }));
+    const dir = track(
+      createModuleDir({ Kbuild: "obj-m += hello1.o\n", "hello1.c": moduleSource("hello1"), "other.ko": "not listed in modules.order" }),
+    );
     expect((await buildModules({ dir, kernel: kernel61() })).ok).toBe(true);
     truncateSync(join(dir, "hello1.ko"), 5000);
     const damaged = await buildModules({ dir, kernel: kernel61() });
     expect(damaged.ok).toBe(false);
     expect(damaged.diagnostics).toEqual([
-      expect.objectContaining({ origin: "kforge", file: "hello1.ko", message: expect.stringMatching(/^hello1\.ko is damaged: truncated file/), hint: "run kforge build --force (or kforge clean) to rebuild it" }),
+      expect.objectContaining({
+        origin: "kforge",
+        file: "hello1.ko",
+        message: expect.stringMatching(/^hello1\.ko is damaged: truncated file/),
+        hint: "run kforge build --force (or kforge clean) to rebuild it",
+      }),
     ]);
     const forced = await buildModules({ dir, kernel: kernel61(), force: true });
     expect(forced).toMatchObject({ ok: true, diagnostics: [] });
@@ -123,14 +160,19 @@ describe("build input errors (6.1)", () => {
     writeFileSync(join(dir, "spaced.c"), moduleSource("spaced"));
     const attempt = buildModules({ dir, kernel: kernel61() });
     await expect(attempt).rejects.toBeInstanceOf(UsageError);
-    await expect(attempt).rejects.toMatchObject({ message: expect.stringContaining(`"${dir}"`), hint: expect.stringContaining("move or rename the directory") });
+    await expect(attempt).rejects.toMatchObject({
+      message: expect.stringContaining(`"${dir}"`),
+      hint: expect.stringContaining("move or rename the directory"),
+    });
     expect(existsSync(join(dir, ".kforge"))).toBe(false);
   });
 
   it("rejects a kernel tree that does not exist", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += a.o\n", "a.c": moduleSource("a") }));
+    const dir = track(createModuleDir({ Kbuild: "obj-m += a.o\n", "a.c": moduleSource("a") }));
     writeFileSync(join(dir, "a.h"), "");
-    await expect(buildModules({ dir, kernel: { release: "9.9.9-none", kdir: join(dir, "no-kernel") } })).rejects.toMatchObject({ hint: expect.stringContaining("linux-headers-9.9.9-none") });
+    await expect(buildModules({ dir, kernel: { release: "9.9.9-none", kdir: join(dir, "no-kernel") } })).rejects.toMatchObject({
+      hint: expect.stringContaining("linux-headers-9.9.9-none"),
+    });
     expect(existsSync(join(dir, ".kforge"))).toBe(false);
   });
 });

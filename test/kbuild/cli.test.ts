@@ -8,7 +8,10 @@ import { kernel61, kernel612 } from "../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir, slowModuleSource } from "./modules.js";
 
 const dirs: string[] = [];
-const track = (dir: string) => (dirs.push(dir), dir);
+const track = (dir: string) => {
+  dirs.push(dir);
+  return dir;
+};
 afterAll(() => dirs.forEach(removeDir));
 
 // Processes whose command line mentions dir (make, its sub-makes, gcc, cc1...).
@@ -38,7 +41,7 @@ function runProcess(file: string, args: string[], env: NodeJS.ProcessEnv): Promi
 
 describe("kforge build (CLI)", () => {
   it("--json prints exactly one object of the documented shape and nothing else on stdout", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += hello.o\n", "hello.c": moduleSource("hello") }));
+    const dir = track(createModuleDir({ Kbuild: "obj-m += hello.o\n", "hello.c": moduleSource("hello") }));
     const { exitCode, stdout } = await runKforge(["build", dir, "--kernel", kernel612().release, "--json"]);
     expect(exitCode).toBe(0);
     const report = JSON.parse(stdout);
@@ -46,29 +49,59 @@ describe("kforge build (CLI)", () => {
     expect(Object.keys(report)).toEqual(["ok", "kernels"]);
     expect(report.ok).toBe(true);
     const [kernel] = report.kernels;
-    expect(Object.keys(kernel)).toEqual(["release", "kdir", "ok", "durationMs", "artifacts", "diagnostics", "log", "upToDate", "interrupted"]);
-    expect(kernel).toMatchObject({ release: kernel612().release, kdir: kernel612().kdir, ok: true, diagnostics: [], log: join(dir, ".kforge/logs", kernel612().release, "build.log"), upToDate: false, interrupted: false });
-    expect(kernel.artifacts).toEqual([{ module: "hello", path: join(dir, "hello.ko"), size: expect.any(Number), vermagic: expect.stringMatching(new RegExp(`^${kernel612().release.replaceAll("+", "\\+")} `)) }]);
+    expect(Object.keys(kernel)).toEqual([
+      "release",
+      "kdir",
+      "ok",
+      "durationMs",
+      "artifacts",
+      "diagnostics",
+      "log",
+      "upToDate",
+      "interrupted",
+    ]);
+    expect(kernel).toMatchObject({
+      release: kernel612().release,
+      kdir: kernel612().kdir,
+      ok: true,
+      diagnostics: [],
+      log: join(dir, ".kforge/logs", kernel612().release, "build.log"),
+      upToDate: false,
+      interrupted: false,
+    });
+    expect(kernel.artifacts).toEqual([
+      {
+        module: "hello",
+        path: join(dir, "hello.ko"),
+        size: expect.any(Number),
+        vermagic: expect.stringMatching(new RegExp(`^${kernel612().release.replaceAll("+", "\\+")} `)),
+      },
+    ]);
     const again = JSON.parse((await runKforge(["build", dir, "--kernel", kernel612().release, "--json"])).stdout);
     expect(again.kernels[0]).toMatchObject({ ok: true, upToDate: true, interrupted: false });
   });
 
   it("prints modpost's GPL-only error under the module's .ko with its hint, also in --json", async () => {
-    const source = moduleSource("gplonly", '#include <linux/usb.h>\nstatic int gplonly_use(void) { return usb_register_driver(NULL, THIS_MODULE, "g"); }\n', false).replace(
-      "return 0;",
-      "return gplonly_use();",
-    );
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += gplonly.o\n", "gplonly.c": `${source}MODULE_LICENSE("Proprietary");\n` }));
+    const source = moduleSource(
+      "gplonly",
+      '#include <linux/usb.h>\nstatic int gplonly_use(void) { return usb_register_driver(NULL, THIS_MODULE, "g"); }\n',
+      false,
+    ).replace("return 0;", "return gplonly_use();");
+    const dir = track(createModuleDir({ Kbuild: "obj-m += gplonly.o\n", "gplonly.c": `${source}MODULE_LICENSE("Proprietary");\n` }));
     const { exitCode, stderr } = await runKforge(["build", dir, "--kernel", kernel612().release]);
     expect(exitCode).toBe(1);
-    expect(stderr).toMatch(/\ngplonly\.ko\n +error +modpost: GPL-incompatible module gplonly\.ko uses GPL-only symbol 'usb_register_driver'\n +hint: usb_register_driver is exported with EXPORT_SYMBOL_GPL/);
+    expect(stderr).toMatch(
+      /\ngplonly\.ko\n +error +modpost: GPL-incompatible module gplonly\.ko uses GPL-only symbol 'usb_register_driver'\n +hint: usb_register_driver is exported with EXPORT_SYMBOL_GPL/,
+    );
     expect(stderr).not.toMatch(/^build$/m);
     const json = JSON.parse((await runKforge(["build", dir, "--kernel", kernel612().release, "--json"])).stdout);
-    expect(json.kernels[0].diagnostics).toEqual([expect.objectContaining({ file: "gplonly.ko", hint: expect.stringContaining("GPL-compatible MODULE_LICENSE") })]);
+    expect(json.kernels[0].diagnostics).toEqual([
+      expect.objectContaining({ file: "gplonly.ko", hint: expect.stringContaining("GPL-compatible MODULE_LICENSE") }),
+    ]);
   });
 
   it("repairs a truncated .ko with --force and prints the damage without blaming make", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += hello1.o\n", "hello1.c": moduleSource("hello1") }));
+    const dir = track(createModuleDir({ Kbuild: "obj-m += hello1.o\n", "hello1.c": moduleSource("hello1") }));
     expect((await runKforge(["build", dir, "--kernel", kernel612().release])).exitCode).toBe(0);
     truncateSync(join(dir, "hello1.ko"), 5000);
     const damaged = await runKforge(["build", dir, "--kernel", kernel612().release]);
@@ -82,7 +115,7 @@ describe("kforge build (CLI)", () => {
   });
 
   it("draws progress 80 columns wide on a terminal that reports 0 columns", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += narrow.o\n", "narrow.c": moduleSource("narrow") }));
+    const dir = track(createModuleDir({ Kbuild: "obj-m += narrow.o\n", "narrow.c": moduleSource("narrow") }));
     expect((await runKforge(["build", dir, "--kernel", kernel61().release])).exitCode).toBe(0);
     // script(1) gives kforge a pty nobody sized: stty reports 0 rows 0 columns there.
     const command = `${process.execPath} ${KFORGE_BIN} build ${dir} --kernel ${kernel61().release}`;
@@ -92,7 +125,9 @@ describe("kforge build (CLI)", () => {
   });
 
   it("exits 1 on a failed build, prints the grouped diagnostic with its source line, and names the log", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += broken.o\n", "broken.c": moduleSource("broken", "static int broken_value = 1\n") }));
+    const dir = track(
+      createModuleDir({ Kbuild: "obj-m += broken.o\n", "broken.c": moduleSource("broken", "static int broken_value = 1\n") }),
+    );
     const { exitCode, stderr, stdout } = await runKforge(["build", dir, "--kernel", kernel61().release]);
     expect(exitCode).toBe(1);
     expect(stdout).toBe("");
@@ -104,16 +139,27 @@ describe("kforge build (CLI)", () => {
     expect(json.exitCode).toBe(1);
     const report = JSON.parse(json.stdout);
     expect(report.ok).toBe(false);
-    expect(report.kernels[0].diagnostics[0]).toEqual({ severity: "error", file: "broken.c", line: 5, column: expect.any(Number), message: expect.stringContaining("expected"), flag: null, hint: null });
+    expect(report.kernels[0].diagnostics[0]).toEqual({
+      severity: "error",
+      file: "broken.c",
+      line: 5,
+      column: expect.any(Number),
+      message: expect.stringContaining("expected"),
+      flag: null,
+      hint: null,
+    });
   });
 
   it("runs sparse over every source with --check, also after a normal build, and reports what it finds", async () => {
-    const body = "int checked_value;\nstatic int checked_peek(void)\n{\n\tchar __user *user = NULL;\n\tchar *kernel = user;\n\treturn kernel ? 1 : 0;\n}\n";
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += checked.o\n", "checked.c": moduleSource("checked", body) }));
+    const body =
+      "int checked_value;\nstatic int checked_peek(void)\n{\n\tchar __user *user = NULL;\n\tchar *kernel = user;\n\treturn kernel ? 1 : 0;\n}\n";
+    const dir = track(createModuleDir({ Kbuild: "obj-m += checked.o\n", "checked.c": moduleSource("checked", body) }));
     expect((await runKforge(["build", dir, "--kernel", kernel61().release])).exitCode).toBe(0);
     const { exitCode, stdout } = await runKforge(["build", dir, "--kernel", kernel61().release, "--check", "--json"]);
     expect(exitCode).toBe(0);
-    const messages = JSON.parse(stdout).kernels[0].diagnostics.map((diagnostic: { file: string; message: string }) => `${diagnostic.file}: ${diagnostic.message}`);
+    const messages = JSON.parse(stdout).kernels[0].diagnostics.map(
+      (diagnostic: { file: string; message: string }) => `${diagnostic.file}: ${diagnostic.message}`,
+    );
     expect(messages).toContain("checked.c: incorrect type in initializer (different address spaces)");
     expect(messages).toContain("checked.c: symbol 'checked_value' was not declared. Should it be static?");
   });
@@ -124,7 +170,7 @@ describe("kforge build (CLI)", () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/no Kbuild or Makefile[\s\S]*hint: .*kforge new/);
     expect((await runKforge(["build", empty, "--warnings", "4"])).exitCode).toBe(2);
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += a.o\n", "a.c": moduleSource("a") }));
+    const dir = track(createModuleDir({ Kbuild: "obj-m += a.o\n", "a.c": moduleSource("a") }));
     const check = await runKforge(["build", dir, "--kernel", kernel61().release, "--check", "--", "CHECK=kforge-no-such-checker"]);
     expect(check.exitCode).toBe(2);
     expect(check.stderr).toContain("kforge-no-such-checker is not installed");
@@ -136,8 +182,10 @@ describe("kforge build (CLI)", () => {
   });
 
   it("stops make and every compiler on SIGINT: exit 130, no process left, nothing reported as built", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += slow.o\n", "slow.c": slowModuleSource() }));
-    const child = spawn(process.execPath, [KFORGE_BIN, "build", dir, "--kernel", kernel61().release, "--json"], { env: { ...process.env, CI: "true", NO_COLOR: "1" } });
+    const dir = track(createModuleDir({ Kbuild: "obj-m += slow.o\n", "slow.c": slowModuleSource() }));
+    const child = spawn(process.execPath, [KFORGE_BIN, "build", dir, "--kernel", kernel61().release, "--json"], {
+      env: { ...process.env, CI: "true", NO_COLOR: "1" },
+    });
     let stdout = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -160,7 +208,7 @@ describe("kforge build (CLI)", () => {
 
 describe("kforge clean (CLI)", () => {
   it("runs kbuild's clean and removes .kforge, keeping the sources", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += tidy.o\n", "tidy.c": moduleSource("tidy") }));
+    const dir = track(createModuleDir({ Kbuild: "obj-m += tidy.o\n", "tidy.c": moduleSource("tidy") }));
     expect((await runKforge(["build", dir, "--kernel", kernel61().release])).exitCode).toBe(0);
     expect(existsSync(join(dir, "tidy.ko"))).toBe(true);
     const { exitCode, stdout } = await runKforge(["clean", dir, "--kernel", kernel61().release]);

@@ -3,7 +3,15 @@
 // .cmd files (cmd_ and savedcmd_), with a release no machine installs.
 import { describe, expect, it } from "vitest";
 import { parseRecordedCommand, unescapeMakeCommand, type RecordedCommand } from "../../src/kbuild/cmd-file.js";
-import { belongsToKernel, compareWithRecord, depfileOf, planFinish, planObjects, type FastRebuildRecord, type ModuleUnit } from "../../src/kbuild/fast-rebuild-plan.js";
+import {
+  belongsToKernel,
+  compareWithRecord,
+  depfileOf,
+  planFinish,
+  planObjects,
+  type FastRebuildRecord,
+  type ModuleUnit,
+} from "../../src/kbuild/fast-rebuild-plan.js";
 import { linkerOf, makeExports } from "../../src/kbuild/fast-rebuild.js";
 import { objcopyFor } from "../../src/kbuild/module-btf.js";
 
@@ -39,8 +47,16 @@ describe("parseRecordedCommand", () => {
   });
 
   it("reads a 6.12 link command without a source, and sees genksyms' #SYMVER lines", () => {
-    const link = parseRecordedCommand("savedcmd_/m/multi.ko := ld -r -m elf_x86_64 -T arch/x86/module.lds -o /m/multi.ko /m/multi.o /m/multi.mod.o\n");
-    expect(link).toMatchObject({ target: "/m/multi.ko", source: undefined, dependencies: [], objtoolDependency: undefined, exportsSymbols: false });
+    const link = parseRecordedCommand(
+      "savedcmd_/m/multi.ko := ld -r -m elf_x86_64 -T arch/x86/module.lds -o /m/multi.ko /m/multi.o /m/multi.mod.o\n",
+    );
+    expect(link).toMatchObject({
+      target: "/m/multi.ko",
+      source: undefined,
+      dependencies: [],
+      objtoolDependency: undefined,
+      exportsSymbols: false,
+    });
     expect(parseRecordedCommand(`${CMD_FILE}#SYMVER helper_value 0x10a4372d\n`)?.exportsSymbols).toBe(true);
     expect(parseRecordedCommand("not a cmd file\n")).toBeUndefined();
   });
@@ -52,7 +68,13 @@ describe("parseRecordedCommand", () => {
   });
 });
 
-const record: FastRebuildRecord = { format: 1, key: "k", files: { Kbuild: "h1", "main.c": "" }, commands: { ".main.o.cmd": "cc main" }, symbols: {} };
+const record: FastRebuildRecord = {
+  format: 1,
+  key: "k",
+  files: { Kbuild: "h1", "main.c": "" },
+  commands: { ".main.o.cmd": "cc main" },
+  symbols: {},
+};
 
 describe("compareWithRecord", () => {
   const same = { key: "k", files: { ...record.files }, commands: { ...record.commands } };
@@ -70,14 +92,34 @@ describe("compareWithRecord", () => {
 
 describe("planObjects and planFinish", () => {
   const object = (target: string, source: string, extra: Partial<RecordedCommand> = {}): RecordedCommand => ({
-    target, command: `cc -Wp,-MMD,x.d -c -o ${target} ${source}`, source, dependencies: [`${COMMON}/include/linux/kconfig.h`, "/m/helper.h"], wildcards: [], objtoolDependency: undefined, exportsSymbols: false, ...extra,
+    target,
+    command: `cc -Wp,-MMD,x.d -c -o ${target} ${source}`,
+    source,
+    dependencies: [`${COMMON}/include/linux/kconfig.h`, "/m/helper.h"],
+    wildcards: [],
+    objtoolDependency: undefined,
+    exportsSymbols: false,
+    ...extra,
   });
   const unit = (commands: RecordedCommand[]): ModuleUnit => ({
-    name: "multi", object: "/m/multi.o", members: ["/m/main.o", "/m/helper.o"], ko: "/m/multi.ko", modSource: "/m/multi.mod.c", modObject: "/m/multi.mod.o",
+    name: "multi",
+    object: "/m/multi.o",
+    members: ["/m/main.o", "/m/helper.o"],
+    ko: "/m/multi.ko",
+    modSource: "/m/multi.mod.c",
+    modObject: "/m/multi.mod.o",
     commands: new Map([...commands.map((command) => [command.target, command] as const), ["/m/multi.o", object("/m/multi.o", "")]]),
   });
   const members = [object("/m/main.o", "/m/main.c"), object("/m/helper.o", "/m/helper.c")];
-  const times: Record<string, number> = { "/m/main.o": 10, "/m/helper.o": 10, "/m/main.c": 5, "/m/helper.c": 5, "/m/helper.h": 5, [`${COMMON}/include/linux/kconfig.h`]: 1, "/m/multi.o": 11 };
+  const times: Record<string, number> = {
+    "/m/main.o": 10,
+    "/m/helper.o": 10,
+    "/m/main.c": 5,
+    "/m/helper.c": 5,
+    "/m/helper.h": 5,
+    [`${COMMON}/include/linux/kconfig.h`]: 1,
+    "/m/multi.o": 11,
+  };
   const at = (changes: Record<string, number | undefined>) => (path: string) => (path in changes ? changes[path] : times[path]);
   const isKernel = (path: string) => belongsToKernel(path, [COMMON]);
 
@@ -98,16 +140,26 @@ describe("planObjects and planFinish", () => {
     [{ "/m/helper.h": undefined }, [], /helper\.h, which main\.o includes, is gone/],
     [{ "/m/main.c": undefined }, [], /main\.c is gone/],
     [{ "/m/main.c": 20 }, [object("/m/main.o", "/m/main.c", { exportsSymbols: true }), members[1]!], /main\.o exports symbols/],
-    [{ "include/config/X": 20 }, [object("/m/main.o", "/m/main.c", { wildcards: ["include/config/X"] }), members[1]!], /include\/config\/X appeared/],
+    [
+      { "include/config/X": 20 },
+      [object("/m/main.o", "/m/main.c", { wildcards: ["include/config/X"] }), members[1]!],
+      /include\/config\/X appeared/,
+    ],
   ])("hands to make what it cannot prove (%#)", (changes, commands, reason) => {
-    expect(planObjects([unit(commands.length ? commands : members)], at(changes), isKernel)).toEqual({ fallback: expect.stringMatching(reason) });
+    expect(planObjects([unit(commands.length ? commands : members)], at(changes), isKernel)).toEqual({
+      fallback: expect.stringMatching(reason),
+    });
   });
 
   it("recompiles a .mod.o only when modpost rewrote the .mod.c, and relinks the changed modules", () => {
     const finishTimes = { "/m/multi.mod.c": 3, "/m/multi.mod.o": 4, "/m/multi.o": 30, "/m/multi.ko": 20 };
     const unchanged = planFinish([unit(members)], (path) => (finishTimes as Record<string, number>)[path], new Set(["multi"]));
     expect(unchanged).toEqual({ compileMod: [], linkKo: [expect.objectContaining({ name: "multi" })] });
-    const rewritten = planFinish([unit(members)], (path) => ({ ...finishTimes, "/m/multi.mod.c": 40 } as Record<string, number>)[path], new Set());
+    const rewritten = planFinish(
+      [unit(members)],
+      (path) => (({ ...finishTimes, "/m/multi.mod.c": 40 }) as Record<string, number>)[path],
+      new Set(),
+    );
     expect(rewritten.compileMod.map((module) => module.name)).toEqual(["multi"]);
   });
 });

@@ -31,7 +31,8 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-const rebuild = (dir: string, kernel: TestKernel, extra: NodeJS.ProcessEnv = {}) => rebuildModules({ dir, kernel, environment: { ...environment, ...extra } });
+const rebuild = (dir: string, kernel: TestKernel, extra: NodeJS.ProcessEnv = {}) =>
+  rebuildModules({ dir, kernel, environment: { ...environment, ...extra } });
 const make = (dir: string, kernel: TestKernel) => buildModules({ dir, kernel, environment });
 const edit = (dir: string, file: string, text: string) => writeFileSync(join(dir, file), text);
 const ko = (dir: string, name: string) => readFileSync(join(dir, name));
@@ -60,7 +61,10 @@ describe.each([
 ])("fast rebuild against %s (real kbuild)", (_series, kernel) => {
   it("builds the .ko and .cmd files make builds, for an edited .c file and an edited header of a multi-object module", async () => {
     const [fast, reference] = await twoCopies(MULTI, kernel());
-    for (const [file, text] of [["main.c", mainSource("edited")], ["helper.h", "#define HELPER_BASE 99\nint helper_value(void);\n"]] as const) {
+    for (const [file, text] of [
+      ["main.c", mainSource("edited")],
+      ["helper.h", "#define HELPER_BASE 99\nint helper_value(void);\n"],
+    ] as const) {
       for (const dir of [fast, reference]) edit(dir, file, text);
       const result = await rebuild(fast, kernel());
       expectPath(result, "fast");
@@ -76,8 +80,14 @@ describe.each([
   it("rebuilds the consumer of a two-module project fast and hands a change to the provider's exports to make", async () => {
     const files = {
       Kbuild: "obj-m += provider.o consumer.o\n",
-      "provider.c": moduleSource("provider", "int provider_value(void);\nint provider_value(void)\n{\n\treturn 7;\n}\nEXPORT_SYMBOL_GPL(provider_value);\n"),
-      "consumer.c": moduleSource("consumer", 'int provider_value(void);\nstatic int __used consumer_value(void)\n{\n\treturn provider_value();\n}\nMODULE_INFO(edit, "one");\n'),
+      "provider.c": moduleSource(
+        "provider",
+        "int provider_value(void);\nint provider_value(void)\n{\n\treturn 7;\n}\nEXPORT_SYMBOL_GPL(provider_value);\n",
+      ),
+      "consumer.c": moduleSource(
+        "consumer",
+        'int provider_value(void);\nstatic int __used consumer_value(void)\n{\n\treturn provider_value();\n}\nMODULE_INFO(edit, "one");\n',
+      ),
     };
     const [fast, reference] = await twoCopies(files, kernel());
     for (const dir of [fast, reference]) edit(dir, "consumer.c", files["consumer.c"].replace('"one"', '"two"'));

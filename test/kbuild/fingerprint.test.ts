@@ -8,13 +8,18 @@ import { createModuleDir, moduleSource, removeDir } from "./modules.js";
 
 let dir: string;
 beforeAll(() => {
-  dir = createModuleDir({ "Kbuild": "obj-m += fp.o\n", "fp.h": "#define FP 1\n", "fp.c": moduleSource("fp", '#include "fp.h"\n') });
+  dir = createModuleDir({ Kbuild: "obj-m += fp.o\n", "fp.h": "#define FP 1\n", "fp.c": moduleSource("fp", '#include "fp.h"\n') });
 });
 afterAll(() => removeDir(dir));
 
 async function build(extra: Partial<BuildOptions> = {}): Promise<{ result: KernelBuildResult; compiled: boolean }> {
   let compiled = false;
-  const result = await buildModules({ dir, kernel: kernel61(), onEvent: (event) => (compiled ||= event.kind === "step" && event.target === "fp.o"), ...extra });
+  const result = await buildModules({
+    dir,
+    kernel: kernel61(),
+    onEvent: (event) => (compiled ||= event.kind === "step" && event.target === "fp.o"),
+    ...extra,
+  });
   expect(result.ok).toBe(true);
   return { result, compiled };
 }

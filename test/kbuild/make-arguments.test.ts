@@ -6,8 +6,33 @@ import { parseDependencyList } from "../../src/kbuild/fingerprint.js";
 describe("make arguments", () => {
   it("passes every kbuild variable the flags ask for, user variables last", () => {
     expect(
-      buildMakeArguments({ kdir: "/k", dir: "/m", target: "modules", jobs: 4, llvm: true, arch: "arm64", crossCompile: "aarch64-linux-gnu-", warnings: 2, check: true, verbose: true, variables: ["KCFLAGS=-DX"] }),
-    ).toEqual(["-C", "/k", "M=/m", "-j4", "LLVM=1", "ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-", "W=2", "C=2", "V=1", "KCFLAGS=-DX", "modules"]);
+      buildMakeArguments({
+        kdir: "/k",
+        dir: "/m",
+        target: "modules",
+        jobs: 4,
+        llvm: true,
+        arch: "arm64",
+        crossCompile: "aarch64-linux-gnu-",
+        warnings: 2,
+        check: true,
+        verbose: true,
+        variables: ["KCFLAGS=-DX"],
+      }),
+    ).toEqual([
+      "-C",
+      "/k",
+      "M=/m",
+      "-j4",
+      "LLVM=1",
+      "ARCH=arm64",
+      "CROSS_COMPILE=aarch64-linux-gnu-",
+      "W=2",
+      "C=2",
+      "V=1",
+      "KCFLAGS=-DX",
+      "modules",
+    ]);
     expect(buildMakeArguments({ kdir: "/k", dir: "/m", target: "clean" })).toEqual(["-C", "/k", "M=/m", "clean"]);
   });
 
@@ -42,7 +67,8 @@ describe("modules.order and .cmd files", () => {
   });
 
   it("lists a .cmd file's dependencies without make's wildcard entries", () => {
-    const text = "savedcmd_/m/a.o := gcc ...\n\nsource_/m/a.o := /m/a.c\n\ndeps_/m/a.o := \\\n  /usr/src/k/include/linux/kconfig.h \\\n    $(wildcard include/config/FOO) \\\n  include/generated/autoconf.h \\\n  /m/a.h \\\n\n/m/a.o: $(deps_/m/a.o)\n";
+    const text =
+      "savedcmd_/m/a.o := gcc ...\n\nsource_/m/a.o := /m/a.c\n\ndeps_/m/a.o := \\\n  /usr/src/k/include/linux/kconfig.h \\\n    $(wildcard include/config/FOO) \\\n  include/generated/autoconf.h \\\n  /m/a.h \\\n\n/m/a.o: $(deps_/m/a.o)\n";
     expect(parseDependencyList(text)).toEqual(["/usr/src/k/include/linux/kconfig.h", "include/generated/autoconf.h", "/m/a.h"]);
   });
 });

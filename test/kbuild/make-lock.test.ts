@@ -27,7 +27,7 @@ function startBuild(dir: string, args: string[] = ["--kernel", kernel61().releas
 // Starts a plain build, and once it holds the lock of `lockDir(dir)` for 6.1, the same build with
 // --json: that one waits, says so on stderr only, and its stdout is exactly its one JSON object.
 async function secondBuildWaits(args: string[], lockDir: (dir: string) => string): Promise<CliResult> {
-  const dir = createModuleDir({ "Kbuild": "obj-m += hello.o\n", "hello.c": moduleSource("hello") });
+  const dir = createModuleDir({ Kbuild: "obj-m += hello.o\n", "hello.c": moduleSource("hello") });
   dirs.push(dir);
   const lock = makeLockPath(lockDir(dir), kernel61().release);
   const first = startBuild(dir, args);
@@ -50,7 +50,7 @@ async function secondBuildWaits(args: string[], lockDir: (dir: string) => string
 
 describe("the make lock", () => {
   it("makes a second concurrent build wait and say so, then see the first one's result", async () => {
-    const dir = createModuleDir({ "Kbuild": "obj-m += hello.o\n", "hello.c": moduleSource("hello") });
+    const dir = createModuleDir({ Kbuild: "obj-m += hello.o\n", "hello.c": moduleSource("hello") });
     dirs.push(dir);
     const lock = makeLockPath(dir, kernel61().release);
     const first = startBuild(dir);
@@ -72,12 +72,14 @@ describe("the make lock", () => {
     const single = await secondBuildWaits(["--kernel", kernel61().release], (dir) => dir);
     expect(single.stderr).toMatch(/^waiting: kforge process/m);
     // A matrix builds each kernel in its own mirror tree, so a second matrix run waits on those.
-    const matrix = await secondBuildWaits(["--kernel", kernel61().release, "--kernel", kernel612().release], (dir) => mirrorDir(dir, kernel61().release));
+    const matrix = await secondBuildWaits(["--kernel", kernel61().release, "--kernel", kernel612().release], (dir) =>
+      mirrorDir(dir, kernel61().release),
+    );
     expect(matrix.stderr).toContain(`${kernel61().release}: waiting: kforge process`);
   });
 
   it("takes over the lock of a process that is gone", async () => {
-    const dir = createModuleDir({ "Kbuild": "obj-m += hello.o\n", "hello.c": moduleSource("hello") });
+    const dir = createModuleDir({ Kbuild: "obj-m += hello.o\n", "hello.c": moduleSource("hello") });
     dirs.push(dir);
     const lock = makeLockPath(dir, kernel61().release);
     const dead = spawnSync("true").pid;

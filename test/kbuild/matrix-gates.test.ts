@@ -45,21 +45,35 @@ describe("gates in real builds", () => {
     expect(table.exitCode, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/built for 1 kernels, 1 skipped by gates/);
     const row = table.stdout.split("\n").find((line) => line.trim().startsWith(kernel612().release));
-    expect(row?.trim().split(/\s{2,}/).slice(1)).toEqual(["(all)", `skipped: kernel ${kernel612().release} is newer than the gate's maximum 6.1`]);
+    expect(
+      row
+        ?.trim()
+        .split(/\s{2,}/)
+        .slice(1),
+    ).toEqual(["(all)", `skipped: kernel ${kernel612().release} is newer than the gate's maximum 6.1`]);
   });
 
   it("reads dkms.conf's BUILD_EXCLUSIVE_KERNEL when kforge.json has no gates, also for a single-kernel build", async () => {
     const dir = newModuleDir("dkmsgated");
-    writeFileSync(join(dir, "dkms.conf"), 'PACKAGE_NAME="dkmsgated"\nBUILD_EXCLUSIVE_KERNEL="^6\\.1\\."\nBUILD_EXCLUSIVE_CONFIG="!CONFIG_PREEMPT_RT"\n');
+    writeFileSync(
+      join(dir, "dkms.conf"),
+      'PACKAGE_NAME="dkmsgated"\nBUILD_EXCLUSIVE_KERNEL="^6\\.1\\."\nBUILD_EXCLUSIVE_CONFIG="!CONFIG_PREEMPT_RT"\n',
+    );
     const single = await runKforge(["build", dir, "--kernel", kernel612().release, "--json"], { timeoutMs: 300_000 });
     expect(single.exitCode, single.stderr).toBe(0);
     const report = JSON.parse(single.stdout) as { ok: boolean; kernels: JsonKernel[] };
     expect(report.kernels).toHaveLength(1);
-    expect(report.kernels[0]).toMatchObject({ release: kernel612().release, skipped: true, reason: `kernel ${kernel612().release} does not match BUILD_EXCLUSIVE_KERNEL ^6\\.1\\.` });
+    expect(report.kernels[0]).toMatchObject({
+      release: kernel612().release,
+      skipped: true,
+      reason: `kernel ${kernel612().release} does not match BUILD_EXCLUSIVE_KERNEL ^6\\.1\\.`,
+    });
 
     const plain = await runKforge(["build", dir, "--kernel", kernel612().release], { timeoutMs: 300_000 });
     expect(plain.exitCode).toBe(0);
-    expect(plain.stderr).toContain(`kforge: skipped ${kernel612().release}: kernel ${kernel612().release} does not match BUILD_EXCLUSIVE_KERNEL`);
+    expect(plain.stderr).toContain(
+      `kforge: skipped ${kernel612().release}: kernel ${kernel612().release} does not match BUILD_EXCLUSIVE_KERNEL`,
+    );
 
     const allowed = await runKforge(["build", dir, "--kernel", kernel61().release, "--json"], { timeoutMs: 300_000 });
     expect(allowed.exitCode, allowed.stderr).toBe(0);

@@ -57,10 +57,12 @@ describe("CI reports of a failing matrix build (real kbuild, two kernels)", () =
     const suites = asList<any>(root.testsuite);
     expect(suites.map((suite) => suite["@name"]).sort()).toEqual([kernel61().release, kernel612().release].sort());
     for (const suite of suites) {
-      for (const attribute of ["@name", "@tests", "@failures", "@errors", "@skipped", "@time"]) expect(suite[attribute], attribute).toBeDefined();
+      for (const attribute of ["@name", "@tests", "@failures", "@errors", "@skipped", "@time"])
+        expect(suite[attribute], attribute).toBeDefined();
       const cases = asList<any>(suite.testcase);
       expect(cases).toHaveLength(Number(suite["@tests"]));
-      for (const testcase of cases) for (const attribute of ["@name", "@classname", "@time"]) expect(testcase[attribute], attribute).toBeDefined();
+      for (const testcase of cases)
+        for (const attribute of ["@name", "@classname", "@time"]) expect(testcase[attribute], attribute).toBeDefined();
     }
     const passed = suites.find((suite) => suite["@name"] === kernel61().release);
     expect(asList<any>(passed.testcase).map((testcase) => testcase["@name"])).toEqual(["reported"]);
@@ -78,10 +80,16 @@ describe("CI reports of a failing matrix build (real kbuild, two kernels)", () =
   it("prints GitHub workflow commands with repository-relative paths and escaped values, and appends the step summary", () => {
     const errors = result.stdout.split("\n").filter((line) => line.startsWith("::error "));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(new RegExp(`^::error file=drivers/reported/reported\\.c,line=5,col=2,title=${kernel612().release.replace(/[.+]/g, "\\$&")}::#error "needs a kernel, before 6\\.4: 100%25"$`));
+    expect(errors[0]).toMatch(
+      new RegExp(
+        `^::error file=drivers/reported/reported\\.c,line=5,col=2,title=${kernel612().release.replace(/[.+]/g, "\\$&")}::#error "needs a kernel, before 6\\.4: 100%25"$`,
+      ),
+    );
     const warnings = result.stdout.split("\n").filter((line) => line.startsWith("::warning ") && line.includes("unused_value"));
     expect(warnings.length).toBe(2);
-    expect(warnings.every((line) => line.includes("file=drivers/reported/reported.c,line=9,col=") && line.includes("-Wunused-variable"))).toBe(true);
+    expect(
+      warnings.every((line) => line.includes("file=drivers/reported/reported.c,line=9,col=") && line.includes("-Wunused-variable")),
+    ).toBe(true);
     const summary = readFileSync(file("summary.md"), "utf8");
     expect(summary.startsWith("# earlier step\n")).toBe(true);
     expect(summary).toContain("| kernel | module | result | warnings | errors | time |");
@@ -90,14 +98,23 @@ describe("CI reports of a failing matrix build (real kbuild, two kernels)", () =
   });
 
   it("writes a GitLab Code Quality report with one finding per diagnostic and unique fingerprints", () => {
-    const findings = JSON.parse(readFileSync(file("cq.json"), "utf8")) as { description: string; check_name: string; fingerprint: string; severity: string; location: { path: string; lines: { begin: number } } }[];
+    const findings = JSON.parse(readFileSync(file("cq.json"), "utf8")) as {
+      description: string;
+      check_name: string;
+      fingerprint: string;
+      severity: string;
+      location: { path: string; lines: { begin: number } };
+    }[];
     expect(findings.length).toBe(3);
     expect(new Set(findings.map((finding) => finding.fingerprint)).size).toBe(3);
     for (const finding of findings) expect(finding.location.path).toBe("drivers/reported/reported.c");
     const error = findings.find((finding) => finding.severity === "major")!;
     expect(error.location.lines.begin).toBe(5);
     expect(error.description.startsWith(`${kernel612().release}: `)).toBe(true);
-    expect(findings.filter((finding) => finding.severity === "minor").map((finding) => finding.check_name)).toEqual(["-Wunused-variable", "-Wunused-variable"]);
+    expect(findings.filter((finding) => finding.severity === "minor").map((finding) => finding.check_name)).toEqual([
+      "-Wunused-variable",
+      "-Wunused-variable",
+    ]);
   });
 
   it("reports a kernel skipped by the gates as a <skipped> test case with the reason", async () => {
@@ -108,7 +125,12 @@ describe("CI reports of a failing matrix build (real kbuild, two kernels)", () =
     writeFileSync(join(dir, "kforge.json"), JSON.stringify({ gates: { maxKernel: "6.1" } }));
     const gated = await runKforge(["build", dir, "--kernel", kernel612().release, "--junit", file("gated.xml")]);
     expect(gated.exitCode, gated.stderr).toBe(0);
-    const root = (new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(readFileSync(file("gated.xml"), "utf8")) as Record<string, any>).testsuites;
+    const root = (
+      new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(readFileSync(file("gated.xml"), "utf8")) as Record<
+        string,
+        any
+      >
+    ).testsuites;
     expect(root["@failures"]).toBe("0");
     const suite = asList<any>(root.testsuite)[0];
     expect(suite["@skipped"]).toBe("1");

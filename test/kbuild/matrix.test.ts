@@ -9,7 +9,10 @@ import { kernel61, kernel612 } from "../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "./modules.js";
 
 const dirs: string[] = [];
-const track = (dir: string) => (dirs.push(dir), dir);
+const track = (dir: string) => {
+  dirs.push(dir);
+  return dir;
+};
 afterAll(() => dirs.forEach(removeDir));
 
 // Builds on both kernels, taking a different branch on each side of 6.4.
@@ -69,7 +72,9 @@ describe("matrix build (real kbuild, two kernels)", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("1 of 2 kernels failed");
     expect(result.stderr).toContain('#error "needs a kernel before 6.4"');
-    const rows = result.stderr.split("\n").filter((line) => line.startsWith(`  ${kernel61().release} `) || line.startsWith(`  ${kernel612().release} `));
+    const rows = result.stderr
+      .split("\n")
+      .filter((line) => line.startsWith(`  ${kernel61().release} `) || line.startsWith(`  ${kernel612().release} `));
     expect(rows.find((row) => row.includes(kernel61().release))).toMatch(/oldonly\s+ok\s+0\s+0/);
     expect(rows.find((row) => row.includes(kernel612().release))).toMatch(/\(all\)\s+failed\s+0\s+1/);
     expect(existsSync(join(dir, ".kforge", "build", kernel61().release, "oldonly.ko"))).toBe(true);

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { createKbuildOutputParser, parseKbuildOutput } from "../../src/kbuild/parse-output.js";
 
 const ROOT = "/tmp/kforge-fixture";
-const fixture = (name: string, version: string) => readFileSync(new URL(`../fixtures/kbuild/${name}-${version}.txt`, import.meta.url), "utf8");
+const fixture = (name: string, version: string) =>
+  readFileSync(new URL(`../fixtures/kbuild/${name}-${version}.txt`, import.meta.url), "utf8");
 const strip = (diagnostics: ReturnType<typeof parseKbuildOutput>["diagnostics"]) =>
   diagnostics.map(({ severity, file, line, column, message, flag, context }) => ({ severity, file, line, column, message, flag, context }));
 
@@ -24,16 +25,48 @@ describe.each(["6.1", "6.12"])("kbuild output from %s", (version) => {
   it("reads a syntax error with its In function context, the warning and the -Werror flag", () => {
     const { diagnostics } = parseKbuildOutput(fixture("syntax-error", version), `${ROOT}/syntax-error`);
     expect(strip(diagnostics)).toEqual([
-      { severity: "error", file: "broken.c", line: 6, column: 9, message: "expected ',' or ';' before 'return'", flag: null, context: "In function 's_init'" },
-      { severity: "warning", file: "broken.c", line: 5, column: 13, message: "unused variable 'count'", flag: "-Wunused-variable", context: "In function 's_init'" },
-      { severity: "error", file: "broken.c", line: 7, column: 1, message: "no return statement in function returning non-void", flag: "-Werror=return-type", context: "In function 's_init'" },
+      {
+        severity: "error",
+        file: "broken.c",
+        line: 6,
+        column: 9,
+        message: "expected ',' or ';' before 'return'",
+        flag: null,
+        context: "In function 's_init'",
+      },
+      {
+        severity: "warning",
+        file: "broken.c",
+        line: 5,
+        column: 13,
+        message: "unused variable 'count'",
+        flag: "-Wunused-variable",
+        context: "In function 's_init'",
+      },
+      {
+        severity: "error",
+        file: "broken.c",
+        line: 7,
+        column: 1,
+        message: "no return statement in function returning non-void",
+        flag: "-Werror=return-type",
+        context: "In function 's_init'",
+      },
     ]);
   });
 
   it("reads a warning in a build that succeeds", () => {
     const { diagnostics, steps } = parseKbuildOutput(fixture("warning", version), `${ROOT}/warning`);
     expect(strip(diagnostics)).toEqual([
-      { severity: "warning", file: "warn.c", line: 5, column: 13, message: "unused variable 'unused'", flag: "-Wunused-variable", context: "In function 'w_init'" },
+      {
+        severity: "warning",
+        file: "warn.c",
+        line: 5,
+        column: 13,
+        message: "unused variable 'unused'",
+        flag: "-Wunused-variable",
+        context: "In function 'w_init'",
+      },
     ]);
     expect(steps.at(-1)?.step).toBe("BTF [M]");
   });
@@ -50,15 +83,30 @@ describe.each(["6.1", "6.12"])("kbuild output from %s", (version) => {
   it("reads modpost's undefined symbol error, with the ways to provide the symbol", () => {
     const { diagnostics } = parseKbuildOutput(fixture("undefined-symbol", version), `${ROOT}/undefined-symbol`);
     expect(strip(diagnostics)).toEqual([
-      { severity: "error", file: "undef.ko", line: null, column: null, message: '"kforge_missing_symbol" [undef.ko] undefined!', flag: null, context: undefined },
+      {
+        severity: "error",
+        file: "undef.ko",
+        line: null,
+        column: null,
+        message: '"kforge_missing_symbol" [undef.ko] undefined!',
+        flag: null,
+        context: undefined,
+      },
     ]);
-    expect(diagnostics[0]!.hint).toMatch(/nothing this build knows exports kforge_missing_symbol: a typo, a missing EXPORT_SYMBOL.*KBUILD_EXTRA_SYMBOLS=.*kforge deps/);
+    expect(diagnostics[0]!.hint).toMatch(
+      /nothing this build knows exports kforge_missing_symbol: a typo, a missing EXPORT_SYMBOL.*KBUILD_EXTRA_SYMBOLS=.*kforge deps/,
+    );
   });
 
   it("reads modpost's missing license error under the module's .ko, with a hint to add the license", () => {
     const { diagnostics } = parseKbuildOutput(fixture("missing-license", version), `${ROOT}/missing-license`);
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ severity: "error", origin: "modpost", file: "nolicense.ko", message: "missing MODULE_LICENSE() in nolicense.o" });
+    expect(diagnostics[0]).toMatchObject({
+      severity: "error",
+      origin: "modpost",
+      file: "nolicense.ko",
+      message: "missing MODULE_LICENSE() in nolicense.o",
+    });
     expect(diagnostics[0]!.hint).toContain('add MODULE_LICENSE("GPL");');
   });
 
@@ -70,7 +118,9 @@ describe.each(["6.1", "6.12"])("kbuild output from %s", (version) => {
         origin: "modpost",
         file: "gplonly.ko",
         message: "GPL-incompatible module gplonly.ko uses GPL-only symbol 'usb_register_driver'",
-        hint: expect.stringMatching(/^usb_register_driver is exported with EXPORT_SYMBOL_GPL: the module needs a GPL-compatible MODULE_LICENSE/),
+        hint: expect.stringMatching(
+          /^usb_register_driver is exported with EXPORT_SYMBOL_GPL: the module needs a GPL-compatible MODULE_LICENSE/,
+        ),
       }),
     ]);
   });
@@ -92,7 +142,15 @@ describe.each(["6.1", "6.12"])("kbuild output from %s", (version) => {
   it("reads make's own error for a broken Makefile, dropping the recursive Error lines", () => {
     const { diagnostics } = parseKbuildOutput(fixture("broken-makefile", version), `${ROOT}/broken-makefile`);
     expect(strip(diagnostics)).toEqual([
-      { severity: "error", file: "Makefile", line: 2, column: null, message: "invalid syntax in conditional", flag: null, context: undefined },
+      {
+        severity: "error",
+        file: "Makefile",
+        line: 2,
+        column: null,
+        message: "invalid syntax in conditional",
+        flag: null,
+        context: undefined,
+      },
     ]);
   });
 });
@@ -100,7 +158,14 @@ describe.each(["6.1", "6.12"])("kbuild output from %s", (version) => {
 describe("kbuild output parser", () => {
   it("reads modpost warnings (6.12 with W=1)", () => {
     const { diagnostics } = parseKbuildOutput(fixture("modpost-warning", "6.12"), `${ROOT}/modpost-warning`);
-    expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", origin: "modpost", file: "nodesc.ko", message: "missing MODULE_DESCRIPTION() in nodesc.o" })]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        origin: "modpost",
+        file: "nodesc.ko",
+        message: "missing MODULE_DESCRIPTION() in nodesc.o",
+      }),
+    ]);
   });
 
   it("keeps make's innermost Error line when nothing else explains the failure", () => {

@@ -19,21 +19,25 @@ describe("the try-run override", () => {
     const makefile = join(root, "probes.mk");
     writeFileSync(
       makefile,
-      [
-        "TMPOUT := " + join(root, ".tmp_probe"),
+      `${[
+        `TMPOUT := ${join(root, ".tmp_probe")}`,
         "$(info ok=$(call try-run,true,yes,no))",
         "$(info fail=$(call try-run,false,yes,no))",
         "$(info quoted=$(call try-run,test 'a b' = \"a b\",yes,no))",
-        "$(info file=$(call try-run,touch \"$$TMP\" && test -f \"$$TMP\",yes,no))",
+        '$(info file=$(call try-run,touch "$$TMP" && test -f "$$TMP",yes,no))',
         "all: ; @:",
-      ].join("\n") + "\n",
+      ].join("\n")}\n`,
     );
     const run = () => execFileSync("make", ["-s", "-f", makefile, tryRunOverride(cache)], { encoding: "utf8" });
     const expected = "ok=yes\nfail=no\nquoted=yes\nfile=yes\n";
     expect(run()).toBe(expected);
     expect(readdirSync(cache)).toHaveLength(4);
     expect(run()).toBe(expected); // now from the cache
-    expect(readdirSync(cache).map((name) => readFileSync(join(cache, name), "utf8")).sort()).toEqual(["n", "y", "y", "y"]);
+    expect(
+      readdirSync(cache)
+        .map((name) => readFileSync(join(cache, name), "utf8"))
+        .sort(),
+    ).toEqual(["n", "y", "y", "y"]);
   });
 });
 
@@ -43,7 +47,8 @@ describe("hasKnownTryRun", () => {
       expect(hasKnownTryRun(readFileSync(join(kernel.kdir, "scripts", "Makefile.compiler"), "utf8"))).toBe(true);
     }
     // Linux 5.4's scripts/Kbuild.include: other temp variables (TMPO), no Makefile.compiler at all.
-    const older = 'try-run = $(shell set -e;\t\\\n\tTMP="$(TMPOUT).$$$$.tmp";\t\\\n\tTMPO="$(TMPOUT).$$$$.o";\t\\\n\tif ($(1)) >/dev/null 2>&1;\t\\\n\tthen echo "$(2)";\t\\\n\telse echo "$(3)";\t\\\n\tfi;\t\\\n\trm -f "$$TMP" "$$TMPO")';
+    const older =
+      'try-run = $(shell set -e;\t\\\n\tTMP="$(TMPOUT).$$$$.tmp";\t\\\n\tTMPO="$(TMPOUT).$$$$.o";\t\\\n\tif ($(1)) >/dev/null 2>&1;\t\\\n\tthen echo "$(2)";\t\\\n\telse echo "$(3)";\t\\\n\tfi;\t\\\n\trm -f "$$TMP" "$$TMPO")';
     expect(hasKnownTryRun(older)).toBe(false);
     expect(hasKnownTryRun("")).toBe(false);
   });
@@ -55,7 +60,7 @@ const compileCommand = (dir: string, object: string) => readFileSync(join(dir, `
 describe.each([kernel61(), kernel612()])("a build with cached probes for $release", (kernel: TestKernel) => {
   it("compiles with exactly the command an uncached build uses", async () => {
     const cacheHome = mkdtempSync(join(root, "xdg-"));
-    const dir = createModuleDir({ "Kbuild": "obj-m += probed.o\n", "probed.c": moduleSource("probed") });
+    const dir = createModuleDir({ Kbuild: "obj-m += probed.o\n", "probed.c": moduleSource("probed") });
     const build = async (env: Record<string, string>) => {
       const result = await runKforge(["build", dir, "--kernel", kernel.release, "--force"], { env: { XDG_CACHE_HOME: cacheHome, ...env } });
       expect(result.exitCode, result.stderr).toBe(0);

@@ -11,18 +11,22 @@ import { createModuleDir, moduleSource, removeDir } from "./modules.js";
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
-const SOURCE = moduleSource("repro", 'static const char repro_origin[] __used = __FILE__;\nMODULE_INFO(origin, __FILE__);\n');
-const twoDirs = () => [0, 1].map(() => {
-  const dir = createModuleDir({ Makefile: "obj-m += repro.o\n", "repro.c": SOURCE });
-  dirs.push(dir);
-  return dir;
-});
+const SOURCE = moduleSource("repro", "static const char repro_origin[] __used = __FILE__;\nMODULE_INFO(origin, __FILE__);\n");
+const twoDirs = () =>
+  [0, 1].map(() => {
+    const dir = createModuleDir({ Makefile: "obj-m += repro.o\n", "repro.c": SOURCE });
+    dirs.push(dir);
+    return dir;
+  });
 
 describe("reproducible builds (real kbuild)", () => {
   it("gives byte-identical .ko files from two dirs with SOURCE_DATE_EPOCH, per kernel of a matrix build", async () => {
     const [first, second] = twoDirs();
     for (const dir of [first!, second!]) {
-      const result = await runKforge(["build", dir, "--kernel", kernel61().release, "--kernel", kernel612().release], { timeoutMs: 300_000, env: { SOURCE_DATE_EPOCH: "1700000000" } });
+      const result = await runKforge(["build", dir, "--kernel", kernel61().release, "--kernel", kernel612().release], {
+        timeoutMs: 300_000,
+        env: { SOURCE_DATE_EPOCH: "1700000000" },
+      });
       expect(result.exitCode, result.stderr).toBe(0);
     }
     for (const release of [kernel61().release, kernel612().release]) {

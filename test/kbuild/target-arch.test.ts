@@ -11,7 +11,10 @@ import { kernel61, kernel612 } from "../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "./modules.js";
 
 const dirs: string[] = [];
-const track = (dir: string) => (dirs.push(dir), dir);
+const track = (dir: string) => {
+  dirs.push(dir);
+  return dir;
+};
 afterAll(() => dirs.forEach(removeDir));
 
 describe("target architecture", () => {
@@ -38,20 +41,22 @@ describe("target architecture", () => {
   });
 
   it("refuses --arch arm64 against an x86_64 build tree before make runs, naming both", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += cross.o\n", "cross.c": moduleSource("cross") }));
+    const dir = track(createModuleDir({ Kbuild: "obj-m += cross.o\n", "cross.c": moduleSource("cross") }));
     const attempt = buildModules({ dir, kernel: kernel61(), arch: "arm64" });
     await expect(attempt).rejects.toBeInstanceOf(UsageError);
     await expect(attempt).rejects.toMatchObject({
       message: expect.stringMatching(/cannot build for arm64: this build tree \(.*\) is configured for x86_64/),
       hint: expect.stringContaining("to cross-compile you need a build tree configured for arm64"),
     });
-    await expect(buildModules({ dir, kernel: kernel612(), variables: ["ARCH=arm64"] })).rejects.toMatchObject({ message: expect.stringContaining("configured for x86_64") });
+    await expect(buildModules({ dir, kernel: kernel612(), variables: ["ARCH=arm64"] })).rejects.toMatchObject({
+      message: expect.stringContaining("configured for x86_64"),
+    });
     expect(existsSync(join(dir, "cross.ko"))).toBe(false);
     expect(existsSync(join(dir, ".kforge"))).toBe(false);
   });
 
   it("builds with --arch x86_64 on an x86_64 tree", async () => {
-    const dir = track(createModuleDir({ "Kbuild": "obj-m += native.o\n", "native.c": moduleSource("native") }));
+    const dir = track(createModuleDir({ Kbuild: "obj-m += native.o\n", "native.c": moduleSource("native") }));
     expect((await buildModules({ dir, kernel: kernel612(), arch: "x86_64" })).ok).toBe(true);
   });
 });

@@ -22,7 +22,15 @@ function registeredTree(name: string) {
   symlinkSync(source, join(layout.kdir, "source"));
   writeFileSync(layout.fragment, fragment);
   writeFileSync(join(layout.kdir, ".config"), `${fragment}CONFIG_KFENCE=y\n`);
-  for (const file of [layout.image, join(layout.modulesDir, "modules.dep"), join(layout.kdir, "Module.symvers"), join(layout.kdir, "mm/.slub.o.cmd"), join(layout.kdir, ".vmlinux.o.cmd"), join(layout.kdir, "mm/.built-in.a.cmd")]) writeFileSync(file, "");
+  for (const file of [
+    layout.image,
+    join(layout.modulesDir, "modules.dep"),
+    join(layout.kdir, "Module.symvers"),
+    join(layout.kdir, "mm/.slub.o.cmd"),
+    join(layout.kdir, ".vmlinux.o.cmd"),
+    join(layout.kdir, "mm/.built-in.a.cmd"),
+  ])
+    writeFileSync(file, "");
   return { layout, source };
 }
 
@@ -37,7 +45,9 @@ describe("staleReason", () => {
 
   it("rebuilds after a config change, an interrupted build, another source, or a missing part", async () => {
     const { layout, source } = registeredTree("stale");
-    expect(await staleReason(layout, createGuestConfig({ debug: true, extra: ["# CONFIG_KFENCE is not set"] }), source)).toBe("the configuration changed");
+    expect(await staleReason(layout, createGuestConfig({ debug: true, extra: ["# CONFIG_KFENCE is not set"] }), source)).toBe(
+      "the configuration changed",
+    );
     expect(await staleReason(layout, fragment, join(root, "elsewhere"))).toBe("the source tree changed");
     await markIncomplete(layout);
     expect(await staleReason(layout, fragment, source)).toBe("the last build did not finish");

@@ -13,14 +13,27 @@ describe("createGuestConfig", () => {
     expect(stock).toContain("CONFIG_SERIAL_8250_CONSOLE=y\n");
     expect(stock).not.toContain("CONFIG_KASAN=y");
     expect(debug).toContain('CONFIG_LOCALVERSION="-kforge-debug"\n');
-    for (const option of ["KASAN", "KASAN_INLINE", "KFENCE", "UBSAN", "PROVE_LOCKING", "DEBUG_ATOMIC_SLEEP", "DEBUG_KMEMLEAK", "DEBUG_OBJECTS", "DEBUG_LIST", "KUNIT"]) {
+    for (const option of [
+      "KASAN",
+      "KASAN_INLINE",
+      "KFENCE",
+      "UBSAN",
+      "PROVE_LOCKING",
+      "DEBUG_ATOMIC_SLEEP",
+      "DEBUG_KMEMLEAK",
+      "DEBUG_OBJECTS",
+      "DEBUG_LIST",
+      "KUNIT",
+    ]) {
       expect(debug).toContain(`CONFIG_${option}=y\n`);
     }
     expect(debug).toContain("# CONFIG_SLUB_TINY is not set\n");
   });
 
   it("applies extra options last, so they win over kforge's", () => {
-    const lines = createGuestConfig({ debug: true, extra: ["# CONFIG_KFENCE is not set"] }).trim().split("\n");
+    const lines = createGuestConfig({ debug: true, extra: ["# CONFIG_KFENCE is not set"] })
+      .trim()
+      .split("\n");
     expect(lines.at(-1)).toBe("# CONFIG_KFENCE is not set");
   });
 
@@ -41,7 +54,9 @@ describe("createGuestConfig", () => {
     expect(variantKey(["CONFIG_MEDIA_SUPPORT=m", "CONFIG_VIDEO_DEV=m"])).toBe(key);
     expect(variantKey(["CONFIG_MEDIA_SUPPORT=y", "CONFIG_VIDEO_DEV=m"])).not.toBe(key);
     expect(variantKey([])).toBeUndefined();
-    expect(createGuestConfig({ debug: true, extra: ["CONFIG_VIDEO_DEV=m", "CONFIG_MEDIA_SUPPORT=m"] })).toContain(`CONFIG_LOCALVERSION="-kforge-debug-${key}"\n`);
+    expect(createGuestConfig({ debug: true, extra: ["CONFIG_VIDEO_DEV=m", "CONFIG_MEDIA_SUPPORT=m"] })).toContain(
+      `CONFIG_LOCALVERSION="-kforge-debug-${key}"\n`,
+    );
   });
 });
 
@@ -49,7 +64,10 @@ describe("missingOptions", () => {
   const fragment = "CONFIG_KASAN=y\n# CONFIG_SLUB_TINY is not set\nCONFIG_KUNIT=y\n";
 
   it("lists what the resolved config lacks, and nothing when all is there", () => {
-    expect(missingOptions(fragment, "CONFIG_KASAN=y\nCONFIG_SLUB_TINY=y\n# CONFIG_KUNIT is not set\n")).toEqual(["# CONFIG_SLUB_TINY is not set", "CONFIG_KUNIT=y"]);
+    expect(missingOptions(fragment, "CONFIG_KASAN=y\nCONFIG_SLUB_TINY=y\n# CONFIG_KUNIT is not set\n")).toEqual([
+      "# CONFIG_SLUB_TINY is not set",
+      "CONFIG_KUNIT=y",
+    ]);
     expect(missingOptions(fragment, "CONFIG_KASAN=y\n# CONFIG_SLUB_TINY is not set\nCONFIG_KUNIT=y\n")).toEqual([]);
   });
 
@@ -62,7 +80,8 @@ describe("missingOptions", () => {
 
 describe("kernel source versions", () => {
   it("reads the version from a top-level Makefile", () => {
-    const makefile = "# SPDX-License-Identifier: GPL-2.0\nVERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 900\nEXTRAVERSION =\nNAME = Baby Opossum Posse\n";
+    const makefile =
+      "# SPDX-License-Identifier: GPL-2.0\nVERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 900\nEXTRAVERSION =\nNAME = Baby Opossum Posse\n";
     expect(parseMakefileVersion(makefile)).toBe("6.12.900");
     expect(parseMakefileVersion("VERSION = 7\nPATCHLEVEL = 0\nSUBLEVEL = 0\nEXTRAVERSION = -rc3\n")).toBe("7.0.0-rc3");
     expect(parseMakefileVersion("all:\n\techo\n")).toBeUndefined();
@@ -86,7 +105,7 @@ describe("obtainSource --source <dir>", () => {
     try {
       await writeFile(join(dir, "Makefile"), "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 900\nEXTRAVERSION =\n");
       await expect(obtainSource({ source: dir })).rejects.toThrow(/not a kernel source tree/);
-      await writeFile(join(dir, "Kconfig"), "mainmenu \"Linux\"\n");
+      await writeFile(join(dir, "Kconfig"), 'mainmenu "Linux"\n');
       await expect(obtainSource({ source: dir })).resolves.toEqual({ dir, version: "6.12.900", origin: dir });
       await expect(obtainSource({ source: join(dir, "missing") })).rejects.toThrow(/no such file or directory/);
       await expect(obtainSource({ series: "latest" })).rejects.toThrow(/not a kernel version/);

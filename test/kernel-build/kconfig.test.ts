@@ -8,7 +8,8 @@ import { debugKernel } from "../helpers/kernels.js";
 
 describe("objectSymbol", () => {
   it("finds the obj-$(CONFIG_X) line that builds an object, across continued lines", () => {
-    const makefile = "videodev-objs := v4l2-dev.o \\\n\tv4l2-ioctl.o\nobj-$(CONFIG_V4L2_ASYNC) += v4l2-async.o\nobj-$(CONFIG_VIDEO_DEV) += v4l2-dv-timings.o \\\n\tvideodev.o\n";
+    const makefile =
+      "videodev-objs := v4l2-dev.o \\\n\tv4l2-ioctl.o\nobj-$(CONFIG_V4L2_ASYNC) += v4l2-async.o\nobj-$(CONFIG_VIDEO_DEV) += v4l2-dv-timings.o \\\n\tvideodev.o\n";
     expect(objectSymbol(makefile, "videodev")).toBe("VIDEO_DEV");
     expect(objectSymbol(makefile, "v4l2-async")).toBe("V4L2_ASYNC");
     expect(objectSymbol(makefile, "v4l2-dev")).toBeUndefined();
@@ -56,8 +57,19 @@ describe("parseKconfigTree and enableWithDependencies", () => {
   });
 
   it("enables dependencies first, a bool as y, and leaves promptless symbols to their defaults", () => {
-    expect(enableWithDependencies(symbols, new Map([["VIDEO_DEV", "m"]]))).toEqual({ lines: ["CONFIG_MEDIA_SUPPORT=m", "CONFIG_VIDEO_DEV=m"], unknown: [] });
-    expect(enableWithDependencies(symbols, new Map([["MEDIA_CONTROLLER", "m"], ["NOPE", "m"]]))).toEqual({
+    expect(enableWithDependencies(symbols, new Map([["VIDEO_DEV", "m"]]))).toEqual({
+      lines: ["CONFIG_MEDIA_SUPPORT=m", "CONFIG_VIDEO_DEV=m"],
+      unknown: [],
+    });
+    expect(
+      enableWithDependencies(
+        symbols,
+        new Map([
+          ["MEDIA_CONTROLLER", "m"],
+          ["NOPE", "m"],
+        ]),
+      ),
+    ).toEqual({
       lines: ["CONFIG_MEDIA_SUPPORT=m", "CONFIG_VIDEO_DEV=m", "CONFIG_MEDIA_CONTROLLER=y"],
       unknown: ["NOPE"],
     });
@@ -76,6 +88,9 @@ describe("parseKconfigTree and enableWithDependencies", () => {
     expect(objectSymbol(read("drivers/media/mc/Makefile")!, "mc")).toBe("MEDIA_SUPPORT");
     const real = parseKconfigTree(read, "x86");
     expect(real.size).toBeGreaterThan(10_000);
-    expect(enableWithDependencies(real, new Map([["VIDEO_DEV", "m"]]))).toEqual({ lines: ["CONFIG_MEDIA_SUPPORT=m", "CONFIG_VIDEO_DEV=m"], unknown: [] });
+    expect(enableWithDependencies(real, new Map([["VIDEO_DEV", "m"]]))).toEqual({
+      lines: ["CONFIG_MEDIA_SUPPORT=m", "CONFIG_VIDEO_DEV=m"],
+      unknown: [],
+    });
   });
 });

@@ -24,7 +24,9 @@ const kernelBuild = (args: string[], extraEnv: Record<string, string> = env) =>
   runKforge(["kernel", "build", ...args], { env: extraEnv, timeoutMs: 900_000 });
 
 describe("kforge kernel build on the debug kernel's tree", () => {
-  it("makes, installs the modules and registers the release in the layout kforge vm reads; a rerun is a no-op", { timeout: 900_000 }, async () => {
+  it("makes, installs the modules and registers the release in the layout kforge vm reads; a rerun is a no-op", {
+    timeout: 900_000,
+  }, async () => {
     mkdirSync(releaseDir, { recursive: true });
     // Only the build dir, as an interrupted build would leave it: no boot/ and no lib/modules yet.
     execFileSync("cp", ["-a", shared.kdir, kdir]);
@@ -56,7 +58,9 @@ describe("kforge kernel build on the debug kernel's tree", () => {
     expect(statSync(built.log).mtimeMs).toBe(logTime);
   });
 
-  it("lists the release as kforge-built and debug, prints its config, and builds a module for it with no --kdir", { timeout: 300_000 }, async () => {
+  it("lists the release as kforge-built and debug, prints its config, and builds a module for it with no --kdir", {
+    timeout: 300_000,
+  }, async () => {
     const kernels = await runKforge(["kernels", "--json"], { env });
     const listed = JSON.parse(kernels.stdout).kernels.find((kernel: { release: string }) => kernel.release === shared.release);
     expect(listed).toMatchObject({ kdir, built: { debug: true }, vmlinuz: join(releaseDir, "boot", `vmlinuz-${shared.release}`) });
@@ -81,7 +85,12 @@ describe("kforge kernel build on the debug kernel's tree", () => {
 describe("kforge kernel build with bad input", () => {
   const emptyCache = () => mkdtempSync(join(root, "empty-"));
   // An empty sources/ folder may stay; nothing in it, and no kernels/.
-  const leftovers = (home: string) => (existsSync(join(home, "kforge")) ? readdirSync(join(home, "kforge"), { recursive: true }).map(String).filter((entry) => entry !== "sources") : []);
+  const leftovers = (home: string) =>
+    existsSync(join(home, "kforge"))
+      ? readdirSync(join(home, "kforge"), { recursive: true })
+          .map(String)
+          .filter((entry) => entry !== "sources")
+      : [];
 
   it("says a version Debian has no source package for, and leaves nothing behind", async () => {
     const home = emptyCache();

@@ -28,7 +28,9 @@ describe("formatKernelProgress", () => {
   });
 
   it("counts a resumed build from the objects it already has, and a rebuild past the total as objects compiled", () => {
-    expect(formatKernelProgress({ done: 700, compiledNow: 100, total: 1000, elapsedMs: 100_000 })).toBe("700/1000 objects, 1 min 40 s, about 5 min 00 s left");
+    expect(formatKernelProgress({ done: 700, compiledNow: 100, total: 1000, elapsedMs: 100_000 })).toBe(
+      "700/1000 objects, 1 min 40 s, about 5 min 00 s left",
+    );
     expect(formatKernelProgress({ done: 1040, compiledNow: 40, total: 1000, elapsedMs: 30_000 })).toBe("40 objects compiled, 30 s");
   });
 });

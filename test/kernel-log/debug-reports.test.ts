@@ -26,8 +26,12 @@ describe("KASAN, KFENCE, UBSAN and lockdep reports on the console", () => {
     expect(monitor.crashes.reports).toHaveLength(1);
     const [report] = monitor.crashes.reports;
     expect(report).toMatchObject({
-      kind: "kasan", title: "BUG: KASAN: slab-use-after-free in uaf_init+0xa2/0x1000 [uafmod]",
-      function: "uaf_init", module: "uafmod", offset: 0xa2, step: "insmod uafmod",
+      kind: "kasan",
+      title: "BUG: KASAN: slab-use-after-free in uaf_init+0xa2/0x1000 [uafmod]",
+      function: "uaf_init",
+      module: "uafmod",
+      offset: 0xa2,
+      step: "insmod uafmod",
     });
     // The Allocated by and Freed by stacks after the Call Trace belong to the report.
     expect(report!.log).toContain("Read of size 4 at addr ff11000004256180 by task insmod/32");
@@ -37,8 +41,19 @@ describe("KASAN, KFENCE, UBSAN and lockdep reports on the console", () => {
   });
 
   it("attributes the lockdep, UBSAN, KASAN and KFENCE reports of one run to the steps that caused them", () => {
-    const monitor = monitorConsole("debug-6.12-lockdep-ubsan-kfence.txt", ["insmod abba", "insmod ubsanmod", "insmod kfencemod", "rmmod kfencemod"]);
-    const summary = monitor.crashes.reports.map(({ kind, function: name, module, step, source }) => ({ kind, function: name, module, step, source }));
+    const monitor = monitorConsole("debug-6.12-lockdep-ubsan-kfence.txt", [
+      "insmod abba",
+      "insmod ubsanmod",
+      "insmod kfencemod",
+      "rmmod kfencemod",
+    ]);
+    const summary = monitor.crashes.reports.map(({ kind, function: name, module, step, source }) => ({
+      kind,
+      function: name,
+      module,
+      step,
+      source,
+    }));
     expect(summary).toEqual([
       { kind: "lockdep", function: "abba_lock_in_order", module: "abba", step: "insmod abba", source: undefined },
       { kind: "ubsan", function: "ubsan_init", module: "ubsanmod", step: "insmod ubsanmod", source: "/tmp/cap2/ubsanmod.c:9" },
@@ -65,7 +80,8 @@ describe("KASAN, KFENCE, UBSAN and lockdep reports on the console", () => {
       " ? stale_guess+0x1/0x10 [other]",
       " sleepy_init+0x2a/0x1000 [sleepy]",
       " </TASK>",
-    ]) monitor.feed(line);
+    ])
+      monitor.feed(line);
     expect(monitor.crashes.reports).toMatchObject([{ kind: "lockdep", function: "sleepy_init", module: "sleepy" }]);
   });
 });
@@ -77,7 +93,11 @@ describe("kmemleak after unload", () => {
     const [object, ...rest] = parseKmemleak(text);
     expect(rest).toEqual([]);
     expect(object).toMatchObject({ title: "unreferenced object 0xff11000000c05f00 (size 96):", size: 96, comm: "insmod" });
-    expect(object!.frames.slice(0, 3)).toEqual(["__kmalloc_cache_noprof+0x15c/0x192", "0xffffffffa001803c", "abba_lock_in_order+0x9/0x2b [abba]"]);
+    expect(object!.frames.slice(0, 3)).toEqual([
+      "__kmalloc_cache_noprof+0x15c/0x192",
+      "0xffffffffa001803c",
+      "abba_lock_in_order+0x9/0x2b [abba]",
+    ]);
     expect(object!.frames).toHaveLength(11);
   });
 
@@ -88,12 +108,24 @@ describe("kmemleak after unload", () => {
       { module: "leakmod", section: ".init.text", start: 0xffffffffa0030000n },
     ]);
     const ranges = sections.map((section) => ({ ...section, size: 0x100 }));
-    expect(findModuleFrame("0xffffffffa001803c", ranges, ["leakmod"])).toEqual({ module: "leakmod", section: ".text", sectionOffset: 0x3c });
-    expect(findModuleFrame("0xffffffffa0030009", ranges, ["leakmod"])).toEqual({ module: "leakmod", section: ".init.text", sectionOffset: 9 });
+    expect(findModuleFrame("0xffffffffa001803c", ranges, ["leakmod"])).toEqual({
+      module: "leakmod",
+      section: ".text",
+      sectionOffset: 0x3c,
+    });
+    expect(findModuleFrame("0xffffffffa0030009", ranges, ["leakmod"])).toEqual({
+      module: "leakmod",
+      section: ".init.text",
+      sectionOffset: 9,
+    });
     expect(findModuleFrame("0xffffffffb0000000", ranges, ["leakmod"])).toBeUndefined();
     // abba took over leakmod's freed init memory: kallsyms named leakmod's frame after it.
     expect(findModuleFrame("abba_lock_in_order+0x9/0x2b [abba]", ranges, ["leakmod"])).toBeUndefined();
-    expect(findModuleFrame("abba_lock_in_order+0x9/0x2b [abba]", ranges, ["abba"])).toEqual({ module: "abba", function: "abba_lock_in_order", offset: 9 });
+    expect(findModuleFrame("abba_lock_in_order+0x9/0x2b [abba]", ranges, ["abba"])).toEqual({
+      module: "abba",
+      function: "abba_lock_in_order",
+      offset: 9,
+    });
     expect(findModuleFrame("do_one_initcall+0xcb/0x1cc", ranges, ["leakmod"])).toBeUndefined();
   });
 

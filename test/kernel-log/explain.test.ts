@@ -4,14 +4,20 @@ import { explainKernelLine, parseKmsgRecord } from "../../src/kernel-log/explain
 describe("parseKmsgRecord", () => {
   it("splits priority into facility and level and keeps the sequence number", () => {
     // First record read from this machine's /dev/kmsg.
-    const record = parseKmsgRecord("5,0,0,-;Linux version 6.18.44-fc-v669 (builder@sandboxing) (gcc (GCC) 15.3.0, GNU ld (GNU Binutils) 2.46) #1 SMP PREEMPT_DYNAMIC @0");
+    const record = parseKmsgRecord(
+      "5,0,0,-;Linux version 6.18.44-fc-v669 (builder@sandboxing) (gcc (GCC) 15.3.0, GNU ld (GNU Binutils) 2.46) #1 SMP PREEMPT_DYNAMIC @0",
+    );
     expect(record).toMatchObject({ level: 5, facility: 0, sequence: 0, timestampUs: 0 });
     expect(record?.message).toMatch(/^Linux version 6\.18/);
   });
 
   it("unescapes \\xNN, drops dictionary continuation lines and handles extra prefix fields", () => {
     expect(parseKmsgRecord("12,1234,5678901,-,caller=T42;hello:\\x09tab\n SUBSYSTEM=module\n")).toEqual({
-      level: 4, facility: 1, sequence: 1234, timestampUs: 5678901, message: "hello:\ttab",
+      level: 4,
+      facility: 1,
+      sequence: 1234,
+      timestampUs: 5678901,
+      message: "hello:\ttab",
     });
   });
 
@@ -28,7 +34,10 @@ describe("explainKernelLine", () => {
     ["hello: module verification failed: signature and/or required key missing - tainting kernel", /unsigned/],
     ["hello: module license 'unspecified' taints kernel.", /MODULE_LICENSE is missing/],
     ["hello: module license 'Proprietary' taints kernel.", /"Proprietary", not GPL-compatible/],
-    ["hello: version magic '6.1.0-850-amd64 SMP preempt mod_unload modversions ' should be '6.12.850+deb12-amd64 SMP preempt mod_unload modversions '", /built for "6\.1\.0-850-amd64/],
+    [
+      "hello: version magic '6.1.0-850-amd64 SMP preempt mod_unload modversions ' should be '6.12.850+deb12-amd64 SMP preempt mod_unload modversions '",
+      /built for "6\.1\.0-850-amd64/,
+    ],
     ["consumer: disagrees about version of symbol provider_add", /CRC of provider_add/],
     ["consumer: Unknown symbol provider_add (err -2)", /exports provider_add/],
     ["Loading of unsigned module is rejected", /unsigned: sign it/],

@@ -13,8 +13,16 @@ describe("KUnit results from a recorded debug-kernel console (timestamps, an oop
   const suites = parseKunitSuites(fixture("debug-6.12-console.log"));
 
   it("finds both suites of the module, attributed to it, with every case's status", () => {
-    expect(suites.map((suite) => `${suite.name}[${suite.module}]:${suite.status}`)).toEqual(["demo[demo_test]:failed", "demo_other[demo_test]:failed"]);
-    expect(statuses(suites[0]!)).toEqual(["demo_add_passes:passed", "demo_add_fails:failed", "demo_skipped:skipped", "demo_crashes:failed"]);
+    expect(suites.map((suite) => `${suite.name}[${suite.module}]:${suite.status}`)).toEqual([
+      "demo[demo_test]:failed",
+      "demo_other[demo_test]:failed",
+    ]);
+    expect(statuses(suites[0]!)).toEqual([
+      "demo_add_passes:passed",
+      "demo_add_fails:failed",
+      "demo_skipped:skipped",
+      "demo_crashes:failed",
+    ]);
     expect(suites[0]!.planned).toBe(4);
     expect(suites[0]!.notRun).toBe(0);
   });
@@ -28,7 +36,11 @@ describe("KUnit results from a recorded debug-kernel console (timestamps, an oop
     expect(crashes!.crash).toMatch(/^Oops: general protection fault/);
     expect(crashes!.reason).toBe("try faulted");
     // The oops's register dump and call trace are kernel messages, not the case's diagnostics.
-    expect(crashes!.diagnostics).toEqual(["demo_crashes: about to crash", "demo_crashes: try faulted", "demo_crashes: internal error occurred preventing test case from running: -4"]);
+    expect(crashes!.diagnostics).toEqual([
+      "demo_crashes: about to crash",
+      "demo_crashes: try faulted",
+      "demo_crashes: internal error occurred preventing test case from running: -4",
+    ]);
   });
 
   it("reads a parameterised case's parameters and leaves KUnit's tallies out of the diagnostics", () => {
@@ -70,8 +82,18 @@ describe("a panic inside a case (oops=panic) leaves the plan incomplete", () => 
 
 describe("KTAP edge cases", () => {
   it("strips syslog levels, reads TODO and '- ' names, and ignores unrelated kernel lines", () => {
-    const [document] = parseKtap(["<6>random: crng init done", "<6>KTAP version 1", "<6>1..2", "<4>some driver: hello", "<6>not ok 1 - first # TODO not yet", "<6>ok 2"]);
-    expect(document!.tests.map((test) => [test.name, test.result, test.directive?.kind])).toEqual([["first", "not ok", "TODO"], ["test 2", "ok", undefined]]);
+    const [document] = parseKtap([
+      "<6>random: crng init done",
+      "<6>KTAP version 1",
+      "<6>1..2",
+      "<4>some driver: hello",
+      "<6>not ok 1 - first # TODO not yet",
+      "<6>ok 2",
+    ]);
+    expect(document!.tests.map((test) => [test.name, test.result, test.directive?.kind])).toEqual([
+      ["first", "not ok", "TODO"],
+      ["test 2", "ok", undefined],
+    ]);
   });
 
   it("reads the older layout with '# Subtest:' before the nested plan and no nested version line", () => {
@@ -81,7 +103,21 @@ describe("KTAP edge cases", () => {
   });
 
   it("closes an unfinished document when the next module's KTAP begins", () => {
-    const lines = ["KTAP version 1", "1..1", "    KTAP version 1", "    # Subtest: first", "    1..2", "    ok 1 a", "KTAP version 1", "1..1", "    KTAP version 1", "    # Subtest: second", "    1..1", "    ok 1 b", "ok 1 second"];
+    const lines = [
+      "KTAP version 1",
+      "1..1",
+      "    KTAP version 1",
+      "    # Subtest: first",
+      "    1..2",
+      "    ok 1 a",
+      "KTAP version 1",
+      "1..1",
+      "    KTAP version 1",
+      "    # Subtest: second",
+      "    1..1",
+      "    ok 1 b",
+      "ok 1 second",
+    ];
     const suites = parseKunitSuites(lines);
     expect(suites.map((suite) => `${suite.name}:${suite.status}:${suite.notRun}`)).toEqual(["first:crashed:1", "second:passed:0"]);
   });

@@ -8,7 +8,7 @@ describe("os-release", () => {
     const ubuntu = parseOsRelease('NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\nPRETTY_NAME="Ubuntu 24.04 LTS"\n');
     expect(distroFamily(ubuntu)).toBe("debian");
     expect(headersInstallHint("debian", "6.8.0-31-generic")).toBe("apt-get install linux-headers-6.8.0-31-generic");
-    const fedora = parseOsRelease('ID=fedora\n');
+    const fedora = parseOsRelease("ID=fedora\n");
     expect(headersInstallHint(distroFamily(fedora), "6.9.1-200.fc40.x86_64")).toBe("dnf install kernel-devel-6.9.1-200.fc40.x86_64");
     expect(distroFamily(parseOsRelease('ID="rocky"\nID_LIKE="rhel centos fedora"\n'))).toBe("fedora");
     expect(headersInstallHint(distroFamily(parseOsRelease("ID=arch\n")), "x")).toContain("pacman -S linux-headers");

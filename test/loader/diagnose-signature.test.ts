@@ -4,7 +4,13 @@ import { describe, expect, it } from "vitest";
 import { diagnoseLoadFailure, type FailureInput } from "../../src/loader/diagnose.js";
 
 const REJECTED = "insmod: can't insert '/kforge/modules/greet.ko': Key was rejected by service\n";
-const failure = (kernelLog: string[], environment: "host" | "vm" = "vm"): FailureInput => ({ module: "greet", exitCode: 1, stderr: REJECTED, kernelLog, environment });
+const failure = (kernelLog: string[], environment: "host" | "vm" = "vm"): FailureInput => ({
+  module: "greet",
+  exitCode: 1,
+  stderr: REJECTED,
+  kernelLog,
+  environment,
+});
 
 describe("diagnoseLoadFailure under signature enforcement", () => {
   it("an unsigned module", () => {
@@ -17,11 +23,17 @@ describe("diagnoseLoadFailure under signature enforcement", () => {
     const diagnosis = diagnoseLoadFailure(failure(["Loading of module with unavailable key is rejected"], "host"));
     expect(diagnosis.kind).toBe("key-rejected");
     expect(diagnosis.detail).toContain("the module is signed, but the signing key is in none of the kernel's trusted keyrings");
-    expect(diagnosis.hint).toBe("enroll its certificate with sudo mokutil --import <cert.der>, reboot and confirm it in MokManager; then load it again");
+    expect(diagnosis.hint).toBe(
+      "enroll its certificate with sudo mokutil --import <cert.der>, reboot and confirm it in MokManager; then load it again",
+    );
   });
 
   it("a hash the kernel cannot check (sha3-256 on 6.1): sign with the kernel's own hash", () => {
-    const log = ["PKCS7: Unknown OID: [32] 2.16.840.1.101.3.4.2.8", "Unsupported digest algo: 98", "Loading of module with unsupported crypto is rejected"];
+    const log = [
+      "PKCS7: Unknown OID: [32] 2.16.840.1.101.3.4.2.8",
+      "Unsupported digest algo: 98",
+      "Loading of module with unsupported crypto is rejected",
+    ];
     const diagnosis = diagnoseLoadFailure(failure(log));
     expect(diagnosis).toMatchObject({ kind: "signature-unsupported", title: "the kernel cannot check the signature of greet" });
     expect(diagnosis.hint).toContain("kforge sign without --hash");

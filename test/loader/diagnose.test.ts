@@ -103,7 +103,10 @@ describe("kmod wording", () => {
   it("Operation not permitted: not root, lockdown or unknown", () => {
     const base = { module: "x", exitCode: 1, stderr: kmod("Operation not permitted"), kernelLog: [] };
     expect(diagnoseLoadFailure({ ...base, isRoot: false })).toMatchObject({ kind: "not-root", hint: "rerun with --sudo, or as root" });
-    expect(diagnoseLoadFailure({ ...base, kernelLog: ["Lockdown: insmod: unsigned module loading is restricted; see man kernel_lockdown.7"] }).kind).toBe("lockdown");
+    expect(
+      diagnoseLoadFailure({ ...base, kernelLog: ["Lockdown: insmod: unsigned module loading is restricted; see man kernel_lockdown.7"] })
+        .kind,
+    ).toBe("lockdown");
     expect(diagnoseLoadFailure(base).kind).toBe("not-permitted");
   });
 
@@ -111,19 +114,32 @@ describe("kmod wording", () => {
     const silent = diagnoseLoadFailure({ module: "x", exitCode: 1, stderr: kmod("No such device"), kernelLog: [] });
     expect(silent.title).toBe("x's init function failed: No such device (ENODEV)");
     expect(silent.detail).toBe("its init function returned -ENODEV without printing anything to the kernel log");
-    const logged = diagnoseLoadFailure({ module: "x", exitCode: 1, stderr: kmod("No such device"), kernelLog: ["x: loading out-of-tree module taints kernel.", "x: no device found"] });
+    const logged = diagnoseLoadFailure({
+      module: "x",
+      exitCode: 1,
+      stderr: kmod("No such device"),
+      kernelLog: ["x: loading out-of-tree module taints kernel.", "x: no device found"],
+    });
     expect(logged.detail).toBe('the kernel log says: "x: no device found"');
   });
 
   it("kmod's EINVAL wording blames parameters only when some were passed", () => {
     const base = { module: "x", exitCode: 1, stderr: kmod("Invalid parameters"), kernelLog: [] };
-    expect(diagnoseLoadFailure(base)).toMatchObject({ kind: "init-failed", title: "x's init function failed: Invalid parameters (EINVAL)" });
+    expect(diagnoseLoadFailure(base)).toMatchObject({
+      kind: "init-failed",
+      title: "x's init function failed: Invalid parameters (EINVAL)",
+    });
     expect(diagnoseLoadFailure({ ...base, parameters: ["count=7"] })).toMatchObject({ kind: "invalid-parameters" });
     expect(diagnoseLoadFailure({ ...base, parameters: ["count=7"] }).detail).toContain("insmod passed count=7");
   });
 
   it("rmmod in use by", () => {
-    const diagnosis = diagnoseUnloadFailure({ module: "provider", exitCode: 1, stderr: "rmmod: ERROR: Module provider is in use by: consumer other\n", kernelLog: [] });
+    const diagnosis = diagnoseUnloadFailure({
+      module: "provider",
+      exitCode: 1,
+      stderr: "rmmod: ERROR: Module provider is in use by: consumer other\n",
+      kernelLog: [],
+    });
     expect(diagnosis.detail).toBe("used by consumer, other");
   });
 });
@@ -136,7 +152,10 @@ describe("no module support (real output of this machine's kernel)", () => {
   });
 
   it("busybox rmmod ENOSYS and the loader's own pre-check", () => {
-    expect(diagnoseUnloadFailure({ module: "dummy", exitCode: 1, stderr: readFixture("loader/busybox-rmmod-enosys.stderr"), kernelLog: [] }).kind).toBe("no-module-support");
+    expect(
+      diagnoseUnloadFailure({ module: "dummy", exitCode: 1, stderr: readFixture("loader/busybox-rmmod-enosys.stderr"), kernelLog: [] })
+        .kind,
+    ).toBe("no-module-support");
     expect(noModuleSupportDiagnosis("dummy").kind).toBe("no-module-support");
   });
 });
@@ -155,15 +174,31 @@ describe("EINVAL: the kernel log decides", () => {
   });
 
   it("a module named vmlinux", () => {
-    const diagnosis = diagnoseLoadFailure({ module: "vmlinux", exitCode: 1, stderr: busyboxEinval, kernelLog: ["livepatch: vmlinux.ko: invalid module name"] });
+    const diagnosis = diagnoseLoadFailure({
+      module: "vmlinux",
+      exitCode: 1,
+      stderr: busyboxEinval,
+      kernelLog: ["livepatch: vmlinux.ko: invalid module name"],
+    });
     expect(diagnosis.kind).toBe("invalid-module-name");
     expect(diagnosis.detail).toContain('"livepatch: vmlinux.ko: invalid module name"');
     expect(diagnosis.hint).toMatch(/^rename the module/);
   });
 
   it("too many array elements: quotes the kernel line, not the truncated per-value lines", () => {
-    const kernelLog = ["values: can only take 8 arguments", "x: `1' invalid for parameter `values'", "values: can only take 8 arguments", "x: `1' invalid for parameter `values'"];
-    const diagnosis = diagnoseLoadFailure({ module: "x", exitCode: 1, stderr: busyboxEinval, kernelLog, parameters: ["values=1,1,1,1,1,1,1,1,1"] });
+    const kernelLog = [
+      "values: can only take 8 arguments",
+      "x: `1' invalid for parameter `values'",
+      "values: can only take 8 arguments",
+      "x: `1' invalid for parameter `values'",
+    ];
+    const diagnosis = diagnoseLoadFailure({
+      module: "x",
+      exitCode: 1,
+      stderr: busyboxEinval,
+      kernelLog,
+      parameters: ["values=1,1,1,1,1,1,1,1,1"],
+    });
     expect(diagnosis.kind).toBe("invalid-parameters");
     expect(diagnosis.detail).toBe('the kernel log says: "values: can only take 8 arguments"');
   });
@@ -185,18 +220,35 @@ describe("environment: vm", () => {
     noVmAdvice(diagnoseLoadFailure({ ...input("slowexit", findStep(session, "insmod slowexit.ko", 1)), environment: "vm" }).hint);
     noVmAdvice(diagnoseLoadFailure({ ...input("provider", findStep(session, "insmod provider-signed.ko")), environment: "vm" }).hint);
     noVmAdvice(diagnoseUnloadFailure({ ...input("permanent", findStep(session, "rmmod permanent")), environment: "vm" }).hint);
-    const lockdown = { module: "x", exitCode: 1, stderr: "insmod: can't insert 'x.ko': Operation not permitted\n", kernelLog: ["Lockdown: insmod: unsigned module loading is restricted; see man kernel_lockdown.7"], environment: "vm" as const };
+    const lockdown = {
+      module: "x",
+      exitCode: 1,
+      stderr: "insmod: can't insert 'x.ko': Operation not permitted\n",
+      kernelLog: ["Lockdown: insmod: unsigned module loading is restricted; see man kernel_lockdown.7"],
+      environment: "vm" as const,
+    };
     noVmAdvice(diagnoseLoadFailure(lockdown).hint);
   });
 
   it("no module support names the guest kernel", () => {
-    const diagnosis = diagnoseLoadFailure({ module: "dummy", exitCode: 1, stderr: readFixture("loader/busybox-insmod-enosys.stderr"), kernelLog: [], environment: "vm" });
+    const diagnosis = diagnoseLoadFailure({
+      module: "dummy",
+      exitCode: 1,
+      stderr: readFixture("loader/busybox-insmod-enosys.stderr"),
+      kernelLog: [],
+      environment: "vm",
+    });
     expect(diagnosis.title).toBe("the guest kernel cannot load modules");
     noVmAdvice(diagnosis.hint);
   });
 
   it("vermagic mismatch: rebuild for the guest's release", () => {
-    const diagnosis = diagnoseLoadFailure({ ...input("provider", findStep(session, "insmod provider-6.1.ko")), moduleVermagic: "6.1.0-850-amd64 SMP", expectedVermagic: "6.12.850+deb12-amd64 SMP", environment: "vm" });
+    const diagnosis = diagnoseLoadFailure({
+      ...input("provider", findStep(session, "insmod provider-6.1.ko")),
+      moduleVermagic: "6.1.0-850-amd64 SMP",
+      expectedVermagic: "6.12.850+deb12-amd64 SMP",
+      environment: "vm",
+    });
     expect(diagnosis.hint).toBe("rebuild for the guest kernel: kforge build --kernel 6.12.850+deb12-amd64");
   });
 });

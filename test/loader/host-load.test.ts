@@ -17,7 +17,10 @@ const fakeEnv = () => ({ PATH: `${fixturePath("loader/fake-bin")}:${process.env.
 beforeAll(() => {
   built = buildFixtureModules(kernel612().kdir, ["provider", "consumer"]);
   // A project dir whose last build is both modules, as kbuild's modules.order lists them.
-  writeFileSync(join(built.root, "modules.order"), `${built.path("consumer").replace(/\.ko$/, ".o")}\n${built.path("provider").replace(/\.ko$/, ".o")}\n`);
+  writeFileSync(
+    join(built.root, "modules.order"),
+    `${built.path("consumer").replace(/\.ko$/, ".o")}\n${built.path("provider").replace(/\.ko$/, ".o")}\n`,
+  );
 });
 const procRoots: string[] = [];
 afterAll(() => {
@@ -80,7 +83,9 @@ describe("host load with FAKE insmod/rmmod", () => {
     freshProcRoot(kernel61().release);
     const result = await runKforge(["load", built.path("provider"), "--proc-root", procRoot], { env: fakeEnv() });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`built for ${releasePattern(kernel612().release)} .* the running kernel is ${releasePattern(kernel61().release)}`));
+    expect(result.stderr).toMatch(
+      new RegExp(`built for ${releasePattern(kernel612().release)} .* the running kernel is ${releasePattern(kernel61().release)}`),
+    );
     expect(existsSync(join(procRoot, "insmod-args"))).toBe(false);
     expect(result.stderr).toContain(`hint: rebuild for the running kernel: kforge build --kernel ${kernel61().release}`);
   });

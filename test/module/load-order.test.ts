@@ -30,7 +30,13 @@ describe("orderModules", () => {
 });
 
 describe("selectModules", () => {
-  const project = [module("alone"), module("consumer", "provider", "videodev"), module("provider", "core"), module("core"), module("other", "core")];
+  const project = [
+    module("alone"),
+    module("consumer", "provider", "videodev"),
+    module("provider", "core"),
+    module("core"),
+    module("other", "core"),
+  ];
 
   it("takes the named modules and the project modules they need, in load order", () => {
     const { order, external } = selectModules(project, ["consumer"]);

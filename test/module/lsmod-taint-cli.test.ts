@@ -24,7 +24,7 @@ describe("kforge lsmod", () => {
     const parsed = JSON.parse(result.stdout);
     expect(parsed.modules).toHaveLength(6);
     expect(parsed.malformed.map((bad: { line: number }) => bad.line)).toEqual([7, 8, 9, 10, 11]);
-    expect(result.stderr).toContain("proc-modules-written.txt:8: state \"Sleeping\"");
+    expect(result.stderr).toContain('proc-modules-written.txt:8: state "Sleeping"');
   });
 
   it("--proc-root without a modules file names the missing file", async () => {

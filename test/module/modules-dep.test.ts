@@ -2,7 +2,13 @@ import { mkdtemp, rm, writeFile, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { moduleNameFromPath, orderInTreeModules, parseModulesBuiltin, parseModulesDep, resolveInTreeDependencies } from "../../src/module/modules-dep.js";
+import {
+  moduleNameFromPath,
+  orderInTreeModules,
+  parseModulesBuiltin,
+  parseModulesDep,
+  resolveInTreeDependencies,
+} from "../../src/module/modules-dep.js";
 import { readFixture } from "../helpers/fixtures.js";
 import { kernel612, releasePattern } from "../helpers/kernels.js";
 
@@ -36,7 +42,12 @@ describe("orderInTreeModules", () => {
   it("orders a deep chain dependencies first, each once, like modprobe", () => {
     const { paths } = orderInTreeModules(dependencies, builtin, ["twofish-avx-x86_64", "twofish_common"]);
     expect(paths.map(moduleNameFromPath)).toEqual([
-      "twofish_common", "twofish_x86_64", "twofish_x86_64_3way", "cryptd", "crypto_simd", "twofish_avx_x86_64",
+      "twofish_common",
+      "twofish_x86_64",
+      "twofish_x86_64_3way",
+      "cryptd",
+      "crypto_simd",
+      "twofish_avx_x86_64",
     ]);
   });
 

@@ -13,7 +13,16 @@ describe("parseProcModules on /proc/modules recorded in a 6.12 guest", () => {
   });
 
   it("reads users, permanent, states, taints with their +/- markers, and -1 while unloading", () => {
-    expect(byName("provider")).toEqual({ name: "provider", size: 12288, refcount: 1, usedBy: ["consumer"], permanent: false, state: "Live", address: "0xffffffffc049d000", taints: "OE" });
+    expect(byName("provider")).toEqual({
+      name: "provider",
+      size: 12288,
+      refcount: 1,
+      usedBy: ["consumer"],
+      permanent: false,
+      state: "Live",
+      address: "0xffffffffc049d000",
+      taints: "OE",
+    });
     expect(byName("slowexit")).toMatchObject({ refcount: -1, state: "Unloading", taints: "OE" });
     expect(byName("oops")).toMatchObject({ permanent: true, usedBy: [], state: "Loading", taints: "OE" });
     expect(byName("proprietary").taints).toBe("POE");
@@ -24,7 +33,14 @@ describe("parseProcModules on written lines (procfs.c format) and malformed inpu
   const { modules, malformed } = parseProcModules(readFixture("module/proc-modules-written.txt"));
 
   it("keeps the good lines around the bad ones", () => {
-    expect(modules.map((module) => module.name)).toEqual(["dm_thin_pool", "dm_persistent_data", "dm_bio_prison", "libcrc32c", "nvidia", "nouveau_stub"]);
+    expect(modules.map((module) => module.name)).toEqual([
+      "dm_thin_pool",
+      "dm_persistent_data",
+      "dm_bio_prison",
+      "libcrc32c",
+      "nvidia",
+      "nouveau_stub",
+    ]);
     expect(modules.find((module) => module.name === "libcrc32c")?.usedBy).toEqual(["nf_conntrack", "nf_tables", "btrfs"]);
     expect(modules.find((module) => module.name === "nouveau_stub")?.refcount).toBeUndefined();
   });

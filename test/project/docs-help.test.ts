@@ -28,7 +28,7 @@ function longOptionsOf(command: Command): string[] {
 }
 
 // Section bodies by command path, from every `## kforge <path>` heading up to the next `## ` heading.
-export function sectionsOf(markdown: string): Map<string, string[]> {
+function sectionsOf(markdown: string): Map<string, string[]> {
   const sections = new Map<string, string[]>();
   for (const chunk of markdown.split(/^(?=## )/m)) {
     const heading = /^## kforge ([a-z][a-z -]*?)\s*$/m.exec(chunk.split("\n")[0]);
@@ -38,7 +38,7 @@ export function sectionsOf(markdown: string): Map<string, string[]> {
 }
 
 // Long options in the first column of the section's first table (the one right after the heading).
-export function documentedOptions(section: string): string[] {
+function documentedOptions(section: string): string[] {
   const lines = section.split("\n").slice(1);
   const start = lines.findIndex((line) => line.startsWith("|"));
   if (start === -1) return [];
@@ -47,7 +47,7 @@ export function documentedOptions(section: string): string[] {
   return rows.flatMap((row) => [...(row.split("|")[1] ?? "").matchAll(/--[a-z][a-z0-9-]*/g)].map((match) => match[0]));
 }
 
-export function compareOptions(help: string[], sections: string[]): { missing: string[]; extra: string[] } {
+function compareOptions(help: string[], sections: string[]): { missing: string[]; extra: string[] } {
   const documented = new Set(sections.flatMap(documentedOptions));
   return {
     missing: help.filter((option) => !documented.has(option)),
@@ -74,14 +74,20 @@ describe("docs/ against --help", () => {
     expect(commands.map((command) => command.path)).toEqual(expect.arrayContaining(["build", "vm", "kernel fetch"]));
   });
 
-  it.each(commands.map((command) => [command.path, command] as const))("kforge %s has a section whose options match --help", (path, command) => {
-    const found = sections.get(path);
-    expect(found, `no "## kforge ${path}" section in any docs/*.md page`).toBeDefined();
-    expect(compareOptions(command.longOptions, found ?? []), `kforge ${path}: options --help lists but docs/ lacks (missing), or documents without --help (extra)`).toEqual({
-      missing: [],
-      extra: [],
-    });
-  });
+  it.each(commands.map((command) => [command.path, command] as const))(
+    "kforge %s has a section whose options match --help",
+    (path, command) => {
+      const found = sections.get(path);
+      expect(found, `no "## kforge ${path}" section in any docs/*.md page`).toBeDefined();
+      expect(
+        compareOptions(command.longOptions, found ?? []),
+        `kforge ${path}: options --help lists but docs/ lacks (missing), or documents without --help (extra)`,
+      ).toEqual({
+        missing: [],
+        extra: [],
+      });
+    },
+  );
 
   it("has no section for a command that does not exist", () => {
     const known = new Set(commands.map((command) => command.path));
@@ -89,7 +95,8 @@ describe("docs/ against --help", () => {
   });
 
   it("reports a wrong section both ways through the same comparison", () => {
-    const wrong = "## kforge build\n\n| option | what |\n|---|---|\n| `-k, --kernel <release>` | x |\n| `--colour` | y |\n\nprose with `--json`\n";
+    const wrong =
+      "## kforge build\n\n| option | what |\n|---|---|\n| `-k, --kernel <release>` | x |\n| `--colour` | y |\n\nprose with `--json`\n";
     const [section] = sectionsOf(wrong).get("build") ?? [];
     expect(compareOptions(["--kernel", "--json"], [section])).toEqual({ missing: ["--json"], extra: ["--colour"] });
   });

@@ -5,11 +5,20 @@ import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const repository = new URL("../..", import.meta.url).pathname;
-const pages = ["README.md", ...readdirSync(join(repository, "docs")).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)];
+const pages = [
+  "README.md",
+  ...readdirSync(join(repository, "docs"))
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => `docs/${name}`),
+];
 
 // Pure: GitHub's anchor for a heading: lowercase, punctuation dropped, spaces to dashes.
 function headingAnchor(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-");
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, "")
+    .replace(/ /g, "-");
 }
 
 // Pure: the anchors of a Markdown text's headings, outside fenced code blocks.
@@ -37,7 +46,9 @@ function brokenLinks(page: string): string[] {
     const file = path === "" ? join(repository, page) : join(repository, dirname(page), path);
     if (!existsSync(file)) return [`${page}: ${target} (no such file)`];
     if (fragment === undefined || !file.endsWith(".md")) return [];
-    return anchorsOf(readFileSync(file, "utf8")).has(fragment) ? [] : [`${page}: ${target} (no heading #${fragment} in ${relative(repository, file)})`];
+    return anchorsOf(readFileSync(file, "utf8")).has(fragment)
+      ? []
+      : [`${page}: ${target} (no heading #${fragment} in ${relative(repository, file)})`];
   });
 }
 

@@ -29,7 +29,7 @@ function listSources(dir: string): string[] {
 }
 
 // Relative specifiers of static and dynamic imports and re-exports.
-export function importedPaths(text: string): string[] {
+function importedPaths(text: string): string[] {
   return [...text.matchAll(/(?:from\s+|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((match) => match[1]);
 }
 
@@ -42,7 +42,10 @@ describe("layers under src/", () => {
   });
 
   it("reads static and dynamic imports", () => {
-    expect(importedPaths(`import { a } from "../cli/context.js";\nconst b = await import("../ui/color.js");`)).toEqual(["../cli/context.js", "../ui/color.js"]);
+    expect(importedPaths(`import { a } from "../cli/context.js";\nconst b = await import("../ui/color.js");`)).toEqual([
+      "../cli/context.js",
+      "../ui/color.js",
+    ]);
   });
 
   it("has no import that points up", () => {

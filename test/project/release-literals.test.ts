@@ -19,7 +19,8 @@ function listFiles(dir: string): string[] {
 // The spellings a release takes in source: plain, and escaped for a RegExp literal or string.
 const spellings = (release: string) => [release, releasePattern(release), releasePattern(release).replaceAll("\\", "\\\\")];
 
-const namedReleases = (text: string) => installedKernels().filter((kernel) => spellings(kernel.release).some((spelling) => text.includes(spelling)));
+const namedReleases = (text: string) =>
+  installedKernels().filter((kernel) => spellings(kernel.release).some((spelling) => text.includes(spelling)));
 
 describe("release names in tests and benchmarks", () => {
   const files = [...listFiles(join(repo, "test")), ...listFiles(join(repo, "bench"))];
@@ -37,7 +38,9 @@ describe("release names in tests and benchmarks", () => {
   });
 
   it("names no installed release outside test/fixtures/", () => {
-    const offenders = files.flatMap((file) => namedReleases(readFileSync(file, "utf8")).map((kernel) => `${relative(repo, file)} names ${kernel.release}`));
+    const offenders = files.flatMap((file) =>
+      namedReleases(readFileSync(file, "utf8")).map((kernel) => `${relative(repo, file)} names ${kernel.release}`),
+    );
     expect(offenders).toEqual([]);
   });
 });

@@ -54,7 +54,9 @@ beforeAll(async () => {
     }),
   );
   // Measured, not asserted (speed belongs in bench/): shows what the 24 builds cost.
-  console.log(`scaffold builds: ${cases.length} kforge builds ${Math.round(kforgeMs)} ms, ${cases.length} plain make builds ${Math.round(performance.now() - started - kforgeMs)} ms`);
+  console.log(
+    `scaffold builds: ${cases.length} kforge builds ${Math.round(kforgeMs)} ms, ${cases.length} plain make builds ${Math.round(performance.now() - started - kforgeMs)} ms`,
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -70,7 +72,7 @@ async function checkModinfo(path: string, template: string): Promise<void> {
   if (template === "params") {
     const parameters = allValues(modinfo, "parmtype");
     expect(parameters.sort()).toEqual(["count:int", "greeting:charp", "values:array of int", "verbose:bool"]);
-    expect(allValues(modinfo, "parm")).toContain("greeting:The text to log (default \"hello\")");
+    expect(allValues(modinfo, "parm")).toContain('greeting:The text to log (default "hello")');
   }
 }
 
@@ -98,14 +100,27 @@ describe.each(cases)("$label", ({ template, kernel, label }) => {
     const dir = buildDir("kforge", template, kernel);
     expect((await run("git", ["init", "-q"], { cwd: dir })).exitCode).toBe(0);
     const status = await run("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: dir });
-    const untracked = status.stdout.split("\n").filter(Boolean).map((line) => line.replace(/^\?\? /, ""));
-    expect(untracked.sort()).toEqual(plans.get(template)!.files.map((file) => file.path).sort());
+    const untracked = status.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.replace(/^\?\? /, ""));
+    expect(untracked.sort()).toEqual(
+      plans
+        .get(template)!
+        .files.map((file) => file.path)
+        .sort(),
+    );
   });
 
   it("make clean leaves exactly the generated files", async () => {
     const dir = buildDir("plain", template, kernel);
     const result = await run("make", [`KDIR=${kernel.kdir}`, "clean"], { cwd: dir });
     expect(result.exitCode, result.all).toBe(0);
-    expect((await readdir(dir)).sort()).toEqual(plans.get(template)!.files.map((file) => file.path).sort());
+    expect((await readdir(dir)).sort()).toEqual(
+      plans
+        .get(template)!
+        .files.map((file) => file.path)
+        .sort(),
+    );
   });
 });

@@ -19,7 +19,9 @@ describe("examples/", () => {
     expect((await readdir(dir)).sort(), "file list").toEqual(plan.files.map((file) => file.path).sort());
     for (const file of plan.files) {
       const committed = await readFile(join(dir, file.path));
-      expect(committed.equals(Buffer.from(file.content, "utf8")), `${dir}/${file.path} differs: run scripts/regenerate-examples.mjs`).toBe(true);
+      expect(committed.equals(Buffer.from(file.content, "utf8")), `${dir}/${file.path} differs: run scripts/regenerate-examples.mjs`).toBe(
+        true,
+      );
     }
   });
 });

@@ -14,14 +14,26 @@ import { runKforge } from "../helpers/cli.js";
 import { debugKernel, kernel612 } from "../helpers/kernels.js";
 
 const SUITE_LINE = "obj-$(if $(CONFIG_KUNIT),m) += demo_test.o";
-const plan = (template: string, extra: { withTests?: boolean; license?: string } = {}) => planModule({ name: "demo", template, license: extra.license ?? "GPL", author: "A", withTests: extra.withTests });
+const plan = (template: string, extra: { withTests?: boolean; license?: string } = {}) =>
+  planModule({ name: "demo", template, license: extra.license ?? "GPL", author: "A", withTests: extra.withTests });
 const fileOf = (files: { path: string; content: string }[], path: string) => files.find((file) => file.path === path)?.content;
 
 describe("rendering a suite", () => {
   it("the kunit template has a module, its header and a suite that calls the exported function", async () => {
     const { files } = await plan("kunit");
-    expect(files.map((file) => file.path)).toEqual([".gitignore", "Kbuild", "Makefile", "README.md", "demo.c", "demo.h", "demo_test.c", "kforge.json"]);
-    expect(fileOf(files, "Kbuild")).toContain(`obj-m := demo.o\n# KUnit suites: built only when the kernel has KUnit (CONFIG_KUNIT), so plain make works on any kernel.\n${SUITE_LINE}\n`);
+    expect(files.map((file) => file.path)).toEqual([
+      ".gitignore",
+      "Kbuild",
+      "Makefile",
+      "README.md",
+      "demo.c",
+      "demo.h",
+      "demo_test.c",
+      "kforge.json",
+    ]);
+    expect(fileOf(files, "Kbuild")).toContain(
+      `obj-m := demo.o\n# KUnit suites: built only when the kernel has KUnit (CONFIG_KUNIT), so plain make works on any kernel.\n${SUITE_LINE}\n`,
+    );
     expect(fileOf(files, "demo.c")).toContain("EXPORT_SYMBOL_GPL(demo_clamp);");
     expect(fileOf(files, "demo_test.c")).toContain("kunit_test_suite(demo_suite);");
     expect(fileOf(files, "README.md")).toContain("`demo_test.o` is a KUnit suite.");
@@ -78,7 +90,10 @@ describe("building a --with-tests module with plain make", () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "kforge-kunit-build-"));
     const { files } = await plan("multi", { withTests: true });
-    for (const [label, kdir] of [["stock", kernel612().kdir], ["debug", debug.kdir]] as const) {
+    for (const [label, kdir] of [
+      ["stock", kernel612().kdir],
+      ["debug", debug.kdir],
+    ] as const) {
       const dir = join(root, label);
       await writePlan(dir, files, { force: false, dryRun: false });
       const result = await run("make", [`KDIR=${kdir}`, "W=1"], { cwd: dir });

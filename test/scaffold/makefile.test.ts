@@ -32,7 +32,16 @@ describe("generated Makefile", () => {
   });
 
   it("cleans without a kernel build tree", async () => {
-    for (const artifact of [".module-common.o", "demo.o", "demo.ko", "demo.mod", "demo.mod.c", ".demo.o.cmd", "Module.symvers", "modules.order"]) {
+    for (const artifact of [
+      ".module-common.o",
+      "demo.o",
+      "demo.ko",
+      "demo.mod",
+      "demo.mod.c",
+      ".demo.o.cmd",
+      "Module.symvers",
+      "modules.order",
+    ]) {
       await writeFile(join(dir, artifact), "");
     }
     const result = await run("make", ["clean", "KDIR=/nonexistent/build"], { cwd: dir });

@@ -67,7 +67,9 @@ describe("planModule checks", () => {
   it("accepts Proprietary with a notice, except for a template that needs GPL-only symbols", async () => {
     const plan = await planModule({ name: "demo", template: "hello", license: "Proprietary", author: "A" });
     expect(plan.notices.join("\n")).toContain("taints the kernel");
-    const error = await planModule({ name: "demo", template: "sysfs", license: "Proprietary", author: "A" }).catch((caught: unknown) => caught);
+    const error = await planModule({ name: "demo", template: "sysfs", license: "Proprietary", author: "A" }).catch(
+      (caught: unknown) => caught,
+    );
     expect((error as UsageError).message).toContain("GPL-only kernel symbols");
   });
 });
@@ -78,11 +80,18 @@ describe("a broken template", () => {
     try {
       await mkdir(join(root, "_common"));
       await mkdir(join(root, "broken"));
-      await writeFile(join(root, "broken", "template.json"), JSON.stringify({ summary: "s", defaultDescription: "d", requiresGpl: false, vmTest: ["true"] }));
+      await writeFile(
+        join(root, "broken", "template.json"),
+        JSON.stringify({ summary: "s", defaultDescription: "d", requiresGpl: false, vmTest: ["true"] }),
+      );
       await writeFile(join(root, "broken", "a.c.hbs"), "fine {{name}}\n");
-      await writeFile(join(root, "broken", "b.c.hbs"), "MODULE_AUTHOR(\"{{cString autor}}\");\n");
-      const error = await planModule({ name: "demo", template: "broken", license: "GPL", author: "A", templatesRoot: root }).catch((caught: unknown) => caught);
-      expect((error as Error).message).toContain("cannot render templates/broken/b.c.hbs: cString: expected text, got an undefined variable");
+      await writeFile(join(root, "broken", "b.c.hbs"), 'MODULE_AUTHOR("{{cString autor}}");\n');
+      const error = await planModule({ name: "demo", template: "broken", license: "GPL", author: "A", templatesRoot: root }).catch(
+        (caught: unknown) => caught,
+      );
+      expect((error as Error).message).toContain(
+        "cannot render templates/broken/b.c.hbs: cString: expected text, got an undefined variable",
+      );
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -55,7 +55,15 @@ describe("renderModule", () => {
     const kbuild = { source: "Kbuild.hbs", text: "{{#each objects}}{{this}} {{/each}}" };
     const single = renderModule(input("x", { commonFiles: [kbuild] }));
     expect(single.find((file) => file.path === "Kbuild")?.content).toBe("");
-    const multi = renderModule(input("x", { commonFiles: [kbuild], templateFiles: [{ source: "{{name}}_a.c.hbs", text: "" }, { source: "{{name}}_b.c.hbs", text: "" }] }));
+    const multi = renderModule(
+      input("x", {
+        commonFiles: [kbuild],
+        templateFiles: [
+          { source: "{{name}}_a.c.hbs", text: "" },
+          { source: "{{name}}_b.c.hbs", text: "" },
+        ],
+      }),
+    );
     expect(multi.find((file) => file.path === "Kbuild")?.content).toBe("demo_a.o demo_b.o ");
   });
 });

@@ -81,7 +81,9 @@ describe("writePlan", () => {
 
   it("refuses a target that is a file", async () => {
     await writeFile(join(root, "demo"), "x");
-    const error = (await writePlan(join(root, "demo"), files, { force: true, dryRun: false }).catch((caught: unknown) => caught)) as UsageError;
+    const error = (await writePlan(join(root, "demo"), files, { force: true, dryRun: false }).catch(
+      (caught: unknown) => caught,
+    )) as UsageError;
     expect(error.message).toContain("is not a folder");
   });
   it("reports which overwritten files the user had edited", async () => {
@@ -95,11 +97,15 @@ describe("writePlan", () => {
   it("turns a folder it cannot create into a usage error with a hint, creating nothing", async () => {
     const blocker = join(root, "file");
     await writeFile(blocker, "x");
-    const error = (await writePlan(join(blocker, "demo"), files, { force: false, dryRun: false }).catch((caught: unknown) => caught)) as UsageError;
+    const error = (await writePlan(join(blocker, "demo"), files, { force: false, dryRun: false }).catch(
+      (caught: unknown) => caught,
+    )) as UsageError;
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toContain("(ENOTDIR)");
     expect(error.hint).toContain("--dir <path>");
-    const procfs = (await writePlan("/proc/kforge-test/demo", files, { force: false, dryRun: false }).catch((caught: unknown) => caught)) as UsageError;
+    const procfs = (await writePlan("/proc/kforge-test/demo", files, { force: false, dryRun: false }).catch(
+      (caught: unknown) => caught,
+    )) as UsageError;
     expect(procfs).toBeInstanceOf(UsageError);
     expect(procfs.message).toContain("cannot create or write /proc/kforge-test");
   });

@@ -18,8 +18,12 @@ describe("describeBootFailure", () => {
   });
 
   it("names a boot panic and an exit of QEMU", () => {
-    expect(describeBootFailure({ ...base, accel: "tcg", panicTitle: "Kernel panic - not syncing: System is deadlocked on memory" }).diagnosis).toMatch(/panicked during boot: .*deadlocked/);
-    expect(describeBootFailure({ ...base, accel: "tcg", qemuExited: true, qemuError: "qemu-system-x86_64: cannot set up guest memory" })).toMatchObject({ end: "qemu-exited", diagnosis: "QEMU exited during boot: qemu-system-x86_64: cannot set up guest memory" });
+    expect(
+      describeBootFailure({ ...base, accel: "tcg", panicTitle: "Kernel panic - not syncing: System is deadlocked on memory" }).diagnosis,
+    ).toMatch(/panicked during boot: .*deadlocked/);
+    expect(
+      describeBootFailure({ ...base, accel: "tcg", qemuExited: true, qemuError: "qemu-system-x86_64: cannot set up guest memory" }),
+    ).toMatchObject({ end: "qemu-exited", diagnosis: "QEMU exited during boot: qemu-system-x86_64: cannot set up guest memory" });
   });
 });
 
@@ -27,10 +31,21 @@ describe("formatVmReport for a guest that never booted", () => {
   it("prints no boot time, no known taint and no step counts, with the next step", () => {
     const failure = describeBootFailure({ ...base, accel: "tcg", timeoutMs: 2000 });
     const result: VmResult = {
-      ok: false, release: "6.1.0-850-amd64", accel: "tcg", bootMs: 2030, booted: false, start: "booted", steps: [],
+      ok: false,
+      release: "6.1.0-850-amd64",
+      accel: "tcg",
+      bootMs: 2030,
+      booted: false,
+      start: "booted",
+      steps: [],
       skipped: [{ name: "insmod greet", kind: "load", module: "greet", reason: "the guest did not boot" }],
-      crashes: [], taint: summarizeTaint(undefined, undefined), ...failure,
-      kernelImage: "/k", bootEntry: "pvh", consoleLog: base.consoleLog, notices: [],
+      crashes: [],
+      taint: summarizeTaint(undefined, undefined),
+      ...failure,
+      kernelImage: "/k",
+      bootEntry: "pvh",
+      consoleLog: base.consoleLog,
+      notices: [],
       modules: { planned: 1, loaded: 0, failed: [], skipped: [{ module: "greet", reason: "the guest did not boot" }] },
     };
     const text = formatVmReport(result, plain);
@@ -44,11 +59,21 @@ describe("formatVmReport for a guest that never booted", () => {
 
   it("shows an unknown taint after a step that never finished, and the skipped steps", () => {
     const result: VmResult = {
-      ok: false, release: "6.1.0-850-amd64", accel: "tcg", bootMs: 2100, booted: true, start: "booted",
+      ok: false,
+      release: "6.1.0-850-amd64",
+      accel: "tcg",
+      bootMs: 2100,
+      booted: true,
+      start: "booted",
       steps: [{ name: "insmod sleeper", kind: "load", module: "sleeper", ok: false, durationMs: 8000, output: "", kernelLog: [] }],
       skipped: [{ name: "rmmod sleeper", kind: "unload", module: "sleeper", reason: "the run ended first (module-init-hang)" }],
-      crashes: [], taint: summarizeTaint(0, undefined), end: "module-init-hang", diagnosis: "module init never returned",
-      kernelImage: "/k", bootEntry: "pvh", notices: [],
+      crashes: [],
+      taint: summarizeTaint(0, undefined),
+      end: "module-init-hang",
+      diagnosis: "module init never returned",
+      kernelImage: "/k",
+      bootEntry: "pvh",
+      notices: [],
       modules: { planned: 1, loaded: 0, failed: ["sleeper"], skipped: [] },
     };
     const text = formatVmReport(result, plain);

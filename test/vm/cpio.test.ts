@@ -32,7 +32,10 @@ describe("createCpioArchive", () => {
     expect(listing).toMatch(/^lrwxrwxrwx .* bin\/sh -> hello$/m);
     expect(listing).toMatch(/^crw------- .* 5,\s+1 .* dev\/console$/m);
     const extracted = join(dir, "out");
-    execFileSync("sh", ["-c", `mkdir -p ${extracted} && cd ${extracted} && cpio -id --no-absolute-filenames < ${file} 2>/dev/null || true`]);
+    execFileSync("sh", [
+      "-c",
+      `mkdir -p ${extracted} && cd ${extracted} && cpio -id --no-absolute-filenames < ${file} 2>/dev/null || true`,
+    ]);
     expect(execFileSync("cat", [join(extracted, "bin/hello")], { encoding: "utf8" })).toBe("hi there\n");
   });
 });

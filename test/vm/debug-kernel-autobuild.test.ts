@@ -23,7 +23,9 @@ function copyProject(from: string, name: string): string {
 }
 
 describe("--debug builds the debug kernel it needs", () => {
-  it("builds a V4L2 driver's variant of the debug kernel with videodev and mc, boots it, then reuses it", { timeout: 900_000 }, async () => {
+  it("builds a V4L2 driver's variant of the debug kernel with videodev and mc, boots it, then reuses it", {
+    timeout: 900_000,
+  }, async () => {
     const shared = debugKernel();
     const cache = join(root, "cache");
     const kernels = join(cache, "kforge", "kernels");
@@ -57,7 +59,11 @@ describe("--debug builds the debug kernel it needs", () => {
   it("vm, test and watch --debug exit 2 saying what failed when the kernel cannot be built", async () => {
     const project = copyProject(join(repo, "examples", "example_hello"), "no-tools");
     const env = { XDG_CACHE_HOME: join(root, "empty-cache"), PATH: join(root, "no-tools-on-path") };
-    for (const args of [["vm", project], ["test", project, "--vm"], ["watch", project, "--vm"]]) {
+    for (const args of [
+      ["vm", project],
+      ["test", project, "--vm"],
+      ["watch", project, "--vm"],
+    ]) {
       const run = await runKforge([...args, "--debug", "--kernel", kernel612().release], { env });
       expect(run.exitCode, `${args[0]}: ${run.stderr}`).toBe(2);
       expect(run.stderr).toContain("building it now, as kforge kernel build 6.12 --debug would");

@@ -39,7 +39,13 @@ describe("the debug kernel for a release", () => {
   it("takes the newest debug kernel of the series when none of the exact version is built, never another series", async () => {
     const cache = join(root, "series-cache");
     const kernels = join(cache, "kforge", "kernels");
-    for (const release of ["6.12.851-kforge-debug", "6.12.900-kforge-debug", "6.12.901-kforge-debug", "6.13.2-kforge-debug", "6.12.950-kforge-debug-0a1b2c3d"]) {
+    for (const release of [
+      "6.12.851-kforge-debug",
+      "6.12.900-kforge-debug",
+      "6.12.901-kforge-debug",
+      "6.13.2-kforge-debug",
+      "6.12.950-kforge-debug-0a1b2c3d",
+    ]) {
       mkdirSync(join(kernels, release, "build"), { recursive: true });
       mkdirSync(join(kernels, release, "boot"), { recursive: true });
       writeFileSync(join(kernels, release, "boot", `vmlinuz-${release}`), "");
@@ -53,7 +59,9 @@ describe("the debug kernel for a release", () => {
     expect(resolved).toMatchObject({ release: "6.12.900-kforge-debug", kdir: join(kernels, "6.12.900-kforge-debug", "build") });
     expect(resolved.notice).toContain("none of version 6.12.850 is built");
     writeFileSync(join(tree, "Makefile"), "VERSION = 6\nPATCHLEVEL = 14\nSUBLEVEL = 1\nEXTRAVERSION =\n");
-    const error = await resolveDebugRelease({ release: "6.14.1-custom", kdir: tree }, { env: { XDG_CACHE_HOME: cache } }).catch((caught: unknown) => caught);
+    const error = await resolveDebugRelease({ release: "6.14.1-custom", kdir: tree }, { env: { XDG_CACHE_HOME: cache } }).catch(
+      (caught: unknown) => caught,
+    );
     expect((error as EnvironmentError).hint).toContain("kforge kernel build 6.14 --debug");
   });
 

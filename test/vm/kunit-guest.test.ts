@@ -33,7 +33,8 @@ function parseResult(run: CliResult): KunitVmResult {
   }
 }
 
-const caseStatuses = (result: KunitVmResult) => result.kunit.suites.flatMap((suite) => suite.cases.map((item) => `${suite.name}.${item.name}:${item.status}`));
+const caseStatuses = (result: KunitVmResult) =>
+  result.kunit.suites.flatMap((suite) => suite.cases.map((item) => `${suite.name}.${item.name}:${item.status}`));
 
 describe("kforge test on the debug kernel", () => {
   it("reports a suite's passing, failing and skipped cases exactly, in JSON and JUnit, and fails the run", async () => {
@@ -44,21 +45,39 @@ describe("kforge test on the debug kernel", () => {
     const result = parseResult(run);
     expect(run.exitCode, run.stderr).toBe(1);
     expect(result.ok).toBe(false);
-    expect(result.steps.map((step) => `${step.name}:${step.ok}`)).toEqual(["insmod kcalc:true", "insmod kcalc_test:false", "rmmod kcalc_test:true", "rmmod kcalc:true", "kmemleak scan:true"]);
+    expect(result.steps.map((step) => `${step.name}:${step.ok}`)).toEqual([
+      "insmod kcalc:true",
+      "insmod kcalc_test:false",
+      "rmmod kcalc_test:true",
+      "rmmod kcalc:true",
+      "kmemleak scan:true",
+    ]);
     expect(result.steps[1]!.diagnosis?.kind).toBe("kunit-failed");
     expect(result.kunit).toMatchObject({ ran: true, ok: false, modules: ["kcalc_test"], sources: ["kcalc_test.c"], notRun: [] });
-    expect(caseStatuses(result)).toEqual(["kcalc.kcalc_add_works:passed", "kcalc.kcalc_add_is_wrong_on_purpose:failed", "kcalc.kcalc_needs_hardware:skipped"]);
+    expect(caseStatuses(result)).toEqual([
+      "kcalc.kcalc_add_works:passed",
+      "kcalc.kcalc_add_is_wrong_on_purpose:failed",
+      "kcalc.kcalc_needs_hardware:skipped",
+    ]);
     const [, failed, skipped] = result.kunit.suites[0]!.cases;
     expect(failed!.reason).toMatch(/^EXPECTATION FAILED at \S*kcalc_test\.c:14$/);
     expect(failed!.diagnostics).toContain("kcalc_add(2, 3) == 5 (0x5)");
     expect(skipped!.reason).toBe("no kcalc hardware in the guest");
     expect(result.kunit.suites[0]!.module).toBe("kcalc_test");
 
-    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["testsuite", "testcase"].includes(name) }).parse(readFileSync(junit, "utf8"));
+    const xml = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: "@",
+      isArray: (name) => ["testsuite", "testcase"].includes(name),
+    }).parse(readFileSync(junit, "utf8"));
     expect(xml.testsuites).toMatchObject({ "@tests": "3", "@failures": "1", "@skipped": "1", "@errors": "0" });
     const cases = xml.testsuites.testsuite[0].testcase;
     expect(xml.testsuites.testsuite[0]["@name"]).toBe("kcalc");
-    expect(cases.map((item: Record<string, unknown>) => item["@name"])).toEqual(["kcalc_add_works", "kcalc_add_is_wrong_on_purpose", "kcalc_needs_hardware"]);
+    expect(cases.map((item: Record<string, unknown>) => item["@name"])).toEqual([
+      "kcalc_add_works",
+      "kcalc_add_is_wrong_on_purpose",
+      "kcalc_needs_hardware",
+    ]);
     expect(cases[0].failure).toBeUndefined();
     expect(cases[0].skipped).toBeUndefined();
     expect(cases[1].failure["@message"]).toMatch(/EXPECTATION FAILED/);
@@ -87,9 +106,16 @@ describe("generated projects", () => {
     const run = await test(dir, ["--kernel", kernel612().release, ...slow, "--json"]);
     const result = parseResult(run);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/the KUnit suites \(stock_test\.c\) need a kernel with KUnit \(CONFIG_KUNIT\), which \S+ does not have, so they were not loaded; run kforge test --debug/);
+    expect(run.stderr).toMatch(
+      /the KUnit suites \(stock_test\.c\) need a kernel with KUnit \(CONFIG_KUNIT\), which \S+ does not have, so they were not loaded; run kforge test --debug/,
+    );
     expect(result.kunit).toMatchObject({ ran: false, ok: true, sources: ["stock_test.c"], suites: [] });
-    expect(result.steps.map((step) => step.name)).toEqual(["insmod stock", "grep -q '^stock ' /proc/modules", "dmesg | grep -q 'stock: loaded'", "rmmod stock"]);
+    expect(result.steps.map((step) => step.name)).toEqual([
+      "insmod stock",
+      "grep -q '^stock ' /proc/modules",
+      "dmesg | grep -q 'stock: loaded'",
+      "rmmod stock",
+    ]);
     expect(readdirSync(dir).filter((name) => name.endsWith(".ko"))).toEqual(["stock.ko"]);
   }, 300_000);
 });

@@ -13,17 +13,41 @@ const consoleLog = readFileSync(new URL("../fixtures/kernel-log/kunit/debug-6.12
 const RELEASE = "6.12.0-850-kforge-debug";
 const plain = createPalette({ isTTY: false } as NodeJS.WriteStream);
 
-const load = (module: string, exitCode = 0): StepResult => ({ name: `insmod ${module}`, kind: "load", module, ok: exitCode === 0, exitCode, durationMs: 5, output: "", kernelLog: [] });
+const load = (module: string, exitCode = 0): StepResult => ({
+  name: `insmod ${module}`,
+  kind: "load",
+  module,
+  ok: exitCode === 0,
+  exitCode,
+  durationMs: 5,
+  output: "",
+  kernelLog: [],
+});
 
 function runResult(steps: StepResult[], skipped: VmResult["skipped"] = []): VmResult {
   return {
-    ok: steps.every((step) => step.ok), release: RELEASE, accel: "tcg", bootMs: 1, booted: true, start: "booted", steps, skipped, crashes: [],
-    taint: { before: 0, after: 0, letters: "", lettersBefore: "" }, end: "completed", kernelImage: "/boot/x", bootEntry: "bzimage", notices: [],
+    ok: steps.every((step) => step.ok),
+    release: RELEASE,
+    accel: "tcg",
+    bootMs: 1,
+    booted: true,
+    start: "booted",
+    steps,
+    skipped,
+    crashes: [],
+    taint: { before: 0, after: 0, letters: "", lettersBefore: "" },
+    end: "completed",
+    kernelImage: "/boot/x",
+    bootEntry: "bzimage",
+    notices: [],
     modules: { planned: steps.length, loaded: steps.length, failed: [], skipped: [] },
   };
 }
 
-const parseXml = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["testsuite", "testcase"].includes(name) }).parse(xml);
+const parseXml = (xml: string) =>
+  new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["testsuite", "testcase"].includes(name) }).parse(
+    xml,
+  );
 
 describe("applyKunitResults", () => {
   it("fails the suite module's load step with the failing cases named, and the run with it", () => {
@@ -40,7 +64,17 @@ describe("applyKunitResults", () => {
   });
 
   it("passes when every case passed or was skipped", () => {
-    const passing = ["KTAP version 1", "1..1", "    KTAP version 1", "    # Subtest: s", "    # module: s_test", "    1..2", "    ok 1 a", "    ok 2 b # SKIP later", "ok 1 s"];
+    const passing = [
+      "KTAP version 1",
+      "1..1",
+      "    KTAP version 1",
+      "    # Subtest: s",
+      "    # module: s_test",
+      "    1..2",
+      "    ok 1 a",
+      "    ok 2 b # SKIP later",
+      "ok 1 s",
+    ];
     const result = applyKunitResults(runResult([load("s_test")]), passing, ["s_test"], []);
     expect(result.ok).toBe(true);
     expect(result.steps[0]).toEqual(load("s_test"));
@@ -48,7 +82,15 @@ describe("applyKunitResults", () => {
   });
 
   it("ignores suites of modules that are not the project's, and fails a suite module that printed nothing or never loaded", () => {
-    const result = applyKunitResults(runResult([load("demo"), load("quiet_test")], [{ name: "insmod late_test", kind: "load", module: "late_test", reason: "insmod demo failed" }]), consoleLog, ["quiet_test", "late_test"], []);
+    const result = applyKunitResults(
+      runResult(
+        [load("demo"), load("quiet_test")],
+        [{ name: "insmod late_test", kind: "load", module: "late_test", reason: "insmod demo failed" }],
+      ),
+      consoleLog,
+      ["quiet_test", "late_test"],
+      [],
+    );
     expect(result.kunit.suites).toEqual([]);
     expect(result.kunit.notRun).toEqual([
       { module: "quiet_test", reason: expect.stringContaining("printed no KTAP results") },
@@ -65,7 +107,12 @@ describe("renderKunitJunit", () => {
     expect(xml.testsuites).toMatchObject({ "@tests": "6", "@failures": "3", "@skipped": "1", "@errors": "0" });
     const [demo, other] = xml.testsuites.testsuite;
     expect(demo["@name"]).toBe("demo");
-    expect(demo.testcase.map((item: Record<string, unknown>) => item["@name"])).toEqual(["demo_add_passes", "demo_add_fails", "demo_skipped", "demo_crashes"]);
+    expect(demo.testcase.map((item: Record<string, unknown>) => item["@name"])).toEqual([
+      "demo_add_passes",
+      "demo_add_fails",
+      "demo_skipped",
+      "demo_crashes",
+    ]);
     expect(demo.testcase[0]["@classname"]).toBe("demo_test.demo");
     expect(demo.testcase[1].failure["@message"]).toMatch(/^EXPECTATION FAILED at /);
     expect(demo.testcase[1].failure["#text"]).toContain("Expected 5 == demo_add(1, 2), but");
@@ -79,7 +126,10 @@ describe("renderKunitJunit", () => {
     expect(missing.testsuites.testsuite[0].testcase[0].error["@type"]).toBe("not-run");
     const skipped = parseXml(renderKunitJunit(skippedKunitRun("needs KUnit", ["a_test.c", "b_test.c"]), RELEASE));
     expect(skipped.testsuites).toMatchObject({ "@tests": "2", "@skipped": "2" });
-    expect(skipped.testsuites.testsuite[0].testcase.map((item: Record<string, unknown>) => item["@name"])).toEqual(["a_test.c", "b_test.c"]);
+    expect(skipped.testsuites.testsuite[0].testcase.map((item: Record<string, unknown>) => item["@name"])).toEqual([
+      "a_test.c",
+      "b_test.c",
+    ]);
   });
 });
 

@@ -5,11 +5,30 @@ import { createQemuArguments } from "../../src/vm/qemu-arguments.js";
 import { machineArguments, snapshotKey } from "../../src/vm/snapshot-key.js";
 
 const machine = (runDir: string, extra: Partial<Parameters<typeof createQemuArguments>[0]> = {}) => {
-  const paths = { kernel: "/k/vmlinux", initramfs: `${runDir}/initramfs.cpio`, agent: `${runDir}/agent.sock`, monitor: `${runDir}/qmp.sock` };
-  const args = createQemuArguments({ accel: "tcg", kernelImage: paths.kernel, initramfs: paths.initramfs, agentSocket: paths.agent, monitorSocket: paths.monitor, memoryMb: 256, ...extra });
+  const paths = {
+    kernel: "/k/vmlinux",
+    initramfs: `${runDir}/initramfs.cpio`,
+    agent: `${runDir}/agent.sock`,
+    monitor: `${runDir}/qmp.sock`,
+  };
+  const args = createQemuArguments({
+    accel: "tcg",
+    kernelImage: paths.kernel,
+    initramfs: paths.initramfs,
+    agentSocket: paths.agent,
+    monitorSocket: paths.monitor,
+    memoryMb: 256,
+    ...extra,
+  });
   return machineArguments(args, paths);
 };
-const key = (args: string[], imageHash = "a".repeat(64)) => snapshotKey({ imageHash, qemu: "/usr/bin/qemu-system-x86_64 QEMU emulator version 7.2.0", initramfsHash: "b".repeat(64), machineArguments: args });
+const key = (args: string[], imageHash = "a".repeat(64)) =>
+  snapshotKey({
+    imageHash,
+    qemu: "/usr/bin/qemu-system-x86_64 QEMU emulator version 7.2.0",
+    initramfsHash: "b".repeat(64),
+    machineArguments: args,
+  });
 
 describe("snapshotKey", () => {
   it("is the same for two runs of one machine in different temp dirs", () => {

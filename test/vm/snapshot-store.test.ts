@@ -3,14 +3,32 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { commitState, findState, listStates, lockState, newTempStateFiles, removeLeftovers, snapshotDir, type SnapshotMeta } from "../../src/vm/snapshot-store.js";
+import {
+  commitState,
+  findState,
+  listStates,
+  lockState,
+  newTempStateFiles,
+  removeLeftovers,
+  snapshotDir,
+  type SnapshotMeta,
+} from "../../src/vm/snapshot-store.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-store-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let count = 0;
 const freshEnv = () => ({ XDG_CACHE_HOME: join(root, String(count++)) });
 const meta = (key: string, extra: Partial<SnapshotMeta> = {}): Omit<SnapshotMeta, "format"> => ({
-  key, release: "6.1.0-850-amd64", kernelImage: "/k/vmlinux", imageHash: "aa", accel: "tcg", memoryMb: 256, append: [], qemu: "qemu 7.2", createdAt: new Date().toISOString(), ...extra,
+  key,
+  release: "6.1.0-850-amd64",
+  kernelImage: "/k/vmlinux",
+  imageHash: "aa",
+  accel: "tcg",
+  memoryMb: 256,
+  append: [],
+  qemu: "qemu 7.2",
+  createdAt: new Date().toISOString(),
+  ...extra,
 });
 
 async function save(key: string, megabytes: number, env: NodeJS.ProcessEnv, extra: Partial<SnapshotMeta> = {}): Promise<void> {

@@ -6,7 +6,10 @@ import { stripKernelLogPrefix } from "../../src/kernel-log/module-messages.js";
 import { diagnoseStep, findIgnoredParameters } from "../../src/vm/step-diagnosis.js";
 import { loadStep } from "../../src/vm/vm-plan.js";
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/vm/console/${name}`, import.meta.url), "utf8").split("\n").filter(Boolean);
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/vm/console/${name}`, import.meta.url), "utf8")
+    .split("\n")
+    .filter(Boolean);
 const step = (module: string) => ({ ...loadStep({ name: module, path: `/m/${module}.ko` }), module });
 
 describe("diagnoseStep", () => {
@@ -14,8 +17,16 @@ describe("diagnoseStep", () => {
     const lines = fixture("warn-init-6.1.log");
     const parser = new CrashParser();
     for (const line of lines) parser.feed(line, "insmod warnmod");
-    const diagnosis = diagnoseStep(step("warnmod"), { exitCode: 0, output: "", kernelLog: lines.map(stripKernelLogPrefix), crashes: parser.reports });
-    expect(diagnosis).toMatchObject({ kind: "kernel-warning", title: "warnmod loaded, but the kernel reported a WARNING in warnmod_init [warnmod]" });
+    const diagnosis = diagnoseStep(step("warnmod"), {
+      exitCode: 0,
+      output: "",
+      kernelLog: lines.map(stripKernelLogPrefix),
+      crashes: parser.reports,
+    });
+    expect(diagnosis).toMatchObject({
+      kind: "kernel-warning",
+      title: "warnmod loaded, but the kernel reported a WARNING in warnmod_init [warnmod]",
+    });
     expect(diagnosis.hint).not.toMatch(/kforge vm|reboot/);
   });
 

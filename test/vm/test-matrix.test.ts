@@ -37,7 +37,8 @@ function createProject(name: string, tests: string[]): string {
 }
 
 const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-const parseJunit = (path: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(readFileSync(path, "utf8")) as Record<string, any>;
+const parseJunit = (path: string) =>
+  new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(readFileSync(path, "utf8")) as Record<string, any>;
 
 // The schema's required attributes on <testsuites>, every <testsuite> and every <testcase>.
 function expectJunitShape(parsed: Record<string, any>): any[] {
@@ -45,11 +46,13 @@ function expectJunitShape(parsed: Record<string, any>): any[] {
   for (const attribute of ["@name", "@tests", "@failures", "@errors", "@time"]) expect(top[attribute], attribute).toBeDefined();
   const suites = asList<any>(top.testsuite);
   for (const suite of suites) {
-    for (const attribute of ["@name", "@tests", "@failures", "@errors", "@skipped", "@time"]) expect(suite[attribute], attribute).toBeDefined();
+    for (const attribute of ["@name", "@tests", "@failures", "@errors", "@skipped", "@time"])
+      expect(suite[attribute], attribute).toBeDefined();
     const cases = asList<any>(suite.testcase);
     expect(cases).toHaveLength(Number(suite["@tests"]));
     expect(cases.filter((testCase) => testCase.failure !== undefined)).toHaveLength(Number(suite["@failures"]));
-    for (const testCase of cases) for (const attribute of ["@name", "@classname", "@time"]) expect(testCase[attribute], attribute).toBeDefined();
+    for (const testCase of cases)
+      for (const attribute of ["@name", "@classname", "@time"]) expect(testCase[attribute], attribute).toBeDefined();
   }
   expect(Number(top["@tests"])).toBe(suites.reduce((sum, suite) => sum + Number(suite["@tests"]), 0));
   return suites;
@@ -63,22 +66,50 @@ describe("kforge test on two kernels (real kbuild, real boots)", () => {
   let run: CliResult;
   let outcomes: KernelTestOutcome[];
   beforeAll(async () => {
-    run = await runKforge(["test", dir, "--vm", "--json", "--junit", junit, "--accel", "tcg", ...UNDER_LOAD, "-k", kernel61().release, "-k", kernel612().release], { env: { XDG_CACHE_HOME: cache }, timeoutMs: 560_000 });
+    run = await runKforge(
+      [
+        "test",
+        dir,
+        "--vm",
+        "--json",
+        "--junit",
+        junit,
+        "--accel",
+        "tcg",
+        ...UNDER_LOAD,
+        "-k",
+        kernel61().release,
+        "-k",
+        kernel612().release,
+      ],
+      { env: { XDG_CACHE_HOME: cache }, timeoutMs: 560_000 },
+    );
     outcomes = (JSON.parse(run.stdout) as { ok: boolean; kernels: KernelTestOutcome[] }).kernels;
   }, 600_000);
 
   it("exits 1 and prints one `kforge vm --json` result per kernel, each run on its own kernel with its own artifact", () => {
     expect(run.exitCode, run.stderr).toBe(1);
     expect(JSON.parse(run.stdout).ok).toBe(false);
-    const [on61, on612] = [kernel61().release, kernel612().release].map((release) => outcomes.find((outcome) => outcome.release === release) as VmResult);
+    const [on61, on612] = [kernel61().release, kernel612().release].map(
+      (release) => outcomes.find((outcome) => outcome.release === release) as VmResult,
+    );
     expect(on61.booted && on612.booted).toBe(true);
-    expect(on61.steps.map((step) => `${step.name}: ${step.ok}`)).toEqual(["insmod kmtest: true", "grep -c kmtest /proc/modules: true", `${ON_612_ONLY}: false`, `${PANIC_OFF_61}: true`, "rmmod kmtest: true"]);
+    expect(on61.steps.map((step) => `${step.name}: ${step.ok}`)).toEqual([
+      "insmod kmtest: true",
+      "grep -c kmtest /proc/modules: true",
+      `${ON_612_ONLY}: false`,
+      `${PANIC_OFF_61}: true`,
+      "rmmod kmtest: true",
+    ]);
     expect(on61.end).toBe("completed");
     expect(on612.end).toBe("panic");
     expect(on612.steps.filter((step) => !step.ok).map((step) => step.name)).toEqual([PANIC_OFF_61]);
     expect(on612.skipped.map((step) => step.name)).toEqual(["rmmod kmtest"]);
     expect(on612.crashes.map((crash) => crash.step)).toEqual([PANIC_OFF_61]);
-    for (const release of [kernel61().release, kernel612().release]) expect(run.stderr).toMatch(new RegExp(`^\\[${releasePattern(release)}\\] modules up to date: kmtest for ${releasePattern(release)}$`, "m"));
+    for (const release of [kernel61().release, kernel612().release])
+      expect(run.stderr).toMatch(
+        new RegExp(`^\\[${releasePattern(release)}\\] modules up to date: kmtest for ${releasePattern(release)}$`, "m"),
+      );
     expect(readdirSync(dir).sort()).toEqual([".kforge", "Makefile", "kforge.json", "kmtest.c"]);
   });
 
@@ -104,7 +135,10 @@ describe("kforge test --kernel all with a kernel that has no image (one real boo
   it("skips that kernel with the command that fetches it, tests the others, and exits 0", async () => {
     const dir = createProject("kmall", [ON_612_ONLY]);
     const junit = join(root, "all.xml");
-    const run = await runKforge(["test", dir, "--vm", "--kernel", "all", "--junit", junit, "--accel", "tcg", "--cold", ...UNDER_LOAD], { env: { XDG_CACHE_HOME: emptyCache }, timeoutMs: 300_000 });
+    const run = await runKforge(["test", dir, "--vm", "--kernel", "all", "--junit", junit, "--accel", "tcg", "--cold", ...UNDER_LOAD], {
+      env: { XDG_CACHE_HOME: emptyCache },
+      timeoutMs: 300_000,
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     const fetch = `no kernel image, fetch it with kforge kernel fetch ${kernel61().release}`;
     expect(run.stderr).toContain(`  ${kernel61().release}: skipped, ${fetch}`);
@@ -122,7 +156,10 @@ describe("kforge test --junit on one kernel (one real boot)", () => {
   it("prints the usual vm report and writes one suite of step cases", async () => {
     const dir = createProject("kmone", ["grep -c kmone /proc/modules"]);
     const junit = join(root, "one.xml");
-    const run = await runKforge(["test", dir, "--vm", "--kernel", kernel612().release, "--junit", junit, "--accel", "tcg", "--cold", ...UNDER_LOAD], { env: { XDG_CACHE_HOME: cache }, timeoutMs: 300_000 });
+    const run = await runKforge(
+      ["test", dir, "--vm", "--kernel", kernel612().release, "--junit", junit, "--accel", "tcg", "--cold", ...UNDER_LOAD],
+      { env: { XDG_CACHE_HOME: cache }, timeoutMs: 300_000 },
+    );
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain("ok: 3 steps passed, kernel log clean");
     expect(run.stdout).not.toContain("passed on");

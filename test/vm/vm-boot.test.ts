@@ -23,7 +23,11 @@ function createProject(name: string, sources: string[], objects: string[], confi
   return dir;
 }
 
-async function vm(dir: string, args: string[], env: Record<string, string> = {}): Promise<{ exitCode: number | null; result: VmResult; stderr: string }> {
+async function vm(
+  dir: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ exitCode: number | null; result: VmResult; stderr: string }> {
   const run = await runKforge(["vm", dir, "--json", ...args], { env, timeoutMs: 115_000 });
   let result: VmResult;
   try {
@@ -62,9 +66,15 @@ describe("kforge vm on Debian 6.1 (TCG)", () => {
     const { exitCode, result } = await vm(dir, [...on61, "--exec", "exit 3", "--", "greet.who=kforge"]);
     expect(exitCode).toBe(1);
     expect(result.steps.map((step) => `${step.kind} ${step.module ?? step.name}`)).toEqual([
-      "load provider", "load consumer", "load greet",
-      "exec cat /sys/module/greet/parameters/count /sys/module/greet/parameters/who", "exec sh ./check.sh", "exec exit 3",
-      "unload greet", "unload consumer", "unload provider",
+      "load provider",
+      "load consumer",
+      "load greet",
+      "exec cat /sys/module/greet/parameters/count /sys/module/greet/parameters/who",
+      "exec sh ./check.sh",
+      "exec exit 3",
+      "unload greet",
+      "unload consumer",
+      "unload provider",
     ]);
     const [, consumer, greet, parameters, script, failing] = result.steps;
     expect(consumer!.kernelLog).toContain("consumer: answer 42");
@@ -118,7 +128,9 @@ describe("kforge vm on Debian 6.1 (TCG)", () => {
     expect(result.end).toBe("module-init-hang");
     expect(result.diagnosis).toMatch(/module init never returned/);
     expect(result.taint).toMatchObject({ before: 0, after: null });
-    expect(result.skipped).toEqual([{ name: "rmmod sleeper", kind: "unload", module: "sleeper", reason: "the run ended first (module-init-hang)" }]);
+    expect(result.skipped).toEqual([
+      { name: "rmmod sleeper", kind: "unload", module: "sleeper", reason: "the run ended first (module-init-hang)" },
+    ]);
     expect(leftoverProcesses(privateTemp)).toBe("");
     expect(readdirSync(privateTemp)).toEqual([]);
   });
@@ -137,7 +149,9 @@ describe("kforge vm on Debian 6.1 (TCG)", () => {
 
   it("reports the steps done so far and the console log when interrupted, and exits 130", async () => {
     const dir = createProject("interrupted", ["greet/greet.c"], ["greet.o"]);
-    const child = spawn(process.execPath, [KFORGE_BIN, "vm", dir, ...on61, "--exec", "sleep 60"], { env: { ...process.env, NO_COLOR: "1", CI: "true" } });
+    const child = spawn(process.execPath, [KFORGE_BIN, "vm", dir, ...on61, "--exec", "sleep 60"], {
+      env: { ...process.env, NO_COLOR: "1", CI: "true" },
+    });
     let stdout = "";
     let stderr = "";
     let interrupted = false;
@@ -192,7 +206,13 @@ describe("kforge vm on Debian 6.12 with --accel auto", () => {
     const cache = join(root, "cache");
     const dir = createProject("greet612", ["greet/greet.c"], ["greet.o"], { vm: { test: ["cat /sys/module/greet/parameters/count"] } });
     const first = await vm(dir, ["--kernel", release, "--accel", "auto", "--", "count=5"], { XDG_CACHE_HOME: cache });
-    expect(first.exitCode, JSON.stringify({ ...first.result, steps: first.result.steps.map(({ name, ok, output, kernelLog }) => ({ name, ok, output, kernelLog })) })).toBe(0);
+    expect(
+      first.exitCode,
+      JSON.stringify({
+        ...first.result,
+        steps: first.result.steps.map(({ name, ok, output, kernelLog }) => ({ name, ok, output, kernelLog })),
+      }),
+    ).toBe(0);
     expect(first.result).toMatchObject({ ok: true, release });
     expect(first.result.steps[1]!.output).toBe("5\n");
     const memory = JSON.parse(readFileSync(join(cache, "kforge/accel.json"), "utf8"));

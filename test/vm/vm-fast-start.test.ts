@@ -1,6 +1,17 @@
 // Warm starts from saved guest states, on Debian's 6.1 kernel under TCG, through the real CLI: a
 // private cache holds the states (the shared kernel images are linked in, never written).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, cpSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  cpSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -38,7 +49,8 @@ async function vm(dir: string, args: string[]): Promise<{ exitCode: number | nul
 }
 
 // What must not depend on how the guest started.
-const stepFacts = (result: VmResult) => result.steps.map(({ name, ok, exitCode, output, kernelLog }) => ({ name, ok, exitCode, output, kernelLog }));
+const stepFacts = (result: VmResult) =>
+  result.steps.map(({ name, ok, exitCode, output, kernelLog }) => ({ name, ok, exitCode, output, kernelLog }));
 
 describe("kforge vm warm starts (6.1, TCG)", () => {
   const greet = createProject("greet", "greet/greet.c");
@@ -85,7 +97,9 @@ describe("kforge vm warm starts (6.1, TCG)", () => {
   it("falls back to a cold boot with a notice when the saved state is corrupted, and replaces it", async () => {
     const { result } = await vm(greet, []);
     expect(result.start).toBe("restored");
-    const newest = states().map((name) => join(snapshots, name)).sort((left, right) => statSync(right).mtimeMs - statSync(left).mtimeMs)[0]!;
+    const newest = states()
+      .map((name) => join(snapshots, name))
+      .sort((left, right) => statSync(right).mtimeMs - statSync(left).mtimeMs)[0]!;
     writeFileSync(newest, "not a QEMU migration stream\n");
     const broken = await vm(greet, []);
     expect(broken.result).toMatchObject({ ok: true, start: "booted" });
@@ -118,7 +132,8 @@ describe("kforge vm warm starts (6.1, TCG)", () => {
     const warm = await vm(oops, []);
     expect(warm.result.start).toBe("restored");
     expect([cold.exitCode, warm.exitCode]).toEqual([1, 1]);
-    const crash = (result: VmResult) => result.crashes.map(({ kind, function: name, module, step, source }) => ({ kind, name, module, step, source }));
+    const crash = (result: VmResult) =>
+      result.crashes.map(({ kind, function: name, module, step, source }) => ({ kind, name, module, step, source }));
     expect(crash(warm.result)).toEqual(crash(cold.result));
     expect(crash(warm.result)[0]).toMatchObject({ kind: "null-dereference", name: "oops_touch", step: "insmod oops", source: "oops.c:8" });
     expect(warm.result.skipped).toEqual(cold.result.skipped);
@@ -127,7 +142,10 @@ describe("kforge vm warm starts (6.1, TCG)", () => {
   it("lists the saved states with size and machine, and prunes them", async () => {
     const env = { XDG_CACHE_HOME: cache };
     const listed = await runKforge(["kernel", "snapshots", "--json"], { env });
-    const { snapshots: saved, totalBytes } = JSON.parse(listed.stdout) as { snapshots: { key: string; release: string; memoryMb: number; sizeBytes: number }[]; totalBytes: number };
+    const { snapshots: saved, totalBytes } = JSON.parse(listed.stdout) as {
+      snapshots: { key: string; release: string; memoryMb: number; sizeBytes: number }[];
+      totalBytes: number;
+    };
     expect(saved.map((state) => `${state.key}.state`).sort()).toEqual(states().sort());
     expect(saved.map((state) => state.memoryMb).sort()).toEqual([256, 256, 320, 384]);
     expect(saved.every((state) => state.release === release && state.sizeBytes > 1024 * 1024)).toBe(true);

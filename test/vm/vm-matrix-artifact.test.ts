@@ -16,10 +16,17 @@ describe("kforge vm after a matrix build (real kbuild, real boots)", () => {
     const built = await runKforge(["build", dir, "--kernel", kernel61().release, "--kernel", kernel612().release], { timeoutMs: 300_000 });
     expect(built.exitCode, built.stderr).toBe(0);
     for (const release of [kernel61().release, kernel612().release]) {
-      const outcome = await runKforge(["vm", dir, "--json", "--kernel", release, "--accel", "tcg", "--exec", "grep -c treeko /proc/modules"], { timeoutMs: 240_000 });
+      const outcome = await runKforge(
+        ["vm", dir, "--json", "--kernel", release, "--accel", "tcg", "--exec", "grep -c treeko /proc/modules"],
+        { timeoutMs: 240_000 },
+      );
       expect(outcome.exitCode, outcome.stderr).toBe(0);
       const result = JSON.parse(outcome.stdout) as VmResult;
-      expect(result.steps.map((step) => `${step.kind} ${step.exitCode === 0 ? "ok" : "failed"}`)).toEqual(["load ok", "exec ok", "unload ok"]);
+      expect(result.steps.map((step) => `${step.kind} ${step.exitCode === 0 ? "ok" : "failed"}`)).toEqual([
+        "load ok",
+        "exec ok",
+        "unload ok",
+      ]);
       expect(outcome.stderr).toContain(`modules up to date: treeko for ${release}`);
     }
     expect(readdirSync(dir).sort()).toEqual([".kforge", "Makefile", "treeko.c"]);

@@ -36,7 +36,8 @@ async function run(args: string[]): Promise<{ exitCode: number | null; result: V
   }
 }
 
-const summary = (result: VmResult) => result.steps.map((step) => `${step.kind} ${step.module ?? step.name} ${step.exitCode === 0 ? "ok" : "failed"}`);
+const summary = (result: VmResult) =>
+  result.steps.map((step) => `${step.kind} ${step.module ?? step.name} ${step.exitCode === 0 ? "ok" : "failed"}`);
 const LOADED = "cut -d' ' -f1 /proc/modules | sort | tr '\\n' ' '";
 
 describe("kforge vm with a collection of modules on Debian 6.1 (TCG)", () => {
@@ -55,9 +56,16 @@ describe("kforge vm with a collection of modules on Debian 6.1 (TCG)", () => {
     expect(exitCode).toBe(1);
     expect(result.ok).toBe(false);
     expect(summary(result)).toEqual([
-      "load greet ok", "load oops failed", "load leaf ok", "load hub ok", "load spoke ok",
+      "load greet ok",
+      "load oops failed",
+      "load leaf ok",
+      "load hub ok",
+      "load spoke ok",
       `exec ${LOADED} ok`,
-      "unload spoke ok", "unload hub ok", "unload leaf ok", "unload greet ok",
+      "unload spoke ok",
+      "unload hub ok",
+      "unload leaf ok",
+      "unload greet ok",
     ]);
     expect(result.steps.find((step) => step.module === "spoke")!.kernelLog).toContain("spoke: hub says 7");
     expect(result.steps[5]!.output).toMatch(/greet .*hub .*leaf .*spoke/);
@@ -76,8 +84,14 @@ describe("kforge vm with a collection of modules on Debian 6.1 (TCG)", () => {
     expect(exitCode).toBe(1);
     expect(summary(result)).toEqual(["load greet ok", "load oops failed", "unload greet ok"]);
     expect(result.skipped.map((step) => `${step.name}: ${step.reason}`)).toEqual([
-      "insmod leaf: insmod oops failed", "insmod hub: insmod oops failed", "insmod spoke: insmod oops failed", `${LOADED}: insmod oops failed`,
-      "rmmod spoke: spoke is not loaded", "rmmod hub: hub is not loaded", "rmmod leaf: leaf is not loaded", "rmmod oops: oops is not loaded",
+      "insmod leaf: insmod oops failed",
+      "insmod hub: insmod oops failed",
+      "insmod spoke: insmod oops failed",
+      `${LOADED}: insmod oops failed`,
+      "rmmod spoke: spoke is not loaded",
+      "rmmod hub: hub is not loaded",
+      "rmmod leaf: leaf is not loaded",
+      "rmmod oops: oops is not loaded",
     ]);
     expect(result.modules).toMatchObject({ planned: 5, loaded: 1, failed: ["oops"] });
   });
@@ -86,18 +100,32 @@ describe("kforge vm with a collection of modules on Debian 6.1 (TCG)", () => {
     const { exitCode, result } = await run(["vm", dir, ...on61, "--keep-going", "--exec", LOADED, "--", "hub.refuse=1"]);
     expect(exitCode).toBe(1);
     expect(summary(result)).toEqual([
-      "load greet ok", "load oops failed", "load leaf ok", "load hub failed",
+      "load greet ok",
+      "load oops failed",
+      "load leaf ok",
+      "load hub failed",
       `exec ${LOADED} ok`,
-      "unload leaf ok", "unload greet ok",
+      "unload leaf ok",
+      "unload greet ok",
     ]);
     expect(result.steps[3]!.kernelLog).toContain("hub: refusing to load");
     expect(result.steps[4]!.output).not.toMatch(/\b(hub|spoke)\b/);
-    expect(result.skipped).toContainEqual({ name: "insmod spoke", kind: "load", module: "spoke", reason: "needs hub, which failed to load", provider: "hub" });
+    expect(result.skipped).toContainEqual({
+      name: "insmod spoke",
+      kind: "load",
+      module: "spoke",
+      reason: "needs hub, which failed to load",
+      provider: "hub",
+    });
     expect(result.modules).toEqual({
-      planned: 5, loaded: 2, failed: ["oops", "hub"],
+      planned: 5,
+      loaded: 2,
+      failed: ["oops", "hub"],
       skipped: [{ module: "spoke", reason: "needs hub, which failed to load", provider: "hub" }],
     });
-    expect(formatVmReport(result, createPalette({ isTTY: false } as NodeJS.WriteStream))).toContain("modules: 2 of 5 loaded; failed: oops, hub; skipped: spoke (needs hub)");
+    expect(formatVmReport(result, createPalette({ isTTY: false } as NodeJS.WriteStream))).toContain(
+      "modules: 2 of 5 loaded; failed: oops, hub; skipped: spoke (needs hub)",
+    );
   });
 
   it("kforge test --module spoke loads exactly hub then spoke, and unloads them in reverse", async () => {

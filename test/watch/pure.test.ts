@@ -4,11 +4,23 @@ import { modulesToReload } from "../../src/watch/reload-plan.js";
 import { isWatchedFile } from "../../src/watch/watched-files.js";
 
 describe("isWatchedFile", () => {
-  it.each(["hello.c", "include/hello.h", "entry.S", "Kbuild", "Makefile", "kforge.json"])("watches %s", (path) => expect(isWatchedFile(path)).toBe(true));
-  it.each(["hello.o", "hello.ko", "hello.mod", "hello.mod.c", ".hello.o.cmd", "Module.symvers", "modules.order", ".tmp_x.c", ".kforge/logs/x.c", ".hello.c.swp", "hello.c~", "4913"])(
-    "ignores %s",
-    (path) => expect(isWatchedFile(path)).toBe(false),
+  it.each(["hello.c", "include/hello.h", "entry.S", "Kbuild", "Makefile", "kforge.json"])("watches %s", (path) =>
+    expect(isWatchedFile(path)).toBe(true),
   );
+  it.each([
+    "hello.o",
+    "hello.ko",
+    "hello.mod",
+    "hello.mod.c",
+    ".hello.o.cmd",
+    "Module.symvers",
+    "modules.order",
+    ".tmp_x.c",
+    ".kforge/logs/x.c",
+    ".hello.c.swp",
+    "hello.c~",
+    "4913",
+  ])("ignores %s", (path) => expect(isWatchedFile(path)).toBe(false));
   it("watches the test scripts vm.test names", () => expect(isWatchedFile("check.sh", ["check.sh"])).toBe(true));
 });
 
@@ -19,7 +31,12 @@ describe("modulesToReload", () => {
     { name: "user", depends: ["consumer"], hash: "u1" },
     { name: "alone", depends: [], hash: "a1" },
   ];
-  const loaded = new Map([["provider", "p1"], ["consumer", "c1"], ["user", "u1"], ["alone", "a1"]]);
+  const loaded = new Map([
+    ["provider", "p1"],
+    ["consumer", "c1"],
+    ["user", "u1"],
+    ["alone", "a1"],
+  ]);
 
   it("reloads a changed provider with everything that depends on it, directly or not", () => {
     expect([...modulesToReload(built, loaded)].sort()).toEqual(["consumer", "provider", "user"]);

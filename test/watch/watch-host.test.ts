@@ -31,28 +31,44 @@ function createProcRoot(name: string, release: string): string {
   return procRoot;
 }
 
-function startFakeWatch({ dir, temp }: { dir: string; temp: string }, procRoot: string, args: string[] = [], fakes = "loader/fake-bin"): WatchRun {
-  return new WatchRun(dir, ["--host", "--proc-root", procRoot, ...args], temp, { PATH: `${fixturePath(fakes)}:${process.env.PATH}`, KFORGE_FAKE_PROC: procRoot });
+function startFakeWatch(
+  { dir, temp }: { dir: string; temp: string },
+  procRoot: string,
+  args: string[] = [],
+  fakes = "loader/fake-bin",
+): WatchRun {
+  return new WatchRun(dir, ["--host", "--proc-root", procRoot, ...args], temp, {
+    PATH: `${fixturePath(fakes)}:${process.env.PATH}`,
+    KFORGE_FAKE_PROC: procRoot,
+  });
 }
 
 // hello with a parameter, to see kforge.json params reach insmod.
-const helloWithCount = (body: string) => hello(body).replace("static int *volatile nowhere;", "static int *volatile nowhere;\nstatic int count;\nmodule_param(count, int, 0444);");
+const helloWithCount = (body: string) =>
+  hello(body).replace("static int *volatile nowhere;", "static int *volatile nowhere;\nstatic int count;\nmodule_param(count, int, 0444);");
 
-const moduleEvents = (events: WatchEvent[]) => events.flatMap((event) => (event.event === "load" || event.event === "unload" ? [`${event.event} ${event.module}`] : []));
+const moduleEvents = (events: WatchEvent[]) =>
+  events.flatMap((event) => (event.event === "load" || event.event === "unload" ? [`${event.event} ${event.module}`] : []));
 
 describe("kforge watch --host on this machine", () => {
-  it.skipIf(existsSync("/proc/modules"))("on a kernel without module support says so, points at --vm and exits 2 before building", async () => {
-    const { dir } = createWatchProject(root, "no-support", { "hello.c": hello(`pr_info("hello\\n");`), "Kbuild": "obj-m := hello.o\n" });
-    const result = await runKforge(["watch", "--host", "--json", dir]);
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain("the running kernel cannot load modules");
-    expect(result.stderr).toContain("hint: use kforge watch --vm");
-    const events = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ event: "error", hint: expect.stringContaining("--vm") });
-    expect(events[0].message).toContain("cannot load modules");
-    expect(existsSync(join(dir, "hello.ko"))).toBe(false);
-  });
+  it.skipIf(existsSync("/proc/modules"))(
+    "on a kernel without module support says so, points at --vm and exits 2 before building",
+    async () => {
+      const { dir } = createWatchProject(root, "no-support", { "hello.c": hello(`pr_info("hello\\n");`), Kbuild: "obj-m := hello.o\n" });
+      const result = await runKforge(["watch", "--host", "--json", dir]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain("the running kernel cannot load modules");
+      expect(result.stderr).toContain("hint: use kforge watch --vm");
+      const events = result.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ event: "error", hint: expect.stringContaining("--vm") });
+      expect(events[0].message).toContain("cannot load modules");
+      expect(existsSync(join(dir, "hello.ko"))).toBe(false);
+    },
+  );
 
   it("refuses --host together with --vm", async () => {
     const result = await runKforge(["watch", "--host", "--vm", root]);
@@ -62,14 +78,16 @@ describe("kforge watch --host on this machine", () => {
 });
 
 describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
-  it("loads providers first, reloads on change with dependents unloaded first, runs the tests on the host, unloads on quit", { timeout: 300_000 }, async () => {
+  it("loads providers first, reloads on change with dependents unloaded first, runs the tests on the host, unloads on quit", {
+    timeout: 300_000,
+  }, async () => {
     const release = kernel612().release;
     const procRoot = createProcRoot("proc-reload", release);
     const project = createWatchProject(root, "reload", {
       "hello.c": helloWithCount(`pr_info("hello: v1\\n");`),
       "provider.c": PROVIDER,
       "consumer.c": CONSUMER,
-      "Kbuild": "obj-m := hello.o provider.o consumer.o\n",
+      Kbuild: "obj-m := hello.o provider.o consumer.o\n",
       // A vm.test script runs on the host with --host: it sees the (recorded) module table.
       "check.sh": "grep -q '^consumer ' \"$KFORGE_FAKE_PROC/modules\" && echo consumer is loaded\n",
       "kforge.json": JSON.stringify({ vm: { test: ["check.sh"] }, params: { hello: { count: 3 } } }),
@@ -81,12 +99,21 @@ describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
       // With --host and no --kernel, the build is for the running (recorded) kernel.
       expect(watch.events[ready]).toMatchObject({ mode: "host", release });
       let at = await watch.waitFor((event) => event.event === "test", ready, 180_000);
-      expect((watch.events[at] as Extract<WatchEvent, { event: "test" }>).step).toMatchObject({ name: "sh ./check.sh", ok: true, output: "consumer is loaded\n" });
+      expect((watch.events[at] as Extract<WatchEvent, { event: "test" }>).step).toMatchObject({
+        name: "sh ./check.sh",
+        ok: true,
+        output: "consumer is loaded\n",
+      });
       const first = watch.events.slice(ready, at);
-      expect(moduleEvents(first).filter((entry) => entry.endsWith("provider") || entry.endsWith("consumer"))).toEqual(["load provider", "load consumer"]);
+      expect(moduleEvents(first).filter((entry) => entry.endsWith("provider") || entry.endsWith("consumer"))).toEqual([
+        "load provider",
+        "load consumer",
+      ]);
       expect(first.filter((event) => event.event === "load").every((event) => (event as { ok: boolean }).ok)).toBe(true);
       // The kernel log each insmod caused, with the explanations `kforge load` gives.
-      const log = first.find((event) => event.event === "kernel-log" && event.lines.includes("hello: loading out-of-tree module taints kernel.")) as Extract<WatchEvent, { event: "kernel-log" }> | undefined;
+      const log = first.find(
+        (event) => event.event === "kernel-log" && event.lines.includes("hello: loading out-of-tree module taints kernel."),
+      ) as Extract<WatchEvent, { event: "kernel-log" }> | undefined;
       expect(log?.explanations.map((entry) => entry.explanation).join("\n")).toContain("normal for a module you built yourself");
       expect(log?.lines.join("\n")).not.toContain("clocksource");
       expect(readFileSync(join(procRoot, "modules"), "utf8")).toMatch(/^provider .*\n(.*\n)*consumer /m);
@@ -108,7 +135,12 @@ describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
       from = watch.events.length;
       writeFileSync(join(dir, "provider.c"), PROVIDER.replace("provider: ready", "provider: ready again"));
       at = await watch.waitFor(loadOf("consumer"), from);
-      expect(moduleEvents(watch.events.slice(from, at + 1))).toEqual(["unload consumer", "unload provider", "load provider", "load consumer"]);
+      expect(moduleEvents(watch.events.slice(from, at + 1))).toEqual([
+        "unload consumer",
+        "unload provider",
+        "load provider",
+        "load consumer",
+      ]);
 
       from = watch.events.length;
       watch.kill("SIGINT");
@@ -124,9 +156,11 @@ describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
     }
   });
 
-  it("waits for the make lock saying so on stderr, refuses a module built for another kernel with the load diagnosis, and keeps watching", { timeout: 200_000 }, async () => {
+  it("waits for the make lock saying so on stderr, refuses a module built for another kernel with the load diagnosis, and keeps watching", {
+    timeout: 200_000,
+  }, async () => {
     const procRoot = createProcRoot("proc-mismatch", kernel612().release);
-    const project = createWatchProject(root, "mismatch", { "hello.c": hello(`pr_info("hello: v1\\n");`), "Kbuild": "obj-m := hello.o\n" });
+    const project = createWatchProject(root, "mismatch", { "hello.c": hello(`pr_info("hello: v1\\n");`), Kbuild: "obj-m := hello.o\n" });
     const dir = project.dir;
     // The make lock held by a live process (this test, standing in for a manual kforge build): the
     // first cycle waits and says so on stderr, and builds once the lock is released.
@@ -137,13 +171,17 @@ describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
     try {
       const deadline = Date.now() + 60_000;
       while (!watch.stderr.includes("waiting") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(watch.stderr).toContain(`kforge: waiting: kforge process ${process.pid} is running make in this dir for this kernel (lock ${lock})`);
+      expect(watch.stderr).toContain(
+        `kforge: waiting: kforge process ${process.pid} is running make in this dir for this kernel (lock ${lock})`,
+      );
       expect(watch.events.some((event) => event.event === "build-end")).toBe(false);
       rmSync(lock);
       const at = await watch.waitFor((event) => event.event === "load", 0, 150_000);
       const load = watch.events[at] as Extract<WatchEvent, { event: "load" }>;
       expect(load).toMatchObject({ module: "hello", ok: false, diagnosis: { kind: "vermagic-mismatch" } });
-      expect(load.diagnosis!.detail).toMatch(new RegExp(`built for ${releasePattern(kernel61().release)} .* the running kernel is ${releasePattern(kernel612().release)}`));
+      expect(load.diagnosis!.detail).toMatch(
+        new RegExp(`built for ${releasePattern(kernel61().release)} .* the running kernel is ${releasePattern(kernel612().release)}`),
+      );
       expect(load.diagnosis!.hint).toContain(`kforge build --kernel ${kernel612().release}`);
       // insmod never ran.
       expect(existsSync(join(procRoot, "insmod-args"))).toBe(false);
@@ -161,7 +199,7 @@ describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
 
   it("stops an insmod that hangs past --timeout with the init-hang diagnosis, and keeps watching", { timeout: 200_000 }, async () => {
     const procRoot = createProcRoot("proc-hang", kernel612().release);
-    const project = createWatchProject(root, "hang", { "hello.c": hello(`pr_info("hello: v1\\n");`), "Kbuild": "obj-m := hello.o\n" });
+    const project = createWatchProject(root, "hang", { "hello.c": hello(`pr_info("hello: v1\\n");`), Kbuild: "obj-m := hello.o\n" });
     // FAKE insmod that never returns (test/fixtures/loader/fake-bin-hang): the hung init as insmod sees it.
     const watch = startFakeWatch(project, procRoot, ["--timeout", "3"], "loader/fake-bin-hang");
     try {

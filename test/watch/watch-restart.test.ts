@@ -17,7 +17,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 // The guest's QEMU: its temp dir (initramfs, agent socket) is under the watch's TMPDIR.
 function killQemu(temp: string): void {
-  const pids = execFileSync("pgrep", ["-f", `qemu-system.*${temp}`], { encoding: "utf8" }).trim().split("\n");
+  const pids = execFileSync("pgrep", ["-f", `qemu-system.*${temp}`], { encoding: "utf8" })
+    .trim()
+    .split("\n");
   expect(pids).toHaveLength(1);
   process.kill(Number(pids[0]), "SIGKILL");
 }
@@ -26,7 +28,10 @@ type Crash = Extract<WatchEvent, { event: "crash" }>;
 
 describe("kforge watch --vm restarts the guest (Debian 6.1, TCG)", () => {
   it("after a hung load, QEMU killed during a load and QEMU killed while idle, and goes on watching", { timeout: 600_000 }, async () => {
-    const { dir, temp } = createWatchProject(root, "project", { "hello.c": hello(`pr_info("hello: v1\\n");`), "Kbuild": "obj-m := hello.o\n" });
+    const { dir, temp } = createWatchProject(root, "project", {
+      "hello.c": hello(`pr_info("hello: v1\\n");`),
+      Kbuild: "obj-m := hello.o\n",
+    });
     const source = join(dir, "hello.c");
     const watch = new WatchRun(dir, ["--kernel", kernel61().release, "--accel", "tcg", "--timeout", "30"], temp);
     try {

@@ -39,7 +39,10 @@ describe("kforge watch on a terminal", () => {
   it("shows the keys, clears on c, rebuilds and reloads on r, and quits with q (exit 0)", { timeout: 200_000 }, async () => {
     const dir = join(root, "hello");
     mkdirSync(dir);
-    writeFileSync(join(dir, "hello.c"), '#include <linux/module.h>\nstatic int __init hello_init(void)\n{\n\tpr_info("hello: on a terminal\\n");\n\treturn 0;\n}\nstatic void __exit hello_exit(void)\n{\n}\nmodule_init(hello_init);\nmodule_exit(hello_exit);\nMODULE_LICENSE("GPL");\n');
+    writeFileSync(
+      join(dir, "hello.c"),
+      '#include <linux/module.h>\nstatic int __init hello_init(void)\n{\n\tpr_info("hello: on a terminal\\n");\n\treturn 0;\n}\nstatic void __exit hello_exit(void)\n{\n}\nmodule_init(hello_init);\nmodule_exit(hello_exit);\nMODULE_LICENSE("GPL");\n',
+    );
     writeFileSync(join(dir, "Kbuild"), "obj-m := hello.o\n");
     // The shell prints kforge's exit status: tmux 3.3 sometimes marks the pane dead without one.
     const command = [process.execPath, KFORGE_BIN, "watch", dir, "--kernel", kernel61().release, "--accel", "tcg"].join(" ");
@@ -71,7 +74,8 @@ describe("kforge watch on a terminal", () => {
     const command = [process.execPath, KFORGE_BIN, "watch", dir, "--kernel", kernel61().release, "--accel", "tcg"].join(" ");
     tmux("new-session", "-d", "-s", "hup", "-x", "160", "-y", "50", "-e", "NO_COLOR=1", "-e", `TMPDIR=${temp}`, command);
     const deadline = Date.now() + 90_000;
-    while (!tmux("capture-pane", "-p", "-t", "hup").includes("loaded hello") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    while (!tmux("capture-pane", "-p", "-t", "hup").includes("loaded hello") && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
     expect(leftoverProcesses(temp)).toContain("qemu-system");
     tmux("kill-session", "-t", "hup");
     const gone = Date.now() + 20_000;

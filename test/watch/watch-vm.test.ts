@@ -17,12 +17,14 @@ const PROVIDER = readFileSync(new URL("../fixtures/vm/modules/pair/provider.c", 
 const CONSUMER = readFileSync(new URL("../fixtures/vm/modules/pair/consumer.c", import.meta.url), "utf8");
 
 describe("kforge watch --vm on Debian 6.1 (TCG)", () => {
-  it("reloads on change, keeps the old module on a failed build, recovers from an oops, debounces bursts and exits 130 on SIGINT", { timeout: 420_000 }, async () => {
+  it("reloads on change, keeps the old module on a failed build, recovers from an oops, debounces bursts and exits 130 on SIGINT", {
+    timeout: 420_000,
+  }, async () => {
     const { dir, temp } = createWatchProject(root, "project", {
       "hello.c": hello(`pr_info("hello: v1\\n");`),
       "provider.c": PROVIDER,
       "consumer.c": CONSUMER,
-      "Kbuild": "obj-m := hello.o provider.o consumer.o\n",
+      Kbuild: "obj-m := hello.o provider.o consumer.o\n",
       "check.sh": "grep -q '^hello ' /proc/modules && echo hello is loaded\n",
       "kforge.json": JSON.stringify({ vm: { test: ["check.sh"] } }),
     });
@@ -34,7 +36,11 @@ describe("kforge watch --vm on Debian 6.1 (TCG)", () => {
       let at = await watch.waitFor(logShows("hello: v1"), ready);
       at = await watch.waitFor(loadOf("consumer"), ready);
       const firstTest = await watch.waitFor((event) => event.event === "test", ready);
-      expect((watch.events[firstTest] as Extract<WatchEvent, { event: "test" }>).step).toMatchObject({ name: "sh ./check.sh", ok: true, output: "hello is loaded\n" });
+      expect((watch.events[firstTest] as Extract<WatchEvent, { event: "test" }>).step).toMatchObject({
+        name: "sh ./check.sh",
+        ok: true,
+        output: "hello is loaded\n",
+      });
 
       // A changed test script is watched too: the tests run again, with no module reloaded.
       let from = watch.events.length;
@@ -51,7 +57,12 @@ describe("kforge watch --vm on Debian 6.1 (TCG)", () => {
       expect(unload).toBeGreaterThan(-1);
       expect(unload).toBeLessThan(newText);
       expect(watch.events.findIndex((event, index) => index >= from && event.event === "change")).toBeLessThan(unload);
-      expect(watch.events.slice(from, newText).filter((event) => event.event === "unload").map((event) => (event as { module: string }).module)).toEqual(["hello"]);
+      expect(
+        watch.events
+          .slice(from, newText)
+          .filter((event) => event.event === "unload")
+          .map((event) => (event as { module: string }).module),
+      ).toEqual(["hello"]);
       // A .c edit that leaves symbols alone is rebuilt from kbuild's recorded commands (fast-rebuild.test.ts proves the .ko equal).
       expect(watch.events.slice(from, newText).find((event) => event.event === "build-end")).toMatchObject({ ok: true, path: "fast" });
 
@@ -60,9 +71,18 @@ describe("kforge watch --vm on Debian 6.1 (TCG)", () => {
       writeFileSync(join(dir, "provider.c"), PROVIDER.replace("provider: ready", "provider: ready again"));
       at = await watch.waitFor(loadOf("consumer"), from);
       const cycle = watch.events.slice(from, at + 1).filter((event) => event.event === "unload" || event.event === "load");
-      expect(cycle.map((event) => `${event.event} ${(event as { module: string }).module}`)).toEqual(["unload consumer", "unload provider", "load provider", "load consumer"]);
+      expect(cycle.map((event) => `${event.event} ${(event as { module: string }).module}`)).toEqual([
+        "unload consumer",
+        "unload provider",
+        "load provider",
+        "load consumer",
+      ]);
       expect(watch.events.slice(from, at + 1).some(logShows("provider: ready again"))).toBe(true);
-      expect(watch.events.slice(from, at + 1).find((event) => event.event === "build-end")).toMatchObject({ ok: true, path: "make", fallback: expect.stringContaining("exports symbols") });
+      expect(watch.events.slice(from, at + 1).find((event) => event.event === "build-end")).toMatchObject({
+        ok: true,
+        path: "make",
+        fallback: expect.stringContaining("exports symbols"),
+      });
 
       // Ten writes within 200 ms: one build.
       from = watch.events.length;
@@ -84,13 +104,21 @@ describe("kforge watch --vm on Debian 6.1 (TCG)", () => {
       from = watch.events.length;
       writeFileSync(source, hello(`pr_info("hello: fixed\\n");`));
       at = await watch.waitFor(logShows("hello: fixed"), from);
-      expect(watch.events.slice(failed, at).filter((event) => event.event === "unload").map((event) => (event as { module: string }).module)).toEqual(["hello"]);
+      expect(
+        watch.events
+          .slice(failed, at)
+          .filter((event) => event.event === "unload")
+          .map((event) => (event as { module: string }).module),
+      ).toEqual(["hello"]);
 
       // An oops in init: a crash report, a fresh guest, and the fixed module loads in it.
       from = watch.events.length;
       writeFileSync(source, hello(`*nowhere = 1;`));
       const crash = await watch.waitFor((event) => event.event === "crash", from);
-      expect((watch.events[crash] as Extract<WatchEvent, { event: "crash" }>).crash).toMatchObject({ kind: "null-dereference", module: "hello" });
+      expect((watch.events[crash] as Extract<WatchEvent, { event: "crash" }>).crash).toMatchObject({
+        kind: "null-dereference",
+        module: "hello",
+      });
       const restart = await watch.waitFor((event) => event.event === "guest-restart", crash);
       from = watch.events.length;
       writeFileSync(source, hello(`pr_info("hello: after the oops\\n");`));

@@ -12,9 +12,20 @@ export interface SkippedKernel {
   reason: string;
 }
 
-const HOST_ARCH: Record<string, string> = { x64: "x86_64", arm64: "aarch64", ia32: "i686", riscv64: "riscv64", ppc64: "ppc64le", s390x: "s390x" };
+const HOST_ARCH: Record<string, string> = {
+  x64: "x86_64",
+  arm64: "aarch64",
+  ia32: "i686",
+  riscv64: "riscv64",
+  ppc64: "ppc64le",
+  s390x: "s390x",
+};
 
-export async function splitByGates<Kernel extends { release: string; kdir: string }>(dir: string, config: KforgeConfig, kernels: Kernel[]): Promise<{ allowed: Kernel[]; skipped: SkippedKernel[] }> {
+export async function splitByGates<Kernel extends { release: string; kdir: string }>(
+  dir: string,
+  config: KforgeConfig,
+  kernels: Kernel[],
+): Promise<{ allowed: Kernel[]; skipped: SkippedKernel[] }> {
   const dkmsConf = await readFile(join(dir, "dkms.conf"), "utf8").catch(() => undefined);
   const gates = chooseGates(config, dkmsConf);
   if (!hasGates(gates)) return { allowed: kernels, skipped: [] };
@@ -22,7 +33,11 @@ export async function splitByGates<Kernel extends { release: string; kdir: strin
   const skipped: SkippedKernel[] = [];
   for (const kernel of kernels) {
     const kernelConfig = await readKernelConfig(kernel.kdir);
-    const reason = gateRefusal(gates, { release: kernel.release, arch: configArch(kernelConfig, HOST_ARCH[process.arch] ?? process.arch), config: kernelConfig });
+    const reason = gateRefusal(gates, {
+      release: kernel.release,
+      arch: configArch(kernelConfig, HOST_ARCH[process.arch] ?? process.arch),
+      config: kernelConfig,
+    });
     if (reason === undefined) allowed.push(kernel);
     else skipped.push({ release: kernel.release, kdir: kernel.kdir, reason });
   }
@@ -30,4 +45,16 @@ export async function splitByGates<Kernel extends { release: string; kdir: strin
 }
 
 // A skipped kernel in build --json: ok (a skip is no failure), nothing built, and why.
-export const skippedJson = (kernel: SkippedKernel) => ({ release: kernel.release, kdir: kernel.kdir, ok: true, skipped: true, reason: kernel.reason, durationMs: 0, artifacts: [], diagnostics: [], log: null, upToDate: false, interrupted: false });
+export const skippedJson = (kernel: SkippedKernel) => ({
+  release: kernel.release,
+  kdir: kernel.kdir,
+  ok: true,
+  skipped: true,
+  reason: kernel.reason,
+  durationMs: 0,
+  artifacts: [],
+  diagnostics: [],
+  log: null,
+  upToDate: false,
+  interrupted: false,
+});

@@ -28,10 +28,15 @@ export interface MatrixBuildRequest {
 }
 
 export async function runMatrixBuild(request: MatrixBuildRequest, context: CommandContext): Promise<number> {
-  const { allowed: kernels, skipped } = await splitByGates(request.dir, request.config, await resolveKernels(request.releases, context.env));
+  const { allowed: kernels, skipped } = await splitByGates(
+    request.dir,
+    request.config,
+    await resolveKernels(request.releases, context.env),
+  );
   const name = basename(request.dir);
   const quiet = Boolean(request.json);
-  if (!quiet) context.stderr.write(`building ${name} for ${kernels.length} kernels: ${kernels.map((kernel) => kernel.release).join(", ")}\n`);
+  if (!quiet)
+    context.stderr.write(`building ${name} for ${kernels.length} kernels: ${kernels.map((kernel) => kernel.release).join(", ")}\n`);
   if (!quiet) for (const kernel of skipped) context.stderr.write(`  ${kernel.release}: skipped, ${kernel.reason}\n`);
   const progress = await createMatrixProgress(request, kernels, context);
   let results: KernelBuildResult[];
@@ -61,7 +66,10 @@ async function createMatrixProgress(request: MatrixBuildRequest, kernels: readon
   const name = basename(request.dir);
   const mode = chooseProgressMode({ json: request.json, verbose: request.settings.verbose, stream: context.stderr, env: context.env });
   if (mode === "list") {
-    const list = await createListRows(kernels.map((kernel) => `building ${name} for ${kernel.release}`), context.stderr as NodeJS.WriteStream);
+    const list = await createListRows(
+      kernels.map((kernel) => `building ${name} for ${kernel.release}`),
+      context.stderr as NodeJS.WriteStream,
+    );
     const row = (release: string) => list.rows[kernels.findIndex((kernel) => kernel.release === release)]!;
     return {
       onEvent: (release: string, event: BuildEvent) => row(release).onEvent(event),
@@ -88,7 +96,11 @@ export async function resolveKernels(releases: string[], env: NodeJS.ProcessEnv)
     if (release !== "all") named.add(release);
     else for (const tree of [...(await findBuildTrees()), ...(await findCachedBuildTrees(env))]) named.add(tree.release);
   }
-  if (named.size === 0) throw new UsageError("--kernel all found no installed build trees", "install kernel headers, or name the kernels with --kernel <release>");
+  if (named.size === 0)
+    throw new UsageError(
+      "--kernel all found no installed build trees",
+      "install kernel headers, or name the kernels with --kernel <release>",
+    );
   const kernels: KernelSelection[] = [];
   for (const release of named) kernels.push(await selectKernel({ kernel: release, env: { ...env, KDIR: undefined } }));
   return kernels;
@@ -99,11 +111,18 @@ function withSkipped(json: unknown, skipped: readonly SkippedKernel[]): unknown 
   return { ...report, kernels: [...report.kernels, ...skipped.map(skippedJson)] };
 }
 
-function printResults(results: readonly KernelBuildResult[], skipped: readonly SkippedKernel[], request: MatrixBuildRequest, context: CommandContext): void {
+function printResults(
+  results: readonly KernelBuildResult[],
+  skipped: readonly SkippedKernel[],
+  request: MatrixBuildRequest,
+  context: CommandContext,
+): void {
   const palette = createPalette(context.stderr as NodeJS.WriteStream);
   const columnUnit = request.settings.llvm ? "byte" : "display";
   for (const result of results.filter((candidate) => candidate.diagnostics.length > 0)) {
-    context.stderr.write(`\n${result.release}:\n${formatDiagnostics(result.diagnostics, palette, loadSourceLines(request.dir, result.diagnostics), { columnUnit })}\n`);
+    context.stderr.write(
+      `\n${result.release}:\n${formatDiagnostics(result.diagnostics, palette, loadSourceLines(request.dir, result.diagnostics), { columnUnit })}\n`,
+    );
     if (!result.ok) context.stderr.write(`full log: ${result.log}\n`);
   }
   const ok = results.every((result) => result.ok);

@@ -20,16 +20,43 @@ export interface ReportOptions {
 }
 
 export function checkReportOptions(options: ReportOptions): void {
-  if (options.annotations !== undefined && !["github", "gitlab"].includes(options.annotations)) throw new UsageError(`--annotations takes github or gitlab, got "${options.annotations}"`, "use --annotations github or --annotations gitlab --codequality <file>");
-  if (options.annotations === "gitlab" && options.codequality === undefined) throw new UsageError("--annotations gitlab needs --codequality <file>", "add --codequality gl-code-quality-report.json and publish it as artifacts: reports: codequality");
+  if (options.annotations !== undefined && !["github", "gitlab"].includes(options.annotations))
+    throw new UsageError(
+      `--annotations takes github or gitlab, got "${options.annotations}"`,
+      "use --annotations github or --annotations gitlab --codequality <file>",
+    );
+  if (options.annotations === "gitlab" && options.codequality === undefined)
+    throw new UsageError(
+      "--annotations gitlab needs --codequality <file>",
+      "add --codequality gl-code-quality-report.json and publish it as artifacts: reports: codequality",
+    );
 }
 
-export const wantsReports = (options: ReportOptions, env: NodeJS.ProcessEnv) => Boolean(options.junit || options.codequality || options.annotations || env.GITHUB_ACTIONS === "true");
+export const wantsReports = (options: ReportOptions, env: NodeJS.ProcessEnv) =>
+  Boolean(options.junit || options.codequality || options.annotations || env.GITHUB_ACTIONS === "true");
 
-export async function writeBuildReports(dir: string, results: readonly KernelBuildResult[], skipped: readonly SkippedKernel[], options: ReportOptions, context: CommandContext): Promise<void> {
+export async function writeBuildReports(
+  dir: string,
+  results: readonly KernelBuildResult[],
+  skipped: readonly SkippedKernel[],
+  options: ReportOptions,
+  context: CommandContext,
+): Promise<void> {
   if (!wantsReports(options, context.env)) return;
   const root = await repositoryRoot(dir);
-  const kernels = [...results.map((result) => reportKernel(result, dir, root)), ...skipped.map((kernel): ReportKernel => ({ release: kernel.release, modules: [], outcome: "skipped", reason: kernel.reason, durationMs: 0, diagnostics: [] }))];
+  const kernels = [
+    ...results.map((result) => reportKernel(result, dir, root)),
+    ...skipped.map(
+      (kernel): ReportKernel => ({
+        release: kernel.release,
+        modules: [],
+        outcome: "skipped",
+        reason: kernel.reason,
+        durationMs: 0,
+        diagnostics: [],
+      }),
+    ),
+  ];
   const name = relative(root, dir) || "module";
   if (options.junit) await writeFile(resolve(context.cwd, options.junit), renderJunit(kernels, `kforge build ${name}`));
   if (options.codequality) await writeFile(resolve(context.cwd, options.codequality), renderCodeQuality(kernels));
@@ -37,7 +64,8 @@ export async function writeBuildReports(dir: string, results: readonly KernelBui
   if (!github) return;
   // The runner reads workflow commands on either stream; with --json stdout holds only the JSON.
   (options.json ? context.stderr : context.stdout).write(renderGithubAnnotations(kernels));
-  if (context.env.GITHUB_STEP_SUMMARY) await appendFile(context.env.GITHUB_STEP_SUMMARY, renderStepSummary(kernels, `kforge build ${name}`));
+  if (context.env.GITHUB_STEP_SUMMARY)
+    await appendFile(context.env.GITHUB_STEP_SUMMARY, renderStepSummary(kernels, `kforge build ${name}`));
 }
 
 // The git top-level holding the module dir, else the module dir itself.
@@ -60,7 +88,14 @@ function reportKernel(result: KernelBuildResult, dir: string, root: string): Rep
     modules: result.artifacts.map((artifact) => artifact.module),
     outcome,
     durationMs: result.durationMs,
-    diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag }) => ({ severity, file: file === null ? null : sourcePath(file), line, column, message, flag })),
+    diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag }) => ({
+      severity,
+      file: file === null ? null : sourcePath(file),
+      line,
+      column,
+      message,
+      flag,
+    })),
     log: result.log,
   };
 }

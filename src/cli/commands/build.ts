@@ -33,7 +33,8 @@ export async function buildCommand(options: BuildCommandOptions, context: Comman
     return await runBuild(options, context);
   } catch (error) {
     // With --json, stdout still gets its one object; the entry point prints the error itself.
-    if (options.json && isKforgeError(error)) context.stdout.write(`${JSON.stringify({ ok: false, kernels: [], error: { message: error.message, hint: error.hint ?? null } })}\n`);
+    if (options.json && isKforgeError(error))
+      context.stdout.write(`${JSON.stringify({ ok: false, kernels: [], error: { message: error.message, hint: error.hint ?? null } })}\n`);
     throw error;
   }
 }
@@ -45,7 +46,10 @@ async function runBuild(options: BuildCommandOptions, context: CommandContext): 
   const matrix = matrixReleases(options, config);
   if (matrix) {
     const { runMatrixBuild } = await import("./build-matrix.js");
-    return runMatrixBuild({ dir, releases: matrix, json: options.json, settings: mergeSettings(options, config, context.extraArgs), config, reports: options }, context);
+    return runMatrixBuild(
+      { dir, releases: matrix, json: options.json, settings: mergeSettings(options, config, context.extraArgs), config, reports: options },
+      context,
+    );
   }
   const kernel = await selectKernel({ ...chooseKernel(options, config), env: context.env });
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
@@ -59,7 +63,14 @@ async function runBuild(options: BuildCommandOptions, context: CommandContext): 
   const progress = await createBuildProgress(mode, `building ${basename(dir)} for ${kernel.release}`, context.stderr);
   let result: KernelBuildResult;
   try {
-    result = await buildModules({ ...settings, dir, kernel: { release: kernel.release, kdir: kernel.kdir }, signal: context.signal, environment: context.env, onEvent: progress.onEvent });
+    result = await buildModules({
+      ...settings,
+      dir,
+      kernel: { release: kernel.release, kdir: kernel.kdir },
+      signal: context.signal,
+      environment: context.env,
+      onEvent: progress.onEvent,
+    });
   } catch (error) {
     await progress.finish({ ok: false, title: `building ${basename(dir)} for ${kernel.release}: ${(error as Error).message}` });
     throw error;
@@ -85,7 +96,8 @@ function matrixReleases(options: BuildCommandOptions, config: KforgeConfig): str
   const named = options.kernel ?? (options.kdir === undefined ? config.kernel : undefined);
   const releases = named === undefined ? [] : [named].flat();
   if (releases.length < 2 && !releases.includes("all")) return undefined;
-  if (options.kdir !== undefined) throw new UsageError("--kdir names one build tree, but several kernels were asked for", "drop --kdir, or name one --kernel");
+  if (options.kdir !== undefined)
+    throw new UsageError("--kdir names one build tree, but several kernels were asked for", "drop --kdir, or name one --kernel");
   return releases;
 }
 
@@ -144,7 +156,15 @@ export function toJson(results: readonly KernelBuildResult[]): unknown {
       ok: result.ok,
       durationMs: result.durationMs,
       artifacts: result.artifacts.map(({ module, path, size, vermagic }) => ({ module, path, size, vermagic })),
-      diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag, hint }) => ({ severity, file, line, column, message, flag, hint: hint ?? null })),
+      diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag, hint }) => ({
+        severity,
+        file,
+        line,
+        column,
+        message,
+        flag,
+        hint: hint ?? null,
+      })),
       log: result.log,
       upToDate: result.upToDate,
       interrupted: result.interrupted,

@@ -31,29 +31,59 @@ const PROVIDERS = {
 
 export async function ciInitCommand(options: CiInitCommandOptions, context: CommandContext): Promise<number> {
   const providerName = options.provider ?? "github";
-  if (providerName !== "github" && providerName !== "gitlab") throw new UsageError(`--provider takes github or gitlab, got "${providerName}"`, "use --provider github (the default) or --provider gitlab");
+  if (providerName !== "github" && providerName !== "gitlab")
+    throw new UsageError(
+      `--provider takes github or gitlab, got "${providerName}"`,
+      "use --provider github (the default) or --provider gitlab",
+    );
   const provider = PROVIDERS[providerName];
   const dir = resolve(context.cwd, options.dir ?? ".");
   const root = await repositoryRoot(dir);
   const { kernels, source } = await chooseKernels(options, await loadConfig(dir));
   const path = join(root, provider.path);
   if (!options.force && (await isAccessible(path))) {
-    throw new UsageError(`${path} already exists; kforge ci init never replaces a workflow silently`, "compare it with the one kforge would write, or pass --force to replace it");
+    throw new UsageError(
+      `${path} already exists; kforge ci init never replaces a workflow silently`,
+      "compare it with the one kforge would write, or pass --force to replace it",
+    );
   }
-  const text = provider.render({ dir: relative(root, dir) || ".", kernels, image: options.image ?? DEFAULT_IMAGE, kforgeVersion: readVersion() });
+  const text = provider.render({
+    dir: relative(root, dir) || ".",
+    kernels,
+    image: options.image ?? DEFAULT_IMAGE,
+    kforgeVersion: readVersion(),
+  });
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text);
-  context.stdout.write(`wrote ${path}: one job per kernel (${source}): ${kernels.join(", ")}\nnext: commit it; each job installs its kernel's headers in ${options.image ?? DEFAULT_IMAGE}, builds, boots the kernel and runs the tests\n`);
+  context.stdout.write(
+    `wrote ${path}: one job per kernel (${source}): ${kernels.join(", ")}\nnext: commit it; each job installs its kernel's headers in ${options.image ?? DEFAULT_IMAGE}, builds, boots the kernel and runs the tests\n`,
+  );
   return ExitCode.ok;
 }
 
 // --kernels, else kforge.json's kernel (a list, a release, or all), else the build trees installed here.
 async function chooseKernels(options: CiInitCommandOptions, config: KforgeConfig): Promise<{ kernels: string[]; source: string }> {
   const installed = async () => (await findBuildTrees()).map((tree) => tree.release);
-  const named = options.kernels !== undefined ? options.kernels.split(",").map((release) => release.trim()).filter(Boolean) : config.kernel === undefined ? undefined : [config.kernel].flat();
+  const named =
+    options.kernels !== undefined
+      ? options.kernels
+          .split(",")
+          .map((release) => release.trim())
+          .filter(Boolean)
+      : config.kernel === undefined
+        ? undefined
+        : [config.kernel].flat();
   const source = options.kernels !== undefined ? "--kernels" : named ? "kforge.json kernel" : "the kernels installed here";
-  const releases = named ? (named.includes("all") ? [...named.filter((release) => release !== "all"), ...(await installed())] : named) : await installed();
+  const releases = named
+    ? named.includes("all")
+      ? [...named.filter((release) => release !== "all"), ...(await installed())]
+      : named
+    : await installed();
   const kernels = [...new Set(releases)];
-  if (kernels.length === 0) throw new UsageError("no kernels to build for: --kernels is empty, kforge.json names none and no kernel headers are installed here", "pass --kernels <release>,<release>");
+  if (kernels.length === 0)
+    throw new UsageError(
+      "no kernels to build for: --kernels is empty, kforge.json names none and no kernel headers are installed here",
+      "pass --kernels <release>,<release>",
+    );
   return { kernels, source };
 }

@@ -14,7 +14,8 @@ export interface DepsCommandOptions {
   json?: boolean;
 }
 
-const providerLabel = (provider: SymbolProvider) => (provider.kind === "kernel" ? "kernel" : provider.kind === "missing" ? "MISSING" : `${provider.kind} ${provider.module}`);
+const providerLabel = (provider: SymbolProvider) =>
+  provider.kind === "kernel" ? "kernel" : provider.kind === "missing" ? "MISSING" : `${provider.kind} ${provider.module}`;
 
 function formatModule(module: ResolvedModule, palette: Palette): string[] {
   const groups = new Map<string, string[]>();
@@ -35,7 +36,12 @@ export async function depsCommand(options: DepsCommandOptions, context: CommandC
   const kernel = await selectKernel({ kernel: options.kernel, kdir: options.kdir, env: context.env });
   if (kernel.notice && !options.json) context.stderr.write(`kforge: ${kernel.notice}\n`);
   const files = await resolveModuleFiles(options.targets, context.cwd, kernel.release);
-  const resolution = await resolveDependencies({ files, kdir: kernel.kdir, modulesDir: join("/lib/modules", kernel.release), release: kernel.release });
+  const resolution = await resolveDependencies({
+    files,
+    kdir: kernel.kdir,
+    modulesDir: join("/lib/modules", kernel.release),
+    release: kernel.release,
+  });
   const exitCode = resolution.missing.length || resolution.vermagicProblems.length ? 1 : 0;
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ kernel: kernel.release, ...resolution }, null, 2)}\n`);
@@ -44,9 +50,16 @@ export async function depsCommand(options: DepsCommandOptions, context: CommandC
   const palette = createPalette(context.stdout as NodeJS.WriteStream);
   const lines = resolution.modules.flatMap((module) => formatModule(module, palette));
   lines.push(`load order: ${[...resolution.inTreeModules.map((name) => `${name} (in-tree)`), ...resolution.loadOrder].join(" -> ")}`);
-  for (const missing of resolution.missing) lines.push(palette.red(`error: nothing provides ${missing.symbol}, needed by ${missing.module}: insmod would fail with "Unknown symbol"`));
+  for (const missing of resolution.missing)
+    lines.push(
+      palette.red(`error: nothing provides ${missing.symbol}, needed by ${missing.module}: insmod would fail with "Unknown symbol"`),
+    );
   for (const { module, problem } of resolution.vermagicProblems) {
-    lines.push(palette.red(`error: ${module}: ${problem}: insmod would fail with "Invalid module format"; rebuild it with kforge build --kernel ${kernel.release}`));
+    lines.push(
+      palette.red(
+        `error: ${module}: ${problem}: insmod would fail with "Invalid module format"; rebuild it with kforge build --kernel ${kernel.release}`,
+      ),
+    );
   }
   for (const note of resolution.notes) lines.push(palette.dim(`note: ${note}`));
   context.stdout.write(`${lines.join("\n")}\n`);

@@ -4,7 +4,14 @@ import { basename, resolve } from "node:path";
 import { locateArtifact } from "../../kbuild/output-dir.js";
 import { readKernelConfig, signingConfig } from "../../kernel/kernel-config.js";
 import { selectKernel } from "../../kernel/select.js";
-import { checkVermagic, describeMissingModinfo, describeModule, predictTaints, type ModuleDetails, type TaintPrediction } from "../../module/modinfo-details.js";
+import {
+  checkVermagic,
+  describeMissingModinfo,
+  describeModule,
+  predictTaints,
+  type ModuleDetails,
+  type TaintPrediction,
+} from "../../module/modinfo-details.js";
 import { openModuleFile, readModuleParts } from "../../module/modinfo.js";
 import { readModuleSymbols } from "../../module/symbols.js";
 import { createPalette, type Palette } from "../../ui/color.js";
@@ -44,11 +51,20 @@ function formatText(details: ModuleDetails, exports: string[], warnings: string[
   for (const firmware of details.firmware) field("firmware", firmware);
   if (exports.length) field("exports", exports.join(", "));
   const signature = details.signature;
-  field("signature", signature ? [signature.signer && `signer "${signature.signer}"`, signature.hashAlgorithm, signature.keyId && `key ${signature.keyId}`].filter(Boolean).join(", ") || "present" : "unsigned");
+  field(
+    "signature",
+    signature
+      ? [signature.signer && `signer "${signature.signer}"`, signature.hashAlgorithm, signature.keyId && `key ${signature.keyId}`]
+          .filter(Boolean)
+          .join(", ") || "present"
+      : "unsigned",
+  );
   if (details.parameters.length) {
     lines.push("  parameters");
     for (const parameter of details.parameters) {
-      lines.push(`    ${parameter.name}${parameter.type ? ` (${parameter.type})` : ""}${parameter.description ? `  ${palette.dim(parameter.description)}` : ""}`);
+      lines.push(
+        `    ${parameter.name}${parameter.type ? ` (${parameter.type})` : ""}${parameter.description ? `  ${palette.dim(parameter.description)}` : ""}`,
+      );
     }
   }
   for (const warning of warnings) lines.push(`${palette.yellow("warning:")} ${warning}`);
@@ -79,7 +95,11 @@ export async function infoCommand(options: InfoCommandOptions, context: CommandC
   }
   const missing = describeMissingModinfo(details);
   // Without vermagic the missing-modinfo warning already says the kernel will refuse it.
-  const warnings = [...(missing ? [missing] : []), ...taints.map(describeTaint), ...(vermagicProblem && details.vermagic ? [vermagicProblem] : [])];
+  const warnings = [
+    ...(missing ? [missing] : []),
+    ...taints.map(describeTaint),
+    ...(vermagicProblem && details.vermagic ? [vermagicProblem] : []),
+  ];
   context.stdout.write(formatText(details, exports, warnings, createPalette(context.stdout as NodeJS.WriteStream)));
   return 0;
 }

@@ -49,12 +49,19 @@ export async function uninstallCommand(options: InstallCommandOptions, context: 
 }
 
 // Flags win over kforge.json, as for build.
-export async function resolveTarget(options: { dir?: string; kernel?: string; kdir?: string }, context: CommandContext): Promise<{ dir: string; config: KforgeConfig; kernel: KernelSelection }> {
+export async function resolveTarget(
+  options: { dir?: string; kernel?: string; kdir?: string },
+  context: CommandContext,
+): Promise<{ dir: string; config: KforgeConfig; kernel: KernelSelection }> {
   const dir = resolve(context.cwd, options.dir ?? ".");
   const config = await loadConfig(dir);
   const named = options.kernel !== undefined || options.kdir !== undefined;
   const configKernel = Array.isArray(config.kernel) ? config.kernel[0] : config.kernel;
-  const kernel = await selectKernel({ kernel: named ? options.kernel : configKernel, kdir: named ? options.kdir : config.kdir, env: context.env });
+  const kernel = await selectKernel({
+    kernel: named ? options.kernel : configKernel,
+    kdir: named ? options.kdir : config.kdir,
+    env: context.env,
+  });
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
   return { dir, config, kernel };
 }

@@ -27,11 +27,19 @@ export async function kernelBuildCommand(options: KernelBuildCommandOptions, con
   let built: BuiltKernel;
   try {
     built = await buildKernel({
-      series: options.version, source: options.source, debug: options.debug ?? false, project: options.for && resolve(context.cwd, options.for), jobs: options.jobs, force: options.force,
-      env: context.env, signal: context.signal, onEvent: progress.onEvent,
+      series: options.version,
+      source: options.source,
+      debug: options.debug ?? false,
+      project: options.for && resolve(context.cwd, options.for),
+      jobs: options.jobs,
+      force: options.force,
+      env: context.env,
+      signal: context.signal,
+      onEvent: progress.onEvent,
     });
   } catch (error) {
-    if (options.json && isKforgeError(error)) context.stdout.write(`${JSON.stringify({ ok: false, error: { message: error.message, hint: error.hint ?? null } })}\n`);
+    if (options.json && isKforgeError(error))
+      context.stdout.write(`${JSON.stringify({ ok: false, error: { message: error.message, hint: error.hint ?? null } })}\n`);
     throw error;
   } finally {
     progress.finish();
@@ -50,8 +58,16 @@ export function debugKernelBuilder(context: CommandContext): DebugKernelBuilder 
     context.stderr.write(`kforge: --debug: ${reason}; building it now, as ${command} would (minutes, once; later runs reuse it)\n`);
     const progress = createKernelBuildProgress(chooseProgressMode({ stream: context.stderr, env: context.env }), context.stderr);
     try {
-      const built = await buildKernel({ ...request, series: request.source ? undefined : request.series, debug: true, env: context.env, signal: context.signal, onEvent: progress.onEvent });
-      if (!built.upToDate) context.stderr.write(`kforge: built ${built.release} in ${formatDuration(built.durationMs)} (log: ${built.log})\n`);
+      const built = await buildKernel({
+        ...request,
+        series: request.source ? undefined : request.series,
+        debug: true,
+        env: context.env,
+        signal: context.signal,
+        onEvent: progress.onEvent,
+      });
+      if (!built.upToDate)
+        context.stderr.write(`kforge: built ${built.release} in ${formatDuration(built.durationMs)} (log: ${built.log})\n`);
       return built.release;
     } finally {
       progress.finish();
@@ -61,8 +77,17 @@ export function debugKernelBuilder(context: CommandContext): DebugKernelBuilder 
 
 function toJson(built: BuiltKernel) {
   return {
-    release: built.release, upToDate: built.upToDate, reason: built.reason ?? null, source: built.source, kdir: built.kdir,
-    image: built.image, modulesDir: built.modulesDir, config: built.config, fragment: built.fragment, log: built.log ?? null, durationMs: built.durationMs,
+    release: built.release,
+    upToDate: built.upToDate,
+    reason: built.reason ?? null,
+    source: built.source,
+    kdir: built.kdir,
+    image: built.image,
+    modulesDir: built.modulesDir,
+    config: built.config,
+    fragment: built.fragment,
+    log: built.log ?? null,
+    durationMs: built.durationMs,
   };
 }
 

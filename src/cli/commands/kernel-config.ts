@@ -17,7 +17,10 @@ export async function kernelConfigCommand(options: KernelConfigCommandOptions, c
   const text = await readOptionalText(file);
   if (text === undefined) {
     throw options.fragment
-      ? new UsageError(`${kernel.release} was not built by kforge kernel build (no ${file})`, `leave out --fragment to print its whole configuration`)
+      ? new UsageError(
+          `${kernel.release} was not built by kforge kernel build (no ${file})`,
+          `leave out --fragment to print its whole configuration`,
+        )
       : new UsageError(`${kernel.kdir} has no .config`, "the build tree is incomplete: reinstall its headers or rebuild it");
   }
   context.stdout.write(text);

@@ -10,7 +10,10 @@ export interface KernelFetchOptions {
 
 export async function kernelFetchCommand(options: KernelFetchOptions, context: CommandContext): Promise<number> {
   const fetched = await fetchKernel({
-    release: options.release, force: options.force, env: context.env, signal: context.signal,
+    release: options.release,
+    force: options.force,
+    env: context.env,
+    signal: context.signal,
     onProgress: (message) => !options.json && context.stderr.write(`  ${message}\n`),
   });
   if (options.json) {
@@ -18,7 +21,9 @@ export async function kernelFetchCommand(options: KernelFetchOptions, context: C
   } else if (fetched.alreadyCached) {
     context.stdout.write(`kernel ${fetched.release} is already in the cache: ${fetched.dir} (--force fetches it again)\n`);
   } else {
-    context.stdout.write(`fetched ${fetched.packages.join(", ")}\n  image:   ${fetched.image}\n  modules: ${fetched.modulesDir}\nboot it with: kforge vm --kernel ${fetched.release}\n`);
+    context.stdout.write(
+      `fetched ${fetched.packages.join(", ")}\n  image:   ${fetched.image}\n  modules: ${fetched.modulesDir}\nboot it with: kforge vm --kernel ${fetched.release}\n`,
+    );
   }
   return 0;
 }

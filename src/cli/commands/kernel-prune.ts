@@ -26,7 +26,9 @@ export async function kernelPruneCommand(options: KernelPruneOptions, context: C
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ ok: true, removed: removed.map((state) => state.key), freedBytes: freed, leftovers })}\n`);
   } else {
-    context.stdout.write(`removed ${removed.length} saved guest state${removed.length === 1 ? "" : "s"} (${(freed / 1024 / 1024).toFixed(0)} MiB)${leftovers ? ` and ${leftovers} leftover file${leftovers === 1 ? "" : "s"}` : ""}\n`);
+    context.stdout.write(
+      `removed ${removed.length} saved guest state${removed.length === 1 ? "" : "s"} (${(freed / 1024 / 1024).toFixed(0)} MiB)${leftovers ? ` and ${leftovers} leftover file${leftovers === 1 ? "" : "s"}` : ""}\n`,
+    );
   }
   return 0;
 }

@@ -20,7 +20,9 @@ export async function kernelSnapshotsCommand(options: KernelSnapshotsOptions, co
   const states = (await listStates(context.env)).sort((left, right) => right.lastUsed.getTime() - left.lastUsed.getTime());
   const total = states.reduce((sum, state) => sum + state.sizeBytes, 0);
   if (options.json) {
-    context.stdout.write(`${JSON.stringify({ dir: snapshotDir(context.env), totalBytes: total, limitBytes: snapshotLimitBytes(context.env), snapshots: states })}\n`);
+    context.stdout.write(
+      `${JSON.stringify({ dir: snapshotDir(context.env), totalBytes: total, limitBytes: snapshotLimitBytes(context.env), snapshots: states })}\n`,
+    );
     return 0;
   }
   if (states.length === 0) {
@@ -35,9 +37,13 @@ export async function kernelSnapshotsCommand(options: KernelSnapshotsOptions, co
   // Padded columns, the last one (the key) as it is.
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   for (const row of rows) {
-    const cells = row.map((cell, column) => (column === row.length - 1 ? cell : column === 1 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)));
+    const cells = row.map((cell, column) =>
+      column === row.length - 1 ? cell : column === 1 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+    );
     context.stdout.write(`${cells.join("  ")}\n`);
   }
-  context.stdout.write(`${states.length} saved state${states.length === 1 ? "" : "s"}, ${mebibytes(total)} of ${mebibytes(snapshotLimitBytes(context.env))} (KFORGE_SNAPSHOT_LIMIT_MB); kforge kernel prune removes them\n`);
+  context.stdout.write(
+    `${states.length} saved state${states.length === 1 ? "" : "s"}, ${mebibytes(total)} of ${mebibytes(snapshotLimitBytes(context.env))} (KFORGE_SNAPSHOT_LIMIT_MB); kforge kernel prune removes them\n`,
+  );
   return 0;
 }

@@ -24,7 +24,9 @@ export async function kernelsCommand(options: KernelsOptions, context: CommandCo
     return 0;
   }
   if (kernels.length === 0) {
-    context.stderr.write(`no kernel build trees found under /lib/modules\nhint: install headers (${anyHeadersInstallHint(await readOsRelease(), runningRelease())}) or pass --kdir\n`);
+    context.stderr.write(
+      `no kernel build trees found under /lib/modules\nhint: install headers (${anyHeadersInstallHint(await readOsRelease(), runningRelease())}) or pass --kdir\n`,
+    );
     return 0;
   }
   for (const kernel of kernels) context.stdout.write(formatKernel(kernel, context));
@@ -33,10 +35,14 @@ export async function kernelsCommand(options: KernelsOptions, context: CommandCo
 
 function formatKernel(kernel: KernelDescription, context: CommandContext): string {
   const palette = createPalette(context.stdout as NodeJS.WriteStream);
-  const built = kernel.built ? palette.cyan(` (kforge-built${kernel.built.debug ? ", debug" : ""}${kernel.built.variant ? `, project variant ${kernel.built.variant}` : ""})`) : "";
+  const built = kernel.built
+    ? palette.cyan(
+        ` (kforge-built${kernel.built.debug ? ", debug" : ""}${kernel.built.variant ? `, project variant ${kernel.built.variant}` : ""})`,
+      )
+    : "";
   const lines = [`${palette.bold(kernel.release)}${kernel.isRunning ? palette.green(" (running)") : ""}${built}`];
   lines.push(`  build dir  ${kernel.kdir}`);
-  lines.push(`  image      ${kernel.vmlinuz ?? palette.dim("not found (kforge kernel fetch " + kernel.release + ")")}`);
+  lines.push(`  image      ${kernel.vmlinuz ?? palette.dim(`not found (kforge kernel fetch ${kernel.release})`)}`);
   lines.push(`  compiler   ${kernel.compiler.kernel ?? "unknown"}${kernel.compiler.host ? `; PATH: ${kernel.compiler.host}` : ""}`);
   const signing = kernel.signing.enabled ? `yes (${kernel.signing.hash ?? "?"}${kernel.signing.enforced ? ", enforced" : ""})` : "no";
   lines.push(`  signing    ${signing}`);

@@ -23,7 +23,10 @@ export async function readModulesFile(options: { file?: string; procRoot?: strin
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     if (options.file) throw new UsageError(`cannot read ${path}: ${code}`, "check the --file path");
     if (options.procRoot) {
-      throw new UsageError(code === "ENOENT" ? `${path} is missing` : `cannot read ${path} (${code})`, "point --proc-root at a recorded /proc that holds a copy of /proc/modules");
+      throw new UsageError(
+        code === "ENOENT" ? `${path} is missing` : `cannot read ${path} (${code})`,
+        "point --proc-root at a recorded /proc that holds a copy of /proc/modules",
+      );
     }
     const diagnosis = noModuleSupportDiagnosis("any module");
     throw new EnvironmentError(`${path} is missing: ${diagnosis.title}`, diagnosis.hint);
@@ -39,7 +42,11 @@ function formatTable(modules: ProcModule[]): string {
   const rows = modules.map((module) => [module.name, String(module.size), usedBy(module), module.state, module.taints]);
   const header = ["Module", "Size", "Used by", "State", "Taints"];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]) => row.map((cell, column) => (column === 1 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join("  ").trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => (column === 1 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join("  ")
+      .trimEnd();
   return `${[header, ...rows].map(line).join("\n")}\n`;
 }
 
@@ -48,11 +55,17 @@ export async function lsmodCommand(options: LsmodCommandOptions, context: Comman
   const table = parseProcModules(text);
   if (!table.modules.length && table.malformed.length) {
     const first = table.malformed[0]!;
-    throw new UsageError(`${path} is not a /proc/modules file: none of its ${table.malformed.length} lines parses (line ${first.line}: ${first.reason})`, "give --file a copy of /proc/modules");
+    throw new UsageError(
+      `${path} is not a /proc/modules file: none of its ${table.malformed.length} lines parses (line ${first.line}: ${first.reason})`,
+      "give --file a copy of /proc/modules",
+    );
   }
-  const modules = options.filter ? table.modules.filter((module) => module.name.includes(options.filter!.replaceAll("-", "_"))) : table.modules;
+  const modules = options.filter
+    ? table.modules.filter((module) => module.name.includes(options.filter!.replaceAll("-", "_")))
+    : table.modules;
   const palette = createPalette(context.stderr as NodeJS.WriteStream);
-  for (const bad of table.malformed) context.stderr.write(`${palette.yellow("warning:")} ${path}:${bad.line}: ${bad.reason}: ${bad.text}\n`);
+  for (const bad of table.malformed)
+    context.stderr.write(`${palette.yellow("warning:")} ${path}:${bad.line}: ${bad.reason}: ${bad.text}\n`);
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ source: path, modules, malformed: table.malformed }, null, 2)}\n`);
   } else {

@@ -17,7 +17,11 @@ export interface TaintCommandOptions {
 // The value comes as the argument or after a bare -- (the only way to pass "-1"): one of them, once.
 function givenValue(options: TaintCommandOptions, context: CommandContext): string | undefined {
   const given = [...(options.value === undefined ? [] : [options.value]), ...context.extraArgs];
-  if (given.length > 1) throw new UsageError(`kforge taint takes one value, got ${given.length}: ${given.join(" ")}`, "give a single number, e.g. kforge taint 12288");
+  if (given.length > 1)
+    throw new UsageError(
+      `kforge taint takes one value, got ${given.length}: ${given.join(" ")}`,
+      "give a single number, e.g. kforge taint 12288",
+    );
   return given[0];
 }
 
@@ -33,7 +37,9 @@ async function readTaintValue(value: string | undefined, procRoot: string): Prom
 
 async function readModuleTaints(procRoot: string): Promise<{ name: string; taints: string }[] | undefined> {
   try {
-    return parseProcModules(await readFile(join(procRoot, "modules"), "utf8")).modules.filter((module) => module.taints).map(({ name, taints }) => ({ name, taints }));
+    return parseProcModules(await readFile(join(procRoot, "modules"), "utf8"))
+      .modules.filter((module) => module.taints)
+      .map(({ name, taints }) => ({ name, taints }));
   } catch {
     return undefined; // no module support: no per-module taints
   }
@@ -44,7 +50,8 @@ export async function taintCommand(options: TaintCommandOptions, context: Comman
   const given = givenValue(options, context);
   const text = await readTaintValue(given, procRoot);
   const value = parseTaintValue(text);
-  if (value === undefined) throw new UsageError(`"${text.trim()}" is not a taint value`, "give a non-negative number, decimal or 0x hex, e.g. kforge taint 12288");
+  if (value === undefined)
+    throw new UsageError(`"${text.trim()}" is not a taint value`, "give a non-negative number, decimal or 0x hex, e.g. kforge taint 12288");
   const decoded = decodeTaint(value);
   const modules = given === undefined ? await readModuleTaints(procRoot) : undefined;
   // Plain letters everywhere (as the VM report shows them); the kernel's own string (G for "no P",
@@ -53,7 +60,9 @@ export async function taintCommand(options: TaintCommandOptions, context: Comman
   const kernelString = value ? formatTaintLetters(decoded) : "Not tainted";
   if (options.json) {
     const flags = decoded.flags.map(({ bit, letter, name, meaning }) => ({ bit, letter, name, meaning }));
-    context.stdout.write(`${JSON.stringify({ value: decoded.value, letters, kernelString, flags, unknownBits: decoded.unknownBits, modules: modules ?? null }, null, 2)}\n`);
+    context.stdout.write(
+      `${JSON.stringify({ value: decoded.value, letters, kernelString, flags, unknownBits: decoded.unknownBits, modules: modules ?? null }, null, 2)}\n`,
+    );
     return 0;
   }
   const palette = createPalette(context.stdout as NodeJS.WriteStream);

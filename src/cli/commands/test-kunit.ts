@@ -37,13 +37,20 @@ export function createKunitExtension(options: KunitOptions, context: CommandCont
       if (!hasKunit(config)) {
         if (sources.length === 0 && suites.length === 0) return { modules: others, alwaysLoad: [], notices: [] };
         const declared = sources.length ? sources.join(", ") : suites.map(moduleNameFromPath).join(", ");
-        const lacks = config ? `which ${input.release} does not have` : `and ${input.kdir} has no .config to tell whether ${input.release} has it`;
+        const lacks = config
+          ? `which ${input.release} does not have`
+          : `and ${input.kdir} has no .config to tell whether ${input.release} has it`;
         const reason = `the KUnit suites (${declared}) need a kernel with KUnit (CONFIG_KUNIT), ${lacks}, so they were not loaded; run kforge test --debug to test on a debug kernel with KUnit (or build one with kforge kernel build --debug and pass --kernel <its release>)`;
         skipped = skippedKunitRun(reason, sources);
         return { modules: others, alwaysLoad: [], notices: [reason] };
       }
       suiteModules = suites.map(moduleNameFromPath);
-      const notices = suites.length === 0 && sources.length > 0 ? [`${sources.join(", ")} declare${sources.length === 1 ? "s" : ""} KUnit suites, but the build made no module with one: check the Kbuild line that builds the test module`] : [];
+      const notices =
+        suites.length === 0 && sources.length > 0
+          ? [
+              `${sources.join(", ")} declare${sources.length === 1 ? "s" : ""} KUnit suites, but the build made no module with one: check the Kbuild line that builds the test module`,
+            ]
+          : [];
       // Suites run while insmod loads them: they come after the modules under test.
       return { modules: [...others, ...suites], alwaysLoad: suiteModules, notices };
     },

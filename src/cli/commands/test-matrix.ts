@@ -35,36 +35,54 @@ export async function runKernelTests(request: KernelTestRequest, context: Comman
   if (several) checkSeveralKernels(request);
   const kernels = several ? await resolveKernels(request.releases, context.env) : [await selectSingle(request, context)];
   const { allowed, skipped } = await splitByGates(request.dir, request.config, kernels);
-  const outcomes = new Map<string, KernelTestOutcome>(skipped.map((kernel) => [kernel.release, { ok: true, release: kernel.release, skipped: true, reason: kernel.reason }]));
+  const outcomes = new Map<string, KernelTestOutcome>(
+    skipped.map((kernel) => [kernel.release, { ok: true, release: kernel.release, skipped: true, reason: kernel.reason }]),
+  );
   const bootable = await withoutMissingImages(allowed, request, outcomes, context.env);
-  if (!request.options.json && several) context.stderr.write(`testing ${basename(request.dir)} on ${kernels.length} kernels: ${kernels.map((kernel) => kernel.release).join(", ")}\n`);
-  for (const [release, outcome] of outcomes) if (!request.options.json && isSkipped(outcome)) context.stderr.write(`  ${release}: skipped, ${outcome.reason}\n`);
+  if (!request.options.json && several)
+    context.stderr.write(
+      `testing ${basename(request.dir)} on ${kernels.length} kernels: ${kernels.map((kernel) => kernel.release).join(", ")}\n`,
+    );
+  for (const [release, outcome] of outcomes)
+    if (!request.options.json && isSkipped(outcome)) context.stderr.write(`  ${release}: skipped, ${outcome.reason}\n`);
   const built = several ? await buildEach(request, bootable, outcomes, context) : bootable;
   if (context.signal.aborted) return ExitCode.interrupted;
   await runGuests(request, built, outcomes, several, context);
   // After Ctrl-C, kernels whose turn never came have no outcome of their own.
-  const ordered = kernels.map((kernel) => outcomes.get(kernel.release) ?? errorOutcome(kernel.release, { message: "interrupted before its guest started" }));
+  const ordered = kernels.map(
+    (kernel) => outcomes.get(kernel.release) ?? errorOutcome(kernel.release, { message: "interrupted before its guest started" }),
+  );
   if (request.junit) await writeFile(resolve(context.cwd, request.junit), renderTestJunit(ordered, `kforge test ${basename(request.dir)}`));
   return report(ordered, several, request, context);
 }
 
 function checkSeveralKernels(request: KernelTestRequest): void {
-  const one = (what: string) => new UsageError(`${what} names one thing for one kernel, but several kernels were asked for`, "drop it, or name one --kernel");
+  const one = (what: string) =>
+    new UsageError(`${what} names one thing for one kernel, but several kernels were asked for`, "drop it, or name one --kernel");
   if (request.options.kdir !== undefined) throw one("--kdir");
   if (request.options.vmKernel !== undefined) throw one("--vm-kernel");
   if (request.config.vm?.kernel !== undefined) throw one("kforge.json vm.kernel");
-  if (request.options.shell) throw new UsageError("--shell opens one guest, but several kernels were asked for", "name one --kernel to get a shell");
+  if (request.options.shell)
+    throw new UsageError("--shell opens one guest, but several kernels were asked for", "name one --kernel to get a shell");
 }
 
 async function selectSingle(request: KernelTestRequest, context: CommandContext): Promise<KernelSelection> {
-  const kernel = await selectKernel({ ...chooseKernel({ ...request.options, kernel: request.releases[0] }, request.config), env: context.env });
+  const kernel = await selectKernel({
+    ...chooseKernel({ ...request.options, kernel: request.releases[0] }, request.config),
+    env: context.env,
+  });
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
   return kernel;
 }
 
 // A kernel without an image to boot is skipped with the command that fetches one (fetching is
 // `kforge kernel fetch`'s job); an image that exists but cannot be read is that kernel's error.
-async function withoutMissingImages(kernels: KernelSelection[], request: KernelTestRequest, outcomes: Map<string, KernelTestOutcome>, env: NodeJS.ProcessEnv): Promise<KernelSelection[]> {
+async function withoutMissingImages(
+  kernels: KernelSelection[],
+  request: KernelTestRequest,
+  outcomes: Map<string, KernelTestOutcome>,
+  env: NodeJS.ProcessEnv,
+): Promise<KernelSelection[]> {
   const bootable: KernelSelection[] = [];
   for (const kernel of kernels) {
     try {
@@ -73,26 +91,60 @@ async function withoutMissingImages(kernels: KernelSelection[], request: KernelT
     } catch (error) {
       if (!(error instanceof EnvironmentError)) throw error;
       const missing = error.message.startsWith("no kernel image");
-      outcomes.set(kernel.release, missing ? { ok: true, release: kernel.release, skipped: true, reason: `no kernel image, fetch it with kforge kernel fetch ${kernel.release}` } : errorOutcome(kernel.release, error));
+      outcomes.set(
+        kernel.release,
+        missing
+          ? {
+              ok: true,
+              release: kernel.release,
+              skipped: true,
+              reason: `no kernel image, fetch it with kforge kernel fetch ${kernel.release}`,
+            }
+          : errorOutcome(kernel.release, error),
+      );
     }
   }
   return bootable;
 }
 
-const errorOutcome = (release: string, error: { message: string; hint?: string }): KernelTestOutcome => ({ ok: false, release, error: { message: error.message, hint: error.hint ?? null } });
+const errorOutcome = (release: string, error: { message: string; hint?: string }): KernelTestOutcome => ({
+  ok: false,
+  release,
+  error: { message: error.message, hint: error.hint ?? null },
+});
 
 // The matrix build: each kernel's tree then holds its newest build, so each guest run finds its own
 // modules up to date. A kernel whose build failed is reported as such and not booted.
-async function buildEach(request: KernelTestRequest, kernels: KernelSelection[], outcomes: Map<string, KernelTestOutcome>, context: CommandContext): Promise<KernelSelection[]> {
+async function buildEach(
+  request: KernelTestRequest,
+  kernels: KernelSelection[],
+  outcomes: Map<string, KernelTestOutcome>,
+  context: CommandContext,
+): Promise<KernelSelection[]> {
   if (kernels.length === 0) return [];
-  const results = await buildMatrix({ dir: request.dir, kernels: kernels.map(({ release, kdir }) => ({ release, kdir })), signal: context.signal, environment: context.env });
+  const results = await buildMatrix({
+    dir: request.dir,
+    kernels: kernels.map(({ release, kdir }) => ({ release, kdir })),
+    signal: context.signal,
+    environment: context.env,
+  });
   for (const result of results.filter((candidate) => !candidate.ok && !candidate.interrupted)) {
-    outcomes.set(result.release, { ok: false, release: result.release, build: { ok: false, log: result.log, diagnostics: result.diagnostics } });
+    outcomes.set(result.release, {
+      ok: false,
+      release: result.release,
+      build: { ok: false, log: result.log, diagnostics: result.diagnostics },
+    });
   }
   return kernels.filter((kernel) => results.find((result) => result.release === kernel.release)?.ok);
 }
 
-async function runGuests(request: KernelTestRequest, kernels: KernelSelection[], outcomes: Map<string, KernelTestOutcome>, several: boolean, context: CommandContext): Promise<void> {
+async function runGuests(
+  request: KernelTestRequest,
+  kernels: KernelSelection[],
+  outcomes: Map<string, KernelTestOutcome>,
+  several: boolean,
+  context: CommandContext,
+): Promise<void> {
   const memoryMb = request.options.memory ?? request.config.vm?.memory ?? VM_DEFAULTS.memoryMb;
   const concurrency = planGuestConcurrency(kernels.length, availableParallelism(), freemem() / 2 ** 20, memoryMb);
   let next = 0;
@@ -109,10 +161,21 @@ async function runGuests(request: KernelTestRequest, kernels: KernelSelection[],
 }
 
 // One kernel's run is `kforge vm --json` itself, its stdout kept as that kernel's entry.
-async function runOneGuest(request: KernelTestRequest, kernel: KernelSelection, several: boolean, context: CommandContext): Promise<KernelTestOutcome> {
+async function runOneGuest(
+  request: KernelTestRequest,
+  kernel: KernelSelection,
+  several: boolean,
+  context: CommandContext,
+): Promise<KernelTestOutcome> {
   let json = "";
   const stdout: OutputStream = { write: (text: string) => (json += text) };
-  const options: VmCommandOptions = { ...request.options, dir: request.dir, kernel: kernel.release, kdir: several ? undefined : request.options.kdir, json: true };
+  const options: VmCommandOptions = {
+    ...request.options,
+    dir: request.dir,
+    kernel: kernel.release,
+    kdir: several ? undefined : request.options.kdir,
+    json: true,
+  };
   try {
     await vmCommand(options, { ...context, stdout });
   } catch (error) {
@@ -129,9 +192,14 @@ function report(outcomes: KernelTestOutcome[], several: boolean, request: Kernel
   const ok = outcomes.every((outcome) => outcome.ok);
   if (request.options.json) context.stdout.write(`${JSON.stringify(several ? { ok, kernels: outcomes } : outcomes[0])}\n`);
   else for (const outcome of outcomes) printTestOutcome(outcome, request.dir, several, context);
-  if (!request.options.json && several) context.stdout.write(`\n${formatTestSummary(outcomes, createPalette(context.stdout as NodeJS.WriteStream))}`);
+  if (!request.options.json && several)
+    context.stdout.write(`\n${formatTestSummary(outcomes, createPalette(context.stdout as NodeJS.WriteStream))}`);
   if (context.signal.aborted || outcomes.some((outcome) => "end" in outcome && outcome.end === "interrupted")) return ExitCode.interrupted;
-  if (tested.length === 0 && missingImages) throw new EnvironmentError("no kernel could be tested: none of them has a kernel image to boot", "fetch the images with kforge kernel fetch <release> (see the skipped kernels above)");
+  if (tested.length === 0 && missingImages)
+    throw new EnvironmentError(
+      "no kernel could be tested: none of them has a kernel image to boot",
+      "fetch the images with kforge kernel fetch <release> (see the skipped kernels above)",
+    );
   return ok ? ExitCode.ok : ExitCode.failed;
 }
 

@@ -34,7 +34,8 @@ export async function testCommand(options: TestCommandOptions, context: CommandC
   const flagKernel = [kernel ?? []].flat()[0];
   // On one kernel, --junit reports the KUnit cases when the project has suites, else the steps.
   const kunitReport = junit !== undefined && (await findKunitSources(dir)).length > 0;
-  if (!several && (junit === undefined || kunitReport)) return vmCommand({ ...vmOptions, kernel: flagKernel }, context, createKunitExtension({ junit }, context));
+  if (!several && (junit === undefined || kunitReport))
+    return vmCommand({ ...vmOptions, kernel: flagKernel }, context, createKunitExtension({ junit }, context));
   const { runKernelTests } = await import("./test-matrix.js");
   return runKernelTests({ dir, config, releases: several ? releases : [flagKernel ?? []].flat(), options: vmOptions, junit }, context);
 }

@@ -10,6 +10,8 @@ export interface UnloadCommandOptions extends HostFlags {
 }
 
 export async function unloadCommand(options: UnloadCommandOptions, context: CommandContext): Promise<number> {
-  const names = options.names.length ? options.names.map((name) => name.replace(/\.ko$/, "")) : await unloadOrder(await resolveModuleFiles([], context.cwd));
+  const names = options.names.length
+    ? options.names.map((name) => name.replace(/\.ko$/, ""))
+    : await unloadOrder(await resolveModuleFiles([], context.cwd));
   return finishHostRun(await unloadOnHost(names, createHostOptions(options, context)), context);
 }

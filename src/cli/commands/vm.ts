@@ -39,7 +39,12 @@ export interface VmCommandOptions {
 // What another command adds to a guest run (kforge test: its KUnit suites): which built modules
 // to load, modules loaded even when --module selects others, and the result's last word.
 export interface VmRunExtension {
-  chooseModules(input: { dir: string; kdir: string; release: string; modules: string[] }): Promise<{ modules: string[]; alwaysLoad: string[]; notices: string[] }>;
+  chooseModules(input: {
+    dir: string;
+    kdir: string;
+    release: string;
+    modules: string[];
+  }): Promise<{ modules: string[]; alwaysLoad: string[]; notices: string[] }>;
   finish(result: VmResult): Promise<{ result: VmResult; text: string }>;
 }
 
@@ -49,7 +54,8 @@ export async function vmCommand(options: VmCommandOptions, context: CommandConte
   try {
     return await runVmCommand(options, context, extension);
   } catch (error) {
-    if (options.json && isKforgeError(error)) context.stdout.write(`${JSON.stringify({ ok: false, error: { message: error.message, hint: error.hint ?? null } })}\n`);
+    if (options.json && isKforgeError(error))
+      context.stdout.write(`${JSON.stringify({ ok: false, error: { message: error.message, hint: error.hint ?? null } })}\n`);
     throw error;
   }
 }
@@ -71,34 +77,63 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext, 
   };
   if (kernel.notice) notify(kernel.notice);
   // After a matrix build, the kernel's own tree holds its newest artifact.
-  const build = await buildModules({ dir: await chooseBuildDir(dir, kernel.release), kernel: { release: kernel.release, kdir: kernel.kdir }, signal: context.signal, environment: context.env });
+  const build = await buildModules({
+    dir: await chooseBuildDir(dir, kernel.release),
+    kernel: { release: kernel.release, kdir: kernel.kdir },
+    signal: context.signal,
+    environment: context.env,
+  });
   if (build.interrupted) return ExitCode.interrupted;
   if (!build.ok) {
-    if (options.json) context.stdout.write(`${JSON.stringify({ ok: false, release: kernel.release, build: { ok: false, log: build.log, diagnostics: build.diagnostics } })}\n`);
-    else context.stderr.write(`${formatDiagnostics(build.diagnostics, palette, loadSourceLines(dir, build.diagnostics))}\nbuild failed for ${kernel.release}, nothing booted; full log: ${build.log}\n`);
+    if (options.json)
+      context.stdout.write(
+        `${JSON.stringify({ ok: false, release: kernel.release, build: { ok: false, log: build.log, diagnostics: build.diagnostics } })}\n`,
+      );
+    else
+      context.stderr.write(
+        `${formatDiagnostics(build.diagnostics, palette, loadSourceLines(dir, build.diagnostics))}\nbuild failed for ${kernel.release}, nothing booted; full log: ${build.log}\n`,
+      );
     return ExitCode.failed;
   }
   const built = `${build.upToDate ? "modules up to date" : "built"}: ${build.artifacts.map((artifact) => artifact.module).join(", ")} for ${kernel.release}`;
   notify(built, palette.dim(built));
   const tests = [...(config.vm?.test ?? []), ...(options.exec ?? [])];
   const artifacts = build.artifacts.map((artifact) => artifact.path);
-  const chosen = extension ? await extension.chooseModules({ dir, kdir: kernel.kdir, release: kernel.release, modules: artifacts }) : { modules: artifacts, alwaysLoad: [], notices: [] };
-  chosen.notices.forEach((message) => notify(message));
-  const select = options.module?.length ? { names: options.module, optionName: "--module" } : { names: config.vm?.modules ?? [], optionName: "kforge.json vm.modules" };
+  const chosen = extension
+    ? await extension.chooseModules({ dir, kdir: kernel.kdir, release: kernel.release, modules: artifacts })
+    : { modules: artifacts, alwaysLoad: [], notices: [] };
+  for (const message of chosen.notices) notify(message);
+  const select = options.module?.length
+    ? { names: options.module, optionName: "--module" }
+    : { names: config.vm?.modules ?? [], optionName: "kforge.json vm.modules" };
   const plan = await prepareVmPlan({
-    dir, release: kernel.release, modules: chosen.modules, configParams: config.params,
-    parameterWords: context.extraArgs, tests, env: context.env,
+    dir,
+    release: kernel.release,
+    modules: chosen.modules,
+    configParams: config.params,
+    parameterWords: context.extraArgs,
+    tests,
+    env: context.env,
     select: select.names.length ? { ...select, names: [...select.names, ...chosen.alwaysLoad] } : select,
   });
-  if (tests.length === 0 && !options.shell && chosen.alwaysLoad.length === 0) notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
+  if (tests.length === 0 && !options.shell && chosen.alwaysLoad.length === 0)
+    notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
   const launched = await launchVm({
-    release: kernel.release, plan, vmKernel: options.vmKernel, configKernel: config.vm?.kernel,
+    release: kernel.release,
+    plan,
+    vmKernel: options.vmKernel,
+    configKernel: config.vm?.kernel,
     accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel,
     timeoutMs: 1000 * (options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds),
     memoryMb,
-    append: options.append, shell: options.shell, keepGoing: options.keepGoing, cold: options.cold,
-    consoleLogPath: join(dir, ".kforge", "logs", kernel.release, "vm-console.log"), kmemleak: await hasKmemleak(kernel.kdir),
-    env: context.env, signal: context.signal,
+    append: options.append,
+    shell: options.shell,
+    keepGoing: options.keepGoing,
+    cold: options.cold,
+    consoleLogPath: join(dir, ".kforge", "logs", kernel.release, "vm-console.log"),
+    kmemleak: await hasKmemleak(kernel.kdir),
+    env: context.env,
+    signal: context.signal,
     onNotice: (message) => context.stderr.write(`kforge: ${message}\n`),
     events: { onStepStart: (step) => say(palette.dim(`  ... ${step.name}`)) },
   });
@@ -112,10 +147,20 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext, 
 }
 
 // The selected release, or with --debug its debug kernel, or the project's variant of it (debug-kernel.ts).
-export async function selectVmKernel(options: VmCommandOptions, config: KforgeConfig, context: CommandContext, project: string): Promise<{ release: string; kdir: string; notice?: string }> {
+export async function selectVmKernel(
+  options: VmCommandOptions,
+  config: KforgeConfig,
+  context: CommandContext,
+  project: string,
+): Promise<{ release: string; kdir: string; notice?: string }> {
   const selected = await selectKernel({ ...chooseKernel(options, config), env: context.env });
   if (!options.debug) return selected;
-  const debug = await resolveDebugRelease(selected, { env: context.env, build: debugKernelBuilder(context), project, signal: context.signal });
+  const debug = await resolveDebugRelease(selected, {
+    env: context.env,
+    build: debugKernelBuilder(context),
+    project,
+    signal: context.signal,
+  });
   return { ...debug, notice: [selected.notice, debug.notice].filter(Boolean).join("; ") };
 }
 

@@ -51,7 +51,10 @@ export async function watchCommand(options: WatchCommandOptions, context: Comman
     return await runWatch(options, context);
   } catch (error) {
     // The stream stays NDJSON to the end: a fatal error is the last event.
-    if (options.json && isKforgeError(error)) context.stdout.write(`${JSON.stringify({ event: "error", message: error.message, hint: error.hint ?? null, time: new Date().toISOString() })}\n`);
+    if (options.json && isKforgeError(error))
+      context.stdout.write(
+        `${JSON.stringify({ event: "error", message: error.message, hint: error.hint ?? null, time: new Date().toISOString() })}\n`,
+      );
     throw error;
   }
 }
@@ -63,7 +66,10 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
   if (!host) checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
   // --host builds for the running kernel unless told otherwise: no other kernel's module would load.
-  const kernel = host && options.kernel === undefined && options.kdir === undefined ? await selectKernel({ kernel: host.runningRelease, env: context.env }) : await selectVmKernel(options, config, context, dir);
+  const kernel =
+    host && options.kernel === undefined && options.kdir === undefined
+      ? await selectKernel({ kernel: host.runningRelease, env: context.env })
+      : await selectVmKernel(options, config, context, dir);
   const interactive = !options.json && process.stdin.isTTY === true && context.stdout.isTTY === true;
   const emit = createEmitter(options, context, dir, interactive);
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
@@ -74,12 +80,30 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
     ? HostTarget.open(host, dir, stepTimeoutMs)
     : await startGuest({ options, context, config, dir, release: kernel.release, memoryMb, stepTimeoutMs, signal });
   if (context.signal.aborted) return ExitCode.interrupted;
-  if (!target) throw new EnvironmentError(`the ${kernel.release} guest did not boot`, `run kforge vm ${dir} --kernel ${kernel.release} to see why the guest does not boot`);
+  if (!target)
+    throw new EnvironmentError(
+      `the ${kernel.release} guest did not boot`,
+      `run kforge vm ${dir} --kernel ${kernel.release} to see why the guest does not boot`,
+    );
   // A cycle waiting on another kforge's make says so on stderr: --json keeps stdout NDJSON.
   const onBuildEvent = (event: BuildEvent) => event.kind === "waiting" && context.stderr.write(`kforge: ${describeMakeLockWait(event)}\n`);
-  const loop = new WatchLoop({ dir, kernel: { release: kernel.release, kdir: kernel.kdir }, target, modules: options.module ?? [], parameterWords: context.extraArgs, emit, env: context.env, onBuildEvent });
+  const loop = new WatchLoop({
+    dir,
+    kernel: { release: kernel.release, kdir: kernel.kdir },
+    target,
+    modules: options.module ?? [],
+    parameterWords: context.extraArgs,
+    emit,
+    env: context.env,
+    onBuildEvent,
+  });
   const keys = interactive
-    ? listenForKeys({ rebuild: () => loop.rebuildNow(), test: () => loop.rerunTests(), clear: () => context.stdout.write(`${CLEAR_SCREEN}${KEYS_LINE}\n`), quit: () => quit.abort() })
+    ? listenForKeys({
+        rebuild: () => loop.rebuildNow(),
+        test: () => loop.rerunTests(),
+        clear: () => context.stdout.write(`${CLEAR_SCREEN}${KEYS_LINE}\n`),
+        quit: () => quit.abort(),
+      })
     : undefined;
   try {
     await loop.start();
@@ -102,15 +126,42 @@ interface GuestStart {
   signal: AbortSignal;
 }
 
-async function startGuest({ options, context, config, dir, release, memoryMb, stepTimeoutMs, signal }: GuestStart): Promise<GuestTarget | undefined> {
+async function startGuest({
+  options,
+  context,
+  config,
+  dir,
+  release,
+  memoryMb,
+  stepTimeoutMs,
+  signal,
+}: GuestStart): Promise<GuestTarget | undefined> {
   const image = await findKernelImage({ release, vmKernel: options.vmKernel, configKernel: config.vm?.kernel, env: context.env });
   const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal });
   if (!options.json) context.stderr.write(`kforge: starting a ${release} guest that stays up while watching...\n`);
   const onNotice = (message: string) => context.stderr.write(`kforge: ${message}\n`);
-  return GuestTarget.start({ release, bootImage, accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel, memoryMb, timeoutMs: stepTimeoutMs, signal, env: context.env, sourceDir: dir, onNotice }, stepTimeoutMs);
+  return GuestTarget.start(
+    {
+      release,
+      bootImage,
+      accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel,
+      memoryMb,
+      timeoutMs: stepTimeoutMs,
+      signal,
+      env: context.env,
+      sourceDir: dir,
+      onNotice,
+    },
+    stepTimeoutMs,
+  );
 }
 
-function createEmitter(options: WatchCommandOptions, context: CommandContext, dir: string, interactive: boolean): (event: WatchEventBody) => void {
+function createEmitter(
+  options: WatchCommandOptions,
+  context: CommandContext,
+  dir: string,
+  interactive: boolean,
+): (event: WatchEventBody) => void {
   const palette = createPalette(context.stdout as NodeJS.WriteStream);
   const sources = (diagnostics: Diagnostic[]) => loadSourceLines(dir, diagnostics);
   return (body) => {
@@ -126,12 +177,19 @@ function createEmitter(options: WatchCommandOptions, context: CommandContext, di
 // --host is checked before anything is built: where the kernel cannot load modules (no
 // /proc/modules, as on this kind of CI runner) or kforge is neither root nor --sudo, it cannot work.
 function openHost(options: WatchCommandOptions, context: CommandContext): HostOptions {
-  if (options.vm) throw new UsageError("--host and --vm cannot be used together", "pick one: --vm loads into a QEMU guest, --host into the running kernel");
+  if (options.vm)
+    throw new UsageError(
+      "--host and --vm cannot be used together",
+      "pick one: --vm loads into a QEMU guest, --host into the running kernel",
+    );
   // No abort signal: quitting must still run the rmmods; each step has the step timeout instead.
   const host = { ...createHostOptions(options, context), signal: undefined, onEvent: () => undefined };
   if (!existsSync(join(host.paths.procRoot, "modules"))) {
     const diagnosis = noModuleSupportDiagnosis("the watched modules");
-    throw new EnvironmentError(`${diagnosis.title}: ${diagnosis.detail}`, "use kforge watch --vm (the default) to reload into a QEMU guest instead");
+    throw new EnvironmentError(
+      `${diagnosis.title}: ${diagnosis.detail}`,
+      "use kforge watch --vm (the default) to reload into a QEMU guest instead",
+    );
   }
   return host;
 }

@@ -42,28 +42,22 @@ function registerBuild(program: Command, state: ProgramState): void {
     .option("--force", "run make even when nothing changed since the last build")
     .option("--json", "print one JSON object with the result on stdout and nothing else there")
     .option("--junit <file>", "write a JUnit XML report: one test case per kernel × module", parseNonEmpty("--junit"))
-    .option("--annotations <provider>", "CI annotations: github (default when GITHUB_ACTIONS=true) or gitlab", parseNonEmpty("--annotations"))
+    .option(
+      "--annotations <provider>",
+      "CI annotations: github (default when GITHUB_ACTIONS=true) or gitlab",
+      parseNonEmpty("--annotations"),
+    )
     .option("--codequality <file>", "write a GitLab Code Quality report of the diagnostics", parseNonEmpty("--codequality"))
-    .addHelpText("after", "\nMake variables go after a bare --, e.g. kforge build -- KCFLAGS=-DDEBUG\nExit codes: 0 built, 1 build failed, 2 usage or environment error, 130 interrupted.")
-    .action(
-      lazyAction<BuildCommandOptions>(
-        state,
-        () => import("../commands/build.js").then((module) => module.buildCommand),
-        withDir,
-      ),
-    );
+    .addHelpText(
+      "after",
+      "\nMake variables go after a bare --, e.g. kforge build -- KCFLAGS=-DDEBUG\nExit codes: 0 built, 1 build failed, 2 usage or environment error, 130 interrupted.",
+    )
+    .action(lazyAction<BuildCommandOptions>(state, () => import("../commands/build.js").then((module) => module.buildCommand), withDir));
 }
 
 function registerClean(program: Command, state: ProgramState): void {
   addKernelOptions(
     program.command("clean [dir]").description("run kbuild's clean in dir (default: .) and remove kforge's build state (.kforge/)"),
     "kernel release whose kbuild runs the clean",
-  )
-    .action(
-      lazyAction<CleanCommandOptions>(
-        state,
-        () => import("../commands/clean.js").then((module) => module.cleanCommand),
-        withDir,
-      ),
-    );
+  ).action(lazyAction<CleanCommandOptions>(state, () => import("../commands/clean.js").then((module) => module.cleanCommand), withDir));
 }

@@ -27,7 +27,11 @@ export function registerKernelCommands(program: Command, state: ProgramState): v
       lazyAction(
         state,
         () => import("../commands/doctor.js").then((module) => module.doctorCommand),
-        (_positional, flags) => ({ json: Boolean(flags.json), kernel: flags.kernel as string | undefined, kdir: flags.kdir as string | undefined }),
+        (_positional, flags) => ({
+          json: Boolean(flags.json),
+          kernel: flags.kernel as string | undefined,
+          kdir: flags.kdir as string | undefined,
+        }),
       ),
     );
 }

@@ -35,14 +35,21 @@ export function parsePositiveInteger(name: string): (value: string) => number {
 // Commander option parser that refuses an empty value: `-k ''` would otherwise silently mean "the default".
 export function parseNonEmpty(name: string): (value: string) => string {
   return (value: string) => {
-    if (value.trim() === "") throw new InvalidArgumentError(`${name} needs a value, got an empty string (leave the option out to use the default)`);
+    if (value.trim() === "")
+      throw new InvalidArgumentError(`${name} needs a value, got an empty string (leave the option out to use the default)`);
     return value;
   };
 }
 
 // -k/--kernel and --kdir, spelled and validated the same on every command that selects a kernel.
-export function addKernelOptions(command: Command, kernelHelp: string, kdirHelp = "kernel build tree to use instead of /lib/modules/<release>/build"): Command {
-  return command.option("-k, --kernel <release>", kernelHelp, parseNonEmpty("--kernel")).option("--kdir <path>", kdirHelp, parseNonEmpty("--kdir"));
+export function addKernelOptions(
+  command: Command,
+  kernelHelp: string,
+  kdirHelp = "kernel build tree to use instead of /lib/modules/<release>/build",
+): Command {
+  return command
+    .option("-k, --kernel <release>", kernelHelp, parseNonEmpty("--kernel"))
+    .option("--kdir <path>", kdirHelp, parseNonEmpty("--kdir"));
 }
 
 // Options of a command whose one positional argument is the module dir (default: the current dir).

@@ -31,7 +31,9 @@ function registerDkms(program: Command, state: ProgramState): void {
 
 function registerCompileCommands(program: Command, state: ProgramState): void {
   addKernelOptions(
-    program.command("compile-commands [dir]").description("write compile_commands.json in dir (default: .) from the last build, for clangd and editors"),
+    program
+      .command("compile-commands [dir]")
+      .description("write compile_commands.json in dir (default: .) from the last build, for clangd and editors"),
     "kernel the modules were built for (default: running, else newest installed)",
   ).action(
     lazyAction<CompileCommandsCommandOptions>(
@@ -43,12 +45,23 @@ function registerCompileCommands(program: Command, state: ProgramState): void {
 }
 
 function registerInstall(program: Command, state: ProgramState, name: "install" | "uninstall", description: string): void {
-  const command = addKernelOptions(program.command(`${name} [dir]`).description(description), "kernel release to install for (default: running, else newest installed)")
-    .option("--destdir <root>", "stage under this root (INSTALL_MOD_PATH, depmod -b) instead of the live system; needs no root", parseNonEmpty("--destdir"));
+  const command = addKernelOptions(
+    program.command(`${name} [dir]`).description(description),
+    "kernel release to install for (default: running, else newest installed)",
+  ).option(
+    "--destdir <root>",
+    "stage under this root (INSTALL_MOD_PATH, depmod -b) instead of the live system; needs no root",
+    parseNonEmpty("--destdir"),
+  );
   // uninstall finds the folder in install's manifest.
   if (name === "install") {
     command
-      .addOption(new Option("--mod-dir <dir>", "folder under /lib/modules/<release> (INSTALL_MOD_DIR; default: updates)").choices(["updates", "extra"]))
+      .addOption(
+        new Option("--mod-dir <dir>", "folder under /lib/modules/<release> (INSTALL_MOD_DIR; default: updates)").choices([
+          "updates",
+          "extra",
+        ]),
+      )
       .option("--force", "replace files at the target that kforge did not install")
       .option("--autoload", "also write modules-load.d (load at boot) and modprobe.d (kforge.json params) entries");
   }
@@ -62,16 +75,21 @@ function registerInstall(program: Command, state: ProgramState, name: "install" 
 }
 
 function registerSign(program: Command, state: ProgramState): void {
-  addKernelOptions(program.command("sign [dir]").description("sign the built modules of dir (default: .) with the kernel's scripts/sign-file"), "kernel whose sign-file and CONFIG_MODULE_SIG_HASH to use")
-    .option("--key <pem>", "private key (default: KFORGE_SIGN_KEY, kforge.json sign.key, else the key from --generate-key)", parseNonEmpty("--key"))
-    .option("--cert <der|pem>", "certificate (default: KFORGE_SIGN_CERT, kforge.json sign.cert, else the generated one)", parseNonEmpty("--cert"))
+  addKernelOptions(
+    program.command("sign [dir]").description("sign the built modules of dir (default: .) with the kernel's scripts/sign-file"),
+    "kernel whose sign-file and CONFIG_MODULE_SIG_HASH to use",
+  )
+    .option(
+      "--key <pem>",
+      "private key (default: KFORGE_SIGN_KEY, kforge.json sign.key, else the key from --generate-key)",
+      parseNonEmpty("--key"),
+    )
+    .option(
+      "--cert <der|pem>",
+      "certificate (default: KFORGE_SIGN_CERT, kforge.json sign.cert, else the generated one)",
+      parseNonEmpty("--cert"),
+    )
     .option("--hash <algo>", "hash algorithm (default: the kernel's CONFIG_MODULE_SIG_HASH)", parseNonEmpty("--hash"))
     .option("--generate-key", "create a Secure Boot MOK key pair in the per-user key folder and print the mokutil step")
-    .action(
-      lazyAction<SignCommandOptions>(
-        state,
-        () => import("../commands/sign.js").then((module) => module.signCommand),
-        withDir,
-      ),
-    );
+    .action(lazyAction<SignCommandOptions>(state, () => import("../commands/sign.js").then((module) => module.signCommand), withDir));
 }

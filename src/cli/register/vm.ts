@@ -31,7 +31,10 @@ function addVmOptions(command: Command, addKernel = (target: Command) => addKern
     .option("--module <name>", "load only this project module and the modules it needs (repeatable)", collect)
     .option("--keep-going", "after a failed load, skip only the modules that need it and load the rest")
     .option("--cold", "boot the kernel even when a saved guest state would restore faster (docs/vm-fast-start.md)")
-    .option("--debug", "build for and boot the debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak) of the release's version (docs/debug-reports.md)")
+    .option(
+      "--debug",
+      "build for and boot the debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak) of the release's version (docs/debug-reports.md)",
+    )
     .option("--json", "print one JSON object with the result on stdout and nothing else there")
     .addHelpText(
       "after",
@@ -49,36 +52,47 @@ function addTestKernelOptions(command: Command): Command {
 }
 
 export function registerVmCommands(program: Command, state: ProgramState): void {
-  addVmOptions(program.command("vm [dir]").description("boot a throwaway QEMU guest, load the modules in dir, run the test steps, report")).action(
-    lazyAction<VmCommandOptions>(
-      state,
-      () => import("../commands/vm.js").then((module) => module.vmCommand),
-      withDir,
-    ),
-  );
-  addVmOptions(program.command("test [dir]").description("run the module's tests (vm.test in kforge.json) and its KUnit suites in a throwaway VM").option("--vm", "run in a QEMU guest (required)"), addTestKernelOptions)
+  addVmOptions(
+    program.command("vm [dir]").description("boot a throwaway QEMU guest, load the modules in dir, run the test steps, report"),
+  ).action(lazyAction<VmCommandOptions>(state, () => import("../commands/vm.js").then((module) => module.vmCommand), withDir));
+  addVmOptions(
+    program
+      .command("test [dir]")
+      .description("run the module's tests (vm.test in kforge.json) and its KUnit suites in a throwaway VM")
+      .option("--vm", "run in a QEMU guest (required)"),
+    addTestKernelOptions,
+  )
     .option("--junit <file>", "write a JUnit XML report: one test case per kernel × step, or per KUnit case", parseNonEmpty("--junit"))
     .action(lazyAction<TestCommandOptions>(state, () => import("../commands/test.js").then((module) => module.testCommand), withDir));
-  addKernelOptions(program.command("watch [dir]").description("rebuild on every save and reload the new modules into a guest that stays up (--host: the running kernel)"), "kernel release to build for and boot (default: running kernel, else newest installed)")
+  addKernelOptions(
+    program
+      .command("watch [dir]")
+      .description("rebuild on every save and reload the new modules into a guest that stays up (--host: the running kernel)"),
+    "kernel release to build for and boot (default: running kernel, else newest installed)",
+  )
     .option("--vm", "load into a QEMU guest that stays up (the default)")
     .option("--host", "load into the running kernel (needs module support, root or --sudo)")
     .option("--sudo", "with --host: run the module tools through sudo -n")
     .option("--proc-root <dir>", "with --host: read modules and kmsg under dir instead of /proc", parseNonEmpty("--proc-root"))
-    .option("--debug", "build for and boot the debug kernel (KASAN, KFENCE, UBSAN, lockdep) of the release's version (docs/debug-reports.md)")
+    .option(
+      "--debug",
+      "build for and boot the debug kernel (KASAN, KFENCE, UBSAN, lockdep) of the release's version (docs/debug-reports.md)",
+    )
     .option("--module <name>", "watch and reload only this module and what it needs (repeatable)", collect)
     .option("--vm-kernel <vmlinuz>", "kernel image to boot instead of the one found for the release", parseNonEmpty("--vm-kernel"))
     .option("--accel <mode>", "auto (KVM when it works, else TCG), kvm or tcg (default auto)", parseAccel)
     .option("--memory <MiB>", "guest memory (default 256)", parsePositiveInteger("--memory"))
-    .option("--timeout <seconds>", "a load or test step still running after this long is a hang (default 60)", parsePositiveInteger("--timeout"))
+    .option(
+      "--timeout <seconds>",
+      "a load or test step still running after this long is a hang (default 60)",
+      parsePositiveInteger("--timeout"),
+    )
     .option("--json", "print one JSON object per event (NDJSON) on stdout")
-    .addHelpText("after", "\nModule parameters go after a bare --: name=value (single module) or module.name=value.\nOn a terminal: r or Enter rebuilds and reloads, t reruns the tests, c clears, q or Ctrl-C quits.\nExit codes: 0 quit with q, 2 usage or environment error, 130 interrupted.")
-    .action(
-      lazyAction<WatchCommandOptions>(
-        state,
-        () => import("../commands/watch.js").then((module) => module.watchCommand),
-        withDir,
-      ),
-    );
+    .addHelpText(
+      "after",
+      "\nModule parameters go after a bare --: name=value (single module) or module.name=value.\nOn a terminal: r or Enter rebuilds and reloads, t reruns the tests, c clears, q or Ctrl-C quits.\nExit codes: 0 quit with q, 2 usage or environment error, 130 interrupted.",
+    )
+    .action(lazyAction<WatchCommandOptions>(state, () => import("../commands/watch.js").then((module) => module.watchCommand), withDir));
   const kernel = program.command("kernel").description("kernel images for kforge vm");
   kernel
     .command("fetch <release>")
@@ -97,11 +111,23 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
     .command("snapshots")
     .description("list the saved guest states kforge vm restores from, with their size and age")
     .option("--json", "print one JSON object with the states on stdout")
-    .action(lazyAction(state, () => import("../commands/kernel-snapshots.js").then((module) => module.kernelSnapshotsCommand), (_positional, flags) => flags));
+    .action(
+      lazyAction(
+        state,
+        () => import("../commands/kernel-snapshots.js").then((module) => module.kernelSnapshotsCommand),
+        (_positional, flags) => flags,
+      ),
+    );
   kernel
     .command("prune")
     .description("remove saved guest states (kforge vm boots cold once, then saves a new one)")
     .option("--stale", "only states whose kernel image is gone or has changed")
     .option("--json", "print one JSON object with what was removed on stdout")
-    .action(lazyAction(state, () => import("../commands/kernel-prune.js").then((module) => module.kernelPruneCommand), (_positional, flags) => flags));
+    .action(
+      lazyAction(
+        state,
+        () => import("../commands/kernel-prune.js").then((module) => module.kernelPruneCommand),
+        (_positional, flags) => flags,
+      ),
+    );
 }
