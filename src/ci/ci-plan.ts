@@ -1,7 +1,7 @@
 // Pure: what a generated CI workflow does in each kernel's job, the same on every provider: install
 // the build and VM prerequisites with the job's kernel headers, install kforge, build with the CI
 // reports, boot the kernel and run the module's tests, keep the modules and reports as artifacts.
-import { quoteShell } from "../vm/guest-protocol.js";
+import { quoteShell } from "../vm/guest/protocol.js";
 
 export interface CiPlan {
   // The module dir relative to the repository root ("." for the root).

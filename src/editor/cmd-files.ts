@@ -1,6 +1,8 @@
-// Pure: the compile command of one object from the `.<object>.cmd` file kbuild leaves beside it.
-// 6.1 writes `cmd_<object> := <command>`, 6.12 `savedcmd_<object> := ...`; either may be followed by
-// `; objtool ...` post-processing, which is not part of compiling the file.
+// Pure: the compile command of one object from the `.<object>.cmd` file kbuild leaves beside it, read
+// with kbuild's one .cmd parser. The command may be followed by `; objtool ...` post-processing, which
+// is not part of compiling the file.
+import { parseRecordedCommand } from "../kbuild/cmd-file.js";
+
 export interface CompileCommand {
   source: string;
   output: string;
@@ -8,9 +10,7 @@ export interface CompileCommand {
 }
 
 export function parseCmdFile(text: string): CompileCommand | undefined {
-  const commandLine = /^(?:saved)?cmd_(\S+)\s*:=\s*(.*)$/m.exec(text);
-  const sourceLine = /^source_\S+\s*:=\s*(\S+)\s*$/m.exec(text);
-  if (!commandLine || !sourceLine) return undefined;
-  const command = commandLine[2]!.split(" ; ")[0]!.trim();
-  return { output: commandLine[1]!, source: sourceLine[1]!, command };
+  const recorded = parseRecordedCommand(text);
+  if (!recorded?.source) return undefined;
+  return { output: recorded.target, source: recorded.source, command: recorded.command.split(" ; ")[0]!.trim() };
 }

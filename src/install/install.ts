@@ -4,7 +4,7 @@ import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import { KforgeError, UsageError } from "../errors.js";
 import { isAccessible, readOptionalText } from "../fs/files.js";
-import type { KernelTarget } from "../kbuild/build.js";
+import type { KernelTarget } from "../kbuild/build-modules.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
 import { run } from "../process/exec.js";
 import { compressionFromConfig, compressionFromModulesDep, compressionVariables, type CompressionSuffix } from "./compression.js";

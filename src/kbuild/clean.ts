@@ -4,7 +4,7 @@ import { readdir, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import { run } from "../process/exec.js";
-import type { KernelTarget } from "./build.js";
+import type { KernelTarget } from "./build-modules.js";
 import { STATE_DIR } from "./build-log.js";
 import { buildMakeArguments } from "./make-arguments.js";
 import { assertKernelTree, assertModuleDir } from "./module-dir.js";

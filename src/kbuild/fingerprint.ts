@@ -6,6 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { mkdir, readdir, readFile, realpath, rename, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import type { Artifact } from "./artifacts.js";
+import { parseRecordedCommand } from "./cmd-file.js";
 import { STATE_DIR } from "./build-log.js";
 import { MODULES_ORDER, parseModulesOrder } from "./modules-order.js";
 import type { Diagnostic } from "./parse-output.js";
@@ -153,17 +154,9 @@ async function collectDependencies(commandFiles: readonly string[], kdir: string
   return [...dependencies].sort();
 }
 
-// Pure: the file names in the `deps_<object> := \` block of a kbuild .cmd file.
+// Pure: the files a kbuild .cmd file's `deps_<object>` block lists, without make's wildcard entries.
 export function parseDependencyList(text: string): string[] {
-  const start = text.search(/^deps_\S+ := \\$/m);
-  if (start === -1) return [];
-  const paths: string[] = [];
-  for (const line of text.slice(start).split("\n").slice(1)) {
-    const entry = line.trim().replace(/ ?\\$/, "").trim();
-    if (!entry) break;
-    if (!entry.startsWith("$(")) paths.push(entry);
-  }
-  return paths;
+  return parseRecordedCommand(text)?.dependencies ?? [];
 }
 
 async function describeArtifacts(dir: string): Promise<unknown> {

@@ -2,7 +2,7 @@
 // .kforge/build/<release>/, splitting the CPUs between the kernels so make is never oversubscribed.
 // One kernel's failure never stops the others.
 import { availableParallelism } from "node:os";
-import { buildModules, type BuildEvent, type BuildOptions, type KernelBuildResult, type KernelTarget } from "./build.js";
+import { buildModules, type BuildEvent, type BuildOptions, type KernelBuildResult, type KernelTarget } from "./build-modules.js";
 import { refreshMirror } from "./mirror.js";
 
 export interface MatrixOptions extends Omit<BuildOptions, "kernel" | "onEvent"> {

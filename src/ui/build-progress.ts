@@ -2,7 +2,7 @@
 // with --verbose, only the make lock's wait with --json. The only file that imports listr2. While
 // the list runs, listr2 holds back every other write to stdout and stderr, so nothing is printed over it.
 import type { ListrTaskWrapper } from "listr2";
-import type { BuildEvent } from "../kbuild/build.js";
+import type { BuildEvent } from "../kbuild/build-modules.js";
 import { createBuildCounter, formatBuildCounts, shouldCount } from "./build-counts.js";
 import type { OutputStream } from "./output-stream.js";
 

@@ -1,6 +1,6 @@
 // The human summary of a build result: what was built (module, path, size, vermagic) or why not.
 import { relative } from "node:path";
-import type { KernelBuildResult } from "../kbuild/build.js";
+import type { KernelBuildResult } from "../kbuild/build-modules.js";
 import type { Palette } from "./color.js";
 
 export function formatBuildSummary(result: KernelBuildResult, options: { dir: string; werror?: boolean; palette: Palette }): string {

@@ -1,8 +1,8 @@
 // Shows a kernel build as it runs, on stderr: one progress row rewritten in place on a terminal
 // (objects done / total, elapsed, estimate), plain lines elsewhere (a progress line every 100 objects
 // or 15 s, so CI logs stay short), make's raw output with --verbose, nothing with --json.
-import type { KernelBuildEvent } from "../kernel-build/kernel-build.js";
-import { formatKernelProgress } from "../kernel-build/progress.js";
+import type { KernelBuildEvent } from "../guest-kernel/kernel-build.js";
+import { formatKernelProgress } from "../guest-kernel/progress.js";
 import type { ProgressMode } from "./build-progress.js";
 import type { OutputStream } from "./output-stream.js";
 

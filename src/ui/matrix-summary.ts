@@ -1,5 +1,5 @@
 // The summary of a matrix build: one row per kernel × module with its outcome, warnings, errors and time.
-import type { KernelBuildResult } from "../kbuild/build.js";
+import type { KernelBuildResult } from "../kbuild/build-modules.js";
 import type { Palette } from "./color.js";
 
 // A kernel outside the project's gates: listed with its reason, never counted as failed.

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import { fetchedKernelDir, kforgeCacheDir } from "../fs/cache-dir.js";
 import { isAccessible } from "../fs/files.js";
-import { isRegistered, releaseLayout } from "../kernel-build/build-state.js";
+import { isRegistered, releaseLayout } from "../guest-kernel/build-state.js";
 import { compareReleases, type BuildTree } from "../kernel/build-tree.js";
 import { builtRelease, parseBuiltRelease } from "../kernel/built-release.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";

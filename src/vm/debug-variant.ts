@@ -4,9 +4,9 @@
 import { readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { collectArtifacts } from "../kbuild/artifacts.js";
-import { buildModules } from "../kbuild/build.js";
-import { variantKey } from "../kernel-build/guest-config.js";
-import { projectKernelOptions } from "../kernel-build/project-options.js";
+import { buildModules } from "../kbuild/build-modules.js";
+import { variantKey } from "../guest-kernel/guest-config.js";
+import { projectKernelOptions } from "../guest-kernel/project-options.js";
 import { builtRelease, parseBuiltRelease } from "../kernel/built-release.js";
 import type { BuildTree } from "../kernel/build-tree.js";
 

@@ -1,13 +1,13 @@
 // Boots the plan on the release's kernel with the right accelerator: a first KVM boot that shows no
 // sign of life within a few seconds (nested KVM can hang silently) is retried under TCG, and the
 // outcome is remembered so later runs go straight to what works.
-import { accelMemoryPath, chooseAccel, rememberAccel, type AccelRequest } from "./accel.js";
+import { accelMemoryPath, chooseAccel, rememberAccel, type AccelRequest } from "./qemu/accel.js";
 import { findKernelImage } from "../kernel/kernel-image.js";
 import type { VmPlan } from "./prepare.js";
 import type { VmResult } from "./report.js";
 import { runVm } from "./runner.js";
 import type { StepEvents } from "./step-runner.js";
-import { prepareBootImage } from "./vmlinux.js";
+import { prepareBootImage } from "./qemu/vmlinux.js";
 
 export interface LaunchOptions {
   release: string;

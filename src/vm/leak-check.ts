@@ -5,8 +5,8 @@ import type { CrashReport } from "../kernel-log/crash.js";
 import { findModuleFrame, parseKmemleak, parseSectionAddresses, type LeakedObject, type SectionRange } from "../kernel-log/kmemleak.js";
 import { openModuleFile } from "../module/modinfo.js";
 import { findFunctionAt } from "../module/symbols.js";
-import type { GuestSession } from "./guest-channel.js";
-import type { PlannedStep } from "./vm-plan.js";
+import type { GuestSession } from "./guest/channel.js";
+import type { PlannedStep } from "./plan.js";
 
 const KMEMLEAK = "/sys/kernel/debug/kmemleak";
 

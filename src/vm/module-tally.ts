@@ -1,7 +1,7 @@
 // Pure: what a run did with the project's modules (loaded, failed, skipped and why), and whether
 // steps ran on a kernel that had already oopsed. Feeds the `modules` and `taintedAfter` report fields.
 import type { ModuleTally, SkippedStep, StepResult } from "./report.js";
-import type { PlannedStep } from "./vm-plan.js";
+import type { PlannedStep } from "./plan.js";
 
 // TAINT_DIE: the kernel oopsed or hit a BUG since boot.
 const TAINT_DIE = 1 << 7;

@@ -14,7 +14,7 @@ import {
   type DeclaredParameter,
   type ParameterTable,
 } from "./module-parameters.js";
-import { planSteps, type PlannedModule, type PlannedStep } from "./vm-plan.js";
+import { planSteps, type PlannedModule, type PlannedStep } from "./plan.js";
 
 export interface VmPlanInput {
   dir: string;

@@ -1,7 +1,7 @@
 // The result of a guest run, in the shape `kforge vm --json` prints.
 import type { CrashReport } from "../kernel-log/crash.js";
 import { taintLetters } from "../module/taint.js";
-import type { StepKind } from "./vm-plan.js";
+import type { StepKind } from "./plan.js";
 
 export interface StepResult {
   name: string;

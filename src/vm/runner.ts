@@ -6,15 +6,15 @@ import { dirname, join } from "node:path";
 import type { CrashReport } from "../kernel-log/crash.js";
 import { locateCrash } from "../kernel-log/locate-crash.js";
 import { moduleNameFromPath } from "../module/modules-dep.js";
-import { describeBootFailure } from "./boot-failure.js";
-import type { Accel } from "./qemu-arguments.js";
-import { findQemu } from "./qemu-process.js";
+import { describeBootFailure } from "./qemu/boot-failure.js";
+import type { Accel } from "./qemu/arguments.js";
+import { findQemu } from "./qemu/process.js";
 import { summarizeTaint, toJsonCrashes, type SkippedStep, type VmResult } from "./report.js";
 import { LeakCheck } from "./leak-check.js";
 import { findStepsAfterDeath, tallyModules } from "./module-tally.js";
-import { startGuest, type Guest } from "./start-guest.js";
+import { startGuest, type Guest } from "./guest/start.js";
 import { executeSteps, type StepEvents } from "./step-runner.js";
-import type { PlannedStep } from "./vm-plan.js";
+import type { PlannedStep } from "./plan.js";
 
 export interface VmRunOptions {
   release: string;
@@ -34,7 +34,7 @@ export interface VmRunOptions {
   consoleLogPath?: string;
   signal?: AbortSignal;
   events?: StepEvents;
-  // Restore a saved guest state when one matches, else boot and save one (start-guest.ts).
+  // Restore a saved guest state when one matches, else boot and save one (guest/start.ts).
   warm?: boolean;
   // The kernel has kmemleak: scan for the project modules' leaks after they are unloaded.
   kmemleak?: boolean;

@@ -4,7 +4,7 @@
 import type { CrashReport } from "../kernel-log/crash.js";
 import { MODULE_MESSAGES, stripKernelLogPrefix } from "../kernel-log/module-messages.js";
 import { diagnoseLoadFailure, diagnoseUnloadFailure, type Diagnosis } from "../loader/diagnose.js";
-import type { PlannedStep } from "./vm-plan.js";
+import type { PlannedStep } from "./plan.js";
 
 // Parameter names the kernel said it ignored: "greet: unknown parameter 'nosuch' ignored".
 export function findIgnoredParameters(kernelLog: readonly string[]): string[] {

@@ -3,12 +3,12 @@
 // steps, the interactive shell when asked, then unloads of what loaded, in reverse. Each step gets its
 // output, exit status, kernel log lines, crash reports and, when it failed, a diagnosis; every step
 // that did not run is listed with the reason.
-import type { ConsoleMonitor } from "./console-monitor.js";
-import type { CommandOutcome, GuestSession } from "./guest-channel.js";
+import type { ConsoleMonitor } from "./guest/console-monitor.js";
+import type { CommandOutcome, GuestSession } from "./guest/channel.js";
 import { LEAK_SCAN_STEP, type LeakCheck } from "./leak-check.js";
 import type { RunEnd, SkippedStep, StepResult } from "./report.js";
 import { diagnoseStep, findIgnoredParameters } from "./step-diagnosis.js";
-import type { PlannedStep } from "./vm-plan.js";
+import type { PlannedStep } from "./plan.js";
 
 export interface StepEvents {
   onStepStart?: (step: PlannedStep) => void;

@@ -7,12 +7,12 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { CrashReport } from "../kernel-log/crash.js";
 import { locateCrash } from "../kernel-log/locate-crash.js";
-import { bootRunningGuest, type GuestBootOptions, type RunningGuest } from "../vm/guest-boot.js";
-import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "../vm/init-script.js";
-import { withoutDebugInfo } from "../vm/start-guest.js";
+import { bootRunningGuest, type GuestBootOptions, type RunningGuest } from "../vm/guest/boot.js";
+import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "../vm/guest/init-script.js";
+import { withoutDebugInfo } from "../vm/guest/start.js";
 import { toJsonCrashes, type StepResult } from "../vm/report.js";
 import { describeUnfinished, toStepResult } from "../vm/step-runner.js";
-import type { PlannedStep } from "../vm/vm-plan.js";
+import type { PlannedStep } from "../vm/plan.js";
 import type { StepRun, WatchTarget } from "./target.js";
 
 const TRANSFER_TIMEOUT_MS = 15_000;
@@ -72,7 +72,7 @@ export class GuestTarget implements WatchTarget {
     return this.sendFile(`${GUEST_WORK_DIR}/${basename(path)}`, await readFile(path));
   }
 
-  // The session's checked transfer (guest-files.ts); a failed one leaves the guest unusable.
+  // The session's checked transfer (guest/files.ts); a failed one leaves the guest unusable.
   private async sendFile(guestPath: string, data: Buffer): Promise<StepRun | undefined> {
     const started = Date.now();
     const outcome = this.guest ? await this.guest.session.sendFile(guestPath, data, { timeoutMs: TRANSFER_TIMEOUT_MS }) : "channel closed";

@@ -15,7 +15,7 @@ import {
 } from "../loader/host-loader.js";
 import { run } from "../process/exec.js";
 import type { StepResult } from "../vm/report.js";
-import type { PlannedStep } from "../vm/vm-plan.js";
+import type { PlannedStep } from "../vm/plan.js";
 import type { StepRun, WatchTarget } from "./target.js";
 
 export class HostTarget implements WatchTarget {

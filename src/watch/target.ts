@@ -1,7 +1,7 @@
 // What the watch loop reloads into: a guest that stays up (--vm, guest-target.ts) or the running
 // kernel (--host, host-target.ts). The loop plans the steps; a target runs them.
 import type { StepResult } from "../vm/report.js";
-import type { PlannedStep } from "../vm/vm-plan.js";
+import type { PlannedStep } from "../vm/plan.js";
 import type { JsonCrash } from "./events.js";
 
 export interface StepRun {

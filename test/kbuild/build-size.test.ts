@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildModules, type BuildEvent } from "../../src/kbuild/build.js";
+import { buildModules, type BuildEvent } from "../../src/kbuild/build-modules.js";
 import { countCommandFiles, countKbuildObjects, estimateBuildSize } from "../../src/kbuild/build-size.js";
 import { createBuildCounter, formatBuildCounts, shouldCount } from "../../src/ui/build-counts.js";
 import { KFORGE_BIN } from "../helpers/cli.js";

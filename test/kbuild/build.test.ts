@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, wr
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { collectArtifacts } from "../../src/kbuild/artifacts.js";
-import { buildModules, type BuildEvent } from "../../src/kbuild/build.js";
+import { buildModules, type BuildEvent } from "../../src/kbuild/build-modules.js";
 import { UsageError } from "../../src/errors.js";
 import { readVermagic } from "../../src/module/modinfo.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";

@@ -2,7 +2,7 @@
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildModules, type BuildOptions, type KernelBuildResult } from "../../src/kbuild/build.js";
+import { buildModules, type BuildOptions, type KernelBuildResult } from "../../src/kbuild/build-modules.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "./modules.js";
 

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
-import { buildModules } from "../../src/kbuild/build.js";
+import { buildModules } from "../../src/kbuild/build-modules.js";
 import { archFromConfig, archMatches, requestedArch } from "../../src/kbuild/target-arch.js";
 import { parseKernelConfig, readKernelConfig } from "../../src/kernel/kernel-config.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";

@@ -3,8 +3,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { findModuleFrame, parseKmemleak, parseSectionAddresses } from "../../src/kernel-log/kmemleak.js";
-import { ConsoleMonitor } from "../../src/vm/console-monitor.js";
-import { parseStepMarker } from "../../src/vm/guest-protocol.js";
+import { ConsoleMonitor } from "../../src/vm/guest/console-monitor.js";
+import { parseStepMarker } from "../../src/vm/guest/protocol.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/vm/console/${name}`, import.meta.url), "utf8");
 

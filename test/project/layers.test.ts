@@ -10,7 +10,7 @@ const LAYERS: string[][] = [
   ["ui", "doctor", "report", "ci"],
   ["watch", "vm"],
   ["loader", "install", "editor", "dkms"],
-  ["kbuild", "scaffold", "kernel-build"],
+  ["kbuild", "scaffold", "guest-kernel"],
   ["kernel", "module", "config", "kernel-log"],
   ["process", "fs"],
   ["errors.ts"],

@@ -33,7 +33,7 @@ describe("--debug builds the debug kernel it needs", () => {
     // Timestamps kept, so make redoes only what the variant's options touch; build/source still
     // names the shared source, which make only reads.
     execFileSync("cp", ["-a", dirname(shared.kdir), join(kernels, shared.release)]);
-    const project = copyProject(join(repo, "test/fixtures/kernel-build/v4l2demo"), "v4l2demo");
+    const project = copyProject(join(repo, "test/fixtures/guest-kernel/v4l2demo"), "v4l2demo");
     // The KASAN videodev is 1.1 MB over the serial port: more than the default 60 s run on a busy host.
     const args = ["vm", project, "--debug", "--kernel", kernel612().release, "--accel", "tcg", "--json", "--timeout", "300"];
     const first = await runKforge(args, { env: { XDG_CACHE_HOME: cache }, timeoutMs: 880_000 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CrashParser } from "../../src/kernel-log/crash.js";
 import { stripKernelLogPrefix } from "../../src/kernel-log/module-messages.js";
 import { diagnoseStep, findIgnoredParameters } from "../../src/vm/step-diagnosis.js";
-import { loadStep } from "../../src/vm/vm-plan.js";
+import { loadStep } from "../../src/vm/plan.js";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/vm/console/${name}`, import.meta.url), "utf8")

@@ -4,7 +4,7 @@
 import { basename } from "node:path";
 import type { KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode, UsageError } from "../../errors.js";
-import type { BuildEvent, KernelBuildResult } from "../../kbuild/build.js";
+import type { BuildEvent, KernelBuildResult } from "../../kbuild/build-modules.js";
 import { buildMatrix } from "../../kbuild/matrix.js";
 import { findBuildTrees, findCachedBuildTrees } from "../../kernel/build-tree.js";
 import { selectKernel, type KernelSelection } from "../../kernel/select.js";

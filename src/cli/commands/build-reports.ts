@@ -3,7 +3,7 @@
 import { appendFile, writeFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../../errors.js";
-import type { KernelBuildResult } from "../../kbuild/build.js";
+import type { KernelBuildResult } from "../../kbuild/build-modules.js";
 import { run } from "../../process/exec.js";
 import { renderCodeQuality } from "../../report/codequality.js";
 import { renderGithubAnnotations, renderStepSummary } from "../../report/github.js";

@@ -4,7 +4,7 @@ import { basename, resolve } from "node:path";
 import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
 import { writeCompileCommands } from "../../editor/compile-commands.js";
 import { ExitCode, isKforgeError, UsageError } from "../../errors.js";
-import { buildModules, type BuildOptions, type KernelBuildResult } from "../../kbuild/build.js";
+import { buildModules, type BuildOptions, type KernelBuildResult } from "../../kbuild/build-modules.js";
 import { objectToVariables, validateMakeVariables, type KbuildFlags } from "../../kbuild/make-arguments.js";
 import { selectKernel } from "../../kernel/select.js";
 import { chooseProgressMode, createBuildProgress } from "../../ui/build-progress.js";

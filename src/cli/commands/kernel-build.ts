@@ -2,8 +2,8 @@
 // memory, locking and leak checkers and KUnit) built and registered in kforge's cache.
 import { resolve } from "node:path";
 import { isKforgeError } from "../../errors.js";
-import { buildKernel, type BuiltKernel } from "../../kernel-build/kernel-build.js";
-import { formatDuration } from "../../kernel-build/progress.js";
+import { buildKernel, type BuiltKernel } from "../../guest-kernel/kernel-build.js";
+import { formatDuration } from "../../guest-kernel/progress.js";
 import { chooseProgressMode } from "../../ui/build-progress.js";
 import { createKernelBuildProgress } from "../../ui/kernel-build-progress.js";
 import type { DebugKernelBuilder } from "../../vm/debug-kernel.js";

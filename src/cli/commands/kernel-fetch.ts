@@ -1,5 +1,5 @@
 // `kforge kernel fetch <release>`: a distro kernel image and modules into kforge's cache.
-import { fetchKernel } from "../../vm/kernel-fetch.js";
+import { fetchKernel } from "../../kernel/fetch.js";
 import type { CommandContext } from "../context.js";
 
 export interface KernelFetchOptions {

@@ -1,7 +1,7 @@
 // `kforge kernel prune`: removes saved guest states (all, or with --stale only those whose kernel
 // image is gone or has changed) and whatever a killed kforge left half-written.
-import { hashImage } from "../../vm/snapshot-identity.js";
-import { listStates, removeLeftovers, removeState, type SnapshotEntry } from "../../vm/snapshot-store.js";
+import { hashImage } from "../../vm/snapshot/identity.js";
+import { listStates, removeLeftovers, removeState, type SnapshotEntry } from "../../vm/snapshot/store.js";
 import type { CommandContext } from "../context.js";
 
 export interface KernelPruneOptions {

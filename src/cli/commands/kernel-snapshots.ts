@@ -1,5 +1,5 @@
 // `kforge kernel snapshots`: the saved guest states kforge vm restores from, with size and age.
-import { listStates, snapshotDir, snapshotLimitBytes } from "../../vm/snapshot-store.js";
+import { listStates, snapshotDir, snapshotLimitBytes } from "../../vm/snapshot/store.js";
 import type { CommandContext } from "../context.js";
 
 export interface KernelSnapshotsOptions {

@@ -14,7 +14,7 @@ import { isSkipped, type KernelTestOutcome } from "../../report/test-outcome.js"
 import { renderTestJunit } from "../../report/test-junit.js";
 import { createPalette } from "../../ui/color.js";
 import { formatTestSummary } from "../../ui/test-summary.js";
-import { planGuestConcurrency } from "../../vm/guest-concurrency.js";
+import { planGuestConcurrency } from "../../vm/guest/concurrency.js";
 import type { CommandContext, OutputStream } from "../context.js";
 import { splitByGates } from "./build-gates.js";
 import { resolveKernels } from "./build-matrix.js";

@@ -3,15 +3,15 @@
 import { join, resolve } from "node:path";
 import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode, isKforgeError, UsageError } from "../../errors.js";
-import { buildModules } from "../../kbuild/build.js";
+import { buildModules } from "../../kbuild/build-modules.js";
 import { chooseBuildDir } from "../../kbuild/output-dir.js";
 import { selectKernel } from "../../kernel/select.js";
 import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import { formatVmReport } from "../../ui/vm-report.js";
-import type { AccelRequest } from "../../vm/accel.js";
+import type { AccelRequest } from "../../vm/qemu/accel.js";
 import { hasKmemleak, resolveDebugRelease } from "../../vm/debug-kernel.js";
-import { checkGuestMemory } from "../../vm/guest-memory.js";
+import { checkGuestMemory } from "../../vm/guest/memory.js";
 import { launchVm } from "../../vm/launch.js";
 import { prepareVmPlan } from "../../vm/prepare.js";
 import type { VmResult } from "../../vm/report.js";

@@ -1,0 +1,84 @@
+// Starts a guest that stays up: `kforge watch` sends it new modules and commands over the agent
+// session instead of rebooting per change. The initramfs carries only busybox and the agent; modules
+// arrive later through the session's sendFile (guest/files.ts).
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chooseAccel, type AccelRequest } from "../qemu/accel.js";
+import type { ConsoleMonitor } from "./console-monitor.js";
+import type { GuestSession } from "./channel.js";
+import { KVM_PROBE_MS } from "../launch.js";
+import type { Accel } from "../qemu/arguments.js";
+import { findQemu } from "../qemu/process.js";
+import { startGuest } from "./start.js";
+import type { BootImage } from "../qemu/vmlinux.js";
+
+export interface RunningGuest {
+  session: GuestSession;
+  monitor: ConsoleMonitor;
+  accel: Accel;
+  bootMs: number;
+  start: "booted" | "restored";
+  hasExited(): boolean;
+  // Powers the guest off (forcefully after a grace period) and removes its temp dir.
+  stop(): Promise<void>;
+}
+
+export interface GuestBootOptions {
+  // The guest kernel's release, recorded with a saved state.
+  release: string;
+  bootImage: BootImage;
+  accel: AccelRequest;
+  memoryMb: number;
+  append?: string[];
+  timeoutMs: number;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  // Where the modules' sources are, to name the faulting line in crash reports.
+  sourceDir?: string;
+  // A saved state that did not restore (the guest was booted instead).
+  onNotice?: (message: string) => void;
+}
+
+export async function bootRunningGuest(options: GuestBootOptions): Promise<RunningGuest | undefined> {
+  const choice = await chooseAccel(options.accel, options.env);
+  const first = await bootOnce(options, choice.accel, choice.probe ? KVM_PROBE_MS : options.timeoutMs, !choice.probe);
+  if (first || !choice.probe || options.signal?.aborted) return first;
+  return bootOnce(options, "tcg", options.timeoutMs, true);
+}
+
+// Restored from a saved state like `kforge vm` (guest/start.ts), except for the first KVM probe boot:
+// a restart after a crash then takes a restore, not a boot.
+async function bootOnce(options: GuestBootOptions, accel: Accel, helloTimeoutMs: number, warm: boolean): Promise<RunningGuest | undefined> {
+  const qemuBinary = await findQemu();
+  const workDir = await mkdtemp(join(tmpdir(), "kforge-watch-vm-"));
+  const guest = await startGuest({
+    qemuBinary,
+    workDir,
+    release: options.release,
+    modules: [],
+    files: [],
+    helloTimeoutMs,
+    warm,
+    env: options.env,
+    signal: options.signal,
+    machine: { accel, kernelImage: options.bootImage.path, memoryMb: options.memoryMb, append: options.append },
+    notice: options.onNotice ?? (() => undefined),
+  }).catch(async (error: unknown) => {
+    await rm(workDir, { recursive: true, force: true });
+    throw error;
+  });
+  const { session, qemu } = guest;
+  const stop = async () => {
+    session?.powerOff();
+    await Promise.race([qemu.exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    session?.close();
+    await qemu.stop();
+    await rm(workDir, { recursive: true, force: true });
+  };
+  if (!session || options.signal?.aborted) {
+    await stop();
+    return undefined;
+  }
+  return { session, monitor: guest.monitor, accel, bootMs: guest.bootMs, start: guest.start, hasExited: () => qemu.hasExited(), stop };
+}

@@ -1,0 +1,186 @@
+// The host end of the command channel: a unix socket QEMU connects to the guest's ttyS1, where the
+// busybox agent runs one command at a time. Reusable: `kforge watch` keeps a session open and sends
+// rmmod/insmod to a guest that stays up.
+import { connect, type Socket } from "node:net";
+import type { ConsoleMonitor } from "./console-monitor.js";
+import { encodeFileTransfer } from "./files.js";
+import { encodeCommand, parseAgentLine, type AgentEvent } from "./protocol.js";
+
+export type CommandOutcome =
+  | { status: "done"; exitCode: number; output: string; tainted: number; kernelLog: string[]; durationMs: number }
+  // Still running at the deadline; `silentMs` is how long since the agent's last heartbeat.
+  | { status: "timeout"; silentMs: number; durationMs: number }
+  // The channel closed (QEMU exited, the guest powered off or panicked).
+  | { status: "closed"; durationMs: number };
+
+export type TransferOutcome = "sent" | "checksum mismatch" | "channel closed" | "timed out";
+
+export interface GuestSession {
+  readonly release: string;
+  // /proc/sys/kernel/tainted when the agent started.
+  readonly initialTaint: number;
+  run(command: string, options: { timeoutMs: number }): Promise<CommandOutcome>;
+  // Writes `data` to `guestPath` in the guest: "sent" once the agent has it, checksum verified.
+  sendFile(guestPath: string, data: Buffer, options: { timeoutMs: number }): Promise<TransferOutcome>;
+  // Sets the guest's clock and mixes a seed into its random pool, without waiting for an answer:
+  // the channel is ordered, so every later command runs after it.
+  refresh(epochSeconds: number, seed: string): void;
+  // Asks the guest to power off without waiting for an answer.
+  powerOff(): void;
+  close(): void;
+}
+
+// How long after a command ends to wait for its kernel messages to reach the console.
+const MARKER_WAIT_MS = 3000;
+
+export interface GuestSessionOptions {
+  socketPath: string;
+  console: ConsoleMonitor;
+  helloTimeoutMs: number;
+  signal?: AbortSignal;
+  // false when the console goes to the user's terminal (--shell): no kernel log markers will arrive.
+  watchesConsole?: boolean;
+  // A guest restored from a saved state said hello long ago: ask it again.
+  restored?: boolean;
+}
+
+// How often a restored guest is asked for its hello: the first request can reach the serial port
+// before QEMU has loaded the saved state.
+const HELLO_REPEAT_MS = 200;
+
+export async function openGuestSession(options: GuestSessionOptions): Promise<GuestSession | undefined> {
+  const socket = await connectWithRetry(options.socketPath, options.helloTimeoutMs, options.signal);
+  if (!socket) return undefined;
+  const channel = new AgentChannel(socket);
+  const ask = () => channel.write("\nH 0\n");
+  if (options.restored) ask();
+  const asking = options.restored ? setInterval(ask, HELLO_REPEAT_MS) : undefined;
+  const hello = await channel.next((event) => event.kind === "hello", options.helloTimeoutMs, options.signal);
+  clearInterval(asking);
+  if (hello?.kind !== "hello") {
+    socket.destroy();
+    return undefined;
+  }
+  return createSession(channel, hello, options.console, options.watchesConsole ?? true);
+}
+
+function createSession(
+  channel: AgentChannel,
+  hello: { release: string; tainted: number },
+  monitor: ConsoleMonitor,
+  watchesConsole: boolean,
+): GuestSession {
+  let nextId = 1;
+  return {
+    release: hello.release,
+    initialTaint: hello.tainted,
+    async run(command, { timeoutMs }) {
+      const id = nextId++;
+      const started = Date.now();
+      const consoleStart = monitor.lines.length;
+      channel.lastBeat = started;
+      channel.output.delete(id);
+      channel.write(encodeCommand(id, command));
+      const done = await channel.next((event) => event.kind === "done" && event.id === id, timeoutMs);
+      const durationMs = Date.now() - started;
+      if (done?.kind !== "done") {
+        return channel.closed
+          ? { status: "closed", durationMs }
+          : { status: "timeout", silentMs: Date.now() - channel.lastBeat, durationMs };
+      }
+      if (watchesConsole) await monitor.waitForMarker(id, MARKER_WAIT_MS);
+      const output = channel.output.get(id) ?? "";
+      return {
+        status: "done",
+        exitCode: done.exitCode,
+        output,
+        tainted: done.tainted,
+        kernelLog: monitor.kernelLogSince(consoleStart),
+        durationMs,
+      };
+    },
+    async sendFile(guestPath, data, { timeoutMs }) {
+      const id = nextId++;
+      channel.write(encodeFileTransfer(id, guestPath, data));
+      const done = await channel.next((event) => event.kind === "done" && event.id === id, timeoutMs);
+      if (done?.kind === "done") return done.exitCode === 0 ? "sent" : "checksum mismatch";
+      return channel.closed ? "channel closed" : "timed out";
+    },
+    refresh(epochSeconds, seed) {
+      channel.write(`T ${epochSeconds} ${seed}\n`);
+    },
+    powerOff() {
+      channel.write(encodeCommand(nextId++, "poweroff -f"));
+    },
+    close() {
+      channel.socket.destroy();
+    },
+  };
+}
+
+class AgentChannel {
+  lastBeat = Date.now();
+  closed = false;
+  readonly output = new Map<number, string>();
+  private pending = "";
+  private listeners = new Set<(event: AgentEvent | undefined) => void>();
+
+  constructor(readonly socket: Socket) {
+    socket.on("data", (chunk) => this.receive(chunk.toString("latin1")));
+    const onClose = () => {
+      this.closed = true;
+      for (const listener of [...this.listeners]) listener(undefined);
+    };
+    socket.on("close", onClose);
+    socket.on("error", onClose);
+  }
+
+  write(text: string | Buffer): void {
+    if (!this.closed) this.socket.write(text);
+  }
+
+  // Resolves with the first event matching, or undefined at the deadline, on close or on abort.
+  next(match: (event: AgentEvent) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<AgentEvent | undefined> {
+    if (this.closed) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const finish = (event: AgentEvent | undefined) => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        this.listeners.delete(listener);
+        resolve(event);
+      };
+      const listener = (event: AgentEvent | undefined) => (event === undefined || match(event)) && finish(event);
+      const onAbort = () => finish(undefined);
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.listeners.add(listener);
+    });
+  }
+
+  private receive(text: string): void {
+    this.pending += text;
+    const lines = this.pending.split("\n");
+    this.pending = lines.pop() ?? "";
+    for (const line of lines) {
+      const event = parseAgentLine(line);
+      if (!event) continue;
+      if (event.kind === "beat") this.lastBeat = Date.now();
+      if (event.kind === "output") this.output.set(event.id, event.text);
+      for (const listener of [...this.listeners]) listener(event);
+    }
+  }
+}
+
+async function connectWithRetry(path: string, timeoutMs: number, signal?: AbortSignal): Promise<Socket | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !signal?.aborted) {
+    const socket = await new Promise<Socket | undefined>((resolve) => {
+      const attempt = connect(path);
+      attempt.once("connect", () => resolve(attempt));
+      attempt.once("error", () => resolve(undefined));
+    });
+    if (socket) return socket;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return undefined;
+}

@@ -1,0 +1,241 @@
+// Starts the guest a run needs: restored from a saved state when one matches the machine, else
+// booted (and, when warm starts are on, its state saved right after the agent's hello, before any
+// project file is in it). With warm starts the initramfs holds no project file: the modules and
+// test files are sent over the channel once the agent answers, and the clock and random pool are
+// refreshed from the host.
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { basename, join } from "node:path";
+import { KforgeError } from "../../errors.js";
+import { run } from "../../process/exec.js";
+import { ConsoleMonitor } from "./console-monitor.js";
+import { readModuleFile } from "./decompress.js";
+import { openGuestSession, type GuestSession } from "./channel.js";
+import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
+import { cachedAgentInitramfs, writeInitramfs } from "./initramfs.js";
+import { createQemuArguments, type QemuOptions } from "../qemu/arguments.js";
+import { startQemu, type QemuProcess } from "../qemu/process.js";
+import { identifyQemu, hashImage } from "../snapshot/identity.js";
+import { machineArguments, snapshotKey } from "../snapshot/key.js";
+import { saveGuestState } from "../snapshot/save.js";
+import { restoreGuestState } from "../snapshot/restore.js";
+import { commitState, findState, lockState, markUsed, newTempStateFiles, removeState, type SnapshotMeta } from "../snapshot/store.js";
+
+export interface Guest {
+  qemu: QemuProcess;
+  monitor: ConsoleMonitor;
+  session: GuestSession | undefined;
+  bootMs: number;
+  start: "booted" | "restored";
+}
+
+export interface StartGuestOptions {
+  qemuBinary: string;
+  workDir: string;
+  release: string;
+  machine: Omit<QemuOptions, "initramfs" | "agentSocket" | "monitorSocket" | "memoryFile" | "awaitIncoming">;
+  modules: string[];
+  files: string[];
+  helloTimeoutMs: number;
+  // Restore from (and save) guest states; off for --cold, --shell and the KVM probe.
+  warm: boolean;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  notice: (message: string) => void;
+}
+
+// A restored guest that has not answered by then is given up for a cold boot.
+const RESTORE_DEADLINE_MS = 10_000;
+// The serial port moves about 75 KB/s under TCG, less on a loaded host; a debug kernel's in-tree
+// modules (KASAN-instrumented videodev) are megabytes even without debug info.
+const transferTimeoutMs = (bytes: number) => 30_000 + Math.ceil(bytes / 10_000) * 1000;
+
+export async function startGuest(options: StartGuestOptions): Promise<Guest> {
+  const initramfs = join(options.workDir, "initramfs.cpio");
+  if (!options.warm) {
+    await writeInitramfs(
+      initramfs,
+      { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive },
+      options.workDir,
+    );
+    return launchGuest(options, { ...options.machine, initramfs, agentSocket: join(options.workDir, "agent.sock") });
+  }
+  const paths = {
+    initramfs: await cachedAgentInitramfs(options.env),
+    agentSocket: join(options.workDir, "agent.sock"),
+    monitorSocket: join(options.workDir, "qmp.sock"),
+  };
+  // A guest booted to be saved keeps its RAM in the run's temp dir; the save copies it to the cache.
+  const machine = { ...options.machine, ...paths, memoryFile: { path: join(options.workDir, "guest.ram"), shared: true } };
+  const key = await keyFor(options, machine);
+  const saved = await findState(key, options.env);
+  // Stripping the modules (and the execa import that comes with it, 100-160 ms) runs while QEMU
+  // restores or boots: launchGuest() starts QEMU before its first await.
+  const sends = prepareSends(options);
+  sends.catch(() => undefined);
+  if (saved) {
+    const restoring = { ...machine, memoryFile: { path: saved.ram, shared: false }, awaitIncoming: true };
+    const restored = await launchGuest(
+      { ...options, helloTimeoutMs: Math.min(RESTORE_DEADLINE_MS, options.helloTimeoutMs) },
+      restoring,
+      saved.state,
+    );
+    if (restored.session) {
+      await markUsed(key, options.env);
+      return ready(restored, await sends);
+    }
+    const qemuError =
+      (await restored.qemu.stop()).stderr
+        .split("\n")
+        .find((line) => line.startsWith("qemu-system"))
+        ?.trim() ?? restored.restoreError;
+    if (options.signal?.aborted) return restored;
+    options.notice(`the saved guest state did not restore${qemuError ? ` (${qemuError})` : " in time"}; booting cold and saving a new one`);
+    await removeState(key, options.env);
+  }
+  const booted = await launchGuest(options, machine);
+  if (booted.session) await saveState(options, machine, key);
+  return booted.session ? ready(booted, await sends) : booted;
+}
+
+async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise<string> {
+  const args = createQemuArguments(machine);
+  return snapshotKey({
+    imageHash: await hashImage(machine.kernelImage, options.env),
+    qemu: await identifyQemu(options.qemuBinary, options.env),
+    initramfsHash: createHash("sha256")
+      .update(await readFile(machine.initramfs))
+      .digest("hex"),
+    machineArguments: machineArguments(args, {
+      kernel: machine.kernelImage,
+      initramfs: machine.initramfs,
+      agent: machine.agentSocket,
+      monitor: machine.monitorSocket ?? "",
+      memory: machine.memoryFile?.path ?? "",
+    }),
+  });
+}
+
+// Another kforge saving the same state right now: this run goes on without saving.
+async function saveState(options: StartGuestOptions, machine: QemuOptions, key: string): Promise<void> {
+  const unlock = await lockState(key, options.env);
+  if (!unlock) return;
+  const temp = await newTempStateFiles(key, options.env);
+  try {
+    await saveGuestState(machine.monitorSocket!, { state: temp.state, ram: { from: machine.memoryFile!.path, to: temp.ram } });
+    const meta: Omit<SnapshotMeta, "format"> = {
+      key,
+      release: options.release,
+      kernelImage: machine.kernelImage,
+      imageHash: await hashImage(machine.kernelImage, options.env),
+      accel: machine.accel,
+      memoryMb: machine.memoryMb,
+      append: machine.append ?? [],
+      qemu: await identifyQemu(options.qemuBinary, options.env),
+      createdAt: new Date().toISOString(),
+    };
+    await commitState(temp, meta, options.env);
+  } catch (error) {
+    options.notice(`could not save the guest state for warm starts: ${(error as Error).message}`);
+    await Promise.all([rm(temp.state, { force: true }), rm(temp.ram, { force: true })]);
+  } finally {
+    await unlock();
+  }
+}
+
+// With `incomingState` the guest is restored from it instead of booted.
+async function launchGuest(
+  options: StartGuestOptions,
+  machine: QemuOptions,
+  incomingState?: string,
+): Promise<Guest & { restoreError?: string }> {
+  const started = Date.now();
+  const restored = incomingState !== undefined;
+  let qemu: QemuProcess | undefined;
+  const monitor = new ConsoleMonitor(() => void qemu?.stop());
+  qemu = startQemu(options.qemuBinary, createQemuArguments(machine), {
+    onLine: (line) => monitor.feed(line),
+    interactive: machine.interactive,
+  });
+  let restoreError: string | undefined;
+  const running = qemu;
+  if (restored) {
+    void restoreGuestState(machine.monitorSocket!, incomingState, () => !running.hasExited()).catch((error: Error) => {
+      restoreError = error.message;
+      void running.stop();
+    });
+  }
+  const stop = () => void qemu?.stop();
+  options.signal?.addEventListener("abort", stop, { once: true });
+  // A QEMU that exits before the hello (a refused RAM file, a panic) ends the wait at once.
+  const exited = new AbortController();
+  void qemu.exited.finally(() => {
+    options.signal?.removeEventListener("abort", stop);
+    exited.abort();
+  });
+  const session = await openGuestSession({
+    socketPath: machine.agentSocket,
+    console: monitor,
+    helloTimeoutMs: options.helloTimeoutMs,
+    watchesConsole: !machine.interactive,
+    restored,
+    signal: options.signal ? AbortSignal.any([options.signal, exited.signal]) : exited.signal,
+  });
+  if (options.signal?.aborted) session?.close();
+  return {
+    qemu,
+    monitor,
+    session: options.signal?.aborted ? undefined : session,
+    bootMs: Date.now() - started,
+    start: restored ? "restored" : "booted",
+    restoreError,
+  };
+}
+
+interface Send {
+  guestPath: string;
+  data: Buffer;
+}
+
+const prepareSends = (options: StartGuestOptions): Promise<Send[]> =>
+  Promise.all([
+    ...options.modules.map(async (path) => ({
+      guestPath: `${GUEST_MODULE_DIR}/${basename(path).replace(/\.(xz|zst|gz)$/, "")}`,
+      data: await withoutDebugInfo(await readModuleFile(path, options.workDir), options.workDir),
+    })),
+    ...options.files.map(async (path) => ({ guestPath: `${GUEST_WORK_DIR}/${basename(path)}`, data: await readFile(path) })),
+  ]);
+
+// Refreshes a restored guest's clock and random pool (it would otherwise carry the saved time and
+// the saved pool), then sends the project's files.
+async function ready(guest: Guest, sends: Send[]): Promise<Guest> {
+  const session = guest.session!;
+  // busybox date takes whole seconds: the nearest one is off by half a second at most. The seed's
+  // text is mixed into the pool as it is (512 random bits in 88 characters), with no decoder to fork.
+  if (guest.start === "restored") session.refresh(Math.round(Date.now() / 1000), randomBytes(64).toString("base64"));
+  for (const { guestPath, data } of sends) {
+    const sent = Date.now();
+    const outcome = await session.sendFile(guestPath, data, { timeoutMs: transferTimeoutMs(data.length) });
+    if (outcome !== "sent") {
+      session.close();
+      await guest.qemu.stop();
+      throw new KforgeError(`sending ${guestPath} (${data.length} bytes) into the guest failed after ${Date.now() - sent} ms: ${outcome}`, {
+        hint: "run again with --cold, which puts the files into the initramfs instead",
+      });
+    }
+  }
+  return guest;
+}
+
+const SIGNATURE_MARKER = Buffer.from("~Module signature appended~\n");
+
+// The serial channel moves about 100 KB/s under TCG, and debug info is most of a module built with
+// it; the guest never reads it (crash reports are located from the host's copy). A signed module
+// is sent as is: stripping would break its signature.
+export async function withoutDebugInfo(data: Buffer, workDir: string): Promise<Buffer> {
+  if (data.subarray(-SIGNATURE_MARKER.length).equals(SIGNATURE_MARKER)) return data;
+  const input = join(workDir, `strip-${randomBytes(4).toString("hex")}.ko`);
+  await writeFile(input, data);
+  const stripped = await run("objcopy", ["--strip-debug", input, `${input}.out`]);
+  return stripped.failed ? data : readFile(`${input}.out`);
+}

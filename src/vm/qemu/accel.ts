@@ -1,0 +1,64 @@
+// KVM when it is usable, TCG otherwise. "auto" remembers, per host kernel, whether a KVM boot
+// actually produced output (nested KVM can hang silently), so only the first run pays for a probe.
+import { constants, mkdir, readFile, writeFile } from "node:fs/promises";
+import { release as hostRelease } from "node:os";
+import { join } from "node:path";
+import { EnvironmentError } from "../../errors.js";
+import type { Accel } from "./arguments.js";
+import { kforgeCacheDir } from "../../fs/cache-dir.js";
+import { isAccessible } from "../../fs/files.js";
+
+export type AccelRequest = "auto" | Accel;
+
+export interface AccelChoice {
+  accel: Accel;
+  // True when KVM has not been seen to boot on this host yet: the runner gives it a short deadline.
+  probe: boolean;
+  // Why TCG, when auto chose it.
+  reason?: string;
+}
+
+interface AccelMemory {
+  hostKernel: string;
+  accel: Accel;
+  reason: string;
+}
+
+export async function isKvmUsable(device = "/dev/kvm"): Promise<boolean> {
+  return isAccessible(device, constants.R_OK | constants.W_OK);
+}
+
+// Where the decision of "auto" is remembered.
+export const accelMemoryPath = (env?: NodeJS.ProcessEnv) => join(kforgeCacheDir(env), "accel.json");
+
+async function readMemory(env?: NodeJS.ProcessEnv): Promise<AccelMemory | undefined> {
+  try {
+    const memory = JSON.parse(await readFile(accelMemoryPath(env), "utf8")) as AccelMemory;
+    return memory.hostKernel === hostRelease() ? memory : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function rememberAccel(accel: Accel, reason: string, env?: NodeJS.ProcessEnv): Promise<void> {
+  await mkdir(kforgeCacheDir(env), { recursive: true });
+  const memory: AccelMemory = { hostKernel: hostRelease(), accel, reason };
+  await writeFile(accelMemoryPath(env), `${JSON.stringify(memory, null, 2)}\n`);
+}
+
+export async function chooseAccel(request: AccelRequest, env?: NodeJS.ProcessEnv): Promise<AccelChoice> {
+  const usable = await isKvmUsable();
+  if (request === "tcg") return { accel: "tcg", probe: false };
+  if (request === "kvm") {
+    if (!usable)
+      throw new EnvironmentError(
+        "--accel kvm: /dev/kvm is missing or not readable and writable by you",
+        "add yourself to the kvm group (then log in again), or use --accel tcg",
+      );
+    return { accel: "kvm", probe: false };
+  }
+  if (!usable) return { accel: "tcg", probe: false, reason: "/dev/kvm is not usable" };
+  const memory = await readMemory(env);
+  if (memory) return { accel: memory.accel, probe: false, reason: memory.reason };
+  return { accel: "kvm", probe: true };
+}

@@ -1,0 +1,69 @@
+// Pure: the qemu-system-x86_64 command line for one throwaway guest. q35 rather than microvm, which
+// hangs on timer calibration under TCG; no network, no default devices, nothing read from the
+// user's QEMU config.
+export type Accel = "kvm" | "tcg";
+
+export interface QemuOptions {
+  accel: Accel;
+  // The uncompressed vmlinux (PVH entry) or the bzImage.
+  kernelImage: string;
+  initramfs: string;
+  // Unix socket QEMU listens on for the command channel (the guest's ttyS1).
+  agentSocket: string;
+  memoryMb: number;
+  // Extra kernel command-line words, after kforge's own.
+  append?: string[];
+  // The console is the user's terminal (kforge vm --shell) instead of a stream kforge parses.
+  interactive?: boolean;
+  // Unix socket for QMP, through which a booted guest's state is saved (see snapshot/save.ts).
+  monitorSocket?: string;
+  // Guest RAM in a file instead of anonymous memory. A guest booted to be saved writes it (shared),
+  // so its state is saved without the RAM; a restored guest maps the saved copy privately (copy on
+  // write: the copy is never changed, and only the pages the guest reads are read).
+  memoryFile?: { path: string; shared: boolean };
+  // Start waiting for a saved state, which QMP then names (snapshot/restore.ts).
+  awaitIncoming?: boolean;
+}
+
+// tsc=unstable: under emulation the kernel refines its TSC calibration a second or two after boot and
+// switches clocksource, which would land in the first test step's kernel log as noise.
+export const KERNEL_COMMAND_LINE = ["console=ttyS0", "quiet", "panic=-1", "tsc=unstable"];
+
+export function createQemuArguments(options: QemuOptions): string[] {
+  return [
+    "-machine",
+    `q35,accel=${options.accel}${options.memoryFile ? ",memory-backend=ram" : ""}`,
+    "-cpu",
+    options.accel === "kvm" ? "host" : "max",
+    "-m",
+    String(options.memoryMb),
+    ...(options.memoryFile ? ["-object", memoryBackend(options.memoryFile, options.memoryMb)] : []),
+    "-smp",
+    "1",
+    "-nodefaults",
+    "-no-user-config",
+    "-display",
+    "none",
+    "-no-reboot",
+    "-chardev",
+    `stdio,id=console,signal=${options.interactive ? "off" : "on"}`,
+    "-serial",
+    "chardev:console",
+    "-chardev",
+    `socket,id=agent,path=${options.agentSocket},server=on,wait=off`,
+    "-serial",
+    "chardev:agent",
+    "-kernel",
+    options.kernelImage,
+    "-initrd",
+    options.initramfs,
+    "-append",
+    [...KERNEL_COMMAND_LINE, ...(options.append ?? [])].join(" "),
+    ...(options.monitorSocket ? ["-qmp", `unix:${options.monitorSocket},server=on,wait=off`] : []),
+    ...(options.awaitIncoming ? ["-incoming", "defer"] : []),
+  ];
+}
+
+// QEMU's option syntax escapes a comma in a value by doubling it.
+const memoryBackend = (file: { path: string; shared: boolean }, memoryMb: number) =>
+  `memory-backend-file,id=ram,size=${memoryMb}M,mem-path=${file.path.replaceAll(",", ",,")},share=${file.shared ? "on" : "off"}`;

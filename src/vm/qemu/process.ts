@@ -1,0 +1,43 @@
+// One running QEMU: console lines go to `onLine`, and `stop()` kills it (SIGTERM, then SIGKILL
+// after a grace period). Callers always stop it in a finally block.
+import { startDaemon } from "../../process/daemon.js";
+import { which, type RunResult } from "../../process/exec.js";
+import { EnvironmentError } from "../../errors.js";
+
+export interface QemuProcess {
+  readonly exited: Promise<RunResult>;
+  hasExited(): boolean;
+  stop(): Promise<RunResult>;
+}
+
+export const QEMU_BINARY = "qemu-system-x86_64";
+
+export async function findQemu(): Promise<string> {
+  const path = await which(QEMU_BINARY);
+  if (!path)
+    throw new EnvironmentError(
+      `${QEMU_BINARY} is not installed`,
+      "apt-get install qemu-system-x86 (or your distribution's QEMU x86 system emulator)",
+    );
+  return path;
+}
+
+export function startQemu(
+  binary: string,
+  args: string[],
+  options: { onLine?: (line: string) => void; interactive?: boolean },
+): QemuProcess {
+  const controller = new AbortController();
+  let done = false;
+  const exited = startDaemon(binary, args, { signal: controller.signal, inherit: options.interactive, onLine: options.onLine }).finally(
+    () => (done = true),
+  );
+  return {
+    exited,
+    hasExited: () => done,
+    stop() {
+      if (!done) controller.abort();
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,170 @@
+// Saved guest states in kforge's cache: <cache>/snapshots/<key>.state (device state) and <key>.ram
+// (the guest RAM, sparse) beside <key>.json. Written to temp files and renamed into place, capped in
+// total size (oldest use removed first), one writer per key at a time through an exclusive lock file
+// holding the writer's pid.
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { kforgeCacheDir } from "../../fs/cache-dir.js";
+import { readOptionalText } from "../../fs/files.js";
+import { isProcessAlive } from "../../process/alive.js";
+import { SNAPSHOT_FORMAT } from "./key.js";
+
+export interface SnapshotMeta {
+  key: string;
+  release: string;
+  kernelImage: string;
+  imageHash: string;
+  accel: string;
+  memoryMb: number;
+  append: string[];
+  qemu: string;
+  createdAt: string;
+  // SNAPSHOT_FORMAT when saved; absent in states of kforge before RAM files (format 1).
+  format?: number;
+}
+
+export interface SnapshotEntry extends SnapshotMeta {
+  statePath: string;
+  ramPath: string;
+  // The disk space taken: the state file plus the RAM file's allocated blocks.
+  sizeBytes: number;
+  lastUsed: Date;
+}
+
+export interface StateFiles {
+  state: string;
+  ram: string;
+}
+
+export const DEFAULT_SNAPSHOT_LIMIT_MB = 1024;
+
+export const snapshotDir = (env?: NodeJS.ProcessEnv) => join(kforgeCacheDir(env), "snapshots");
+const statePath = (key: string, env?: NodeJS.ProcessEnv) => join(snapshotDir(env), `${key}.state`);
+const ramPath = (key: string, env?: NodeJS.ProcessEnv) => join(snapshotDir(env), `${key}.ram`);
+const metaPath = (key: string, env?: NodeJS.ProcessEnv) => join(snapshotDir(env), `${key}.json`);
+
+// KFORGE_SNAPSHOT_LIMIT_MB overrides the cap on all saved states together.
+export function snapshotLimitBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.KFORGE_SNAPSHOT_LIMIT_MB);
+  return (Number.isFinite(value) && value > 0 ? value : DEFAULT_SNAPSHOT_LIMIT_MB) * 1024 * 1024;
+}
+
+// The files for `key` when a state is saved and complete (its description is written first, the
+// state file last).
+export async function findState(key: string, env?: NodeJS.ProcessEnv): Promise<StateFiles | undefined> {
+  const files = { state: statePath(key, env), ram: ramPath(key, env) };
+  const [described, ...saved] = await Promise.all([
+    readOptionalText(metaPath(key, env)),
+    stat(files.state).catch(() => undefined),
+    stat(files.ram).catch(() => undefined),
+  ]);
+  return described && saved.every((info) => info?.isFile()) ? files : undefined;
+}
+
+export async function markUsed(key: string, env?: NodeJS.ProcessEnv): Promise<void> {
+  const now = new Date();
+  await utimes(statePath(key, env), now, now).catch(() => undefined);
+}
+
+export async function newTempStateFiles(key: string, env?: NodeJS.ProcessEnv): Promise<StateFiles> {
+  await mkdir(snapshotDir(env), { recursive: true });
+  const suffix = `tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  return { state: join(snapshotDir(env), `${key}.state.${suffix}`), ram: join(snapshotDir(env), `${key}.ram.${suffix}`) };
+}
+
+// Moves a completely written state into place, then drops states of an image that has since
+// changed, states of an older format and the oldest-used ones over the size cap.
+export async function commitState(temp: StateFiles, meta: Omit<SnapshotMeta, "format">, env?: NodeJS.ProcessEnv): Promise<void> {
+  const metaTemp = `${temp.state}.json`;
+  await writeFile(metaTemp, `${JSON.stringify({ ...meta, format: SNAPSHOT_FORMAT }, null, 2)}\n`);
+  await rename(metaTemp, metaPath(meta.key, env));
+  await rename(temp.ram, ramPath(meta.key, env));
+  await rename(temp.state, statePath(meta.key, env));
+  const entries = await listStates(env);
+  const outdated = (entry: SnapshotEntry) =>
+    (entry.kernelImage === meta.kernelImage && entry.imageHash !== meta.imageHash) || entry.format !== SNAPSHOT_FORMAT;
+  for (const entry of entries.filter(outdated)) await removeState(entry.key, env);
+  await enforceLimit(
+    entries.filter((entry) => !outdated(entry)),
+    snapshotLimitBytes(env),
+    env,
+  );
+}
+
+async function enforceLimit(entries: SnapshotEntry[], limit: number, env?: NodeJS.ProcessEnv): Promise<void> {
+  const newestFirst = [...entries].sort((left, right) => right.lastUsed.getTime() - left.lastUsed.getTime());
+  let total = 0;
+  for (const entry of newestFirst) {
+    total += entry.sizeBytes;
+    if (total > limit) await removeState(entry.key, env);
+  }
+}
+
+export async function removeState(key: string, env?: NodeJS.ProcessEnv): Promise<void> {
+  await rm(metaPath(key, env), { force: true });
+  await rm(statePath(key, env), { force: true });
+  await rm(ramPath(key, env), { force: true });
+}
+
+export async function listStates(env?: NodeJS.ProcessEnv): Promise<SnapshotEntry[]> {
+  const names = await readdir(snapshotDir(env)).catch(() => [] as string[]);
+  const entries: SnapshotEntry[] = [];
+  for (const name of names.filter((file) => /^[0-9a-f]+\.json$/.test(file))) {
+    const key = name.slice(0, -".json".length);
+    const meta = JSON.parse(await readFile(metaPath(key, env), "utf8")) as SnapshotMeta;
+    const [state, ram] = await Promise.all([
+      stat(statePath(key, env)).catch(() => undefined),
+      stat(ramPath(key, env)).catch(() => undefined),
+    ]);
+    if (state)
+      entries.push({
+        ...meta,
+        statePath: statePath(key, env),
+        ramPath: ramPath(key, env),
+        sizeBytes: state.size + (ram?.blocks ?? 0) * 512,
+        lastUsed: state.mtime,
+      });
+  }
+  return entries;
+}
+
+// The writer's lock for `key`, or undefined when another live process holds it. A lock left by a
+// process that has died is taken over.
+export async function lockState(key: string, env?: NodeJS.ProcessEnv): Promise<(() => Promise<void>) | undefined> {
+  await mkdir(snapshotDir(env), { recursive: true });
+  const path = join(snapshotDir(env), `${key}.lock`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    // Linking a file that already holds the pid: no other process ever sees an empty lock.
+    const temp = `${path}.${process.pid}-${randomBytes(4).toString("hex")}`;
+    await writeFile(temp, String(process.pid));
+    try {
+      await link(temp, path);
+      return () => rm(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number(await readOptionalText(path));
+      if (isProcessAlive(holder)) return undefined;
+      await rm(path, { force: true });
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+  return undefined;
+}
+
+// Temp files and locks left by kforge processes that died while saving.
+export async function removeLeftovers(env?: NodeJS.ProcessEnv): Promise<number> {
+  const names = await readdir(snapshotDir(env)).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const tempOwner = /\.tmp-(\d+)-/.exec(name)?.[1];
+    const lockOwner = name.endsWith(".lock") ? await readOptionalText(join(snapshotDir(env), name)) : undefined;
+    const owner = Number(tempOwner ?? lockOwner);
+    if ((tempOwner || lockOwner !== undefined) && !isProcessAlive(owner)) {
+      await rm(join(snapshotDir(env), name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}

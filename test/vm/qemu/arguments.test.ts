@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { createQemuArguments } from "../../../src/vm/qemu/arguments.js";
+
+const base = { kernelImage: "/k/vmlinux", initramfs: "/t/initramfs.cpio", agentSocket: "/t/agent.sock", memoryMb: 256 };
+
+describe("createQemuArguments", () => {
+  it("builds a TCG guest on q35 with no defaults, no network and two serial ports", () => {
+    const args = createQemuArguments({ ...base, accel: "tcg" });
+    expect(args.slice(0, 4)).toEqual(["-machine", "q35,accel=tcg", "-cpu", "max"]);
+    expect(args).toEqual(expect.arrayContaining(["-nodefaults", "-no-user-config", "-no-reboot", "-display", "none"]));
+    expect(args.filter((arg) => arg === "-serial")).toHaveLength(2);
+    expect(args).toContain("socket,id=agent,path=/t/agent.sock,server=on,wait=off");
+    expect(args.filter((arg) => ["-netdev", "-nic", "-net"].includes(arg))).toEqual([]);
+    expect(args[args.indexOf("-kernel") + 1]).toBe("/k/vmlinux");
+    expect(args[args.indexOf("-initrd") + 1]).toBe("/t/initramfs.cpio");
+  });
+
+  it("uses the host CPU under KVM and appends extra kernel arguments after kforge's own", () => {
+    const args = createQemuArguments({ ...base, accel: "kvm", append: ["module.sig_enforce=1"] });
+    expect(args[args.indexOf("-cpu") + 1]).toBe("host");
+    expect(args[args.indexOf("-append") + 1]).toBe("console=ttyS0 quiet panic=-1 tsc=unstable module.sig_enforce=1");
+  });
+
+  it("hands Ctrl-C to the guest in interactive mode", () => {
+    expect(createQemuArguments({ ...base, accel: "tcg", interactive: true })).toContain("stdio,id=console,signal=off");
+    expect(createQemuArguments({ ...base, accel: "tcg" })).toContain("stdio,id=console,signal=on");
+  });
+
+  it("puts the guest RAM in a file, shared when booting to save, private when restoring, and waits for QMP to name the state", () => {
+    const saving = createQemuArguments({ ...base, accel: "tcg", memoryFile: { path: "/c/a,b.ram", shared: true } });
+    expect(saving[saving.indexOf("-machine") + 1]).toBe("q35,accel=tcg,memory-backend=ram");
+    expect(saving[saving.indexOf("-object") + 1]).toBe("memory-backend-file,id=ram,size=256M,mem-path=/c/a,,b.ram,share=on");
+    expect(saving).not.toContain("-incoming");
+    const restoring = createQemuArguments({ ...base, accel: "tcg", memoryFile: { path: "/c/k.ram", shared: false }, awaitIncoming: true });
+    expect(restoring[restoring.indexOf("-object") + 1]).toBe("memory-backend-file,id=ram,size=256M,mem-path=/c/k.ram,share=off");
+    expect(restoring.slice(-2)).toEqual(["-incoming", "defer"]);
+    expect(createQemuArguments({ ...base, accel: "tcg" })).not.toContain("-object");
+  });
+});
