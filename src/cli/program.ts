@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import type { CommandContext } from "./context.js";
 import { registerBuildCommands } from "./register/build.js";
+import { registerCheckCommands } from "./register/check.js";
 import { registerCiCommands } from "./register/ci.js";
 import { registerKernelCommands } from "./register/kernel.js";
 import { registerModuleCommands } from "./register/module.js";
@@ -30,6 +31,7 @@ export function createProgram(version: string, state: ProgramState): Command {
     );
   registerKernelCommands(program, state);
   registerBuildCommands(program, state);
+  registerCheckCommands(program, state);
   registerScaffoldCommands(program, state);
   registerModuleCommands(program, state);
   registerVmCommands(program, state);

@@ -46,7 +46,23 @@ export interface KforgeConfig {
   gates?: { minKernel?: string; maxKernel?: string; arch?: string[]; config?: string[] };
   // Kconfig options the project's own build of the debug kernel adds: {"CONFIG_FOO": "y"} (kforge kernel build --for).
   debugKernel?: { config?: Record<string, string> };
+  check?: CheckConfig;
 }
+
+// `kforge check`: which checkers run, which of their rules are ignored, and which severities fail the run.
+export interface CheckConfig {
+  checkers?: string[];
+  // Per checker: checkpatch types, sparse message text, W=1 warning options, coccinelle semantic patches.
+  ignore?: { checkpatch?: string[]; sparse?: string[]; w1?: string[]; coccinelle?: string[] };
+  failOn?: string[];
+  // Seconds one checker process may run.
+  timeout?: number;
+  // A kernel source tree holding scripts/checkpatch.pl and scripts/coccinelle/.
+  source?: string;
+}
+
+export const CHECKER_NAMES = ["checkpatch", "sparse", "w1", "coccinelle"] as const;
+export const SEVERITY_NAMES = ["error", "warning", "note"] as const;
 
 export const CONFIG_FILE = "kforge.json";
 
@@ -98,6 +114,11 @@ const stringOrStrings: Check = (value, path) =>
   fail(path, "a string or a list of strings", value);
 const strings: Check = (value, path) =>
   (Array.isArray(value) && value.every((item) => typeof item === "string")) || fail(path, "a list of strings", value);
+const listOf =
+  (...choices: readonly string[]): Check =>
+  (value, path) =>
+    (Array.isArray(value) && value.every((item) => choices.includes(item))) ||
+    fail(path, `a list of ${choices.map((choice) => JSON.stringify(choice)).join(", ")}`, value);
 
 // `example` shows the expected form in the hint when the value is not an object.
 function record(check: Check, example?: (path: string, value: unknown) => string): Check {
@@ -164,6 +185,13 @@ const validateConfig = shape({
   package: shape({ name: string, version: string }),
   gates: shape({ minKernel: string, maxKernel: string, arch: strings, config: strings }),
   debugKernel: shape({ config: record(kconfigValue) }),
+  check: shape({
+    checkers: listOf(...CHECKER_NAMES),
+    ignore: shape({ checkpatch: strings, sparse: strings, w1: strings, coccinelle: strings }),
+    failOn: listOf(...SEVERITY_NAMES),
+    timeout: positiveInteger,
+    source: string,
+  }),
   vm: shape({
     kernel: string,
     test: strings,

@@ -19,3 +19,16 @@ export async function isAccessible(path: string, mode: number = constants.F_OK):
     return false;
   }
 }
+
+// Writes a report whole or not at all: a temp file beside it, renamed over it, so an interrupted or
+// failed run never leaves half a file where CI reads one.
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const { rename, rm, writeFile } = await import("node:fs/promises");
+  const temporary = `${path}.kforge-${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+}

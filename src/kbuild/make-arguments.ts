@@ -16,7 +16,8 @@ export interface MakeSettingsInput extends KbuildFlags {
   kdir: string;
   // Absolute module dir.
   dir: string;
-  target: "modules" | "clean";
+  // Or object files of the module dir, e.g. ["hello.o"] (kforge check runs sparse over objects already built).
+  target: "modules" | "clean" | readonly string[];
   // NAME=value, passed last so they win.
   variables?: readonly string[];
 }
@@ -31,7 +32,7 @@ export function buildMakeArguments(input: MakeSettingsInput): string[] {
   if (input.warnings !== undefined) argv.push(`W=${input.warnings}`);
   if (input.check) argv.push("C=2");
   if (input.verbose) argv.push("V=1");
-  argv.push(...(input.variables ?? []), input.target);
+  argv.push(...(input.variables ?? []), ...[input.target].flat());
   return argv;
 }
 

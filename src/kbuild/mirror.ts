@@ -26,7 +26,11 @@ export async function listSourceFiles(dir: string, under = ""): Promise<string[]
 
 // Refreshes the mirror before each build: a link per source file, stale links removed.
 export async function refreshMirror(dir: string, release: string): Promise<string> {
-  const target = mirrorDir(dir, release);
+  return refreshMirrorAt(dir, mirrorDir(dir, release));
+}
+
+// The same for a tree elsewhere under dir/.kforge (kforge check builds in its own).
+export async function refreshMirrorAt(dir: string, target: string): Promise<string> {
   const sources = await listSourceFiles(dir);
   const wanted = new Set(sources);
   await removeStaleLinks(target, target, wanted);

@@ -19,8 +19,8 @@ export interface Diagnostic {
   context?: string;
   // What to do next, when the message itself does not say.
   hint?: string;
-  // "kforge": found by kforge's own checks of what make left behind.
-  origin: "compiler" | "modpost" | "linker" | "make" | "kforge";
+  // "kforge": found by kforge's own checks of what make left behind; the static checkers name themselves.
+  origin: "compiler" | "modpost" | "linker" | "make" | "kforge" | "checkpatch" | "sparse" | "coccinelle";
 }
 
 export type OutputEvent = { kind: "step"; step: string; target: string } | { kind: "diagnostic"; diagnostic: Diagnostic };

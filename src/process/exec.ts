@@ -127,10 +127,16 @@ function forwardLines(stream: NodeJS.ReadableStream | null, onLine: (line: strin
   });
 }
 
-// The path of an executable on PATH, or undefined.
+// The path of an executable on PATH, or undefined. A name with a slash (CHECK=/opt/bin/sparse) is a
+// path itself, as for a shell.
 export async function which(name: string): Promise<string | undefined> {
   const { access, constants } = await import("node:fs/promises");
   const { delimiter, join } = await import("node:path");
+  if (name.includes("/"))
+    return access(name, constants.X_OK).then(
+      () => name,
+      () => undefined,
+    );
   for (const directory of (process.env.PATH ?? "").split(delimiter)) {
     if (!directory) continue;
     const candidate = join(directory, name);

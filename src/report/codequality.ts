@@ -1,27 +1,47 @@
-// Pure: a GitLab Code Quality report, one finding per diagnostic that names a file.
+// Pure: GitLab Code Quality reports, one issue per diagnostic (build) or finding (check) that names a file.
 import { createHash } from "node:crypto";
 import type { ReportKernel } from "./report-input.js";
 
 const SEVERITY = { error: "major", warning: "minor", note: "info" } as const;
 
-export function renderCodeQuality(kernels: readonly ReportKernel[]): string {
-  const findings = kernels.flatMap((kernel) =>
-    kernel.diagnostics
-      .filter((diagnostic) => diagnostic.file !== null)
-      .map((diagnostic) => {
-        const description = `${kernel.release}: ${diagnostic.message}`;
-        const place = `${diagnostic.file}:${diagnostic.line ?? 1}:${diagnostic.column ?? 0}`;
-        return {
-          description,
-          check_name: diagnostic.flag ?? `kbuild-${diagnostic.severity}`,
-          // Unique per finding: the same warning on two kernels is two findings.
-          fingerprint: createHash("sha256")
-            .update(`${kernel.release}\0${place}\0${diagnostic.severity}\0${diagnostic.message}`)
-            .digest("hex"),
-          severity: SEVERITY[diagnostic.severity],
-          location: { path: diagnostic.file!, lines: { begin: diagnostic.line ?? 1 } },
-        };
-      }),
-  );
+export interface CodeQualityIssue {
+  description: string;
+  checkName: string;
+  // What makes the finding unique, hashed into its fingerprint.
+  identity: string;
+  severity: keyof typeof SEVERITY;
+  path: string;
+  line: number | null;
+}
+
+export function renderCodeQualityIssues(issues: readonly CodeQualityIssue[]): string {
+  const findings = issues.map((issue) => ({
+    description: issue.description,
+    check_name: issue.checkName,
+    fingerprint: createHash("sha256").update(issue.identity).digest("hex"),
+    severity: SEVERITY[issue.severity],
+    location: { path: issue.path, lines: { begin: issue.line ?? 1 } },
+  }));
   return `${JSON.stringify(findings, null, 2)}\n`;
+}
+
+export function renderCodeQuality(kernels: readonly ReportKernel[]): string {
+  return renderCodeQualityIssues(
+    kernels.flatMap((kernel) =>
+      kernel.diagnostics
+        .filter((diagnostic) => diagnostic.file !== null)
+        .map((diagnostic) => {
+          const place = `${diagnostic.file}:${diagnostic.line ?? 1}:${diagnostic.column ?? 0}`;
+          return {
+            description: `${kernel.release}: ${diagnostic.message}`,
+            checkName: diagnostic.flag ?? `kbuild-${diagnostic.severity}`,
+            // Unique per finding: the same warning on two kernels is two findings.
+            identity: `${kernel.release}\0${place}\0${diagnostic.severity}\0${diagnostic.message}`,
+            severity: diagnostic.severity,
+            path: diagnostic.file!,
+            line: diagnostic.line,
+          };
+        }),
+    ),
+  );
 }

@@ -1,28 +1,33 @@
 // Pure: GitHub Actions workflow commands (::error / ::warning) for each diagnostic, and the Markdown
 // step summary: the kernel × module table, then the first diagnostics.
-import { caseNames, diagnosticText, type ReportKernel } from "./report-input.js";
+import { caseNames, diagnosticText, type ReportDiagnostic, type ReportKernel } from "./report-input.js";
 
 const escapeData = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 const escapeProperty = (text: string) => escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
+// One ::error / ::warning / ::notice workflow command line.
+export function workflowCommand(diagnostic: ReportDiagnostic, title: string): string {
+  const command = diagnostic.severity === "error" ? "error" : diagnostic.severity === "warning" ? "warning" : "notice";
+  const properties: string[] = [];
+  if (diagnostic.file !== null) properties.push(`file=${escapeProperty(diagnostic.file)}`);
+  if (diagnostic.line !== null) properties.push(`line=${diagnostic.line}`);
+  if (diagnostic.column !== null) properties.push(`col=${diagnostic.column}`);
+  properties.push(`title=${escapeProperty(title)}`);
+  return `::${command} ${properties.join(",")}::${escapeData(diagnostic.message)}\n`;
+}
+
 export function renderGithubAnnotations(kernels: readonly ReportKernel[]): string {
-  const lines: string[] = [];
-  for (const kernel of kernels) {
-    for (const diagnostic of kernel.diagnostics) {
-      const command = diagnostic.severity === "error" ? "error" : diagnostic.severity === "warning" ? "warning" : "notice";
-      const properties: string[] = [];
-      if (diagnostic.file !== null) properties.push(`file=${escapeProperty(diagnostic.file)}`);
-      if (diagnostic.line !== null) properties.push(`line=${diagnostic.line}`);
-      if (diagnostic.column !== null) properties.push(`col=${diagnostic.column}`);
-      properties.push(`title=${escapeProperty(`${kernel.release}${diagnostic.flag ? ` ${diagnostic.flag}` : ""}`)}`);
-      lines.push(`::${command} ${properties.join(",")}::${escapeData(diagnostic.message)}\n`);
-    }
-  }
-  return lines.join("");
+  return kernels
+    .flatMap((kernel) =>
+      kernel.diagnostics.map((diagnostic) =>
+        workflowCommand(diagnostic, `${kernel.release}${diagnostic.flag ? ` ${diagnostic.flag}` : ""}`),
+      ),
+    )
+    .join("");
 }
 
 const MAX_SUMMARY_DIAGNOSTICS = 20;
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+export const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function renderStepSummary(kernels: readonly ReportKernel[], title: string): string {
   const rows = kernels.flatMap((kernel) =>

@@ -9,7 +9,7 @@ const LAYERS: string[][] = [
   ["cli"],
   ["ui", "doctor", "report", "ci"],
   ["watch", "vm"],
-  ["loader", "install", "editor", "dkms"],
+  ["loader", "install", "editor", "dkms", "check"],
   ["kbuild", "scaffold", "guest-kernel"],
   ["kernel", "module", "config", "kernel-log"],
   ["process", "fs"],

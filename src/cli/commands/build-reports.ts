@@ -4,7 +4,7 @@ import { appendFile, writeFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../../errors.js";
 import type { KernelBuildResult } from "../../kbuild/build-modules.js";
-import { run } from "../../process/exec.js";
+import { repositoryRoot } from "../../fs/repository.js";
 import { renderCodeQuality } from "../../report/codequality.js";
 import { renderGithubAnnotations, renderStepSummary } from "../../report/github.js";
 import { renderJunit } from "../../report/junit.js";
@@ -68,11 +68,7 @@ export async function writeBuildReports(
     await appendFile(context.env.GITHUB_STEP_SUMMARY, renderStepSummary(kernels, `kforge build ${name}`));
 }
 
-// The git top-level holding the module dir, else the module dir itself.
-export async function repositoryRoot(dir: string): Promise<string> {
-  const result = await run("git", ["rev-parse", "--show-toplevel"], { cwd: dir });
-  return !result.failed && result.stdout.trim() !== "" ? result.stdout.trim() : dir;
-}
+export { repositoryRoot };
 
 function reportKernel(result: KernelBuildResult, dir: string, root: string): ReportKernel {
   const outcome = result.interrupted ? "interrupted" : result.ok ? "ok" : "failed";
