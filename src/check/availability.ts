@@ -21,10 +21,8 @@ export interface Availability {
   missing: MissingChecker[];
   checkpatch?: CheckpatchCommand;
   scripts?: KernelScripts;
-  spatchVersion?: string;
-  // The python3 spatch would start, resolved once (see spatchPython).
-  spatchPython?: string;
-  hasOcaml: boolean;
+  // spatch's version, the python3 it would start (resolved once, see spatchPython), and whether OCaml rules can run.
+  spatch: { version?: string; python?: string; hasOcaml: boolean };
 }
 
 export interface AvailabilityRequest extends ScriptsRequest {
@@ -54,9 +52,11 @@ export async function resolveAvailability(request: AvailabilityRequest): Promise
         ? checkpatchFromScripts(scripts)
         : { program: checkpatchOnPath!, leading: [], origin: `${checkpatchOnPath} (on PATH)` },
     scripts,
-    spatchVersion,
-    spatchPython: spatchVersion && meetsVersion(spatchVersion, "1.1.0") ? await spatchPython() : undefined,
-    hasOcaml: Boolean((await which("ocamlopt")) ?? (await which("ocamlopt.opt"))),
+    spatch: {
+      version: spatchVersion,
+      python: spatchVersion && meetsVersion(spatchVersion, "1.1.0") ? await spatchPython() : undefined,
+      hasOcaml: Boolean((await which("ocamlopt")) ?? (await which("ocamlopt.opt"))),
+    },
   };
   if (request.explicit && missing.length > 0) throw missingError(missing);
   return availability;

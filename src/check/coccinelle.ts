@@ -5,8 +5,11 @@
 // own files instead of every .c under the dir; a patch that fails is reported and the others still run.
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { UsageError } from "../errors.js";
 import { isAccessible } from "../fs/files.js";
+import { readKernelConfig } from "../kernel/kernel-config.js";
 import type { KernelScripts } from "./kernel-scripts.js";
+import type { ProjectFiles } from "./project-files.js";
 import { meetsVersion, parseCoccinelleReport, parseSemanticPatchHeader, type SemanticPatchHeader } from "./parse-coccinelle.js";
 import { describeFailure, runTool, type RunLimits, type TaskOutcome } from "./run-tool.js";
 
@@ -35,9 +38,16 @@ export interface PatchPlan {
   skipped: string[];
 }
 
-// Pure: coccicheck skips a patch that needs a newer spatch; kforge also skips those with OCaml rules
-// when no OCaml compiler is installed (spatch then fails on them, and coccicheck with them).
-export function planSemanticPatches(patches: readonly SemanticPatch[], spatchVersion: string | undefined, hasOcaml: boolean): PatchPlan {
+// Pure: `chosen` (kforge.json check.semanticPatches, like coccicheck's COCCI=) narrows the patches, an
+// unknown name being a usage error; coccicheck skips a patch that needs a newer spatch; kforge also
+// skips those with OCaml rules when no OCaml compiler is installed (spatch fails on them, and coccicheck with them).
+export function planSemanticPatches(
+  all: readonly SemanticPatch[],
+  spatchVersion: string | undefined,
+  hasOcaml: boolean,
+  chosen?: readonly string[],
+): PatchPlan {
+  const patches = chosen === undefined ? all : chosen.map((name) => findPatch(all, name));
   const tooNew = patches.filter((patch) => patch.header.requires && spatchVersion && !meetsVersion(spatchVersion, patch.header.requires));
   const ocaml = patches.filter((patch) => !tooNew.includes(patch) && patch.header.needsOcaml && !hasOcaml);
   const skipped = [
@@ -47,6 +57,16 @@ export function planSemanticPatches(patches: readonly SemanticPatch[], spatchVer
       : []),
   ];
   return { run: patches.filter((patch) => !tooNew.includes(patch) && !ocaml.includes(patch)), skipped };
+}
+
+function findPatch(patches: readonly SemanticPatch[], name: string): SemanticPatch {
+  const rule = name.replace(/^(?:scripts\/coccinelle\/)?(.*?)(?:\.cocci)?$/, "$1");
+  const found = patches.find((patch) => patch.rule === rule) ?? patches.find((patch) => patch.rule.endsWith(`/${rule}`));
+  if (found) return found;
+  throw new UsageError(
+    `kforge.json: check.semanticPatches names "${name}", which is not under scripts/coccinelle/`,
+    "name them as the kernel's scripts/coccinelle/ does, e.g. api/memdup or memdup",
+  );
 }
 
 // The include flags coccicheck passes (LINUXINCLUDE of the source tree, `-I dir` spelled apart as spatch
@@ -92,6 +112,37 @@ export function spatchArguments(patch: SemanticPatch, input: SpatchInput): strin
     ...input.includes,
     ...files,
   ];
+}
+
+export interface CoccinellePlan extends PatchPlan {
+  includes: string[];
+  python?: string;
+}
+
+// Decided before the build, so a wrong check.semanticPatches name stops the run before it starts.
+export async function planCoccinelle(
+  scripts: KernelScripts,
+  spatch: { version?: string; python?: string; hasOcaml: boolean },
+  chosen: readonly string[] | undefined,
+  kdir: string,
+): Promise<CoccinellePlan> {
+  const plan = planSemanticPatches(await listSemanticPatches(scripts), spatch.version, spatch.hasOcaml, chosen);
+  return { ...plan, includes: await includeArguments(scripts.dir, await sourceArch(kdir)), python: spatch.python };
+}
+
+// The kernel's SRCARCH for the include paths: x86 for both x86 flavours, else the config's architecture.
+async function sourceArch(kdir: string): Promise<string> {
+  const config = await readKernelConfig(kdir);
+  if (config?.get("CONFIG_ARM64") === "y") return "arm64";
+  return config?.get("CONFIG_ARM") === "y" ? "arm" : "x86";
+}
+
+// One task per semantic patch over the project's C files (none: nothing to run).
+export function coccinelleTasks(plan: CoccinellePlan, files: ProjectFiles, dir: string, limits: RunLimits): (() => Promise<TaskOutcome>)[] {
+  const sources = files.sources.filter((file) => file.endsWith(".c"));
+  if (sources.length === 0) return [];
+  const input = { includes: plan.includes, sources, headers: files.headers, python: plan.python };
+  return plan.run.map((patch) => () => runSemanticPatch(patch, spatchArguments(patch, input), dir, limits));
 }
 
 export async function runSemanticPatch(

@@ -1,5 +1,5 @@
 // Pure: the `kforge check --json` object. Later issues add fields, never remove or rename them.
-import type { CheckResult } from "./runner.js";
+import type { CheckResult } from "./summary.js";
 
 export function checkResultJson(result: CheckResult) {
   return {

@@ -21,6 +21,8 @@ export interface CheckSettings {
   failOn: Severity[];
   timeoutMs: number;
   source?: string;
+  // Only these semantic patches ("api/memdup" or "memdup"); undefined: all.
+  semanticPatches?: string[];
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -35,6 +37,7 @@ export function resolveCheckSettings(flags: CheckFlags, config: CheckConfig = {}
     failOn: flags.failOn === undefined ? ((config.failOn as Severity[] | undefined) ?? DEFAULT_FAIL_ON) : parseFailOn(flags.failOn),
     timeoutMs: (flags.timeout ?? config.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
     source: flags.source ?? config.source,
+    semanticPatches: config.semanticPatches,
   };
 }
 

@@ -55,6 +55,8 @@ export interface CheckConfig {
   // Per checker: checkpatch types, sparse message text, W=1 warning options, coccinelle semantic patches.
   ignore?: { checkpatch?: string[]; sparse?: string[]; w1?: string[]; coccinelle?: string[] };
   failOn?: string[];
+  // Semantic patches to run instead of all, as named under scripts/coccinelle/: "api/memdup" (coccicheck's COCCI=).
+  semanticPatches?: string[];
   // Seconds one checker process may run.
   timeout?: number;
   // A kernel source tree holding scripts/checkpatch.pl and scripts/coccinelle/.
@@ -189,6 +191,7 @@ const validateConfig = shape({
     checkers: listOf(...CHECKER_NAMES),
     ignore: shape({ checkpatch: strings, sparse: strings, w1: strings, coccinelle: strings }),
     failOn: listOf(...SEVERITY_NAMES),
+    semanticPatches: strings,
     timeout: positiveInteger,
     source: string,
   }),

@@ -4,7 +4,7 @@
 import { appendFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { CHECKER_INFO, type CheckerName, type Finding } from "../check/checkers.js";
-import type { CheckResult } from "../check/runner.js";
+import type { CheckResult } from "../check/summary.js";
 import { writeFileAtomic } from "../fs/files.js";
 import { repositoryRoot } from "../fs/repository.js";
 import type { OutputStream } from "../ui/output-stream.js";

@@ -2,7 +2,7 @@
 // diagnostics are shown, then one line per checker and the verdict; notices for checkers that could
 // not run and the output of those that failed.
 import { CHECKER_INFO } from "../check/checkers.js";
-import type { CheckerSummary, CheckResult } from "../check/runner.js";
+import type { CheckerSummary, CheckResult } from "../check/summary.js";
 import type { Palette } from "./color.js";
 import { formatDiagnostics, type SourceLines } from "./diagnostics.js";
 

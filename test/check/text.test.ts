@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { characterColumn, cleanText, ruleFromMessage } from "../../src/check/text.js";
+
+describe("text helpers", () => {
+  it("turns a display column (tabs to multiples of 8) into a character column", () => {
+    expect(characterColumn("\treturn *address;", 17)).toBe(10);
+    expect(characterColumn("\tint unused;", 13)).toBe(6);
+    expect(characterColumn("        x", 9)).toBe(9);
+    expect(characterColumn("a\tb", 9)).toBe(3);
+  });
+
+  it("names a rule from a message without its numbers and quoted names", () => {
+    expect(ruleFromMessage("symbol 'hello_count' was not declared. Should it be static?")).toBe(
+      "symbol-was-not-declared-should-it-be-static",
+    );
+    expect(ruleFromMessage("incorrect type in argument 2 (different address spaces)")).toBe(
+      "incorrect-type-in-argument-different-address-spaces",
+    );
+  });
+
+  it("escapes control characters but keeps tabs", () => {
+    expect(cleanText("a\u001b]0;x\u0007\tb")).toBe("a\\x1b]0;x\\x07\tb");
+  });
+});
