@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-time set-up of a Debian/Ubuntu machine for developing and testing kforge: the system packages the
-# tests use (make, gcc, two kernels' headers, QEMU, a static busybox, kmod, sparse), the npm
+# tests use (make, gcc, two kernels' headers, QEMU, a static busybox, kmod, sparse, coccinelle), the npm
 # dependencies (npm ci also compiles dist/), a bootable image for every installed build tree, and the
 # 6.12 debug kernel.
 set -euo pipefail
@@ -11,7 +11,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(
   make gcc libelf-dev
   linux-headers-amd64 linux-headers-6.12-amd64
-  qemu-system-x86 busybox-static kmod cpio xz-utils zstd sparse
+  qemu-system-x86 busybox-static kmod cpio xz-utils zstd sparse coccinelle
   openssl clangd dkms
   tmux
   bc flex bison libssl-dev dpkg-dev

@@ -1,6 +1,8 @@
 // Pure: what a generated CI workflow does in each kernel's job, the same on every provider: install
 // the build and VM prerequisites with the job's kernel headers, install kforge, build with the CI
 // reports, boot the kernel and run the module's tests, keep the modules and reports as artifacts.
+// A check job runs the kernel's static checkers once, for the newest kernel of the list.
+import { compareReleases } from "../kernel/build-tree.js";
 import { quoteShell } from "../vm/guest/protocol.js";
 
 export interface CiPlan {
@@ -21,6 +23,9 @@ export const REPORT_FILES = {
   buildJunit: "kforge-build-junit.xml",
   testJunit: "kforge-test-junit.xml",
   codequality: "gl-code-quality-report.json",
+  checkJson: "kforge-check.json",
+  checkSarif: "kforge-check.sarif",
+  checkCodequality: "gl-code-quality-check.json",
 } as const;
 
 // What scripts/setup.sh installs for building and booting, less what only kforge's own tests use.
@@ -38,6 +43,10 @@ const PACKAGES = [
   "ca-certificates",
 ];
 
+// What `kforge check` needs besides building: perl for checkpatch.pl, sparse, coccinelle's spatch, and
+// xz-utils to unpack the linux-source package kforge fetches for checkpatch.pl and the semantic patches.
+const CHECK_PACKAGES = ["make", "gcc", "libelf-dev", "xz-utils", "git", "ca-certificates", "perl", "sparse", "coccinelle"];
+
 export interface CiSteps {
   installPackages: string;
   installKforge: string;
@@ -46,6 +55,10 @@ export interface CiSteps {
   test: string;
   // Where the built modules end up (a glob from the repository root).
   moduleFiles: string;
+  // The check job's kernel, and its steps.
+  checkKernel: string;
+  installCheckPackages: string;
+  check: string;
 }
 
 export function planCiSteps(plan: CiPlan, provider: "github" | "gitlab"): CiSteps {
@@ -53,14 +66,20 @@ export function planCiSteps(plan: CiPlan, provider: "github" | "gitlab"): CiStep
   const kernel = `"$${KERNEL_VARIABLE}"`;
   // GitHub reads the workflow commands and step summary that GITHUB_ACTIONS=true turns on; GitLab reads a Code Quality file.
   const gitlabReports = provider === "gitlab" ? ` --annotations gitlab --codequality ${REPORT_FILES.codequality}` : "";
+  const gitlabCheckReports = provider === "gitlab" ? ` --annotations gitlab --codequality ${REPORT_FILES.checkCodequality}` : "";
+  // INITRD=No: a headers package can pull in its kernel image, whose initramfs kforge never needs.
+  const install = (packages: readonly string[]) =>
+    `apt-get update -qq && DEBIAN_FRONTEND=noninteractive INITRD=No apt-get install -y -qq --no-install-recommends ${packages.join(" ")} "linux-headers-$${KERNEL_VARIABLE}"`;
   return {
-    // INITRD=No: a headers package can pull in its kernel image, whose initramfs kforge never needs.
-    installPackages: `apt-get update -qq && DEBIAN_FRONTEND=noninteractive INITRD=No apt-get install -y -qq --no-install-recommends ${PACKAGES.join(" ")} "linux-headers-$${KERNEL_VARIABLE}"`,
+    installPackages: install(PACKAGES),
     installKforge: `npm install --global kforge@${plan.kforgeVersion}`,
     build: `kforge build ${dir} --kernel ${kernel} --json --junit ${REPORT_FILES.buildJunit}${gitlabReports} > ${REPORT_FILES.buildJson}`,
     fetchKernel: `kforge kernel fetch ${kernel}`,
     test: `kforge test ${dir} --vm --kernel ${kernel} --junit ${REPORT_FILES.testJunit}`,
     moduleFiles: plan.dir === "." ? "**/*.ko" : `${plan.dir}/**/*.ko`,
+    checkKernel: [...plan.kernels].sort(compareReleases).at(-1)!,
+    installCheckPackages: install(CHECK_PACKAGES),
+    check: `kforge check ${dir} --kernel ${kernel} --sarif ${REPORT_FILES.checkSarif} --json${gitlabCheckReports} > ${REPORT_FILES.checkJson}`,
   };
 }
 

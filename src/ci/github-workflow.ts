@@ -32,5 +32,43 @@ ${run("Install kforge", steps.installKforge)}${run("Build (annotations and step 
           name: \${{ format('kforge-{0}', matrix.kernel) }}
           if-no-files-found: warn
           path: |
-${[steps.moduleFiles, REPORT_FILES.buildJson, REPORT_FILES.buildJunit, REPORT_FILES.testJunit].map((path) => `            ${path}\n`).join("")}`;
+${[steps.moduleFiles, REPORT_FILES.buildJson, REPORT_FILES.buildJunit, REPORT_FILES.testJunit].map((path) => `            ${path}\n`).join("")}${checkJob(plan)}`;
+}
+
+// The kernel's static checkers once, for the newest kernel: annotations and the step summary (with the
+// findings count) from GITHUB_ACTIONS, the SARIF file to code scanning. Uploading SARIF needs
+// security-events: write, and code scanning itself (GitHub Advanced Security on a private repository):
+// without it that step fails alone and the annotations still show the findings.
+function checkJob(plan: CiPlan): string {
+  const steps = planCiSteps(plan, "github");
+  const run = (name: string, command: string) => `      - name: ${yamlString(name)}\n        run: ${yamlString(command)}\n`;
+  const sarifPresent = `always() && hashFiles('${REPORT_FILES.checkSarif}') != ''`;
+  return `  check:
+    name: kforge check
+    runs-on: ubuntu-latest
+    container: ${yamlString(plan.image)}
+    permissions:
+      contents: read
+      security-events: write
+    env:
+      ${KERNEL_VARIABLE}: ${yamlString(steps.checkKernel)}
+    steps:
+${run("Install the build prerequisites, sparse and coccinelle with the kernel's headers", steps.installCheckPackages)}      - uses: actions/checkout@v4
+${run("Install kforge", steps.installKforge)}${run("Run checkpatch.pl, sparse, W=1 and coccicheck (annotations and step summary come from GITHUB_ACTIONS)", steps.check)}      - name: Upload the findings to code scanning
+        if: \${{ ${sarifPresent} }}
+        continue-on-error: true
+        uses: github/codeql-action/upload-sarif@v3
+        with:
+          sarif_file: ${REPORT_FILES.checkSarif}
+          category: kforge-check
+      - name: Keep the check reports
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: kforge-check
+          if-no-files-found: warn
+          path: |
+            ${REPORT_FILES.checkJson}
+            ${REPORT_FILES.checkSarif}
+`;
 }

@@ -24,5 +24,25 @@ ${[steps.moduleFiles, REPORT_FILES.buildJson].map((path) => `      - ${yamlStrin
         - ${REPORT_FILES.buildJunit}
         - ${REPORT_FILES.testJunit}
       codequality: ${REPORT_FILES.codequality}
+${checkJob(plan)}`;
+}
+
+// The kernel's static checkers once, for the newest kernel, their findings as a second Code Quality report.
+function checkJob(plan: CiPlan): string {
+  const steps = planCiSteps(plan, "gitlab");
+  const script = [steps.installCheckPackages, steps.installKforge, steps.check];
+  return `kforge-check:
+  stage: build
+  image: ${yamlString(plan.image)}
+  variables:
+    ${KERNEL_VARIABLE}: ${yamlString(steps.checkKernel)}
+  script:
+${script.map((line) => `    - ${yamlString(line)}\n`).join("")}  artifacts:
+    when: always
+    paths:
+      - ${REPORT_FILES.checkJson}
+      - ${REPORT_FILES.checkSarif}
+    reports:
+      codequality: ${REPORT_FILES.checkCodequality}
 `;
 }

@@ -20,7 +20,11 @@ const moduleDir = join(repo, "drivers", "cimod");
 mkdirSync(moduleDir, { recursive: true });
 writeFileSync(join(moduleDir, "Makefile"), "obj-m += cimod.o\n");
 writeFileSync(join(moduleDir, "cimod.c"), moduleSource("cimod"));
-writeFileSync(join(moduleDir, "kforge.json"), JSON.stringify({ kernel: [kernel61().release, kernel612().release] }));
+// One semantic patch keeps the check job's real run short; which ones run is kforge check's own test.
+writeFileSync(
+  join(moduleDir, "kforge.json"),
+  JSON.stringify({ kernel: [kernel61().release, kernel612().release], check: { semanticPatches: ["api/memdup"] } }),
+);
 execFileSync("git", ["init", "-q", repo]);
 // The CI job calls `kforge`: here that is this checkout's real CLI.
 const bin = join(repo, "..", `${repo.split("/").pop()}-bin`);
@@ -107,6 +111,36 @@ describe("kforge ci init --provider github", () => {
     expect(existsSync(join(moduleDir, "cimod.ko"))).toBe(true);
   }, 180_000);
 
+  it("has a check job for the newest kernel whose check step runs for real and leaves its JSON and SARIF", async () => {
+    const job = parse(readFileSync(workflowPath, "utf8")).jobs.check;
+    expect(job.env.KERNEL).toBe(kernel612().release);
+    expect(job.permissions).toEqual({ contents: "read", "security-events": "write" });
+    const uses = job.steps.map((step: { uses?: string }) => step.uses).filter(Boolean);
+    expect(uses).toEqual(["actions/checkout@v4", "github/codeql-action/upload-sarif@v3", "actions/upload-artifact@v4"]);
+    const runs: string[] = job.steps.map((step: { run?: string }) => step.run).filter(Boolean);
+    expect(runs[0]).toContain("perl sparse coccinelle");
+    const commands = kforgeCommands(runs);
+    expect(commands.map((command) => shellWords(command).slice(1, 3).join(" "))).toEqual(["check drivers/cimod"]);
+    await expectCommandsExist(commands);
+    // Findings that fail the run fail the job (exit 1); the reports are written either way.
+    let status = 0;
+    try {
+      runAsCi(commands[0]!, kernel612().release);
+    } catch (error) {
+      status = (error as { status: number }).status;
+    }
+    const report = JSON.parse(readFileSync(join(repo, "kforge-check.json"), "utf8"));
+    expect(status).toBe(report.ok ? 0 : 1);
+    expect(report.release).toBe(kernel612().release);
+    expect(report.checkers.map((checker: { name: string; status: string }) => [checker.name, checker.status])).toEqual([
+      ["checkpatch", "ran"],
+      ["sparse", "ran"],
+      ["w1", "ran"],
+      ["coccinelle", "ran"],
+    ]);
+    expect(JSON.parse(readFileSync(join(repo, "kforge-check.sarif"), "utf8")).version).toBe("2.1.0");
+  }, 300_000);
+
   it("refuses to replace the workflow without --force, says so, and leaves it as it was", async () => {
     writeFileSync(workflowPath, "# edited by hand\n");
     const again = await runKforge(["ci", "init", "drivers/cimod"], { cwd: repo });
@@ -147,6 +181,12 @@ describe("kforge ci init --provider gitlab", () => {
       junit: ["kforge-build-junit.xml", "kforge-test-junit.xml"],
       codequality: "gl-code-quality-report.json",
     });
+    const checkJob = pipeline["kforge-check"];
+    expect(checkJob.variables.KERNEL).toBe(kernel612().release);
+    expect(checkJob.artifacts.reports).toEqual({ codequality: "gl-code-quality-check.json" });
+    const checkCommands = kforgeCommands(checkJob.script);
+    expect(checkCommands[0]).toContain("--annotations gitlab --codequality gl-code-quality-check.json");
+    await expectCommandsExist(checkCommands);
     const commands = kforgeCommands(job.script);
     expect(commands.map((command) => shellWords(command).slice(1, 3).join(" "))).toEqual([
       "build drivers/cimod",

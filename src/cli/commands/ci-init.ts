@@ -56,7 +56,7 @@ export async function ciInitCommand(options: CiInitCommandOptions, context: Comm
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text);
   context.stdout.write(
-    `wrote ${path}: one job per kernel (${source}): ${kernels.join(", ")}\nnext: commit it; each job installs its kernel's headers in ${options.image ?? DEFAULT_IMAGE}, builds, boots the kernel and runs the tests\n`,
+    `wrote ${path}: one job per kernel (${source}): ${kernels.join(", ")}\nnext: commit it; each job installs its kernel's headers in ${options.image ?? DEFAULT_IMAGE}, builds, boots the kernel and runs the tests; a check job runs the kernel's static checkers\n`,
   );
   return ExitCode.ok;
 }
