@@ -49,7 +49,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     availability.scripts && availability.runnable.includes("coccinelle")
       ? await planCoccinelle(availability.scripts, availability.spatch, settings.semanticPatches, kernel.kdir)
       : undefined;
-  const lock = await acquireMakeLock(options.dir, `check-${kernel.release}`, { signal: options.signal });
+  // Two checks of one dir and kernel would share the check tree; the lock sits beside it, since the tree is remade.
+  const lock = await acquireMakeLock(join(options.dir, ".kforge", "check"), kernel.release, { signal: options.signal });
   if (!lock) throw new InterruptedError();
   try {
     const outcomes = await checkLocked(options, availability, coccinelle);
@@ -90,10 +91,11 @@ async function checkLocked(options: CheckOptions, availability: Availability, co
     ...patches,
     ...(checkpatch ? [...files.sources, ...files.headers].map((file) => () => runCheckpatch(checkpatch, options.dir, file, limits)) : []),
   ];
+  const count = (number: number, what: string) => `${number} ${what}${number === 1 ? "" : what.endsWith("h") ? "es" : "s"}`;
   const what = [
-    runs("sparse") ? `sparse on ${files.compiledObjects.length} objects` : "",
-    checkpatch ? `checkpatch.pl on ${files.sources.length + files.headers.length} files` : "",
-    coccinelle ? `${patches.length} semantic patches` : "",
+    runs("sparse") ? `sparse on ${count(files.compiledObjects.length, "object")}` : "",
+    checkpatch ? `checkpatch.pl on ${count(files.sources.length + files.headers.length, "file")}` : "",
+    coccinelle ? count(patches.length, "semantic patch") : "",
   ].filter(Boolean);
   if (what.length > 0) options.onProgress?.(`running ${what.join(", ")}, ${options.jobs} at a time`);
   const done = (await runPool(tasks, options.jobs, options.signal)).filter((outcome): outcome is TaskOutcome => outcome !== undefined);

@@ -2,6 +2,7 @@
 // caret under the column when the file can be read.
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
+import { cleanText } from "../check/text.js";
 import type { Diagnostic } from "../kbuild/parse-output.js";
 import type { Palette } from "./color.js";
 
@@ -74,9 +75,11 @@ function formatHeadline(diagnostic: Diagnostic, palette: Palette): string {
   return `  ${position.padEnd(7)} ${paint(diagnostic.severity.padEnd(7))} ${origin}${diagnostic.message}${flag}`;
 }
 
+// The source line is the module's text: a control character in it is shown as \xNN (cleanText), never
+// written to the terminal as it is.
 function formatSource(source: string, diagnostic: Diagnostic, palette: Palette, unit: "display" | "byte"): string[] {
   const gutter = `${diagnostic.line}`.padStart(6);
-  const shown = [`  ${palette.dim(`${gutter} |`)} ${expandTabs(source)}`];
+  const shown = [`  ${palette.dim(`${gutter} |`)} ${cleanText(expandTabs(source))}`];
   if (diagnostic.column !== null && diagnostic.column >= 1) {
     const column = unit === "byte" ? expandTabs(source.slice(0, diagnostic.column - 1)).length + 1 : diagnostic.column;
     shown.push(`  ${palette.dim(`${" ".repeat(6)} |`)} ${" ".repeat(column - 1)}${palette.green("^")}`);
