@@ -1,5 +1,6 @@
 // Pure: kforge check's settings from its flags over kforge.json's `check` section over the defaults,
 // and the two judgements made from them: whether a finding is ignored, and whether findings fail the run.
+import { resolve } from "node:path";
 import type { CheckConfig } from "../config/kforge-json.js";
 import { suggestKey } from "../config/kforge-json.js";
 import { UsageError } from "../errors.js";
@@ -28,7 +29,8 @@ export interface CheckSettings {
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 const DEFAULT_FAIL_ON: Severity[] = ["error"];
 
-export function resolveCheckSettings(flags: CheckFlags, config: CheckConfig = {}): CheckSettings {
+// places: --source is relative to the current dir, kforge.json's check.source to the module dir.
+export function resolveCheckSettings(flags: CheckFlags, config: CheckConfig = {}, places = { cwd: ".", dir: "." }): CheckSettings {
   const named = flags.checker ?? config.checkers;
   return {
     checkers: named === undefined ? [...CHECKER_NAMES] : [...new Set(named.map(checkerName))],
@@ -36,7 +38,12 @@ export function resolveCheckSettings(flags: CheckFlags, config: CheckConfig = {}
     ignore: config.ignore ?? {},
     failOn: flags.failOn === undefined ? ((config.failOn as Severity[] | undefined) ?? DEFAULT_FAIL_ON) : parseFailOn(flags.failOn),
     timeoutMs: (flags.timeout ?? config.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-    source: flags.source ?? config.source,
+    source:
+      flags.source !== undefined
+        ? resolve(places.cwd, flags.source)
+        : config.source !== undefined
+          ? resolve(places.dir, config.source)
+          : undefined,
     semanticPatches: config.semanticPatches,
   };
 }

@@ -1,5 +1,7 @@
 // File helpers shared across domains: optional reads and access checks that answer instead of throwing.
 import { access, constants, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { UsageError } from "../errors.js";
 
 // The file's text, or undefined when it does not exist; other errors (permissions, EISDIR) still throw.
 export async function readOptionalText(path: string): Promise<string | undefined> {
@@ -31,4 +33,13 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   } finally {
     await rm(temporary, { force: true });
   }
+}
+
+// A report file the command line names must be writable before a long run starts, not after it.
+export async function assertReportWritable(path: string, option: string): Promise<void> {
+  if (await isAccessible(dirname(path), constants.W_OK)) return;
+  throw new UsageError(
+    `${option} ${path}: cannot write there (${dirname(path)} does not exist or is not writable)`,
+    "create the directory first, or name a file in a writable directory",
+  );
 }

@@ -296,3 +296,18 @@ describe("kforge check when a checker hangs or crashes", () => {
     expect(result.stderr).toContain("kforge: error: sparse: make C=2 (sparse) exited with 2");
   }, 300_000);
 });
+
+describe("kforge check with bad input", () => {
+  it("refuses an unknown checker and an unwritable report before building anything", async () => {
+    rmSync(join(moduleDir, ".kforge"), { recursive: true, force: true });
+    const unknown = await check(["-k", kernel612().release, "--checker", "sparce"]);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('kforge: error: unknown checker "sparce"');
+    expect(unknown.stderr).toContain("hint: did you mean sparse?");
+    const unwritable = await check(["-k", kernel612().release, "--json", "--sarif", "no-such-dir/check.sarif"]);
+    expect(unwritable.exitCode).toBe(2);
+    expect(unwritable.stderr).toContain(`--sarif ${join(repo, "no-such-dir", "check.sarif")}: cannot write there`);
+    expect(JSON.parse(unwritable.stdout)).toMatchObject({ ok: false, error: { hint: expect.stringContaining("create the directory") } });
+    expect(readdirSync(moduleDir)).not.toContain(".kforge");
+  });
+});

@@ -26,19 +26,22 @@ describe("resolveCheckSettings", () => {
   });
 
   it("lets flags win over kforge.json, and counts either naming checkers as asking for them", () => {
-    const config = { checkers: ["sparse"], failOn: ["warning"], timeout: 60, source: "/src" };
-    expect(resolveCheckSettings({}, config)).toMatchObject({
+    // kforge.json's source is relative to the module dir, --source to the current dir.
+    const config = { checkers: ["sparse"], failOn: ["warning"], timeout: 60, source: "../linux" };
+    const places = { cwd: "/work", dir: "/work/module" };
+    expect(resolveCheckSettings({}, config, places)).toMatchObject({
       checkers: ["sparse"],
       explicit: true,
       failOn: ["warning"],
       timeoutMs: 60_000,
+      source: "/work/linux",
     });
-    expect(resolveCheckSettings({ checker: ["w1", "w1"], failOn: "none", timeout: 5, source: "/mine" }, config)).toMatchObject({
+    expect(resolveCheckSettings({ checker: ["w1", "w1"], failOn: "none", timeout: 5, source: "mine" }, config, places)).toMatchObject({
       checkers: ["w1"],
       explicit: true,
       failOn: [],
       timeoutMs: 5000,
-      source: "/mine",
+      source: "/work/mine",
     });
   });
 

@@ -7,6 +7,7 @@ import { runCheck } from "../../check/runner.js";
 import { resolveCheckSettings } from "../../check/settings.js";
 import { loadConfig } from "../../config/kforge-json.js";
 import { ExitCode } from "../../errors.js";
+import { assertReportWritable } from "../../fs/files.js";
 import { objectToVariables, validateMakeVariables } from "../../kbuild/make-arguments.js";
 import { selectKernel } from "../../kernel/select.js";
 import { writeCheckReports } from "../../report/check-reports.js";
@@ -35,7 +36,12 @@ export async function checkCommand(options: CheckCommandOptions, context: Comman
   const dir = resolve(context.cwd, options.dir ?? ".");
   const config = await loadConfig(dir);
   checkReportOptions(options);
-  const settings = resolveCheckSettings(options, config.check);
+  for (const [option, file] of [
+    ["--sarif", options.sarif],
+    ["--codequality", options.codequality],
+  ] as const)
+    if (file !== undefined) await assertReportWritable(resolve(context.cwd, file), option);
+  const settings = resolveCheckSettings(options, config.check, { cwd: context.cwd, dir });
   const named = options.kernel !== undefined || options.kdir !== undefined;
   const kernel = await selectKernel({
     kernel: named ? options.kernel : [config.kernel ?? []].flat()[0],
