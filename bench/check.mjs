@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Benchmark: `kforge check` on a collection of small modules (lkmpg-sized: one dir, one Kbuild, many
 // obj-m) against the same checkers run by hand one after the other, in a copy of the sources:
-// checkpatch.pl on each file in turn, the W=1 build, sparse over the built objects (`make C=2`), then
-// each semantic patch in turn. The by-hand side runs exactly the commands kforge runs (taken from
-// kforge's own dist/ code: the same checkpatch flags, make arguments and spatch command lines, make
-// with -j<cpus>), so the difference is only that kforge runs them side by side. Alternated pairs;
+// checkpatch.pl on each file in turn, the W=1 build (without the final link, as kforge builds),
+// sparse over the built objects (`make C=2`), then each semantic patch in turn. The by-hand side runs
+// exactly the commands kforge runs (taken from kforge's own dist/ code: the same checkpatch flags, make
+// arguments and spatch command lines, make with -j<cpus>), so the difference is only that kforge runs
+// them side by side, checkpatch.pl and coccinelle already while kbuild compiles. Alternated pairs;
 // prints a markdown table of medians and the ratio.
 // Usage: npm run build && node bench/check.mjs [pairs] [modules]   (default 3 pairs, 30 modules)
 import { spawnSync } from "node:child_process";
@@ -99,7 +100,7 @@ function byHand() {
   const started = process.hrtime.bigint();
   for (const file of files)
     run(availability.checkpatch.program, [...availability.checkpatch.leading, ...CHECKPATCH_FLAGS, file], dir, [0, 1]);
-  run("make", makeArguments(dir, ["modules"]), dir);
+  run("make", makeArguments(dir, ["KBUILD_MODPOST_NOFINAL=1", "modules"]), dir);
   run("make", makeArguments(dir, ["C=2", ...names.map((name) => `${name}.o`)]), dir);
   const input = { includes: coccinelle.includes, sources: files, headers: [], python: coccinelle.python };
   for (const patch of coccinelle.run) run("spatch", spatchArguments(patch, input), dir);

@@ -9,7 +9,7 @@ import { UsageError } from "../errors.js";
 import { isAccessible } from "../fs/files.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
 import type { KernelScripts } from "./kernel-scripts.js";
-import type { ProjectFiles } from "./project-files.js";
+import type { SourceFiles } from "./project-files.js";
 import { meetsVersion, parseCoccinelleReport, parseSemanticPatchHeader, type SemanticPatchHeader } from "./parse-coccinelle.js";
 import { describeFailure, runTool, type RunLimits, type TaskOutcome } from "./run-tool.js";
 
@@ -137,12 +137,14 @@ async function sourceArch(kdir: string): Promise<string> {
   return config?.get("CONFIG_ARM") === "y" ? "arm" : "x86";
 }
 
-// One task per semantic patch over the project's C files (none: nothing to run).
-export function coccinelleTasks(plan: CoccinellePlan, files: ProjectFiles, dir: string, limits: RunLimits): (() => Promise<TaskOutcome>)[] {
+// One task per semantic patch that has files to go over: the C sources, and the headers for the
+// patches whose Options include them.
+export function coccinelleTasks(plan: CoccinellePlan, files: SourceFiles, dir: string, limits: RunLimits): (() => Promise<TaskOutcome>)[] {
   const sources = files.sources.filter((file) => file.endsWith(".c"));
-  if (sources.length === 0) return [];
   const input = { includes: plan.includes, sources, headers: files.headers, python: plan.python };
-  return plan.run.map((patch) => () => runSemanticPatch(patch, spatchArguments(patch, input), dir, limits));
+  return plan.run
+    .filter((patch) => sources.length > 0 || (files.headers.length > 0 && patch.header.options.includes("--include-headers")))
+    .map((patch) => () => runSemanticPatch(patch, spatchArguments(patch, input), dir, limits));
 }
 
 export async function runSemanticPatch(

@@ -3,16 +3,22 @@
 // still listed); an object's source is the .c or .S beside it; a compiled object's `.<object>.cmd`
 // lists the headers it read. Only files inside the tree count: kernel headers are not the project's.
 import { readdir, readFile } from "node:fs/promises";
-import { isAbsolute, join, relative } from "node:path";
+import { dirname, isAbsolute, join, normalize, relative } from "node:path";
 import { isAccessible } from "../fs/files.js";
+import { declaredModules } from "../kbuild/build-size.js";
 import { parseRecordedCommand } from "../kbuild/cmd-file.js";
+import { readKbuildFiles } from "../kbuild/module-dir.js";
 
-export interface ProjectFiles {
-  // Objects whose compile succeeded, relative to the tree: the targets sparse checks.
-  compiledObjects: string[];
-  // .c and .S sources of every object, and the project's headers they include, relative to the tree.
+// Relative to the module dir (and to the check tree, which mirrors it): .c and .S sources, and the
+// project's headers they include.
+export interface SourceFiles {
   sources: string[];
   headers: string[];
+}
+
+export interface ProjectFiles extends SourceFiles {
+  // Objects whose compile succeeded, relative to the tree: the targets sparse checks.
+  compiledObjects: string[];
 }
 
 // Pure: the objects a .mod file lists (absolute in 6.1 and 6.12), relative to the tree.
@@ -50,6 +56,36 @@ export async function readProjectFiles(tree: string): Promise<ProjectFiles> {
     for (const path of projectDependencies(recorded.dependencies, tree)) if (path.endsWith(".h")) headers.add(path);
   }
   return { compiledObjects, sources, headers: [...headers].sort() };
+}
+
+// Pure: the headers a C file includes with quotes ("noisy.h"): the project's own, found beside it.
+export function quotedIncludes(text: string): string[] {
+  return [...text.matchAll(/^\s*#\s*include\s+"([^"]+)"/gm)].map((match) => match[1]!);
+}
+
+// Before the build, the files the Kbuild/Makefile names (obj-m and <module>-y lists, not through make
+// variables) and the headers they include with quotes: checkpatch.pl and coccinelle start on these
+// while kbuild compiles. The build's own list (readProjectFiles) settles what counts.
+export async function readDeclaredFiles(dir: string): Promise<SourceFiles> {
+  const objects = declaredModules(await readKbuildFiles(dir)).flatMap((module) => module.objects);
+  const sources: string[] = [];
+  for (const object of new Set(objects)) {
+    const source = await sourceOf(dir, object);
+    if (source) sources.push(source);
+  }
+  const headers = new Set<string>();
+  const pending = [...sources];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    const text = await readFile(join(dir, file), "utf8").catch(() => "");
+    for (const name of quotedIncludes(text)) {
+      const header = normalize(join(dirname(file), name));
+      if (header.startsWith("..") || headers.has(header) || !(await isAccessible(join(dir, header)))) continue;
+      headers.add(header);
+      pending.push(header);
+    }
+  }
+  return { sources, headers: [...headers].sort() };
 }
 
 async function sourceOf(tree: string, object: string): Promise<string | undefined> {

@@ -3,7 +3,7 @@
 // semantic patch side by side, a few processes at a time, each with a time limit. Prints nothing.
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { InterruptedError, KforgeError } from "../errors.js";
+import { InterruptedError, KforgeError, UsageError } from "../errors.js";
 import type { KernelTarget } from "../kbuild/build-modules.js";
 import { acquireMakeLock } from "../kbuild/make-lock.js";
 import { refreshMirrorAt } from "../kbuild/mirror.js";
@@ -11,9 +11,9 @@ import { resolveAvailability, type Availability } from "./availability.js";
 import type { CheckerName } from "./checkers.js";
 import { runCheckpatch } from "./checkpatch.js";
 import { coccinelleTasks, planCoccinelle, type CoccinellePlan } from "./coccinelle.js";
-import { runBuildPass, runSparsePass, type KbuildCheckOptions } from "./kbuild-checks.js";
+import { runBuildPass, runSparsePass, type BuildPass, type KbuildCheckOptions } from "./kbuild-checks.js";
 import { runPool } from "./pool.js";
-import { readProjectFiles } from "./project-files.js";
+import { readDeclaredFiles, readProjectFiles, type SourceFiles } from "./project-files.js";
 import type { RunLimits, TaskOutcome } from "./run-tool.js";
 import type { CheckSettings } from "./settings.js";
 import { summarizeCheck, type CheckResult, type Outcomes } from "./summary.js";
@@ -67,7 +67,44 @@ async function checkLocked(options: CheckOptions, availability: Availability, co
   await rm(tree, { recursive: true, force: true });
   await refreshMirrorAt(options.dir, tree);
   const runs = (name: CheckerName) => availability.runnable.includes(name);
-  const limits: RunLimits = { timeoutMs: options.settings.timeoutMs, signal: options.signal };
+  // Stops the checkers already started when the build step throws (a missing compiler) or kforge is interrupted.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const limits: RunLimits = { timeoutMs: options.settings.timeoutMs, signal: stop.signal };
+  const checkpatch = availability.checkpatch && runs("checkpatch") ? availability.checkpatch : undefined;
+  // checkpatch.pl and coccinelle need no build: they start on the files the Kbuild names while kbuild compiles.
+  const fileTasks = (files: SourceFiles) => [
+    ...(coccinelle ? coccinelleTasks(coccinelle, files, options.dir, limits) : []),
+    ...(checkpatch ? [...files.sources, ...files.headers].map((file) => () => runCheckpatch(checkpatch, options.dir, file, limits)) : []),
+  ];
+  const declared = await readDeclaredFiles(options.dir);
+  const early = runPool(fileTasks(declared), options.jobs, stop.signal);
+  try {
+    return await afterBuild(options, { runs, limits, fileTasks, declared, early, tree, coccinelle, checkpatch });
+  } catch (error) {
+    stop.abort();
+    await early.catch(() => undefined);
+    throw error;
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+interface Started {
+  runs: (name: CheckerName) => boolean;
+  limits: RunLimits;
+  fileTasks: (files: SourceFiles) => (() => Promise<TaskOutcome>)[];
+  declared: SourceFiles;
+  early: Promise<(TaskOutcome | undefined)[]>;
+  tree: string;
+  coccinelle: CoccinellePlan | undefined;
+  checkpatch: unknown;
+}
+
+// The build, then sparse and the checkers for what the build found beyond the Kbuild's own list.
+async function afterBuild(options: CheckOptions, started: Started): Promise<Outcomes> {
+  const { runs, limits, fileTasks, declared, early, tree, coccinelle, checkpatch } = started;
   const kbuild: KbuildCheckOptions = {
     ...options.make,
     tree,
@@ -76,30 +113,58 @@ async function checkLocked(options: CheckOptions, availability: Availability, co
     w1: runs("w1"),
     env: options.env,
   };
-  options.onProgress?.(runs("w1") ? "building at W=1" : "building, to learn the files the project builds");
+  options.onProgress?.(`building${runs("w1") ? " at W=1" : ""}${describe(checkpatch, coccinelle, declared, options.jobs)}`);
   const build = await runBuildPass(kbuild, limits);
   if (build.failure && !runs("w1"))
     throw new KforgeError(`the build kforge check needs to learn the project's files ${build.failure.reason}`, {
       hint: `raise --timeout (now ${options.settings.timeoutMs / 1000} s); ${build.failure.output.join(" ")}`,
     });
   const files = await readProjectFiles(tree);
-  const patches = coccinelle ? coccinelleTasks(coccinelle, files, options.dir, limits) : [];
-  const checkpatch = availability.checkpatch && runs("checkpatch") ? availability.checkpatch : undefined;
-  // The longest first: sparse's make over every object, then the semantic patches, then checkpatch per file.
-  const tasks: (() => Promise<TaskOutcome>)[] = [
-    ...(runs("sparse") ? [() => runSparsePass(kbuild, files.compiledObjects, limits)] : []),
-    ...patches,
-    ...(checkpatch ? [...files.sources, ...files.headers].map((file) => () => runCheckpatch(checkpatch, options.dir, file, limits)) : []),
-  ];
-  const count = (number: number, what: string) => `${number} ${what}${number === 1 ? "" : what.endsWith("h") ? "es" : "s"}`;
-  const what = [
-    runs("sparse") ? `sparse on ${count(files.compiledObjects.length, "object")}` : "",
-    checkpatch ? `checkpatch.pl on ${count(files.sources.length + files.headers.length, "file")}` : "",
-    coccinelle ? count(patches.length, "semantic patch") : "",
-  ].filter(Boolean);
-  if (what.length > 0) options.onProgress?.(`running ${what.join(", ")}, ${options.jobs} at a time`);
-  const done = (await runPool(tasks, options.jobs, options.signal)).filter((outcome): outcome is TaskOutcome => outcome !== undefined);
+  if (files.sources.length === 0) nothingBuilt(options, build, runs("w1"));
+  // What the build found that the Kbuild did not say (objects from make variables, headers on -I paths).
+  const missed = {
+    sources: files.sources.filter((file) => !declared.sources.includes(file)),
+    headers: files.headers.filter((file) => !declared.headers.includes(file)),
+  };
+  const sparse = runs("sparse") ? [() => runSparsePass(kbuild, files.compiledObjects, limits)] : [];
+  if (sparse.length > 0) options.onProgress?.(`sparse on ${plural(files.compiledObjects.length, "object")}`);
+  const late = await runPool([...sparse, ...fileTasks(missed)], options.jobs, limits.signal);
+  const done = [...(await early), ...late].filter((outcome): outcome is TaskOutcome => outcome !== undefined);
   const buildOutcome: TaskOutcome = { checker: "w1", findings: runs("w1") ? build.findings : [], failure: build.failure };
   const skipped = (coccinelle?.skipped ?? []).map((reason): TaskOutcome => ({ checker: "coccinelle", findings: [], skipped: reason }));
-  return { tasks: [buildOutcome, ...done, ...skipped], files, patchCount: patches.length, log: build.log };
+  return { tasks: [buildOutcome, ...onlyBuilt(done, files), ...skipped], files, patchCount: coccinelle?.run.length ?? 0, log: build.log };
+}
+
+const plural = (count: number, what: string) => `${count} ${what}${count === 1 ? "" : what.endsWith("h") ? "es" : "s"}`;
+
+function describe(checkpatch: unknown, coccinelle: CoccinellePlan | undefined, declared: SourceFiles, jobs: number): string {
+  const files = plural(declared.sources.length + declared.headers.length, "file");
+  const parts = [checkpatch ? `checkpatch.pl on ${files}` : "", coccinelle ? plural(coccinelle.run.length, "semantic patch") : ""];
+  const meanwhile = parts.filter(Boolean).join(" and ");
+  return meanwhile ? `; meanwhile ${meanwhile}, ${jobs} at a time` : "";
+}
+
+// A file the Kbuild seemed to name but kbuild did not build (obj-m inside a false ifeq) is not the project's.
+function onlyBuilt(outcomes: TaskOutcome[], files: SourceFiles): TaskOutcome[] {
+  const built = new Set([...files.sources, ...files.headers]);
+  return outcomes.map((outcome) =>
+    outcome.checker === "checkpatch" || outcome.checker === "coccinelle"
+      ? { ...outcome, findings: outcome.findings.filter((finding) => finding.file === null || built.has(finding.file)) }
+      : outcome,
+  );
+}
+
+// No source to check: the build failed before kbuild listed any (a broken Kbuild), which W=1 reports
+// as its findings and is an error otherwise, or the dir declares no module.
+function nothingBuilt(options: CheckOptions, build: BuildPass, w1: boolean): void {
+  const error = build.findings.find((finding) => finding.severity === "error");
+  if (error && w1) return;
+  if (error)
+    throw new KforgeError(`the build kforge check needs failed: ${error.message}`, {
+      hint: `kforge build ${options.dir} shows the whole error; log: ${build.log}`,
+    });
+  throw new UsageError(
+    `kbuild built nothing in ${options.dir}: its Kbuild or Makefile names no obj-m module with a .c or .S source`,
+    "add a line like `obj-m += hello.o` (kforge build shows what kbuild makes of the dir)",
+  );
 }

@@ -13,7 +13,8 @@ const ASSIGNMENT = /^\s*([\w$()-]+?)\s*(?::=|\+=|=)\s*(.*)$/;
 
 // Pure: obj-m names the modules; a module with a <name>-y or <name>-objs list is linked from those
 // objects, any other is its own single object. Lists built from make variables are not followed.
-export function countKbuildObjects(texts: string[]): BuildSize | undefined {
+// Each module with its objects, in the order obj-m names them (kforge check reads the sources from it).
+export function declaredModules(texts: string[]): { module: string; objects: string[] }[] {
   const lists = new Map<string, string[]>();
   for (const line of texts.join("\n").replace(/\\\n/g, " ").split("\n")) {
     const match = ASSIGNMENT.exec(line.replace(/#.*/, ""));
@@ -21,13 +22,17 @@ export function countKbuildObjects(texts: string[]): BuildSize | undefined {
     const words = match[2]!.split(/\s+/).filter((word) => word.endsWith(".o"));
     lists.set(match[1]!, [...(lists.get(match[1]!) ?? []), ...words]);
   }
-  const modules = (lists.get("obj-m") ?? []).map((word) => word.slice(0, -2));
+  return (lists.get("obj-m") ?? []).map((word) => {
+    const module = word.slice(0, -2);
+    const parts = lists.get(`${module}-y`) ?? lists.get(`${module}-objs`) ?? [];
+    return { module, objects: parts.length > 0 ? parts : [word] };
+  });
+}
+
+export function countKbuildObjects(texts: string[]): BuildSize | undefined {
+  const modules = declaredModules(texts);
   if (modules.length === 0) return undefined;
-  const objects = modules.reduce(
-    (total, name) => total + Math.max(1, (lists.get(`${name}-y`) ?? lists.get(`${name}-objs`) ?? []).length),
-    0,
-  );
-  return { objects, modules: modules.length };
+  return { objects: modules.reduce((total, module) => total + module.objects.length, 0), modules: modules.length };
 }
 
 // Pure: kbuild leaves .<object>.o.cmd per built object and .<module>.ko.cmd per linked module; the
