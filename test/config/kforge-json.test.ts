@@ -19,6 +19,27 @@ describe("kforge.json", () => {
     expect(config.params?.hello?.count).toBe(3);
   });
 
+  it("accepts kforge check's section and names a wrong checker or severity", () => {
+    const config = parseConfig(
+      JSON.stringify({
+        check: {
+          checkers: ["checkpatch", "coccinelle"],
+          ignore: { checkpatch: ["SPACING"], sparse: ["address space"], w1: ["-Wmissing-prototypes"], coccinelle: ["api/memdup"] },
+          failOn: ["error", "warning"],
+          semanticPatches: ["api/memdup"],
+          timeout: 600,
+          source: "../linux",
+        },
+      }),
+    );
+    expect(config.check?.ignore?.sparse).toEqual(["address space"]);
+    expect(() => parseConfig('{"check": {"checkers": ["smatch"]}}')).toThrow(
+      'check.checkers must be a list of "checkpatch", "sparse", "w1", "coccinelle"',
+    );
+    expect(() => parseConfig('{"check": {"failOn": ["fatal"]}}')).toThrow("check.failOn must be a list of");
+    expect(() => parseConfig('{"check": {"ignore": {"clang": []}}}')).toThrow("unknown key check.ignore.clang");
+  });
+
   it("names the path of an unknown key", () => {
     expect(() => parseConfig('{"make": {"job": 2}}')).toThrow("kforge.json: unknown key make.job");
     expect(() => parseConfig('{"kernal": "x"}')).toThrow("unknown key kernal");
