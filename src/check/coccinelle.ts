@@ -71,7 +71,7 @@ function findPatch(patches: readonly SemanticPatch[], name: string): SemanticPat
 
 // The include flags coccicheck passes (LINUXINCLUDE of the source tree, `-I dir` spelled apart as spatch
 // wants); the forced includes only when present, since spatch stops on a missing one.
-export async function includeArguments(sourceDir: string, srcarch: string): Promise<string[]> {
+async function includeArguments(sourceDir: string, srcarch: string): Promise<string[]> {
   const dirs = [
     `arch/${srcarch}/include`,
     `arch/${srcarch}/include/generated`,
@@ -147,12 +147,7 @@ export function coccinelleTasks(plan: CoccinellePlan, files: SourceFiles, dir: s
     .map((patch) => () => runSemanticPatch(patch, spatchArguments(patch, input), dir, limits));
 }
 
-export async function runSemanticPatch(
-  patch: SemanticPatch,
-  args: readonly string[],
-  dir: string,
-  limits: RunLimits,
-): Promise<TaskOutcome> {
+async function runSemanticPatch(patch: SemanticPatch, args: readonly string[], dir: string, limits: RunLimits): Promise<TaskOutcome> {
   const run = await runTool("spatch", args, dir, limits);
   const failure = describeFailure("coccinelle", `spatch ${patch.rule}`, run, limits);
   return { checker: "coccinelle", findings: failure ? [] : parseCoccinelleReport(run.result.stdout, patch.rule), failure };

@@ -28,7 +28,6 @@ export interface KbuildCheckOptions extends Pick<KbuildFlags, "llvm" | "arch" | 
 const keepGoing = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, MAKEFLAGS: `${env.MAKEFLAGS ?? ""} -k`.trim() });
 
 export interface BuildPass {
-  ok: boolean;
   // The W=1 checker's findings (compiler, modpost and linker errors and warnings; notes belong to them).
   findings: Finding[];
   failure?: TaskOutcome["failure"];
@@ -65,7 +64,7 @@ export async function runBuildPass(options: KbuildCheckOptions, limits: RunLimit
         output: [`full log: ${result.log}`],
       }
     : undefined;
-  return { ok: result.ok, findings, failure, log: result.log };
+  return { findings, failure, log: result.log };
 }
 
 function toW1Finding(diagnostic: Diagnostic): Finding {

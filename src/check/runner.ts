@@ -31,7 +31,7 @@ export interface CheckOptions {
   onProgress?: (message: string) => void;
 }
 
-export const checkTree = (dir: string, release: string) => join(dir, ".kforge", "check", release);
+const checkTree = (dir: string, release: string) => join(dir, ".kforge", "check", release);
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const started = performance.now();

@@ -26,7 +26,7 @@ export interface CheckSettings {
   semanticPatches?: string[];
 }
 
-export const DEFAULT_TIMEOUT_SECONDS = 300;
+const DEFAULT_TIMEOUT_SECONDS = 300;
 const DEFAULT_FAIL_ON: Severity[] = ["error"];
 
 // places: --source is relative to the current dir, kforge.json's check.source to the module dir.

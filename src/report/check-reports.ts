@@ -68,7 +68,7 @@ function sarifRuns(result: CheckResult, findings: readonly (SarifFinding & { che
     }));
 }
 
-export function renderCheckCodeQuality(findings: readonly (Pick<Finding, "checker" | "rule"> & SarifFinding)[]): string {
+function renderCheckCodeQuality(findings: readonly (Pick<Finding, "checker" | "rule"> & SarifFinding)[]): string {
   return renderCodeQualityIssues(
     findings
       .filter((finding) => finding.file !== null)
@@ -86,11 +86,7 @@ export function renderCheckCodeQuality(findings: readonly (Pick<Finding, "checke
 const MAX_SUMMARY_FINDINGS = 20;
 
 // Markdown for $GITHUB_STEP_SUMMARY: one row per checker, the findings count, the first findings.
-export function renderCheckSummary(
-  result: CheckResult,
-  findings: readonly (SarifFinding & { checker: CheckerName })[],
-  name: string,
-): string {
+function renderCheckSummary(result: CheckResult, findings: readonly (SarifFinding & { checker: CheckerName })[], name: string): string {
   const rows = result.checkers.map((checker) => {
     const status = checker.status === "missing" ? `did not run: ${checker.missing?.reason ?? ""}` : checker.status;
     return `| ${cell(CHECKER_INFO[checker.name].title)} | ${checker.checked} | ${checker.findings} | ${checker.ignored} | ${cell(status)} |`;
