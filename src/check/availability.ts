@@ -40,6 +40,8 @@ export async function resolveAvailability(request: AvailabilityRequest): Promise
     if (await which(program)) wanted.add(name);
     else missing.push({ name, reason: `${program} is not installed`, debianPackage: CHECKER_INFO[name].debianPackage });
   }
+  // Before any download of the kernel's scripts: a checker asked for and missing ends the run anyway.
+  if (request.explicit && missing.length > 0) throw missingError(missing);
   const scripts = await locateScripts(request, wanted, missing);
   const spatchVersion = wanted.has("coccinelle") ? parseSpatchVersion((await run("spatch", ["--version"])).stdout) : undefined;
   const checkpatchOnPath = await which("checkpatch.pl");
