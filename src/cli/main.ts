@@ -4,6 +4,7 @@ import { CommanderError } from "commander";
 import { ExitCode, isKforgeError } from "../errors.js";
 import { createPalette } from "../ui/color.js";
 import { createContext, type OutputStream } from "./context.js";
+import { jsonFailure } from "./failure.js";
 import { createProgram, type ProgramState } from "./program.js";
 import { readVersion } from "./version.js";
 
@@ -118,7 +119,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const report = printError(error);
     // With --json, stdout carries exactly one JSON object even when the command failed before writing one.
     if (report.json && own.includes("--json") && !stdout.written()) {
-      process.stdout.write(`${JSON.stringify({ ok: false, error: report.json })}\n`);
+      process.stdout.write(`${JSON.stringify(jsonFailure(report.json))}\n`);
     }
     return signalExitCode(report.exitCode, signals);
   }

@@ -15,7 +15,10 @@ import { builtArtifacts } from "./built-artifacts.js";
 export type ModDir = "updates" | "extra";
 
 export interface InstallOptions {
+  // The module dir: the install record lives here.
   dir: string;
+  // Where the build for this kernel is (default: dir).
+  buildDir?: string;
   kernel: KernelTarget;
   // Staging root (INSTALL_MOD_PATH); the live system when undefined.
   destdir?: string;
@@ -36,10 +39,12 @@ const modulesRoot = (root: string, release: string) => join(root, "lib", "module
 export async function installModules(options: InstallOptions): Promise<InstallResult> {
   const { release, kdir } = options.kernel;
   const root = options.destdir ?? "/";
-  const artifacts = await builtArtifacts(options.dir, release);
+  // The build for this kernel may live in the kernel's tree rather than the module dir.
+  const buildDir = options.buildDir ?? options.dir;
+  const artifacts = await builtArtifacts(buildDir, release);
   const compression = await chooseCompression(kdir, release);
   const moduleFiles = artifacts.map((artifact) =>
-    join(modulesRoot(root, release), options.modDir, `${relative(options.dir, artifact.path)}${compression}`),
+    join(modulesRoot(root, release), options.modDir, `${relative(buildDir, artifact.path)}${compression}`),
   );
   const extraFiles = options.autoload
     ? autoloadFiles(
@@ -59,7 +64,7 @@ export async function installModules(options: InstallOptions): Promise<InstallRe
     ...compressionVariables(compression),
   ];
   // kforge signs before installing (kforge sign); kbuild's own signing would look for the distro's private key.
-  const make = await run("make", ["-C", kdir, `M=${options.dir}`, ...variables, "CONFIG_MODULE_SIG_ALL=", "modules_install"], {
+  const make = await run("make", ["-C", kdir, `M=${buildDir}`, ...variables, "CONFIG_MODULE_SIG_ALL=", "modules_install"], {
     signal: options.signal,
   });
   if (make.failed)
