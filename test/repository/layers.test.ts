@@ -37,7 +37,10 @@ function importedPaths(text: string): string[] {
 function readmeLayers(): string[][] {
   const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
   const list = readme.slice(readme.indexOf("the folders are layers, highest first"));
-  const bullets = list.slice(0, list.search(/\n\n(?!- )/)).split("\n").filter((line) => line.startsWith("- "));
+  const bullets = list
+    .slice(0, list.search(/\n\n(?!- )/))
+    .split("\n")
+    .filter((line) => line.startsWith("- "));
   return bullets.map((line) => [...line.split(":")[0]!.matchAll(/`([^`]+)`/g)].map((match) => match[1]!));
 }
 
