@@ -41,7 +41,7 @@ export type BuildEvent =
   | { kind: "start"; command: string; log: string; size?: BuildSize }
   | { kind: "output"; line: string; stream: "stdout" | "stderr" }
   | { kind: "up-to-date" }
-  // Another kforge process runs make in this dir for this kernel: this build waits for it.
+  // Another kforge process runs make in this build dir (for any kernel): this build waits for it.
   | { kind: "waiting"; holder: number; lock: string };
 
 export interface KernelBuildResult {
@@ -78,9 +78,9 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
   const fingerprintInput = { dir: options.dir, release, kdir, makeArguments, environment };
   const elapsed = () => Math.round(performance.now() - started);
 
-  const lock = await acquireMakeLock(options.dir, release, {
+  const lock = await acquireMakeLock(options.dir, {
     signal: options.signal,
-    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir, release) }),
+    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir) }),
   });
   if (!lock)
     return judge(

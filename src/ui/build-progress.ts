@@ -48,7 +48,7 @@ export async function createBuildProgress(mode: ProgressMode, title: string, str
 }
 
 export const describeMakeLockWait = (event: { holder: number; lock: string }) =>
-  `waiting: kforge process ${event.holder} is running make in this dir for this kernel (lock ${event.lock})`;
+  `waiting: kforge process ${event.holder} is running make in this dir (lock ${event.lock})`;
 
 type Wrapper = ListrTaskWrapper<unknown, never, never>;
 

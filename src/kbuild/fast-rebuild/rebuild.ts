@@ -21,15 +21,7 @@ import {
   type ModuleUnit,
   type ObjectPlan,
 } from "./plan.js";
-import {
-  exportsSymbols,
-  observeBuildDir,
-  readModuleUnits,
-  readRecord,
-  symbolSignature,
-  writeRecord,
-  type KeyInput,
-} from "./state.js";
+import { exportsSymbols, observeBuildDir, readModuleUnits, readRecord, symbolSignature, writeRecord, type KeyInput } from "./state.js";
 import { unescapeMakeCommand, type RecordedCommand } from "../cmd-file.js";
 import { createStepRunner, type StepRunner } from "./steps.js";
 import { acquireMakeLock, makeLockPath } from "../make-lock.js";
@@ -76,9 +68,9 @@ async function attemptFastRebuild(options: BuildOptions, keyInput: KeyInput, sta
   if (options.force) return { fallback: "a forced rebuild always runs make" };
   if ((options.environment ?? process.env).KFORGE_FAST_REBUILD === "off") return { fallback: "KFORGE_FAST_REBUILD=off" };
   if (options.check) return { fallback: "sparse (C=2) runs outside the recorded commands" };
-  const lock = await acquireMakeLock(options.dir, keyInput.release, {
+  const lock = await acquireMakeLock(options.dir, {
     signal: options.signal,
-    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir, keyInput.release) }),
+    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir) }),
   });
   if (!lock)
     return {

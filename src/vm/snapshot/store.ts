@@ -1,13 +1,13 @@
 // Saved guest states in kforge's cache: <cache>/snapshots/<key>.state (device state) and <key>.ram
 // (the guest RAM, sparse) beside <key>.json. Written to temp files and renamed into place, capped in
-// total size (oldest use removed first), one writer per key at a time through an exclusive lock file
-// holding the writer's pid.
+// total size (oldest use removed first), one writer per key at a time through an exclusive lock file.
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
 import { readOptionalText } from "../../fs/files.js";
-import { isProcessAlive } from "../../process/alive.js";
+import { tryLockFile } from "../../fs/lock-file.js";
+import { isProcessAlive, isRecordedProcessAlive } from "../../process/alive.js";
 import { SNAPSHOT_FORMAT } from "./key.js";
 
 export interface SnapshotMeta {
@@ -130,27 +130,10 @@ export async function listStates(env?: NodeJS.ProcessEnv): Promise<SnapshotEntry
 }
 
 // The writer's lock for `key`, or undefined when another live process holds it. A lock left by a
-// process that has died is taken over.
+// process that has died is taken over (fs/lock-file.ts).
 export async function lockState(key: string, env?: NodeJS.ProcessEnv): Promise<(() => Promise<void>) | undefined> {
-  await mkdir(snapshotDir(env), { recursive: true });
-  const path = join(snapshotDir(env), `${key}.lock`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    // Linking a file that already holds the pid: no other process ever sees an empty lock.
-    const temp = `${path}.${process.pid}-${randomBytes(4).toString("hex")}`;
-    await writeFile(temp, String(process.pid));
-    try {
-      await link(temp, path);
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = Number(await readOptionalText(path));
-      if (isProcessAlive(holder)) return undefined;
-      await rm(path, { force: true });
-    } finally {
-      await rm(temp, { force: true });
-    }
-  }
-  return undefined;
+  const attempt = await tryLockFile(join(snapshotDir(env), `${key}.lock`));
+  return attempt.held ? attempt.release : undefined;
 }
 
 // Temp files and locks left by kforge processes that died while saving.
@@ -160,8 +143,8 @@ export async function removeLeftovers(env?: NodeJS.ProcessEnv): Promise<number> 
   for (const name of names) {
     const tempOwner = /\.tmp-(\d+)-/.exec(name)?.[1];
     const lockOwner = name.endsWith(".lock") ? await readOptionalText(join(snapshotDir(env), name)) : undefined;
-    const owner = Number(tempOwner ?? lockOwner);
-    if ((tempOwner || lockOwner !== undefined) && !isProcessAlive(owner)) {
+    const alive = tempOwner ? isProcessAlive(Number(tempOwner)) : isRecordedProcessAlive(lockOwner?.trim() ?? "");
+    if ((tempOwner || lockOwner !== undefined) && !alive) {
       await rm(join(snapshotDir(env), name), { force: true });
       removed++;
     }
