@@ -4,7 +4,7 @@
 import { availableParallelism } from "node:os";
 import { rm } from "node:fs/promises";
 import { EnvironmentError } from "../errors.js";
-import { collectArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
+import { collectArtifacts, copyArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
 import { openBuildLog } from "./build-log.js";
 import { estimateBuildSize, type BuildSize } from "./build-size.js";
 import { acquireMakeLock, makeLockPath } from "./make-lock.js";
@@ -33,6 +33,9 @@ export interface BuildOptions extends KbuildFlags {
   onEvent?: (event: BuildEvent) => void;
   // Defaults to process.env; kbuild-relevant variables are part of the fingerprint.
   environment?: NodeJS.ProcessEnv;
+  // Copy the built modules into this folder before the make lock is released, and return the copies
+  // (artifacts.ts copyArtifacts): watch loads them while another build may run.
+  copyArtifactsTo?: string;
 }
 
 export type BuildEvent =
@@ -98,10 +101,16 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
       options.werror,
     );
   try {
-    return await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, elapsed });
+    return await keepArtifacts(await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, elapsed }), options);
   } finally {
     await lock.release();
   }
+}
+
+// Under the make lock: the copies options.copyArtifactsTo asks for, in place of the built files.
+export async function keepArtifacts<Result extends KernelBuildResult>(result: Result, options: BuildOptions): Promise<Result> {
+  if (!options.copyArtifactsTo || !result.ok) return result;
+  return { ...result, artifacts: await copyArtifacts(result.artifacts, options.copyArtifactsTo) };
 }
 
 interface LockedBuildInput {

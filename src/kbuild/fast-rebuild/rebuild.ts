@@ -7,7 +7,7 @@ import { rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
 import { collectArtifacts } from "../artifacts.js";
-import { buildModules, type BuildOptions, type KernelBuildResult } from "../build-modules.js";
+import { buildModules, keepArtifacts, type BuildOptions, type KernelBuildResult } from "../build-modules.js";
 import { computeFingerprint, describeFile, describeKernelTree, recordBuild } from "../fingerprint.js";
 import {
   belongsToKernel,
@@ -77,7 +77,8 @@ async function attemptFastRebuild(options: BuildOptions, keyInput: KeyInput, sta
       result: finished(options, started, { ok: false, interrupted: true, artifacts: [], diagnostics: [], log: "", exitCode: undefined }),
     };
   try {
-    return await attemptLocked(options, keyInput, started);
+    const attempt = await attemptLocked(options, keyInput, started);
+    return "result" in attempt ? { result: await keepArtifacts(attempt.result, options) } : attempt;
   } finally {
     await lock.release();
   }
