@@ -3,7 +3,8 @@
 import { resolve } from "node:path";
 import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode } from "../../errors.js";
-import { installModules, uninstallModules, type ModDir } from "../../install/install.js";
+import { installModules, type ModDir } from "../../install/install.js";
+import { uninstallModules } from "../../install/uninstall.js";
 import { resolveSigningKey, signModules } from "../../install/sign.js";
 import { selectKernel, type KernelSelection } from "../../kernel/select.js";
 import type { CommandContext } from "../context.js";
