@@ -17,14 +17,17 @@ const SAFE_PATH = /^[\w./+-]+$/;
 
 // Pure: the make command-line variable that replaces kbuild's try-run (scripts/Makefile.compiler)
 // with a caching one. Same contract: $(1) is the probe command, $(2) the result when it succeeds,
-// $(3) otherwise; a probe that has not been seen runs exactly as kbuild runs it.
+// $(3) otherwise; a probe that has not been seen (or whose answer is damaged) runs exactly as kbuild
+// runs it.
 export function tryRunOverride(cacheDir: string): string {
   const quotedProbe = "'$(subst ','\\'',$(1))'";
   return [
     "try-run=$(shell set -e;",
     `KEY=$$(printf '%s' ${quotedProbe} | md5sum | cut -c1-32);`,
     `CACHED=${cacheDir}/$$KEY;`,
-    'if [ -f "$$CACHED" ]; then R=$$(cat "$$CACHED"); else',
+    // A cached answer other than y or n (a damaged cache) is not trusted: the probe runs again.
+    'R=$$(cat "$$CACHED" 2>/dev/null || :);',
+    'if [ "$$R" != y ] && [ "$$R" != n ]; then',
     'TMP=$(TMPOUT)/tmp; trap "rm -rf $(TMPOUT)" EXIT; mkdir -p $(TMPOUT);',
     "if ($(1)) >/dev/null 2>&1; then R=y; else R=n; fi;",
     // Write then rename: parallel makes may answer the same probe at once.

@@ -40,14 +40,14 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
     configKernel: options.configKernel,
     env: options.env,
   });
-  const bootImage = await prepareBootImage(image.path, { env: options.env, signal: options.signal });
   const notices: string[] = [];
   const notice = (message: string) => {
     notices.push(message);
     options.onNotice?.(message);
   };
+  const bootImage = await prepareBootImage(image.path, { env: options.env, signal: options.signal, notice });
   if (bootImage.reason) notice(`booting the compressed image (slower): ${bootImage.reason}`);
-  const choice = await chooseAccel(options.accel, options.env);
+  const choice = await chooseAccel(options.accel, options.env, notice);
   const common = {
     release: options.release,
     bootImage,

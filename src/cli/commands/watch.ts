@@ -137,9 +137,9 @@ async function startGuest({
   signal,
 }: GuestStart): Promise<GuestTarget | undefined> {
   const image = await findKernelImage({ release, vmKernel: options.vmKernel, configKernel: config.vm?.kernel, env: context.env });
-  const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal });
-  if (!options.json) context.stderr.write(`kforge: starting a ${release} guest that stays up while watching...\n`);
   const onNotice = (message: string) => context.stderr.write(`kforge: ${message}\n`);
+  const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal, notice: onNotice });
+  if (!options.json) context.stderr.write(`kforge: starting a ${release} guest that stays up while watching...\n`);
   return GuestTarget.start(
     {
       release,

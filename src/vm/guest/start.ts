@@ -14,7 +14,7 @@ import { openGuestSession, type GuestSession } from "./channel.js";
 import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
 import { cachedAgentInitramfs, writeInitramfs } from "./initramfs.js";
 import { createQemuArguments, type QemuOptions } from "../qemu/arguments.js";
-import { startQemu, type QemuProcess } from "../qemu/process.js";
+import { findQemuError, printableQemuText, startQemu, type QemuProcess } from "../qemu/process.js";
 import { identifyQemu, hashImage } from "../snapshot/identity.js";
 import { machineArguments, snapshotKey } from "../snapshot/key.js";
 import { saveGuestState } from "../snapshot/save.js";
@@ -61,14 +61,14 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     return launchGuest(options, { ...options.machine, initramfs, agentSocket: join(options.workDir, "agent.sock") });
   }
   const paths = {
-    initramfs: await cachedAgentInitramfs(options.env),
+    initramfs: await cachedAgentInitramfs(options.env, options.notice),
     agentSocket: join(options.workDir, "agent.sock"),
     monitorSocket: join(options.workDir, "qmp.sock"),
   };
   // A guest booted to be saved keeps its RAM in the run's temp dir; the save copies it to the cache.
   const machine = { ...options.machine, ...paths, memoryFile: { path: join(options.workDir, "guest.ram"), shared: true } };
   const key = await keyFor(options, machine);
-  const saved = await findState(key, options.env);
+  const saved = await findState(key, options.env, options.notice);
   // Stripping the modules (and the execa import that comes with it, 100-160 ms) runs while QEMU
   // restores or boots: launchGuest() starts QEMU before its first await.
   const sends = prepareSends(options);
@@ -84,11 +84,7 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
       await markUsed(key, options.env);
       return ready(restored, await sends);
     }
-    const qemuError =
-      (await restored.qemu.stop()).stderr
-        .split("\n")
-        .find((line) => line.startsWith("qemu-system"))
-        ?.trim() ?? restored.restoreError;
+    const qemuError = findQemuError((await restored.qemu.stop()).stderr) ?? printableQemuText(restored.restoreError ?? "");
     if (options.signal?.aborted) return restored;
     options.notice(`the saved guest state did not restore${qemuError ? ` (${qemuError})` : " in time"}; booting cold and saving a new one`);
     await removeState(key, options.env);
@@ -101,8 +97,8 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
 async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise<string> {
   const args = createQemuArguments(machine);
   return snapshotKey({
-    imageHash: await hashImage(machine.kernelImage, options.env),
-    qemu: await identifyQemu(options.qemuBinary, options.env),
+    imageHash: await hashImage(machine.kernelImage, options.env, options.notice),
+    qemu: await identifyQemu(options.qemuBinary, options.env, options.notice),
     initramfsHash: createHash("sha256")
       .update(await readFile(machine.initramfs))
       .digest("hex"),

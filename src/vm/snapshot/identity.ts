@@ -3,12 +3,24 @@
 // <cache>/snapshots/identities.json, so a warm start does not hash a 60 MB vmlinux every run.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readFile, realpath, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, realpath, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { isJsonObject, readCacheJson, type Notice } from "../../fs/cache-file.js";
 import { run } from "../../process/exec.js";
 import { snapshotDir } from "./store.js";
 
 type Memo = Record<string, { stamp: string; value: string }>;
+
+// Pure: the memo as read, or undefined when it is not one (then it is discarded and rebuilt).
+export function acceptMemo(value: unknown): Memo | undefined {
+  if (!isJsonObject(value)) return undefined;
+  const memo: Memo = Object.create(null);
+  for (const [id, entry] of Object.entries(value)) {
+    if (!isJsonObject(entry) || typeof entry.stamp !== "string" || typeof entry.value !== "string") return undefined;
+    memo[id] = { stamp: entry.stamp, value: entry.value };
+  }
+  return memo;
+}
 
 const memoPath = (env?: NodeJS.ProcessEnv) => join(snapshotDir(env), "identities.json");
 
@@ -17,11 +29,12 @@ async function rememberedFor(
   kind: string,
   compute: (path: string) => Promise<string>,
   env?: NodeJS.ProcessEnv,
+  notice?: Notice,
 ): Promise<string> {
   const real = await realpath(path);
   const info = await stat(real);
   const stamp = `${info.size}:${info.mtimeMs}:${info.ino}`;
-  const memo = JSON.parse((await readFile(memoPath(env), "utf8").catch(() => "{}")) || "{}") as Memo;
+  const memo = (await readCacheJson(memoPath(env), acceptMemo, notice)) ?? (Object.create(null) as Memo);
   const id = `${kind}:${real}`;
   if (memo[id]?.stamp === stamp) return memo[id].value;
   const value = await compute(real);
@@ -35,10 +48,15 @@ async function rememberedFor(
   return value;
 }
 
-export const hashImage = (path: string, env?: NodeJS.ProcessEnv) => rememberedFor(path, "sha256", hashFile, env);
+export const hashImage = (path: string, env?: NodeJS.ProcessEnv, notice?: Notice) => rememberedFor(path, "sha256", hashFile, env, notice);
 
-export const identifyQemu = (binary: string, env?: NodeJS.ProcessEnv) =>
-  rememberedFor(binary, "qemu", async (real) => `${real} ${(await run(real, ["--version"])).stdout.split("\n")[0]?.trim()}`, env);
+export const identifyQemu = (binary: string, env?: NodeJS.ProcessEnv, notice?: Notice) =>
+  rememberedFor(binary, "qemu", async (real) => `${real} ${(await run(real, ["--version"])).stdout.split("\n")[0]?.trim()}`, env, notice);
+
+// Reads the memo as a warm start would, discarding it when damaged: what `kforge kernel prune` checks.
+export const checkIdentities = async (env?: NodeJS.ProcessEnv, notice?: Notice) => {
+  await readCacheJson(memoPath(env), acceptMemo, notice);
+};
 
 function hashFile(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
