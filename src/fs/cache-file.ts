@@ -31,6 +31,13 @@ export async function discardCacheFile(path: string, problem: string, notice?: N
   notice?.(`discarded a damaged cache file, ${path} (${problem}); kforge makes it again`);
 }
 
+// Pure: how a notice says that kforge's cache cannot be written, for the caller to add what it does
+// instead (builds without the probe cache, boots without saved states).
+export function describeCacheWriteFailure(error: unknown, cacheDir: string): string {
+  const cause = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return `cannot write kforge's cache in ${cacheDir} (${cause})`;
+}
+
 // Pure: whether `value` is a plain JSON object (not null, not a list).
 export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);

@@ -3,9 +3,10 @@
 // lock; a lock whose owner has exited, or whose pid now names a later process (the pid was reused),
 // is stale and taken over. A full disk or a read-only folder leaves nothing behind.
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { link, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { describeThisProcess, isRecordedProcessAlive, recordedPid } from "../process/alive.js";
+import { makeFolder } from "./files.js";
 import { describeWriteError } from "./write-error.js";
 
 export type LockAttempt = { held: true; release: () => Promise<void> } | { held: false; holder: number };
@@ -18,7 +19,7 @@ const TAKEOVER_ATTEMPTS = 3;
 export async function tryLockFile(path: string): Promise<LockAttempt> {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeFolder(dirname(path));
     await writeFile(temp, `${describeThisProcess()}\n`);
     for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt++) {
       if (await linkOrExists(temp, path)) return { held: true, release: () => rm(path, { force: true }) };

@@ -45,7 +45,9 @@ export type BuildEvent =
   | { kind: "output"; line: string; stream: "stdout" | "stderr" }
   | { kind: "up-to-date" }
   // Another kforge process runs make in this build dir (for any kernel): this build waits for it.
-  | { kind: "waiting"; holder: number; lock: string };
+  | { kind: "waiting"; holder: number; lock: string }
+  // Something the user should know that does not fail the build (the probe cache is off: no cache dir).
+  | { kind: "notice"; message: string };
 
 export interface KernelBuildResult {
   release: string;
@@ -170,7 +172,7 @@ async function runMake(options: BuildOptions, makeArguments: string[], environme
   // Loaded here, not at the top: an up-to-date build never starts a process.
   const { run } = await import("../process/exec.js");
   const { prepareProbeCache, tryRunOverride } = await import("./probe-cache.js");
-  const probeCache = await prepareProbeCache(options.kernel.kdir, environment);
+  const probeCache = await prepareProbeCache(options.kernel.kdir, environment, (message) => options.onEvent?.({ kind: "notice", message }));
   // The override goes before the target; what users see is the command as they would type it.
   const argv = probeCache ? [...makeArguments.slice(0, -1), tryRunOverride(probeCache), ...makeArguments.slice(-1)] : makeArguments;
   const command = ["make", ...makeArguments].map(quoteForDisplay).join(" ");

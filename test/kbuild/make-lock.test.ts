@@ -72,7 +72,7 @@ describe("the make lock", () => {
 
   it("with --json says it waits on stderr and keeps stdout one JSON object, for one kernel and for a matrix", async () => {
     const single = await secondBuildWaits(["--kernel", kernel61().release], (dir) => dir);
-    expect(single.stderr).toMatch(/^waiting: kforge process/m);
+    expect(single.stderr).toMatch(/^kforge: waiting: kforge process/m);
     // A matrix builds each kernel in its own mirror tree, so a second matrix run waits on those.
     const matrix = await secondBuildWaits(["--kernel", kernel61().release, "--kernel", kernel612().release], (dir) =>
       mirrorDir(dir, kernel61().release),

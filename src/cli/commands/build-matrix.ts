@@ -8,7 +8,7 @@ import type { BuildEvent, KernelBuildResult } from "../../kbuild/build-modules.j
 import { buildMatrix } from "../../kbuild/matrix.js";
 import { findBuildTrees, findCachedBuildTrees } from "../../kernel/build-tree.js";
 import { selectKernel, type KernelSelection } from "../../kernel/select.js";
-import { chooseProgressMode, createListRows, describeMakeLockWait } from "../../ui/build-progress.js";
+import { chooseProgressMode, createListRows, describeBuildNotice } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import { formatMatrixSummary } from "../../ui/matrix-summary.js";
@@ -80,7 +80,8 @@ async function createMatrixProgress(request: MatrixBuildRequest, kernels: readon
   return {
     onEvent: (release: string, event: BuildEvent) => {
       // Also with --json (stderr): a kernel waiting on another kforge's make says why it is slow.
-      if (event.kind === "waiting") context.stderr.write(`  ${release}: ${describeMakeLockWait(event)}\n`);
+      const said = describeBuildNotice(event);
+      if (said) context.stderr.write(`  ${release}: ${said}\n`);
       if (mode === "verbose" && event.kind === "output") context.stderr.write(`[${release}] ${event.line}\n`);
       if (mode !== "silent" && event.kind === "up-to-date") context.stderr.write(`  ${release}: up to date\n`);
     },

@@ -12,7 +12,7 @@ import { findKernelImage } from "../../kernel/kernel-image.js";
 import { selectKernel, type KernelSelection } from "../../kernel/select.js";
 import { isSkipped, type KernelTestOutcome } from "../../report/test-outcome.js";
 import { renderTestJunit } from "../../report/test-junit.js";
-import { describeMakeLockWait } from "../../ui/build-progress.js";
+import { describeBuildNotice } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
 import { formatTestSummary } from "../../ui/test-summary.js";
 import { planGuestConcurrency } from "../../vm/guest/concurrency.js";
@@ -128,7 +128,10 @@ async function buildEach(
     kernels: kernels.map(({ release, kdir }) => ({ release, kdir })),
     signal: context.signal,
     environment: context.env,
-    onEvent: (release, event) => event.kind === "waiting" && context.stderr.write(`kforge: ${release}: ${describeMakeLockWait(event)}\n`),
+    onEvent: (release, event) => {
+      const said = describeBuildNotice(event);
+      if (said) context.stderr.write(`kforge: ${release}: ${said}\n`);
+    },
   });
   for (const result of results.filter((candidate) => !candidate.ok && !candidate.interrupted)) {
     outcomes.set(result.release, {

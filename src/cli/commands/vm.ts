@@ -6,7 +6,7 @@ import { ExitCode, isKforgeError, UsageError } from "../../errors.js";
 import { buildModules } from "../../kbuild/build-modules.js";
 import { chooseBuildDir } from "../../kbuild/output-dir.js";
 import { selectKernel } from "../../kernel/select.js";
-import { describeMakeLockWait } from "../../ui/build-progress.js";
+import { describeBuildNotice } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import { formatVmReport } from "../../ui/vm-report.js";
@@ -83,7 +83,10 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext, 
     kernel: { release: kernel.release, kdir: kernel.kdir },
     signal: context.signal,
     environment: context.env,
-    onEvent: (event) => event.kind === "waiting" && notify(describeMakeLockWait(event)),
+    onEvent: (event) => {
+      const said = describeBuildNotice(event);
+      if (said) notify(said);
+    },
   });
   if (build.interrupted) return ExitCode.interrupted;
   if (!build.ok) {

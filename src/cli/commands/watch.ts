@@ -9,7 +9,7 @@ import type { BuildEvent } from "../../kbuild/build-modules.js";
 import type { Diagnostic } from "../../kbuild/parse-output.js";
 import { findKernelImage } from "../../kernel/kernel-image.js";
 import { selectKernel } from "../../kernel/select.js";
-import { describeMakeLockWait } from "../../ui/build-progress.js";
+import { describeBuildNotice } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
 import { loadSourceLines } from "../../ui/diagnostics.js";
 import { formatWatchEvent, KEYS_LINE } from "../../ui/watch-output.js";
@@ -86,7 +86,10 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
       `run kforge vm ${dir} --kernel ${kernel.release} to see why the guest does not boot`,
     );
   // A cycle waiting on another kforge's make says so on stderr: --json keeps stdout NDJSON.
-  const onBuildEvent = (event: BuildEvent) => event.kind === "waiting" && context.stderr.write(`kforge: ${describeMakeLockWait(event)}\n`);
+  const onBuildEvent = (event: BuildEvent) => {
+    const said = describeBuildNotice(event);
+    if (said) context.stderr.write(`kforge: ${said}\n`);
+  };
   const loop = new WatchLoop({
     dir,
     kernel: { release: kernel.release, kdir: kernel.kdir },

@@ -2,12 +2,12 @@
 // project's modules, the in-tree modules they need, and test scripts. Only what the run needs, so
 // the kernel unpacks it in milliseconds.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { EnvironmentError } from "../../errors.js";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
 import { discardCacheFile, type Notice } from "../../fs/cache-file.js";
-import { isAccessible } from "../../fs/files.js";
+import { isAccessible, makeFolder } from "../../fs/files.js";
 import { isProcessAlive } from "../../process/alive.js";
 import { run, which } from "../../process/exec.js";
 import { createCpioArchive, type CpioEntry } from "./cpio.js";
@@ -85,10 +85,15 @@ export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Not
     if (await isCompleteArchive(path)) return path;
     await discardCacheFile(path, "an archive cut short", notice);
   }
-  await mkdir(dirname(path), { recursive: true });
+  await makeFolder(dirname(path));
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeInitramfs(temp, { modules: [], files: [] }, dirname(path));
-  await rename(temp, path);
+  try {
+    await writeInitramfs(temp, { modules: [], files: [] }, dirname(path));
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
   await removeOtherAgentInitramfs(env);
   return path;
 }

@@ -7,6 +7,9 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { createHash, randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import { KforgeError } from "../../errors.js";
+import { kforgeCacheDir } from "../../fs/cache-dir.js";
+import { describeCacheWriteFailure } from "../../fs/cache-file.js";
+import { isWriteError } from "../../fs/write-error.js";
 import { run } from "../../process/exec.js";
 import { ConsoleMonitor } from "./console-monitor.js";
 import { readModuleFile } from "./decompress.js";
@@ -19,7 +22,16 @@ import { identifyQemu, hashImage } from "../snapshot/identity.js";
 import { machineArguments, snapshotKey } from "../snapshot/key.js";
 import { saveGuestState } from "../snapshot/save.js";
 import { restoreGuestState } from "../snapshot/restore.js";
-import { commitState, findState, lockState, markUsed, newTempStateFiles, removeState, type SnapshotMeta } from "../snapshot/store.js";
+import {
+  commitState,
+  findState,
+  lockState,
+  markUsed,
+  newTempStateFiles,
+  removeState,
+  type SnapshotMeta,
+  type StateFiles,
+} from "../snapshot/store.js";
 
 export interface Guest {
   qemu: QemuProcess;
@@ -52,7 +64,8 @@ const transferTimeoutMs = (bytes: number) => 30_000 + Math.ceil(bytes / 10_000) 
 
 export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   const initramfs = join(options.workDir, "initramfs.cpio");
-  if (!options.warm) {
+  const agentInitramfs = options.warm ? await cachedAgentInitramfs(options.env, options.notice).catch(coldWithout(options)) : undefined;
+  if (!agentInitramfs) {
     await writeInitramfs(
       initramfs,
       { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive },
@@ -61,7 +74,7 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     return launchGuest(options, { ...options.machine, initramfs, agentSocket: join(options.workDir, "agent.sock") });
   }
   const paths = {
-    initramfs: await cachedAgentInitramfs(options.env, options.notice),
+    initramfs: agentInitramfs,
     agentSocket: join(options.workDir, "agent.sock"),
     monitorSocket: join(options.workDir, "qmp.sock"),
   };
@@ -94,6 +107,13 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   return booted.session ? ready(booted, await sends) : booted;
 }
 
+// A cache that cannot be written (read-only, full) means no warm start: the guest boots as with --cold.
+const coldWithout = (options: StartGuestOptions) => (error: unknown) => {
+  if (!isWriteError(error)) throw error;
+  options.notice(`${describeCacheWriteFailure(error, kforgeCacheDir(options.env))}: booting cold, without saved guest states`);
+  return undefined;
+};
+
 async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise<string> {
   const args = createQemuArguments(machine);
   return snapshotKey({
@@ -114,10 +134,12 @@ async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise
 
 // Another kforge saving the same state right now: this run goes on without saving.
 async function saveState(options: StartGuestOptions, machine: QemuOptions, key: string): Promise<void> {
-  const unlock = await lockState(key, options.env);
+  const cannotSave = (error: unknown) => options.notice(`could not save the guest state for warm starts: ${(error as Error).message}`);
+  const unlock = await lockState(key, options.env).catch(cannotSave);
   if (!unlock) return;
-  const temp = await newTempStateFiles(key, options.env);
+  let temp: StateFiles | undefined;
   try {
+    temp = await newTempStateFiles(key, options.env);
     await saveGuestState(machine.monitorSocket!, { state: temp.state, ram: { from: machine.memoryFile!.path, to: temp.ram } });
     const meta: Omit<SnapshotMeta, "format"> = {
       key,
@@ -132,8 +154,8 @@ async function saveState(options: StartGuestOptions, machine: QemuOptions, key: 
     };
     await commitState(temp, meta, options.env);
   } catch (error) {
-    options.notice(`could not save the guest state for warm starts: ${(error as Error).message}`);
-    await Promise.all([rm(temp.state, { force: true }), rm(temp.ram, { force: true })]);
+    cannotSave(error);
+    if (temp) await Promise.all([rm(temp.state, { force: true }), rm(temp.ram, { force: true })]);
   } finally {
     await unlock();
   }

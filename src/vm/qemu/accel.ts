@@ -1,12 +1,14 @@
 // KVM when it is usable, TCG otherwise. "auto" remembers, per host kernel, whether a KVM boot
 // actually produced output (nested KVM can hang silently), so only the first run pays for a probe.
-import { constants, mkdir, writeFile } from "node:fs/promises";
+import { constants, writeFile } from "node:fs/promises";
 import { release as hostRelease } from "node:os";
 import { join } from "node:path";
 import { EnvironmentError } from "../../errors.js";
 import type { Accel } from "./arguments.js";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
 import { isJsonObject, readCacheJson, type Notice } from "../../fs/cache-file.js";
+import { makeFolder } from "../../fs/files.js";
+import { isWriteError } from "../../fs/write-error.js";
 import { isAccessible } from "../../fs/files.js";
 
 export type AccelRequest = "auto" | Accel;
@@ -45,10 +47,17 @@ async function readMemory(env?: NodeJS.ProcessEnv, notice?: Notice): Promise<Acc
   return memory?.hostKernel === hostRelease() ? memory : undefined;
 }
 
-export async function rememberAccel(accel: Accel, reason: string, env?: NodeJS.ProcessEnv): Promise<void> {
-  await mkdir(kforgeCacheDir(env), { recursive: true });
+// False when the cache cannot be written (read-only, full): the next run probes again.
+export async function rememberAccel(accel: Accel, reason: string, env?: NodeJS.ProcessEnv): Promise<boolean> {
   const memory: AccelMemory = { hostKernel: hostRelease(), accel, reason };
-  await writeFile(accelMemoryPath(env), `${JSON.stringify(memory, null, 2)}\n`);
+  try {
+    await makeFolder(kforgeCacheDir(env));
+    await writeFile(accelMemoryPath(env), `${JSON.stringify(memory, null, 2)}\n`);
+    return true;
+  } catch (error) {
+    if (!isWriteError(error)) throw error;
+    return false;
+  }
 }
 
 export async function chooseAccel(request: AccelRequest, env?: NodeJS.ProcessEnv, notice?: Notice): Promise<AccelChoice> {

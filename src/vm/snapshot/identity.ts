@@ -3,9 +3,11 @@
 // <cache>/snapshots/identities.json, so a warm start does not hash a 60 MB vmlinux every run.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, realpath, rename, stat, writeFile } from "node:fs/promises";
+import { realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isJsonObject, readCacheJson, type Notice } from "../../fs/cache-file.js";
+import { makeFolder } from "../../fs/files.js";
+import { isWriteError } from "../../fs/write-error.js";
 import { run } from "../../process/exec.js";
 import { snapshotDir } from "./store.js";
 
@@ -39,12 +41,18 @@ async function rememberedFor(
   if (memo[id]?.stamp === stamp) return memo[id].value;
   const value = await compute(real);
   memo[id] = { stamp, value };
-  await mkdir(snapshotDir(env), { recursive: true });
   // Unique per write (`kforge test` on several kernels runs guests side by side in one process), and
   // named as removeLeftovers() expects.
   const temp = `${memoPath(env)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  await writeFile(temp, `${JSON.stringify(memo, null, 2)}\n`);
-  await rename(temp, memoPath(env));
+  try {
+    await makeFolder(snapshotDir(env));
+    await writeFile(temp, `${JSON.stringify(memo, null, 2)}\n`);
+    await rename(temp, memoPath(env));
+  } catch (error) {
+    // A read-only or full cache: the value is right, only not remembered.
+    await rm(temp, { force: true });
+    if (!isWriteError(error)) throw error;
+  }
   return value;
 }
 

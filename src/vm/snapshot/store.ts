@@ -2,11 +2,11 @@
 // (the guest RAM, sparse) beside <key>.json. Written to temp files and renamed into place, capped in
 // total size (oldest use removed first), one writer per key at a time through an exclusive lock file.
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
 import { isJsonObject, readCacheJson, type Notice } from "../../fs/cache-file.js";
-import { readOptionalText } from "../../fs/files.js";
+import { makeFolder, readOptionalText } from "../../fs/files.js";
 import { tryLockFile } from "../../fs/lock-file.js";
 import { isProcessAlive, isRecordedProcessAlive } from "../../process/alive.js";
 import { SNAPSHOT_FORMAT } from "./key.js";
@@ -83,7 +83,7 @@ export async function markUsed(key: string, env?: NodeJS.ProcessEnv): Promise<vo
 }
 
 export async function newTempStateFiles(key: string, env?: NodeJS.ProcessEnv): Promise<StateFiles> {
-  await mkdir(snapshotDir(env), { recursive: true });
+  await makeFolder(snapshotDir(env));
   const suffix = `tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   return { state: join(snapshotDir(env), `${key}.state.${suffix}`), ram: join(snapshotDir(env), `${key}.ram.${suffix}`) };
 }
