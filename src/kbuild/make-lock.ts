@@ -44,5 +44,11 @@ async function releaseLock(path: string): Promise<void> {
 
 // The locks folder, and .kforge when the lock was all there was in it (a first build on a full disk).
 async function removeEmptyFolder(path: string): Promise<void> {
-  if (await rmdir(dirname(path)).then(() => true, () => false)) await rmdir(dirname(dirname(path))).catch(() => undefined);
+  if (
+    await rmdir(dirname(path)).then(
+      () => true,
+      () => false,
+    )
+  )
+    await rmdir(dirname(dirname(path))).catch(() => undefined);
 }
