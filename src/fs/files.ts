@@ -1,5 +1,5 @@
 // File helpers shared across domains: optional reads and access checks that answer instead of throwing.
-import { access, constants, mkdir, readFile } from "node:fs/promises";
+import { access, constants, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
 // The file's text, or undefined when it does not exist; other errors (permissions, EISDIR) still throw.
@@ -19,6 +19,13 @@ export async function isAccessible(path: string, mode: number = constants.F_OK):
   } catch {
     return false;
   }
+}
+
+// A report file the user asked for (--junit): its missing folders are made, as CI paths like
+// reports/junit.xml expect (check-path.ts checked up front that they can be).
+export async function writeOutput(path: string, text: string): Promise<void> {
+  await makeFolder(dirname(path));
+  await writeFile(path, text);
 }
 
 // mkdir -p whose error names the real cause: Node's recursive mkdir reports ENOENT where a folder on

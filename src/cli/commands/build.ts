@@ -4,6 +4,7 @@ import { basename, resolve } from "node:path";
 import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
 import { writeCompileCommands } from "../../editor/compile-commands.js";
 import { ExitCode, isKforgeError, UsageError } from "../../errors.js";
+import { assertWritableOutput } from "../../fs/check-path.js";
 import { buildModules, type BuildOptions, type KernelBuildResult } from "../../kbuild/build-modules.js";
 import { objectToVariables, validateMakeVariables, type KbuildFlags } from "../../kbuild/make-arguments.js";
 import { selectKernel } from "../../kernel/select.js";
@@ -43,6 +44,11 @@ async function runBuild(options: BuildCommandOptions, context: CommandContext): 
   const dir = resolve(context.cwd, options.dir ?? ".");
   const config = await loadConfig(dir);
   checkReportOptions(options);
+  for (const [option, path] of [
+    ["--junit", options.junit],
+    ["--codequality", options.codequality],
+  ] as const)
+    if (path !== undefined) await assertWritableOutput(resolve(context.cwd, path), option);
   const matrix = matrixReleases(options, config);
   if (matrix) {
     const { runMatrixBuild } = await import("./build-matrix.js");

@@ -6,6 +6,7 @@ import { renderGithubWorkflow, GITHUB_WORKFLOW_PATH } from "../../ci/github-work
 import { renderGitlabPipeline, GITLAB_PIPELINE_PATH } from "../../ci/gitlab-pipeline.js";
 import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode, UsageError } from "../../errors.js";
+import { assertFolder } from "../../fs/check-path.js";
 import { isAccessible } from "../../fs/files.js";
 import { findBuildTrees } from "../../kernel/build-tree.js";
 import type { CommandContext } from "../context.js";
@@ -38,6 +39,7 @@ export async function ciInitCommand(options: CiInitCommandOptions, context: Comm
     );
   const provider = PROVIDERS[providerName];
   const dir = resolve(context.cwd, options.dir ?? ".");
+  await assertFolder(dir, "module directory");
   const root = await repositoryRoot(dir);
   const { kernels, source } = await chooseKernels(options, await loadConfig(dir));
   const path = join(root, provider.path);

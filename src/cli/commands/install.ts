@@ -3,6 +3,7 @@
 import { resolve } from "node:path";
 import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode } from "../../errors.js";
+import { assertFolder } from "../../fs/check-path.js";
 import { installModules, type ModDir } from "../../install/install.js";
 import { uninstallModules } from "../../install/uninstall.js";
 import { resolveSigningKey, signModules } from "../../install/sign.js";
@@ -55,6 +56,7 @@ export async function resolveTarget(
   context: CommandContext,
 ): Promise<{ dir: string; config: KforgeConfig; kernel: KernelSelection }> {
   const dir = resolve(context.cwd, options.dir ?? ".");
+  await assertFolder(dir, "module directory");
   const config = await loadConfig(dir);
   const named = options.kernel !== undefined || options.kdir !== undefined;
   const configKernel = Array.isArray(config.kernel) ? config.kernel[0] : config.kernel;

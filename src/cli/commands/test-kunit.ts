@@ -1,8 +1,9 @@
 // kforge test's KUnit part: on a kernel with KUnit, loads the project's suite modules after the
 // modules under test and reads their KTAP results from the guest's kernel log; on a kernel without
 // it, leaves them out and says what kernel they need. Glue over src/vm/kunit-run.ts.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { writeOutput } from "../../fs/files.js";
 import { findKunitSources, isKunitModule } from "../../kbuild/kunit-suites.js";
 import { readKernelConfig } from "../../kernel/kernel-config.js";
 import { moduleNameFromPath } from "../../module/modules-dep.js";
@@ -59,9 +60,7 @@ export function createKunitExtension(options: KunitOptions, context: CommandCont
       const consoleLines = skipped || !result.consoleLog ? [] : (await readFile(result.consoleLog, "utf8")).split("\n");
       const merged = skipped ? { ...result, kunit: skipped } : applyKunitResults(result, consoleLines, suiteModules, sources);
       if (options.junit) {
-        const path = resolve(context.cwd, options.junit);
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, renderKunitJunit(merged.kunit, release));
+        await writeOutput(resolve(context.cwd, options.junit), renderKunitJunit(merged.kunit, release));
       }
       return { result: merged, text: formatKunitSummary(merged.kunit, createPalette(context.stdout as NodeJS.WriteStream)) };
     },

@@ -2,11 +2,11 @@
 // `kforge test --junit`. Several kernels are first built in parallel, each in its own tree, so the
 // guests never share build outputs; then each kernel runs exactly what `kforge vm --json` runs, a few
 // guests at a time, and the report has one entry per kernel in that command's JSON shape.
-import { writeFile } from "node:fs/promises";
 import { availableParallelism, freemem } from "node:os";
 import { basename, resolve } from "node:path";
 import type { KforgeConfig } from "../../config/kforge-json.js";
 import { EnvironmentError, ExitCode, isKforgeError, UsageError } from "../../errors.js";
+import { writeOutput } from "../../fs/files.js";
 import { buildMatrix } from "../../kbuild/matrix.js";
 import { findKernelImage } from "../../kernel/kernel-image.js";
 import { selectKernel, type KernelSelection } from "../../kernel/select.js";
@@ -53,7 +53,8 @@ export async function runKernelTests(request: KernelTestRequest, context: Comman
   const ordered = kernels.map(
     (kernel) => outcomes.get(kernel.release) ?? errorOutcome(kernel.release, { message: "interrupted before its guest started" }),
   );
-  if (request.junit) await writeFile(resolve(context.cwd, request.junit), renderTestJunit(ordered, `kforge test ${basename(request.dir)}`));
+  if (request.junit)
+    await writeOutput(resolve(context.cwd, request.junit), renderTestJunit(ordered, `kforge test ${basename(request.dir)}`));
   return report(ordered, several, request, context);
 }
 

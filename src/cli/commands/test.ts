@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { loadConfig } from "../../config/kforge-json.js";
 import { findKunitSources } from "../../kbuild/kunit-suites.js";
 import { UsageError } from "../../errors.js";
+import { assertWritableOutput } from "../../fs/check-path.js";
 import type { CommandContext } from "../context.js";
 import { createKunitExtension } from "./test-kunit.js";
 import { vmCommand, type VmCommandOptions } from "./vm.js";
@@ -25,6 +26,7 @@ export async function testCommand(options: TestCommandOptions, context: CommandC
   }
   const { vm: _vm, junit, kernel, ...vmOptions } = options;
   const dir = resolve(context.cwd, options.dir ?? ".");
+  if (junit !== undefined) await assertWritableOutput(resolve(context.cwd, junit), "--junit");
   const config = await loadConfig(dir);
   // Flags win over kforge.json; a kforge.json kernel list counts only when no kernel flag is given.
   const named = kernel ?? (options.kdir === undefined ? config.kernel : undefined);

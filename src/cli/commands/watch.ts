@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
 import { EnvironmentError, ExitCode, isKforgeError, UsageError } from "../../errors.js";
+import { assertFolder } from "../../fs/check-path.js";
 import type { BuildEvent } from "../../kbuild/build-modules.js";
 import type { Diagnostic } from "../../kbuild/parse-output.js";
 import { findKernelImage } from "../../kernel/kernel-image.js";
@@ -61,6 +62,7 @@ export async function watchCommand(options: WatchCommandOptions, context: Comman
 
 async function runWatch(options: WatchCommandOptions, context: CommandContext): Promise<number> {
   const dir = resolve(context.cwd, options.dir ?? ".");
+  await assertFolder(dir, "module directory");
   const host = options.host ? openHost(options, context) : undefined;
   const config = await loadConfig(dir);
   const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
