@@ -1,5 +1,6 @@
 // Warm starts from saved guest states, on Debian's 6.1 kernel under TCG, through the real CLI: a
 // private cache holds the states (the shared kernel images are linked in, never written).
+import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -17,7 +18,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { VmResult } from "../../src/vm/report.js";
-import { runKforge } from "../helpers/cli.js";
+import { KFORGE_BIN, runKforge } from "../helpers/cli.js";
 import { kernel61 } from "../helpers/kernels.js";
 
 const MODULES = new URL("../fixtures/vm/modules/", import.meta.url).pathname;
@@ -133,13 +134,38 @@ describe("kforge vm warm starts (6.1, TCG)", () => {
     truncateSync(join(cacheDir, "initramfs", agent!), 4096);
     // Left by an earlier agent script: nothing uses it again.
     writeFileSync(join(cacheDir, "initramfs", "agent-0123456789abcdef.cpio"), "old");
+    // A test script named beyond ASCII is sent into a restored guest as a cold boot puts it in.
+    writeFileSync(join(greet, "tést.sh"), 'echo "ran $0"\n');
+    writeFileSync(join(greet, "kforge.json"), JSON.stringify({ vm: { test: ["tést.sh"] } }));
     const run = await vm(greet, []);
-    expect(run.exitCode).toBe(0);
+    rmSync(join(greet, "kforge.json"));
+    expect(run.exitCode, run.stderr).toBe(0);
     expect(run.result.start).toBe("restored");
+    expect(run.result.steps.find((step) => step.name === "sh ./tést.sh")).toMatchObject({ ok: true, output: "ran ./tést.sh\n" });
     for (const file of [join(snapshots, "identities.json"), join(cacheDir, "vmlinux", vmlinux!), join(cacheDir, "initramfs", agent!)])
       expect(run.stderr).toContain(`kforge: discarded a damaged cache file, ${file} (`);
     expect(readdirSync(join(cacheDir, "initramfs"))).toEqual([agent]);
     expect(statSync(join(cacheDir, "vmlinux", vmlinux!)).size).toBeGreaterThan(1024 * 1024);
+  });
+
+  it("says that a Ctrl-C during the state save interrupted it, with nothing to do, and leaves no partial state", async () => {
+    const before = states();
+    const child = spawn(process.execPath, [KFORGE_BIN, "vm", greet, ...on61, "--memory", "352"], {
+      env: { ...process.env, NO_COLOR: "1", XDG_CACHE_HOME: cache },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const saving = () => existsSync(snapshots) && readdirSync(snapshots).some((name) => name.includes(".state.tmp-"));
+    const deadline = Date.now() + 100_000;
+    while (!saving() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toContain("kforge: the guest state save was interrupted: nothing was saved, and there is nothing to do");
+    expect(stderr).not.toContain("channel closed");
+    expect(stderr).not.toContain("--cold");
+    expect(states()).toEqual(before);
+    expect(readdirSync(snapshots).filter((name) => /lock|tmp/.test(name))).toEqual([]);
   });
 
   it("runs two kforge processes at once for a machine with no state yet: both succeed, one state is saved", async () => {

@@ -95,7 +95,7 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     );
     if (restored.session) {
       await markUsed(key, options.env);
-      return ready(restored, await sends);
+      return ready(restored, await sends, options);
     }
     const qemuError = findQemuError((await restored.qemu.stop()).stderr) ?? printableQemuText(restored.restoreError ?? "");
     if (options.signal?.aborted) return restored;
@@ -104,7 +104,9 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   }
   const booted = await launchGuest(options, machine);
   if (booted.session) await saveState(options, machine, key);
-  return booted.session ? ready(booted, await sends) : booted;
+  // Interrupted while saving: the guest is gone, and the caller reports the interruption.
+  if (options.signal?.aborted) return booted;
+  return booted.session ? ready(booted, await sends, options) : booted;
 }
 
 // A cache that cannot be written (read-only, full) means no warm start: the guest boots as with --cold.
@@ -134,7 +136,12 @@ async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise
 
 // Another kforge saving the same state right now: this run goes on without saving.
 async function saveState(options: StartGuestOptions, machine: QemuOptions, key: string): Promise<void> {
-  const cannotSave = (error: unknown) => options.notice(`could not save the guest state for warm starts: ${(error as Error).message}`);
+  const cannotSave = (error: unknown) =>
+    options.notice(
+      options.signal?.aborted
+        ? "the guest state save was interrupted: nothing was saved, and there is nothing to do (the next warm run saves it)"
+        : `could not save the guest state for warm starts: ${(error as Error).message}`,
+    );
   const unlock = await lockState(key, options.env).catch(cannotSave);
   if (!unlock) return;
   let temp: StateFiles | undefined;
@@ -226,7 +233,7 @@ const prepareSends = (options: StartGuestOptions): Promise<Send[]> =>
 
 // Refreshes a restored guest's clock and random pool (it would otherwise carry the saved time and
 // the saved pool), then sends the project's files.
-async function ready(guest: Guest, sends: Send[]): Promise<Guest> {
+async function ready(guest: Guest, sends: Send[], options: { signal?: AbortSignal }): Promise<Guest> {
   const session = guest.session!;
   // busybox date takes whole seconds: the nearest one is off by half a second at most. The seed's
   // text is mixed into the pool as it is (512 random bits in 88 characters), with no decoder to fork.
@@ -234,6 +241,8 @@ async function ready(guest: Guest, sends: Send[]): Promise<Guest> {
   for (const { guestPath, data } of sends) {
     const sent = Date.now();
     const outcome = await session.sendFile(guestPath, data, { timeoutMs: transferTimeoutMs(data.length) });
+    // Ctrl-C closes the channel under a transfer: the caller reports the interruption.
+    if (outcome !== "sent" && options.signal?.aborted) return guest;
     if (outcome !== "sent") {
       session.close();
       await guest.qemu.stop();
