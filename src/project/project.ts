@@ -5,6 +5,7 @@
 // with the same make arguments and find the same build for each kernel.
 import { resolve } from "node:path";
 import { type KforgeConfig, loadConfig } from "../config/kforge-json.js";
+import { assertFolder } from "../fs/check-path.js";
 import type { BuildOptions } from "../kbuild/build-modules.js";
 import { objectToVariables, validateMakeVariables } from "../kbuild/make-arguments.js";
 import type { KernelSelection } from "../kernel/select.js";
@@ -70,6 +71,7 @@ export interface Project {
 
 export async function openProject(input: ProjectInput): Promise<Project> {
   const dir = resolve(input.cwd, input.dir ?? ".");
+  await assertFolder(dir, "module directory");
   const config = await loadConfig(dir);
   const flags = input.flags;
   const setting = <Value>(name: OptionName) => resolveSetting<Value>(name, flags, config);

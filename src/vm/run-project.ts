@@ -2,7 +2,7 @@
 // at its build location (with the project's make settings), plan the loads and steps, boot or
 // restore, run, report. Prints nothing; notices go to onNotice and into the result.
 import { join } from "node:path";
-import type { KernelBuildResult, KernelTarget } from "../kbuild/build-modules.js";
+import type { BuildEvent, KernelBuildResult, KernelTarget } from "../kbuild/build-modules.js";
 import { buildProject } from "../project/build.js";
 import type { Project } from "../project/project.js";
 import { hasKmemleak } from "./debug-kernel.js";
@@ -35,6 +35,8 @@ export interface ProjectRunRequest {
   // A notice for the user as it happens; `quiet` ones are progress, not news.
   onNotice: (message: string, quiet?: boolean) => void;
   onStepStart?: (step: PlannedStep) => void;
+  // The build's progress (waiting for another kforge's make, notices).
+  onBuildEvent?: (event: BuildEvent) => void;
 }
 
 export type ProjectRunOutcome =
@@ -49,7 +51,11 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     notices.push(message);
     request.onNotice(message, quiet);
   };
-  const [build] = await buildProject(project, { kernels: [kernel], signal: request.signal });
+  const [build] = await buildProject(project, {
+    kernels: [kernel],
+    signal: request.signal,
+    onEvent: (_release, event) => request.onBuildEvent?.(event),
+  });
   if (build!.interrupted) return { kind: "interrupted" };
   if (!build!.ok) return { kind: "build-failed", build: build! };
   const names = build!.artifacts.map((artifact) => artifact.module).join(", ");

@@ -2,8 +2,9 @@
 // load the new modules, run the test steps), one cycle at a time. A change during a build cancels
 // that build (make's whole process group) and starts over, so results of stale sources never show.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { relative } from "node:path";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import type { BuildEvent, KernelTarget } from "../kbuild/build-modules.js";
 import { rebuildModules } from "../kbuild/fast-rebuild/rebuild.js";
 import { explainKernelLine } from "../kernel-log/explain.js";
@@ -42,11 +43,14 @@ export class WatchLoop {
   private queued: { reason: Trigger["reason"]; force: boolean; testsOnly: boolean } | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  // Where each cycle's modules are copied under the make lock, to be loaded from there.
+  private copies: string | undefined;
 
   constructor(private readonly options: WatchLoopOptions) {}
 
   async start(): Promise<void> {
     const { dir } = this.options;
+    this.copies = await mkdtemp(join(tmpdir(), "kforge-watch-built-"));
     this.watcher = watchSources(dir, {
       extraFiles: () => this.testFiles.map((file) => relative(dir, file)),
       onChange: (paths) => this.onChange(paths),
@@ -115,6 +119,9 @@ export class WatchLoop {
       signal: this.build.signal,
       environment: this.options.env,
       onEvent: this.options.onBuildEvent,
+      // A kforge build started beside watch (--force removes every .ko) must not take away what
+      // this cycle is about to load.
+      copyArtifactsTo: this.copies,
     });
     if (build.interrupted || this.stopped) return;
     this.options.emit({
@@ -269,6 +276,7 @@ export class WatchLoop {
       }
     }
     await this.options.target.close();
+    if (this.copies) await rm(this.copies, { recursive: true, force: true });
   }
 }
 
