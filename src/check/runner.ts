@@ -49,8 +49,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     availability.scripts && availability.runnable.includes("coccinelle")
       ? await planCoccinelle(availability.scripts, availability.spatch, settings.semanticPatches, kernel.kdir)
       : undefined;
-  // Two checks of one dir and kernel would share the check tree; the lock sits beside it, since the tree is remade.
-  const lock = await acquireMakeLock(join(options.dir, ".kforge", "check"), kernel.release, { signal: options.signal });
+  // Two checks of one dir would share a check tree: one at a time per dir. The lock sits beside the
+  // trees (.kforge/check/.kforge/locks/), since each tree is remade.
+  const lock = await acquireMakeLock(join(options.dir, ".kforge", "check"), { signal: options.signal });
   if (!lock) throw new InterruptedError();
   try {
     const outcomes = await checkLocked(options, availability, coccinelle);

@@ -1,7 +1,6 @@
 // File helpers shared across domains: optional reads and access checks that answer instead of throwing.
-import { access, constants, readFile } from "node:fs/promises";
+import { access, constants, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { UsageError } from "../errors.js";
 
 // The file's text, or undefined when it does not exist; other errors (permissions, EISDIR) still throw.
 export async function readOptionalText(path: string): Promise<string | undefined> {
@@ -22,10 +21,10 @@ export async function isAccessible(path: string, mode: number = constants.F_OK):
   }
 }
 
-// Writes a report whole or not at all: a temp file beside it, renamed over it, so an interrupted or
-// failed run never leaves half a file where CI reads one.
+// A report written whole or not at all: a temp file beside it, renamed over it, so an interrupted or
+// failed run never leaves half a file where CI reads one. Missing folders are made, as writeOutput does.
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const { rename, rm, writeFile } = await import("node:fs/promises");
+  await makeFolder(dirname(path));
   const temporary = `${path}.kforge-${process.pid}.tmp`;
   try {
     await writeFile(temporary, text);
@@ -35,11 +34,27 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   }
 }
 
-// A report file the command line names must be writable before a long run starts, not after it.
-export async function assertReportWritable(path: string, option: string): Promise<void> {
-  if (await isAccessible(dirname(path), constants.W_OK)) return;
-  throw new UsageError(
-    `${option} ${path}: cannot write there (${dirname(path)} does not exist or is not writable)`,
-    "create the directory first, or name a file in a writable directory",
-  );
+// A report file the user asked for (--junit): its missing folders are made, as CI paths like
+// reports/junit.xml expect (check-path.ts checked up front that they can be).
+export async function writeOutput(path: string, text: string): Promise<void> {
+  await makeFolder(dirname(path));
+  await writeFile(path, text);
+}
+
+// mkdir -p whose error names the real cause: Node's recursive mkdir reports ENOENT where a folder on
+// the way cannot be created (a read-only file system, no permission); this retries the first missing
+// folder alone, which fails with EROFS or EACCES.
+export async function makeFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    let missing = path;
+    while (dirname(missing) !== missing && !(await isAccessible(dirname(missing)))) missing = dirname(missing);
+    await mkdir(missing).catch((cause: NodeJS.ErrnoException) => {
+      if (cause.code !== "EEXIST") throw cause;
+    });
+    // A folder on the way was removed meanwhile (another process cleaning up): once more.
+    await mkdir(path, { recursive: true });
+  }
 }

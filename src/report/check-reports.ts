@@ -6,8 +6,8 @@ import { join, relative, resolve } from "node:path";
 import { CHECKER_INFO, type CheckerName, type Finding } from "../check/checkers.js";
 import type { CheckResult } from "../check/summary.js";
 import { writeFileAtomic } from "../fs/files.js";
-import { repositoryRoot } from "../fs/repository.js";
-import type { OutputStream } from "../ui/output-stream.js";
+import { repositoryRoot } from "../process/git.js";
+import type { ReportContext } from "./build-reports.js";
 import { renderCodeQualityIssues } from "./codequality.js";
 import { cell, workflowCommand } from "./github.js";
 import { renderSarif, type SarifFinding } from "./sarif.js";
@@ -17,13 +17,6 @@ export interface CheckReportOptions {
   codequality?: string;
   annotations?: string;
   json?: boolean;
-}
-
-export interface ReportTarget {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  stdout: OutputStream;
-  stderr: OutputStream;
 }
 
 const INFORMATION: Record<CheckerName, string> = {
@@ -37,7 +30,7 @@ export async function writeCheckReports(
   result: CheckResult,
   dir: string,
   options: CheckReportOptions,
-  target: ReportTarget,
+  target: ReportContext,
 ): Promise<void> {
   const github = options.annotations === "github" || (options.annotations === undefined && target.env.GITHUB_ACTIONS === "true");
   if (!options.sarif && !options.codequality && !github) return;

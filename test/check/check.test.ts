@@ -81,7 +81,7 @@ describe("kforge check on a module with one finding per checker", () => {
   const summary = join(repo, "step-summary.md");
   let full: CliResult;
   beforeAll(async () => {
-    mkdirSync(out);
+    // reports/ does not exist: kforge makes it.
     full = await check(
       [
         "-k",
@@ -304,10 +304,14 @@ describe("kforge check with bad input", () => {
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('kforge: error: unknown checker "sparce"');
     expect(unknown.stderr).toContain("hint: did you mean sparse?");
-    const unwritable = await check(["-k", kernel612().release, "--json", "--sarif", "no-such-dir/check.sarif"]);
+    // A folder on the way is a file: refused up front (missing folders would be made).
+    const unwritable = await check(["-k", kernel612().release, "--json", "--sarif", "drivers/seeded/Makefile/check.sarif"]);
     expect(unwritable.exitCode).toBe(2);
-    expect(unwritable.stderr).toContain(`--sarif ${join(repo, "no-such-dir", "check.sarif")}: cannot write there`);
-    expect(JSON.parse(unwritable.stdout)).toMatchObject({ ok: false, error: { hint: expect.stringContaining("create the directory") } });
+    expect(unwritable.stderr).toContain(`--sarif ${join(moduleDir, "Makefile", "check.sarif")} cannot be written`);
+    expect(JSON.parse(unwritable.stdout)).toMatchObject({
+      ok: false,
+      error: { hint: expect.stringContaining("a folder you can write to") },
+    });
     expect(readdirSync(moduleDir)).not.toContain(".kforge");
   });
 });

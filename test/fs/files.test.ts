@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { assertReportWritable, writeFileAtomic } from "../../src/fs/files.js";
+import { writeFileAtomic } from "../../src/fs/files.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kforge-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,10 +20,9 @@ describe("writeFileAtomic", () => {
     expect(readdirSync(dir).sort()).toEqual(["blocked.sarif", "check.sarif"]);
   });
 
-  it("refuses a report in a directory that does not exist before any work starts", async () => {
-    await expect(assertReportWritable(join(dir, "missing", "x.json"), "--codequality")).rejects.toThrow(
-      `--codequality ${join(dir, "missing", "x.json")}: cannot write there`,
-    );
-    await expect(assertReportWritable(join(dir, "x.json"), "--codequality")).resolves.toBeUndefined();
+  it("makes the report's missing folders, as CI paths like reports/check.sarif expect", async () => {
+    await writeFileAtomic(join(dir, "reports", "deeper", "x.json"), "{}");
+    expect(readFileSync(join(dir, "reports", "deeper", "x.json"), "utf8")).toBe("{}");
+    expect(readdirSync(join(dir, "reports", "deeper"))).toEqual(["x.json"]);
   });
 });

@@ -1,66 +1,45 @@
-// `kforge check [dir]`: flags and kforge.json into the checker engine (src/check/), then its report
-// in text or JSON and the CI reports.
+// `kforge check [dir]`: the project's kernel, make settings and kforge.json `check` section into the
+// checker engine (src/check/), then its report in text or JSON and the CI reports.
 import { availableParallelism } from "node:os";
 import { basename, resolve } from "node:path";
 import { checkResultJson } from "../../check/json.js";
 import { runCheck } from "../../check/runner.js";
-import { resolveCheckSettings } from "../../check/settings.js";
-import { loadConfig } from "../../config/kforge-json.js";
+import { type CheckFlags, resolveCheckSettings } from "../../check/settings.js";
 import { ExitCode } from "../../errors.js";
-import { assertReportWritable } from "../../fs/files.js";
-import { objectToVariables, validateMakeVariables } from "../../kbuild/make-arguments.js";
-import { selectKernel } from "../../kernel/select.js";
-import { writeCheckReports } from "../../report/check-reports.js";
+import { assertWritableOutput } from "../../fs/check-path.js";
+import { openProject } from "../../project/project.js";
+import { checkReportOptions } from "../../report/build-reports.js";
+import { type CheckReportOptions, writeCheckReports } from "../../report/check-reports.js";
 import { formatCheckNotices, formatCheckReport } from "../../ui/check-report.js";
 import { createPalette } from "../../ui/color.js";
 import { loadSourceLines } from "../../ui/diagnostics.js";
 import type { CommandContext } from "../context.js";
-import { checkReportOptions } from "./build-reports.js";
 
-export interface CheckCommandOptions {
+export interface CheckCommandOptions extends CheckFlags, CheckReportOptions {
   dir?: string;
-  kernel?: string;
+  kernel?: string[];
   kdir?: string;
-  checker?: string[];
-  failOn?: string;
-  timeout?: number;
   jobs?: number;
-  source?: string;
-  json?: boolean;
-  sarif?: string;
-  annotations?: string;
-  codequality?: string;
 }
 
 export async function checkCommand(options: CheckCommandOptions, context: CommandContext): Promise<number> {
-  const dir = resolve(context.cwd, options.dir ?? ".");
-  const config = await loadConfig(dir);
   checkReportOptions(options);
   for (const [option, file] of [
     ["--sarif", options.sarif],
     ["--codequality", options.codequality],
   ] as const)
-    if (file !== undefined) await assertReportWritable(resolve(context.cwd, file), option);
-  const settings = resolveCheckSettings(options, config.check, { cwd: context.cwd, dir });
-  const named = options.kernel !== undefined || options.kdir !== undefined;
-  const kernel = await selectKernel({
-    kernel: named ? options.kernel : [config.kernel ?? []].flat()[0],
-    kdir: named ? options.kdir : config.kdir,
-    env: context.env,
-  });
+    if (file !== undefined) await assertWritableOutput(resolve(context.cwd, file), option);
+  const project = await openProject({ ...context, command: "check", dir: options.dir, flags: options, extraArgsAreMakeVariables: true });
+  const { dir, make } = project;
+  const settings = resolveCheckSettings(options, project.config.check, { cwd: context.cwd, dir });
+  const kernel = await project.kernel();
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
-  const make = config.make ?? {};
   const result = await runCheck({
     dir,
     kernel,
     settings,
-    make: {
-      llvm: make.llvm,
-      arch: make.arch,
-      crossCompile: make.crossCompile,
-      variables: [...objectToVariables(make.variables), ...validateMakeVariables(context.extraArgs)],
-    },
-    jobs: options.jobs ?? availableParallelism(),
+    make: { llvm: make.llvm, arch: make.arch, crossCompile: make.crossCompile, variables: make.variables ?? [] },
+    jobs: make.jobs ?? availableParallelism(),
     cwd: context.cwd,
     env: context.env,
     signal: context.signal,
