@@ -109,6 +109,7 @@ export function toStepResult(step: PlannedStep, outcome: CommandOutcome, crashes
     exitCode: outcome.exitCode,
     output: outcome.output,
     kernelLog: outcome.kernelLog,
+    ...(outcome.kernelLogDropped ? { kernelLogDropped: outcome.kernelLogDropped } : {}),
     taint: outcome.tainted,
   };
   if (!result.ok && step.module && step.kind !== "exec") {

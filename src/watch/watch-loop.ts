@@ -218,13 +218,14 @@ export class WatchLoop {
   }
 
   private emitKernelLog(ran: StepRun): void {
-    const lines = ran.result.kernelLog;
+    const { kernelLog: lines, kernelLogDropped: dropped } = ran.result;
     if (lines.length === 0) return;
     const explanations = lines.flatMap((line) => {
       const explanation = explainKernelLine(line);
       return explanation ? [{ line, explanation }] : [];
     });
-    this.options.emit({ event: "kernel-log", lines, explanations });
+    const consoleLog = this.options.target.consoleLog;
+    this.options.emit({ event: "kernel-log", lines, ...(dropped ? { dropped, ...(consoleLog ? { consoleLog } : {}) } : {}), explanations });
   }
 
   // A crashed, hung or dead guest: report it, boot a fresh one and wait for the next change.

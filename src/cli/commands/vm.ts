@@ -9,11 +9,13 @@ import { selectKernel } from "../../kernel/select.js";
 import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import { formatVmReport } from "../../ui/vm-report.js";
+import { formatNotice } from "../../ui/visible-text.js";
 import type { AccelRequest } from "../../vm/qemu/accel.js";
 import { hasKmemleak, resolveDebugRelease } from "../../vm/debug-kernel.js";
 import { checkGuestMemory } from "../../vm/guest/memory.js";
 import { launchVm } from "../../vm/launch.js";
 import { prepareVmPlan } from "../../vm/prepare.js";
+import { toTimeoutMs } from "../../vm/timeout.js";
 import type { VmResult } from "../../vm/report.js";
 import type { CommandContext } from "../context.js";
 import { debugKernelBuilder } from "./kernel-build.js";
@@ -66,14 +68,16 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext, 
   const config = await loadConfig(dir);
   const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
   checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
+  const timeoutSeconds = options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds;
+  const timeoutMs = toTimeoutMs(timeoutSeconds, options.timeout !== undefined ? "--timeout" : "kforge.json vm.timeout");
   const kernel = await selectVmKernel(options, config, context, dir);
   const palette = createPalette(context.stderr as NodeJS.WriteStream);
   const say = (text: string) => !options.json && context.stderr.write(`${text}\n`);
   // Every notice goes to stderr, with --json too, and into the result's notices.
   const notices: string[] = [];
-  const notify = (message: string, styled = `kforge: ${message}`) => {
+  const notify = (message: string, styled?: string) => {
     notices.push(message);
-    context.stderr.write(`${styled}\n`);
+    context.stderr.write(styled ? `${styled}\n` : formatNotice(message));
   };
   if (kernel.notice) notify(kernel.notice);
   // After a matrix build, the kernel's own tree holds its newest artifact.
@@ -124,7 +128,7 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext, 
     vmKernel: options.vmKernel,
     configKernel: config.vm?.kernel,
     accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel,
-    timeoutMs: 1000 * (options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds),
+    timeoutMs,
     memoryMb,
     append: options.append,
     shell: options.shell,
@@ -134,7 +138,7 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext, 
     kmemleak: await hasKmemleak(kernel.kdir),
     env: context.env,
     signal: context.signal,
-    onNotice: (message) => context.stderr.write(`kforge: ${message}\n`),
+    onNotice: (message) => context.stderr.write(formatNotice(message)),
     events: { onStepStart: (step) => say(palette.dim(`  ... ${step.name}`)) },
   });
   // launchVm's own notices (KVM fallback, compressed image) are already in the result.

@@ -13,11 +13,13 @@ import { describeMakeLockWait } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
 import { loadSourceLines } from "../../ui/diagnostics.js";
 import { formatWatchEvent, KEYS_LINE } from "../../ui/watch-output.js";
+import { formatNotice } from "../../ui/visible-text.js";
 import type { AccelRequest } from "../../vm/qemu/accel.js";
 import { checkGuestMemory } from "../../vm/guest/memory.js";
 import { noModuleSupportDiagnosis } from "../../loader/diagnose-common.js";
 import type { HostOptions } from "../../loader/host-loader.js";
 import { prepareBootImage } from "../../vm/qemu/vmlinux.js";
+import { toTimeoutMs } from "../../vm/timeout.js";
 import type { WatchEvent, WatchEventBody } from "../../watch/events.js";
 import { GuestTarget } from "../../watch/guest-target.js";
 import { HostTarget } from "../../watch/host-target.js";
@@ -65,6 +67,10 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   const config = await loadConfig(dir);
   const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
   if (!host) checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
+  const stepTimeoutMs = toTimeoutMs(
+    options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds,
+    options.timeout !== undefined ? "--timeout" : "kforge.json vm.timeout",
+  );
   // --host builds for the running kernel unless told otherwise: no other kernel's module would load.
   const kernel =
     host && options.kernel === undefined && options.kdir === undefined
@@ -75,7 +81,6 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
   const quit = new AbortController();
   const signal = AbortSignal.any([context.signal, quit.signal]);
-  const stepTimeoutMs = 1000 * (options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds);
   const target = host
     ? HostTarget.open(host, dir, stepTimeoutMs)
     : await startGuest({ options, context, config, dir, release: kernel.release, memoryMb, stepTimeoutMs, signal });
@@ -139,7 +144,7 @@ async function startGuest({
   const image = await findKernelImage({ release, vmKernel: options.vmKernel, configKernel: config.vm?.kernel, env: context.env });
   const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal });
   if (!options.json) context.stderr.write(`kforge: starting a ${release} guest that stays up while watching...\n`);
-  const onNotice = (message: string) => context.stderr.write(`kforge: ${message}\n`);
+  const onNotice = (message: string) => context.stderr.write(formatNotice(message));
   return GuestTarget.start(
     {
       release,

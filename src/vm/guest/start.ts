@@ -8,13 +8,14 @@ import { createHash, randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import { KforgeError } from "../../errors.js";
 import { run } from "../../process/exec.js";
+import { ConsoleLog } from "./console-log.js";
 import { ConsoleMonitor } from "./console-monitor.js";
 import { readModuleFile } from "./decompress.js";
 import { openGuestSession, type GuestSession } from "./channel.js";
 import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
 import { cachedAgentInitramfs, writeInitramfs } from "./initramfs.js";
 import { createQemuArguments, type QemuOptions } from "../qemu/arguments.js";
-import { startQemu, type QemuProcess } from "../qemu/process.js";
+import { findQemuError, startQemu, type QemuProcess } from "../qemu/process.js";
 import { identifyQemu, hashImage } from "../snapshot/identity.js";
 import { machineArguments, snapshotKey } from "../snapshot/key.js";
 import { saveGuestState } from "../snapshot/save.js";
@@ -40,10 +41,15 @@ export interface StartGuestOptions {
   // Restore from (and save) guest states; off for --cold, --shell and the KVM probe.
   warm: boolean;
   env?: NodeJS.ProcessEnv;
+  // Aborting stops QEMU while the guest starts; once it has started, the caller stops it.
   signal?: AbortSignal;
+  // Where the console goes as it streams (its dir exists); each start rewrites it.
+  consoleLogPath?: string;
   notice: (message: string) => void;
 }
 
+// How long a guest that did not answer is given to finish exiting.
+const EXIT_GRACE_MS = 1000;
 // A restored guest that has not answered by then is given up for a cold boot.
 const RESTORE_DEADLINE_MS = 10_000;
 // The serial port moves about 75 KB/s under TCG, less on a loaded host; a debug kernel's in-tree
@@ -82,20 +88,26 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     );
     if (restored.session) {
       await markUsed(key, options.env);
-      return ready(restored, await sends);
+      return ready(restored, await sends, options.signal);
     }
-    const qemuError =
-      (await restored.qemu.stop()).stderr
-        .split("\n")
-        .find((line) => line.startsWith("qemu-system"))
-        ?.trim() ?? restored.restoreError;
+    await restored.monitor.close();
+    const qemuError = findQemuError((await restored.qemu.stop()).stderr) ?? restored.restoreError;
     if (options.signal?.aborted) return restored;
     options.notice(`the saved guest state did not restore${qemuError ? ` (${qemuError})` : " in time"}; booting cold and saving a new one`);
     await removeState(key, options.env);
   }
   const booted = await launchGuest(options, machine);
   if (booted.session) await saveState(options, machine, key);
-  return booted.session ? ready(booted, await sends) : booted;
+  if (options.signal?.aborted) return interrupted(booted);
+  return booted.session ? ready(booted, await sends, options.signal) : booted;
+}
+
+// Interrupted once QEMU ran (during the state save or a transfer): stopped, with no session, which
+// the caller reports as an interruption before any step.
+async function interrupted(guest: Guest): Promise<Guest> {
+  guest.session?.close();
+  await guest.qemu.stop();
+  return { ...guest, session: undefined };
 }
 
 async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise<string> {
@@ -151,9 +163,8 @@ async function launchGuest(
 ): Promise<Guest & { restoreError?: string }> {
   const started = Date.now();
   const restored = incomingState !== undefined;
-  let qemu: QemuProcess | undefined;
-  const monitor = new ConsoleMonitor(() => void qemu?.stop());
-  qemu = startQemu(options.qemuBinary, createQemuArguments(machine), {
+  const monitor = new ConsoleMonitor(options.consoleLogPath ? new ConsoleLog(options.consoleLogPath) : undefined);
+  const qemu = startQemu(options.qemuBinary, createQemuArguments(machine), {
     onLine: (line) => monitor.feed(line),
     interactive: machine.interactive,
   });
@@ -165,14 +176,11 @@ async function launchGuest(
       void running.stop();
     });
   }
-  const stop = () => void qemu?.stop();
+  const stop = () => void qemu.stop();
   options.signal?.addEventListener("abort", stop, { once: true });
   // A QEMU that exits before the hello (a refused RAM file, a panic) ends the wait at once.
   const exited = new AbortController();
-  void qemu.exited.finally(() => {
-    options.signal?.removeEventListener("abort", stop);
-    exited.abort();
-  });
+  void qemu.exited.finally(() => exited.abort());
   const session = await openGuestSession({
     socketPath: machine.agentSocket,
     console: monitor,
@@ -181,7 +189,14 @@ async function launchGuest(
     restored,
     signal: options.signal ? AbortSignal.any([options.signal, exited.signal]) : exited.signal,
   });
-  if (options.signal?.aborted) session?.close();
+  options.signal?.removeEventListener("abort", stop);
+  // The agent's socket closes as QEMU exits, before the exit itself is reported: a QEMU that failed
+  // at once must be seen as exited, not as a boot that timed out.
+  if (!session) await Promise.race([qemu.exited, new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS))]);
+  if (options.signal?.aborted) {
+    session?.close();
+    await qemu.stop();
+  }
   return {
     qemu,
     monitor,
@@ -208,12 +223,13 @@ const prepareSends = (options: StartGuestOptions): Promise<Send[]> =>
 
 // Refreshes a restored guest's clock and random pool (it would otherwise carry the saved time and
 // the saved pool), then sends the project's files.
-async function ready(guest: Guest, sends: Send[]): Promise<Guest> {
+async function ready(guest: Guest, sends: Send[], signal?: AbortSignal): Promise<Guest> {
   const session = guest.session!;
   // busybox date takes whole seconds: the nearest one is off by half a second at most. The seed's
   // text is mixed into the pool as it is (512 random bits in 88 characters), with no decoder to fork.
   if (guest.start === "restored") session.refresh(Math.round(Date.now() / 1000), randomBytes(64).toString("base64"));
   for (const { guestPath, data } of sends) {
+    if (signal?.aborted) return interrupted(guest);
     const sent = Date.now();
     const outcome = await session.sendFile(guestPath, data, { timeoutMs: transferTimeoutMs(data.length) });
     if (outcome !== "sent") {

@@ -22,6 +22,15 @@ export async function findQemu(): Promise<string> {
   return path;
 }
 
+// QEMU's own error line ("qemu-system-x86_64: cannot set up guest memory ...", "qemu: could not open
+// kernel file ..."), when it printed one.
+export function findQemuError(stderr: string): string | undefined {
+  return stderr
+    .split("\n")
+    .find((line) => /^qemu[\w-]*:/.test(line))
+    ?.trim();
+}
+
 export function startQemu(
   binary: string,
   args: string[],
