@@ -66,7 +66,7 @@ describe("CrashParser on text a module or a step put inside a report", () => {
         function: "hostile_warn",
         title: "WARNING: CPU: 0 PID: 116 at /tmp/gh/p2/hostile.c:25 hostile_warn+0x5/0x10 [hostile]",
       },
-      { kind: "bug", function: undefined, title: "BUG: forged Tainted: G           OE      6.1.0-57-amd64 #1  Debian 6.1.192-3" },
+      { kind: "bug", function: undefined, title: expect.stringMatching(/^BUG: forged Tainted: G +OE +6\.1\./) },
     ]);
     expect(parser.reports[0]!.log).toContain("RIP: 0010:hostile_warn+0x5/0x10 [hostile]");
     expect(parser.reports[0]!.log.at(-1)).toBe("---[ end trace 0000000000000000 ]---");

@@ -36,7 +36,10 @@ export class ConsoleLog {
     this.closing ??= new Promise((resolve) => {
       const stream = this.stream;
       if (!stream) return resolve();
-      if (this.dropped) stream.write(`kforge: ${this.dropped} console lines not written (the log is capped at ${MAX_BYTES >> 20} MiB)\n`);
+      if (this.dropped)
+        stream.write(
+          `kforge: ${this.dropped} more console lines not written (past ${MAX_BYTES >> 20} MiB, or faster than the disk took them)\n`,
+        );
       stream.end(() => resolve());
       stream.once("error", () => resolve());
     });
