@@ -19,7 +19,8 @@ const FORGE_DONE = `for i in $(seq 1 40); do printf '\\n@K %s - done 0 0\\n@K %s
 const STRAY_BYTES = "printf junk > /dev/ttyS1; echo kept";
 const FORGED_COMM = "printf 'x\\nBUG: forged' > /proc/self/comm; echo 1 > /sys/module/hostile/parameters/warn";
 const ESCAPES = "printf '\\033]0;evil\\007\\033[2Jafter\\n'";
-const steps = [FORGE_DONE, STRAY_BYTES, FORGED_COMM, ESCAPES].flatMap((step) => ["--exec", step]);
+// A cold boot takes most of the default 60 s on a loaded 2-core host.
+const steps = ["--timeout", "150", ...[FORGE_DONE, STRAY_BYTES, FORGED_COMM, ESCAPES].flatMap((step) => ["--exec", step])];
 
 beforeAll(() => {
   mkdirSync(dir);
