@@ -1,5 +1,6 @@
 // What vm and test share: the project opened with its guest settings checked, the one-kernel guest
 // run with its notices and step progress on stderr, and the outcome reported as `kforge vm` does.
+import { formatNotice, showLine } from "../ui/visible-text.js";
 import { ExitCode } from "../errors.js";
 import { openProject, type Project } from "../project/project.js";
 import type { Flags } from "../project/settings.js";
@@ -34,7 +35,7 @@ export async function openGuestProject(options: { dir?: string } & Flags, contex
 export async function runGuestCommand(project: Project, options: GuestCommandOptions, context: CommandContext, extension?: VmRunExtension) {
   const kernel = await selectGuestKernel(project, { debug: options.debug, build: debugKernelBuilder(context), signal: context.signal });
   const palette = createPalette(context.stderr as NodeJS.WriteStream);
-  if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
+  if (kernel.notice) context.stderr.write(formatNotice(kernel.notice));
   const outcome = await runProjectInGuest({
     project,
     kernel,
@@ -45,11 +46,11 @@ export async function runGuestCommand(project: Project, options: GuestCommandOpt
     extension,
     signal: context.signal,
     // Every notice goes to stderr, with --json too; progress is dim and unprefixed.
-    onNotice: (message, quiet) => context.stderr.write(`${quiet ? palette.dim(message) : `kforge: ${message}`}\n`),
+    onNotice: (message, quiet) => context.stderr.write(quiet ? `${palette.dim(showLine(message))}\n` : formatNotice(message)),
     onStepStart: (step) => !options.json && context.stderr.write(`${palette.dim(`  ... ${step.name}`)}\n`),
     onBuildEvent: (event) => {
       const said = describeBuildNotice(event);
-      if (said) context.stderr.write(`kforge: ${said}\n`);
+      if (said) context.stderr.write(formatNotice(said));
     },
   });
   if (kernel.notice && outcome.kind === "done") outcome.result.notices.unshift(kernel.notice);

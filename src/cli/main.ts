@@ -53,6 +53,8 @@ function installSignalHandlers(controller: AbortController, signals: SignalState
   process.on("SIGTERM", onSignal);
   // A closed terminal must not leave a watch's guest or make behind.
   process.on("SIGHUP", onSignal);
+  // Nor crash the cleanup: writes to a terminal that is gone fail with EIO, which is no reason to stop.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
 }
 
 // Remembers whether a command wrote anything on stdout, so --json can fall back to an error object.

@@ -2,6 +2,10 @@
 // report from its header line to the "---[ end trace" line (KASAN and KFENCE: to their closing line
 // of "=" signs), with the faulting function taken from the RIP line, the header's own frame, or the
 // first reliable module frame. Pure: the caller feeds lines and the current step.
+// Console text is not authenticated: a module (or a process name, printed in every report) can put
+// any line inside a report. So a header line inside a report whose stack has not ended is a report
+// of its own and does not take the rest of the open one, and an end line inside a stack does not
+// close it. At most MAX_REPORTS are kept; the rest are counted.
 import { stripKernelLogPrefix } from "./module-messages.js";
 
 export type CrashKind =
@@ -63,7 +67,9 @@ const HEADERS: [CrashKind, RegExp][] = [
 // After a report's stack (</TASK>), only these lines still belong to it.
 const TRAILER = /^(?:Modules linked in:|CR2: |---\[ end |\s)/;
 const MAX_REPORT_LINES = 200;
-const END = /^---\[ end (?:trace|Kernel panic)/;
+export const MAX_REPORTS = 50;
+// "---[ end trace 0000000000000000 ]---" (6.1), "---[ end trace ]---" (6.12's UBSAN), "---[ end Kernel panic - not syncing: ... ]---".
+const END = /^---\[ end (?:trace(?: [0-9a-f]{16})?|Kernel panic - not syncing: .*) \]---$/;
 // KASAN and KFENCE put their report between two lines of "=" signs; what follows the stack is theirs.
 const CLOSING_RULE = /^={20,}$/;
 const FRAMED_KINDS: CrashKind[] = ["kasan", "kfence"];
@@ -97,11 +103,14 @@ function locate(report: CrashReport, text: string): void {
 
 export class CrashParser {
   readonly reports: CrashReport[] = [];
+  // Reports found beyond MAX_REPORTS, not kept.
+  dropped = 0;
   private open: CrashReport | undefined;
   private ripSeen = false;
   private stackEnded = false;
+  private inStack = false;
 
-  // Returns the report a header line started, so callers can react at once (a panic ends the run).
+  // Returns the report a header line started, so callers can react at once.
   feed(line: string, step: string | undefined): CrashReport | undefined {
     const text = stripKernelLogPrefix(line);
     const kind = classifyCrashLine(text);
@@ -111,13 +120,38 @@ export class CrashParser {
       this.extend(text);
       return undefined;
     }
+    if (kind && this.open && !this.stackEnded && this.open.log.length < MAX_REPORT_LINES)
+      return this.add(this.createReport(kind, text, step));
     this.open = undefined;
-    return kind ? this.start(kind, text, step) : undefined;
+    if (!kind) return undefined;
+    const report = this.add(this.createReport(kind, text, step));
+    if (report) {
+      this.open = report;
+      this.ripSeen = false;
+      this.stackEnded = false;
+      this.inStack = false;
+    }
+    return report;
   }
 
   // A step marker from kforge's agent closes any report.
   close(): void {
     this.open = undefined;
+  }
+
+  // Drops the reports kept so far (a watch guest's earlier cycles were reported already).
+  forget(): void {
+    this.reports.length = 0;
+    this.dropped = 0;
+  }
+
+  private add(report: CrashReport): CrashReport | undefined {
+    if (this.reports.length >= MAX_REPORTS) {
+      this.dropped++;
+      return undefined;
+    }
+    this.reports.push(report);
+    return report;
   }
 
   private belongs(text: string): boolean {
@@ -126,30 +160,32 @@ export class CrashParser {
     return !this.stackEnded || FRAMED_KINDS.includes(report.kind) || TRAILER.test(text);
   }
 
-  private start(kind: CrashKind, text: string, step: string | undefined): CrashReport {
+  private createReport(kind: CrashKind, text: string, step: string | undefined): CrashReport {
     const source = UBSAN_SOURCE.exec(text)?.groups;
     const report: CrashReport = { kind, title: text, step, log: [text], ...(source ? { source: `${source.file}:${source.line}` } : {}) };
-    this.ripSeen = false;
-    this.stackEnded = false;
     locate(report, text);
-    this.reports.push(report);
-    this.open = report;
     return report;
   }
 
   private extend(text: string): void {
     const report = this.open!;
     report.log.push(text);
-    if (END.test(text) || (FRAMED_KINDS.includes(report.kind) && CLOSING_RULE.test(text))) {
+    const closes = END.test(text) || (FRAMED_KINDS.includes(report.kind) && CLOSING_RULE.test(text));
+    if (closes && !this.inStack) {
       this.open = undefined;
       return;
     }
-    if (text.trim() === "</TASK>") this.stackEnded = true;
+    const trimmed = text.trim();
+    if (trimmed === "Call Trace:" || trimmed === "<TASK>") this.inStack = true;
+    if (trimmed === "</TASK>") {
+      this.stackEnded = true;
+      this.inStack = false;
+    }
     if (text.startsWith("RIP: ")) {
       if (!this.ripSeen) locate(report, text);
       this.ripSeen = true;
     } else if (!this.ripSeen && !report.function && /^\s/.test(text)) {
-      locate(report, text.trim());
+      locate(report, trimmed);
     }
   }
 }

@@ -3,6 +3,7 @@
 // uses: the target kernels, the make settings, the guest settings, the gates. build, vm, test, watch,
 // install, sign, compile-commands, dkms, ci init and --debug all take them from here, so they build
 // with the same make arguments and find the same build for each kernel.
+import { toTimeoutMs } from "./timeout.js";
 import { resolve } from "node:path";
 import { type KforgeConfig, loadConfig } from "../config/kforge-json.js";
 import { assertFolder } from "../fs/check-path.js";
@@ -124,7 +125,7 @@ function makeSettings(
 function guestSettings(setting: <Value>(name: OptionName) => Value | undefined, flags: Flags, config: KforgeConfig): GuestSettings {
   const modules = flags.module as string[] | undefined;
   return {
-    timeoutMs: 1000 * setting<number>("timeout")!,
+    timeoutMs: toTimeoutMs(setting<number>("timeout")!, settingSource("timeout", flags, config)),
     memoryMb: setting<number>("memory")!,
     memorySource: settingSource("memory", flags, config),
     accel: setting("accel")!,

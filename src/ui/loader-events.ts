@@ -4,6 +4,7 @@ import { explainKernelLine } from "../kernel-log/explain.js";
 import type { Palette } from "./color.js";
 import type { Diagnosis } from "../loader/diagnose.js";
 import type { LoaderEvent } from "../loader/host-loader.js";
+import { showControls, showLine } from "./visible-text.js";
 
 function paintLevel(level: number, palette: Palette): (text: string) => string {
   if (level <= 3) return palette.red;
@@ -18,16 +19,16 @@ export function formatLoaderEvent(event: LoaderEvent, palette: Palette): string 
       return `${palette.cyan("$")} ${event.command}\n`;
     case "kernel-log": {
       const explanation = explainKernelLine(event.record.message);
-      const line = `  ${palette.dim("kernel:")} ${paintLevel(event.record.level, palette)(event.record.message)}\n`;
+      const line = `  ${palette.dim("kernel:")} ${paintLevel(event.record.level, palette)(showLine(event.record.message))}\n`;
       return explanation ? `${line}    ${palette.dim(`-> ${explanation}`)}\n` : line;
     }
     case "done":
       return `  ${palette.green("ok")} ${event.module} ${event.action === "rmmod" ? "unloaded" : `is ${event.state}`}\n`;
     case "note":
-      return `  ${palette.dim(`note: ${event.message}`)}\n`;
+      return `  ${palette.dim(`note: ${showLine(event.message)}`)}\n`;
   }
 }
 
 export function formatDiagnosis(diagnosis: Diagnosis, palette: Palette): string {
-  return `${palette.red("error:")} ${diagnosis.title}\n  ${diagnosis.detail}\n${palette.dim("hint:")} ${diagnosis.hint}\n`;
+  return `${palette.red("error:")} ${showControls(diagnosis.title)}\n  ${showControls(diagnosis.detail)}\n${palette.dim("hint:")} ${showControls(diagnosis.hint)}\n`;
 }

@@ -1,23 +1,26 @@
-// Pure: the human summary of a guest run (kforge vm without --json).
+// Pure: the human summary of a guest run (kforge vm without --json). Everything the guest or a
+// module wrote goes through showControls (visible-text.ts).
 import type { Palette } from "./color.js";
 import type { StepResult, VmResult } from "../vm/report.js";
+import { showControls, showLine } from "./visible-text.js";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-const indent = (lines: string[], prefix = "      ") => lines.map((line) => `${prefix}${line}`);
+const indent = (lines: string[], prefix = "      ") => lines.map((line) => `${prefix}${showLine(line)}`);
 
 export function formatStep(step: StepResult, palette: Palette): string[] {
   const status = step.ok ? palette.green("ok  ") : palette.red("FAIL");
   const exit = step.exitCode !== undefined && step.exitCode !== 0 ? ` (exit ${step.exitCode})` : "";
-  const lines = [`  ${status} ${step.name}${exit} ${palette.dim(seconds(step.durationMs))}`];
+  const lines = [`  ${status} ${showLine(step.name)}${exit} ${palette.dim(seconds(step.durationMs))}`];
   const output = step.output.replace(/\n$/, "");
   if (output) lines.push(...indent(output.split("\n")));
   const log = step.kernelLog.slice(0, 30);
   if (log.length) lines.push(...indent(log, palette.dim("    | ")));
-  if (step.kernelLog.length > log.length)
-    lines.push(palette.dim(`    | ... ${step.kernelLog.length - log.length} more lines in the console log`));
+  const more = step.kernelLog.length - log.length + (step.kernelLogDropped ?? 0);
+  const dropped = step.kernelLogDropped ? ` (${step.kernelLogDropped} lines dropped from memory)` : "";
+  if (more > 0) lines.push(palette.dim(`    | ... ${more} more lines in the console log${dropped}`));
   if (step.diagnosis) {
-    lines.push(`    ${palette.red(step.diagnosis.title)}: ${step.diagnosis.detail}`);
-    lines.push(`    ${palette.dim("hint:")} ${step.diagnosis.hint}`);
+    lines.push(`    ${palette.red(showLine(step.diagnosis.title))}: ${showControls(step.diagnosis.detail)}`);
+    lines.push(`    ${palette.dim("hint:")} ${showControls(step.diagnosis.hint)}`);
   }
   return lines;
 }
@@ -26,10 +29,13 @@ export function formatCrash(crash: VmResult["crashes"][number], palette: Palette
   const where = crash.function
     ? ` in ${crash.function}${crash.module ? ` [${crash.module}]` : ""}${crash.source ? ` at ${crash.source}` : ""}`
     : "";
-  const lines = [palette.red(`  ${crash.kind}${where}${crash.step ? ` during "${crash.step}"` : ""}`), `    ${crash.title}`];
+  const lines = [
+    palette.red(showLine(`  ${crash.kind}${where}${crash.step ? ` during "${crash.step}"` : ""}`)),
+    `    ${showLine(crash.title)}`,
+  ];
   // A user-space RIP (segment 0033) is the syscall insmod made, not the fault.
   const rip = crash.log.find((line) => line.startsWith("RIP: ") && !line.startsWith("RIP: 0033:"));
-  if (rip) lines.push(`    ${rip}`);
+  if (rip) lines.push(`    ${showLine(rip)}`);
   const trace = crash.log
     .slice(crash.log.indexOf("Call Trace:") + 1)
     .filter((line) => /^\s+[\w.]+\+0x/.test(line))
@@ -81,7 +87,7 @@ function formatSummary(result: VmResult, palette: Palette): string {
 export function formatVmReport(result: VmResult, palette: Palette): string {
   const boot = result.booted ? `, booted in ${seconds(result.bootMs)}` : "";
   const lines = [
-    `${palette.bold(`kernel ${result.release}`)} (${result.accel}, ${result.bootEntry === "pvh" ? "vmlinux via PVH" : "bzImage"})${boot}`,
+    `${palette.bold(`kernel ${showLine(result.release)}`)} (${result.accel}, ${result.bootEntry === "pvh" ? "vmlinux via PVH" : "bzImage"})${boot}`,
   ];
   for (const step of result.steps) lines.push(...formatStep(step, palette));
   if (result.booted) for (const step of result.skipped) lines.push(palette.dim(`  skip ${step.name} (${step.reason})`));
@@ -90,8 +96,8 @@ export function formatVmReport(result: VmResult, palette: Palette): string {
     for (const crash of result.crashes) lines.push(...formatCrash(crash, palette));
   }
   lines.push(...formatModules(result, palette));
-  if (result.diagnosis) lines.push(palette.red(result.diagnosis));
-  if (result.hint) lines.push(`${palette.dim("hint:")} ${result.hint}`);
+  if (result.diagnosis) lines.push(palette.red(showControls(result.diagnosis)));
+  if (result.hint) lines.push(`${palette.dim("hint:")} ${showControls(result.hint)}`);
   lines.push(result.booted ? formatTaint(result.taint) : "taint: unknown (the guest did not boot)");
   lines.push(formatSummary(result, palette));
   if (!result.ok && result.consoleLog) lines.push(`full console log: ${result.consoleLog}`);

@@ -4,6 +4,7 @@ import type { WatchEvent } from "../watch/events.js";
 import type { Palette } from "./color.js";
 import { formatDiagnostics, type SourceLines } from "./diagnostics.js";
 import { formatCrash, formatStep } from "./vm-report.js";
+import { showControls, showLine } from "./visible-text.js";
 
 export const KEYS_LINE = "keys: r/Enter rebuild and reload · t rerun tests · c clear · q quit";
 
@@ -37,22 +38,26 @@ export function formatWatchEvent(
       const status = event.ok ? palette.green(`${verb} ${event.module}`) : palette.red(`${event.event} of ${event.module} failed`);
       const diagnosis =
         event.event === "load" && event.diagnosis
-          ? `\n  ${event.diagnosis.title}: ${event.diagnosis.detail}\n  hint: ${event.diagnosis.hint}`
+          ? `\n  ${showControls(`${event.diagnosis.title}: ${event.diagnosis.detail}\n  hint: ${event.diagnosis.hint}`)}`
           : "";
-      return `${status}${event.ok || !event.output ? "" : `: ${event.output.trim()}`}${diagnosis}`;
+      return `${status}${event.ok || !event.output ? "" : `: ${showControls(event.output.trim())}`}${diagnosis}`;
     }
     case "test":
       return formatStep(event.step, palette).join("\n");
     case "kernel-log": {
-      const lines = event.lines.map((line) => `  | ${line}`);
-      for (const { line, explanation } of event.explanations) lines.push(palette.dim(`  ^ ${line.slice(0, 60)}: ${explanation}`));
+      const lines = event.lines.map((line) => `  | ${showLine(line)}`);
+      if (event.dropped) lines.push(palette.dim(`  | ... ${event.dropped} lines dropped (the console log has them: ${event.consoleLog})`));
+      for (const { line, explanation } of event.explanations) lines.push(palette.dim(`  ^ ${showLine(line.slice(0, 60))}: ${explanation}`));
       return lines.join("\n");
     }
     case "crash":
-      return [palette.red(`guest crashed: ${event.diagnosis}`), ...(event.crash ? formatCrash(event.crash, palette) : [])].join("\n");
+      return [
+        palette.red(`guest crashed: ${showControls(event.diagnosis)}`),
+        ...(event.crash ? formatCrash(event.crash, palette) : []),
+      ].join("\n");
     case "guest-restart":
       return palette.dim(`booted a fresh guest in ${seconds(event.bootMs)}; waiting for the next change`);
     case "error":
-      return palette.red(`error: ${event.message}${event.hint ? `\nhint: ${event.hint}` : ""}`);
+      return palette.red(showControls(`error: ${event.message}${event.hint ? `\nhint: ${event.hint}` : ""}`));
   }
 }

@@ -1,6 +1,6 @@
 // Boots the plan on the release's kernel with the right accelerator: a first KVM boot that shows no
-// sign of life within a few seconds (nested KVM can hang silently) is retried under TCG, and the
-// outcome is remembered so later runs go straight to what works.
+// sign of life within a few seconds (nested KVM can hang silently) or whose QEMU exits is retried
+// under TCG, and what worked is remembered so later runs go straight to it.
 import { accelMemoryPath, chooseAccel, rememberAccel, type AccelRequest } from "./qemu/accel.js";
 import { findKernelImage } from "../kernel/kernel-image.js";
 import type { VmPlan } from "./prepare.js";
@@ -68,12 +68,19 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
     onNotice: options.onNotice,
   };
   let result = await runVm({ ...common, accel: choice.accel, ...(choice.probe ? { probeMs: KVM_PROBE_MS } : {}) });
-  if (choice.probe && result.kvmProbeFailed) {
-    const reason = `a KVM boot did not reach the init script within ${KVM_PROBE_MS / 1000} s (nested KVM that hangs)`;
-    const remembered = await rememberAccel("tcg", reason, options.env);
-    const where = remembered ? `remembered in ${accelMemoryPath(options.env)}` : "not remembered: kforge's cache cannot be written";
-    notice(`${reason}; using TCG software emulation, ${where}`);
+  // A first KVM guest that hung or whose QEMU exited: TCG is tried, and remembered only when a TCG
+  // guest booted, since QEMU also exits at once for reasons of its own (--memory, --append, the image).
+  if (choice.probe && !result.booted && result.end !== "interrupted") {
+    const kvmFailure = result.kvmProbeFailed
+      ? `a KVM boot did not reach the init script within ${KVM_PROBE_MS / 1000} s (nested KVM that hangs)`
+      : `a KVM guest did not boot (${result.diagnosis ?? result.end})`;
+    notice(`${kvmFailure}; using TCG software emulation`);
     result = await runVm({ ...common, accel: "tcg" });
+    if (result.booted) {
+      const remembered = await rememberAccel("tcg", kvmFailure, options.env);
+      if (remembered) notice(`remembered in ${accelMemoryPath(options.env)}: later runs on this host go straight to TCG`);
+      else notice("TCG not remembered: kforge's cache cannot be written");
+    }
   } else if (choice.probe && result.booted) {
     await rememberAccel("kvm", "a KVM boot reached the init script", options.env);
   }

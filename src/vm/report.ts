@@ -12,6 +12,8 @@ export interface StepResult {
   durationMs: number;
   output: string;
   kernelLog: string[];
+  // Kernel log lines of the step beyond what kforge keeps (a module flooding the log); the console log has them.
+  kernelLogDropped?: number;
   taint?: number;
   // Why a failed step failed, with what to do next.
   diagnosis?: { kind: string; title: string; detail: string; hint: string };

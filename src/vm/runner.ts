@@ -1,11 +1,11 @@
 // Boots a throwaway guest, loads the modules, runs the test steps, unloads, and reports. QEMU is
 // always stopped and the temp dir removed, whatever happens (panic, timeout, Ctrl-C).
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { mkdir, rm } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { CrashReport } from "../kernel-log/crash.js";
 import { locateCrash } from "../kernel-log/locate-crash.js";
 import { moduleNameFromPath } from "../module/modules-dep.js";
+import { createRunDir, removeDeadRunDirs } from "../process/run-dirs.js";
 import { describeBootFailure } from "./qemu/boot-failure.js";
 import type { Accel } from "./qemu/arguments.js";
 import { findQemu, findQemuError } from "./qemu/process.js";
@@ -44,12 +44,14 @@ export interface VmRunOptions {
 }
 
 export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProbeFailed?: boolean }> {
-  const qemuBinary = await findQemu();
-  const workDir = await mkdtemp(join(tmpdir(), "kforge-vm-"));
+  const [qemuBinary] = await Promise.all([findQemu(), removeDeadRunDirs()]);
+  const workDir = await createRunDir("vm");
   let guest: Guest | undefined;
   const notices: string[] = [];
+  const stopGuest = () => void guest?.qemu.stop();
   try {
     const deadline = Date.now() + options.timeoutMs;
+    if (options.consoleLogPath) await mkdir(dirname(options.consoleLogPath), { recursive: true });
     guest = await startGuest({
       qemuBinary,
       workDir,
@@ -67,14 +69,18 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
       warm: (options.warm ?? false) && !options.shell && options.probeMs === undefined,
       env: options.env,
       signal: options.signal,
+      consoleLogPath: options.consoleLogPath,
       notice: (message) => {
         notices.push(message);
         options.onNotice?.(message);
       },
     });
+    // A throwaway guest stops at once on Ctrl-C: the step running ends as "closed", reported as interrupted.
+    options.signal?.addEventListener("abort", stopGuest, { once: true });
     if (!guest.session) {
-      // A hanging nested KVM may print a few early lines before it stops: not reaching init is what counts.
-      const probeFailed = options.probeMs !== undefined && !guest.monitor.panic && !options.signal?.aborted;
+      // A hanging nested KVM may print a few early lines before it stops: not reaching init is what
+      // counts. A QEMU that exited (a bad --memory or image) says nothing about KVM.
+      const probeFailed = options.probeMs !== undefined && !guest.monitor.panic && !options.signal?.aborted && !guest.qemu.hasExited();
       const end = probeFailed
         ? { end: "boot-timeout" as const, diagnosis: "the KVM boot did not reach the init script" }
         : await describeFailedBoot(options, guest);
@@ -92,17 +98,19 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
       keepGoing: options.keepGoing,
       leakCheck,
     });
+    // A panic line alone ends nothing (a module can print one): the run ended by a panic only when a
+    // step did not finish (step-runner.ts describeUnfinished).
     const end = options.signal?.aborted
       ? { end: "interrupted" as const, diagnosis: `interrupted after ${outcome.steps.length} step${outcome.steps.length === 1 ? "" : "s"}` }
-      : guest.monitor.panic
-        ? { end: "panic" as const, diagnosis: `the kernel panicked: ${guest.monitor.panic.title}` }
-        : outcome.end;
+      : outcome.end;
     // A throwaway guest needs no clean power-off: every result is in, so finish() just stops QEMU.
     return await finish(options, guest, outcome, end, { notices, taintBefore: outcome.taintBefore, taintAfter: outcome.taintAfter });
   } finally {
+    options.signal?.removeEventListener("abort", stopGuest);
     if (guest) {
       guest.session?.close();
       await guest.qemu.stop();
+      await guest.monitor.close();
     }
     await rm(workDir, { recursive: true, force: true });
   }
@@ -130,11 +138,13 @@ async function describeFailedBoot(
   guest: Guest,
 ): Promise<{ end: VmResult["end"]; diagnosis: string; hint?: string }> {
   const qemuExited = guest.qemu.hasExited();
-  const qemuError = qemuExited ? findQemuError((await guest.qemu.exited).stderr) : undefined;
+  const exit = qemuExited ? await guest.qemu.exited : undefined;
+  const qemuError = exit ? findQemuError(exit.stderr) : undefined;
   return describeBootFailure({
+    qemuExit: exit && { code: exit.exitCode, signal: exit.signal },
     timeoutMs: options.timeoutMs,
     accel: options.accel,
-    consoleLines: guest.monitor.lines,
+    lastConsoleLine: guest.monitor.lastLine,
     panicTitle: guest.monitor.panic?.title,
     qemuExited,
     qemuError,
@@ -155,13 +165,16 @@ async function finish(
   const qemuError = findQemuError(qemuResult.stderr);
   const diagnosis =
     end.end === "qemu-exited" && qemuError && !end.diagnosis?.includes(qemuError) ? `${end.diagnosis}: ${qemuError}` : end.diagnosis;
-  if (options.consoleLogPath) {
-    await mkdir(dirname(options.consoleLogPath), { recursive: true });
-    await writeFile(options.consoleLogPath, `${guest.monitor.lines.join("\n")}\n`);
-  }
+  await guest.monitor.close();
   const crashes = guest.monitor.crashes.reports;
   await locateCrashes(crashes, options.modules);
   const ok = end.end === "completed" && ran.steps.every((step) => step.ok) && crashes.length === 0;
+  const notices = guest.monitor.crashes.dropped
+    ? [
+        ...extra.notices,
+        `${guest.monitor.crashes.dropped} more crash reports than the first ${crashes.length} were not kept; the console log has them`,
+      ]
+    : extra.notices;
   return {
     ok,
     release: guest.session?.release || options.release,
@@ -181,7 +194,7 @@ async function finish(
     kernelImage: options.bootImage.path,
     bootEntry: options.bootImage.entry,
     consoleLog: options.consoleLogPath,
-    notices: extra.notices,
+    notices,
     ...(extra.kvmProbeFailed ? { kvmProbeFailed: true } : {}),
   };
 }

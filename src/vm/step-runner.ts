@@ -109,6 +109,7 @@ export function toStepResult(step: PlannedStep, outcome: CommandOutcome, crashes
     exitCode: outcome.exitCode,
     output: outcome.output,
     kernelLog: outcome.kernelLog,
+    ...(outcome.kernelLogDropped ? { kernelLogDropped: outcome.kernelLogDropped } : {}),
     taint: outcome.tainted,
   };
   if (!result.ok && step.module && step.kind !== "exec") {
@@ -129,7 +130,9 @@ export function describeUnfinished(
   signal?: AbortSignal,
 ): StepsOutcome["end"] {
   if (signal?.aborted) return { end: "interrupted" };
-  if (monitor.panic) return { end: "panic", diagnosis: `the kernel panicked during "${step.name}": ${monitor.panic.title}` };
+  // A panic line counts when the guest died (panic=-1 and -no-reboot end QEMU): a module can print one.
+  if (monitor.panic && outcome.status === "closed")
+    return { end: "panic", diagnosis: `the kernel panicked during "${step.name}": ${monitor.panic.title}` };
   const seconds = (outcome.durationMs / 1000).toFixed(1);
   if (outcome.status === "closed") return { end: "qemu-exited", diagnosis: `QEMU exited during "${step.name}"` };
   if (outcome.status === "timeout" && outcome.silentMs > SILENCE_LIMIT_MS) {

@@ -23,7 +23,8 @@ export type WatchEventBody =
   | { event: "unload"; module: string; ok: boolean; output: string }
   | { event: "load"; module: string; ok: boolean; output: string; diagnosis?: StepResult["diagnosis"] }
   | { event: "test"; step: StepResult }
-  | { event: "kernel-log"; lines: string[]; explanations: { line: string; explanation: string }[] }
+  // dropped: lines beyond what kforge keeps of one step (a module flooding the log), which the console log has.
+  | { event: "kernel-log"; lines: string[]; dropped?: number; consoleLog?: string; explanations: { line: string; explanation: string }[] }
   | { event: "crash"; crash?: JsonCrash; diagnosis: string }
   | { event: "guest-restart"; reason: string; bootMs: number; start?: "booted" | "restored" }
   | { event: "error"; message: string; hint: string | null };

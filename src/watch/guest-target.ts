@@ -2,11 +2,11 @@
 // (stripped of debug info, which is most of a .ko) while an unstripped copy stays on the host for
 // crash reports. A crash, a hang or a dead guest is fatal to the guest, not to watch: restart()
 // boots a fresh one.
-import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, mkdir, readFile, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { CrashReport } from "../kernel-log/crash.js";
 import { locateCrash } from "../kernel-log/locate-crash.js";
+import { createRunDir, removeDeadRunDirs } from "../process/run-dirs.js";
 import { bootRunningGuest, type GuestBootOptions, type RunningGuest } from "../vm/guest/boot.js";
 import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "../vm/guest/init-script.js";
 import { withoutDebugInfo } from "../vm/guest/start.js";
@@ -16,6 +16,9 @@ import type { PlannedStep } from "../vm/plan.js";
 import type { StepRun, WatchTarget } from "./target.js";
 
 const TRANSFER_TIMEOUT_MS = 15_000;
+
+// Beside `kforge vm`'s vm-console.log.
+export const watchConsoleLog = (dir: string, release: string) => join(dir, ".kforge", "logs", release, "watch-console.log");
 
 export class GuestTarget implements WatchTarget {
   readonly mode = "vm";
@@ -27,7 +30,10 @@ export class GuestTarget implements WatchTarget {
   ) {}
 
   static async start(options: GuestBootOptions, stepTimeoutMs: number): Promise<GuestTarget | undefined> {
-    const target = new GuestTarget(options, stepTimeoutMs, await mkdtemp(join(tmpdir(), "kforge-watch-")));
+    const consoleLogPath = options.sourceDir ? watchConsoleLog(options.sourceDir, options.release) : undefined;
+    if (consoleLogPath) await mkdir(dirname(consoleLogPath), { recursive: true });
+    await removeDeadRunDirs();
+    const target = new GuestTarget({ ...options, consoleLogPath }, stepTimeoutMs, await createRunDir("watch"));
     if (!(await target.boot())) {
       await target.close();
       return undefined;
@@ -49,6 +55,10 @@ export class GuestTarget implements WatchTarget {
 
   get start(): "booted" | "restored" | undefined {
     return this.guest?.start;
+  }
+
+  get consoleLog(): string | undefined {
+    return this.options.consoleLogPath;
   }
 
   alive(): boolean {
@@ -100,9 +110,10 @@ export class GuestTarget implements WatchTarget {
         fatal: { diagnosis: "the guest is not running" },
       };
     guest.monitor.step = step.name;
-    const before = guest.monitor.crashes.reports.length;
+    // Earlier steps' reports were reported with them: a guest that stays up keeps none.
+    guest.monitor.crashes.forget();
     const outcome = await guest.session.run(step.command, { timeoutMs });
-    const crashes = guest.monitor.crashes.reports.slice(before);
+    const crashes = [...guest.monitor.crashes.reports];
     const result = toStepResult(step, outcome, crashes);
     const severe = crashes.find((crash) => crash.kind !== "warning");
     if (severe) await this.locate(severe);

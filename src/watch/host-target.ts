@@ -23,6 +23,7 @@ export class HostTarget implements WatchTarget {
   readonly accel = undefined;
   readonly bootMs = 0;
   readonly start = undefined;
+  readonly consoleLog = undefined;
   // Module name -> the .ko its next load step inserts.
   private readonly modules = new Map<string, string>();
 

@@ -18,6 +18,8 @@ export interface WatchTarget {
   readonly bootMs: number;
   // How the guest last came up (--vm only): restored from a saved state or booted.
   readonly start: "booted" | "restored" | undefined;
+  // The guest's whole console (--vm only), where kernel log lines dropped from a step's window are.
+  readonly consoleLog: string | undefined;
   alive(): boolean;
   // (Re)starts the kernel the modules run on; false when it did not come up.
   boot(): Promise<boolean>;

@@ -2,12 +2,12 @@
 // load the new modules, run the test steps), one cycle at a time. A change during a build cancels
 // that build (make's whole process group) and starts over, so results of stale sources never show.
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { readFile, rm } from "node:fs/promises";
+import { relative } from "node:path";
 import type { BuildEvent, KernelTarget } from "../kbuild/build-modules.js";
 import { rebuildModules } from "../kbuild/fast-rebuild/rebuild.js";
 import { explainKernelLine } from "../kernel-log/explain.js";
+import { createRunDir } from "../process/run-dirs.js";
 import { selectModules } from "../module/load-order.js";
 import { allValues, firstValue, openModuleFile } from "../module/modinfo.js";
 import { moduleNameFromPath } from "../module/modules-dep.js";
@@ -50,7 +50,7 @@ export class WatchLoop {
 
   async start(): Promise<void> {
     const { dir } = this.options;
-    this.copies = await mkdtemp(join(tmpdir(), "kforge-watch-built-"));
+    this.copies = await createRunDir("watch-built");
     this.watcher = watchSources(dir, {
       extraFiles: () => this.testFiles.map((file) => relative(dir, file)),
       onChange: (paths) => this.onChange(paths),
@@ -226,13 +226,14 @@ export class WatchLoop {
   }
 
   private emitKernelLog(ran: StepRun): void {
-    const lines = ran.result.kernelLog;
+    const { kernelLog: lines, kernelLogDropped: dropped } = ran.result;
     if (lines.length === 0) return;
     const explanations = lines.flatMap((line) => {
       const explanation = explainKernelLine(line);
       return explanation ? [{ line, explanation }] : [];
     });
-    this.options.emit({ event: "kernel-log", lines, explanations });
+    const consoleLog = this.options.target.consoleLog;
+    this.options.emit({ event: "kernel-log", lines, ...(dropped ? { dropped, ...(consoleLog ? { consoleLog } : {}) } : {}), explanations });
   }
 
   // A crashed, hung or dead guest: report it, boot a fresh one and wait for the next change.

@@ -47,6 +47,10 @@ export class WatchRun {
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
   }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
 }
 
 export const logShows = (text: string) => (event: WatchEvent) =>

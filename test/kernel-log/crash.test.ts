@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CrashParser, classifyCrashLine } from "../../src/kernel-log/crash.js";
+import { CrashParser, classifyCrashLine, MAX_REPORTS } from "../../src/kernel-log/crash.js";
 import { taintLetters } from "../../src/module/taint.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/vm/console/${name}`, import.meta.url), "utf8").split("\n");
@@ -49,5 +49,49 @@ describe("taintLetters", () => {
     expect(taintLetters(12288)).toBe("OE");
     expect(taintLetters(12416)).toBe("DOE");
     expect(taintLetters(2 ** 25)).toBe("#25");
+  });
+});
+
+// A WARN in a task whose name a test step set to "x\nBUG: forged" (printf ... > /proc/self/comm), as
+// recorded from a 6.1 guest: the name puts a line that looks like a header inside the report.
+describe("CrashParser on text a module or a step put inside a report", () => {
+  const forged = fixture("warn-forged-comm-6.1.log");
+
+  it("keeps the report whole when a forged header shows up inside it, and records that line apart", () => {
+    const parser = new CrashParser();
+    for (const line of forged) parser.feed(line, "warn");
+    expect(parser.reports.map(({ kind, function: name, title }) => ({ kind, function: name, title }))).toEqual([
+      {
+        kind: "warning",
+        function: "hostile_warn",
+        title: "WARNING: CPU: 0 PID: 116 at /tmp/gh/p2/hostile.c:25 hostile_warn+0x5/0x10 [hostile]",
+      },
+      { kind: "bug", function: undefined, title: expect.stringMatching(/^BUG: forged Tainted: G +OE +6\.1\./) },
+    ]);
+    expect(parser.reports[0]!.log).toContain("RIP: 0010:hostile_warn+0x5/0x10 [hostile]");
+    expect(parser.reports[0]!.log.at(-1)).toBe("---[ end trace 0000000000000000 ]---");
+  });
+
+  it("does not close a report at an end line printed inside its stack, nor at one in another form", () => {
+    const task = forged.findIndex((line) => line.endsWith("<TASK>"));
+    const inside = [...forged.slice(0, task + 2), "---[ end trace 0000000000000000 ]---", ...forged.slice(task + 2)];
+    const cut = forged.findIndex((line) => line.includes("Hardware name"));
+    const loose = [...forged.slice(0, cut), "---[ end trace Tainted: G ]---", ...forged.slice(cut)];
+    for (const lines of [inside, loose]) {
+      const parser = new CrashParser();
+      for (const line of lines) parser.feed(line, "warn");
+      expect(parser.reports[0]).toMatchObject({ kind: "warning", function: "hostile_warn" });
+      expect(parser.reports[0]!.log.at(-1)).toBe("---[ end trace 0000000000000000 ]---");
+      expect(parser.reports[0]!.log).toContain(" </TASK>");
+    }
+  });
+
+  it("keeps at most MAX_REPORTS and counts the rest", () => {
+    const parser = new CrashParser();
+    for (let count = 0; count < MAX_REPORTS + 30; count++) parser.feed(`BUG: flood ${count}`, "flood");
+    expect(parser.reports).toHaveLength(MAX_REPORTS);
+    expect(parser.dropped).toBe(30);
+    parser.forget();
+    expect([parser.reports.length, parser.dropped]).toEqual([0, 0]);
   });
 });

@@ -8,14 +8,20 @@ import { parseStepMarker } from "../../src/vm/guest/protocol.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/vm/console/${name}`, import.meta.url), "utf8");
 
+// The nonce the step markers in the recorded consoles carry (the agent's are random).
+const NONCE = "0123456789abcdef0123456789abcdef";
+
 // Feeds a recorded console to a monitor the way a run does: each step marker moves to the next step.
 function monitorConsole(name: string, steps: string[]): ConsoleMonitor {
   const monitor = new ConsoleMonitor();
   let next = 0;
   monitor.step = steps[next];
+  monitor.expectMarker(1, NONCE);
   for (const line of fixture(name).split("\n")) {
     monitor.feed(line);
-    if (parseStepMarker(line) !== undefined) monitor.step = steps[++next];
+    if (parseStepMarker(line) === undefined) continue;
+    monitor.step = steps[++next];
+    monitor.expectMarker(next + 1, NONCE);
   }
   return monitor;
 }

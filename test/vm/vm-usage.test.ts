@@ -36,6 +36,19 @@ describe("kforge vm usage errors", () => {
     }
   });
 
+  it("refuses a --timeout beyond what Node's timers hold, before building", async () => {
+    const dir = join(root, "timeout");
+    cpSync(new URL("../fixtures/vm/modules/greet", import.meta.url).pathname, dir, { recursive: true });
+    const run = await runKforge(["vm", dir, "--timeout", "3000000", "--json"]);
+    expect(run.exitCode).toBe(2);
+    const { error } = JSON.parse(run.stdout);
+    expect(error.message).toBe("--timeout 3000000 is longer than kforge can wait: at most 2147483 seconds (24 days)");
+    expect(run.stderr).not.toMatch(/built:|modules up to date/);
+    const watch = await runKforge(["watch", dir, "--timeout", "3000000", "--json"]);
+    expect(watch.exitCode).toBe(2);
+    expect(watch.stdout).toContain("--timeout 3000000 is longer than kforge can wait");
+  });
+
   it("refuses a module parameter the module does not declare, listing the ones it has, without booting", async () => {
     const dir = join(root, "greet");
     cpSync(new URL("../fixtures/vm/modules/greet", import.meta.url).pathname, dir, { recursive: true });

@@ -1,6 +1,6 @@
 // `kforge watch` on a real terminal: a tmux pane runs it; keys are sent and the screen is read back.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -22,6 +22,7 @@ afterAll(() => {
 });
 
 const pane = () => tmux("capture-pane", "-p", "-t", "watch");
+const consoleLog = (dir: string) => readFileSync(join(dir, ".kforge", "logs", kernel61().release, "watch-console.log"), "utf8");
 
 async function waitForPane(match: (screen: string) => boolean, timeoutMs = 90_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -41,7 +42,7 @@ describe("kforge watch on a terminal", () => {
     mkdirSync(dir);
     writeFileSync(
       join(dir, "hello.c"),
-      '#include <linux/module.h>\nstatic int __init hello_init(void)\n{\n\tpr_info("hello: on a terminal\\n");\n\treturn 0;\n}\nstatic void __exit hello_exit(void)\n{\n}\nmodule_init(hello_init);\nmodule_exit(hello_exit);\nMODULE_LICENSE("GPL");\n',
+      '#include <linux/module.h>\nstatic int __init hello_init(void)\n{\n\tpr_info("hello: on a terminal\\n");\n\treturn 0;\n}\nstatic void __exit hello_exit(void)\n{\n\tpr_info("hello: unloaded\\n");\n}\nmodule_init(hello_init);\nmodule_exit(hello_exit);\nMODULE_LICENSE("GPL");\n',
     );
     writeFileSync(join(dir, "Kbuild"), "obj-m := hello.o\n");
     // The shell prints kforge's exit status: tmux 3.3 sometimes marks the pane dead without one.
@@ -58,13 +59,19 @@ describe("kforge watch on a terminal", () => {
 
     // r: the sources did not change, so the build is up to date, and the module is reloaded anyway.
     tmux("send-keys", "-t", "watch", "r");
-    screen = await waitForPane((text) => text.includes("loaded hello"));
+    // The line itself: "unloaded hello" comes first.
+    screen = await waitForPane((text) => text.split("\n").includes("loaded hello"));
     expect(screen).toContain("modules up to date");
     expect(screen).toContain("unloaded hello");
 
     tmux("send-keys", "-t", "watch", "q");
     screen = await waitForPane((text) => /kforge exited with \d+/.test(text), 30_000);
     expect(screen).toContain("kforge exited with 0");
+    // q unloads the module before the guest goes: its exit function ran a second time (r was the first).
+    const lines = screen.split("\n");
+    expect(lines.lastIndexOf("unloaded hello")).toBeGreaterThan(lines.lastIndexOf("loaded hello"));
+    expect(screen).not.toContain("unload of hello failed");
+    expect(consoleLog(dir).match(/hello: unloaded/g)).toHaveLength(2);
   });
 
   it("leaves no QEMU or make behind when the terminal closes (SIGHUP)", { timeout: 200_000 }, async () => {
@@ -81,5 +88,7 @@ describe("kforge watch on a terminal", () => {
     const gone = Date.now() + 20_000;
     while (leftoverProcesses(temp) !== "" && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(leftoverProcesses(temp)).toBe("");
+    // The module was unloaded before the guest was powered off.
+    expect(consoleLog(dir)).toContain("hello: unloaded");
   });
 });

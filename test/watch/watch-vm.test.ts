@@ -127,9 +127,14 @@ describe("kforge watch --vm on Debian 6.1 (TCG)", () => {
       await watch.waitFor(loadOf("provider"), restart);
       await watch.waitFor(loadOf("consumer"), restart);
 
+      from = watch.events.length;
       watch.kill("SIGINT");
       const exit = await watch.exited;
       expect(exit.code).toBe(130);
+      // Quitting unloads every module, dependents first, before the guest is powered off.
+      const unloads = watch.events.slice(from).flatMap((event) => (event.event === "unload" ? [`${event.module} ${event.ok}`] : []));
+      expect([...unloads].sort()).toEqual(["consumer true", "hello true", "provider true"]);
+      expect(unloads.indexOf("consumer true")).toBeLessThan(unloads.indexOf("provider true"));
       expect(leftoverProcesses(temp)).toBe("");
       expect(leftoverProcesses(`M=${dir}`)).toBe("");
     } finally {

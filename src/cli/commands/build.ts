@@ -1,5 +1,6 @@
 // `kforge build [dir]`: the project's build for its kernels, one or several (each at its build
 // location, in parallel), with progress, diagnostics, a summary and the CI reports.
+import { formatNotice } from "../../ui/visible-text.js";
 import { writeCompileCommands } from "../../editor/compile-commands.js";
 import { resolve } from "node:path";
 import { ExitCode } from "../../errors.js";
@@ -32,7 +33,7 @@ export async function buildCommand(options: BuildCommandOptions, context: Comman
     if (path !== undefined) await assertWritableOutput(resolve(context.cwd, path), option);
   const project = await openProject({ ...context, dir: options.dir, flags: options, extraArgsAreMakeVariables: true });
   const kernels = await project.kernels();
-  if (!project.severalKernels && kernels[0]!.notice) context.stderr.write(`kforge: ${kernels[0]!.notice}\n`);
+  if (!project.severalKernels && kernels[0]!.notice) context.stderr.write(formatNotice(kernels[0]!.notice));
   const { allowed, skipped } = await project.splitByGates(kernels);
   if (allowed.length === 0 && !project.severalKernels) return reportSkipped(project, skipped, options, context);
   const several = project.severalKernels;

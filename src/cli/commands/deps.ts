@@ -1,5 +1,6 @@
 // `kforge deps [dir | file.ko...]`: which symbols each built module needs, who provides them, the
 // load order, and what nobody provides, before anyone runs insmod.
+import { formatNotice } from "../../ui/visible-text.js";
 import { join } from "node:path";
 import { selectKernel } from "../../kernel/select.js";
 import { resolveModuleFiles } from "../../loader/project-modules.js";
@@ -35,7 +36,7 @@ function formatModule(module: ResolvedModule, palette: Palette): string[] {
 
 export async function depsCommand(options: DepsCommandOptions, context: CommandContext): Promise<number> {
   const kernel = await selectKernel({ kernel: singleRelease(options.kernel, "deps"), kdir: options.kdir, env: context.env });
-  if (kernel.notice && !options.json) context.stderr.write(`kforge: ${kernel.notice}\n`);
+  if (kernel.notice && !options.json) context.stderr.write(formatNotice(kernel.notice));
   const files = await resolveModuleFiles(options.targets, context.cwd, kernel.release);
   const resolution = await resolveDependencies({
     files,

@@ -16,6 +16,7 @@ import { describeBuildNotice } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
 import { loadSourceLines } from "../../ui/diagnostics.js";
 import { listenForKeys } from "../../ui/keys.js";
+import { formatNotice } from "../../ui/visible-text.js";
 import { formatWatchEvent, KEYS_LINE } from "../../ui/watch-output.js";
 import { selectGuestKernel } from "../../vm/debug-kernel.js";
 import { checkGuestMemory } from "../../vm/guest/memory.js";
@@ -65,7 +66,7 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
       : await selectGuestKernel(project, { debug: options.debug, build: debugKernelBuilder(context), signal: context.signal });
   const interactive = !options.json && process.stdin.isTTY === true && context.stdout.isTTY === true;
   const emit = createEmitter(options, context, project.dir, interactive);
-  if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
+  if (kernel.notice) context.stderr.write(formatNotice(kernel.notice));
   const quit = new AbortController();
   const signal = AbortSignal.any([context.signal, quit.signal]);
   const target = host
@@ -81,7 +82,7 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   // A cycle waiting on another kforge's make says so on stderr: --json keeps stdout NDJSON.
   const onBuildEvent = (event: BuildEvent) => {
     const said = describeBuildNotice(event);
-    if (said) context.stderr.write(`kforge: ${said}\n`);
+    if (said) context.stderr.write(formatNotice(said));
   };
   const loop = new WatchLoop({ dir: project.dir, kernel, openProject: reopen, target, emit, env: context.env, onBuildEvent });
   const keys = interactive
@@ -105,7 +106,7 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
 async function startGuest(project: Project, release: string, signal: AbortSignal, options: WatchCommandOptions, context: CommandContext) {
   const { guest } = project;
   const image = await findKernelImage({ release, vmKernel: guest.vmKernel, configKernel: guest.configKernel, env: context.env });
-  const onNotice = (message: string) => context.stderr.write(`kforge: ${message}\n`);
+  const onNotice = (message: string) => context.stderr.write(formatNotice(message));
   const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal, notice: onNotice });
   if (!options.json) context.stderr.write(`kforge: starting a ${release} guest that stays up while watching...\n`);
   const boot = { release, bootImage, accel: guest.accel, memoryMb: guest.memoryMb, timeoutMs: guest.timeoutMs, signal, env: context.env };

@@ -1,9 +1,8 @@
 // Starts a guest that stays up: `kforge watch` sends it new modules and commands over the agent
 // session instead of rebooting per change. The initramfs carries only busybox and the agent; modules
 // arrive later through the session's sendFile (guest/files.ts).
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
+import { createRunDir } from "../../process/run-dirs.js";
 import { chooseAccel, type AccelRequest } from "../qemu/accel.js";
 import type { ConsoleMonitor } from "./console-monitor.js";
 import type { GuestSession } from "./channel.js";
@@ -36,6 +35,8 @@ export interface GuestBootOptions {
   env?: NodeJS.ProcessEnv;
   // Where the modules' sources are, to name the faulting line in crash reports.
   sourceDir?: string;
+  // Where the console goes as it streams (each boot rewrites it).
+  consoleLogPath?: string;
   // A saved state that did not restore (the guest was booted instead), a damaged cache file discarded.
   onNotice?: (message: string) => void;
 }
@@ -51,7 +52,7 @@ export async function bootRunningGuest(options: GuestBootOptions): Promise<Runni
 // a restart after a crash then takes a restore, not a boot.
 async function bootOnce(options: GuestBootOptions, accel: Accel, helloTimeoutMs: number, warm: boolean): Promise<RunningGuest | undefined> {
   const qemuBinary = await findQemu();
-  const workDir = await mkdtemp(join(tmpdir(), "kforge-watch-vm-"));
+  const workDir = await createRunDir("watch-vm");
   const guest = await startGuest({
     qemuBinary,
     workDir,
@@ -62,6 +63,7 @@ async function bootOnce(options: GuestBootOptions, accel: Accel, helloTimeoutMs:
     warm,
     env: options.env,
     signal: options.signal,
+    consoleLogPath: options.consoleLogPath,
     machine: { accel, kernelImage: options.bootImage.path, memoryMb: options.memoryMb, append: options.append },
     notice: options.onNotice ?? (() => undefined),
   }).catch(async (error: unknown) => {
@@ -74,6 +76,7 @@ async function bootOnce(options: GuestBootOptions, accel: Accel, helloTimeoutMs:
     await Promise.race([qemu.exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
     session?.close();
     await qemu.stop();
+    await guest.monitor.close();
     await rm(workDir, { recursive: true, force: true });
   };
   if (!session || options.signal?.aborted) {

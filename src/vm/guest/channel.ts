@@ -1,13 +1,24 @@
 // The host end of the command channel: a unix socket QEMU connects to the guest's ttyS1, where the
 // busybox agent runs one command at a time. Reusable: `kforge watch` keeps a session open and sends
 // rmmod/insmod to a guest that stays up.
+import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
+import { LineSplitter } from "../../process/line-splitter.js";
 import type { ConsoleMonitor } from "./console-monitor.js";
 import { encodeFileTransfer } from "./files.js";
-import { encodeCommand, parseAgentLine, type AgentEvent } from "./protocol.js";
+import { BOOT_NONCE, encodeCommand, encodeHelloRequest, parseAgentLine, type AgentEvent } from "./protocol.js";
 
 export type CommandOutcome =
-  | { status: "done"; exitCode: number; output: string; tainted: number; kernelLog: string[]; durationMs: number }
+  | {
+      status: "done";
+      exitCode: number;
+      output: string;
+      tainted: number;
+      kernelLog: string[];
+      // Kernel log lines of the command beyond the console monitor's window (in the console log file).
+      kernelLogDropped: number;
+      durationMs: number;
+    }
   // Still running at the deadline; `silentMs` is how long since the agent's last heartbeat.
   | { status: "timeout"; silentMs: number; durationMs: number }
   // The channel closed (QEMU exited, the guest powered off or panicked).
@@ -47,12 +58,21 @@ export interface GuestSessionOptions {
 // How often a restored guest is asked for its hello: the first request can reach the serial port
 // before QEMU has loaded the saved state.
 const HELLO_REPEAT_MS = 200;
+// The longest agent frame kept: a step's output, base64-encoded, beyond it is cut.
+const MAX_FRAME_CHARS = 8 * 1024 * 1024;
+
+// 128 random bits, fresh for each command: what the agent's answers and step marker must carry.
+const createNonce = () => randomBytes(16).toString("hex");
 
 export async function openGuestSession(options: GuestSessionOptions): Promise<GuestSession | undefined> {
   const socket = await connectWithRetry(options.socketPath, options.helloTimeoutMs, options.signal);
   if (!socket) return undefined;
   const channel = new AgentChannel(socket);
-  const ask = () => channel.write("\nH 0\n");
+  // A booted guest's agent says hello by itself, before anything untrusted runs; a restored one is
+  // asked, with a nonce, since its own hello is long gone.
+  const helloNonce = options.restored ? createNonce() : BOOT_NONCE;
+  channel.expect(0, helloNonce);
+  const ask = () => channel.write(encodeHelloRequest(helloNonce));
   if (options.restored) ask();
   const asking = options.restored ? setInterval(ask, HELLO_REPEAT_MS) : undefined;
   const hello = await channel.next((event) => event.kind === "hello", options.helloTimeoutMs, options.signal);
@@ -76,32 +96,37 @@ function createSession(
     initialTaint: hello.tainted,
     async run(command, { timeoutMs }) {
       const id = nextId++;
+      const nonce = createNonce();
       const started = Date.now();
-      const consoleStart = monitor.lines.length;
+      monitor.expectMarker(id, nonce);
       channel.lastBeat = started;
-      channel.output.delete(id);
-      channel.write(encodeCommand(id, command));
+      channel.expect(id, nonce);
+      channel.write(encodeCommand(id, nonce, command));
       const done = await channel.next((event) => event.kind === "done" && event.id === id, timeoutMs);
       const durationMs = Date.now() - started;
+      const output = channel.takeOutput(id);
       if (done?.kind !== "done") {
         return channel.closed
           ? { status: "closed", durationMs }
           : { status: "timeout", silentMs: Date.now() - channel.lastBeat, durationMs };
       }
-      if (watchesConsole) await monitor.waitForMarker(id, MARKER_WAIT_MS);
-      const output = channel.output.get(id) ?? "";
+      if (watchesConsole) await monitor.waitForMarker(MARKER_WAIT_MS);
+      const kernelLog = monitor.kernelLog();
       return {
         status: "done",
         exitCode: done.exitCode,
         output,
         tainted: done.tainted,
-        kernelLog: monitor.kernelLogSince(consoleStart),
+        kernelLog: kernelLog.lines,
+        kernelLogDropped: kernelLog.dropped,
         durationMs,
       };
     },
     async sendFile(guestPath, data, { timeoutMs }) {
       const id = nextId++;
-      channel.write(encodeFileTransfer(id, guestPath, data));
+      const nonce = createNonce();
+      channel.expect(id, nonce);
+      channel.write(encodeFileTransfer(id, nonce, guestPath, data));
       const done = await channel.next((event) => event.kind === "done" && event.id === id, timeoutMs);
       if (done?.kind === "done") return done.exitCode === 0 ? "sent" : "checksum mismatch";
       return channel.closed ? "channel closed" : "timed out";
@@ -110,7 +135,7 @@ function createSession(
       channel.write(`T ${epochSeconds} ${seed}\n`);
     },
     powerOff() {
-      channel.write(encodeCommand(nextId++, "poweroff -f"));
+      channel.write(encodeCommand(nextId++, createNonce(), "poweroff -f"));
     },
     close() {
       channel.socket.destroy();
@@ -118,15 +143,18 @@ function createSession(
   };
 }
 
+// Frames whose nonce is not the one sent with their command are dropped here, and only the
+// command waited for keeps its output: nothing else from the port is held.
 class AgentChannel {
   lastBeat = Date.now();
   closed = false;
-  readonly output = new Map<number, string>();
-  private pending = "";
+  private expected: { id: number; nonce: string } | undefined;
+  private output: { id: number; text: string } | undefined;
+  private lines = new LineSplitter(MAX_FRAME_CHARS, (line, cut) => this.receive(line, cut));
   private listeners = new Set<(event: AgentEvent | undefined) => void>();
 
   constructor(readonly socket: Socket) {
-    socket.on("data", (chunk) => this.receive(chunk.toString("latin1")));
+    socket.on("data", (chunk) => this.lines.push(chunk.toString("latin1")));
     const onClose = () => {
       this.closed = true;
       for (const listener of [...this.listeners]) listener(undefined);
@@ -137,6 +165,18 @@ class AgentChannel {
 
   write(text: string | Buffer): void {
     if (!this.closed) this.socket.write(text);
+  }
+
+  // From now on, only answers to command `id` carrying `nonce` count.
+  expect(id: number, nonce: string): void {
+    this.expected = { id, nonce };
+    this.output = undefined;
+  }
+
+  takeOutput(id: number): string {
+    const text = this.output?.id === id ? this.output.text : "";
+    this.output = undefined;
+    return text;
   }
 
   // Resolves with the first event matching, or undefined at the deadline, on close or on abort.
@@ -157,17 +197,22 @@ class AgentChannel {
     });
   }
 
-  private receive(text: string): void {
-    this.pending += text;
-    const lines = this.pending.split("\n");
-    this.pending = lines.pop() ?? "";
-    for (const line of lines) {
-      const event = parseAgentLine(line);
-      if (!event) continue;
-      if (event.kind === "beat") this.lastBeat = Date.now();
-      if (event.kind === "output") this.output.set(event.id, event.text);
-      for (const listener of [...this.listeners]) listener(event);
-    }
+  private receive(line: string, cut: boolean): void {
+    const event = parseAgentLine(line);
+    if (!event || !this.isGenuine(event)) return;
+    if (event.kind === "beat") this.lastBeat = Date.now();
+    if (event.kind === "output")
+      this.output = {
+        id: event.id,
+        text: cut ? `${event.text}\n[kforge: output cut at ${(MAX_FRAME_CHARS * 3) / 4 / 1024 / 1024} MiB]\n` : event.text,
+      };
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  private isGenuine(event: AgentEvent): boolean {
+    if (event.kind === "beat") return true;
+    const id = event.kind === "hello" ? 0 : event.id;
+    return this.expected !== undefined && id === this.expected.id && event.nonce === this.expected.nonce;
   }
 }
 

@@ -1,7 +1,7 @@
 // The guest side, as busybox sh text: /init mounts the basics and starts the agent, which serves
 // commands from the host over ttyS1 (see guest/protocol.ts) until told to power off.
 import { RECEIVE_FILE_FUNCTION } from "./files.js";
-import { STEP_MARKER_PREFIX } from "./protocol.js";
+import { BOOT_NONCE, STEP_MARKER_PREFIX } from "./protocol.js";
 
 export const AGENT_PORT = "/dev/ttyS1";
 // Test scripts and other files copied from the module dir; commands run here.
@@ -26,35 +26,39 @@ exec sh /kforge/agent.sh
 // responding"; the kmsg marker tells it when the step's kernel messages have all been printed. Under
 // TCG each fork costs tens of milliseconds, so a command costs one (a subshell, no exec) where it can: the
 // command arrives printf-escaped (guest/protocol.ts) and every answer is one write, so a heartbeat
-// line never splits it. Taint needs cat: /proc/sys files give only the first byte to a byte-wise
-// read, which is how the read builtin reads.
+// line never splits it, and starts with a newline, so bytes a step left on the port without one end
+// before it. The step runs without the command's nonce and without the port's descriptor: what it
+// (or a module) writes cannot pass for the agent's answer or marker. Taint needs cat: /proc/sys files
+// give only the first byte to a byte-wise read, which is how the read builtin reads.
 export function createAgentScript(options: { stepMarkers: boolean }): string {
-  const marker = options.stepMarkers ? `\n  echo "${STEP_MARKER_PREFIX} $id" > /dev/kmsg` : "";
+  const marker = options.stepMarkers ? `\n  echo "${STEP_MARKER_PREFIX} $id $nonce" > /dev/kmsg` : "";
   return `stty -F ${AGENT_PORT} raw -echo
 exec 3<>${AGENT_PORT}
 cd ${GUEST_WORK_DIR}
-hello() { echo "@K 0 hello $(uname -r) $(cat /proc/sys/kernel/tainted)" >&3; }
-hello
-( while sleep 1; do echo "@K 0 beat" >&3; done ) &
+frame() { echo "
+@K $*" >&3; }
+hello() { frame 0 "$1" hello "$(uname -r)" "$(cat /proc/sys/kernel/tainted)"; }
+hello ${BOOT_NONCE}
+( while sleep 1; do frame 0 ${BOOT_NONCE} beat; done ) &
 ${RECEIVE_FILE_FUNCTION}
-while read -r tag id payload <&3; do
-  # H: a restored guest says hello again; T: the host's clock and a random seed, unanswered;
-  # F: a file follows (guest/files.ts).
-  [ "$tag" = H ] && { hello; continue; }
-  [ "$tag" = T ] && { date -s "@$id" > /dev/null; echo "$payload" > /dev/urandom; continue; }
-  [ "$tag" = F ] && { receive_file "$id" $payload; continue; }
+while read -r tag id nonce payload <&3; do
+  # H 0 <nonce>: a restored guest says hello again; T <seconds> <seed>: the host's clock and a
+  # random seed, unanswered; F: a file follows (guest/files.ts).
+  [ "$tag" = H ] && { hello "$nonce"; continue; }
+  [ "$tag" = T ] && { date -s "@$id" > /dev/null; echo "$nonce" > /dev/urandom; continue; }
+  [ "$tag" = F ] && { receive_file "$id" "$nonce" $payload; continue; }
   [ "$tag" = K ] || continue
   if [ "$payload" = "@shell" ]; then
-    setsid cttyhack sh -l < /dev/console > /dev/console 2>&1
+    setsid cttyhack sh -l < /dev/console > /dev/console 2>&1 3>&-
     status=$?
     : > /tmp/output
   else
     printf '%b' "$payload" > /tmp/command
-    ( . /tmp/command ) < /dev/null > /tmp/output 2>&1
+    ( unset nonce; exec 3>&-; . /tmp/command ) < /dev/null > /tmp/output 2>&1
     status=$?
   fi${marker}
-  [ -s /tmp/output ] && echo "@K $id out $(base64 -w 0 /tmp/output)" >&3
-  echo "@K $id done $status $(cat /proc/sys/kernel/tainted)" >&3
+  [ -s /tmp/output ] && frame "$id" "$nonce" out "$(base64 -w 0 /tmp/output)"
+  frame "$id" "$nonce" done "$status" "$(cat /proc/sys/kernel/tainted)"
 done
 poweroff -f
 `;

@@ -11,6 +11,7 @@ import { kforgeCacheDir } from "../../fs/cache-dir.js";
 import { describeCacheWriteFailure } from "../../fs/cache-file.js";
 import { isWriteError } from "../../fs/write-error.js";
 import { run } from "../../process/exec.js";
+import { ConsoleLog } from "./console-log.js";
 import { ConsoleMonitor } from "./console-monitor.js";
 import { readModuleFile } from "./decompress.js";
 import { openGuestSession, type GuestSession } from "./channel.js";
@@ -52,10 +53,15 @@ export interface StartGuestOptions {
   // Restore from (and save) guest states; off for --cold, --shell and the KVM probe.
   warm: boolean;
   env?: NodeJS.ProcessEnv;
+  // Aborting stops QEMU while the guest starts; once it has started, the caller stops it.
   signal?: AbortSignal;
+  // Where the console goes as it streams (its dir exists); each start rewrites it.
+  consoleLogPath?: string;
   notice: (message: string) => void;
 }
 
+// How long a guest that did not answer is given to finish exiting.
+const EXIT_GRACE_MS = 1000;
 // A restored guest that has not answered by then is given up for a cold boot.
 const RESTORE_DEADLINE_MS = 10_000;
 // The serial port moves about 75 KB/s under TCG, less on a loaded host; a debug kernel's in-tree
@@ -95,18 +101,26 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     );
     if (restored.session) {
       await markUsed(key, options.env);
-      return ready(restored, await sends, options);
+      return ready(restored, await sends, options.signal);
     }
+    await restored.monitor.close();
     const qemuError = findQemuError((await restored.qemu.stop()).stderr) ?? printableQemuText(restored.restoreError ?? "");
     if (options.signal?.aborted) return restored;
     options.notice(`the saved guest state did not restore${qemuError ? ` (${qemuError})` : " in time"}; booting cold and saving a new one`);
     await removeState(key, options.env);
   }
   const booted = await launchGuest(options, machine);
-  if (booted.session) await saveState(options, machine, key);
-  // Interrupted while saving: the guest is gone, and the caller reports the interruption.
-  if (options.signal?.aborted) return booted;
-  return booted.session ? ready(booted, await sends, options) : booted;
+  if (booted.session) await saveState(options, machine, key, booted.qemu);
+  if (options.signal?.aborted) return interrupted(booted);
+  return booted.session ? ready(booted, await sends, options.signal) : booted;
+}
+
+// Interrupted once QEMU ran (during the state save or a transfer): stopped, with no session, which
+// the caller reports as an interruption before any step.
+async function interrupted(guest: Guest): Promise<Guest> {
+  guest.session?.close();
+  await guest.qemu.stop();
+  return { ...guest, session: undefined };
 }
 
 // A cache that cannot be written (read-only, full) means no warm start: the guest boots as with --cold.
@@ -134,8 +148,9 @@ async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise
   });
 }
 
-// Another kforge saving the same state right now: this run goes on without saving.
-async function saveState(options: StartGuestOptions, machine: QemuOptions, key: string): Promise<void> {
+// Another kforge saving the same state right now: this run goes on without saving. A Ctrl-C stops
+// QEMU, which fails the save: nothing half-written is kept.
+async function saveState(options: StartGuestOptions, machine: QemuOptions, key: string, qemu: QemuProcess): Promise<void> {
   const cannotSave = (error: unknown) =>
     options.notice(
       options.signal?.aborted
@@ -145,6 +160,8 @@ async function saveState(options: StartGuestOptions, machine: QemuOptions, key: 
   const unlock = await lockState(key, options.env).catch(cannotSave);
   if (!unlock) return;
   let temp: StateFiles | undefined;
+  const stop = () => void qemu.stop();
+  options.signal?.addEventListener("abort", stop, { once: true });
   try {
     temp = await newTempStateFiles(key, options.env);
     await saveGuestState(machine.monitorSocket!, { state: temp.state, ram: { from: machine.memoryFile!.path, to: temp.ram } });
@@ -164,6 +181,7 @@ async function saveState(options: StartGuestOptions, machine: QemuOptions, key: 
     cannotSave(error);
     if (temp) await Promise.all([rm(temp.state, { force: true }), rm(temp.ram, { force: true })]);
   } finally {
+    options.signal?.removeEventListener("abort", stop);
     await unlock();
   }
 }
@@ -176,9 +194,8 @@ async function launchGuest(
 ): Promise<Guest & { restoreError?: string }> {
   const started = Date.now();
   const restored = incomingState !== undefined;
-  let qemu: QemuProcess | undefined;
-  const monitor = new ConsoleMonitor(() => void qemu?.stop());
-  qemu = startQemu(options.qemuBinary, createQemuArguments(machine), {
+  const monitor = new ConsoleMonitor(options.consoleLogPath ? new ConsoleLog(options.consoleLogPath) : undefined);
+  const qemu = startQemu(options.qemuBinary, createQemuArguments(machine), {
     onLine: (line) => monitor.feed(line),
     interactive: machine.interactive,
   });
@@ -190,14 +207,11 @@ async function launchGuest(
       void running.stop();
     });
   }
-  const stop = () => void qemu?.stop();
+  const stop = () => void qemu.stop();
   options.signal?.addEventListener("abort", stop, { once: true });
   // A QEMU that exits before the hello (a refused RAM file, a panic) ends the wait at once.
   const exited = new AbortController();
-  void qemu.exited.finally(() => {
-    options.signal?.removeEventListener("abort", stop);
-    exited.abort();
-  });
+  void qemu.exited.finally(() => exited.abort());
   const session = await openGuestSession({
     socketPath: machine.agentSocket,
     console: monitor,
@@ -206,7 +220,14 @@ async function launchGuest(
     restored,
     signal: options.signal ? AbortSignal.any([options.signal, exited.signal]) : exited.signal,
   });
-  if (options.signal?.aborted) session?.close();
+  options.signal?.removeEventListener("abort", stop);
+  // The agent's socket closes as QEMU exits, before the exit itself is reported: a QEMU that failed
+  // at once must be seen as exited, not as a boot that timed out.
+  if (!session) await Promise.race([qemu.exited, new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS))]);
+  if (options.signal?.aborted) {
+    session?.close();
+    await qemu.stop();
+  }
   return {
     qemu,
     monitor,
@@ -233,16 +254,17 @@ const prepareSends = (options: StartGuestOptions): Promise<Send[]> =>
 
 // Refreshes a restored guest's clock and random pool (it would otherwise carry the saved time and
 // the saved pool), then sends the project's files.
-async function ready(guest: Guest, sends: Send[], options: { signal?: AbortSignal }): Promise<Guest> {
+async function ready(guest: Guest, sends: Send[], signal?: AbortSignal): Promise<Guest> {
   const session = guest.session!;
   // busybox date takes whole seconds: the nearest one is off by half a second at most. The seed's
   // text is mixed into the pool as it is (512 random bits in 88 characters), with no decoder to fork.
   if (guest.start === "restored") session.refresh(Math.round(Date.now() / 1000), randomBytes(64).toString("base64"));
   for (const { guestPath, data } of sends) {
+    if (signal?.aborted) return interrupted(guest);
     const sent = Date.now();
     const outcome = await session.sendFile(guestPath, data, { timeoutMs: transferTimeoutMs(data.length) });
     // Ctrl-C closes the channel under a transfer: the caller reports the interruption.
-    if (outcome !== "sent" && options.signal?.aborted) return guest;
+    if (outcome !== "sent" && signal?.aborted) return interrupted(guest);
     if (outcome !== "sent") {
       session.close();
       await guest.qemu.stop();

@@ -22,11 +22,12 @@ export async function findQemu(): Promise<string> {
   return path;
 }
 
-// Pure: QEMU's own error line ("qemu-system-x86_64: ..."), if it printed one, made printable.
+// QEMU's own error line ("qemu-system-x86_64: cannot set up guest memory ...", "qemu: could not open
+// kernel file ..."), when it printed one, made printable.
 export function findQemuError(stderr: string): string | undefined {
   const line = stderr
     .split("\n")
-    .find((candidate) => candidate.startsWith("qemu-system"))
+    .find((candidate) => /^qemu[\w-]*:/.test(candidate))
     ?.trim();
   return line === undefined ? undefined : printableQemuText(line);
 }

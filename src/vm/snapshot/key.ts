@@ -3,8 +3,10 @@
 // state restores into any of them.
 import { createHash } from "node:crypto";
 
-// Bumped when the way states are saved or restored changes (2: the guest RAM in its own file).
-export const SNAPSHOT_FORMAT = 2;
+// Bumped when the way states are saved or restored changes (2: the guest RAM in its own file; 3: the
+// agent's answers carry a nonce per command, so a state of an older agent can never be restored, and
+// the next save drops it).
+export const SNAPSHOT_FORMAT = 3;
 
 export interface SnapshotKeyParts {
   // sha256 of the booted image's bytes.

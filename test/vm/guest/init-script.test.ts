@@ -1,10 +1,24 @@
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { STEP_MARKER_PREFIX } from "../../../src/vm/guest/protocol.js";
 import { createAgentScript } from "../../../src/vm/guest/init-script.js";
 
 describe("createAgentScript", () => {
-  it("writes a kernel log marker after each step only when the host reads the console", () => {
-    expect(createAgentScript({ stepMarkers: true })).toContain(`echo "${STEP_MARKER_PREFIX} $id" > /dev/kmsg`);
+  it("writes a kernel log marker with the command's nonce after each step only when the host reads the console", () => {
+    expect(createAgentScript({ stepMarkers: true })).toContain(`echo "${STEP_MARKER_PREFIX} $id $nonce" > /dev/kmsg`);
     expect(createAgentScript({ stepMarkers: false })).not.toContain(STEP_MARKER_PREFIX);
+  });
+
+  it("runs a step without the nonce and without the port's descriptor, and parses in busybox sh", () => {
+    const script = createAgentScript({ stepMarkers: true });
+    expect(script).toContain("( unset nonce; exec 3>&-; . /tmp/command )");
+    execFileSync("busybox", ["sh", "-n", "-c", script]);
+  });
+
+  it("starts every answer on a line of its own", () => {
+    // The agent's own frame(), writing to stdout instead of the port, after "junk" without a newline.
+    const frame = /^frame\(\) \{[\s\S]*?\}$/m.exec(createAgentScript({ stepMarkers: true }))![0].replace(">&3", "");
+    const written = execFileSync("busybox", ["sh", "-c", `${frame}\nprintf junk; frame 3 n done 0 0`], { encoding: "utf8" });
+    expect(written.split("\n")).toEqual(["junk", "@K 3 n done 0 0", ""]);
   });
 });

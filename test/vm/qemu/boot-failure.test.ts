@@ -5,7 +5,7 @@ import { formatVmReport } from "../../../src/ui/vm-report.js";
 import { createPalette } from "../../../src/ui/color.js";
 
 const plain = createPalette({ isTTY: false } as NodeJS.WriteStream);
-const base = { timeoutMs: 10_000, consoleLines: [], qemuExited: false, interrupted: false, consoleLog: "/p/.kforge/logs/r/vm-console.log" };
+const base = { timeoutMs: 10_000, qemuExited: false, interrupted: false, consoleLog: "/p/.kforge/logs/r/vm-console.log" };
 
 describe("describeBootFailure", () => {
   it("says how long it waited, and suggests more time, TCG when KVM was used, and the console log", () => {
@@ -24,6 +24,24 @@ describe("describeBootFailure", () => {
     expect(
       describeBootFailure({ ...base, accel: "tcg", qemuExited: true, qemuError: "qemu-system-x86_64: cannot set up guest memory" }),
     ).toMatchObject({ end: "qemu-exited", diagnosis: "QEMU exited during boot: qemu-system-x86_64: cannot set up guest memory" });
+  });
+
+  it("says how a QEMU that printed nothing exited, never to give it more time", () => {
+    // A guest that resets at once (a 5,000-character --append, a damaged image) makes QEMU -no-reboot exit 0, silently.
+    const reset = describeBootFailure({ ...base, accel: "tcg", qemuExited: true, qemuExit: { code: 0 } });
+    expect(reset.end).toBe("qemu-exited");
+    expect(reset.diagnosis).toBe(
+      "QEMU exited during boot (exit status 0, nothing on stderr): the guest reset before reaching the init script (an image it cannot boot, a kernel command line it cannot take); no console output at all",
+    );
+    expect(reset.hint).not.toMatch(/more time/);
+    const killed = describeBootFailure({
+      ...base,
+      accel: "tcg",
+      qemuExited: true,
+      qemuExit: { signal: "SIGKILL" },
+      lastConsoleLine: "Booting",
+    });
+    expect(killed.diagnosis).toBe("QEMU exited during boot (killed by SIGKILL, nothing on stderr); last console line: Booting");
   });
 });
 

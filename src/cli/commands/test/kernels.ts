@@ -2,6 +2,7 @@
 // `kforge test --junit` on one. The kernels are first built in parallel, each at its build location,
 // so the guests never share build outputs; then each runs what `kforge vm` runs, a few guests at a
 // time, and the report has one entry per kernel in that command's JSON shape.
+import { formatNotice, showLine } from "../../../ui/visible-text.js";
 import { availableParallelism, freemem } from "node:os";
 import { basename, resolve } from "node:path";
 import { EnvironmentError, ExitCode, isKforgeError, UsageError } from "../../../errors.js";
@@ -71,7 +72,7 @@ async function debugKernels(project: Project, kernels: KernelSelection[], contex
   const debug = new Map<string, KernelSelection>();
   for (const kernel of kernels) {
     const resolved = await resolveDebugRelease(kernel, { env: project.env, build, project, signal: context.signal });
-    context.stderr.write(`kforge: ${resolved.notice}\n`);
+    context.stderr.write(formatNotice(resolved.notice));
     debug.set(resolved.release, { release: resolved.release, kdir: resolved.kdir });
   }
   return [...debug.values()];
@@ -79,7 +80,7 @@ async function debugKernels(project: Project, kernels: KernelSelection[], contex
 
 async function singleKernel(project: Project, context: CommandContext): Promise<KernelSelection> {
   const kernel = await project.kernel();
-  if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
+  if (kernel.notice) context.stderr.write(formatNotice(kernel.notice));
   return kernel;
 }
 
@@ -128,7 +129,7 @@ async function buildEach(
     signal: context.signal,
     onEvent: (release, event) => {
       const said = describeBuildNotice(event);
-      if (said) context.stderr.write(`kforge: ${release}: ${said}\n`);
+      if (said) context.stderr.write(formatNotice(`${release}: ${said}`));
     },
   });
   for (const result of results.filter((candidate) => !candidate.ok && !candidate.interrupted)) {
@@ -179,7 +180,7 @@ async function runOneGuest(
       cold: options.cold,
       append: options.append,
       signal,
-      onNotice: (message, quiet) => stderr.write(quiet ? `${message}\n` : `kforge: ${message}\n`),
+      onNotice: (message, quiet) => stderr.write(quiet ? `${showLine(message)}\n` : formatNotice(message)),
     });
     return toTestOutcome(kernel.release, outcome);
   } catch (error) {
