@@ -13,6 +13,7 @@ import { buildMakeArguments, resolveJobs, type KbuildFlags } from "./make-argume
 import { assertBuildTools, assertKernelTree, assertModuleDir, assertTargetArch, readKbuildFiles, resolveLlvm } from "./module-dir.js";
 import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./parse-output.js";
 import { requestedArch } from "./target-arch.js";
+import { assertHostHelpers, resolveTreeTarget, type TreeTarget } from "./tree-target.js";
 import { reproducibleEnvironment } from "./reproducible.js";
 
 export interface KernelTarget {
@@ -66,15 +67,16 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
   const { release, kdir } = options.kernel;
   await assertModuleDir(options.dir);
   await assertKernelTree(kdir, release);
-  await assertTargetArch(kdir, requestedArch(options.arch, options.variables));
+  await assertTargetArch(kdir, release, requestedArch(options.arch, options.variables));
   const llvm = await resolveLlvm(kdir, options.llvm);
+  const target = await resolveTreeTarget(kdir, release, options, llvm);
   const jobs = resolveJobs({
     requested: options.jobs,
     cpuCount: availableParallelism(),
     makefileTexts: await readKbuildFiles(options.dir),
     environmentMakeflags: environment.MAKEFLAGS,
   });
-  const makeArguments = buildMakeArguments({ ...options, llvm, kdir, target: "modules", jobs });
+  const makeArguments = buildMakeArguments({ ...options, ...targetFlags(target), llvm, kdir, target: "modules", jobs });
   const fingerprintInput = { dir: options.dir, release, kdir, makeArguments, environment };
   const elapsed = () => Math.round(performance.now() - started);
 
@@ -98,7 +100,7 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
       options.werror,
     );
   try {
-    return await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, elapsed });
+    return await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, target, elapsed });
   } finally {
     await lock.release();
   }
@@ -109,12 +111,13 @@ interface LockedBuildInput {
   makeArguments: string[];
   environment: NodeJS.ProcessEnv;
   llvm: Awaited<ReturnType<typeof resolveLlvm>>;
+  target: TreeTarget;
   elapsed: () => number;
 }
 
 // Under the make lock, so the fingerprint check sees what a build that just finished recorded.
 async function buildLocked(options: BuildOptions, input: LockedBuildInput): Promise<KernelBuildResult> {
-  const { fingerprintInput, makeArguments, environment, llvm, elapsed } = input;
+  const { fingerprintInput, makeArguments, environment, llvm, target, elapsed } = input;
   const { release, kdir } = options.kernel;
   // Fingerprint only when there is a record to compare with: a first build pays nothing for it.
   const recorded = options.force ? undefined : await readRecordedBuild(options.dir, release);
@@ -122,7 +125,8 @@ async function buildLocked(options: BuildOptions, input: LockedBuildInput): Prom
     options.onEvent?.({ kind: "up-to-date" });
     return judge({ ...recorded.build, release, kdir, upToDate: true, interrupted: false, durationMs: elapsed() }, options.werror);
   }
-  await assertBuildTools({ ...options, llvm });
+  await assertHostHelpers(kdir, release);
+  await assertBuildTools({ ...options, llvm, ...targetFlags(target), compiler: target.compiler, foreign: target.foreign, release });
   // Whatever make does from here on, the old record no longer describes the dir.
   await rm(fingerprintPath(options.dir, release), { force: true });
   if (options.force) await removeListedModules(options.dir);
@@ -195,6 +199,9 @@ function judge(result: Omit<KernelBuildResult, "ok">, werror: boolean | undefine
   const ok = !result.interrupted && (result.upToDate || result.exitCode === 0) && !failedBy("error") && !(werror && failedBy("warning"));
   return { ...result, ok, artifacts: result.interrupted ? [] : result.artifacts };
 }
+
+// The ARCH= and CROSS_COMPILE= a build passes: the user's, or the ones a foreign tree implies.
+export const targetFlags = (target: TreeTarget) => ({ arch: target.arch, crossCompile: target.crossCompile });
 
 function quoteForDisplay(argument: string): string {
   return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", "'\\''")}'`;

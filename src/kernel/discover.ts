@@ -2,6 +2,7 @@
 // the kernel was built with against the one on PATH, and module signing.
 import { release as runningRelease } from "node:os";
 import { isKforgeError } from "../errors.js";
+import { archFromConfig, architectureNamed, archMatches, hostArchitecture } from "./architecture.js";
 import { buildTreeProblem, findBuildTrees, findCachedBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
 import { parseBuiltRelease, type BuiltRelease } from "./built-release.js";
 import { checkCompiler, type CompilerCheck } from "./compiler.js";
@@ -9,6 +10,10 @@ import { readKernelConfig, signingConfig, type SigningConfig } from "./kernel-co
 import { findKernelImage } from "./kernel-image.js";
 
 export interface KernelDescription extends BuildTree {
+  // The architecture the tree is configured for (x86_64, arm64, arm), undefined without a config.
+  arch: string | undefined;
+  // The CROSS_COMPILE kforge builds with, for a tree of another architecture than this machine's.
+  crossCompile: string | undefined;
   isRunning: boolean;
   vmlinuz: string | undefined;
   compiler: CompilerCheck;
@@ -40,14 +45,24 @@ async function findImage(release: string, options: DiscoverOptions, warnings: st
 
 export async function describeKernel(tree: BuildTree, options: DiscoverOptions = {}): Promise<KernelDescription> {
   const config = await readKernelConfig(tree.kdir);
-  const compiler = await checkCompiler(config);
+  const arch = config && archFromConfig(config);
+  const host = hostArchitecture();
+  const foreign = arch !== undefined && host !== undefined && !archMatches(host.name, arch) ? architectureNamed(arch) : undefined;
+  const crossCompile = foreign && config?.get("CONFIG_CC_IS_CLANG") !== "y" ? `${foreign.gnuType}-` : undefined;
+  const compiler = await checkCompiler(config, crossCompile);
   const signing = signingConfig(config);
   const warnings: string[] = [];
   if (!config) warnings.push(`no .config or include/config/auto.conf in ${tree.kdir}`);
-  if (!compiler.host) warnings.push(`the kernel's compiler (${compiler.kernel ?? "unknown"}) is not on PATH`);
+  if (!compiler.host && crossCompile)
+    warnings.push(
+      `the ${arch} cross compiler (${crossCompile}${compiler.kernel?.split(" ")[0] ?? "gcc"}) is not on PATH: apt-get install gcc-${foreign!.gnuType}`,
+    );
+  else if (!compiler.host) warnings.push(`the kernel's compiler (${compiler.kernel ?? "unknown"}) is not on PATH`);
   else if (compiler.mismatch) warnings.push(`compiler mismatch: kernel built with "${compiler.kernel}", PATH has "${compiler.host}"`);
   return {
     ...tree,
+    arch,
+    crossCompile,
     isRunning: tree.release === runningRelease(),
     vmlinuz: await findImage(tree.release, options, warnings),
     compiler,

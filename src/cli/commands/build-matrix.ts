@@ -7,6 +7,7 @@ import { ExitCode, UsageError } from "../../errors.js";
 import type { BuildEvent, KernelBuildResult } from "../../kbuild/build-modules.js";
 import { buildMatrix } from "../../kbuild/matrix.js";
 import { findBuildTrees, findCachedBuildTrees } from "../../kernel/build-tree.js";
+import { treesForAll, withArchitectures } from "../../kernel/all-kernels.js";
 import { selectKernel, type KernelSelection } from "../../kernel/select.js";
 import { chooseProgressMode, createListRows, describeMakeLockWait } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
@@ -94,7 +95,11 @@ export async function resolveKernels(releases: string[], env: NodeJS.ProcessEnv)
   const named = new Set<string>();
   for (const release of releases) {
     if (release !== "all") named.add(release);
-    else for (const tree of [...(await findBuildTrees()), ...(await findCachedBuildTrees(env))]) named.add(tree.release);
+    else {
+      // Trees of another architecture (a fetched arm64 kernel) only when asked for by release, for now.
+      const trees = await withArchitectures([...(await findBuildTrees()), ...(await findCachedBuildTrees(env))]);
+      for (const tree of treesForAll(trees, undefined)) named.add(tree.release);
+    }
   }
   if (named.size === 0)
     throw new UsageError(

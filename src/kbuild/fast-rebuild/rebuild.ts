@@ -7,7 +7,7 @@ import { rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
 import { collectArtifacts } from "../artifacts.js";
-import { buildModules, type BuildOptions, type KernelBuildResult } from "../build-modules.js";
+import { buildModules, targetFlags, type BuildOptions, type KernelBuildResult } from "../build-modules.js";
 import { computeFingerprint, describeFile, describeKernelTree, recordBuild } from "../fingerprint.js";
 import {
   belongsToKernel,
@@ -21,20 +21,13 @@ import {
   type ModuleUnit,
   type ObjectPlan,
 } from "./plan.js";
-import {
-  exportsSymbols,
-  observeBuildDir,
-  readModuleUnits,
-  readRecord,
-  symbolSignature,
-  writeRecord,
-  type KeyInput,
-} from "./state.js";
+import { exportsSymbols, observeBuildDir, readModuleUnits, readRecord, symbolSignature, writeRecord, type KeyInput } from "./state.js";
 import { unescapeMakeCommand, type RecordedCommand } from "../cmd-file.js";
 import { createStepRunner, type StepRunner } from "./steps.js";
 import { acquireMakeLock, makeLockPath } from "../make-lock.js";
 import { buildMakeArguments } from "../make-arguments.js";
 import { resolveLlvm } from "../module-dir.js";
+import { resolveTreeTarget } from "../tree-target.js";
 import { planModuleBtf, type BtfStep } from "./module-btf.js";
 import { reproducibleEnvironment } from "../reproducible.js";
 
@@ -62,7 +55,10 @@ async function keyInputOf(options: BuildOptions): Promise<KeyInput> {
   const { release, kdir } = options.kernel;
   const environment = reproducibleEnvironment(options.environment ?? process.env, options.dir);
   const llvm = await resolveLlvm(kdir, options.llvm).catch(() => Boolean(options.llvm));
-  const makeArguments = buildMakeArguments({ ...options, llvm, kdir, target: "modules", jobs: undefined });
+  // A refusal (an unknown foreign architecture) is left for make's path to report.
+  const target = await resolveTreeTarget(kdir, release, options, llvm).catch(() => undefined);
+  const flags = target ? targetFlags(target) : {};
+  const makeArguments = buildMakeArguments({ ...options, ...flags, llvm, kdir, target: "modules", jobs: undefined });
   return { release, kdir, makeArguments, environment };
 }
 
