@@ -5,7 +5,8 @@ import { readdir, readFile, realpath, writeFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { builtArtifacts } from "../install/built-artifacts.js";
-import { dropGccOnlyFlags, splitCommand } from "./clang-flags.js";
+import { readTreeArch } from "../kernel/tree-arch.js";
+import { addTarget, dropGccOnlyFlags, splitCommand } from "./clang-flags.js";
 import { parseCmdFile } from "./cmd-files.js";
 
 export interface CompileCommandsEntry {
@@ -25,6 +26,7 @@ export async function writeCompileCommands(options: {
   // Commands from a build for another kernel would point the editor at the wrong headers.
   await builtArtifacts(options.dir, options.release);
   const directory = await realpath(options.kdir);
+  const target = (await readTreeArch(options.kdir)).foreign?.gnuType;
   const entries: CompileCommandsEntry[] = [];
   for (const cmdFile of await findObjectCmdFiles(options.dir)) {
     const parsed = parseCmdFile(await readFile(cmdFile, "utf8"));
@@ -36,7 +38,7 @@ export async function writeCompileCommands(options: {
       directory,
       file,
       output: resolve(directory, parsed.output),
-      command: dropGccOnlyFlags(splitCommand(parsed.command)).join(" "),
+      command: addTarget(dropGccOnlyFlags(splitCommand(parsed.command)), target).join(" "),
     });
   }
   if (entries.length === 0) throw new UsageError(`no kbuild .cmd files for C sources in ${options.dir}`, "run kforge build first");

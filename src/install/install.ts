@@ -6,6 +6,7 @@ import { KforgeError, UsageError } from "../errors.js";
 import { isAccessible, readOptionalText } from "../fs/files.js";
 import type { KernelTarget } from "../kbuild/build-modules.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
+import { readTreeArch } from "../kernel/tree-arch.js";
 import { run } from "../process/exec.js";
 import { compressionFromConfig, compressionFromModulesDep, compressionVariables, type CompressionSuffix } from "./compression.js";
 import { findInstallRecord, readInstallRecords, saveInstallRecord } from "./manifest.js";
@@ -31,11 +32,23 @@ export interface InstallResult {
   compression: CompressionSuffix;
 }
 
+// An arm64 kernel's modules in this machine's /lib/modules would serve no kernel here, and modprobe
+// would only ever fail on them: they are staged for the board instead.
+async function refuseForeignSystemInstall(kdir: string, release: string): Promise<void> {
+  const { arch, isForeign } = await readTreeArch(kdir);
+  if (!isForeign) return;
+  throw new UsageError(
+    `kernel ${release} is an ${arch} kernel, and this machine is not: its modules do not belong in this machine's /lib/modules`,
+    "stage them with --destdir <dir> (then copy <dir>/lib/modules to the target's root filesystem)",
+  );
+}
+
 const modulesRoot = (root: string, release: string) => join(root, "lib", "modules", release);
 
 export async function installModules(options: InstallOptions): Promise<InstallResult> {
   const { release, kdir } = options.kernel;
   const root = options.destdir ?? "/";
+  if (options.destdir === undefined) await refuseForeignSystemInstall(kdir, release);
   const artifacts = await builtArtifacts(options.dir, release);
   const compression = await chooseCompression(kdir, release);
   const moduleFiles = artifacts.map((artifact) =>

@@ -1,10 +1,10 @@
 // What a build tree says about the target: its architecture (and so ARCH= and CROSS_COMPILE= for a tree
 // of another one), the compiler it calls, and whether its kbuild helpers run on this machine.
 import { EnvironmentError } from "../errors.js";
-import { archFromConfig, hostArchitecture } from "../kernel/architecture.js";
+import { hostArchitecture } from "../kernel/architecture.js";
 import { readTreeCompiler } from "../kernel/compiler.js";
 import { foreignHelper, readHelperMachines } from "../kernel/kbuild-helpers.js";
-import { readKernelConfig } from "../kernel/kernel-config.js";
+import { readTreeArch } from "../kernel/tree-arch.js";
 import type { KbuildFlags } from "./make-arguments.js";
 import { resolveCrossTarget, type CrossTarget } from "./target-arch.js";
 
@@ -19,9 +19,8 @@ export async function resolveTreeTarget(
   flags: Pick<KbuildFlags, "arch" | "crossCompile"> & { variables?: readonly string[] },
   llvm: boolean,
 ): Promise<TreeTarget> {
-  const config = await readKernelConfig(kdir);
   const target = resolveCrossTarget({
-    configured: config && archFromConfig(config),
+    configured: (await readTreeArch(kdir)).arch,
     host: hostArchitecture(),
     release,
     arch: flags.arch,

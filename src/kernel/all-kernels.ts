@@ -2,9 +2,9 @@
 // machine's only when asked (`--arch all`, or a list of architectures), since a user may not want an
 // arm64 build in every run just because an arm64 kernel was fetched once.
 import { UsageError } from "../errors.js";
-import { archFromConfig, architectureNamed, archMatches, ARCHITECTURES, hostArchitecture, type Architecture } from "./architecture.js";
+import { architectureNamed, archMatches, ARCHITECTURES, hostArchitecture, type Architecture } from "./architecture.js";
 import type { BuildTree } from "./build-tree.js";
-import { readKernelConfig } from "./kernel-config.js";
+import { readTreeArch } from "./tree-arch.js";
 
 // undefined: this machine's architecture only; "all": every tree; else the kernel names of the architectures asked for.
 export type ArchRequest = undefined | "all" | readonly string[];
@@ -53,8 +53,7 @@ export function treesForAll<Tree extends ArchTree>(
 export async function withArchitectures(trees: readonly BuildTree[]): Promise<ArchTree[]> {
   return Promise.all(
     trees.map(async (tree) => {
-      const config = await readKernelConfig(tree.kdir);
-      return { ...tree, arch: config && archFromConfig(config) };
+      return { ...tree, arch: (await readTreeArch(tree.kdir)).arch };
     }),
   );
 }

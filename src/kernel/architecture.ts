@@ -17,6 +17,8 @@ export interface Architecture {
   // Debian's kernel flavours of this architecture (the release suffix: 6.1.0-57-<flavour>).
   flavours: readonly string[];
   qemu: string;
+  // The Debian package that has it.
+  qemuPackage: string;
   // Node's process.arch on a machine of this architecture.
   nodeArch: string;
 }
@@ -30,6 +32,7 @@ export const ARCHITECTURES: readonly Architecture[] = [
     elfMachine: 62,
     flavours: ["amd64", "cloud-amd64", "rt-amd64"],
     qemu: "qemu-system-x86_64",
+    qemuPackage: "qemu-system-x86",
     nodeArch: "x64",
   },
   {
@@ -40,6 +43,7 @@ export const ARCHITECTURES: readonly Architecture[] = [
     elfMachine: 183,
     flavours: ["arm64", "cloud-arm64", "rt-arm64", "arm64-16k"],
     qemu: "qemu-system-aarch64",
+    qemuPackage: "qemu-system-arm",
     nodeArch: "arm64",
   },
   {
@@ -50,6 +54,7 @@ export const ARCHITECTURES: readonly Architecture[] = [
     elfMachine: 40,
     flavours: ["armmp", "armmp-lpae", "rt-armmp"],
     qemu: "qemu-system-arm",
+    qemuPackage: "qemu-system-arm",
     nodeArch: "arm",
   },
 ];

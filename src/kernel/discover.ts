@@ -2,12 +2,12 @@
 // the kernel was built with against the one on PATH, and module signing.
 import { release as runningRelease } from "node:os";
 import { isKforgeError } from "../errors.js";
-import { archFromConfig, architectureNamed, archMatches, hostArchitecture } from "./architecture.js";
 import { buildTreeProblem, findBuildTrees, findCachedBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
 import { parseBuiltRelease, type BuiltRelease } from "./built-release.js";
 import { checkCompiler, type CompilerCheck } from "./compiler.js";
-import { readKernelConfig, signingConfig, type SigningConfig } from "./kernel-config.js";
+import { signingConfig, type SigningConfig } from "./kernel-config.js";
 import { findKernelImage } from "./kernel-image.js";
+import { readTreeArch } from "./tree-arch.js";
 
 export interface KernelDescription extends BuildTree {
   // The architecture the tree is configured for (x86_64, arm64, arm), undefined without a config.
@@ -44,10 +44,7 @@ async function findImage(release: string, options: DiscoverOptions, warnings: st
 }
 
 export async function describeKernel(tree: BuildTree, options: DiscoverOptions = {}): Promise<KernelDescription> {
-  const config = await readKernelConfig(tree.kdir);
-  const arch = config && archFromConfig(config);
-  const host = hostArchitecture();
-  const foreign = arch !== undefined && host !== undefined && !archMatches(host.name, arch) ? architectureNamed(arch) : undefined;
+  const { config, arch, foreign } = await readTreeArch(tree.kdir);
   const crossCompile = foreign && config?.get("CONFIG_CC_IS_CLANG") !== "y" ? `${foreign.gnuType}-` : undefined;
   const compiler = await checkCompiler(config, crossCompile);
   const signing = signingConfig(config);
