@@ -35,10 +35,10 @@ export interface InstallResult {
 // An arm64 kernel's modules in this machine's /lib/modules would serve no kernel here, and modprobe
 // would only ever fail on them: they are staged for the board instead.
 async function refuseForeignSystemInstall(kdir: string, release: string): Promise<void> {
-  const { arch, isForeign } = await readTreeArch(kdir);
+  const { arch, foreign, isForeign } = await readTreeArch(kdir);
   if (!isForeign) return;
   throw new UsageError(
-    `kernel ${release} is an ${arch} kernel, and this machine is not: its modules do not belong in this machine's /lib/modules`,
+    `kernel ${release} is an ${foreign?.debian ?? arch} kernel, and this machine is not: its modules do not belong in this machine's /lib/modules`,
     "stage them with --destdir <dir> (then copy <dir>/lib/modules to the target's root filesystem)",
   );
 }

@@ -122,8 +122,8 @@ function crossCompilerError(needs: ToolNeeds, prefix: string): EnvironmentError 
   if (foreign && prefix === `${foreign.gnuType}-`) {
     const version = /^gcc-(\d+)$/.exec(needs.compiler ?? "")?.[1];
     return new EnvironmentError(
-      `kernel ${needs.release ?? ""} is an ${foreign.name} kernel, and building for it needs the cross compiler ${compiler}, which is not on PATH`,
-      `install Debian's ${foreign.name} cross compiler: apt-get install gcc-${foreign.gnuType}` +
+      `kernel ${needs.release ?? ""} is an ${foreign.debian} kernel, and building for it needs the cross compiler ${compiler}, which is not on PATH`,
+      `install Debian's ${foreign.debian} cross compiler: apt-get install gcc-${foreign.gnuType}` +
         (version ? ` (it must provide ${compiler}; where the default is newer, apt-get install gcc-${version}-${foreign.gnuType})` : "") +
         "; or pass --cross-compile <prefix> for another toolchain",
     );

@@ -36,5 +36,5 @@ export function foreignHelper(
   const foreign = helpers.find((helper) => helper.machine !== undefined && helper.machine !== host.elfMachine);
   if (!foreign) return undefined;
   const machine = ELF_MACHINE_NAMES[foreign.machine!] ?? `machine ${foreign.machine}`;
-  return `${foreign.path} is a ${machine} program, which cannot run on this ${host.name} machine`;
+  return `${foreign.path} is a program for ${machine}, which cannot run on this ${host.name} machine`;
 }

@@ -85,7 +85,7 @@ async function selectRelease(release: string, trees: BuildTree[], modulesRoot: s
   const foreign = foreignArchitectureOf(release);
   if (foreign) {
     throw new EnvironmentError(
-      `no build tree for kernel ${release}, an ${foreign.name} kernel (build trees: ${installed})`,
+      `no build tree for kernel ${release}, an ${foreign.debian} kernel (build trees: ${installed})`,
       `fetch Debian's into kforge's cache (nothing is installed system-wide): kforge kernel fetch ${release}`,
     );
   }

@@ -34,7 +34,7 @@ export async function downloadForeignPackages(
   const { native, foreign } = await dpkgArchitectures(options);
   if (native !== architecture.debian && !foreign.includes(architecture.debian)) {
     throw new EnvironmentError(
-      `kernel ${release} is an ${architecture.name} kernel, and apt on this machine does not fetch ${architecture.debian} packages`,
+      `kernel ${release} is an ${architecture.debian} kernel, and apt on this machine does not fetch ${architecture.debian} packages`,
       `enable them once, as root (this installs nothing): dpkg --add-architecture ${architecture.debian} && apt-get update`,
     );
   }
