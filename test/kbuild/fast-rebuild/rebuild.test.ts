@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildModules } from "../../../src/kbuild/build-modules.js";
 import { rebuildModules, type RebuildResult } from "../../../src/kbuild/fast-rebuild/rebuild.js";
 import { refreshMirror } from "../../../src/kbuild/mirror.js";
-import { kernel61, kernel612, type TestKernel } from "../../helpers/kernels.js";
+import { parseElf } from "../../../src/module/elf.js";
+import { foreignKernel61, kernel61, kernel612, type TestKernel } from "../../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "../modules.js";
 
 const dirs: string[] = [];
@@ -54,6 +55,23 @@ async function twoCopies(files: Record<string, string>, kernel: TestKernel): Pro
   expect((await make(reference, kernel)).ok).toBe(true);
   return [fast, reference];
 }
+
+// watch's path for a board: arm64's recorded commands are the cross compiler's, and rerunning them gives
+// make's .ko; 32-bit arm runs recordmcount outside them, so its rebuilds go to make, which says so.
+describe.each([
+  ["arm64", "fast", 183],
+  ["armmp", "make", 40],
+] as const)("fast rebuild of a cross build for the fetched %s kernel", (flavour, path, machine) => {
+  it("builds the .ko make builds for an edited .c file, for the target's machine", async () => {
+    const kernel = foreignKernel61(flavour);
+    const [fast, reference] = await twoCopies(MULTI, kernel);
+    for (const dir of [fast, reference]) edit(dir, "main.c", mainSource("edited"));
+    expectPath(await rebuild(fast, kernel), path, path === "make" ? /runs recordmcount on each compiled object/ : undefined);
+    expect((await make(reference, kernel)).upToDate).toBe(false);
+    expect(ko(fast, "multi.ko").equals(ko(reference, "multi.ko"))).toBe(true);
+    expect(parseElf(ko(fast, "multi.ko")).machine).toBe(machine);
+  });
+});
 
 describe.each([
   ["6.1", kernel61],
