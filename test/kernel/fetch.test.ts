@@ -105,7 +105,9 @@ function fakeTools(scripts: Record<string, string>): string {
 
 describe("kforge kernel fetch on machines set up differently", () => {
   const fakes: string[] = [];
-  afterAll(() => fakes.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const dir of fakes) rmSync(dir, { recursive: true, force: true });
+  });
   const withFakes = (scripts: Record<string, string>) => {
     fakes.push(fakeTools(scripts));
     return { PATH: `${fakes.at(-1)}:${process.env.PATH}`, XDG_CACHE_HOME: emptyCache };
