@@ -28,7 +28,7 @@ async function toolCheck(name: string, command: string, fix: string): Promise<Ch
 }
 
 async function architectureChecks(architecture: Architecture, foreign: string[] | undefined, fetched: string[]): Promise<CheckResult[]> {
-  const { debian, gnuType, name } = architecture;
+  const { debian, gnuType } = architecture;
   const checks: CheckResult[] = [];
   if (foreign !== undefined) {
     const enabled = foreign.includes(debian);
@@ -36,19 +36,23 @@ async function architectureChecks(architecture: Architecture, foreign: string[] 
       check(
         `${debian} packages`,
         enabled,
-        enabled ? `apt fetches ${debian} packages (kforge kernel fetch can get ${name} kernels)` : `apt does not fetch ${debian} packages`,
+        enabled
+          ? `apt fetches ${debian} packages (kforge kernel fetch can get ${debian} kernels)`
+          : `apt does not fetch ${debian} packages`,
         `dpkg --add-architecture ${debian} && apt-get update (as root; installs nothing)`,
       ),
     );
   }
   checks.push(await toolCheck(`${debian} cross gcc`, `${gnuType}-gcc`, `apt-get install gcc-${gnuType}`));
-  checks.push(await toolCheck(`${debian} qemu`, architecture.qemu, `apt-get install ${architecture.qemuPackage} (to boot ${name} guests)`));
+  checks.push(
+    await toolCheck(`${debian} qemu`, architecture.qemu, `apt-get install ${architecture.qemuPackage} (to boot ${debian} guests)`),
+  );
   checks.push(
     check(
       `${debian} kernels`,
       fetched.length > 0,
       fetched.length > 0 ? `fetched: ${fetched.join(", ")}` : "none fetched",
-      `kforge kernel fetch linux-headers-${architecture.flavours[0]} (Debian's current ${name} kernel)`,
+      `kforge kernel fetch linux-headers-${architecture.flavours[0]} (Debian's current ${debian} kernel)`,
     ),
   );
   return checks;

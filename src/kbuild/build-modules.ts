@@ -130,7 +130,8 @@ async function buildLocked(options: BuildOptions, input: LockedBuildInput): Prom
   // Whatever make does from here on, the old record no longer describes the dir.
   await rm(fingerprintPath(options.dir, release), { force: true });
   if (options.force) await removeListedModules(options.dir);
-  const made = await runMake(options, makeArguments, environment);
+  const cross = target.crossCompile ? { prefix: target.crossCompile, compiler: target.compiler } : undefined;
+  const made = await runMake(options, makeArguments, environment, cross);
   const interrupted = made.interrupted || Boolean(options.signal?.aborted);
   const scan = made.exitCode === 0 && !interrupted ? await collectArtifacts(options.dir) : { artifacts: [], problems: [] };
   const result = judge(
@@ -161,11 +162,16 @@ interface MakeRun {
   log: string;
 }
 
-async function runMake(options: BuildOptions, makeArguments: string[], environment: NodeJS.ProcessEnv): Promise<MakeRun> {
+async function runMake(
+  options: BuildOptions,
+  makeArguments: string[],
+  environment: NodeJS.ProcessEnv,
+  cross: { prefix: string; compiler: string } | undefined,
+): Promise<MakeRun> {
   // Loaded here, not at the top: an up-to-date build never starts a process.
   const { run } = await import("../process/exec.js");
   const { prepareProbeCache, tryRunOverride } = await import("./probe-cache.js");
-  const probeCache = await prepareProbeCache(options.kernel.kdir, environment);
+  const probeCache = await prepareProbeCache(options.kernel.kdir, environment, cross);
   // The override goes before the target; what users see is the command as they would type it.
   const argv = probeCache ? [...makeArguments.slice(0, -1), tryRunOverride(probeCache), ...makeArguments.slice(-1)] : makeArguments;
   const command = ["make", ...makeArguments].map(quoteForDisplay).join(" ");

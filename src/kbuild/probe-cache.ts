@@ -48,12 +48,19 @@ export function hasKnownTryRun(makefileCompiler: string): boolean {
 
 // The cache directory for this kernel tree and toolchain, created; undefined when caching is off
 // (KFORGE_NO_PROBE_CACHE=1), the tree's try-run is not the known one, or the path would need quoting.
-export async function prepareProbeCache(kdir: string, environment: NodeJS.ProcessEnv): Promise<string | undefined> {
+// cross: a cross build's prefix and the compiler the tree calls after it ("gcc-12"): with the prefixed
+// assembler and linker, they answer the probes.
+export async function prepareProbeCache(
+  kdir: string,
+  environment: NodeJS.ProcessEnv,
+  cross?: { prefix: string; compiler: string },
+): Promise<string | undefined> {
   if (environment.KFORGE_NO_PROBE_CACHE === "1") return undefined;
   const makefileCompiler = await readFile(join(kdir, "scripts", "Makefile.compiler"), "utf8").catch(() => "");
   if (!hasKnownTryRun(makefileCompiler)) return undefined;
+  const programs = cross ? [...TOOLCHAIN, ...[cross.compiler, "as", "ld"].map((name) => `${cross.prefix}${name}`)] : TOOLCHAIN;
   const toolchain = await Promise.all(
-    TOOLCHAIN.map(async (name) => {
+    programs.map(async (name) => {
       const path = await which(name);
       const real = path ? await realpath(path).catch(() => path) : undefined;
       return [name, real, real ? describeFile(real) : null];
