@@ -115,7 +115,7 @@ export function archFromConfig(config: KernelConfig): string | undefined {
 }
 
 // The kernel's name for an architecture name given in any of the spellings above.
-export const normalizeArch = (name: string): string => ALIASES[name] ?? name;
+const normalizeArch = (name: string): string => ALIASES[name] ?? name;
 
 export function archMatches(requested: string, configured: string): boolean {
   const normalized = normalizeArch(requested);
@@ -125,9 +125,6 @@ export function archMatches(requested: string, configured: string): boolean {
 
 export const architectureNamed = (name: string): Architecture | undefined =>
   ARCHITECTURES.find((architecture) => archMatches(name, architecture.name));
-
-export const architectureOfMachine = (elfMachine: number): Architecture | undefined =>
-  ARCHITECTURES.find((architecture) => architecture.elfMachine === elfMachine);
 
 // The machine kforge runs on; undefined on one kforge has no table row for.
 export const hostArchitecture = (nodeArch: string = process.arch): Architecture | undefined =>

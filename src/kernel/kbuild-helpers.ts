@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ELF_MACHINE_NAMES, elfHeaderMachine } from "../module/elf.js";
 import { hostArchitecture, type Architecture } from "./architecture.js";
 
-export const HELPER_PROGRAMS = ["scripts/basic/fixdep", "scripts/mod/modpost"];
+const HELPER_PROGRAMS = ["scripts/basic/fixdep", "scripts/mod/modpost"];
 
 // The e_machine of each helper that exists in the tree.
 export async function readHelperMachines(kdir: string): Promise<{ path: string; machine: number | undefined }[]> {

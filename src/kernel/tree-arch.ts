@@ -13,7 +13,7 @@ export interface TreeArch {
 }
 
 // Pure: the same from an already read config.
-export function treeArchOf(config: KernelConfig | undefined, host: Architecture | undefined = hostArchitecture()): TreeArch {
+function treeArchOf(config: KernelConfig | undefined, host: Architecture | undefined = hostArchitecture()): TreeArch {
   const arch = config && archFromConfig(config);
   const isForeign = arch !== undefined && host !== undefined && !archMatches(host.name, arch);
   return { arch, foreign: isForeign ? architectureNamed(arch) : undefined, isForeign, config };
