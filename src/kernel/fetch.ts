@@ -170,7 +170,8 @@ async function fetchForeign(
   options: FetchKernelOptions,
 ): Promise<Unpacked> {
   const downloaded = await downloadForeignPackages(release, architecture, work, options);
-  for (const deb of downloaded.debs) await unpackDeb(deb, root, options);
+  // The packages share no file, and each dpkg-deb spends its time in xz: both cores unpack at once.
+  await Promise.all(downloaded.debs.map((deb) => unpackDeb(deb, root, options)));
   const kbuildDirName = (await readKbuildDirName(root, release)) ?? downloaded.kbuild.package;
   const build = await makeTreeBuildable({ root, release, kbuildDirName, hostKbuild: downloaded.kbuild.hostDir });
   const helpers = await readHelperMachines(build);
