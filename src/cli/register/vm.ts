@@ -96,7 +96,10 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
   const kernel = program.command("kernel").description("kernel images for kforge vm");
   kernel
     .command("fetch <release>")
-    .description("download a distro kernel image and its modules into kforge's cache (nothing installed system-wide)")
+    .description(
+      "download a distro kernel image and its modules into kforge's cache (nothing installed system-wide); for a release " +
+        "of another architecture (-arm64, -armmp, or a name like linux-headers-arm64) also its headers, made buildable here",
+    )
     .option("--force", "fetch again even when the cache has it")
     .option("--json", "print one JSON object with the result on stdout")
     .action(
