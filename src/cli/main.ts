@@ -2,8 +2,10 @@
 // exits with what main returns, and the signal handlers here force the exit when a command is stuck.
 import { CommanderError } from "commander";
 import { ExitCode, isKforgeError } from "../errors.js";
+import { describeWriteError } from "../fs/write-error.js";
 import { createPalette } from "../ui/color.js";
 import { createContext, type OutputStream } from "./context.js";
+import { jsonFailure } from "./failure.js";
 import { createProgram, type ProgramState } from "./program.js";
 import { readVersion } from "./version.js";
 
@@ -79,9 +81,11 @@ function describeCommanderError(error: CommanderError): ErrorReport {
   return { exitCode: ExitCode.usage, json: { message, hint: "run the command with --help for usage" } };
 }
 
-function printError(error: unknown): ErrorReport {
-  if (error instanceof CommanderError) return describeCommanderError(error);
+function printError(thrown: unknown): ErrorReport {
+  if (thrown instanceof CommanderError) return describeCommanderError(thrown);
   const palette = createPalette(process.stderr);
+  // A full disk or a read-only folder met where no command expected it is still not a bug.
+  const error = describeWriteError(thrown) ?? thrown;
   if (isKforgeError(error)) {
     process.stderr.write(`${palette.red("kforge: error:")} ${error.message}\n`);
     if (error.hint) process.stderr.write(`${palette.dim("hint:")} ${error.hint}\n`);
@@ -118,7 +122,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const report = printError(error);
     // With --json, stdout carries exactly one JSON object even when the command failed before writing one.
     if (report.json && own.includes("--json") && !stdout.written()) {
-      process.stdout.write(`${JSON.stringify({ ok: false, error: report.json })}\n`);
+      process.stdout.write(`${JSON.stringify(jsonFailure(report.json))}\n`);
     }
     return signalExitCode(report.exitCode, signals);
   }

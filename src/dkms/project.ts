@@ -12,13 +12,14 @@ import { checkDkmsConf, parseDkmsConf, renderDkmsConf, type DkmsModule } from ".
 export const DKMS_CONF = "dkms.conf";
 
 // BUILT_MODULE_NAME is the .ko file name, which may differ from the name modinfo reports (- vs _).
-export async function builtDkmsModules(dir: string): Promise<DkmsModule[]> {
-  const scan = await collectArtifacts(dir);
+// buildDir holds the build (the module dir, or a kernel's tree that mirrors it file for file).
+export async function builtDkmsModules(dir: string, buildDir = dir): Promise<DkmsModule[]> {
+  const scan = await collectArtifacts(buildDir);
   if (scan.artifacts.length === 0)
     throw new UsageError(`no built modules in ${dir}, so kforge cannot tell what dkms.conf must list`, "run kforge build first");
   return scan.artifacts.map((artifact) => ({
     name: basename(artifact.path, ".ko"),
-    location: relative(dir, dirname(artifact.path)) || ".",
+    location: relative(buildDir, dirname(artifact.path)) || ".",
   }));
 }
 
@@ -34,14 +35,14 @@ async function packageVersion(dir: string, config: KforgeConfig): Promise<string
   return version;
 }
 
-export async function initDkmsConf(options: { dir: string; config: KforgeConfig; force?: boolean }): Promise<string> {
+export async function initDkmsConf(options: { dir: string; buildDir?: string; config: KforgeConfig; force?: boolean }): Promise<string> {
   const path = join(options.dir, DKMS_CONF);
   if (!options.force && (await isAccessible(path)))
     throw new UsageError(`${path} already exists`, "check it with kforge dkms check, or pass --force to replace it");
   const text = renderDkmsConf({
     name: options.config.package?.name ?? basename(options.dir),
     version: await packageVersion(options.dir, options.config),
-    modules: await builtDkmsModules(options.dir),
+    modules: await builtDkmsModules(options.dir, options.buildDir),
     modDir: "updates",
     gates: gatesFromConfig(options.config),
   });
@@ -49,8 +50,8 @@ export async function initDkmsConf(options: { dir: string; config: KforgeConfig;
   return path;
 }
 
-export async function checkDkmsProject(dir: string): Promise<string[]> {
+export async function checkDkmsProject(dir: string, buildDir = dir): Promise<string[]> {
   const path = join(dir, DKMS_CONF);
   if (!(await isAccessible(path))) throw new UsageError(`${path} does not exist`, "create one with kforge dkms init");
-  return checkDkmsConf(parseDkmsConf(await readFile(path, "utf8")), await builtDkmsModules(dir));
+  return checkDkmsConf(parseDkmsConf(await readFile(path, "utf8")), await builtDkmsModules(dir, buildDir));
 }

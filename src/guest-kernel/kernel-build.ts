@@ -25,6 +25,13 @@ import { createGuestConfig, variantKey } from "./guest-config.js";
 import { checkMake, runKernelMake, type KernelMakeOptions } from "./kernel-make.js";
 import { obtainSource, seriesOf, type KernelSource } from "./kernel-source.js";
 import { projectKernelOptions } from "./project-options.js";
+import type { KforgeConfig } from "../config/kforge-json.js";
+
+// A project a debug kernel variant is built for: its dir and its kforge.json.
+export interface ProjectRef {
+  dir: string;
+  config: KforgeConfig;
+}
 import { compiledObject, type KernelBuildCounts } from "./progress.js";
 import { registerKernel } from "./register.js";
 
@@ -35,7 +42,7 @@ export interface KernelBuildOptions {
   debug: boolean;
   // A project dir whose in-tree dependencies and kforge.json debugKernel.config the kernel adds,
   // as a release of its own.
-  project?: string;
+  project?: ProjectRef;
   jobs?: number;
   force?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -76,7 +83,7 @@ export async function buildKernel(options: KernelBuildOptions): Promise<BuiltKer
   // Checked before locking too, so an up-to-date tree is only read, never written.
   if (!(await current())) return upToDate();
   await mkdir(layout.dir, { recursive: true });
-  const lock = await acquireMakeLock(layout.dir, release, {
+  const lock = await acquireMakeLock(layout.dir, {
     signal: options.signal,
     onWait: (holder) => phase(`waiting: kforge process ${holder} is building ${release}`),
   });
@@ -169,7 +176,7 @@ async function referenceObjectCount(layout: ReleaseLayout, env: NodeJS.ProcessEn
 }
 
 // The distro kernel of the source's series tells which in-tree modules the project's modules use.
-async function optionsForProject(dir: string, source: KernelSource, env: NodeJS.ProcessEnv | undefined) {
+async function optionsForProject(project: ProjectRef, source: KernelSource, env: NodeJS.ProcessEnv | undefined) {
   const series = seriesOf(source.version);
   const stock = (await findBuildTrees()).find((tree) => seriesOf(tree.release) === series);
   if (!stock)
@@ -177,7 +184,7 @@ async function optionsForProject(dir: string, source: KernelSource, env: NodeJS.
       `--for needs an installed ${series} kernel build tree to find the project's in-tree dependencies`,
       `install the ${series} headers, or list the options in kforge.json debugKernel.config`,
     );
-  return projectKernelOptions({ dir, sourceDir: source.dir, stock, env });
+  return projectKernelOptions({ ...project, sourceDir: source.dir, stock, env });
 }
 
 // A project variant starts from a copy of the plain kernel's objects, when that is built: only what

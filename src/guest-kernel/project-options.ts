@@ -4,11 +4,12 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { UsageError } from "../errors.js";
-import { loadConfig } from "../config/kforge-json.js";
+import type { KforgeConfig } from "../config/kforge-json.js";
 import { collectArtifacts } from "../kbuild/artifacts.js";
 import { findModulesDir } from "../kernel/kernel-image.js";
 import { resolveDependencies } from "../module/resolve-deps.js";
 import { resolveInTreeDependencies } from "../module/modules-dep.js";
+import { builtDir } from "../project/build-location.js";
 import type { BuildTree } from "../kernel/build-tree.js";
 import { enableWithDependencies, objectSymbol, parseKconfigTree } from "./kconfig.js";
 
@@ -21,6 +22,8 @@ export interface ProjectKernelOptions {
 
 export interface ProjectOptionsRequest {
   dir: string;
+  // The project's kforge.json, as the caller read it.
+  config: KforgeConfig;
   sourceDir: string;
   // The distro kernel of the same series, whose modules say which in-tree modules provide what.
   stock: BuildTree;
@@ -28,8 +31,7 @@ export interface ProjectOptionsRequest {
 }
 
 export async function projectKernelOptions(request: ProjectOptionsRequest): Promise<ProjectKernelOptions> {
-  const config = await loadConfig(request.dir);
-  const fromJson = Object.entries(config.debugKernel?.config ?? {}).map(([name, value]) =>
+  const fromJson = Object.entries(request.config.debugKernel?.config ?? {}).map(([name, value]) =>
     value === "n" ? `# ${name} is not set` : `${name}=${value}`,
   );
   const inTreeModules = await neededInTreeModules(request);
@@ -60,7 +62,8 @@ export async function projectKernelOptions(request: ProjectOptionsRequest): Prom
 
 // In-tree modules providing symbols the project's built modules use, resolved on the distro kernel.
 async function neededInTreeModules(request: ProjectOptionsRequest): Promise<string[]> {
-  const { artifacts } = await collectArtifacts(request.dir);
+  // The project's build for the distro kernel, wherever it lives (project/build-location.ts).
+  const { artifacts } = await collectArtifacts(await builtDir(request.dir, request.stock.release));
   if (artifacts.length === 0) {
     throw new UsageError(
       `${request.dir} has no built modules to find its in-tree dependencies from`,

@@ -4,7 +4,7 @@
 import { availableParallelism } from "node:os";
 import { rm } from "node:fs/promises";
 import { EnvironmentError } from "../errors.js";
-import { collectArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
+import { collectArtifacts, copyArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
 import { openBuildLog } from "./build-log.js";
 import { estimateBuildSize, type BuildSize } from "./build-size.js";
 import { acquireMakeLock, makeLockPath } from "./make-lock.js";
@@ -13,7 +13,7 @@ import { buildMakeArguments, resolveJobs, type KbuildFlags } from "./make-argume
 import { assertBuildTools, assertKernelTree, assertModuleDir, assertTargetArch, readKbuildFiles, resolveLlvm } from "./module-dir.js";
 import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./parse-output.js";
 import { requestedArch } from "./target-arch.js";
-import { assertHostHelpers, resolveTreeTarget, type TreeTarget } from "./tree-target.js";
+import { assertHostHelpers, readTreeToolchain } from "./tree-target.js";
 import { reproducibleEnvironment } from "./reproducible.js";
 
 export interface KernelTarget {
@@ -34,6 +34,9 @@ export interface BuildOptions extends KbuildFlags {
   onEvent?: (event: BuildEvent) => void;
   // Defaults to process.env; kbuild-relevant variables are part of the fingerprint.
   environment?: NodeJS.ProcessEnv;
+  // Copy the built modules into this folder before the make lock is released, and return the copies
+  // (artifacts.ts copyArtifacts): watch loads them while another build may run.
+  copyArtifactsTo?: string;
 }
 
 export type BuildEvent =
@@ -42,8 +45,10 @@ export type BuildEvent =
   | { kind: "start"; command: string; log: string; size?: BuildSize }
   | { kind: "output"; line: string; stream: "stdout" | "stderr" }
   | { kind: "up-to-date" }
-  // Another kforge process runs make in this dir for this kernel: this build waits for it.
-  | { kind: "waiting"; holder: number; lock: string };
+  // Another kforge process runs make in this build dir (for any kernel): this build waits for it.
+  | { kind: "waiting"; holder: number; lock: string }
+  // Something the user should know that does not fail the build (the probe cache is off: no cache dir).
+  | { kind: "notice"; message: string };
 
 export interface KernelBuildResult {
   release: string;
@@ -69,20 +74,19 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
   await assertKernelTree(kdir, release);
   await assertTargetArch(kdir, release, requestedArch(options.arch, options.variables));
   const llvm = await resolveLlvm(kdir, options.llvm);
-  const target = await resolveTreeTarget(kdir, release, options, llvm);
   const jobs = resolveJobs({
     requested: options.jobs,
     cpuCount: availableParallelism(),
     makefileTexts: await readKbuildFiles(options.dir),
     environmentMakeflags: environment.MAKEFLAGS,
   });
-  const makeArguments = buildMakeArguments({ ...options, ...targetFlags(target), llvm, kdir, target: "modules", jobs });
+  const makeArguments = buildMakeArguments({ ...options, llvm, kdir, target: "modules", jobs });
   const fingerprintInput = { dir: options.dir, release, kdir, makeArguments, environment };
   const elapsed = () => Math.round(performance.now() - started);
 
-  const lock = await acquireMakeLock(options.dir, release, {
+  const lock = await acquireMakeLock(options.dir, {
     signal: options.signal,
-    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir, release) }),
+    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir) }),
   });
   if (!lock)
     return judge(
@@ -100,10 +104,16 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
       options.werror,
     );
   try {
-    return await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, target, elapsed });
+    return await keepArtifacts(await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, elapsed }), options);
   } finally {
     await lock.release();
   }
+}
+
+// Under the make lock: the copies options.copyArtifactsTo asks for, in place of the built files.
+export async function keepArtifacts<Result extends KernelBuildResult>(result: Result, options: BuildOptions): Promise<Result> {
+  if (!options.copyArtifactsTo || !result.ok) return result;
+  return { ...result, artifacts: await copyArtifacts(result.artifacts, options.copyArtifactsTo) };
 }
 
 interface LockedBuildInput {
@@ -111,13 +121,12 @@ interface LockedBuildInput {
   makeArguments: string[];
   environment: NodeJS.ProcessEnv;
   llvm: Awaited<ReturnType<typeof resolveLlvm>>;
-  target: TreeTarget;
   elapsed: () => number;
 }
 
 // Under the make lock, so the fingerprint check sees what a build that just finished recorded.
 async function buildLocked(options: BuildOptions, input: LockedBuildInput): Promise<KernelBuildResult> {
-  const { fingerprintInput, makeArguments, environment, llvm, target, elapsed } = input;
+  const { fingerprintInput, makeArguments, environment, llvm, elapsed } = input;
   const { release, kdir } = options.kernel;
   // Fingerprint only when there is a record to compare with: a first build pays nothing for it.
   const recorded = options.force ? undefined : await readRecordedBuild(options.dir, release);
@@ -126,11 +135,14 @@ async function buildLocked(options: BuildOptions, input: LockedBuildInput): Prom
     return judge({ ...recorded.build, release, kdir, upToDate: true, interrupted: false, durationMs: elapsed() }, options.werror);
   }
   await assertHostHelpers(kdir, release);
-  await assertBuildTools({ ...options, llvm, ...targetFlags(target), compiler: target.compiler, foreign: target.foreign, release });
+  // ARCH= and CROSS_COMPILE= came with the options (the project derives them from the tree): the tree's
+  // compiler and architecture here only name the cross compiler and key the probe cache.
+  const { compiler, foreign } = await readTreeToolchain(kdir);
+  await assertBuildTools({ ...options, llvm, compiler, foreign, release });
   // Whatever make does from here on, the old record no longer describes the dir.
   await rm(fingerprintPath(options.dir, release), { force: true });
   if (options.force) await removeListedModules(options.dir);
-  const cross = target.crossCompile ? { prefix: target.crossCompile, compiler: target.compiler } : undefined;
+  const cross = options.crossCompile ? { prefix: options.crossCompile, compiler } : undefined;
   const made = await runMake(options, makeArguments, environment, cross);
   const interrupted = made.interrupted || Boolean(options.signal?.aborted);
   const scan = made.exitCode === 0 && !interrupted ? await collectArtifacts(options.dir) : { artifacts: [], problems: [] };
@@ -171,7 +183,8 @@ async function runMake(
   // Loaded here, not at the top: an up-to-date build never starts a process.
   const { run } = await import("../process/exec.js");
   const { prepareProbeCache, tryRunOverride } = await import("./probe-cache.js");
-  const probeCache = await prepareProbeCache(options.kernel.kdir, environment, cross);
+  const notice = (message: string) => options.onEvent?.({ kind: "notice", message });
+  const probeCache = await prepareProbeCache(options.kernel.kdir, environment, { cross, notice });
   // The override goes before the target; what users see is the command as they would type it.
   const argv = probeCache ? [...makeArguments.slice(0, -1), tryRunOverride(probeCache), ...makeArguments.slice(-1)] : makeArguments;
   const command = ["make", ...makeArguments].map(quoteForDisplay).join(" ");
@@ -205,9 +218,6 @@ function judge(result: Omit<KernelBuildResult, "ok">, werror: boolean | undefine
   const ok = !result.interrupted && (result.upToDate || result.exitCode === 0) && !failedBy("error") && !(werror && failedBy("warning"));
   return { ...result, ok, artifacts: result.interrupted ? [] : result.artifacts };
 }
-
-// The ARCH= and CROSS_COMPILE= a build passes: the user's, or the ones a foreign tree implies.
-export const targetFlags = (target: TreeTarget) => ({ arch: target.arch, crossCompile: target.crossCompile });
 
 function quoteForDisplay(argument: string): string {
   return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", "'\\''")}'`;

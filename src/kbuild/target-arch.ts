@@ -40,7 +40,8 @@ export function resolveCrossTarget(input: CrossTargetInput): CrossTarget {
     if (passedPrefix || input.llvm) return given;
     throw new UsageError(
       `kernel ${input.release} is for ${input.configured}, and kforge does not know a cross compiler for it`,
-      `pass one with --cross-compile <prefix> (e.g. ${input.configured}-linux-gnu-), or build with --llvm if the kernel was built with clang`,
+      `pass one with --cross-compile <prefix> (e.g. ${input.configured}-linux-gnu-), ` +
+        "or build with --llvm if the kernel was built with clang",
     );
   }
   const passedArch = lastVariableValue(input.variables, "ARCH") !== undefined;

@@ -1,34 +1,15 @@
-// What a build tree says about the target: its architecture (and so ARCH= and CROSS_COMPILE= for a tree
-// of another one), the compiler it calls, and whether its kbuild helpers run on this machine.
+// What a build tree says about the target: the compiler it calls, its architecture, and whether its
+// kbuild helpers run on this machine. (The ARCH= and CROSS_COMPILE= it implies are the project's decision.)
 import { EnvironmentError } from "../errors.js";
-import { hostArchitecture } from "../kernel/architecture.js";
+import type { Architecture } from "../kernel/architecture.js";
 import { readTreeCompiler } from "../kernel/compiler.js";
 import { foreignHelper, readHelperMachines } from "../kernel/kbuild-helpers.js";
 import { readTreeArch } from "../kernel/tree-arch.js";
-import type { KbuildFlags } from "./make-arguments.js";
-import { resolveCrossTarget, type CrossTarget } from "./target-arch.js";
 
-export interface TreeTarget extends CrossTarget {
-  // The compiler command after CROSS_COMPILE ("gcc-12" in Debian's trees).
-  compiler: string;
-}
-
-export async function resolveTreeTarget(
-  kdir: string,
-  release: string,
-  flags: Pick<KbuildFlags, "arch" | "crossCompile"> & { variables?: readonly string[] },
-  llvm: boolean,
-): Promise<TreeTarget> {
-  const target = resolveCrossTarget({
-    configured: (await readTreeArch(kdir)).arch,
-    host: hostArchitecture(),
-    release,
-    arch: flags.arch,
-    crossCompile: flags.crossCompile,
-    variables: flags.variables,
-    llvm,
-  });
-  return { ...target, compiler: await readTreeCompiler(kdir) };
+// The compiler the tree calls after CROSS_COMPILE ("gcc-12" in Debian's trees), and the tree's
+// architecture when it is another one than this machine's: what a cross compiler's error names.
+export async function readTreeToolchain(kdir: string): Promise<{ compiler: string; foreign: Architecture | undefined }> {
+  return { compiler: await readTreeCompiler(kdir), foreign: (await readTreeArch(kdir)).foreign };
 }
 
 // Refuses a tree whose kbuild helpers are programs for another machine: make would stop at the first one.

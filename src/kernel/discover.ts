@@ -50,11 +50,10 @@ export async function describeKernel(tree: BuildTree, options: DiscoverOptions =
   const signing = signingConfig(config);
   const warnings: string[] = [];
   if (!config) warnings.push(`no .config or include/config/auto.conf in ${tree.kdir}`);
-  if (!compiler.host && crossCompile)
-    warnings.push(
-      `the ${arch} cross compiler (${crossCompile}${compiler.kernel?.split(" ")[0] ?? "gcc"}) is not on PATH: apt-get install gcc-${foreign!.gnuType}`,
-    );
-  else if (!compiler.host) warnings.push(`the kernel's compiler (${compiler.kernel ?? "unknown"}) is not on PATH`);
+  if (!compiler.host && crossCompile) {
+    const command = `${crossCompile}${compiler.kernel?.split(" ")[0] ?? "gcc"}`;
+    warnings.push(`the ${arch} cross compiler (${command}) is not on PATH: apt-get install gcc-${foreign!.gnuType}`);
+  } else if (!compiler.host) warnings.push(`the kernel's compiler (${compiler.kernel ?? "unknown"}) is not on PATH`);
   else if (compiler.mismatch) warnings.push(`compiler mismatch: kernel built with "${compiler.kernel}", PATH has "${compiler.host}"`);
   return {
     ...tree,

@@ -3,7 +3,7 @@
 // of another architecture also gets its headers, made buildable from this machine, and a static busybox.
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { EnvironmentError, KforgeError, UsageError } from "../errors.js";
+import { EnvironmentError, UsageError } from "../errors.js";
 import { fetchedKernelDir } from "../fs/cache-dir.js";
 import { isAccessible } from "../fs/files.js";
 import { run } from "../process/exec.js";
@@ -21,6 +21,7 @@ import { makeTreeBuildable, readKbuildDirName } from "./debian/headers-tree.js";
 import { foreignHelper, readHelperMachines } from "./kbuild-helpers.js";
 import { parseDepends, parsePackageName, releaseFromDepends } from "./debian/packages.js";
 import { distroFamily, readOsRelease } from "./os-release.js";
+import { releaseNameProblem } from "./release-name.js";
 
 export interface FetchKernelOptions {
   // A release (6.1.0-57-arm64) or a Debian meta package naming one (linux-headers-arm64).
@@ -51,15 +52,11 @@ export interface FetchedKernel {
 // What a fetch of another architecture's kernel leaves in its dir, written last: its presence means complete.
 export const FETCH_MANIFEST = "kforge-fetch.json";
 
-const RELEASE_PATTERN = /^[\w.+~-]+$/;
-
 function manualSteps(release: string, dir: string): string {
   return `copy the kernel image to ${join(dir, "boot", `vmlinuz-${release}`)} and its modules to ${join(dir, "lib", "modules", release)}, then run depmod -b ${dir} ${release}; or pass --vm-kernel <vmlinuz>`;
 }
 
 export async function fetchKernel(options: FetchKernelOptions): Promise<FetchedKernel> {
-  if (!RELEASE_PATTERN.test(options.release))
-    throw new KforgeError(`"${options.release}" is not a kernel release name`, { exitCode: 2, hint: "use a release like 6.1.0-56-amd64" });
   const release = await resolveRelease(options.release, options);
   const foreign = foreignArchitectureOf(release);
   const dir = fetchedKernelDir(release, options.env);
@@ -100,14 +97,19 @@ export async function fetchKernel(options: FetchKernelOptions): Promise<FetchedK
 }
 
 // A meta package name becomes the release it depends on now; a release of a port kforge does not build for is refused.
+// The release is checked before it becomes a path, also when apt named it.
 async function resolveRelease(name: string, options: FetchKernelOptions): Promise<string> {
-  const parsed = parsePackageName(name);
+  const parsed = name.length <= 80 ? parsePackageName(name) : undefined;
   const release = parsed?.release ?? (parsed ? await releaseOfMetaPackage(name, parsed, options) : name);
+  const problem = releaseNameProblem(release);
+  if (problem) throw new UsageError(problem, "use a release like 6.1.0-56-amd64");
   const found = releaseArchitecture(release);
   if (found.kind === "unsupported") {
     throw new UsageError(
-      `kernel ${release} is for Debian's ${found.debian} port, and kforge fetches and builds for ${ARCHITECTURES.map((architecture) => architecture.debian).join(", ")} kernels only`,
-      `releases kforge fetches end in ${knownFlavours()}; for another architecture, pass your own build tree with --kdir and --cross-compile`,
+      `kernel ${release} is for Debian's ${found.debian} port, and kforge fetches and builds for ` +
+        `${ARCHITECTURES.map((architecture) => architecture.debian).join(", ")} kernels only`,
+      `releases kforge fetches end in ${knownFlavours()}; ` +
+        "for another architecture, pass your own build tree with --kdir and --cross-compile",
     );
   }
   return release;
@@ -153,7 +155,8 @@ async function fetchImage(release: string, work: string, root: string, options: 
     if (download.failed && name.startsWith("linux-image-")) {
       throw new EnvironmentError(
         `apt-get download ${name} failed: ${lastLine(download.stderr)}`,
-        `check the release name (apt-cache search linux-image-${release.split("-")[0]}; kforge fetches ${knownFlavours()}), run apt-get update, or ${manualSteps(release, fetchedKernelDir(release, options.env))}`,
+        `check the release name (apt-cache search linux-image-${release.split("-")[0]}; kforge fetches ${knownFlavours()}), ` +
+          `run apt-get update, or ${manualSteps(release, fetchedKernelDir(release, options.env))}`,
       );
     }
   }

@@ -38,6 +38,14 @@ describe("the try-run override", () => {
         .map((name) => readFileSync(join(cache, name), "utf8"))
         .sort(),
     ).toEqual(["n", "y", "y", "y"]);
+    // Damaged answers are not trusted: the probes run again and the answers are written again.
+    for (const [index, name] of readdirSync(cache).entries()) writeFileSync(join(cache, name), index % 2 ? "" : "garbage\n");
+    expect(run()).toBe(expected);
+    expect(
+      readdirSync(cache)
+        .map((name) => readFileSync(join(cache, name), "utf8"))
+        .sort(),
+    ).toEqual(["n", "y", "y", "y"]);
   });
 });
 
@@ -57,10 +65,10 @@ describe("hasKnownTryRun", () => {
     const { kdir } = foreignKernel61("arm64");
     const environment = { ...process.env, XDG_CACHE_HOME: root };
     const native = await prepareProbeCache(kdir, environment);
-    const cross = await prepareProbeCache(kdir, environment, { prefix: "aarch64-linux-gnu-", compiler: "gcc-12" });
-    const other = await prepareProbeCache(kdir, environment, { prefix: "aarch64-none-linux-gnu-", compiler: "gcc-12" });
+    const cross = await prepareProbeCache(kdir, environment, { cross: { prefix: "aarch64-linux-gnu-", compiler: "gcc-12" } });
+    const other = await prepareProbeCache(kdir, environment, { cross: { prefix: "aarch64-none-linux-gnu-", compiler: "gcc-12" } });
     expect(new Set([native, cross, other]).size).toBe(3);
-    expect(await prepareProbeCache(kdir, environment, { prefix: "aarch64-linux-gnu-", compiler: "gcc-12" })).toBe(cross);
+    expect(await prepareProbeCache(kdir, environment, { cross: { prefix: "aarch64-linux-gnu-", compiler: "gcc-12" } })).toBe(cross);
   });
 });
 

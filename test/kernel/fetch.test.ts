@@ -39,6 +39,15 @@ describe("kforge kernel fetch", () => {
     const result = await runKforge(["kernel", "fetch", "../../etc"], { env: { XDG_CACHE_HOME: emptyCache } });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('"../../etc" is not a kernel release name');
+    // Names that are paths of the cache itself, or too long to be a file name.
+    const dots = await runKforge(["kernel", "fetch", ".."], { env: { XDG_CACHE_HOME: emptyCache } });
+    expect(dots.exitCode).toBe(2);
+    expect(dots.stderr).toContain('".." is not a kernel release name');
+    const long = await runKforge(["kernel", "fetch", `6.1.${"a".repeat(5000)}`], { env: { XDG_CACHE_HOME: emptyCache } });
+    expect(long.exitCode).toBe(2);
+    expect(long.stderr).toBe(
+      `kforge: error: "6.1.aaaaaaaaaaaaaaaaaaaa..." (5004 characters) is not a kernel release: a release has at most 64 characters\nhint: use a release like 6.1.0-56-amd64\n`,
+    );
   });
 });
 
@@ -127,7 +136,8 @@ describe("kforge kernel fetch on machines set up differently", () => {
   it("stops when no kbuild of the headers' version can run here (no linux-kbuild installed, none in the archive)", async () => {
     const env = withFakes({
       "dpkg-query": 'case "$*" in *linux-kbuild-*) exit 1;; esac',
-      "apt-get": `case "$*" in *linux-kbuild-*) echo "E: Can't find a source to download version '0' of 'linux-kbuild'" >&2; exit 100;; esac`,
+      "apt-get":
+        `case "$*" in *linux-kbuild-*) echo "E: Can't find a source to download version '0' of 'linux-kbuild'" >&2; ` + "exit 100;; esac",
     });
     const result = await runKforge(["kernel", "fetch", release()], { env });
     expect(result.exitCode).toBe(2);

@@ -7,7 +7,7 @@ import { rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
 import { collectArtifacts } from "../artifacts.js";
-import { buildModules, targetFlags, type BuildOptions, type KernelBuildResult } from "../build-modules.js";
+import { buildModules, keepArtifacts, type BuildOptions, type KernelBuildResult } from "../build-modules.js";
 import { computeFingerprint, describeFile, describeKernelTree, recordBuild } from "../fingerprint.js";
 import {
   belongsToKernel,
@@ -28,7 +28,6 @@ import { createStepRunner, type StepRunner } from "./steps.js";
 import { acquireMakeLock, makeLockPath } from "../make-lock.js";
 import { buildMakeArguments } from "../make-arguments.js";
 import { resolveLlvm } from "../module-dir.js";
-import { resolveTreeTarget } from "../tree-target.js";
 import { readKernelConfig } from "../../kernel/kernel-config.js";
 import { planModuleBtf, type BtfStep } from "./module-btf.js";
 import { reproducibleEnvironment } from "../reproducible.js";
@@ -57,10 +56,7 @@ async function keyInputOf(options: BuildOptions): Promise<KeyInput> {
   const { release, kdir } = options.kernel;
   const environment = reproducibleEnvironment(options.environment ?? process.env, options.dir);
   const llvm = await resolveLlvm(kdir, options.llvm).catch(() => Boolean(options.llvm));
-  // A refusal (an unknown foreign architecture) is left for make's path to report.
-  const target = await resolveTreeTarget(kdir, release, options, llvm).catch(() => undefined);
-  const flags = target ? targetFlags(target) : {};
-  const makeArguments = buildMakeArguments({ ...options, ...flags, llvm, kdir, target: "modules", jobs: undefined });
+  const makeArguments = buildMakeArguments({ ...options, llvm, kdir, target: "modules", jobs: undefined });
   return { release, kdir, makeArguments, environment };
 }
 
@@ -74,16 +70,17 @@ async function attemptFastRebuild(options: BuildOptions, keyInput: KeyInput, sta
   if (options.force) return { fallback: "a forced rebuild always runs make" };
   if ((options.environment ?? process.env).KFORGE_FAST_REBUILD === "off") return { fallback: "KFORGE_FAST_REBUILD=off" };
   if (options.check) return { fallback: "sparse (C=2) runs outside the recorded commands" };
-  const lock = await acquireMakeLock(options.dir, keyInput.release, {
+  const lock = await acquireMakeLock(options.dir, {
     signal: options.signal,
-    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir, keyInput.release) }),
+    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir) }),
   });
   if (!lock)
     return {
       result: finished(options, started, { ok: false, interrupted: true, artifacts: [], diagnostics: [], log: "", exitCode: undefined }),
     };
   try {
-    return await attemptLocked(options, keyInput, started);
+    const attempt = await attemptLocked(options, keyInput, started);
+    return "result" in attempt ? { result: await keepArtifacts(attempt.result, options) } : attempt;
   } finally {
     await lock.release();
   }

@@ -77,7 +77,8 @@ async function chooseKbuild(name: string, version: string, native: string, work:
     throw new EnvironmentError(
       `the tree's kbuild helpers are ${name} ${version}, built for another machine, and no ${native} ${name} ${version} can be fetched ` +
         `(${installed ? `this machine has ${installed}` : "none is installed"}; apt-get: ${lastLine(fetched.stderr)})`,
-      `install it (apt-get install ${name}=${version}) or fetch the release Debian publishes now: kforge kernel fetch linux-headers-<flavour>`,
+      `install it (apt-get install ${name}=${version}) or fetch the release Debian publishes now: ` +
+        "kforge kernel fetch linux-headers-<flavour>",
     );
   }
   return { package: name, version, source: "fetched", hostDir: undefined };

@@ -10,6 +10,7 @@ import { buildModules } from "../../../src/kbuild/build-modules.js";
 import { rebuildModules, type RebuildResult } from "../../../src/kbuild/fast-rebuild/rebuild.js";
 import { refreshMirror } from "../../../src/kbuild/mirror.js";
 import { parseElf } from "../../../src/module/elf.js";
+import { makeSettingsFor } from "../../../src/project/project.js";
 import { foreignKernel61, kernel61, kernel612, type TestKernel } from "../../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "../modules.js";
 
@@ -32,9 +33,11 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-const rebuild = (dir: string, kernel: TestKernel, extra: NodeJS.ProcessEnv = {}) =>
-  rebuildModules({ dir, kernel, environment: { ...environment, ...extra } });
-const make = (dir: string, kernel: TestKernel) => buildModules({ dir, kernel, environment });
+// The make settings a project gives each kernel: ARCH= and CROSS_COMPILE= for a fetched foreign one.
+const settings = (kernel: TestKernel) => makeSettingsFor({}, kernel);
+const rebuild = async (dir: string, kernel: TestKernel, extra: NodeJS.ProcessEnv = {}) =>
+  rebuildModules({ ...(await settings(kernel)), dir, kernel, environment: { ...environment, ...extra } });
+const make = async (dir: string, kernel: TestKernel) => buildModules({ ...(await settings(kernel)), dir, kernel, environment });
 const edit = (dir: string, file: string, text: string) => writeFileSync(join(dir, file), text);
 const ko = (dir: string, name: string) => readFileSync(join(dir, name));
 // A .cmd file with the project's dir taken out, to compare two copies.

@@ -2,9 +2,9 @@
 // each skip with its reason. Gates come from kforge.json, else from dkms.conf's BUILD_EXCLUSIVE_*.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { chooseGates, configArch, gateRefusal, hasGates } from "../../config/gates.js";
-import type { KforgeConfig } from "../../config/kforge-json.js";
-import { readKernelConfig } from "../../kernel/kernel-config.js";
+import { chooseGates, configArch, gateRefusal, hasGates } from "../config/gates.js";
+import type { KforgeConfig } from "../config/kforge-json.js";
+import { readKernelConfig } from "../kernel/kernel-config.js";
 
 export interface SkippedKernel {
   release: string;
