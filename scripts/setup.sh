@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One-time set-up of a Debian/Ubuntu machine for developing and testing kforge: the system packages the
-# tests use (make, gcc, two kernels' headers, QEMU, a static busybox, kmod, sparse, coccinelle), the npm
-# dependencies (npm ci also compiles dist/), a bootable image for every installed build tree, and the
-# 6.12 debug kernel.
+# tests use (make, gcc, two kernels' headers, QEMU, a static busybox, kmod, sparse, coccinelle, the arm64
+# and armhf cross compilers), the npm dependencies (npm ci also compiles dist/), a bootable image for every
+# installed build tree, Debian's arm64 and armmp kernels of the installed 6.1 for the cross-build tests,
+# and the 6.12 debug kernel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,12 @@ packages=(
   openssl clangd dkms
   tmux
   bc flex bison libssl-dev dpkg-dev
+  gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
 )
+# apt's package lists for arm64 and armhf, so kforge kernel fetch can download those kernels (this
+# installs nothing of those architectures).
+as_root dpkg --add-architecture arm64
+as_root dpkg --add-architecture armhf
 as_root apt-get update -qq
 # INITRD=No: the 6.12 headers pull in its kernel image; kforge boots it with its own initramfs,
 # so skip Debian's slow update-initramfs run.
@@ -27,6 +33,13 @@ npm ci --no-audit --no-fund
 for build in /lib/modules/*/build; do
   release=$(basename "$(dirname "$build")")
   [ -r "/boot/vmlinuz-$release" ] || node bin/kforge.js kernel fetch "$release"
+done
+
+# Debian's arm64 and armmp flavours of the installed 6.1 (headers made buildable here, image, modules and a
+# static busybox, into the per-user cache; docs/cross-architecture.md), for the cross-build tests.
+for build in /lib/modules/6.1.*-amd64/build; do
+  release=$(basename "$(dirname "$build")")
+  for flavour in arm64 armmp; do node bin/kforge.js kernel fetch "${release%-amd64}-$flavour"; done
 done
 
 # The 6.12 debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak, KUnit) the debug-kernel and KUnit tests

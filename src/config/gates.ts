@@ -100,6 +100,7 @@ export function configArch(config: Map<string, string> | undefined, fallback: st
   const known: [string, string][] = [
     ["CONFIG_X86_64", "x86_64"],
     ["CONFIG_ARM64", "aarch64"],
+    ["CONFIG_ARM", "armv7l"],
     ["CONFIG_X86_32", "i686"],
     ["CONFIG_RISCV", "riscv64"],
     ["CONFIG_PPC64", "ppc64le"],

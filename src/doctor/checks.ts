@@ -7,8 +7,9 @@ import { describeKernel, type KernelDescription } from "../kernel/discover.js";
 import { distroFamily, readOsRelease, type DistroFamily } from "../kernel/os-release.js";
 import { selectKernel, type SelectKernelOptions } from "../kernel/select.js";
 import { run, which } from "../process/exec.js";
+import { runCrossChecks } from "./cross-checks.js";
 
-export type CheckArea = "build" | "load" | "vm";
+export type CheckArea = "build" | "load" | "vm" | "cross";
 
 export interface CheckResult {
   name: string;
@@ -140,5 +141,6 @@ export async function runChecks(selection: SelectKernelOptions): Promise<CheckRe
       fix: kernel.vmlinuz ? undefined : `kforge kernel fetch ${kernel.release}`,
     });
   }
+  checks.push(...(await runCrossChecks(selection.env)));
   return checks;
 }

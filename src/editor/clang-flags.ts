@@ -19,6 +19,9 @@ const GCC_ONLY_FLAGS: RegExp[] = [
   /^-mabi=lp64$/,
   /^-fzero-call-used-regs=/,
   /^-fsanitize=bounds-strict$/,
+  // 32-bit arm (Debian's armmp kernels).
+  /^-mno-fdpic$/,
+  /^-fno-ipa-sra$/,
   /^-Wp,-MMD,/,
 ];
 
@@ -30,4 +33,15 @@ export function splitCommand(command: string): string[] {
 // -Wp,-MMD goes too: rerunning an entry must not rewrite kbuild's dependency file.
 export function dropGccOnlyFlags(words: readonly string[]): string[] {
   return words.filter((word) => !GCC_ONLY_FLAGS.some((pattern) => pattern.test(word)));
+}
+
+// clangd takes the target from a cross compiler's name (aarch64-linux-gnu-gcc-12 -> aarch64-linux-gnu), so
+// such a command stays as the build ran it (gcc rejects --target, and the entry must still recompile).
+// A driver without a triplet in its name (gcc-12 with a cross tree) gets --target, as does nothing else.
+export function addTarget(words: readonly string[], gnuType: string | undefined): string[] {
+  const driver = words[0]?.split("/").pop() ?? "";
+  const namesTarget =
+    /^[^-]+-.+-(?:gcc|cc|clang)(?:-\d+)?$/.test(driver) || words.some((word) => word.startsWith("--target=") || word === "-target");
+  if (gnuType === undefined || namesTarget) return [...words];
+  return [words[0]!, `--target=${gnuType}`, ...words.slice(1)];
 }

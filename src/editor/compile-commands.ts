@@ -5,7 +5,8 @@ import { readdir, readFile, realpath, writeFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { builtArtifacts } from "../install/built-artifacts.js";
-import { dropGccOnlyFlags, splitCommand } from "./clang-flags.js";
+import { readTreeArch } from "../kernel/tree-arch.js";
+import { addTarget, dropGccOnlyFlags, splitCommand } from "./clang-flags.js";
 import { parseCmdFile } from "./cmd-files.js";
 
 export interface CompileCommandsEntry {
@@ -28,6 +29,7 @@ export async function writeCompileCommands(options: {
   // Commands from a build for another kernel would point the editor at the wrong headers.
   await builtArtifacts(buildDir, options.release);
   const directory = await realpath(options.kdir);
+  const target = (await readTreeArch(options.kdir)).foreign?.gnuType;
   // A tree's paths name links to the module dir's files: the editor gets the files themselves.
   const toSource = (text: string) => (buildDir === options.dir ? text : text.replaceAll(`${buildDir}/`, `${options.dir}/`));
   const entries: CompileCommandsEntry[] = [];
@@ -42,7 +44,7 @@ export async function writeCompileCommands(options: {
       directory,
       file,
       output: resolve(directory, parsed.output),
-      command: dropGccOnlyFlags(splitCommand(parsed.command)).join(" "),
+      command: addTarget(dropGccOnlyFlags(splitCommand(parsed.command)), target).join(" "),
     });
   }
   if (entries.length === 0) throw new UsageError(`no kbuild .cmd files for C sources in ${options.dir}`, "run kforge build first");

@@ -7,6 +7,7 @@ import { KforgeError, UsageError } from "../errors.js";
 import { isAccessible, readOptionalText } from "../fs/files.js";
 import type { KernelTarget } from "../kbuild/build-modules.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
+import { readTreeArch } from "../kernel/tree-arch.js";
 import { run } from "../process/exec.js";
 import { compressionFromConfig, compressionFromModulesDep, compressionVariables, type CompressionSuffix } from "./compression.js";
 import { describeInstalledFile, findInstallRecord, readInstallRecords, saveInstallRecord } from "./manifest.js";
@@ -35,11 +36,24 @@ export interface InstallResult {
   compression: CompressionSuffix;
 }
 
+// An arm64 kernel's modules in this machine's /lib/modules would serve no kernel here, and modprobe
+// would only ever fail on them: they are staged for the board instead.
+async function refuseForeignSystemInstall(kdir: string, release: string): Promise<void> {
+  const { arch, foreign, isForeign } = await readTreeArch(kdir);
+  if (!isForeign) return;
+  throw new UsageError(
+    `kernel ${release} is an ${foreign?.debian ?? arch} kernel, and this machine is not: ` +
+      "its modules do not belong in this machine's /lib/modules",
+    "stage them with --destdir <dir> (then copy <dir>/lib/modules to the target's root filesystem)",
+  );
+}
+
 export const modulesRoot = (root: string, release: string) => join(root, "lib", "modules", release);
 
 export async function installModules(options: InstallOptions): Promise<InstallResult> {
   const { release, kdir } = options.kernel;
   const root = options.destdir ?? "/";
+  if (options.destdir === undefined) await refuseForeignSystemInstall(kdir, release);
   // The build for this kernel may live in the kernel's tree rather than the module dir.
   const buildDir = options.buildDir ?? options.dir;
   const artifacts = await builtArtifacts(buildDir, release);

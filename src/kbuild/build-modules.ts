@@ -13,6 +13,7 @@ import { buildMakeArguments, resolveJobs, type KbuildFlags } from "./make-argume
 import { assertBuildTools, assertKernelTree, assertModuleDir, assertTargetArch, readKbuildFiles, resolveLlvm } from "./module-dir.js";
 import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./parse-output.js";
 import { requestedArch } from "./target-arch.js";
+import { assertHostHelpers, readTreeToolchain } from "./tree-target.js";
 import { reproducibleEnvironment } from "./reproducible.js";
 
 export interface KernelTarget {
@@ -71,7 +72,7 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
   const { release, kdir } = options.kernel;
   await assertModuleDir(options.dir);
   await assertKernelTree(kdir, release);
-  await assertTargetArch(kdir, requestedArch(options.arch, options.variables));
+  await assertTargetArch(kdir, release, requestedArch(options.arch, options.variables));
   const llvm = await resolveLlvm(kdir, options.llvm);
   const jobs = resolveJobs({
     requested: options.jobs,
@@ -133,11 +134,16 @@ async function buildLocked(options: BuildOptions, input: LockedBuildInput): Prom
     options.onEvent?.({ kind: "up-to-date" });
     return judge({ ...recorded.build, release, kdir, upToDate: true, interrupted: false, durationMs: elapsed() }, options.werror);
   }
-  await assertBuildTools({ ...options, llvm });
+  await assertHostHelpers(kdir, release);
+  // ARCH= and CROSS_COMPILE= came with the options (the project derives them from the tree): the tree's
+  // compiler and architecture here only name the cross compiler and key the probe cache.
+  const { compiler, foreign } = await readTreeToolchain(kdir);
+  await assertBuildTools({ ...options, llvm, compiler, foreign, release });
   // Whatever make does from here on, the old record no longer describes the dir.
   await rm(fingerprintPath(options.dir, release), { force: true });
   if (options.force) await removeListedModules(options.dir);
-  const made = await runMake(options, makeArguments, environment);
+  const cross = options.crossCompile ? { prefix: options.crossCompile, compiler } : undefined;
+  const made = await runMake(options, makeArguments, environment, cross);
   const interrupted = made.interrupted || Boolean(options.signal?.aborted);
   const scan = made.exitCode === 0 && !interrupted ? await collectArtifacts(options.dir) : { artifacts: [], problems: [] };
   const result = judge(
@@ -168,11 +174,17 @@ interface MakeRun {
   log: string;
 }
 
-async function runMake(options: BuildOptions, makeArguments: string[], environment: NodeJS.ProcessEnv): Promise<MakeRun> {
+async function runMake(
+  options: BuildOptions,
+  makeArguments: string[],
+  environment: NodeJS.ProcessEnv,
+  cross: { prefix: string; compiler: string } | undefined,
+): Promise<MakeRun> {
   // Loaded here, not at the top: an up-to-date build never starts a process.
   const { run } = await import("../process/exec.js");
   const { prepareProbeCache, tryRunOverride } = await import("./probe-cache.js");
-  const probeCache = await prepareProbeCache(options.kernel.kdir, environment, (message) => options.onEvent?.({ kind: "notice", message }));
+  const notice = (message: string) => options.onEvent?.({ kind: "notice", message });
+  const probeCache = await prepareProbeCache(options.kernel.kdir, environment, { cross, notice });
   // The override goes before the target; what users see is the command as they would type it.
   const argv = probeCache ? [...makeArguments.slice(0, -1), tryRunOverride(probeCache), ...makeArguments.slice(-1)] : makeArguments;
   const command = ["make", ...makeArguments].map(quoteForDisplay).join(" ");

@@ -5,8 +5,9 @@ import { availableParallelism } from "node:os";
 import { buildModules, type BuildEvent, type BuildOptions, type KernelBuildResult, type KernelTarget } from "./build-modules.js";
 
 export interface MatrixOptions extends Omit<BuildOptions, "kernel" | "onEvent" | "dir"> {
-  // Each kernel with the dir make builds in for it.
-  kernels: (KernelTarget & { dir: string })[];
+  // Each kernel with the dir make builds in for it, and its own ARCH= and CROSS_COMPILE= (a matrix can mix
+  // architectures).
+  kernels: (KernelTarget & { dir: string; make?: Pick<BuildOptions, "arch" | "crossCompile"> })[];
   cpuCount?: number;
   onEvent?: (release: string, event: BuildEvent) => void;
   // Each kernel's result as soon as it is known.
@@ -38,9 +39,10 @@ export async function buildMatrix(options: MatrixOptions): Promise<KernelBuildRe
   const worker = async () => {
     while (next < kernels.length) {
       const index = next++;
-      const { dir, ...kernel } = kernels[index]!;
+      const { dir, make, ...kernel } = kernels[index]!;
       results[index] = await buildModules({
         ...shared,
+        ...make,
         dir,
         kernel,
         jobs,

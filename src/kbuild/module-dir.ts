@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { EnvironmentError, UsageError } from "../errors.js";
 import { assertFolder } from "../fs/check-path.js";
 import { isAccessible } from "../fs/files.js";
+import { archFromConfig, architectureNamed, archMatches, parseDebianRelease, type Architecture } from "../kernel/architecture.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
 import { distroFamily, headersInstallHint, readOsRelease } from "../kernel/os-release.js";
 import { lastVariableValue } from "./make-arguments.js";
-import { archFromConfig, archMatches } from "./target-arch.js";
 
 // kbuild reads Kbuild first and falls back to Makefile.
 const KBUILD_FILES = ["Kbuild", "Makefile", "GNUmakefile", "makefile"];
@@ -52,15 +52,23 @@ export async function assertKernelTree(kdir: string, release: string): Promise<v
 }
 
 // Refuses an ARCH= the build tree was not configured for; skipped when its config can't be read.
-export async function assertTargetArch(kdir: string, requested: string | undefined): Promise<void> {
+export async function assertTargetArch(kdir: string, release: string, requested: string | undefined): Promise<void> {
   if (requested === undefined) return;
   const config = await readKernelConfig(kdir);
   const configured = config && archFromConfig(config);
   if (configured === undefined || archMatches(requested, configured)) return;
   throw new UsageError(
     `cannot build for ${requested}: this build tree (${kdir}) is configured for ${configured}`,
-    `to cross-compile you need a build tree configured for ${requested} (e.g. a linux-headers package for ${requested} or your own kernel tree), passed with --kdir`,
+    `to cross-compile you need a build tree configured for ${requested}: ${fetchSuggestion(release, requested)}` +
+      "or your own kernel tree passed with --kdir; a tree's architecture needs no --arch",
   );
+}
+
+// "kforge kernel fetch 6.1.0-57-arm64 gives Debian's, " for an architecture Debian and kforge know.
+function fetchSuggestion(release: string, requested: string): string {
+  const version = parseDebianRelease(release)?.version;
+  const flavour = architectureNamed(requested)?.flavours[0];
+  return version && flavour ? `\`kforge kernel fetch ${version}-${flavour}\` gives Debian's (then --kernel ${version}-${flavour}), ` : "";
 }
 
 // A module must be built with the kernel's own compiler family: LLVM=1 against a gcc-configured tree
@@ -82,6 +90,11 @@ export interface ToolNeeds {
   llvm?: boolean;
   crossCompile?: string;
   variables?: readonly string[];
+  // The compiler the tree calls after CROSS_COMPILE ("gcc-12" in Debian's trees).
+  compiler?: string;
+  // The tree's architecture when it is not this machine's.
+  foreign?: Architecture;
+  release?: string;
 }
 
 // The tools a flag needs, checked up front: without them make fails halfway with a less clear message.
@@ -103,10 +116,25 @@ export async function assertBuildTools(needs: ToolNeeds): Promise<void> {
       "apt-get install clang lld llvm, or drop --llvm",
     );
   }
-  if (needs.crossCompile && !needs.llvm && !(await which(`${needs.crossCompile}gcc`))) {
-    throw new EnvironmentError(
-      `--cross-compile ${needs.crossCompile} needs ${needs.crossCompile}gcc, which is not on PATH`,
-      "install the cross toolchain (e.g. apt-get install gcc-aarch64-linux-gnu) and check the prefix ends with a dash",
+  const prefix = lastVariableValue(needs.variables, "CROSS_COMPILE") ?? needs.crossCompile;
+  if (prefix && !needs.llvm && !(await which(`${prefix}${needs.compiler ?? "gcc"}`))) throw crossCompilerError(needs, prefix);
+}
+
+function crossCompilerError(needs: ToolNeeds, prefix: string): EnvironmentError {
+  const compiler = `${prefix}${needs.compiler ?? "gcc"}`;
+  const { foreign } = needs;
+  if (foreign && prefix === `${foreign.gnuType}-`) {
+    const version = /^gcc-(\d+)$/.exec(needs.compiler ?? "")?.[1];
+    return new EnvironmentError(
+      `kernel ${needs.release ?? ""} is an ${foreign.debian} kernel, and building for it needs the cross compiler ${compiler}, ` +
+        "which is not on PATH",
+      `install Debian's ${foreign.debian} cross compiler: apt-get install gcc-${foreign.gnuType}` +
+        (version ? ` (it must provide ${compiler}; where the default is newer, apt-get install gcc-${version}-${foreign.gnuType})` : "") +
+        "; or pass --cross-compile <prefix> for another toolchain",
     );
   }
+  return new EnvironmentError(
+    `--cross-compile ${prefix} needs ${compiler}, which is not on PATH`,
+    "install the cross toolchain (e.g. apt-get install gcc-aarch64-linux-gnu) and check the prefix ends with a dash",
+  );
 }

@@ -53,17 +53,21 @@ export function hasKnownTryRun(makefileCompiler: string): boolean {
 
 // The cache directory for this kernel tree and toolchain, created; undefined when caching is off
 // (KFORGE_NO_PROBE_CACHE=1), the tree's try-run is not the known one, or the path would need quoting.
-// A cache folder that cannot be made (a read-only or full cache) turns the cache off with `notice`.
+// cross: a cross build's prefix and the compiler the tree calls after it ("gcc-12"): with the prefixed
+// assembler and linker, they answer the probes. A cache folder that cannot be made (a read-only or full
+// cache) turns the cache off with `notice`.
 export async function prepareProbeCache(
   kdir: string,
   environment: NodeJS.ProcessEnv,
-  notice: (message: string) => void = () => undefined,
+  options: { cross?: { prefix: string; compiler: string }; notice?: (message: string) => void } = {},
 ): Promise<string | undefined> {
   if (environment.KFORGE_NO_PROBE_CACHE === "1") return undefined;
   const makefileCompiler = await readFile(join(kdir, "scripts", "Makefile.compiler"), "utf8").catch(() => "");
   if (!hasKnownTryRun(makefileCompiler)) return undefined;
+  const { cross, notice = () => undefined } = options;
+  const programs = cross ? [...TOOLCHAIN, ...[cross.compiler, "as", "ld"].map((name) => `${cross.prefix}${name}`)] : TOOLCHAIN;
   const toolchain = await Promise.all(
-    TOOLCHAIN.map(async (name) => {
+    programs.map(async (name) => {
       const path = await which(name);
       const real = path ? await realpath(path).catch(() => path) : undefined;
       return [name, real, real ? describeFile(real) : null];

@@ -1,42 +1,9 @@
-// Pure: which architecture a build tree is configured for, and whether a requested ARCH= matches it.
-// Debian's headers pin ARCH (`override ARCH = x86` in .kernelvariables), so a mismatch would
-// otherwise build a module for the tree's architecture and report success.
-import type { KernelConfig } from "../kernel/kernel-config.js";
+// Pure: which architecture a build is for, and the ARCH= and CROSS_COMPILE= that follow from the tree.
+// Debian's headers pin ARCH (`override ARCH = x86` in .kernelvariables), so a requested ARCH= that
+// contradicts the tree would otherwise build a module for the tree's architecture and report success.
+import { UsageError } from "../errors.js";
+import { architectureNamed, archMatches, type Architecture } from "../kernel/architecture.js";
 import { lastVariableValue } from "./make-arguments.js";
-
-// Checked in order: UML sets CONFIG_X86_64 too, and 64-bit x86 sets CONFIG_X86.
-const CONFIG_ARCHES: [string, string][] = [
-  ["CONFIG_UML", "um"],
-  ["CONFIG_X86_64", "x86_64"],
-  ["CONFIG_X86", "i386"],
-  ["CONFIG_ARM64", "arm64"],
-  ["CONFIG_ARM", "arm"],
-  ["CONFIG_RISCV", "riscv"],
-  ["CONFIG_PPC", "powerpc"],
-  ["CONFIG_S390", "s390"],
-  ["CONFIG_LOONGARCH", "loongarch"],
-];
-
-// Names people pass for ARCH= mapped to the kernel's; "x86" covers both x86 flavours.
-const ALIASES: Record<string, string> = {
-  amd64: "x86_64",
-  x86_32: "i386",
-  i686: "i386",
-  aarch64: "arm64",
-  riscv64: "riscv",
-  riscv32: "riscv",
-  ppc: "powerpc",
-  ppc64: "powerpc",
-  ppc64le: "powerpc",
-  powerpc64: "powerpc",
-  s390x: "s390",
-  loong64: "loongarch",
-};
-
-// undefined when the config names none of the architectures above.
-export function archFromConfig(config: KernelConfig): string | undefined {
-  return CONFIG_ARCHES.find(([option]) => config.get(option) === "y")?.[1];
-}
 
 // The ARCH= make will see: a pass-through variable comes after --arch on make's command line and wins.
 export function requestedArch(arch: string | undefined, variables: readonly string[] | undefined): string | undefined {
@@ -44,8 +11,43 @@ export function requestedArch(arch: string | undefined, variables: readonly stri
   return passed === undefined ? arch || undefined : passed || undefined;
 }
 
-export function archMatches(requested: string, configured: string): boolean {
-  const normalized = ALIASES[requested] ?? requested;
-  if (normalized === "x86") return configured === "x86_64" || configured === "i386";
-  return normalized === configured;
+export interface CrossTargetInput {
+  // The tree's architecture (archFromConfig), undefined when its config cannot be read.
+  configured: string | undefined;
+  host: Architecture | undefined;
+  release: string;
+  arch?: string;
+  crossCompile?: string;
+  variables?: readonly string[];
+  llvm: boolean;
+}
+
+export interface CrossTarget {
+  arch: string | undefined;
+  crossCompile: string | undefined;
+  // Set when the tree is for another architecture than this machine's.
+  foreign: Architecture | undefined;
+}
+
+// A tree for another architecture brings its own ARCH= and, for GCC, the Debian cross compiler's prefix;
+// what the user set (flag, kforge.json or `-- NAME=value`) is kept. clang (LLVM=1) needs no prefix.
+export function resolveCrossTarget(input: CrossTargetInput): CrossTarget {
+  const given = { arch: input.arch, crossCompile: input.crossCompile, foreign: undefined };
+  if (input.configured === undefined || input.host === undefined || archMatches(input.host.name, input.configured)) return given;
+  const foreign = architectureNamed(input.configured);
+  const passedPrefix = lastVariableValue(input.variables, "CROSS_COMPILE") !== undefined || input.crossCompile !== undefined;
+  if (!foreign) {
+    if (passedPrefix || input.llvm) return given;
+    throw new UsageError(
+      `kernel ${input.release} is for ${input.configured}, and kforge does not know a cross compiler for it`,
+      `pass one with --cross-compile <prefix> (e.g. ${input.configured}-linux-gnu-), ` +
+        "or build with --llvm if the kernel was built with clang",
+    );
+  }
+  const passedArch = lastVariableValue(input.variables, "ARCH") !== undefined;
+  return {
+    arch: input.arch ?? (passedArch ? undefined : foreign.make),
+    crossCompile: input.crossCompile ?? (passedPrefix || input.llvm ? undefined : `${foreign.gnuType}-`),
+    foreign,
+  };
 }

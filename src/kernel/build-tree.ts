@@ -59,8 +59,9 @@ export async function findBuildTrees(modulesRoot = DEFAULT_MODULES_ROOT): Promis
   return trees.sort((left, right) => compareReleases(right.release, left.release));
 }
 
-// Build trees registered in kforge's cache by `kforge kernel build` (<cache>/kernels/<release>/build;
-// a fetched kernel has no build dir), newest release first.
+// Build trees in kforge's cache (<cache>/kernels/<release>/build): the kernels `kforge kernel build`
+// made and those of another architecture `kforge kernel fetch` made buildable (a fetched kernel of this
+// machine's architecture has no build dir: its headers are installed), newest release first.
 export async function findCachedBuildTrees(env?: NodeJS.ProcessEnv): Promise<BuildTree[]> {
   const root = join(kforgeCacheDir(env), "kernels");
   const releases = await readdir(root).catch(() => [] as string[]);

@@ -1,5 +1,7 @@
 // Compares the compiler a kernel was built with (CONFIG_CC_VERSION_TEXT) with the one found on PATH:
 // a mismatch is a classic cause of modules that build but misbehave or fail to load.
+import { join } from "node:path";
+import { readOptionalText } from "../fs/files.js";
 import { run } from "../process/exec.js";
 import type { KernelConfig } from "./kernel-config.js";
 
@@ -31,10 +33,12 @@ export function compilerCandidates(kernelText: string | undefined, isClang: bool
   return [...candidates];
 }
 
-export async function checkCompiler(config: KernelConfig | undefined): Promise<CompilerCheck> {
+// prefix: the cross compiler's (CROSS_COMPILE) for a tree of another architecture.
+export async function checkCompiler(config: KernelConfig | undefined, prefix = ""): Promise<CompilerCheck> {
   const kernel = config?.get("CONFIG_CC_VERSION_TEXT");
   const isClang = config?.get("CONFIG_CC_IS_CLANG") === "y";
-  for (const command of compilerCandidates(kernel, isClang)) {
+  const candidates = compilerCandidates(kernel, isClang).map((command) => (isClang ? command : `${prefix}${command}`));
+  for (const command of candidates) {
     const result = await run(command, ["--version"]);
     if (result.notFound || result.exitCode !== 0) continue;
     const host = result.stdout.split("\n")[0]?.trim();
@@ -42,4 +46,16 @@ export async function checkCompiler(config: KernelConfig | undefined): Promise<C
     return { kernel, host, hostCommand: command, mismatch };
   }
   return { kernel, host: undefined, hostCommand: undefined, mismatch: Boolean(kernel) };
+}
+
+// Pure: the GCC a Debian tree calls, from its .kernelvariables (`CC = ... $(CROSS_COMPILE)gcc-12`),
+// where a plain kernel tree calls $(CROSS_COMPILE)gcc.
+export function parseKernelVariablesCompiler(text: string): string | undefined {
+  return /^CC\s*:?=.*\$\(CROSS_COMPILE\)(\S+)\s*$/m.exec(text)?.[1];
+}
+
+// The compiler command kbuild runs for this tree, without the cross prefix ("gcc-12", "gcc").
+export async function readTreeCompiler(kdir: string): Promise<string> {
+  const variables = await readOptionalText(join(kdir, ".kernelvariables"));
+  return (variables && parseKernelVariablesCompiler(variables)) ?? "gcc";
 }

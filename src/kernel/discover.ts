@@ -5,10 +5,15 @@ import { isKforgeError } from "../errors.js";
 import { buildTreeProblem, findBuildTrees, findCachedBuildTrees, readBuildTreeRelease, type BuildTree } from "./build-tree.js";
 import { parseBuiltRelease, type BuiltRelease } from "./built-release.js";
 import { checkCompiler, type CompilerCheck } from "./compiler.js";
-import { readKernelConfig, signingConfig, type SigningConfig } from "./kernel-config.js";
+import { signingConfig, type SigningConfig } from "./kernel-config.js";
 import { findKernelImage } from "./kernel-image.js";
+import { readTreeArch } from "./tree-arch.js";
 
 export interface KernelDescription extends BuildTree {
+  // The architecture the tree is configured for (x86_64, arm64, arm), undefined without a config.
+  arch: string | undefined;
+  // The CROSS_COMPILE kforge builds with, for a tree of another architecture than this machine's.
+  crossCompile: string | undefined;
   isRunning: boolean;
   vmlinuz: string | undefined;
   compiler: CompilerCheck;
@@ -39,15 +44,21 @@ async function findImage(release: string, options: DiscoverOptions, warnings: st
 }
 
 export async function describeKernel(tree: BuildTree, options: DiscoverOptions = {}): Promise<KernelDescription> {
-  const config = await readKernelConfig(tree.kdir);
-  const compiler = await checkCompiler(config);
+  const { config, arch, foreign } = await readTreeArch(tree.kdir);
+  const crossCompile = foreign && config?.get("CONFIG_CC_IS_CLANG") !== "y" ? `${foreign.gnuType}-` : undefined;
+  const compiler = await checkCompiler(config, crossCompile);
   const signing = signingConfig(config);
   const warnings: string[] = [];
   if (!config) warnings.push(`no .config or include/config/auto.conf in ${tree.kdir}`);
-  if (!compiler.host) warnings.push(`the kernel's compiler (${compiler.kernel ?? "unknown"}) is not on PATH`);
+  if (!compiler.host && crossCompile) {
+    const command = `${crossCompile}${compiler.kernel?.split(" ")[0] ?? "gcc"}`;
+    warnings.push(`the ${arch} cross compiler (${command}) is not on PATH: apt-get install gcc-${foreign!.gnuType}`);
+  } else if (!compiler.host) warnings.push(`the kernel's compiler (${compiler.kernel ?? "unknown"}) is not on PATH`);
   else if (compiler.mismatch) warnings.push(`compiler mismatch: kernel built with "${compiler.kernel}", PATH has "${compiler.host}"`);
   return {
     ...tree,
+    arch,
+    crossCompile,
     isRunning: tree.release === runningRelease(),
     vmlinuz: await findImage(tree.release, options, warnings),
     compiler,

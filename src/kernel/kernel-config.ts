@@ -1,5 +1,5 @@
 // Reads the kernel configuration a build tree was made with (.config or include/config/auto.conf).
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 export type KernelConfig = Map<string, string>;
@@ -16,10 +16,22 @@ export function parseKernelConfig(text: string): KernelConfig {
   return config;
 }
 
+// Parsed configs by path, with the size and mtime they were read at: one build consults its tree's
+// config several times (architecture, compiler family, cross target), and a parse costs tens of ms.
+// Callers share the map and must not change it.
+const parsed = new Map<string, { stamp: string; config: KernelConfig }>();
+
 export async function readKernelConfig(kdir: string): Promise<KernelConfig | undefined> {
   for (const candidate of [".config", "include/config/auto.conf"]) {
+    const path = join(kdir, candidate);
     try {
-      return parseKernelConfig(await readFile(join(kdir, candidate), "utf8"));
+      const info = await stat(path);
+      const stamp = `${info.size}:${info.mtimeMs}`;
+      const known = parsed.get(path);
+      if (known?.stamp === stamp) return known.config;
+      const config = parseKernelConfig(await readFile(path, "utf8"));
+      parsed.set(path, { stamp, config });
+      return config;
     } catch {
       // try the next place
     }

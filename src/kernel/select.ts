@@ -10,6 +10,7 @@ import {
   readBuildTreeRelease,
   type BuildTree,
 } from "./build-tree.js";
+import { foreignArchitectureOf } from "./architecture.js";
 import { parseBuiltRelease } from "./built-release.js";
 import { releaseNameProblem } from "./release-name.js";
 import { anyHeadersInstallHint, distroFamily, headersInstallHint, readOsRelease } from "./os-release.js";
@@ -81,6 +82,13 @@ async function selectRelease(release: string, trees: BuildTree[], modulesRoot: s
     throw new EnvironmentError(
       `kernel ${release} is not built yet (build trees: ${installed})`,
       `build it: kforge kernel build ${built.version.split(".").slice(0, 2).join(".")}${built.debug ? " --debug" : ""}`,
+    );
+  }
+  const foreign = foreignArchitectureOf(release);
+  if (foreign) {
+    throw new EnvironmentError(
+      `no build tree for kernel ${release}, an ${foreign.debian} kernel (build trees: ${installed})`,
+      `fetch Debian's into kforge's cache (nothing is installed system-wide): kforge kernel fetch ${release}`,
     );
   }
   const family = distroFamily(await readOsRelease(osReleasePath));

@@ -102,6 +102,12 @@ export function parseElf(bytes: Buffer): ElfFile {
   return { bytes, is64, littleEndian, type, machine, sections };
 }
 
+// e_machine from an ELF header alone (a program, not only a module); undefined for anything else.
+export function elfHeaderMachine(bytes: Buffer): number | undefined {
+  if (bytes.length < 20 || !bytes.subarray(0, 4).equals(ELF_MAGIC) || (bytes[5] !== 1 && bytes[5] !== 2)) return undefined;
+  return bytes[5] === 1 ? bytes.readUInt16LE(18) : bytes.readUInt16BE(18);
+}
+
 export function readCString(bytes: Buffer, offset: number): string {
   if (offset >= bytes.length) return "";
   const end = bytes.indexOf(0, offset);

@@ -15,7 +15,10 @@ export async function buildProject(project: Project, request: ProjectBuildReques
   // A kernel of several goes to its own tree, even when the others were skipped by the gates.
   const alone = !project.severalKernels;
   const kernels = [];
-  for (const { release, kdir } of request.kernels) kernels.push({ release, kdir, dir: await project.buildDir(release, { alone }) });
+  for (const { release, kdir } of request.kernels) {
+    const { arch, crossCompile } = await project.makeFor({ release, kdir });
+    kernels.push({ release, kdir, dir: await project.buildDir(release, { alone }), make: { arch, crossCompile } });
+  }
   return buildMatrix({
     ...project.make,
     kernels,

@@ -1,8 +1,10 @@
 // The kernels a run targets, always as a list: flags over kforge.json over the default kernel. A
-// single kernel is a list of one. `all` means the installed distro kernels (/lib/modules/*/build);
-// kernels kforge built itself (debug kernels and project variants) count only when named.
+// single kernel is a list of one. `all` means the installed distro kernels (/lib/modules/*/build) of this
+// machine's architecture; kernels kforge built itself (debug kernels and project variants) and fetched
+// kernels of another architecture count only when named.
 import type { KforgeConfig } from "../config/kforge-json.js";
 import { UsageError } from "../errors.js";
+import { treesForAll, withArchitectures } from "../kernel/all-kernels.js";
 import { findBuildTrees } from "../kernel/build-tree.js";
 import { type KernelSelection, selectKernel } from "../kernel/select.js";
 
@@ -14,12 +16,13 @@ export interface KernelRequest {
   env: NodeJS.ProcessEnv;
 }
 
-// The releases named, with `all` standing for the installed distro kernels, each once.
+// The releases named, with `all` standing for the installed distro kernels of this machine's
+// architecture, each once. (A user may not want an arm64 build in every run: it is named when wanted.)
 export async function expandAll(releases: readonly string[]): Promise<string[]> {
   const named = new Set<string>();
   for (const release of releases) {
     if (release !== "all") named.add(release);
-    else for (const tree of await findBuildTrees()) named.add(tree.release);
+    else for (const tree of treesForAll(await withArchitectures(await findBuildTrees()), undefined)) named.add(tree.release);
   }
   return [...named];
 }

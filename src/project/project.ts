@@ -7,9 +7,13 @@ import { toTimeoutMs } from "./timeout.js";
 import { resolve } from "node:path";
 import { type KforgeConfig, loadConfig } from "../config/kforge-json.js";
 import { assertFolder } from "../fs/check-path.js";
-import type { BuildOptions } from "../kbuild/build-modules.js";
+import type { BuildOptions, KernelTarget } from "../kbuild/build-modules.js";
 import { objectToVariables, validateMakeVariables } from "../kbuild/make-arguments.js";
+import { resolveLlvm } from "../kbuild/module-dir.js";
+import { resolveCrossTarget } from "../kbuild/target-arch.js";
+import { hostArchitecture } from "../kernel/architecture.js";
 import type { KernelSelection } from "../kernel/select.js";
+import { readTreeArch } from "../kernel/tree-arch.js";
 import { builtDir, chooseBuildDir } from "./build-location.js";
 import { type SkippedKernel, splitByGates } from "./gates.js";
 import { isSeveral, requestedKernels, resolveKernels, singleRelease } from "./kernels.js";
@@ -54,6 +58,8 @@ export interface Project {
   flags: Flags;
   env: NodeJS.ProcessEnv;
   make: MakeSettings;
+  // The make settings for one kernel: make with the ARCH= and CROSS_COMPILE= its tree implies.
+  makeFor(kernel: KernelTarget): Promise<MakeSettings>;
   guest: GuestSettings;
   // Module parameters from after `--` (commands that load).
   parameterWords: string[];
@@ -79,12 +85,14 @@ export async function openProject(input: ProjectInput): Promise<Project> {
   const extraArgs = input.extraArgs ?? [];
   const kernelRequest = { kernel: flags.kernel as string[] | undefined, kdir: flags.kdir as string | undefined, config, env: input.env };
   const severalKernels = isSeveral(requestedKernels(kernelRequest).releases);
+  const make = makeSettings(setting, config, input.extraArgsAreMakeVariables ? extraArgs : []);
   return {
     dir,
     config,
     flags,
     env: input.env,
-    make: makeSettings(setting, config, input.extraArgsAreMakeVariables ? extraArgs : []),
+    make,
+    makeFor: (kernel) => makeSettingsFor(make, kernel),
     guest: guestSettings(setting, flags, config),
     parameterWords: input.extraArgsAreMakeVariables ? [] : extraArgs,
     setting,
@@ -120,6 +128,24 @@ function makeSettings(
     // Command-line variables come last, so make lets them win.
     variables: [...objectToVariables(config.make?.variables), ...validateMakeVariables(makeVariables)],
   };
+}
+
+// The one place that decides ARCH= and CROSS_COMPILE= for a kernel: a tree of another architecture than
+// this machine's (a fetched arm64 kernel) brings its own, and what the user set (flag, kforge.json or
+// `-- NAME=value`) is kept. Builds, watch's fast rebuilds and their fingerprints all take them from here.
+export async function makeSettingsFor(make: MakeSettings, kernel: KernelTarget): Promise<MakeSettings> {
+  // A --llvm the tree refuses is reported by the build, with the rest of its checks.
+  const llvm = await resolveLlvm(kernel.kdir, make.llvm).catch(() => Boolean(make.llvm));
+  const target = resolveCrossTarget({
+    configured: (await readTreeArch(kernel.kdir)).arch,
+    host: hostArchitecture(),
+    release: kernel.release,
+    arch: make.arch,
+    crossCompile: make.crossCompile,
+    variables: make.variables,
+    llvm,
+  });
+  return { ...make, arch: target.arch, crossCompile: target.crossCompile };
 }
 
 function guestSettings(setting: <Value>(name: OptionName) => Value | undefined, flags: Flags, config: KforgeConfig): GuestSettings {

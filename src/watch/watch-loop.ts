@@ -113,7 +113,7 @@ export class WatchLoop {
     this.options.emit({ event: "build-start", reason });
     const project = await this.options.openProject();
     const build = await rebuildModules({
-      ...project.make,
+      ...(await project.makeFor(kernel)),
       dir: await project.buildDir(kernel.release, { alone: true }),
       kernel,
       signal: this.build.signal,

@@ -24,6 +24,8 @@ describe("gates", () => {
     expect(gateRefusal(gates, target("6.1.0-850-arm64", { CONFIG_ARM64: "y", CONFIG_PCI: "y" }))).toMatch(
       /architecture aarch64 is not among/,
     );
+    // A 32-bit arm tree is armv7l, not the host's name.
+    expect(gateRefusal(gates, target("6.1.0-850-armmp", { CONFIG_ARM: "y", CONFIG_PCI: "y" }))).toMatch(/architecture armv7l is not among/);
     expect(gateRefusal(gates, target("6.1.0-850-amd64", { CONFIG_X86_64: "y" }))).toMatch(/lacks CONFIG_PCI/);
     expect(gateRefusal(gates, target("6.1.0-850-rt-amd64", { CONFIG_X86_64: "y", CONFIG_PCI: "y", CONFIG_PREEMPT_RT: "y" }))).toMatch(
       /CONFIG_PREEMPT_RT=y, which the gate excludes/,

@@ -4,10 +4,11 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { dropGccOnlyFlags, splitCommand } from "../../src/editor/clang-flags.js";
+import { addTarget, dropGccOnlyFlags, splitCommand } from "../../src/editor/clang-flags.js";
+import { parseElf } from "../../src/module/elf.js";
 import { parseCmdFile } from "../../src/editor/cmd-files.js";
 import { runKforge } from "../helpers/cli.js";
-import { kernel61, kernel612 } from "../helpers/kernels.js";
+import { foreignKernel61, kernel61, kernel612 } from "../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "../kbuild/modules.js";
 
 interface Entry {
@@ -64,6 +65,29 @@ describe.each([
   });
 });
 
+// The Debian arm64 and armmp kernels scripts/setup.sh fetched: a cross build's entries rerun with the
+// cross gcc, and clangd takes the target from its name and parses the arch's flags without an error.
+describe.each([
+  ["arm64", 183, /-triple aarch64-/],
+  ["armmp", 40, /-triple armv7-/],
+] as const)("compile_commands.json for a cross build (%s)", (flavour, machine, triple) => {
+  it("reruns each entry with the cross compiler, and clangd parses it for the target with no errors", async () => {
+    const { release } = foreignKernel61(flavour);
+    const dir = createPairModule();
+    expect((await runKforge(["build", dir, "-k", release])).exitCode).toBe(0);
+    const entries = JSON.parse(readFileSync(join(dir, "compile_commands.json"), "utf8")) as Entry[];
+    for (const entry of entries) {
+      rmSync(entry.output);
+      execFileSync("sh", ["-c", entry.command], { cwd: entry.directory, stdio: "pipe" });
+      expect(parseElf(readFileSync(entry.output)).machine).toBe(machine);
+    }
+    if (!hasClangd) return;
+    const check = spawnSync("clangd", [`--check=${entries[0]!.file}`], { encoding: "utf8", timeout: 100_000 });
+    expect(check.stderr).toMatch(triple);
+    expect(check.stderr).toContain("All checks completed, 0 errors");
+  });
+});
+
 describe("kforge compile-commands", () => {
   it("refuses a build made for another kernel", async () => {
     const dir = createPairModule();
@@ -81,6 +105,14 @@ describe("cmd file and flag parsers", () => {
     expect(parseCmdFile(text)).toEqual({ output: "/src/m/a.o", source: "/src/m/a.c", command: "gcc -c -o /src/m/a.o /src/m/a.c" });
     expect(parseCmdFile(text.replace("savedcmd_", "cmd_"))?.output).toBe("/src/m/a.o");
     expect(parseCmdFile("deps_/src/m/a.o := \\\n")).toBeUndefined();
+  });
+
+  it("adds --target only where the driver's name does not say the target", () => {
+    expect(addTarget(["aarch64-linux-gnu-gcc-12", "-c"], "aarch64-linux-gnu")).toEqual(["aarch64-linux-gnu-gcc-12", "-c"]);
+    expect(addTarget(["/opt/x/bin/arm-none-linux-gnueabihf-gcc", "-c"], "arm-linux-gnueabihf")).toHaveLength(2);
+    expect(addTarget(["clang", "--target=aarch64-linux-gnu", "-c"], "aarch64-linux-gnu")).toHaveLength(3);
+    expect(addTarget(["gcc-12", "-c"], "aarch64-linux-gnu")).toEqual(["gcc-12", "--target=aarch64-linux-gnu", "-c"]);
+    expect(addTarget(["gcc-12", "-c"], undefined)).toEqual(["gcc-12", "-c"]);
   });
 
   it("keeps kbuild's quoted words whole and drops GCC-only flags", () => {

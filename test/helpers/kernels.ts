@@ -40,3 +40,14 @@ export function debugKernel(): TestKernel {
     throw new Error(`no debug kernel (*-kforge-debug) in ${root}: run scripts/setup.sh, or node bin/kforge.js kernel build 6.12 --debug`);
   return { release, kdir: join(root, release, "build") };
 }
+
+// The Debian kernels of other architectures scripts/setup.sh fetches into the user's cache with
+// `kforge kernel fetch`: the installed 6.1's release with the arm64 or armmp flavour. The tests read them
+// and never write them.
+export function foreignKernel61(flavour: "arm64" | "armmp"): TestKernel {
+  const release = kernel61().release.replace(/-amd64$/, `-${flavour}`);
+  const kdir = join(kforgeCacheDir(), "kernels", release, "build");
+  if (!existsSync(join(kdir, "Makefile")))
+    throw new Error(`no fetched ${release} in ${kforgeCacheDir()}: run scripts/setup.sh, or node bin/kforge.js kernel fetch ${release}`);
+  return { release, kdir };
+}

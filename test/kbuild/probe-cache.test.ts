@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { hasKnownTryRun, tryRunOverride } from "../../src/kbuild/probe-cache.js";
+import { hasKnownTryRun, prepareProbeCache, tryRunOverride } from "../../src/kbuild/probe-cache.js";
 import { runKforge } from "../helpers/cli.js";
-import { kernel61, kernel612, type TestKernel } from "../helpers/kernels.js";
+import { foreignKernel61, kernel61, kernel612, type TestKernel } from "../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "./modules.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-probe-cache-"));
@@ -59,6 +59,16 @@ describe("hasKnownTryRun", () => {
       'try-run = $(shell set -e;\t\\\n\tTMP="$(TMPOUT).$$$$.tmp";\t\\\n\tTMPO="$(TMPOUT).$$$$.o";\t\\\n\tif ($(1)) >/dev/null 2>&1;\t\\\n\tthen echo "$(2)";\t\\\n\telse echo "$(3)";\t\\\n\tfi;\t\\\n\trm -f "$$TMP" "$$TMPO")';
     expect(hasKnownTryRun(older)).toBe(false);
     expect(hasKnownTryRun("")).toBe(false);
+  });
+
+  it("keys a cross build's answers by its cross toolchain too", async () => {
+    const { kdir } = foreignKernel61("arm64");
+    const environment = { ...process.env, XDG_CACHE_HOME: root };
+    const native = await prepareProbeCache(kdir, environment);
+    const cross = await prepareProbeCache(kdir, environment, { cross: { prefix: "aarch64-linux-gnu-", compiler: "gcc-12" } });
+    const other = await prepareProbeCache(kdir, environment, { cross: { prefix: "aarch64-none-linux-gnu-", compiler: "gcc-12" } });
+    expect(new Set([native, cross, other]).size).toBe(3);
+    expect(await prepareProbeCache(kdir, environment, { cross: { prefix: "aarch64-linux-gnu-", compiler: "gcc-12" } })).toBe(cross);
   });
 });
 

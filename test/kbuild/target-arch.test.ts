@@ -1,12 +1,12 @@
-// ARCH= against the build tree's configured architecture: the pure matcher, the real Debian
-// configs, and a real build that must stop before make instead of leaving an x86-64 .ko.
+// ARCH= against the build tree's configured architecture: the cross target a foreign tree implies,
+// and a real build that must stop before make instead of leaving an x86-64 .ko.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
 import { buildModules } from "../../src/kbuild/build-modules.js";
-import { archFromConfig, archMatches, requestedArch } from "../../src/kbuild/target-arch.js";
-import { parseKernelConfig, readKernelConfig } from "../../src/kernel/kernel-config.js";
+import { requestedArch, resolveCrossTarget } from "../../src/kbuild/target-arch.js";
+import { hostArchitecture } from "../../src/kernel/architecture.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "./modules.js";
 
@@ -18,26 +18,30 @@ const track = (dir: string) => {
 afterAll(() => dirs.forEach(removeDir));
 
 describe("target architecture", () => {
-  it("reads the architecture from a kernel config", () => {
-    expect(archFromConfig(parseKernelConfig("CONFIG_X86=y\nCONFIG_X86_64=y\n"))).toBe("x86_64");
-    expect(archFromConfig(parseKernelConfig("CONFIG_X86=y\n# CONFIG_X86_64 is not set\n"))).toBe("i386");
-    expect(archFromConfig(parseKernelConfig("CONFIG_ARM64=y\n"))).toBe("arm64");
-    expect(archFromConfig(parseKernelConfig("CONFIG_RISCV=y\n"))).toBe("riscv");
-    expect(archFromConfig(parseKernelConfig("CONFIG_LOONGARCH=y\n"))).toBe("loongarch");
-    expect(archFromConfig(parseKernelConfig("CONFIG_MODULES=y\n"))).toBeUndefined();
-  });
-
-  it("finds x86_64 in the installed Debian headers", async () => {
-    for (const kernel of [kernel61(), kernel612()]) expect(archFromConfig((await readKernelConfig(kernel.kdir))!)).toBe("x86_64");
-  });
-
-  it("matches kbuild's ARCH names and common aliases, and lets a pass-through ARCH= win over --arch", () => {
-    expect(["x86", "x86_64", "amd64"].map((arch) => archMatches(arch, "x86_64"))).toEqual([true, true, true]);
-    expect(["arm64", "aarch64", "i386", "riscv"].map((arch) => archMatches(arch, "x86_64"))).toEqual([false, false, false, false]);
-    expect(archMatches("aarch64", "arm64")).toBe(true);
+  it("lets a pass-through ARCH= win over --arch", () => {
     expect(requestedArch("x86_64", ["KCFLAGS=-g", "ARCH=arm64"])).toBe("arm64");
     expect(requestedArch("arm64", undefined)).toBe("arm64");
     expect(requestedArch(undefined, ["KCFLAGS=-g"])).toBeUndefined();
+  });
+
+  it("takes ARCH and CROSS_COMPILE from a foreign tree, keeping what the user set", () => {
+    const host = hostArchitecture("x64");
+    const base = { host, release: "6.1.0-850-arm64", llvm: false };
+    expect(resolveCrossTarget({ ...base, configured: "x86_64" })).toEqual({ arch: undefined, crossCompile: undefined, foreign: undefined });
+    expect(resolveCrossTarget({ ...base, configured: "arm64" })).toMatchObject({ arch: "arm64", crossCompile: "aarch64-linux-gnu-" });
+    expect(resolveCrossTarget({ ...base, configured: "arm" })).toMatchObject({ arch: "arm", crossCompile: "arm-linux-gnueabihf-" });
+    expect(resolveCrossTarget({ ...base, configured: "arm64", crossCompile: "/opt/x/aarch64-none-linux-gnu-" }).crossCompile).toBe(
+      "/opt/x/aarch64-none-linux-gnu-",
+    );
+    expect(resolveCrossTarget({ ...base, configured: "arm64", variables: ["CROSS_COMPILE=my-", "ARCH=arm64"] })).toMatchObject({
+      arch: undefined,
+      crossCompile: undefined,
+    });
+    expect(resolveCrossTarget({ ...base, configured: "arm64", llvm: true })).toMatchObject({ arch: "arm64", crossCompile: undefined });
+    expect(() => resolveCrossTarget({ ...base, configured: "riscv" })).toThrow(/is for riscv, and kforge does not know a cross compiler/);
+    expect(resolveCrossTarget({ ...base, configured: "riscv", crossCompile: "riscv64-linux-gnu-" }).crossCompile).toBe(
+      "riscv64-linux-gnu-",
+    );
   });
 
   it("refuses --arch arm64 against an x86_64 build tree before make runs, naming both", async () => {
@@ -46,7 +50,7 @@ describe("target architecture", () => {
     await expect(attempt).rejects.toBeInstanceOf(UsageError);
     await expect(attempt).rejects.toMatchObject({
       message: expect.stringMatching(/cannot build for arm64: this build tree \(.*\) is configured for x86_64/),
-      hint: expect.stringContaining("to cross-compile you need a build tree configured for arm64"),
+      hint: expect.stringContaining("to cross-compile you need a build tree configured for arm64: `kforge kernel fetch"),
     });
     await expect(buildModules({ dir, kernel: kernel612(), variables: ["ARCH=arm64"] })).rejects.toMatchObject({
       message: expect.stringContaining("configured for x86_64"),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { compilerCandidates, compilerVersion } from "../../src/kernel/compiler.js";
+import { compilerCandidates, compilerVersion, parseKernelVariablesCompiler } from "../../src/kernel/compiler.js";
 import { parseKernelConfig, signingConfig } from "../../src/kernel/kernel-config.js";
 import { distroFamily, headersInstallHint, parseOsRelease } from "../../src/kernel/os-release.js";
+import { readFixture } from "../helpers/fixtures.js";
 
 describe("os-release", () => {
   it("maps distributions to their headers package", () => {
@@ -42,5 +43,12 @@ describe("kernel config", () => {
       "gcc",
     ]);
     expect(compilerCandidates(undefined, true)).toEqual(["clang"]);
+  });
+});
+
+describe("Debian's .kernelvariables", () => {
+  it("names the GCC the tree calls after the cross prefix", () => {
+    expect(parseKernelVariablesCompiler(readFixture("kernel/debian/armmp.kernelvariables"))).toBe("gcc-12");
+    expect(parseKernelVariablesCompiler("override ARCH = arm64\n")).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@
 // load order, and what nobody provides, before anyone runs insmod.
 import { formatNotice } from "../../ui/visible-text.js";
 import { join } from "node:path";
+import { findModulesDir } from "../../kernel/kernel-image.js";
 import { selectKernel } from "../../kernel/select.js";
 import { resolveModuleFiles } from "../../loader/project-modules.js";
 import { resolveDependencies, type ResolvedModule, type SymbolProvider } from "../../module/resolve-deps.js";
@@ -41,7 +42,8 @@ export async function depsCommand(options: DepsCommandOptions, context: CommandC
   const resolution = await resolveDependencies({
     files,
     kdir: kernel.kdir,
-    modulesDir: join("/lib/modules", kernel.release),
+    // A fetched kernel's modules (another architecture's, or a headers-only install's) are in kforge's cache.
+    modulesDir: (await findModulesDir(kernel.release, { env: context.env })) ?? join("/lib/modules", kernel.release),
     release: kernel.release,
   });
   const exitCode = resolution.missing.length || resolution.vermagicProblems.length ? 1 : 0;

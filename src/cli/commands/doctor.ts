@@ -25,7 +25,7 @@ export async function doctorCommand(options: DoctorOptions, context: CommandCont
 function formatChecks(checks: CheckResult[], context: CommandContext): string {
   const palette = createPalette(context.stdout as NodeJS.WriteStream);
   const lines: string[] = [];
-  for (const area of ["build", "load", "vm"] as const) {
+  for (const area of ["build", "load", "vm", "cross"] as const) {
     lines.push(palette.bold(area));
     for (const check of checks.filter((candidate) => candidate.area === area)) {
       const mark = check.ok ? palette.green("ok  ") : check.required ? palette.red("FAIL") : palette.yellow("warn");

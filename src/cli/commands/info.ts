@@ -1,6 +1,7 @@
 // `kforge info <file.ko>`: what modinfo shows, read from the ELF itself, plus the taints loading it
 // would cause and whether it was built for the selected kernel.
 import { basename, resolve } from "node:path";
+import { archFromConfig } from "../../kernel/architecture.js";
 import { locateArtifact } from "../../project/build-location.js";
 import { readKernelConfig, signingConfig } from "../../kernel/kernel-config.js";
 import { selectKernel } from "../../kernel/select.js";
@@ -12,6 +13,7 @@ import {
   type ModuleDetails,
   type TaintPrediction,
 } from "../../module/modinfo-details.js";
+import { moduleMachineProblem } from "../../module/machine.js";
 import { openModuleFile, readModuleParts } from "../../module/modinfo.js";
 import { readModuleSymbols } from "../../module/symbols.js";
 import { createPalette, type Palette } from "../../ui/color.js";
@@ -28,7 +30,8 @@ export interface InfoCommandOptions {
 async function kernelFacts(options: InfoCommandOptions, context: CommandContext) {
   try {
     const kernel = await selectKernel({ kernel: singleRelease(options.kernel, "info"), kdir: options.kdir, env: context.env });
-    return { release: kernel.release, signing: signingConfig(await readKernelConfig(kernel.kdir)).enabled };
+    const config = await readKernelConfig(kernel.kdir);
+    return { release: kernel.release, signing: signingConfig(config).enabled, arch: config && archFromConfig(config) };
   } catch (error) {
     if (options.kernel || options.kdir) throw error;
     return undefined; // no build trees: show the file without the kernel comparison
@@ -89,8 +92,16 @@ export async function infoCommand(options: InfoCommandOptions, context: CommandC
   const exports = readModuleParts(path, () => readModuleSymbols(module.elf)).exports.map((symbol) => symbol.name);
   const taints = predictTaints(details, kernel);
   const vermagicProblem = kernel ? checkVermagic(details, kernel.release) : undefined;
+  const machineProblem = kernel?.arch ? moduleMachineProblem({ name: details.name, machine: module.elf.machine }, kernel.arch) : undefined;
   if (options.json) {
-    const result = { ...details, exports, kernel: kernel?.release ?? null, taints, vermagicProblem: vermagicProblem ?? null };
+    const result = {
+      ...details,
+      exports,
+      kernel: kernel?.release ?? null,
+      taints,
+      vermagicProblem: vermagicProblem ?? null,
+      machineProblem: machineProblem ?? null,
+    };
     context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   }
@@ -100,6 +111,7 @@ export async function infoCommand(options: InfoCommandOptions, context: CommandC
     ...(missing ? [missing] : []),
     ...taints.map(describeTaint),
     ...(vermagicProblem && details.vermagic ? [vermagicProblem] : []),
+    ...(machineProblem ? [machineProblem] : []),
   ];
   context.stdout.write(formatText(details, exports, warnings, createPalette(context.stdout as NodeJS.WriteStream)));
   return 0;

@@ -21,9 +21,12 @@ export async function kernelFetchCommand(options: KernelFetchOptions, context: C
   } else if (fetched.alreadyCached) {
     context.stdout.write(`kernel ${fetched.release} is already in the cache: ${fetched.dir} (--force fetches it again)\n`);
   } else {
-    context.stdout.write(
-      `fetched ${fetched.packages.join(", ")}\n  image:   ${fetched.image}\n  modules: ${fetched.modulesDir}\nboot it with: kforge vm --kernel ${fetched.release}\n`,
-    );
+    context.stdout.write(`fetched ${fetched.packages.join(", ")}\n  image:   ${fetched.image}\n  modules: ${fetched.modulesDir}\n`);
+    if (fetched.buildDir)
+      context.stdout.write(
+        `  build:   ${fetched.buildDir} (${fetched.arch})\nbuild for it with: kforge build --kernel ${fetched.release}\n`,
+      );
+    else context.stdout.write(`boot it with: kforge vm --kernel ${fetched.release}\n`);
   }
   return 0;
 }

@@ -42,6 +42,9 @@ function formatKernel(kernel: KernelDescription, context: CommandContext): strin
     : "";
   const lines = [`${palette.bold(kernel.release)}${kernel.isRunning ? palette.green(" (running)") : ""}${built}`];
   lines.push(`  build dir  ${kernel.kdir}`);
+  lines.push(
+    `  arch       ${kernel.arch ?? "unknown"}${kernel.crossCompile ? palette.cyan(` (cross: CROSS_COMPILE=${kernel.crossCompile})`) : ""}`,
+  );
   lines.push(`  image      ${kernel.vmlinuz ?? palette.dim(`not found (kforge kernel fetch ${kernel.release})`)}`);
   lines.push(`  compiler   ${kernel.compiler.kernel ?? "unknown"}${kernel.compiler.host ? `; PATH: ${kernel.compiler.host}` : ""}`);
   const signing = kernel.signing.enabled ? `yes (${kernel.signing.hash ?? "?"}${kernel.signing.enforced ? ", enforced" : ""})` : "no";

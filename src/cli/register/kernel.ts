@@ -18,7 +18,9 @@ export const KERNEL_COMMANDS: CommandSpec[] = [
     subcommands: [
       {
         name: "fetch <release>",
-        description: "download a distro kernel image and its modules into kforge's cache (nothing installed system-wide)",
+        description:
+          "download a distro kernel image and its modules into kforge's cache (nothing installed system-wide); for a release " +
+          "of another architecture (-arm64, -armmp, or a name like linux-headers-arm64) also its headers, made buildable here",
         options: [["force", "fetch again even when the cache has it"], "json"],
         load: () => import("../commands/kernel-fetch.js").then((module) => module.kernelFetchCommand),
         toOptions: ([release], flags) => ({ ...flags, release: release as string }),

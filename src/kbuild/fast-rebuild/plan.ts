@@ -87,6 +87,14 @@ export function planObjects(modules: readonly ModuleUnit[], modifiedAt: Modified
   return { compile, link };
 }
 
+// 32-bit arm (and other kernels without -mrecord-mcount) runs scripts/recordmcount on each object it
+// compiles, as a step of its own that the .cmd file does not record.
+export function recordMcountReason(config: ReadonlyMap<string, string> | undefined): string | undefined {
+  return config?.get("CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT") === "y"
+    ? "this kernel runs recordmcount on each compiled object, which kbuild does outside the recorded commands"
+    : undefined;
+}
+
 export function exportsReason(object: string): string {
   return `${basename(object)} exports symbols: their versions come from genksyms, which kbuild runs outside the recorded commands`;
 }

@@ -16,6 +16,7 @@ import {
   exportsReason,
   planFinish,
   planObjects,
+  recordMcountReason,
   type BuildDirState,
   type FastRebuildRecord,
   type ModuleUnit,
@@ -27,6 +28,7 @@ import { createStepRunner, type StepRunner } from "./steps.js";
 import { acquireMakeLock, makeLockPath } from "../make-lock.js";
 import { buildMakeArguments } from "../make-arguments.js";
 import { resolveLlvm } from "../module-dir.js";
+import { readKernelConfig } from "../../kernel/kernel-config.js";
 import { planModuleBtf, type BtfStep } from "./module-btf.js";
 import { reproducibleEnvironment } from "../reproducible.js";
 
@@ -112,6 +114,8 @@ async function prepare(dir: string, keyInput: KeyInput): Promise<Prepared | { fa
   const modifiedAt = (path: string) => describeFile(isAbsolute(path) ? path : join(kdir, path))?.[1];
   const plan = planObjects(units, modifiedAt, (path) => belongsToKernel(path, kernelRoots));
   if ("fallback" in plan) return plan;
+  const recordMcount = recordMcountReason(await readKernelConfig(kdir));
+  if (plan.compile.length > 0 && recordMcount) return { fallback: recordMcount };
   if (plan.compile.length === 0 && plan.link.length === 0) return { fallback: "no object is older than its sources: make decides" };
   const missing = findMissingCommand(
     units,

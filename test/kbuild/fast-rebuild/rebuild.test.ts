@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildModules } from "../../../src/kbuild/build-modules.js";
 import { rebuildModules, type RebuildResult } from "../../../src/kbuild/fast-rebuild/rebuild.js";
 import { refreshMirror } from "../../../src/kbuild/mirror.js";
-import { kernel61, kernel612, type TestKernel } from "../../helpers/kernels.js";
+import { parseElf } from "../../../src/module/elf.js";
+import { makeSettingsFor } from "../../../src/project/project.js";
+import { foreignKernel61, kernel61, kernel612, type TestKernel } from "../../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "../modules.js";
 
 const dirs: string[] = [];
@@ -31,9 +33,11 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-const rebuild = (dir: string, kernel: TestKernel, extra: NodeJS.ProcessEnv = {}) =>
-  rebuildModules({ dir, kernel, environment: { ...environment, ...extra } });
-const make = (dir: string, kernel: TestKernel) => buildModules({ dir, kernel, environment });
+// The make settings a project gives each kernel: ARCH= and CROSS_COMPILE= for a fetched foreign one.
+const settings = (kernel: TestKernel) => makeSettingsFor({}, kernel);
+const rebuild = async (dir: string, kernel: TestKernel, extra: NodeJS.ProcessEnv = {}) =>
+  rebuildModules({ ...(await settings(kernel)), dir, kernel, environment: { ...environment, ...extra } });
+const make = async (dir: string, kernel: TestKernel) => buildModules({ ...(await settings(kernel)), dir, kernel, environment });
 const edit = (dir: string, file: string, text: string) => writeFileSync(join(dir, file), text);
 const ko = (dir: string, name: string) => readFileSync(join(dir, name));
 // A .cmd file with the project's dir taken out, to compare two copies.
@@ -54,6 +58,23 @@ async function twoCopies(files: Record<string, string>, kernel: TestKernel): Pro
   expect((await make(reference, kernel)).ok).toBe(true);
   return [fast, reference];
 }
+
+// watch's path for a board: arm64's recorded commands are the cross compiler's, and rerunning them gives
+// make's .ko; 32-bit arm runs recordmcount outside them, so its rebuilds go to make, which says so.
+describe.each([
+  ["arm64", "fast", 183],
+  ["armmp", "make", 40],
+] as const)("fast rebuild of a cross build for the fetched %s kernel", (flavour, path, machine) => {
+  it("builds the .ko make builds for an edited .c file, for the target's machine", async () => {
+    const kernel = foreignKernel61(flavour);
+    const [fast, reference] = await twoCopies(MULTI, kernel);
+    for (const dir of [fast, reference]) edit(dir, "main.c", mainSource("edited"));
+    expectPath(await rebuild(fast, kernel), path, path === "make" ? /runs recordmcount on each compiled object/ : undefined);
+    expect((await make(reference, kernel)).upToDate).toBe(false);
+    expect(ko(fast, "multi.ko").equals(ko(reference, "multi.ko"))).toBe(true);
+    expect(parseElf(ko(fast, "multi.ko")).machine).toBe(machine);
+  });
+});
 
 describe.each([
   ["6.1", kernel61],
