@@ -2,7 +2,7 @@
 // each skip with its reason. Gates come from kforge.json, else from dkms.conf's BUILD_EXCLUSIVE_*.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { chooseGates, configArch, gateRefusal, hasGates } from "../../config/gates.js";
+import { chooseGates, configArch, emptyRunRefusal, gateRefusal, hasGates, type ChosenGates } from "../../config/gates.js";
 import type { KforgeConfig } from "../../config/kforge-json.js";
 import { readKernelConfig } from "../../kernel/kernel-config.js";
 
@@ -25,10 +25,11 @@ export async function splitByGates<Kernel extends { release: string; kdir: strin
   dir: string,
   config: KforgeConfig,
   kernels: Kernel[],
-): Promise<{ allowed: Kernel[]; skipped: SkippedKernel[] }> {
+): Promise<{ allowed: Kernel[]; skipped: SkippedKernel[]; chosen: ChosenGates }> {
   const dkmsConf = await readFile(join(dir, "dkms.conf"), "utf8").catch(() => undefined);
-  const gates = chooseGates(config, dkmsConf);
-  if (!hasGates(gates)) return { allowed: kernels, skipped: [] };
+  const chosen = chooseGates(config, dkmsConf);
+  const { gates } = chosen;
+  if (!hasGates(gates)) return { allowed: kernels, skipped: [], chosen };
   const allowed: Kernel[] = [];
   const skipped: SkippedKernel[] = [];
   for (const kernel of kernels) {
@@ -41,7 +42,18 @@ export async function splitByGates<Kernel extends { release: string; kdir: strin
     if (reason === undefined) allowed.push(kernel);
     else skipped.push({ release: kernel.release, kdir: kernel.kdir, reason });
   }
-  return { allowed, skipped };
+  return { allowed, skipped, chosen };
+}
+
+// The gates' notices on stderr, then the refusal of a run that would build nothing (see emptyRunRefusal).
+export function checkGatedRun(
+  split: { allowed: unknown[]; skipped: SkippedKernel[]; chosen: ChosenGates },
+  allowSkip: boolean | undefined,
+  stderr: { write(text: string): unknown },
+): void {
+  for (const notice of split.chosen.notices) stderr.write(`kforge: ${notice}\n`);
+  const refusal = emptyRunRefusal(split.chosen, { built: split.allowed.length, skipped: split.skipped, allowSkip });
+  if (refusal) throw refusal;
 }
 
 // A skipped kernel in build --json: ok (a skip is no failure), nothing built, and why.

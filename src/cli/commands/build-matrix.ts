@@ -14,7 +14,7 @@ import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import { formatMatrixSummary } from "../../ui/matrix-summary.js";
 import type { CommandContext } from "../context.js";
 import { writeBuildReports, type ReportOptions } from "./build-reports.js";
-import { splitByGates, skippedJson, type SkippedKernel } from "./build-gates.js";
+import { checkGatedRun, splitByGates, skippedJson, type SkippedKernel } from "./build-gates.js";
 import { describeOutcome, toJson, type Settings } from "./build.js";
 
 export interface MatrixBuildRequest {
@@ -25,14 +25,14 @@ export interface MatrixBuildRequest {
   settings: Settings;
   config: KforgeConfig;
   reports: ReportOptions;
+  allowSkip?: boolean;
 }
 
 export async function runMatrixBuild(request: MatrixBuildRequest, context: CommandContext): Promise<number> {
-  const { allowed: kernels, skipped } = await splitByGates(
-    request.dir,
-    request.config,
-    await resolveKernels(request.releases, context.env),
-  );
+  const split = await splitByGates(request.dir, request.config, await resolveKernels(request.releases, context.env));
+  const { allowed: kernels, skipped } = split;
+  if (kernels.length === 0) await writeBuildReports(request.dir, [], skipped, request.reports, context);
+  checkGatedRun(split, request.allowSkip, context.stderr);
   const name = basename(request.dir);
   const quiet = Boolean(request.json);
   if (!quiet)

@@ -13,7 +13,7 @@ import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import type { CommandContext } from "../context.js";
 import { checkReportOptions, writeBuildReports } from "./build-reports.js";
-import { splitByGates, skippedJson, type SkippedKernel } from "./build-gates.js";
+import { checkGatedRun, splitByGates, skippedJson, type SkippedKernel } from "./build-gates.js";
 
 export interface BuildCommandOptions extends KbuildFlags {
   dir?: string;
@@ -26,6 +26,8 @@ export interface BuildCommandOptions extends KbuildFlags {
   junit?: string;
   annotations?: string;
   codequality?: string;
+  // A run whose dkms.conf gates skip every kernel exits 0 instead of failing.
+  allowSkip?: boolean;
 }
 
 export async function buildCommand(options: BuildCommandOptions, context: CommandContext): Promise<number> {
@@ -47,17 +49,25 @@ async function runBuild(options: BuildCommandOptions, context: CommandContext): 
   if (matrix) {
     const { runMatrixBuild } = await import("./build-matrix.js");
     return runMatrixBuild(
-      { dir, releases: matrix, json: options.json, settings: mergeSettings(options, config, context.extraArgs), config, reports: options },
+      {
+        dir,
+        releases: matrix,
+        json: options.json,
+        settings: mergeSettings(options, config, context.extraArgs),
+        config,
+        reports: options,
+        allowSkip: options.allowSkip,
+      },
       context,
     );
   }
   const kernel = await selectKernel({ ...chooseKernel(options, config), env: context.env });
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
-  const { skipped } = await splitByGates(dir, config, [kernel]);
-  if (skipped[0]) {
-    await writeBuildReports(dir, [], skipped, options, context);
-    return reportSkipped(skipped[0], options, context);
-  }
+  const split = await splitByGates(dir, config, [kernel]);
+  const { skipped } = split;
+  if (skipped[0]) await writeBuildReports(dir, [], skipped, options, context);
+  checkGatedRun(split, options.allowSkip, context.stderr);
+  if (skipped[0]) return reportSkipped(skipped[0], options, context);
   const settings = mergeSettings(options, config, context.extraArgs);
   const mode = chooseProgressMode({ json: options.json, verbose: settings.verbose, stream: context.stderr, env: context.env });
   const progress = await createBuildProgress(mode, `building ${basename(dir)} for ${kernel.release}`, context.stderr);
@@ -84,7 +94,7 @@ async function runBuild(options: BuildCommandOptions, context: CommandContext): 
   return result.ok ? ExitCode.ok : ExitCode.failed;
 }
 
-// A kernel outside the gates: not a failure, so exit 0 with the reason.
+// A kernel outside the gates the user chose: not a failure, so exit 0 with the reason.
 function reportSkipped(kernel: SkippedKernel, options: BuildCommandOptions, context: CommandContext): number {
   if (options.json) context.stdout.write(`${JSON.stringify({ ok: true, kernels: [skippedJson(kernel)] })}\n`);
   else context.stderr.write(`kforge: skipped ${kernel.release}: ${kernel.reason}\n`);

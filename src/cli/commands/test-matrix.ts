@@ -16,7 +16,7 @@ import { createPalette } from "../../ui/color.js";
 import { formatTestSummary } from "../../ui/test-summary.js";
 import { planGuestConcurrency } from "../../vm/guest/concurrency.js";
 import type { CommandContext, OutputStream } from "../context.js";
-import { splitByGates } from "./build-gates.js";
+import { checkGatedRun, splitByGates } from "./build-gates.js";
 import { resolveKernels } from "./build-matrix.js";
 import { printTestOutcome } from "./test-output.js";
 import { chooseKernel, VM_DEFAULTS, vmCommand, type VmCommandOptions } from "./vm.js";
@@ -28,13 +28,16 @@ export interface KernelTestRequest {
   releases: string[];
   options: Omit<VmCommandOptions, "kernel" | "dir">;
   junit?: string;
+  allowSkip?: boolean;
 }
 
 export async function runKernelTests(request: KernelTestRequest, context: CommandContext): Promise<number> {
   const several = request.releases.length > 1 || request.releases.includes("all");
   if (several) checkSeveralKernels(request);
   const kernels = several ? await resolveKernels(request.releases, context.env) : [await selectSingle(request, context)];
-  const { allowed, skipped } = await splitByGates(request.dir, request.config, kernels);
+  const split = await splitByGates(request.dir, request.config, kernels);
+  const { allowed, skipped } = split;
+  checkGatedRun(split, request.allowSkip, context.stderr);
   const outcomes = new Map<string, KernelTestOutcome>(
     skipped.map((kernel) => [kernel.release, { ok: true, release: kernel.release, skipped: true, reason: kernel.reason }]),
   );

@@ -14,6 +14,7 @@ export interface TestCommandOptions extends Omit<VmCommandOptions, "kernel"> {
   // Several (or "all") test on each of them.
   kernel?: string | string[];
   junit?: string;
+  allowSkip?: boolean;
 }
 
 export async function testCommand(options: TestCommandOptions, context: CommandContext): Promise<number> {
@@ -23,7 +24,7 @@ export async function testCommand(options: TestCommandOptions, context: CommandC
       "kforge test --vm (loading a module under test into the running kernel is what the VM is there to avoid)",
     );
   }
-  const { vm: _vm, junit, kernel, ...vmOptions } = options;
+  const { vm: _vm, junit, kernel, allowSkip, ...vmOptions } = options;
   const dir = resolve(context.cwd, options.dir ?? ".");
   const config = await loadConfig(dir);
   // Flags win over kforge.json; a kforge.json kernel list counts only when no kernel flag is given.
@@ -37,5 +38,8 @@ export async function testCommand(options: TestCommandOptions, context: CommandC
   if (!several && (junit === undefined || kunitReport))
     return vmCommand({ ...vmOptions, kernel: flagKernel }, context, createKunitExtension({ junit }, context));
   const { runKernelTests } = await import("./test-matrix.js");
-  return runKernelTests({ dir, config, releases: several ? releases : [flagKernel ?? []].flat(), options: vmOptions, junit }, context);
+  return runKernelTests(
+    { dir, config, releases: several ? releases : [flagKernel ?? []].flat(), options: vmOptions, junit, allowSkip },
+    context,
+  );
 }

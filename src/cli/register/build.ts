@@ -15,6 +15,10 @@ function parseWarningLevel(value: string): number {
   return Number(value);
 }
 
+// Shared with kforge test: dkms.conf's gates were written for DKMS, not chosen for this run.
+export const ALLOW_SKIP_HELP =
+  "exit 0 when dkms.conf's BUILD_EXCLUSIVE_* gates skip every kernel (without it such a run fails: nothing was built)";
+
 // --kernel repeats: each value adds a kernel to the matrix.
 export function collectKernels(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), parseNonEmpty("--kernel")(value)];
@@ -48,6 +52,7 @@ function registerBuild(program: Command, state: ProgramState): void {
       parseNonEmpty("--annotations"),
     )
     .option("--codequality <file>", "write a GitLab Code Quality report of the diagnostics", parseNonEmpty("--codequality"))
+    .option("--allow-skip", ALLOW_SKIP_HELP)
     .addHelpText(
       "after",
       "\nMake variables go after a bare --, e.g. kforge build -- KCFLAGS=-DDEBUG\nExit codes: 0 built, 1 build failed, 2 usage or environment error, 130 interrupted.",

@@ -6,7 +6,7 @@ import type { TestCommandOptions } from "../commands/test.js";
 import type { VmCommandOptions } from "../commands/vm.js";
 import type { WatchCommandOptions } from "../commands/watch.js";
 import type { ProgramState } from "../program.js";
-import { collectKernels } from "./build.js";
+import { ALLOW_SKIP_HELP, collectKernels } from "./build.js";
 import { lazyAction, parsePositiveInteger, parseNonEmpty, addKernelOptions, withDir } from "./lazy.js";
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -63,6 +63,7 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
     addTestKernelOptions,
   )
     .option("--junit <file>", "write a JUnit XML report: one test case per kernel × step, or per KUnit case", parseNonEmpty("--junit"))
+    .option("--allow-skip", ALLOW_SKIP_HELP)
     .action(lazyAction<TestCommandOptions>(state, () => import("../commands/test.js").then((module) => module.testCommand), withDir));
   addKernelOptions(
     program

@@ -21,15 +21,7 @@ import {
   type ModuleUnit,
   type ObjectPlan,
 } from "./plan.js";
-import {
-  exportsSymbols,
-  observeBuildDir,
-  readModuleUnits,
-  readRecord,
-  symbolSignature,
-  writeRecord,
-  type KeyInput,
-} from "./state.js";
+import { exportsSymbols, observeBuildDir, readModuleUnits, readRecord, symbolSignature, writeRecord, type KeyInput } from "./state.js";
 import { unescapeMakeCommand, type RecordedCommand } from "../cmd-file.js";
 import { createStepRunner, type StepRunner } from "./steps.js";
 import { acquireMakeLock, makeLockPath } from "../make-lock.js";
