@@ -1,7 +1,8 @@
 // The entry point: parses arguments, runs one command, prints errors. Only it ends the process: bin/kforge.js
 // exits with what main returns, and the signal handlers here force the exit when a command is stuck.
-import { CommanderError } from "commander";
-import { ExitCode, isKforgeError } from "../errors.js";
+import { type Command, CommanderError } from "commander";
+import { ExitCode, isKforgeError, UsageError } from "../errors.js";
+import { describeUsageError } from "./commander-errors.js";
 import { createPalette } from "../ui/color.js";
 import { createContext, type OutputStream } from "./context.js";
 import { createProgram, type ProgramState } from "./program.js";
@@ -72,15 +73,13 @@ interface ErrorReport {
   json?: { message: string; hint: string | null };
 }
 
-function describeCommanderError(error: CommanderError): ErrorReport {
+// Commander prints nothing itself (program.ts): its errors are printed like kforge's own.
+function describeCommanderError(error: CommanderError, program: Command, argv: readonly string[]): ErrorReport {
   if (["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code)) return { exitCode: ExitCode.ok };
-  // Commander already printed its message on stderr.
-  const message = error.message.replace(/^error: /, "");
-  return { exitCode: ExitCode.usage, json: { message, hint: "run the command with --help for usage" } };
+  return printError(new UsageError(...(Object.values(describeUsageError(error, program, argv)) as [string, string])));
 }
 
 function printError(error: unknown): ErrorReport {
-  if (error instanceof CommanderError) return describeCommanderError(error);
   const palette = createPalette(process.stderr);
   if (isKforgeError(error)) {
     process.stderr.write(`${palette.red("kforge: error:")} ${error.message}\n`);
@@ -115,7 +114,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(own, { from: "user" });
     return signalExitCode(state.exitCode, signals);
   } catch (error) {
-    const report = printError(error);
+    const report = error instanceof CommanderError ? describeCommanderError(error, program, own) : printError(error);
     // With --json, stdout carries exactly one JSON object even when the command failed before writing one.
     if (report.json && own.includes("--json") && !stdout.written()) {
       process.stdout.write(`${JSON.stringify({ ok: false, error: report.json })}\n`);
