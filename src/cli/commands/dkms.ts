@@ -1,5 +1,5 @@
 // `kforge dkms init|check [dir]`: write a dkms.conf that matches the project, or check an existing one.
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { loadConfig } from "../../config/kforge-json.js";
 import { ExitCode } from "../../errors.js";
 import { checkDkmsProject, initDkmsConf } from "../../dkms/project.js";
@@ -19,11 +19,19 @@ export async function dkmsInitCommand(options: DkmsCommandOptions, context: Comm
 
 export async function dkmsCheckCommand(options: DkmsCommandOptions, context: CommandContext): Promise<number> {
   const dir = resolve(context.cwd, options.dir ?? ".");
-  const problems = await checkDkmsProject(dir);
-  if (problems.length === 0) {
-    context.stdout.write("dkms.conf matches the modules the project builds\n");
+  const check = await checkDkmsProject(dir);
+  const name = basename(check.file);
+  if (check.template)
+    context.stderr.write(
+      `kforge: there is no dkms.conf: checking ${name}, the template the project generates dkms.conf from; generate it and check again for placeholders\n`,
+    );
+  for (const note of check.notes) context.stderr.write(`${name}: note: ${note}\n`);
+  const where = check.built.release ? ` (built for ${check.built.release} in .kforge/build/${check.built.release}/)` : "";
+  if (check.problems.length === 0) {
+    context.stdout.write(`${name} matches the modules the project builds${where}\n`);
     return ExitCode.ok;
   }
-  for (const problem of problems) context.stderr.write(`dkms.conf: ${problem}\n`);
+  for (const problem of check.problems) context.stderr.write(`${name}: ${problem}\n`);
+  if (where) context.stderr.write(`the modules were read from the newest build${where}\n`);
   return ExitCode.failed;
 }
