@@ -33,6 +33,7 @@ export async function installCommand(options: InstallCommandOptions, context: Co
     modDir: options.modDir ?? "updates",
     force: options.force,
     autoload: options.autoload ? (config.params ?? {}) : undefined,
+    packageName: config.package?.name,
     signal: context.signal,
   });
   for (const file of result.files) context.stdout.write(`installed ${file}\n`);
