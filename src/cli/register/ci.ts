@@ -23,6 +23,11 @@ export function registerCiCommands(program: Command, state: ProgramState): void 
       "container image of every job; its apt must have the kernels' headers (default node:20-bookworm)",
       parseNonEmpty("--image"),
     )
+    .option(
+      "--kforge-from <git-url>",
+      "git repository (optionally #commit) the CI job installs kforge from (default: this kforge checkout's origin, at its commit)",
+      parseNonEmpty("--kforge-from"),
+    )
     .option("--force", "replace an existing workflow file")
     .action(
       lazyAction<CiInitCommandOptions>(state, () => import("../commands/ci-init.js").then((module) => module.ciInitCommand), withDir),
