@@ -14,6 +14,7 @@ import { assertBuildTools, assertKernelTree, assertModuleDir, assertTargetArch, 
 import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./parse-output.js";
 import { requestedArch } from "./target-arch.js";
 import { reproducibleEnvironment } from "./reproducible.js";
+import { explainRustFailure } from "./rust-modules.js";
 
 export interface KernelTarget {
   release: string;
@@ -128,6 +129,10 @@ async function buildLocked(options: BuildOptions, input: LockedBuildInput): Prom
   if (options.force) await removeListedModules(options.dir);
   const made = await runMake(options, makeArguments, environment);
   const interrupted = made.interrupted || Boolean(options.signal?.aborted);
+  if (made.exitCode !== 0 && !interrupted) {
+    const rust = await explainRustFailure(options.dir, await readKbuildFiles(options.dir), options.kernel);
+    if (rust) made.diagnostics.unshift(rust);
+  }
   const scan = made.exitCode === 0 && !interrupted ? await collectArtifacts(options.dir) : { artifacts: [], problems: [] };
   const result = judge(
     {

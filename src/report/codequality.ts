@@ -1,6 +1,6 @@
 // Pure: a GitLab Code Quality report, one finding per diagnostic that names a file.
 import { createHash } from "node:crypto";
-import type { ReportKernel } from "./report-input.js";
+import { includeChain, noteText, type ReportKernel } from "./report-input.js";
 
 const SEVERITY = { error: "major", warning: "minor", note: "info" } as const;
 
@@ -9,7 +9,8 @@ export function renderCodeQuality(kernels: readonly ReportKernel[]): string {
     kernel.diagnostics
       .filter((diagnostic) => diagnostic.file !== null)
       .map((diagnostic) => {
-        const description = `${kernel.release}: ${diagnostic.message}`;
+        const notes = (diagnostic.notes ?? []).map((note) => `; ${noteText(note)}`).join("");
+        const description = `${kernel.release}: ${diagnostic.message}${includeChain(diagnostic)}${notes}`;
         const place = `${diagnostic.file}:${diagnostic.line ?? 1}:${diagnostic.column ?? 0}`;
         return {
           description,

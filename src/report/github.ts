@@ -1,6 +1,6 @@
 // Pure: GitHub Actions workflow commands (::error / ::warning) for each diagnostic, and the Markdown
 // step summary: the kernel × module table, then the first diagnostics.
-import { caseNames, diagnosticText, type ReportKernel } from "./report-input.js";
+import { caseNames, diagnosticDetails, includeChain, noteText, type ReportKernel } from "./report-input.js";
 
 const escapeData = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 const escapeProperty = (text: string) => escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
@@ -15,7 +15,8 @@ export function renderGithubAnnotations(kernels: readonly ReportKernel[]): strin
       if (diagnostic.line !== null) properties.push(`line=${diagnostic.line}`);
       if (diagnostic.column !== null) properties.push(`col=${diagnostic.column}`);
       properties.push(`title=${escapeProperty(`${kernel.release}${diagnostic.flag ? ` ${diagnostic.flag}` : ""}`)}`);
-      lines.push(`::${command} ${properties.join(",")}::${escapeData(diagnostic.message)}\n`);
+      const notes = (diagnostic.notes ?? []).map((note) => `\n${noteText(note)}`).join("");
+      lines.push(`::${command} ${properties.join(",")}::${escapeData(`${diagnostic.message}${includeChain(diagnostic)}${notes}`)}\n`);
     }
   }
   return lines.join("");
@@ -33,7 +34,7 @@ export function renderStepSummary(kernels: readonly ReportKernel[], title: strin
     }),
   );
   const diagnostics = kernels
-    .flatMap((kernel) => kernel.diagnostics.map((diagnostic) => `${kernel.release}: ${diagnosticText(diagnostic)}`))
+    .flatMap((kernel) => kernel.diagnostics.map((diagnostic) => `${kernel.release}: ${diagnosticDetails(diagnostic)}`))
     .slice(0, MAX_SUMMARY_DIAGNOSTICS);
   const table = ["| kernel | module | result | warnings | errors | time |", "| --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
   const details =

@@ -88,13 +88,15 @@ function reportKernel(result: KernelBuildResult, dir: string, root: string): Rep
     modules: result.artifacts.map((artifact) => artifact.module),
     outcome,
     durationMs: result.durationMs,
-    diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag }) => ({
+    diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag, includedFrom, notes }) => ({
       severity,
       file: file === null ? null : sourcePath(file),
       line,
       column,
       message,
       flag,
+      ...(includedFrom ? { includedFrom: includedFrom.map((place) => ({ ...place, file: sourcePath(place.file) })) } : {}),
+      ...(notes ? { notes: notes.map((note) => ({ ...note, file: note.file === null ? null : sourcePath(note.file) })) } : {}),
     })),
     log: result.log,
   };

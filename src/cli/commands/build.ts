@@ -166,7 +166,7 @@ export function toJson(results: readonly KernelBuildResult[]): unknown {
       ok: result.ok,
       durationMs: result.durationMs,
       artifacts: result.artifacts.map(({ module, path, size, vermagic }) => ({ module, path, size, vermagic })),
-      diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag, hint }) => ({
+      diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag, hint, includedFrom, notes }) => ({
         severity,
         file,
         line,
@@ -174,6 +174,8 @@ export function toJson(results: readonly KernelBuildResult[]): unknown {
         message,
         flag,
         hint: hint ?? null,
+        includedFrom: includedFrom ?? [],
+        notes: notes ?? [],
       })),
       log: result.log,
       upToDate: result.upToDate,
