@@ -7,7 +7,7 @@ import { UsageError } from "../errors.js";
 import { isAccessible } from "../fs/files.js";
 import { collectArtifactsBelow } from "../kbuild/artifacts.js";
 import { findModulesOrderDirs, MODULES_ORDER } from "../kbuild/modules-order.js";
-import { matrixTree } from "../kbuild/output-dir.js";
+import { mirrorBuildDir } from "../kbuild/mirror.js";
 import { run } from "../process/exec.js";
 import { gatesFromConfig } from "../config/gates.js";
 import { checkDkmsConf, type DkmsCheckResult } from "./check.js";
@@ -30,7 +30,7 @@ export async function builtDkmsModules(dir: string): Promise<BuiltDkmsModules> {
   const releases = await readdir(join(dir, ".kforge", "build")).catch(() => [] as string[]);
   const candidates = [
     { root: dir, release: undefined as string | undefined },
-    ...releases.map((release) => ({ root: matrixTree(dir, release), release })),
+    ...(await Promise.all(releases.map(async (release) => ({ root: await mirrorBuildDir(dir, release), release })))),
   ];
   let newest: { root: string; release?: string; time: number } | undefined;
   for (const candidate of candidates) {

@@ -3,7 +3,7 @@
 // modules.order is newer.
 import { stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import { refreshMirror } from "./mirror.js";
+import { mirrorBuildDir, refreshMirror } from "./mirror.js";
 import { MODULES_ORDER } from "./modules-order.js";
 
 const modifiedAt = (path: string) =>
@@ -16,7 +16,8 @@ export const matrixTree = (dir: string, release: string) => join(dir, ".kforge",
 
 export async function buildOutputDir(dir: string, release: string | undefined): Promise<string> {
   if (release === undefined) return dir;
-  const tree = matrixTree(dir, release);
+  if ((await modifiedAt(matrixTree(dir, release))) === undefined) return dir;
+  const tree = await mirrorBuildDir(dir, release);
   const [inPlace, inTree] = await Promise.all([modifiedAt(join(dir, MODULES_ORDER)), modifiedAt(join(tree, MODULES_ORDER))]);
   if (inTree === undefined) return dir;
   return inPlace === undefined || inTree > inPlace ? tree : dir;
@@ -34,7 +35,7 @@ export async function chooseBuildDir(dir: string, release: string): Promise<stri
 export async function locateArtifact(path: string, release: string): Promise<string> {
   for (let dir = dirname(path); ; dir = dirname(dir)) {
     if ((await modifiedAt(matrixTree(dir, release))) !== undefined) {
-      const candidate = join(matrixTree(dir, release), relative(dir, path));
+      const candidate = join(await mirrorBuildDir(dir, release), relative(dir, path));
       const newer = (await buildOutputDir(dir, release)) !== dir;
       return newer && (await modifiedAt(candidate)) !== undefined ? candidate : path;
     }

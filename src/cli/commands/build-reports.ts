@@ -1,12 +1,13 @@
 // CI reports of a build, single or matrix: --junit, GitHub annotations and step summary
 // (GITHUB_ACTIONS=true or --annotations github), GitLab Code Quality (--annotations gitlab --codequality).
 import { appendFile, writeFile } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { relative, resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import type { KernelBuildResult } from "../../kbuild/build-modules.js";
 import { run } from "../../process/exec.js";
 import { renderCodeQuality } from "../../report/codequality.js";
 import { renderGithubAnnotations, renderStepSummary } from "../../report/github.js";
+import { mirrorSourceMapper } from "../../kbuild/mirror.js";
 import { renderJunit } from "../../report/junit.js";
 import type { ReportKernel } from "../../report/report-input.js";
 import type { CommandContext } from "../context.js";
@@ -45,7 +46,7 @@ export async function writeBuildReports(
   if (!wantsReports(options, context.env)) return;
   const root = await repositoryRoot(dir);
   const kernels = [
-    ...results.map((result) => reportKernel(result, dir, root)),
+    ...(await Promise.all(results.map(async (result) => reportKernel(result, await mirrorSourceMapper(dir, result.release), root)))),
     ...skipped.map(
       (kernel): ReportKernel => ({
         release: kernel.release,
@@ -74,15 +75,11 @@ export async function repositoryRoot(dir: string): Promise<string> {
   return !result.failed && result.stdout.trim() !== "" ? result.stdout.trim() : dir;
 }
 
-function reportKernel(result: KernelBuildResult, dir: string, root: string): ReportKernel {
+// Paths are relative to the dir make ran in (the kernel's mirror tree in a matrix build, which mirrors
+// the module dir file for file); toSource maps them back to the sources.
+function reportKernel(result: KernelBuildResult, toSource: (path: string) => string, root: string): ReportKernel {
   const outcome = result.interrupted ? "interrupted" : result.ok ? "ok" : "failed";
-  const mirror = join(dir, ".kforge", "build", result.release) + sep;
-  // Paths are relative to the dir make ran in (the kernel's mirror tree in a matrix build), which
-  // mirrors the module dir file for file.
-  const sourcePath = (file: string) => {
-    const absolute = isAbsolute(file) ? file : join(dir, file);
-    return relative(root, absolute.startsWith(mirror) ? join(dir, absolute.slice(mirror.length)) : absolute);
-  };
+  const sourcePath = (file: string) => relative(root, toSource(file));
   return {
     release: result.release,
     modules: result.artifacts.map((artifact) => artifact.module),
