@@ -3,13 +3,16 @@
 // clean commands, the VM runner, watch and the kernel matrix all call this.
 import { availableParallelism } from "node:os";
 import { rm } from "node:fs/promises";
-import { EnvironmentError } from "../errors.js";
+import { loadConfig } from "../config/kforge-json.js";
+import { EnvironmentError, UsageError } from "../errors.js";
+import { collectCommandArtifacts } from "./command-artifacts.js";
+import { prepareDkmsTree, resolveBuildCommand, type BuildCommand, type BuildCommandSetting } from "./build-command.js";
 import { collectArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
 import { openBuildLog } from "./build-log.js";
 import { estimateBuildSize, type BuildSize } from "./build-size.js";
 import { acquireMakeLock, makeLockPath } from "./make-lock.js";
 import { computeFingerprint, fingerprintPath, readRecordedBuild, recordBuild } from "./fingerprint.js";
-import { buildMakeArguments, resolveJobs, type KbuildFlags } from "./make-arguments.js";
+import { buildMakeArguments, buildMakeVariables, resolveJobs, type KbuildFlags } from "./make-arguments.js";
 import { assertBuildTools, assertKernelTree, assertModuleDir, assertTargetArch, readKbuildFiles, resolveLlvm } from "./module-dir.js";
 import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./parse-output.js";
 import { requestedArch } from "./target-arch.js";
@@ -34,6 +37,8 @@ export interface BuildOptions extends KbuildFlags {
   onEvent?: (event: BuildEvent) => void;
   // Defaults to process.env; kbuild-relevant variables are part of the fingerprint.
   environment?: NodeJS.ProcessEnv;
+  // How to build (build-command.ts); defaults to kforge.json's build.command in dir, else kforge's kbuild call.
+  buildCommand?: BuildCommandSetting;
 }
 
 export type BuildEvent =
@@ -75,7 +80,17 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
     makefileTexts: await readKbuildFiles(options.dir),
     environmentMakeflags: environment.MAKEFLAGS,
   });
-  const makeArguments = buildMakeArguments({ ...options, llvm, kdir, target: "modules", jobs });
+  const command = await resolveBuildCommand({
+    setting: options.buildCommand ?? (await loadConfig(options.dir)).build?.command,
+    dir: options.dir,
+    release,
+    kdir,
+    jobs,
+    variables: buildMakeVariables({ ...options, llvm }),
+  });
+  const makeArguments = command
+    ? [command.program, ...command.argv]
+    : buildMakeArguments({ ...options, llvm, kdir, target: "modules", jobs });
   const fingerprintInput = { dir: options.dir, release, kdir, makeArguments, environment };
   const elapsed = () => Math.round(performance.now() - started);
 
@@ -99,7 +114,7 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
       options.werror,
     );
   try {
-    return await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, elapsed });
+    return await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, elapsed, command });
   } finally {
     await lock.release();
   }
@@ -111,11 +126,12 @@ interface LockedBuildInput {
   environment: NodeJS.ProcessEnv;
   llvm: Awaited<ReturnType<typeof resolveLlvm>>;
   elapsed: () => number;
+  command: BuildCommand | undefined;
 }
 
 // Under the make lock, so the fingerprint check sees what a build that just finished recorded.
 async function buildLocked(options: BuildOptions, input: LockedBuildInput): Promise<KernelBuildResult> {
-  const { fingerprintInput, makeArguments, environment, llvm, elapsed } = input;
+  const { fingerprintInput, makeArguments, environment, llvm, elapsed, command } = input;
   const { release, kdir } = options.kernel;
   // Fingerprint only when there is a record to compare with: a first build pays nothing for it.
   const recorded = options.force ? undefined : await readRecordedBuild(options.dir, release);
@@ -127,13 +143,21 @@ async function buildLocked(options: BuildOptions, input: LockedBuildInput): Prom
   // Whatever make does from here on, the old record no longer describes the dir.
   await rm(fingerprintPath(options.dir, release), { force: true });
   if (options.force) await removeListedModules(options.dir);
-  const made = await runMake(options, makeArguments, environment);
+  if (command) await prepareDkmsTree(command, options.dir);
+  const made = command
+    ? await runMake(options, command.program, command.argv, { ...environment, PWD: options.dir }, false)
+    : await runMake(options, "make", makeArguments, environment, true);
   const interrupted = made.interrupted || Boolean(options.signal?.aborted);
   if (made.exitCode !== 0 && !interrupted) {
     const rust = await explainRustFailure(options.dir, await readKbuildFiles(options.dir), options.kernel);
     if (rust) made.diagnostics.unshift(rust);
   }
-  const scan = made.exitCode === 0 && !interrupted ? await collectArtifacts(options.dir) : { artifacts: [], problems: [] };
+  const scan =
+    made.exitCode !== 0 || interrupted
+      ? { artifacts: [], problems: [] }
+      : command
+        ? await collectCommandArtifacts(options.dir, release, command)
+        : await collectArtifacts(options.dir);
   const result = judge(
     {
       release,
@@ -162,22 +186,29 @@ interface MakeRun {
   log: string;
 }
 
-async function runMake(options: BuildOptions, makeArguments: string[], environment: NodeJS.ProcessEnv): Promise<MakeRun> {
+// kforgeCall: kforge's own kbuild call, whose target comes last; a project's command is run as it is.
+async function runMake(
+  options: BuildOptions,
+  program: string,
+  makeArguments: string[],
+  environment: NodeJS.ProcessEnv,
+  kforgeCall: boolean,
+): Promise<MakeRun> {
   // Loaded here, not at the top: an up-to-date build never starts a process.
   const { run } = await import("../process/exec.js");
   const { prepareProbeCache, tryRunOverride } = await import("./probe-cache.js");
-  const probeCache = await prepareProbeCache(options.kernel.kdir, environment);
+  const probeCache = kforgeCall ? await prepareProbeCache(options.kernel.kdir, environment) : undefined;
   // The override goes before the target; what users see is the command as they would type it.
   const argv = probeCache ? [...makeArguments.slice(0, -1), tryRunOverride(probeCache), ...makeArguments.slice(-1)] : makeArguments;
-  const command = ["make", ...makeArguments].map(quoteForDisplay).join(" ");
+  const command = [program, ...makeArguments].map(quoteForDisplay).join(" ");
   const log = openBuildLog(options.dir, options.kernel.release, {
-    command: ["make", ...argv].map(quoteForDisplay).join(" "),
+    command: [program, ...argv].map(quoteForDisplay).join(" "),
     kdir: options.kernel.kdir,
   });
   const parser = createKbuildOutputParser(options.dir);
   const size = await estimateBuildSize(options.dir);
   options.onEvent?.({ kind: "start", command, log: log.path, ...(size ? { size } : {}) });
-  const result = await run("make", argv, {
+  const result = await run(program, argv, {
     cwd: options.dir,
     env: environment,
     signal: options.signal,
@@ -190,7 +221,10 @@ async function runMake(options: BuildOptions, makeArguments: string[], environme
   });
   const interrupted = result.canceled;
   await log.close({ exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs, interrupted });
-  if (result.notFound) throw new EnvironmentError("make could not be started", "apt-get install make gcc (or build-essential)");
+  if (result.notFound && program === "make")
+    throw new EnvironmentError("make could not be started", "apt-get install make gcc (or build-essential)");
+  if (result.notFound)
+    throw new UsageError(`${program}, the build command's program, could not be started`, "fix build.command in kforge.json");
   return { exitCode: result.exitCode, interrupted, diagnostics: parser.diagnostics(), log: log.path };
 }
 

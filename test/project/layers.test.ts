@@ -9,8 +9,9 @@ const LAYERS: string[][] = [
   ["cli"],
   ["ui", "doctor", "report", "ci"],
   ["watch", "vm"],
-  ["loader", "install", "editor", "dkms"],
-  ["kbuild", "scaffold", "guest-kernel"],
+  ["loader", "install", "editor"],
+  // dkms beside kbuild: a build through dkms.conf's MAKE[] reads it (kbuild/build-command.ts).
+  ["kbuild", "scaffold", "guest-kernel", "dkms"],
   ["kernel", "module", "config", "kernel-log"],
   ["process", "fs"],
   ["errors.ts"],

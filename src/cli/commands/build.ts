@@ -6,6 +6,7 @@ import { writeCompileCommands } from "../../editor/compile-commands.js";
 import { ExitCode, isKforgeError, UsageError } from "../../errors.js";
 import { buildModules, type BuildOptions, type KernelBuildResult } from "../../kbuild/build-modules.js";
 import { objectToVariables, validateMakeVariables, type KbuildFlags } from "../../kbuild/make-arguments.js";
+import { describeBypassedWrappers } from "../../kbuild/wrapper-notice.js";
 import { selectKernel } from "../../kernel/select.js";
 import { chooseProgressMode, createBuildProgress } from "../../ui/build-progress.js";
 import { formatBuildSummary } from "../../ui/build-summary.js";
@@ -45,6 +46,7 @@ async function runBuild(options: BuildCommandOptions, context: CommandContext): 
   const dir = resolve(context.cwd, options.dir ?? ".");
   const config = await loadConfig(dir);
   checkReportOptions(options);
+  for (const notice of await describeBypassedWrappers(dir, config.build?.command)) context.stderr.write(`kforge: ${notice}\n`);
   const matrix = matrixReleases(options, config);
   if (matrix) {
     const { runMatrixBuild } = await import("./build-matrix.js");

@@ -5,6 +5,7 @@ import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode, isKforgeError, UsageError } from "../../errors.js";
 import { buildModules } from "../../kbuild/build-modules.js";
 import { chooseBuildDir } from "../../kbuild/output-dir.js";
+import { describeBypassedWrappers } from "../../kbuild/wrapper-notice.js";
 import { selectKernel } from "../../kernel/select.js";
 import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
@@ -76,6 +77,7 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext, 
     context.stderr.write(`${styled}\n`);
   };
   if (kernel.notice) notify(kernel.notice);
+  for (const notice of await describeBypassedWrappers(dir, config.build?.command)) notify(notice);
   // After a matrix build, the kernel's own tree holds its newest artifact.
   const build = await buildModules({
     dir: await chooseBuildDir(dir, kernel.release),
