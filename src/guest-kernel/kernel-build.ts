@@ -67,7 +67,7 @@ export async function buildKernel(options: KernelBuildOptions): Promise<BuiltKer
     signal: options.signal,
     onProgress: phase,
   });
-  const extra = options.project ? (await optionsForProject(options.project, source, options.env)).extra : [];
+  const extra = options.project ? (await optionsForProject(options.project, source, options)).extra : [];
   const fragment = createGuestConfig({ debug: options.debug, extra });
   const release = builtRelease(source.version, options.debug, variantKey(extra));
   const layout = releaseLayout(fetchedKernelDir(release, options.env), release);
@@ -169,7 +169,8 @@ async function referenceObjectCount(layout: ReleaseLayout, env: NodeJS.ProcessEn
 }
 
 // The distro kernel of the source's series tells which in-tree modules the project's modules use.
-async function optionsForProject(dir: string, source: KernelSource, env: NodeJS.ProcessEnv | undefined) {
+async function optionsForProject(dir: string, source: KernelSource, options: { debug?: boolean; env?: NodeJS.ProcessEnv }) {
+  const env = options.env;
   const series = seriesOf(source.version);
   const stock = (await findBuildTrees()).find((tree) => seriesOf(tree.release) === series);
   if (!stock)
@@ -177,7 +178,13 @@ async function optionsForProject(dir: string, source: KernelSource, env: NodeJS.
       `--for needs an installed ${series} kernel build tree to find the project's in-tree dependencies`,
       `install the ${series} headers, or list the options in kforge.json debugKernel.config`,
     );
-  return projectKernelOptions({ dir, sourceDir: source.dir, stock, env });
+  // The plain kernel of this source, when built, says which built-in symbols a minimal kernel lacks.
+  const base = releaseLayout(
+    fetchedKernelDir(builtRelease(source.version, Boolean(options.debug)), env),
+    builtRelease(source.version, Boolean(options.debug)),
+  );
+  const baseKdir = (await isAccessible(join(base.kdir, "Module.symvers"))) ? base.kdir : undefined;
+  return projectKernelOptions({ dir, sourceDir: source.dir, stock, env, ...(baseKdir ? { baseKdir } : {}) });
 }
 
 // A project variant starts from a copy of the plain kernel's objects, when that is built: only what

@@ -17,7 +17,7 @@ import { assertBuildTools, assertKernelTree, assertModuleDir, assertTargetArch, 
 import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./parse-output.js";
 import { requestedArch } from "./target-arch.js";
 import { reproducibleEnvironment } from "./reproducible.js";
-import { explainRustFailure } from "./rust-modules.js";
+import { explainFailure } from "./failure-explain.js";
 
 export interface KernelTarget {
   release: string;
@@ -148,10 +148,8 @@ async function buildLocked(options: BuildOptions, input: LockedBuildInput): Prom
     ? await runMake(options, command.program, command.argv, { ...environment, PWD: options.dir }, false)
     : await runMake(options, "make", makeArguments, environment, true);
   const interrupted = made.interrupted || Boolean(options.signal?.aborted);
-  if (made.exitCode !== 0 && !interrupted) {
-    const rust = await explainRustFailure(options.dir, await readKbuildFiles(options.dir), options.kernel);
-    if (rust) made.diagnostics.unshift(rust);
-  }
+  if (made.exitCode !== 0 && !interrupted)
+    await explainFailure(options.dir, await readKbuildFiles(options.dir), options.kernel, made.diagnostics);
   const scan =
     made.exitCode !== 0 || interrupted
       ? { artifacts: [], problems: [] }

@@ -14,6 +14,8 @@ export interface ProjectVariant {
   release: string;
   // The in-tree modules that made the variant, for the notice; empty when only kforge.json did.
   inTreeModules: string[];
+  // Options for code the distro kernel has built in (CONFIG_BLOCK for del_gendisk), for the notice.
+  builtInOptions: { option: string; symbols: string[] }[];
 }
 
 export interface VariantRequest {
@@ -36,10 +38,16 @@ export async function projectVariant(request: VariantRequest): Promise<ProjectVa
     if (!build.ok) return undefined;
   }
   const sourceDir = await readlink(join(request.debugKdir, "source"));
-  const { extra, inTreeModules } = await projectKernelOptions({ dir: request.project, sourceDir, stock: request.stock, env: request.env });
+  const { extra, inTreeModules, builtInOptions } = await projectKernelOptions({
+    dir: request.project,
+    sourceDir,
+    stock: request.stock,
+    baseKdir: request.debugKdir,
+    env: request.env,
+  });
   const key = variantKey(extra);
   if (key === undefined) return undefined;
-  return { release: builtRelease(parseBuiltRelease(request.debugRelease)!.version, true, key), inTreeModules };
+  return { release: builtRelease(parseBuiltRelease(request.debugRelease)!.version, true, key), inTreeModules, builtInOptions };
 }
 
 const hasBuiltModules = async (dir: string) => (await collectArtifacts(dir)).artifacts.length > 0;

@@ -14,6 +14,7 @@ import type { AccelRequest } from "../../vm/qemu/accel.js";
 import { hasKmemleak, resolveDebugRelease } from "../../vm/debug-kernel.js";
 import { checkGuestMemory } from "../../vm/guest/memory.js";
 import { launchVm } from "../../vm/launch.js";
+import { adviseOnTimeLimit, chooseTimeLimit } from "../../vm/time-limit.js";
 import { prepareVmPlan } from "../../vm/prepare.js";
 import type { VmResult } from "../../vm/report.js";
 import type { CommandContext } from "../context.js";
@@ -49,7 +50,8 @@ export interface VmRunExtension {
   finish(result: VmResult): Promise<{ result: VmResult; text: string }>;
 }
 
-export const VM_DEFAULTS = { timeoutSeconds: 60, memoryMb: 256, accel: "auto" as AccelRequest };
+// The time limit's default depends on the kernel: vm/time-limit.ts.
+export const VM_DEFAULTS = { memoryMb: 256, accel: "auto" as AccelRequest };
 
 export async function vmCommand(options: VmCommandOptions, context: CommandContext, extension?: VmRunExtension): Promise<number> {
   try {
@@ -120,13 +122,14 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext, 
   });
   if (tests.length === 0 && !options.shell && chosen.alwaysLoad.length === 0)
     notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
+  const timeLimit = chooseTimeLimit({ flag: options.timeout, config: config.vm?.timeout, release: kernel.release });
   const launched = await launchVm({
     release: kernel.release,
     plan,
     vmKernel: options.vmKernel,
     configKernel: config.vm?.kernel,
     accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel,
-    timeoutMs: 1000 * (options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds),
+    timeoutMs: 1000 * timeLimit.seconds,
     memoryMb,
     append: options.append,
     shell: options.shell,
@@ -141,7 +144,8 @@ async function runVmCommand(options: VmCommandOptions, context: CommandContext, 
   });
   // launchVm's own notices (KVM fallback, compressed image) are already in the result.
   launched.notices = [...notices, ...launched.notices];
-  const { result, text } = extension ? await extension.finish(launched) : { result: launched, text: "" };
+  const advised = adviseOnTimeLimit(launched, timeLimit);
+  const { result, text } = extension ? await extension.finish(advised) : { result: advised, text: "" };
   if (options.json) context.stdout.write(`${JSON.stringify(result)}\n`);
   else context.stdout.write(formatVmReport(result, createPalette(context.stdout as NodeJS.WriteStream)) + text);
   if (result.end === "interrupted") return ExitCode.interrupted;

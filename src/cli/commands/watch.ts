@@ -24,6 +24,7 @@ import { HostTarget } from "../../watch/host-target.js";
 import { WatchLoop } from "../../watch/watch-loop.js";
 import type { CommandContext } from "../context.js";
 import { createHostOptions } from "../host-command.js";
+import { chooseTimeLimit } from "../../vm/time-limit.js";
 import { selectVmKernel, VM_DEFAULTS } from "./vm.js";
 import { listenForKeys } from "./watch-keys.js";
 
@@ -75,7 +76,7 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
   const quit = new AbortController();
   const signal = AbortSignal.any([context.signal, quit.signal]);
-  const stepTimeoutMs = 1000 * (options.timeout ?? config.vm?.timeout ?? VM_DEFAULTS.timeoutSeconds);
+  const stepTimeoutMs = 1000 * chooseTimeLimit({ flag: options.timeout, config: config.vm?.timeout, release: kernel.release }).seconds;
   const target = host
     ? HostTarget.open(host, dir, stepTimeoutMs)
     : await startGuest({ options, context, config, dir, release: kernel.release, memoryMb, stepTimeoutMs, signal });

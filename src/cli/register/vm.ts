@@ -22,7 +22,11 @@ const KERNEL_HELP = "kernel release to build for and boot (default: running kern
 function addVmOptions(command: Command, addKernel = (target: Command) => addKernelOptions(target, KERNEL_HELP)): Command {
   return addKernel(command)
     .option("--vm-kernel <vmlinuz>", "kernel image to boot instead of the one found for the release", parseNonEmpty("--vm-kernel"))
-    .option("--timeout <seconds>", "give up after this many seconds, with a diagnosis (default 60)", parsePositiveInteger("--timeout"))
+    .option(
+      "--timeout <seconds>",
+      "give up after this many seconds, with a diagnosis (default 60; 180 for a debug kernel)",
+      parsePositiveInteger("--timeout"),
+    )
     .option("--accel <mode>", "auto (KVM when it works, else TCG), kvm or tcg (default auto)", parseAccel)
     .option("--exec <command>", "shell command to run in the guest after loading (repeatable)", collect)
     .option("--shell", "open an interactive busybox shell in the guest with the modules loaded")
@@ -85,7 +89,7 @@ export function registerVmCommands(program: Command, state: ProgramState): void 
     .option("--memory <MiB>", "guest memory (default 256)", parsePositiveInteger("--memory"))
     .option(
       "--timeout <seconds>",
-      "a load or test step still running after this long is a hang (default 60)",
+      "a load or test step still running after this long is a hang (default 60; 180 for a debug kernel)",
       parsePositiveInteger("--timeout"),
     )
     .option("--json", "print one JSON object per event (NDJSON) on stdout")
