@@ -24,7 +24,7 @@ import { configureKernel } from "./configure.js";
 import { createGuestConfig, variantKey } from "./guest-config.js";
 import { checkMake, runKernelMake, type KernelMakeOptions } from "./kernel-make.js";
 import { obtainSource, seriesOf, type KernelSource } from "./kernel-source.js";
-import { projectKernelOptions } from "./project-options.js";
+import { lackingSymbols, projectKernelOptions } from "./project-options.js";
 import { compiledObject, type KernelBuildCounts } from "./progress.js";
 import { registerKernel } from "./register.js";
 
@@ -178,13 +178,12 @@ async function optionsForProject(dir: string, source: KernelSource, options: { d
       `--for needs an installed ${series} kernel build tree to find the project's in-tree dependencies`,
       `install the ${series} headers, or list the options in kforge.json debugKernel.config`,
     );
-  // The plain kernel of this source, when built, says which built-in symbols a minimal kernel lacks.
-  const base = releaseLayout(
-    fetchedKernelDir(builtRelease(source.version, Boolean(options.debug)), env),
-    builtRelease(source.version, Boolean(options.debug)),
-  );
-  const baseKdir = (await isAccessible(join(base.kdir, "Module.symvers"))) ? base.kdir : undefined;
-  return projectKernelOptions({ dir, sourceDir: source.dir, stock, env, ...(baseKdir ? { baseKdir } : {}) });
+  // The plain kernel of this source, when built, says what else the project lacks there (del_gendisk).
+  const release = builtRelease(source.version, Boolean(options.debug));
+  const base = releaseLayout(fetchedKernelDir(release, env), release);
+  const built = await isAccessible(join(base.kdir, "Module.symvers"));
+  const lacking = built ? await lackingSymbols(dir, { release, kdir: base.kdir }, { env }) : [];
+  return projectKernelOptions({ dir, sourceDir: source.dir, stock, env, lacking });
 }
 
 // A project variant starts from a copy of the plain kernel's objects, when that is built: only what

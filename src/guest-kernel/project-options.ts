@@ -1,16 +1,22 @@
 // What a project adds to its debug kernel: the in-tree modules its modules need (found the way kforge
 // vm finds them, from the distro kernel's modules.symbols and modules.dep, e.g. videodev for a V4L2
 // driver), enabled as modules with what they depend on; the options that build the code exporting
-// what the distro kernel has built in and the plain debug kernel lacks (del_gendisk: CONFIG_BLOCK),
-// found in the source (symbol-options.ts); plus kforge.json debugKernel.config.
+// what the project still lacks against the plain debug kernel (del_gendisk: CONFIG_BLOCK, built in on
+// the distro kernel), found in the source (symbol-options.ts); plus kforge.json debugKernel.config.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
 import { UsageError } from "../errors.js";
 import { loadConfig } from "../config/kforge-json.js";
 import { collectArtifacts } from "../kbuild/artifacts.js";
 import { findModulesDir } from "../kernel/kernel-image.js";
+import { buildModules } from "../kbuild/build-modules.js";
+import { undefinedSymbols } from "../kbuild/failure-explain.js";
+import { STATE_DIR } from "../kbuild/build-log.js";
+import { describeFile } from "../kbuild/fingerprint.js";
+import { listSourceFiles, refreshMirror } from "../kbuild/mirror.js";
 import { readOptionalText } from "../fs/files.js";
-import { parseModuleSymvers } from "../module/module-symvers.js";
 import { resolveDependencies, type DependencyResolution } from "../module/resolve-deps.js";
 import { resolveInTreeDependencies } from "../module/modules-dep.js";
 import type { BuildTree } from "../kernel/build-tree.js";
@@ -31,8 +37,9 @@ export interface ProjectOptionsRequest {
   sourceDir: string;
   // The distro kernel of the same series, whose modules say which in-tree modules provide what.
   stock: BuildTree;
-  // The plain debug kernel's build tree: its Module.symvers says what it already exports.
-  baseKdir?: string;
+  // Symbols the project's modules found no exporter for when built against the plain debug kernel
+  // (lackingSymbols): code the distro kernel builds and the minimal one leaves out.
+  lacking?: readonly string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -56,8 +63,8 @@ export async function projectKernelOptions(request: ProjectOptionsRequest): Prom
       .replace(/\.ko(\.\w+)?$/, "");
     const [folder, object] = [path.replace(/\/[^/]*$/, ""), path.replace(/^.*\//, "")];
     const symbol = objectSymbol(read(`${folder}/Makefile`) ?? read(`${folder}/Kbuild`) ?? "", object);
-    if (symbol && !wanted.has(symbol)) wanted.set(symbol, "m");
-    else unmapped.push(path);
+    if (!symbol) unmapped.push(path);
+    else if (!wanted.has(symbol)) wanted.set(symbol, "m");
   }
   const { lines, unknown } = enableWithDependencies(parseKconfigTree(read, "x86"), wanted);
   if (unmapped.length || unknown.length) {
@@ -69,30 +76,53 @@ export async function projectKernelOptions(request: ProjectOptionsRequest): Prom
   return { extra: [...lines, ...fromJson], inTreeModules, builtInOptions: builtIn };
 }
 
-// What the distro kernel has built in and the plain debug kernel does not export, by the option that
-// builds it; symbols whose exporter cannot be told are left to modpost, whose error then says so.
+// What the plain debug kernel lacks that no in-tree module of the project's provides, by the option that
+// builds its exporter; symbols whose exporter cannot be told are left to modpost, whose error then says so.
 async function builtInOptions(
   request: ProjectOptionsRequest,
   resolution: DependencyResolution,
   read: SourceReader,
 ): Promise<{ option: string; symbols: string[] }[]> {
-  if (!request.baseKdir) return [];
-  const base = new Set(
-    parseModuleSymvers((await readOptionalText(join(request.baseKdir, "Module.symvers"))) ?? "").map((entry) => entry.symbol),
+  const fromInTree = new Set(
+    resolution.modules.flatMap((module) => module.needs.filter((need) => need.provider.kind === "in-tree").map((need) => need.symbol)),
   );
-  const lacking = [
-    ...new Set(
-      resolution.modules.flatMap((module) => module.needs.filter((need) => need.provider.kind === "kernel").map((need) => need.symbol)),
-    ),
-  ].filter((symbol) => !base.has(symbol));
+  const lacking = (request.lacking ?? []).filter((symbol) => !fromInTree.has(symbol));
   const byOption = new Map<string, string[]>();
   for (const exporter of await findSymbolExporters(request.sourceDir, lacking, read)) {
-    // Architecture code (retpoline thunks, mitigations) is what the module was compiled against on the
-    // distro kernel; built against the guest kernel it asks for that kernel's own, so it is no need.
-    if (!exporter.option || exporter.file.startsWith("arch/")) continue;
+    if (!exporter.option) continue;
     byOption.set(exporter.option, [...(byOption.get(exporter.option) ?? []), exporter.symbol]);
   }
   return [...byOption].map(([option, symbols]) => ({ option, symbols }));
+}
+
+// Builds the project against the plain debug kernel (in that kernel's own tree, so the project's
+// in-place build is left alone) and returns what modpost found missing. A failed build records no
+// fingerprint, so the answer is kept for the same sources and kernel, and a rerun costs no make.
+export async function lackingSymbols(
+  project: string,
+  base: { release: string; kdir: string },
+  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
+): Promise<string[]> {
+  const record = join(project, STATE_DIR, "state", base.release, "lacking-symbols.json");
+  const key = await lackingKey(project, base.kdir);
+  const kept = JSON.parse((await readOptionalText(record)) ?? "null") as { key: string; symbols: string[] } | null;
+  if (kept?.key === key) return kept.symbols;
+  const dir = await refreshMirror(project, base.release);
+  const probe = await buildModules({ dir, kernel: base, signal: options.signal, environment: options.env });
+  if (probe.interrupted) return [];
+  const symbols = probe.ok ? [] : undefinedSymbols(probe.diagnostics);
+  await mkdir(dirname(record), { recursive: true });
+  await writeFile(record, JSON.stringify({ key, symbols }));
+  return symbols;
+}
+
+// The project's sources (by content) and the kernel's exports (by size and time).
+async function lackingKey(project: string, kdir: string): Promise<string> {
+  const hash = createHash("sha256");
+  for (const source of (await listSourceFiles(project)).sort())
+    hash.update(`${source}\0${(await readOptionalText(join(project, source))) ?? ""}\0`);
+  hash.update(JSON.stringify(describeFile(join(kdir, "Module.symvers"))));
+  return hash.digest("hex");
 }
 
 // The project's built modules resolved on the distro kernel: in-tree providers, and what vmlinux provides.

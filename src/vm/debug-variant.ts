@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { collectArtifacts } from "../kbuild/artifacts.js";
 import { buildModules } from "../kbuild/build-modules.js";
 import { variantKey } from "../guest-kernel/guest-config.js";
-import { projectKernelOptions } from "../guest-kernel/project-options.js";
+import { lackingSymbols, projectKernelOptions } from "../guest-kernel/project-options.js";
 import { builtRelease, parseBuiltRelease } from "../kernel/built-release.js";
 import type { BuildTree } from "../kernel/build-tree.js";
 
@@ -42,7 +42,7 @@ export async function projectVariant(request: VariantRequest): Promise<ProjectVa
     dir: request.project,
     sourceDir,
     stock: request.stock,
-    baseKdir: request.debugKdir,
+    lacking: await lackingSymbols(request.project, { release: request.debugRelease, kdir: request.debugKdir }, request),
     env: request.env,
   });
   const key = variantKey(extra);

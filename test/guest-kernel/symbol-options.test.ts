@@ -1,11 +1,11 @@
 // Which Kconfig option builds the code that exports a symbol: pure over small trees, then over the real
 // kernel source the debug kernel was built from (the linux-source kforge unpacked), then through a real
 // build against that debug kernel, whose modpost error then names the option instead of a typo.
-import { cpSync, mkdtempSync, readFileSync, readlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { projectKernelOptions } from "../../src/guest-kernel/project-options.js";
+import { lackingSymbols, projectKernelOptions } from "../../src/guest-kernel/project-options.js";
 import { findSymbolExporters, makefileOwner, optionBuilding, parseExportLines } from "../../src/guest-kernel/symbol-options.js";
 import { runKforge } from "../helpers/cli.js";
 import { fixturePath } from "../helpers/fixtures.js";
@@ -105,7 +105,15 @@ describe("on the real kernel source of the debug kernel", () => {
   it("puts CONFIG_BLOCK into the project's debug variant, beside the in-tree crc16 module", async () => {
     const build = await runKforge(["build", dir, "--kernel", kernel612().release], { timeoutMs: 300_000 });
     expect(build.exitCode, build.stderr).toBe(0);
-    const options = await projectKernelOptions({ dir, sourceDir, stock: kernel612(), baseKdir: debugKernel().kdir });
+    // What the project lacks against the plain debug kernel, from a build in that kernel's own tree.
+    const lacking = await lackingSymbols(dir, debugKernel());
+    expect([...lacking].sort()).toEqual(["crc16", "del_gendisk"]);
+    const probeLog = join(dir, ".kforge", "build", debugKernel().release, ".kforge", "logs", debugKernel().release, "build.log");
+    const probedAt = statSync(probeLog).mtimeMs;
+    // Kept for the same sources and kernel: asked again, no make runs.
+    expect(await lackingSymbols(dir, debugKernel())).toEqual(lacking);
+    expect(statSync(probeLog).mtimeMs).toBe(probedAt);
+    const options = await projectKernelOptions({ dir, sourceDir, stock: kernel612(), lacking });
     expect(options.extra).toEqual(["CONFIG_BLOCK=y", "CONFIG_CRC16=m"]);
     expect(options.inTreeModules).toEqual(["crc16"]);
     expect(options.builtInOptions).toEqual([{ option: "BLOCK", symbols: ["del_gendisk"] }]);
