@@ -2,9 +2,11 @@
 // exits with what main returns, and the signal handlers here force the exit when a command is stuck.
 import { type Command, CommanderError } from "commander";
 import { ExitCode, isKforgeError, UsageError } from "../errors.js";
+import { describeWriteError } from "../fs/write-error.js";
 import { describeUsageError } from "./commander-errors.js";
 import { createPalette } from "../ui/color.js";
 import { createContext, type OutputStream } from "./context.js";
+import { jsonFailure } from "./failure.js";
 import { createProgram, type ProgramState } from "./program.js";
 import { readVersion } from "./version.js";
 
@@ -76,11 +78,14 @@ interface ErrorReport {
 // Commander prints nothing itself (program.ts): its errors are printed like kforge's own.
 function describeCommanderError(error: CommanderError, program: Command, argv: readonly string[]): ErrorReport {
   if (["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code)) return { exitCode: ExitCode.ok };
-  return printError(new UsageError(...(Object.values(describeUsageError(error, program, argv)) as [string, string])));
+  const usage = describeUsageError(error, program, argv);
+  return printError(new UsageError(usage.message, usage.hint));
 }
 
-function printError(error: unknown): ErrorReport {
+function printError(thrown: unknown): ErrorReport {
   const palette = createPalette(process.stderr);
+  // A full disk or a read-only folder met where no command expected it is still not a bug.
+  const error = describeWriteError(thrown) ?? thrown;
   if (isKforgeError(error)) {
     process.stderr.write(`${palette.red("kforge: error:")} ${error.message}\n`);
     if (error.hint) process.stderr.write(`${palette.dim("hint:")} ${error.hint}\n`);
@@ -117,7 +122,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const report = error instanceof CommanderError ? describeCommanderError(error, program, own) : printError(error);
     // With --json, stdout carries exactly one JSON object even when the command failed before writing one.
     if (report.json && own.includes("--json") && !stdout.written()) {
-      process.stdout.write(`${JSON.stringify({ ok: false, error: report.json })}\n`);
+      process.stdout.write(`${JSON.stringify(jsonFailure(report.json))}\n`);
     }
     return signalExitCode(report.exitCode, signals);
   }

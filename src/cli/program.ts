@@ -2,13 +2,27 @@
 // `kforge --version` and `--help` stay fast.
 import { Command } from "commander";
 import type { CommandContext } from "./context.js";
-import { registerBuildCommands } from "./register/build.js";
-import { registerCiCommands } from "./register/ci.js";
-import { registerKernelCommands } from "./register/kernel.js";
-import { registerModuleCommands } from "./register/module.js";
-import { registerScaffoldCommands } from "./register/scaffold.js";
-import { registerShipCommands } from "./register/ship.js";
-import { registerVmCommands } from "./register/vm.js";
+import { BUILD_COMMANDS } from "./register/build.js";
+import { CI_COMMANDS } from "./register/ci.js";
+import { registerCommands } from "./register/command-spec.js";
+import { DOCTOR_COMMANDS } from "./register/doctor.js";
+import { KERNEL_COMMANDS } from "./register/kernel.js";
+import { MODULE_COMMANDS } from "./register/module.js";
+import { SCAFFOLD_COMMANDS } from "./register/scaffold.js";
+import { SHIP_COMMANDS } from "./register/ship.js";
+import { VM_COMMANDS } from "./register/vm.js";
+
+// The command tree, in the order --help lists it.
+export const COMMAND_GROUPS = [
+  KERNEL_COMMANDS,
+  DOCTOR_COMMANDS,
+  BUILD_COMMANDS,
+  SCAFFOLD_COMMANDS,
+  MODULE_COMMANDS,
+  VM_COMMANDS,
+  SHIP_COMMANDS,
+  CI_COMMANDS,
+];
 
 export interface ProgramState {
   context: CommandContext;
@@ -29,12 +43,6 @@ export function createProgram(version: string, state: ProgramState): Command {
       "\nArguments after a bare -- go to make (build) or to the module as parameters (load, vm).\n" +
         "Exit codes: 0 success, 1 build/load/test failed, 2 usage or environment error, 130 interrupted.",
     );
-  registerKernelCommands(program, state);
-  registerBuildCommands(program, state);
-  registerScaffoldCommands(program, state);
-  registerModuleCommands(program, state);
-  registerVmCommands(program, state);
-  registerShipCommands(program, state);
-  registerCiCommands(program, state);
+  for (const group of COMMAND_GROUPS) registerCommands(program, group, state);
   return program;
 }

@@ -19,16 +19,22 @@ export const COMPILE_COMMANDS = "compile_commands.json";
 
 export async function writeCompileCommands(options: {
   dir: string;
+  // Where the kernel's build is: the module dir, or the kernel's tree of links to its sources.
+  buildDir?: string;
   kdir: string;
   release: string;
 }): Promise<{ path: string; entries: CompileCommandsEntry[] }> {
+  const buildDir = options.buildDir ?? options.dir;
   // Commands from a build for another kernel would point the editor at the wrong headers.
-  await builtArtifacts(options.dir, options.release);
+  await builtArtifacts(buildDir, options.release);
   const directory = await realpath(options.kdir);
+  // A tree's paths name links to the module dir's files: the editor gets the files themselves.
+  const toSource = (text: string) => (buildDir === options.dir ? text : text.replaceAll(`${buildDir}/`, `${options.dir}/`));
   const entries: CompileCommandsEntry[] = [];
-  for (const cmdFile of await findObjectCmdFiles(options.dir)) {
-    const parsed = parseCmdFile(await readFile(cmdFile, "utf8"));
-    if (!parsed) continue;
+  for (const cmdFile of await findObjectCmdFiles(buildDir)) {
+    const recorded = parseCmdFile(await readFile(cmdFile, "utf8"));
+    if (!recorded) continue;
+    const parsed = { source: toSource(recorded.source), output: recorded.output, command: toSource(recorded.command) };
     const file = resolve(directory, parsed.source);
     // Generated .mod.c files and sources from the kernel tree (6.12's module-common.c) are not the project's.
     if (!file.endsWith(".c") || file.endsWith(".mod.c") || !isInside(options.dir, file)) continue;

@@ -24,7 +24,7 @@ import { configureKernel } from "./configure.js";
 import { createGuestConfig, variantKey } from "./guest-config.js";
 import { checkMake, runKernelMake, type KernelMakeOptions } from "./kernel-make.js";
 import { obtainSource, seriesOf, type KernelSource } from "./kernel-source.js";
-import { lackingSymbols, projectKernelOptions } from "./project-options.js";
+import { lackingSymbols, projectKernelOptions, type ProjectRef } from "./project-options.js";
 import { compiledObject, type KernelBuildCounts } from "./progress.js";
 import { registerKernel } from "./register.js";
 
@@ -35,7 +35,7 @@ export interface KernelBuildOptions {
   debug: boolean;
   // A project dir whose in-tree dependencies and kforge.json debugKernel.config the kernel adds,
   // as a release of its own.
-  project?: string;
+  project?: ProjectRef;
   jobs?: number;
   force?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -76,7 +76,7 @@ export async function buildKernel(options: KernelBuildOptions): Promise<BuiltKer
   // Checked before locking too, so an up-to-date tree is only read, never written.
   if (!(await current())) return upToDate();
   await mkdir(layout.dir, { recursive: true });
-  const lock = await acquireMakeLock(layout.dir, release, {
+  const lock = await acquireMakeLock(layout.dir, {
     signal: options.signal,
     onWait: (holder) => phase(`waiting: kforge process ${holder} is building ${release}`),
   });
@@ -169,7 +169,7 @@ async function referenceObjectCount(layout: ReleaseLayout, env: NodeJS.ProcessEn
 }
 
 // The distro kernel of the source's series tells which in-tree modules the project's modules use.
-async function optionsForProject(dir: string, source: KernelSource, options: { debug?: boolean; env?: NodeJS.ProcessEnv }) {
+async function optionsForProject(project: ProjectRef, source: KernelSource, options: { debug?: boolean; env?: NodeJS.ProcessEnv }) {
   const env = options.env;
   const series = seriesOf(source.version);
   const stock = (await findBuildTrees()).find((tree) => seriesOf(tree.release) === series);
@@ -182,8 +182,8 @@ async function optionsForProject(dir: string, source: KernelSource, options: { d
   const release = builtRelease(source.version, Boolean(options.debug));
   const base = releaseLayout(fetchedKernelDir(release, env), release);
   const built = await isAccessible(join(base.kdir, "Module.symvers"));
-  const lacking = built ? await lackingSymbols(dir, { release, kdir: base.kdir }, { env }) : [];
-  return projectKernelOptions({ dir, sourceDir: source.dir, stock, env, lacking });
+  const lacking = built ? await lackingSymbols(project, { release, kdir: base.kdir }, { env }) : [];
+  return projectKernelOptions({ ...project, sourceDir: source.dir, stock, env, lacking });
 }
 
 // A project variant starts from a copy of the plain kernel's objects, when that is built: only what

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { UsageError } from "../errors.js";
-import { loadConfig } from "../config/kforge-json.js";
+import type { KforgeConfig } from "../config/kforge-json.js";
 import { collectArtifacts } from "../kbuild/artifacts.js";
 import { findModulesDir } from "../kernel/kernel-image.js";
 import { buildModules } from "../kbuild/build-modules.js";
@@ -19,9 +19,16 @@ import { listSourceFiles, refreshMirror } from "../kbuild/mirror.js";
 import { readOptionalText } from "../fs/files.js";
 import { resolveDependencies, type DependencyResolution } from "../module/resolve-deps.js";
 import { resolveInTreeDependencies } from "../module/modules-dep.js";
+import { builtDir } from "../project/build-location.js";
 import type { BuildTree } from "../kernel/build-tree.js";
 import { enableWithDependencies, objectSymbol, parseKconfigTree, type SourceReader } from "./kconfig.js";
 import { findSymbolExporters } from "./symbol-options.js";
+
+// A project a debug kernel variant is built for: its dir and its kforge.json.
+export interface ProjectRef {
+  dir: string;
+  config: KforgeConfig;
+}
 
 export interface ProjectKernelOptions {
   // Fragment lines, in-tree modules first, then kforge.json's.
@@ -34,6 +41,8 @@ export interface ProjectKernelOptions {
 
 export interface ProjectOptionsRequest {
   dir: string;
+  // The project's kforge.json, as the caller read it.
+  config: KforgeConfig;
   sourceDir: string;
   // The distro kernel of the same series, whose modules say which in-tree modules provide what.
   stock: BuildTree;
@@ -44,8 +53,7 @@ export interface ProjectOptionsRequest {
 }
 
 export async function projectKernelOptions(request: ProjectOptionsRequest): Promise<ProjectKernelOptions> {
-  const config = await loadConfig(request.dir);
-  const fromJson = Object.entries(config.debugKernel?.config ?? {}).map(([name, value]) =>
+  const fromJson = Object.entries(request.config.debugKernel?.config ?? {}).map(([name, value]) =>
     value === "n" ? `# ${name} is not set` : `${name}=${value}`,
   );
   const resolution = await resolveOnStock(request);
@@ -99,16 +107,22 @@ async function builtInOptions(
 // in-place build is left alone) and returns what modpost found missing. A failed build records no
 // fingerprint, so the answer is kept for the same sources and kernel, and a rerun costs no make.
 export async function lackingSymbols(
-  project: string,
+  project: ProjectRef,
   base: { release: string; kdir: string },
   options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
 ): Promise<string[]> {
-  const record = join(project, STATE_DIR, "state", base.release, "lacking-symbols.json");
-  const key = await lackingKey(project, base.kdir);
+  const record = join(project.dir, STATE_DIR, "state", base.release, "lacking-symbols.json");
+  const key = await lackingKey(project.dir, base.kdir);
   const kept = JSON.parse((await readOptionalText(record)) ?? "null") as { key: string; symbols: string[] } | null;
   if (kept?.key === key) return kept.symbols;
-  const dir = await refreshMirror(project, base.release);
-  const probe = await buildModules({ dir, kernel: base, signal: options.signal, environment: options.env });
+  const dir = await refreshMirror(project.dir, base.release);
+  const probe = await buildModules({
+    dir,
+    kernel: base,
+    buildCommand: project.config.build?.command,
+    signal: options.signal,
+    environment: options.env,
+  });
   if (probe.interrupted) return [];
   const symbols = probe.ok ? [] : undefinedSymbols(probe.diagnostics);
   await mkdir(dirname(record), { recursive: true });
@@ -127,7 +141,8 @@ async function lackingKey(project: string, kdir: string): Promise<string> {
 
 // The project's built modules resolved on the distro kernel: in-tree providers, and what vmlinux provides.
 async function resolveOnStock(request: ProjectOptionsRequest): Promise<DependencyResolution> {
-  const { artifacts } = await collectArtifacts(request.dir);
+  // The project's build for the distro kernel, wherever it lives (project/build-location.ts).
+  const { artifacts } = await collectArtifacts(await builtDir(request.dir, request.stock.release));
   if (artifacts.length === 0) {
     throw new UsageError(
       `${request.dir} has no built modules to find its in-tree dependencies from`,

@@ -1,12 +1,12 @@
-// Builds one module dir for several kernels at once, each in its own mirror tree under
-// .kforge/build/<release>/, splitting the CPUs between the kernels so make is never oversubscribed.
-// One kernel's failure never stops the others.
+// Builds one module dir for several kernels at once, each in the dir the caller chose for it (the
+// project's build location for that kernel), splitting the CPUs between the kernels so make is never
+// oversubscribed. One kernel's failure never stops the others.
 import { availableParallelism } from "node:os";
 import { buildModules, type BuildEvent, type BuildOptions, type KernelBuildResult, type KernelTarget } from "./build-modules.js";
-import { refreshMirror } from "./mirror.js";
 
-export interface MatrixOptions extends Omit<BuildOptions, "kernel" | "onEvent"> {
-  kernels: KernelTarget[];
+export interface MatrixOptions extends Omit<BuildOptions, "kernel" | "onEvent" | "dir"> {
+  // Each kernel with the dir make builds in for it.
+  kernels: (KernelTarget & { dir: string })[];
   cpuCount?: number;
   onEvent?: (release: string, event: BuildEvent) => void;
   // Each kernel's result as soon as it is known.
@@ -30,18 +30,20 @@ export function planMatrix(kernelCount: number, cpuCount: number, requestedJobs?
 export async function buildMatrix(options: MatrixOptions): Promise<KernelBuildResult[]> {
   const { kernels, cpuCount = availableParallelism(), onEvent, onResult, ...shared } = options;
   const plan = planMatrix(kernels.length, cpuCount, shared.jobs);
+  // A single kernel gets only the requested -j: without one the builder chooses, and leaves a -j the
+  // module's Makefile sets alone.
+  const jobs = kernels.length === 1 ? shared.jobs : plan.jobs;
   const results: KernelBuildResult[] = new Array(kernels.length);
   let next = 0;
   const worker = async () => {
     while (next < kernels.length) {
       const index = next++;
-      const kernel = kernels[index]!;
-      const dir = await refreshMirror(shared.dir, kernel.release);
+      const { dir, ...kernel } = kernels[index]!;
       results[index] = await buildModules({
         ...shared,
         dir,
         kernel,
-        jobs: plan.jobs,
+        jobs,
         onEvent: (event) => onEvent?.(kernel.release, event),
       });
       onResult?.(results[index]!);

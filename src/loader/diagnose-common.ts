@@ -112,3 +112,16 @@ export function noModuleSupportDiagnosis(module: string, environment: DiagnoseEn
     hint: VM_HINT,
   };
 }
+
+// The first check that recognises the failure, or undefined.
+export function firstDiagnosis(
+  checks: readonly ((context: DiagnosisContext) => Diagnosis | undefined)[],
+  input: FailureInput,
+): Diagnosis | undefined {
+  const context = createDiagnosisContext(input);
+  for (const check of checks) {
+    const diagnosis = check(context);
+    if (diagnosis) return diagnosis;
+  }
+  return undefined;
+}

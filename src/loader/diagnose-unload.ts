@@ -1,7 +1,7 @@
 // Diagnoses a failed rmmod (kmod or busybox wording) from its stderr, the kernel log and /proc/modules.
 import { findProcModule, parseProcModules, type ProcModule } from "../module/proc-modules.js";
 import {
-  createDiagnosisContext,
+  firstDiagnosis,
   diagnoseCrash,
   diagnoseNoModuleSupport,
   notRootDiagnosis,
@@ -88,15 +88,12 @@ const UNLOAD_CHECKS = [
 ];
 
 export function diagnoseUnloadFailure(input: FailureInput): Diagnosis {
-  const context = createDiagnosisContext(input);
-  for (const check of UNLOAD_CHECKS) {
-    const diagnosis = check(context);
-    if (diagnosis) return diagnosis;
-  }
-  return {
-    kind: "unload-failed",
-    title: `unloading ${input.module} failed`,
-    detail: input.stderr.trim() || `exit status ${input.exitCode ?? "unknown"}`,
-    hint: "see the kernel log lines above; kforge lsmod shows its state and holders",
-  };
+  return (
+    firstDiagnosis(UNLOAD_CHECKS, input) ?? {
+      kind: "unload-failed",
+      title: `unloading ${input.module} failed`,
+      detail: input.stderr.trim() || `exit status ${input.exitCode ?? "unknown"}`,
+      hint: "see the kernel log lines above; kforge lsmod shows its state and holders",
+    }
+  );
 }

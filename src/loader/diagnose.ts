@@ -4,6 +4,7 @@ import { errnoHint, errnoName } from "./errno.js";
 import { diagnoseSignature } from "./diagnose-signature.js";
 import {
   createDiagnosisContext,
+  firstDiagnosis,
   diagnoseCrash,
   diagnoseNoModuleSupport,
   notRootDiagnosis,
@@ -195,12 +196,7 @@ const LOAD_CHECKS = [
 ];
 
 export function diagnoseLoadFailure(input: FailureInput): Diagnosis {
-  const context = createDiagnosisContext(input);
-  for (const check of LOAD_CHECKS) {
-    const diagnosis = check(context);
-    if (diagnosis) return diagnosis;
-  }
-  return diagnoseInitFailure(context);
+  return firstDiagnosis(LOAD_CHECKS, input) ?? diagnoseInitFailure(createDiagnosisContext(input));
 }
 
 export { noModuleSupportDiagnosis, type DiagnoseEnvironment, type Diagnosis, type FailureInput } from "./diagnose-common.js";

@@ -1,12 +1,12 @@
-// Which .ko files a load/unload means: the given files, the modules of a given dir's last build, or
-// the current dir's. The last build is what kbuild's modules.order lists; given the kernel, a matrix
-// build's tree for it counts when it is newer than the in-place build.
+// Which .ko files a load/unload means: the given files, the modules of a given dir's build, or the
+// current dir's. A build is what kbuild's modules.order lists; given the kernel, the dir's build for
+// that kernel wherever it lives (project/build-location.ts).
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { isAccessible } from "../fs/files.js";
 import { readModulesOrder } from "../kbuild/modules-order.js";
-import { buildOutputDir } from "../kbuild/output-dir.js";
+import { builtDir } from "../project/build-location.js";
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -17,7 +17,7 @@ async function isDirectory(path: string): Promise<boolean> {
 }
 
 async function builtModules(moduleDir: string, release: string | undefined): Promise<string[]> {
-  const dir = await buildOutputDir(moduleDir, release);
+  const dir = release === undefined ? moduleDir : await builtDir(moduleDir, release);
   const listed = (await readModulesOrder(dir)) ?? [];
   const present: string[] = [];
   for (const path of listed) if (await isAccessible(path)) present.push(path);

@@ -1,5 +1,5 @@
 // The human summary of a build result: what was built (module, path, size, vermagic) or why not.
-import { relative } from "node:path";
+import { basename, relative } from "node:path";
 import type { KernelBuildResult } from "../kbuild/build-modules.js";
 import type { Palette } from "./color.js";
 
@@ -63,4 +63,13 @@ function formatTable(rows: string[][], palette: Palette): string {
       (row) => `  ${row.map((cell, index) => (index === row.length - 1 ? palette.dim(cell) : cell.padEnd(widths[index]!))).join("  ")}\n`,
     )
     .join("");
+}
+
+// The one-line outcome of one kernel's build, as a progress row shows it.
+export function describeOutcome(result: KernelBuildResult, dir: string): string {
+  const name = basename(dir);
+  if (result.interrupted) return `${name} for ${result.release}: interrupted`;
+  if (!result.ok) return `${name} for ${result.release}: failed`;
+  if (result.upToDate) return `${name} for ${result.release}: up to date`;
+  return `built ${name} for ${result.release} (${result.artifacts.length} module${result.artifacts.length === 1 ? "" : "s"})`;
 }

@@ -1,6 +1,7 @@
 // The summary of a matrix build: one row per kernel × module with its outcome, warnings, errors and time.
 import type { KernelBuildResult } from "../kbuild/build-modules.js";
 import type { Palette } from "./color.js";
+import { formatColumns } from "./table.js";
 
 // A kernel outside the project's gates: listed with its reason, never counted as failed.
 export interface SkippedRow {
@@ -14,19 +15,13 @@ export function formatMatrixSummary(results: readonly KernelBuildResult[], palet
     ...results.flatMap((result) => matrixRows(result)),
     ...skipped.map((kernel) => [kernel.release, "(all)", `skipped: ${kernel.reason}`, "", "", ""]),
   ];
-  const widths = [header, ...rows].reduce<number[]>((max, row) => row.map((cell, index) => Math.max(max[index] ?? 0, cell.length)), []);
-  const line = (row: string[]) =>
-    `  ${row
-      .map((cell, index) => cell.padEnd(widths[index]!))
-      .join("  ")
-      .trimEnd()}\n`;
   const failed = results.filter((result) => !result.ok).length;
   const skips = skipped.length > 0 ? `, ${skipped.length} skipped by gates` : "";
   const headline =
     failed === 0
       ? palette.green(`built for ${results.length} kernels${skips}`)
       : palette.red(`${failed} of ${results.length} kernels failed${skips}`);
-  return `${headline}\n${line(header)}${rows.map(line).join("")}`;
+  return `${headline}\n${formatColumns([header, ...rows])}`;
 }
 
 function matrixRows(result: KernelBuildResult): string[][] {

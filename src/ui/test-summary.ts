@@ -2,23 +2,18 @@
 // those planned, crashes and time.
 import { isSkipped, type KernelTestOutcome } from "../report/test-outcome.js";
 import type { Palette } from "./color.js";
+import { formatColumns } from "./table.js";
 
 export function formatTestSummary(outcomes: readonly KernelTestOutcome[], palette: Palette): string {
   const header = ["kernel", "result", "steps", "crashes", "time"];
   const rows = outcomes.map(summaryRow);
-  const widths = [header, ...rows].reduce<number[]>((max, row) => row.map((cell, index) => Math.max(max[index] ?? 0, cell.length)), []);
-  const line = (row: string[]) =>
-    `  ${row
-      .map((cell, index) => cell.padEnd(widths[index]!))
-      .join("  ")
-      .trimEnd()}\n`;
   const skipped = outcomes.filter(isSkipped).length;
   const tested = outcomes.length - skipped;
   const failed = outcomes.filter((outcome) => !outcome.ok).length;
   const skips = skipped > 0 ? `, ${skipped} skipped` : "";
   const headline =
     failed === 0 ? palette.green(`passed on ${tested} kernels${skips}`) : palette.red(`failed on ${failed} of ${tested} kernels${skips}`);
-  return `${headline}\n${line(header)}${rows.map(line).join("")}`;
+  return `${headline}\n${formatColumns([header, ...rows])}`;
 }
 
 function summaryRow(outcome: KernelTestOutcome): string[] {

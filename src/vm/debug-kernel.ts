@@ -13,6 +13,8 @@ import { compareReleases, type BuildTree } from "../kernel/build-tree.js";
 import { builtRelease, parseBuiltRelease } from "../kernel/built-release.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
 import { readKernelVersion } from "../kernel/kernel-version.js";
+import type { ProjectRef } from "../guest-kernel/project-options.js";
+import type { Project } from "../project/project.js";
 import { projectVariant, type ProjectVariant } from "./debug-variant.js";
 
 // A plain debug kernel, not a project's variant of one.
@@ -29,14 +31,14 @@ export interface DebugKernel {
 
 // Builds a debug kernel into the cache and returns its release: the plain one of a series ("6.12"),
 // or a project's variant from the plain one's source. The command supplies the progress.
-export type DebugKernelBuilder = (request: { series: string; source?: string; project?: string }, reason: string) => Promise<string>;
+export type DebugKernelBuilder = (request: { series: string; source?: string; project?: ProjectRef }, reason: string) => Promise<string>;
 
 export interface DebugKernelRequest {
   env?: NodeJS.ProcessEnv;
   // Without one, a missing debug kernel is an error naming the command that builds it.
   build?: DebugKernelBuilder;
   // The project whose in-tree needs and kforge.json may call for a variant (debug-variant.ts).
-  project?: string;
+  project?: Project;
   signal?: AbortSignal;
 }
 
@@ -62,20 +64,24 @@ export async function resolveDebugRelease(selected: BuildTree, request: DebugKer
         signal: request.signal,
       })
     : undefined;
-  if (!variant) return { release: plain.release, kdir: plainTree, notice: plain.notice };
-  const needs = describeNeeds(variant, request.project!);
+  if (!variant || !request.project) return { release: plain.release, kdir: plainTree, notice: plain.notice };
+  const needs = describeNeeds(variant, request.project.dir);
   let release = variant.release;
   let built = false;
   if (!(await isComplete(release, request.env))) {
     if (!request.build) {
       throw new EnvironmentError(
         `--debug: ${selected.release}'s debug kernel lacks ${needs}, and its variant ${release} is not built`,
-        `build it once (minutes): kforge kernel build ${seriesOf(parseBuiltRelease(plain.release)!.version)} --debug --for ${request.project}`,
+        `build it once (minutes): kforge kernel build ${seriesOf(parseBuiltRelease(plain.release)!.version)} --debug --for ${request.project.dir}`,
       );
     }
     const source = await readlink(join(plainTree, "source"));
     release = await request.build(
-      { series: seriesOf(parseBuiltRelease(plain.release)!.version), source, project: request.project },
+      {
+        series: seriesOf(parseBuiltRelease(plain.release)!.version),
+        source,
+        project: { dir: request.project.dir, config: request.project.config },
+      },
       `${plain.release} lacks ${needs}`,
     );
     built = true;
@@ -148,4 +154,16 @@ async function newestOfSeries(version: string, env?: NodeJS.ProcessEnv): Promise
 // kmemleak runs only where the kernel was built with it; a stock kernel is never scanned.
 export async function hasKmemleak(kdir: string): Promise<boolean> {
   return (await readKernelConfig(kdir))?.get("CONFIG_DEBUG_KMEMLEAK") === "y";
+}
+
+// The kernel a guest command boots: the project's one kernel, or with --debug its debug kernel (or
+// the project's variant of it).
+export async function selectGuestKernel(
+  project: Project,
+  request: { debug?: boolean; build?: DebugKernelBuilder; signal?: AbortSignal },
+): Promise<BuildTree & { notice?: string }> {
+  const selected = await project.kernel();
+  if (!request.debug) return selected;
+  const debug = await resolveDebugRelease(selected, { env: project.env, build: request.build, project, signal: request.signal });
+  return { ...debug, notice: [selected.notice, debug.notice].filter(Boolean).join("; ") };
 }

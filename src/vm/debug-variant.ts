@@ -4,11 +4,12 @@
 import { readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { collectArtifacts } from "../kbuild/artifacts.js";
-import { buildModules } from "../kbuild/build-modules.js";
 import { variantKey } from "../guest-kernel/guest-config.js";
 import { lackingSymbols, projectKernelOptions } from "../guest-kernel/project-options.js";
 import { builtRelease, parseBuiltRelease } from "../kernel/built-release.js";
 import type { BuildTree } from "../kernel/build-tree.js";
+import { buildProject } from "../project/build.js";
+import type { Project } from "../project/project.js";
 
 export interface ProjectVariant {
   release: string;
@@ -19,7 +20,7 @@ export interface ProjectVariant {
 }
 
 export interface VariantRequest {
-  project: string;
+  project: Project;
   // The distro kernel the user selected: its modules.symbols say who provides what.
   stock: BuildTree;
   // The plain debug kernel's build tree, whose source the variant's Kconfig is read from.
@@ -33,16 +34,18 @@ export interface VariantRequest {
 export async function projectVariant(request: VariantRequest): Promise<ProjectVariant | undefined> {
   // What the modules import is read from built modules; a project never built is built for the
   // stock kernel first. If that fails, the plain kernel is used and its build reports the error.
-  if (!(await hasBuiltModules(request.project))) {
-    const build = await buildModules({ dir: request.project, kernel: request.stock, signal: request.signal, environment: request.env });
-    if (!build.ok) return undefined;
+  const { project, stock } = request;
+  if (!(await hasBuiltModules(await project.builtDir(stock.release)))) {
+    const [build] = await buildProject(project, { kernels: [stock], signal: request.signal });
+    if (!build!.ok) return undefined;
   }
   const sourceDir = await readlink(join(request.debugKdir, "source"));
   const { extra, inTreeModules, builtInOptions } = await projectKernelOptions({
-    dir: request.project,
+    dir: project.dir,
+    config: project.config,
     sourceDir,
-    stock: request.stock,
-    lacking: await lackingSymbols(request.project, { release: request.debugRelease, kdir: request.debugKdir }, request),
+    stock,
+    lacking: await lackingSymbols(project, { release: request.debugRelease, kdir: request.debugKdir }, request),
     env: request.env,
   });
   const key = variantKey(extra);

@@ -2,15 +2,16 @@
 // load the new modules, run the test steps), one cycle at a time. A change during a build cancels
 // that build (make's whole process group) and starts over, so results of stale sources never show.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { relative } from "node:path";
-import { loadConfig } from "../config/kforge-json.js";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import type { BuildEvent, KernelTarget } from "../kbuild/build-modules.js";
 import { rebuildModules } from "../kbuild/fast-rebuild/rebuild.js";
 import { explainKernelLine } from "../kernel-log/explain.js";
 import { selectModules } from "../module/load-order.js";
 import { allValues, firstValue, openModuleFile } from "../module/modinfo.js";
 import { moduleNameFromPath } from "../module/modules-dep.js";
+import type { Project } from "../project/project.js";
 import { prepareVmPlan } from "../vm/prepare.js";
 import type { PlannedStep } from "../vm/plan.js";
 import { toJsonDiagnostic, type WatchEventBody } from "./events.js";
@@ -21,10 +22,9 @@ import type { StepRun, WatchTarget } from "./target.js";
 export interface WatchLoopOptions {
   dir: string;
   kernel: KernelTarget;
+  // The project's settings as they are now: read again each cycle, since kforge.json is watched too.
+  openProject: () => Promise<Project>;
   target: WatchTarget;
-  // --module: only these (and what they need).
-  modules: string[];
-  parameterWords: string[];
   emit: (event: WatchEventBody) => void;
   env?: NodeJS.ProcessEnv;
   debounceMs?: number;
@@ -43,11 +43,14 @@ export class WatchLoop {
   private queued: { reason: Trigger["reason"]; force: boolean; testsOnly: boolean } | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  // Where each cycle's modules are copied under the make lock, to be loaded from there.
+  private copies: string | undefined;
 
   constructor(private readonly options: WatchLoopOptions) {}
 
   async start(): Promise<void> {
     const { dir } = this.options;
+    this.copies = await mkdtemp(join(tmpdir(), "kforge-watch-built-"));
     this.watcher = watchSources(dir, {
       extraFiles: () => this.testFiles.map((file) => relative(dir, file)),
       onChange: (paths) => this.onChange(paths),
@@ -108,12 +111,17 @@ export class WatchLoop {
     const { dir, kernel } = this.options;
     this.build = new AbortController();
     this.options.emit({ event: "build-start", reason });
+    const project = await this.options.openProject();
     const build = await rebuildModules({
-      dir,
+      ...project.make,
+      dir: await project.buildDir(kernel.release, { alone: true }),
       kernel,
       signal: this.build.signal,
       environment: this.options.env,
       onEvent: this.options.onBuildEvent,
+      // A kforge build started beside watch (--force removes every .ko) must not take away what
+      // this cycle is about to load.
+      copyArtifactsTo: this.copies,
     });
     if (build.interrupted || this.stopped) return;
     this.options.emit({
@@ -129,16 +137,16 @@ export class WatchLoop {
     if (!build.ok) return;
     if (!this.options.target.alive())
       await this.guestLost("QEMU exited while watch waited for a change (killed, or the guest powered itself off)");
-    const config = await loadConfig(dir);
     const built = await Promise.all(build.artifacts.map((artifact) => describeBuilt(artifact.path)));
-    const selected = this.options.modules.length ? selectModules(built, this.options.modules).order : built;
+    const wanted = project.guest.modules.names;
+    const selected = wanted.length ? selectModules(built, wanted).order : built;
     const plan = await prepareVmPlan({
       dir,
       release: kernel.release,
       modules: selected.map((module) => module.path),
-      configParams: config.params,
-      parameterWords: this.options.parameterWords,
-      tests: config.vm?.test ?? [],
+      configParams: project.config.params,
+      parameterWords: project.parameterWords,
+      tests: project.guest.tests,
       env: this.options.env,
     });
     this.testFiles = plan.files;
@@ -209,8 +217,8 @@ export class WatchLoop {
   }
 
   private async currentTests(): Promise<PlannedStep[]> {
-    const config = await loadConfig(this.options.dir);
-    return (config.vm?.test ?? []).map((entry) => {
+    const project = await this.options.openProject();
+    return project.guest.tests.map((entry) => {
       const file = this.testFiles.find((path) => relative(this.options.dir, path) === entry.trim());
       const command = file ? `sh ./${relative(this.options.dir, file)}` : entry;
       return { name: command, kind: "exec", command };
@@ -268,6 +276,7 @@ export class WatchLoop {
       }
     }
     await this.options.target.close();
+    if (this.copies) await rm(this.copies, { recursive: true, force: true });
   }
 }
 

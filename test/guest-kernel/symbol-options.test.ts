@@ -106,14 +106,15 @@ describe("on the real kernel source of the debug kernel", () => {
     const build = await runKforge(["build", dir, "--kernel", kernel612().release], { timeoutMs: 300_000 });
     expect(build.exitCode, build.stderr).toBe(0);
     // What the project lacks against the plain debug kernel, from a build in that kernel's own tree.
-    const lacking = await lackingSymbols(dir, debugKernel());
+    const project = { dir, config: {} };
+    const lacking = await lackingSymbols(project, debugKernel());
     expect([...lacking].sort()).toEqual(["crc16", "del_gendisk"]);
     const probeLog = join(dir, ".kforge", "build", debugKernel().release, ".kforge", "logs", debugKernel().release, "build.log");
     const probedAt = statSync(probeLog).mtimeMs;
     // Kept for the same sources and kernel: asked again, no make runs.
-    expect(await lackingSymbols(dir, debugKernel())).toEqual(lacking);
+    expect(await lackingSymbols(project, debugKernel())).toEqual(lacking);
     expect(statSync(probeLog).mtimeMs).toBe(probedAt);
-    const options = await projectKernelOptions({ dir, sourceDir, stock: kernel612(), lacking });
+    const options = await projectKernelOptions({ ...project, sourceDir, stock: kernel612(), lacking });
     expect(options.extra).toEqual(["CONFIG_BLOCK=y", "CONFIG_CRC16=m"]);
     expect(options.inTreeModules).toEqual(["crc16"]);
     expect(options.builtInOptions).toEqual([{ option: "BLOCK", symbols: ["del_gendisk"] }]);

@@ -1,5 +1,7 @@
 // After a real two-kernel matrix build, deps (and with it the loader's module lookup) and info find each
-// kernel's artifact in .kforge/build/<release>/, and an in-place build wins once it is newer.
+// kernel's artifact in .kforge/build/<release>/, and a later single-kernel build uses that same tree:
+// each kernel's build has one location (src/project/build-location.ts).
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runKforge } from "../helpers/cli.js";
@@ -47,15 +49,16 @@ describe("finding a matrix build's artifact per kernel (real kbuild)", () => {
       expect(shown.stderr).toContain(`kforge: ${release}'s newest build of picked.ko is in its matrix tree: ${shown.report.path}`);
     }
 
-    // A newer in-place build for 6.12 is what a 6.1 lookup now finds, and its vermagic is wrong there.
-    const inPlace = await runKforge(["build", dir, "--kernel", kernel612().release], { timeoutMs: 300_000 });
-    expect(inPlace.exitCode, inPlace.stderr).toBe(0);
-    const stale = await deps(kernel61().release);
-    expect(stale.exitCode).toBe(1);
-    expect(stale.report!.vermagicProblems.map((item) => item.module)).toEqual(["picked"]);
-    const staleInfo = await info(kernel61().release);
-    expect(staleInfo.report.path).toBe(join(dir, "picked.ko"));
-    expect(staleInfo.report.vermagicProblem).toContain(kernel612().release);
-    expect(staleInfo.stderr).not.toContain("matrix tree");
+    // A single-kernel build for 6.12 finds its build in its tree, up to date: nothing is built in place,
+    // and 6.1's lookups still find 6.1's own build.
+    const single = await runKforge(["build", dir, "--kernel", kernel612().release, "--json"], { timeoutMs: 300_000 });
+    expect(single.exitCode, single.stderr).toBe(0);
+    const kernel = JSON.parse(single.stdout).kernels[0] as { upToDate: boolean; artifacts: { path: string }[] };
+    expect(kernel.upToDate).toBe(true);
+    expect(kernel.artifacts[0]!.path).toBe(join(dir, ".kforge", "build", kernel612().release, "picked.ko"));
+    expect(existsSync(join(dir, "picked.ko"))).toBe(false);
+    const still = await deps(kernel61().release);
+    expect(still.exitCode, still.stderr).toBe(0);
+    expect(still.report!.vermagicProblems).toEqual([]);
   });
 });

@@ -1,17 +1,18 @@
 // `kforge ci init [dir]`: writes a CI workflow at the repository root holding the module dir, one job
 // per kernel on the CI system's own matrix. An existing workflow is replaced only with --force.
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { renderGithubWorkflow, GITHUB_WORKFLOW_PATH } from "../../ci/github-workflow.js";
 import { renderGitlabPipeline, GITLAB_PIPELINE_PATH } from "../../ci/gitlab-pipeline.js";
 import { resolveKforgeSource } from "../../ci/kforge-source.js";
-import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
+import type { KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode, UsageError } from "../../errors.js";
 import { isAccessible } from "../../fs/files.js";
-import { findBuildTrees } from "../../kernel/build-tree.js";
+import { repositoryRoot } from "../../process/git.js";
+import { expandAll, requestedKernels } from "../../project/kernels.js";
+import { openProject } from "../../project/project.js";
 import type { CommandContext } from "../context.js";
 import { readVersion } from "../version.js";
-import { repositoryRoot } from "./build-reports.js";
 
 export interface CiInitCommandOptions {
   dir?: string;
@@ -40,9 +41,10 @@ export async function ciInitCommand(options: CiInitCommandOptions, context: Comm
       "use --provider github (the default) or --provider gitlab",
     );
   const provider = PROVIDERS[providerName];
-  const dir = resolve(context.cwd, options.dir ?? ".");
+  const project = await openProject({ ...context, dir: options.dir, flags: {} });
+  const { dir } = project;
   const root = await repositoryRoot(dir);
-  const { kernels, source: kernelSource } = await chooseKernels(options, await loadConfig(dir));
+  const { kernels, source: kernelSource } = await chooseKernels(options, project.config);
   const path = join(root, provider.path);
   if (!options.force && (await isAccessible(path))) {
     throw new UsageError(
@@ -70,27 +72,18 @@ export async function ciInitCommand(options: CiInitCommandOptions, context: Comm
 
 // --kernels, else kforge.json's kernel (a list, a release, or all), else the build trees installed here.
 async function chooseKernels(options: CiInitCommandOptions, config: KforgeConfig): Promise<{ kernels: string[]; source: string }> {
-  const installed = async () => (await findBuildTrees()).map((tree) => tree.release);
-  const named =
-    options.kernels !== undefined
-      ? options.kernels
-          .split(",")
-          .map((release) => release.trim())
-          .filter(Boolean)
-      : config.kernel === undefined
-        ? undefined
-        : [config.kernel].flat();
-  const source = options.kernels !== undefined ? "--kernels" : named ? "kforge.json kernel" : "the kernels installed here";
-  const releases = named
-    ? named.includes("all")
-      ? [...named.filter((release) => release !== "all"), ...(await installed())]
-      : named
-    : await installed();
-  const kernels = [...new Set(releases)];
-  if (kernels.length === 0)
+  const flag = options.kernels
+    ?.split(",")
+    .map((release) => release.trim())
+    .filter(Boolean);
+  const configured = requestedKernels({ config }).releases;
+  const source = flag !== undefined ? "--kernels" : configured.length > 0 ? "kforge.json kernel" : "the kernels installed here";
+  const kernels = await expandAll(flag ?? (configured.length > 0 ? configured : ["all"]));
+  if (kernels.length === 0) {
     throw new UsageError(
       "no kernels to build for: --kernels is empty, kforge.json names none and no kernel headers are installed here",
       "pass --kernels <release>,<release>",
     );
+  }
   return { kernels, source };
 }

@@ -1,32 +1,23 @@
 // `kforge clean [dir]`: kbuild's clean for the module dir, then kforge's build state.
-import { relative, resolve } from "node:path";
-import { loadConfig } from "../../config/kforge-json.js";
+import { relative } from "node:path";
 import { ExitCode } from "../../errors.js";
 import { cleanModules } from "../../kbuild/clean.js";
-import { objectToVariables, validateMakeVariables } from "../../kbuild/make-arguments.js";
-import { selectKernel } from "../../kernel/select.js";
+import { openProject } from "../../project/project.js";
 import { createPalette } from "../../ui/color.js";
 import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
 import type { CommandContext } from "../context.js";
 
 export interface CleanCommandOptions {
   dir?: string;
-  kernel?: string;
+  kernel?: string[];
   kdir?: string;
 }
 
 export async function cleanCommand(options: CleanCommandOptions, context: CommandContext): Promise<number> {
-  const dir = resolve(context.cwd, options.dir ?? ".");
-  const config = await loadConfig(dir);
-  const named = options.kernel !== undefined || options.kdir !== undefined;
-  const configKernel = Array.isArray(config.kernel) ? config.kernel[0] : config.kernel;
-  const kernel = await selectKernel({
-    kernel: named ? options.kernel : configKernel,
-    kdir: named ? options.kdir : config.kdir,
-    env: context.env,
-  });
-  const variables = [...objectToVariables(config.make?.variables), ...validateMakeVariables(context.extraArgs)];
-  const result = await cleanModules({ dir, kernel, variables, signal: context.signal });
+  const project = await openProject({ ...context, dir: options.dir, flags: options, extraArgsAreMakeVariables: true });
+  const kernel = await project.kernel();
+  const { dir } = project;
+  const result = await cleanModules({ dir, kernel, variables: project.make.variables, signal: context.signal });
   if (result.interrupted) return ExitCode.interrupted;
   if (!result.ok) {
     const palette = createPalette(context.stderr as NodeJS.WriteStream);

@@ -1,18 +1,18 @@
-// `kforge compile-commands [dir]`: compile_commands.json from the last build's kbuild .cmd files.
-import { ExitCode } from "../../errors.js";
+// `kforge compile-commands [dir]`: compile_commands.json from the kernel's build's kbuild .cmd files.
 import { writeCompileCommands } from "../../editor/compile-commands.js";
+import { ExitCode } from "../../errors.js";
 import type { CommandContext } from "../context.js";
-import { resolveTarget } from "./install.js";
+import { openProjectKernel } from "../project-kernel.js";
 
 export interface CompileCommandsCommandOptions {
   dir?: string;
-  kernel?: string;
+  kernel?: string[];
   kdir?: string;
 }
 
 export async function compileCommandsCommand(options: CompileCommandsCommandOptions, context: CommandContext): Promise<number> {
-  const { dir, kernel } = await resolveTarget(options, context);
-  const { path, entries } = await writeCompileCommands({ dir, kdir: kernel.kdir, release: kernel.release });
+  const { project, kernel, built } = await openProjectKernel(options, context);
+  const { path, entries } = await writeCompileCommands({ dir: project.dir, buildDir: built, kdir: kernel.kdir, release: kernel.release });
   context.stdout.write(`wrote ${path} (${entries.length} file${entries.length === 1 ? "" : "s"})\n`);
   return ExitCode.ok;
 }

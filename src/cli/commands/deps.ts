@@ -5,11 +5,12 @@ import { selectKernel } from "../../kernel/select.js";
 import { resolveModuleFiles } from "../../loader/project-modules.js";
 import { resolveDependencies, type ResolvedModule, type SymbolProvider } from "../../module/resolve-deps.js";
 import { createPalette, type Palette } from "../../ui/color.js";
+import { singleRelease } from "../../project/kernels.js";
 import type { CommandContext } from "../context.js";
 
 export interface DepsCommandOptions {
   targets: string[];
-  kernel?: string;
+  kernel?: string[];
   kdir?: string;
   json?: boolean;
 }
@@ -33,7 +34,7 @@ function formatModule(module: ResolvedModule, palette: Palette): string[] {
 }
 
 export async function depsCommand(options: DepsCommandOptions, context: CommandContext): Promise<number> {
-  const kernel = await selectKernel({ kernel: options.kernel, kdir: options.kdir, env: context.env });
+  const kernel = await selectKernel({ kernel: singleRelease(options.kernel, "deps"), kdir: options.kdir, env: context.env });
   if (kernel.notice && !options.json) context.stderr.write(`kforge: ${kernel.notice}\n`);
   const files = await resolveModuleFiles(options.targets, context.cwd, kernel.release);
   const resolution = await resolveDependencies({

@@ -1,16 +1,17 @@
 // `kforge doctor`: what is missing for building, loading and the VM, and how to fix each gap.
 import { runChecks, type CheckResult } from "../../doctor/checks.js";
 import { createPalette } from "../../ui/color.js";
+import { singleRelease } from "../../project/kernels.js";
 import type { CommandContext } from "../context.js";
 
 export interface DoctorOptions {
   json?: boolean;
-  kernel?: string;
+  kernel?: string[];
   kdir?: string;
 }
 
 export async function doctorCommand(options: DoctorOptions, context: CommandContext): Promise<number> {
-  const checks = await runChecks({ kernel: options.kernel, kdir: options.kdir, env: context.env });
+  const checks = await runChecks({ kernel: singleRelease(options.kernel, "doctor"), kdir: options.kdir, env: context.env });
   const buildReady = checks.every((check) => check.ok || !check.required);
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ ok: buildReady, checks }, null, 2)}\n`);

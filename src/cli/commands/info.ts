@@ -1,7 +1,7 @@
 // `kforge info <file.ko>`: what modinfo shows, read from the ELF itself, plus the taints loading it
 // would cause and whether it was built for the selected kernel.
 import { basename, resolve } from "node:path";
-import { locateArtifact } from "../../kbuild/output-dir.js";
+import { locateArtifact } from "../../project/build-location.js";
 import { readKernelConfig, signingConfig } from "../../kernel/kernel-config.js";
 import { selectKernel } from "../../kernel/select.js";
 import {
@@ -15,18 +15,19 @@ import {
 import { openModuleFile, readModuleParts } from "../../module/modinfo.js";
 import { readModuleSymbols } from "../../module/symbols.js";
 import { createPalette, type Palette } from "../../ui/color.js";
+import { singleRelease } from "../../project/kernels.js";
 import type { CommandContext } from "../context.js";
 
 export interface InfoCommandOptions {
   file: string;
   json?: boolean;
-  kernel?: string;
+  kernel?: string[];
   kdir?: string;
 }
 
 async function kernelFacts(options: InfoCommandOptions, context: CommandContext) {
   try {
-    const kernel = await selectKernel({ kernel: options.kernel, kdir: options.kdir, env: context.env });
+    const kernel = await selectKernel({ kernel: singleRelease(options.kernel, "info"), kdir: options.kdir, env: context.env });
     return { release: kernel.release, signing: signingConfig(await readKernelConfig(kernel.kdir)).enabled };
   } catch (error) {
     if (options.kernel || options.kdir) throw error;
@@ -71,7 +72,7 @@ function formatText(details: ModuleDetails, exports: string[], warnings: string[
   return `${lines.join("\n")}\n`;
 }
 
-// After a matrix build, the selected kernel's own tree holds its newest build of the named module.
+// The named module stands for the selected kernel's build of it, which may be in the kernel's tree.
 async function chooseFile(named: string, release: string | undefined, context: CommandContext): Promise<string> {
   const path = release === undefined ? named : await locateArtifact(named, release);
   if (path !== named) context.stderr.write(`kforge: ${release}'s newest build of ${basename(named)} is in its matrix tree: ${path}\n`);

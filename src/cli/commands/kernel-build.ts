@@ -1,12 +1,10 @@
 // `kforge kernel build [<version> | --source <dir|tarball>] [--debug]`: a guest kernel (with --debug the
 // memory, locking and leak checkers and KUnit) built and registered in kforge's cache.
-import { resolve } from "node:path";
-import { isKforgeError } from "../../errors.js";
 import { buildKernel, type BuiltKernel } from "../../guest-kernel/kernel-build.js";
 import { formatDuration } from "../../guest-kernel/progress.js";
 import { chooseProgressMode } from "../../ui/build-progress.js";
 import { createKernelBuildProgress } from "../../ui/kernel-build-progress.js";
-import type { DebugKernelBuilder } from "../../vm/debug-kernel.js";
+import { openProject } from "../../project/project.js";
 import type { CommandContext } from "../context.js";
 
 export interface KernelBuildCommandOptions {
@@ -24,55 +22,27 @@ export interface KernelBuildCommandOptions {
 export async function kernelBuildCommand(options: KernelBuildCommandOptions, context: CommandContext): Promise<number> {
   const mode = chooseProgressMode({ json: options.json, verbose: options.verbose, stream: context.stderr, env: context.env });
   const progress = createKernelBuildProgress(mode, context.stderr);
+  // --for: the project whose in-tree needs and kforge.json debugKernel.config the variant adds.
+  const project = options.for === undefined ? undefined : await openProject({ ...context, dir: options.for, flags: {} });
   let built: BuiltKernel;
   try {
     built = await buildKernel({
       series: options.version,
       source: options.source,
       debug: options.debug ?? false,
-      project: options.for && resolve(context.cwd, options.for),
+      project: project && { dir: project.dir, config: project.config },
       jobs: options.jobs,
       force: options.force,
       env: context.env,
       signal: context.signal,
       onEvent: progress.onEvent,
     });
-  } catch (error) {
-    if (options.json && isKforgeError(error))
-      context.stdout.write(`${JSON.stringify({ ok: false, error: { message: error.message, hint: error.hint ?? null } })}\n`);
-    throw error;
   } finally {
     progress.finish();
   }
   if (options.json) context.stdout.write(`${JSON.stringify({ ok: true, ...toJson(built) })}\n`);
   else context.stdout.write(describe(built));
   return 0;
-}
-
-// `--debug` with no debug kernel built yet: build it first, with the same progress on stderr as
-// `kforge kernel build <series> --debug` (whose command line the notice names, for next time), with
-// --json too: stdout stays the caller's, and minutes of silence would look like a hang.
-export function debugKernelBuilder(context: CommandContext): DebugKernelBuilder {
-  return async (request, reason) => {
-    const command = `kforge kernel build ${request.series} --debug${request.project ? ` --for ${request.project}` : ""}`;
-    context.stderr.write(`kforge: --debug: ${reason}; building it now, as ${command} would (minutes, once; later runs reuse it)\n`);
-    const progress = createKernelBuildProgress(chooseProgressMode({ stream: context.stderr, env: context.env }), context.stderr);
-    try {
-      const built = await buildKernel({
-        ...request,
-        series: request.source ? undefined : request.series,
-        debug: true,
-        env: context.env,
-        signal: context.signal,
-        onEvent: progress.onEvent,
-      });
-      if (!built.upToDate)
-        context.stderr.write(`kforge: built ${built.release} in ${formatDuration(built.durationMs)} (log: ${built.log})\n`);
-      return built.release;
-    } finally {
-      progress.finish();
-    }
-  };
 }
 
 function toJson(built: BuiltKernel) {

@@ -1,13 +1,14 @@
-// `kforge sign [dir]`: sign the built modules; `--generate-key` creates the per-user MOK key pair.
+// `kforge sign [dir]`: sign the project's build for the kernel; `--generate-key` creates the per-user
+// MOK key pair.
 import { ExitCode } from "../../errors.js";
 import { resolveSigningKey, signModules } from "../../install/sign.js";
 import { generateSigningKey } from "../../install/signing-key.js";
 import type { CommandContext } from "../context.js";
-import { resolveTarget } from "./install.js";
+import { openProjectKernel } from "../project-kernel.js";
 
 export interface SignCommandOptions {
   dir?: string;
-  kernel?: string;
+  kernel?: string[];
   kdir?: string;
   key?: string;
   cert?: string;
@@ -25,9 +26,16 @@ export async function signCommand(options: SignCommandOptions, context: CommandC
     );
     return ExitCode.ok;
   }
-  const { dir, config, kernel } = await resolveTarget(options, context);
-  const key = (await resolveSigningKey({ key: options.key, cert: options.cert, config, dir, env: context.env, required: true }))!;
-  const signed = await signModules({ dir, kdir: kernel.kdir, key, hash: options.hash, signal: context.signal });
+  const { project, kernel, built } = await openProjectKernel(options, context);
+  const key = await resolveSigningKey({
+    key: options.key,
+    cert: options.cert,
+    config: project.config,
+    dir: project.dir,
+    env: context.env,
+    required: true,
+  });
+  const signed = await signModules({ dir: built, kdir: kernel.kdir, key: key!, hash: options.hash, signal: context.signal });
   for (const path of signed) context.stdout.write(`signed ${path}\n`);
   return ExitCode.ok;
 }

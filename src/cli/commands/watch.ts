@@ -2,46 +2,40 @@
 // up (or, with --host, into the running kernel), with the test steps and the kernel log of each
 // cycle. Glue over src/watch/.
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { loadConfig, type KforgeConfig } from "../../config/kforge-json.js";
+import { join } from "node:path";
 import { EnvironmentError, ExitCode, isKforgeError, UsageError } from "../../errors.js";
 import type { BuildEvent } from "../../kbuild/build-modules.js";
 import type { Diagnostic } from "../../kbuild/parse-output.js";
 import { findKernelImage } from "../../kernel/kernel-image.js";
 import { selectKernel } from "../../kernel/select.js";
-import { describeMakeLockWait } from "../../ui/build-progress.js";
-import { createPalette } from "../../ui/color.js";
-import { loadSourceLines } from "../../ui/diagnostics.js";
-import { formatWatchEvent, KEYS_LINE } from "../../ui/watch-output.js";
-import type { AccelRequest } from "../../vm/qemu/accel.js";
-import { checkGuestMemory } from "../../vm/guest/memory.js";
 import { noModuleSupportDiagnosis } from "../../loader/diagnose-common.js";
 import type { HostOptions } from "../../loader/host-loader.js";
+import { openProject, type Project } from "../../project/project.js";
+import type { Flags } from "../../project/settings.js";
+import { describeBuildNotice } from "../../ui/build-progress.js";
+import { createPalette } from "../../ui/color.js";
+import { loadSourceLines } from "../../ui/diagnostics.js";
+import { listenForKeys } from "../../ui/keys.js";
+import { formatWatchEvent, KEYS_LINE } from "../../ui/watch-output.js";
+import { selectGuestKernel } from "../../vm/debug-kernel.js";
+import { checkGuestMemory } from "../../vm/guest/memory.js";
 import { prepareBootImage } from "../../vm/qemu/vmlinux.js";
 import type { WatchEvent, WatchEventBody } from "../../watch/events.js";
 import { GuestTarget } from "../../watch/guest-target.js";
 import { HostTarget } from "../../watch/host-target.js";
 import { WatchLoop } from "../../watch/watch-loop.js";
 import type { CommandContext } from "../context.js";
+import { debugKernelBuilder } from "../debug-kernel-builder.js";
+import { jsonFailure } from "../failure.js";
 import { createHostOptions } from "../host-command.js";
-import { chooseTimeLimit } from "../../vm/time-limit.js";
-import { selectVmKernel, VM_DEFAULTS } from "./vm.js";
-import { listenForKeys } from "./watch-keys.js";
 
-export interface WatchCommandOptions {
+export interface WatchCommandOptions extends Flags {
   dir?: string;
   vm?: boolean;
   host?: boolean;
   sudo?: boolean;
   procRoot?: string;
-  kernel?: string;
-  kdir?: string;
-  vmKernel?: string;
-  module?: string[];
   json?: boolean;
-  accel?: AccelRequest;
-  memory?: number;
-  timeout?: number;
   debug?: boolean;
 }
 
@@ -52,52 +46,45 @@ export async function watchCommand(options: WatchCommandOptions, context: Comman
     return await runWatch(options, context);
   } catch (error) {
     // The stream stays NDJSON to the end: a fatal error is the last event.
-    if (options.json && isKforgeError(error))
-      context.stdout.write(
-        `${JSON.stringify({ event: "error", message: error.message, hint: error.hint ?? null, time: new Date().toISOString() })}\n`,
-      );
+    if (options.json && isKforgeError(error)) {
+      context.stdout.write(`${JSON.stringify({ event: "error", ...jsonFailure(error).error, time: new Date().toISOString() })}\n`);
+    }
     throw error;
   }
 }
 
 async function runWatch(options: WatchCommandOptions, context: CommandContext): Promise<number> {
-  const dir = resolve(context.cwd, options.dir ?? ".");
   const host = options.host ? openHost(options, context) : undefined;
-  const config = await loadConfig(dir);
-  const memoryMb = options.memory ?? config.vm?.memory ?? VM_DEFAULTS.memoryMb;
-  if (!host) checkGuestMemory(memoryMb, options.memory !== undefined ? "--memory" : "kforge.json vm.memory");
+  const reopen = () => openProject({ ...context, dir: options.dir, flags: options });
+  const project = await reopen();
+  if (!host) checkGuestMemory(project.guest.memoryMb, project.guest.memorySource as "--memory");
   // --host builds for the running kernel unless told otherwise: no other kernel's module would load.
   const kernel =
     host && options.kernel === undefined && options.kdir === undefined
       ? await selectKernel({ kernel: host.runningRelease, env: context.env })
-      : await selectVmKernel(options, config, context, dir);
+      : await selectGuestKernel(project, { debug: options.debug, build: debugKernelBuilder(context), signal: context.signal });
   const interactive = !options.json && process.stdin.isTTY === true && context.stdout.isTTY === true;
-  const emit = createEmitter(options, context, dir, interactive);
+  const emit = createEmitter(options, context, project.dir, interactive);
   if (kernel.notice) context.stderr.write(`kforge: ${kernel.notice}\n`);
   const quit = new AbortController();
   const signal = AbortSignal.any([context.signal, quit.signal]);
-  const stepTimeoutMs = 1000 * chooseTimeLimit({ flag: options.timeout, config: config.vm?.timeout, release: kernel.release }).seconds;
+  const stepTimeoutMs = 1000 * project.guest.timeLimit(kernel.release).seconds;
   const target = host
-    ? HostTarget.open(host, dir, stepTimeoutMs)
-    : await startGuest({ options, context, config, dir, release: kernel.release, memoryMb, stepTimeoutMs, signal });
+    ? HostTarget.open(host, project.dir, stepTimeoutMs)
+    : await startGuest(project, kernel.release, signal, options, context);
   if (context.signal.aborted) return ExitCode.interrupted;
-  if (!target)
+  if (!target) {
     throw new EnvironmentError(
       `the ${kernel.release} guest did not boot`,
-      `run kforge vm ${dir} --kernel ${kernel.release} to see why the guest does not boot`,
+      `run kforge vm ${project.dir} --kernel ${kernel.release} to see why the guest does not boot`,
     );
+  }
   // A cycle waiting on another kforge's make says so on stderr: --json keeps stdout NDJSON.
-  const onBuildEvent = (event: BuildEvent) => event.kind === "waiting" && context.stderr.write(`kforge: ${describeMakeLockWait(event)}\n`);
-  const loop = new WatchLoop({
-    dir,
-    kernel: { release: kernel.release, kdir: kernel.kdir },
-    target,
-    modules: options.module ?? [],
-    parameterWords: context.extraArgs,
-    emit,
-    env: context.env,
-    onBuildEvent,
-  });
+  const onBuildEvent = (event: BuildEvent) => {
+    const said = describeBuildNotice(event);
+    if (said) context.stderr.write(`kforge: ${said}\n`);
+  };
+  const loop = new WatchLoop({ dir: project.dir, kernel, openProject: reopen, target, emit, env: context.env, onBuildEvent });
   const keys = interactive
     ? listenForKeys({
         rebuild: () => loop.rebuildNow(),
@@ -116,45 +103,15 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   return context.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
 }
 
-interface GuestStart {
-  options: WatchCommandOptions;
-  context: CommandContext;
-  config: KforgeConfig;
-  dir: string;
-  release: string;
-  memoryMb: number;
-  stepTimeoutMs: number;
-  signal: AbortSignal;
-}
-
-async function startGuest({
-  options,
-  context,
-  config,
-  dir,
-  release,
-  memoryMb,
-  stepTimeoutMs,
-  signal,
-}: GuestStart): Promise<GuestTarget | undefined> {
-  const image = await findKernelImage({ release, vmKernel: options.vmKernel, configKernel: config.vm?.kernel, env: context.env });
-  const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal });
-  if (!options.json) context.stderr.write(`kforge: starting a ${release} guest that stays up while watching...\n`);
+async function startGuest(project: Project, release: string, signal: AbortSignal, options: WatchCommandOptions, context: CommandContext) {
+  const { guest } = project;
+  const image = await findKernelImage({ release, vmKernel: guest.vmKernel, configKernel: guest.configKernel, env: context.env });
   const onNotice = (message: string) => context.stderr.write(`kforge: ${message}\n`);
-  return GuestTarget.start(
-    {
-      release,
-      bootImage,
-      accel: options.accel ?? config.vm?.accel ?? VM_DEFAULTS.accel,
-      memoryMb,
-      timeoutMs: stepTimeoutMs,
-      signal,
-      env: context.env,
-      sourceDir: dir,
-      onNotice,
-    },
-    stepTimeoutMs,
-  );
+  const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal, notice: onNotice });
+  if (!options.json) context.stderr.write(`kforge: starting a ${release} guest that stays up while watching...\n`);
+  const timeoutMs = 1000 * guest.timeLimit(release).seconds;
+  const boot = { release, bootImage, accel: guest.accel, memoryMb: guest.memoryMb, timeoutMs, signal, env: context.env };
+  return GuestTarget.start({ ...boot, sourceDir: project.dir, onNotice }, timeoutMs);
 }
 
 function createEmitter(
@@ -178,11 +135,12 @@ function createEmitter(
 // --host is checked before anything is built: where the kernel cannot load modules (no
 // /proc/modules, as on this kind of CI runner) or kforge is neither root nor --sudo, it cannot work.
 function openHost(options: WatchCommandOptions, context: CommandContext): HostOptions {
-  if (options.vm)
+  if (options.vm) {
     throw new UsageError(
       "--host and --vm cannot be used together",
       "pick one: --vm loads into a QEMU guest, --host into the running kernel",
     );
+  }
   // No abort signal: quitting must still run the rmmods; each step has the step timeout instead.
   const host = { ...createHostOptions(options, context), signal: undefined, onEvent: () => undefined };
   if (!existsSync(join(host.paths.procRoot, "modules"))) {

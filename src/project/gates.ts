@@ -2,14 +2,22 @@
 // each skip with its reason. Gates come from kforge.json, else from dkms.conf's BUILD_EXCLUSIVE_*.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { chooseGates, configArch, emptyRunRefusal, gateRefusal, hasGates, type ChosenGates } from "../../config/gates.js";
-import type { KforgeConfig } from "../../config/kforge-json.js";
-import { readKernelConfig } from "../../kernel/kernel-config.js";
+import { type ChosenGates, chooseGates, configArch, emptyRunRefusal, gateRefusal, hasGates } from "../config/gates.js";
+import type { KforgeConfig } from "../config/kforge-json.js";
+import type { KforgeError } from "../errors.js";
+import { readKernelConfig } from "../kernel/kernel-config.js";
 
 export interface SkippedKernel {
   release: string;
   kdir: string;
   reason: string;
+}
+
+export interface GateSplit<Kernel> {
+  allowed: Kernel[];
+  skipped: SkippedKernel[];
+  // The gates applied and the notices about those a static reading of dkms.conf could not apply.
+  chosen: ChosenGates;
 }
 
 const HOST_ARCH: Record<string, string> = {
@@ -25,7 +33,7 @@ export async function splitByGates<Kernel extends { release: string; kdir: strin
   dir: string,
   config: KforgeConfig,
   kernels: Kernel[],
-): Promise<{ allowed: Kernel[]; skipped: SkippedKernel[]; chosen: ChosenGates }> {
+): Promise<GateSplit<Kernel>> {
   const dkmsConf = await readFile(join(dir, "dkms.conf"), "utf8").catch(() => undefined);
   const chosen = chooseGates(config, dkmsConf);
   const { gates } = chosen;
@@ -45,15 +53,14 @@ export async function splitByGates<Kernel extends { release: string; kdir: strin
   return { allowed, skipped, chosen };
 }
 
-// The gates' notices on stderr, then the refusal of a run that would build nothing (see emptyRunRefusal).
-export function checkGatedRun(
-  split: { allowed: unknown[]; skipped: SkippedKernel[]; chosen: ChosenGates },
+// The gates' notices on stderr, and the refusal of a run that would build nothing (see emptyRunRefusal).
+export function gatedRunRefusal(
+  split: GateSplit<unknown>,
   allowSkip: boolean | undefined,
   stderr: { write(text: string): unknown },
-): void {
+): KforgeError | undefined {
   for (const notice of split.chosen.notices) stderr.write(`kforge: ${notice}\n`);
-  const refusal = emptyRunRefusal(split.chosen, { built: split.allowed.length, skipped: split.skipped, allowSkip });
-  if (refusal) throw refusal;
+  return emptyRunRefusal(split.chosen, { built: split.allowed.length, skipped: split.skipped, allowSkip });
 }
 
 // A skipped kernel in build --json: ok (a skip is no failure), nothing built, and why.

@@ -1,34 +1,22 @@
-// kforge test's KUnit part: on a kernel with KUnit, loads the project's suite modules after the
-// modules under test and reads their KTAP results from the guest's kernel log; on a kernel without
-// it, leaves them out and says what kernel they need. Glue over src/vm/kunit-run.ts.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import { findKunitSources, isKunitModule } from "../../kbuild/kunit-suites.js";
-import { readKernelConfig } from "../../kernel/kernel-config.js";
-import { moduleNameFromPath } from "../../module/modules-dep.js";
-import { renderKunitJunit } from "../../report/kunit-junit.js";
-import { createPalette } from "../../ui/color.js";
-import { formatKunitSummary } from "../../ui/kunit-summary.js";
-import { applyKunitResults, skippedKunitRun, type KunitRun } from "../../vm/kunit-run.js";
-import type { CommandContext } from "../context.js";
-import type { VmRunExtension } from "./vm.js";
-
-export interface KunitOptions {
-  // Where to write the JUnit XML report, relative to the current dir.
-  junit?: string;
-}
+// kforge test's KUnit part of a guest run: on a kernel with KUnit, the project's suite modules load
+// after the modules under test and their KTAP results are read from the guest's kernel log; on a
+// kernel without it, they are left out with a notice naming the kernel they need.
+import { readFile } from "node:fs/promises";
+import { findKunitSources, isKunitModule } from "../kbuild/kunit-suites.js";
+import { readKernelConfig } from "../kernel/kernel-config.js";
+import { moduleNameFromPath } from "../module/modules-dep.js";
+import { applyKunitResults, type KunitRun, skippedKunitRun } from "./kunit-run.js";
+import type { VmRunExtension } from "./run-project.js";
 
 // CONFIG_KUNIT is tristate: as a module, kunit.ko comes in as the suites' in-tree dependency.
 const hasKunit = (config: Map<string, string> | undefined) => ["y", "m"].includes(config?.get("CONFIG_KUNIT") ?? "");
 
-export function createKunitExtension(options: KunitOptions, context: CommandContext): VmRunExtension {
+export function createKunitExtension(): VmRunExtension {
   let suiteModules: string[] = [];
   let sources: string[] = [];
   let skipped: KunitRun | undefined;
-  let release = "";
   return {
     async chooseModules(input) {
-      release = input.release;
       sources = await findKunitSources(input.dir);
       const flags = await Promise.all(input.modules.map(isKunitModule));
       const suites = input.modules.filter((_path, index) => flags[index]);
@@ -55,15 +43,10 @@ export function createKunitExtension(options: KunitOptions, context: CommandCont
       return { modules: [...others, ...suites], alwaysLoad: suiteModules, notices };
     },
     async finish(result) {
-      if (!skipped && suiteModules.length === 0) return { result, text: "" };
-      const consoleLines = skipped || !result.consoleLog ? [] : (await readFile(result.consoleLog, "utf8")).split("\n");
-      const merged = skipped ? { ...result, kunit: skipped } : applyKunitResults(result, consoleLines, suiteModules, sources);
-      if (options.junit) {
-        const path = resolve(context.cwd, options.junit);
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, renderKunitJunit(merged.kunit, release));
-      }
-      return { result: merged, text: formatKunitSummary(merged.kunit, createPalette(context.stdout as NodeJS.WriteStream)) };
+      if (skipped) return { ...result, kunit: skipped };
+      if (suiteModules.length === 0) return result;
+      const consoleLines = result.consoleLog ? (await readFile(result.consoleLog, "utf8")).split("\n") : [];
+      return applyKunitResults(result, consoleLines, suiteModules, sources);
     },
   };
 }

@@ -11,7 +11,7 @@ const LAYERS: string[][] = [
   ["watch", "vm"],
   ["loader", "install", "editor"],
   // dkms beside kbuild: a build through dkms.conf's MAKE[] reads it (kbuild/build-command.ts).
-  ["kbuild", "scaffold", "guest-kernel", "dkms"],
+  ["kbuild", "scaffold", "guest-kernel", "project", "dkms"],
   ["kernel", "module", "config", "kernel-log"],
   ["process", "fs"],
   ["errors.ts"],
@@ -34,7 +34,22 @@ function importedPaths(text: string): string[] {
   return [...text.matchAll(/(?:from\s+|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((match) => match[1]);
 }
 
+// The README's layer list: one bullet per layer, its folders in backquotes before the colon.
+function readmeLayers(): string[][] {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const list = readme.slice(readme.indexOf("the folders are layers, highest first"));
+  const bullets = list
+    .slice(0, list.search(/\n\n(?!- )/))
+    .split("\n")
+    .filter((line) => line.startsWith("- "));
+  return bullets.map((line) => [...line.split(":")[0]!.matchAll(/`([^`]+)`/g)].map((match) => match[1]!));
+}
+
 describe("layers under src/", () => {
+  it("are the layers the README lists, in its order", () => {
+    expect(readmeLayers()).toEqual(LAYERS);
+  });
+
   const files = listSources(src);
 
   it("places every top-level folder in a layer", () => {

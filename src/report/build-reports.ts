@@ -1,17 +1,26 @@
 // CI reports of a build, single or matrix: --junit, GitHub annotations and step summary
 // (GITHUB_ACTIONS=true or --annotations github), GitLab Code Quality (--annotations gitlab --codequality).
-import { appendFile, writeFile } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
-import { UsageError } from "../../errors.js";
-import type { KernelBuildResult } from "../../kbuild/build-modules.js";
-import { run } from "../../process/exec.js";
-import { renderCodeQuality } from "../../report/codequality.js";
-import { renderGithubAnnotations, renderStepSummary } from "../../report/github.js";
-import { mirrorSourceMapper } from "../../kbuild/mirror.js";
-import { renderJunit } from "../../report/junit.js";
-import type { ReportKernel } from "../../report/report-input.js";
-import type { CommandContext } from "../context.js";
-import type { SkippedKernel } from "./build-gates.js";
+import { UsageError } from "../errors.js";
+import { writeOutput } from "../fs/files.js";
+import type { KernelBuildResult } from "../kbuild/build-modules.js";
+import { repositoryRoot } from "../process/git.js";
+import type { SkippedKernel } from "../project/gates.js";
+import { mirrorSourceMapper } from "../kbuild/mirror.js";
+import type { OutputStream } from "../ui/output-stream.js";
+import { renderCodeQuality } from "./codequality.js";
+import { renderGithubAnnotations, renderStepSummary } from "./github.js";
+import { renderJunit } from "./junit.js";
+import type { ReportKernel } from "./report-input.js";
+
+// Where reports go and who reads them: the command's cwd, environment and output streams.
+export interface ReportContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: OutputStream;
+  stderr: OutputStream;
+}
 
 export interface ReportOptions {
   junit?: string;
@@ -41,7 +50,7 @@ export async function writeBuildReports(
   results: readonly KernelBuildResult[],
   skipped: readonly SkippedKernel[],
   options: ReportOptions,
-  context: CommandContext,
+  context: ReportContext,
 ): Promise<void> {
   if (!wantsReports(options, context.env)) return;
   const root = await repositoryRoot(dir);
@@ -59,20 +68,14 @@ export async function writeBuildReports(
     ),
   ];
   const name = relative(root, dir) || "module";
-  if (options.junit) await writeFile(resolve(context.cwd, options.junit), renderJunit(kernels, `kforge build ${name}`));
-  if (options.codequality) await writeFile(resolve(context.cwd, options.codequality), renderCodeQuality(kernels));
+  if (options.junit) await writeOutput(resolve(context.cwd, options.junit), renderJunit(kernels, `kforge build ${name}`));
+  if (options.codequality) await writeOutput(resolve(context.cwd, options.codequality), renderCodeQuality(kernels));
   const github = options.annotations === "github" || (options.annotations === undefined && context.env.GITHUB_ACTIONS === "true");
   if (!github) return;
   // The runner reads workflow commands on either stream; with --json stdout holds only the JSON.
   (options.json ? context.stderr : context.stdout).write(renderGithubAnnotations(kernels));
   if (context.env.GITHUB_STEP_SUMMARY)
     await appendFile(context.env.GITHUB_STEP_SUMMARY, renderStepSummary(kernels, `kforge build ${name}`));
-}
-
-// The git top-level holding the module dir, else the module dir itself.
-export async function repositoryRoot(dir: string): Promise<string> {
-  const result = await run("git", ["rev-parse", "--show-toplevel"], { cwd: dir });
-  return !result.failed && result.stdout.trim() !== "" ? result.stdout.trim() : dir;
 }
 
 // Paths are relative to the dir make ran in (the kernel's mirror tree in a matrix build, which mirrors

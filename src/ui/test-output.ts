@@ -1,12 +1,17 @@
 // The human report of one kernel's `kforge test` run: the guest report as `kforge vm` prints it, or
 // the build's diagnostics, or the error that stopped it. Skipped kernels are in the summary table.
-import { formatDiagnostics, loadSourceLines } from "../../ui/diagnostics.js";
-import { createPalette } from "../../ui/color.js";
-import { formatVmReport } from "../../ui/vm-report.js";
-import { isSkipped, type KernelTestOutcome } from "../../report/test-outcome.js";
-import type { CommandContext } from "../context.js";
+import { isSkipped, type KernelTestOutcome } from "../report/test-outcome.js";
+import { createPalette } from "./color.js";
+import { formatDiagnostics, loadSourceLines } from "./diagnostics.js";
+import type { OutputStream } from "./output-stream.js";
+import { formatVmReport } from "./vm-report.js";
 
-export function printTestOutcome(outcome: KernelTestOutcome, dir: string, several: boolean, context: CommandContext): void {
+export function printTestOutcome(
+  outcome: KernelTestOutcome,
+  dir: string,
+  several: boolean,
+  context: { stdout: OutputStream; stderr: OutputStream },
+): void {
   if (isSkipped(outcome)) return;
   const heading = several ? `\n${outcome.release}:\n` : "";
   if ("build" in outcome) {

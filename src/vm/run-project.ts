@@ -1,0 +1,108 @@
+// A project in a throwaway guest, the run `kforge vm` and `kforge test` share: build for the kernel
+// at its build location (with the project's make settings), plan the loads and steps, boot or
+// restore, run, report. Prints nothing; notices go to onNotice and into the result.
+import { join } from "node:path";
+import type { BuildEvent, KernelBuildResult, KernelTarget } from "../kbuild/build-modules.js";
+import { describeBypassedWrappers } from "../kbuild/wrapper-notice.js";
+import { buildProject } from "../project/build.js";
+import type { Project } from "../project/project.js";
+import { hasKmemleak } from "./debug-kernel.js";
+import { launchVm } from "./launch.js";
+import type { PlannedStep } from "./plan.js";
+import { prepareVmPlan } from "./prepare.js";
+import type { VmResult } from "./report.js";
+import { adviseOnTimeLimit } from "./time-limit.js";
+
+// What a command adds to a guest run (kforge test: its KUnit suites): which built modules to load,
+// modules loaded even when --module selects others, and the final word on the result.
+export interface VmRunExtension {
+  chooseModules(input: {
+    dir: string;
+    kdir: string;
+    release: string;
+    modules: string[];
+  }): Promise<{ modules: string[]; alwaysLoad: string[]; notices: string[] }>;
+  finish(result: VmResult): Promise<VmResult>;
+}
+
+export interface ProjectRunRequest {
+  project: Project;
+  kernel: KernelTarget;
+  shell?: boolean;
+  keepGoing?: boolean;
+  cold?: boolean;
+  append?: string[];
+  extension?: VmRunExtension;
+  signal?: AbortSignal;
+  // A notice for the user as it happens; `quiet` ones are progress, not news.
+  onNotice: (message: string, quiet?: boolean) => void;
+  onStepStart?: (step: PlannedStep) => void;
+  // The build's progress (waiting for another kforge's make, notices).
+  onBuildEvent?: (event: BuildEvent) => void;
+}
+
+export type ProjectRunOutcome =
+  | { kind: "interrupted" }
+  | { kind: "build-failed"; build: KernelBuildResult }
+  | { kind: "done"; result: VmResult };
+
+export async function runProjectInGuest(request: ProjectRunRequest): Promise<ProjectRunOutcome> {
+  const { project, kernel } = request;
+  const notices: string[] = [];
+  const notify = (message: string, quiet = false) => {
+    notices.push(message);
+    request.onNotice(message, quiet);
+  };
+  for (const notice of await describeBypassedWrappers(project.dir, project.make.buildCommand)) notify(notice);
+  const [build] = await buildProject(project, {
+    kernels: [kernel],
+    signal: request.signal,
+    onEvent: (_release, event) => request.onBuildEvent?.(event),
+  });
+  if (build!.interrupted) return { kind: "interrupted" };
+  if (!build!.ok) return { kind: "build-failed", build: build! };
+  const names = build!.artifacts.map((artifact) => artifact.module).join(", ");
+  notify(`${build!.upToDate ? "modules up to date" : "built"}: ${names} for ${kernel.release}`, true);
+  const artifacts = build!.artifacts.map((artifact) => artifact.path);
+  const chosen = request.extension
+    ? await request.extension.chooseModules({ dir: project.dir, kdir: kernel.kdir, release: kernel.release, modules: artifacts })
+    : { modules: artifacts, alwaysLoad: [], notices: [] };
+  for (const message of chosen.notices) notify(message);
+  const { tests, modules: select } = project.guest;
+  const plan = await prepareVmPlan({
+    dir: project.dir,
+    release: kernel.release,
+    modules: chosen.modules,
+    configParams: project.config.params,
+    parameterWords: project.parameterWords,
+    tests,
+    env: project.env,
+    select: select.names.length ? { ...select, names: [...select.names, ...chosen.alwaysLoad] } : select,
+  });
+  if (tests.length === 0 && !request.shell && chosen.alwaysLoad.length === 0)
+    notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
+  const timeLimit = project.guest.timeLimit(kernel.release);
+  const launched = await launchVm({
+    release: kernel.release,
+    plan,
+    vmKernel: project.guest.vmKernel,
+    configKernel: project.guest.configKernel,
+    accel: project.guest.accel,
+    timeoutMs: 1000 * timeLimit.seconds,
+    memoryMb: project.guest.memoryMb,
+    append: request.append,
+    shell: request.shell,
+    keepGoing: request.keepGoing,
+    cold: request.cold,
+    consoleLogPath: join(project.dir, ".kforge", "logs", kernel.release, "vm-console.log"),
+    kmemleak: await hasKmemleak(kernel.kdir),
+    env: project.env,
+    signal: request.signal,
+    onNotice: (message) => request.onNotice(message),
+    events: { onStepStart: (step) => request.onStepStart?.(step) },
+  });
+  // launchVm's own notices (KVM fallback, compressed image) are already in the result.
+  launched.notices = [...notices, ...launched.notices];
+  const advised = adviseOnTimeLimit(launched, timeLimit);
+  return { kind: "done", result: request.extension ? await request.extension.finish(advised) : advised };
+}
