@@ -63,10 +63,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
 }
 
 async function checkLocked(options: CheckOptions, availability: Availability, coccinelle: CoccinellePlan | undefined): Promise<Outcomes> {
-  const tree = checkTree(options.dir, options.kernel.release);
   // A fresh tree every time: kbuild prints a warning only when it compiles, so every object must compile.
-  await rm(tree, { recursive: true, force: true });
-  await refreshMirrorAt(options.dir, tree);
+  await rm(checkTree(options.dir, options.kernel.release), { recursive: true, force: true });
+  const tree = await refreshMirrorAt(options.dir, checkTree(options.dir, options.kernel.release));
   const runs = (name: CheckerName) => availability.runnable.includes(name);
   // Stops the checkers already started when the build step throws (a missing compiler) or kforge is interrupted.
   const stop = new AbortController();

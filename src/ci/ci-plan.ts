@@ -1,6 +1,6 @@
 // Pure: what a generated CI workflow does in each kernel's job, the same on every provider: install
-// the build and VM prerequisites with the job's kernel headers, install kforge, build with the CI
-// reports, boot the kernel and run the module's tests, keep the modules and reports as artifacts.
+// the build and VM prerequisites with the job's kernel headers, install kforge from its repository,
+// build with the CI reports, boot the kernel and run the module's tests, keep the modules and reports as artifacts.
 // A check job runs the kernel's static checkers once, for the newest kernel of the list.
 import { compareReleases } from "../kernel/build-tree.js";
 import { quoteShell } from "../vm/guest/protocol.js";
@@ -13,7 +13,13 @@ export interface CiPlan {
   // Container image every job runs in; its apt must have the kernels' header packages.
   image: string;
   kforgeVersion: string;
+  // The git repository (and commit) the job installs kforge from.
+  kforgeSource: { url: string; ref?: string };
 }
+
+// Where the job clones kforge: outside the project's checkout, so its files never mix with the module's
+// (GitHub sets RUNNER_TEMP; GitLab jobs use /tmp).
+export const KFORGE_CHECKOUT = '"${RUNNER_TEMP:-/tmp}/kforge"';
 
 // The job's kernel is in this environment variable.
 export const KERNEL_VARIABLE = "KERNEL";
@@ -72,7 +78,7 @@ export function planCiSteps(plan: CiPlan, provider: "github" | "gitlab"): CiStep
     `apt-get update -qq && DEBIAN_FRONTEND=noninteractive INITRD=No apt-get install -y -qq --no-install-recommends ${packages.join(" ")} "linux-headers-$${KERNEL_VARIABLE}"`;
   return {
     installPackages: install(PACKAGES),
-    installKforge: `npm install --global kforge@${plan.kforgeVersion}`,
+    installKforge: installKforgeCommand(plan.kforgeSource),
     build: `kforge build ${dir} --kernel ${kernel} --json --junit ${REPORT_FILES.buildJunit}${gitlabReports} > ${REPORT_FILES.buildJson}`,
     fetchKernel: `kforge kernel fetch ${kernel}`,
     test: `kforge test ${dir} --vm --kernel ${kernel} --junit ${REPORT_FILES.testJunit}`,
@@ -81,6 +87,16 @@ export function planCiSteps(plan: CiPlan, provider: "github" | "gitlab"): CiStep
     installCheckPackages: install(CHECK_PACKAGES),
     check: `kforge check ${dir} --kernel ${kernel} --sarif ${REPORT_FILES.checkSarif} --json${gitlabCheckReports} > ${REPORT_FILES.checkJson}`,
   };
+}
+
+// The way kforge's README installs it: a checkout, npm ci (whose prepare script compiles dist/), npm link
+// (without scripts: dist/ is already there).
+export function installKforgeCommand(source: CiPlan["kforgeSource"]): string {
+  const checkout = source.ref ? ` && git -C ${KFORGE_CHECKOUT} checkout --quiet ${quoteShell(source.ref)}` : "";
+  return (
+    `git clone --quiet ${quoteShell(source.url)} ${KFORGE_CHECKOUT}${checkout}` +
+    ` && (cd ${KFORGE_CHECKOUT} && npm ci --no-audit --no-fund && npm link --ignore-scripts --no-audit --no-fund)`
+  );
 }
 
 export const yamlString = (text: string) => JSON.stringify(text);

@@ -1,8 +1,9 @@
 // The entry point: parses arguments, runs one command, prints errors. Only it ends the process: bin/kforge.js
 // exits with what main returns, and the signal handlers here force the exit when a command is stuck.
-import { CommanderError } from "commander";
-import { ExitCode, isKforgeError } from "../errors.js";
+import { type Command, CommanderError } from "commander";
+import { ExitCode, isKforgeError, UsageError } from "../errors.js";
 import { describeWriteError } from "../fs/write-error.js";
+import { describeUsageError } from "./commander-errors.js";
 import { createPalette } from "../ui/color.js";
 import { createContext, type OutputStream } from "./context.js";
 import { jsonFailure } from "./failure.js";
@@ -76,15 +77,14 @@ interface ErrorReport {
   json?: { message: string; hint: string | null };
 }
 
-function describeCommanderError(error: CommanderError): ErrorReport {
+// Commander prints nothing itself (program.ts): its errors are printed like kforge's own.
+function describeCommanderError(error: CommanderError, program: Command, argv: readonly string[]): ErrorReport {
   if (["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code)) return { exitCode: ExitCode.ok };
-  // Commander already printed its message on stderr.
-  const message = error.message.replace(/^error: /, "");
-  return { exitCode: ExitCode.usage, json: { message, hint: "run the command with --help for usage" } };
+  const usage = describeUsageError(error, program, argv);
+  return printError(new UsageError(usage.message, usage.hint));
 }
 
 function printError(thrown: unknown): ErrorReport {
-  if (thrown instanceof CommanderError) return describeCommanderError(thrown);
   const palette = createPalette(process.stderr);
   // A full disk or a read-only folder met where no command expected it is still not a bug.
   const error = describeWriteError(thrown) ?? thrown;
@@ -121,7 +121,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(own, { from: "user" });
     return signalExitCode(state.exitCode, signals);
   } catch (error) {
-    const report = printError(error);
+    const report = error instanceof CommanderError ? describeCommanderError(error, program, own) : printError(error);
     // With --json, stdout carries exactly one JSON object even when the command failed before writing one.
     if (report.json && own.includes("--json") && !stdout.written()) {
       process.stdout.write(`${JSON.stringify(jsonFailure(report.json))}\n`);

@@ -36,9 +36,10 @@ export function createProgram(version: string, state: ProgramState): Command {
   const program = new Command("kforge")
     .description("Build, load and test out-of-tree Linux kernel modules")
     .version(version, "-V, --version", "print the kforge version")
-    .showHelpAfterError("(run with --help for usage)")
-    // Throw instead of exiting: only the entry point exits. Set before adding commands so they inherit it.
+    // Throw instead of exiting, and print nothing: only the entry point prints errors (with a hint naming
+    // the command) and exits. Set before adding commands so they inherit it.
     .exitOverride()
+    .configureOutput({ outputError: () => undefined })
     .addHelpText(
       "after",
       "\nArguments after a bare -- go to make (build) or to the module as parameters (load, vm).\n" +

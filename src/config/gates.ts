@@ -1,7 +1,9 @@
 // Pure: build gates, like DKMS's BUILD_EXCLUSIVE_*: which kernels a module is meant for. A kernel
-// outside the gate is skipped with a reason, never counted as a failure.
+// outside the gate is skipped with a reason, never counted as a failure; a run whose gates skip every
+// kernel fails unless the user chose those gates (emptyRunRefusal).
+import { KforgeError } from "../errors.js";
 import type { KforgeConfig } from "./kforge-json.js";
-import { parseDkmsAssignments } from "./shell-assignments.js";
+import { readShellValues } from "./shell-assignments.js";
 
 export interface Gates {
   // Inclusive version prefixes: "5.15" admits 5.15.0 and later, maxKernel "6.14" admits every 6.14.x.
@@ -25,25 +27,51 @@ export interface GateTarget {
 
 export const gatesFromConfig = (config: KforgeConfig): Gates => ({ ...config.gates });
 
-// kforge.json's gates win; dkms.conf's BUILD_EXCLUSIVE_* only stand in when kforge.json has none.
-export function chooseGates(config: KforgeConfig, dkmsConf: string | undefined): Gates {
-  if (config.gates !== undefined) return gatesFromConfig(config);
-  return dkmsConf === undefined ? {} : gatesFromDkmsConf(dkmsConf);
+// Where the gates of a run came from: kforge.json's are the user's explicit choice; dkms.conf's are read
+// from a file written for DKMS, so a run they leave empty is a failure (see emptyRunRefusal).
+export interface ChosenGates {
+  gates: Gates;
+  source: "kforge.json" | "dkms.conf" | "none";
+  // dkms.conf gates a static reading cannot evaluate, each not applied, with why.
+  notices: string[];
 }
 
-// Reads BUILD_EXCLUSIVE_KERNEL(_MIN/_MAX), _ARCH and _CONFIG as plain assignments, never running the file.
-export function gatesFromDkmsConf(text: string): Gates {
-  const values = parseDkmsAssignments(text);
+const DKMS_GATES: [string, string][] = [
+  ["BUILD_EXCLUSIVE_KERNEL", "kernelPattern"],
+  ["BUILD_EXCLUSIVE_KERNEL_MIN", "minKernel"],
+  ["BUILD_EXCLUSIVE_KERNEL_MAX", "maxKernel"],
+  ["BUILD_EXCLUSIVE_ARCH", "archPattern"],
+  ["BUILD_EXCLUSIVE_CONFIG", "config"],
+];
+
+// kforge.json's gates win; dkms.conf's BUILD_EXCLUSIVE_* only stand in when kforge.json has none.
+export function chooseGates(config: KforgeConfig, dkmsConf: string | undefined): ChosenGates {
+  if (config.gates !== undefined) return { gates: gatesFromConfig(config), source: "kforge.json", notices: [] };
+  if (dkmsConf === undefined) return { gates: {}, source: "none", notices: [] };
+  const { gates, notices } = gatesFromDkmsConf(dkmsConf);
+  return { gates, source: hasGates(gates) ? "dkms.conf" : "none", notices };
+}
+
+// Reads BUILD_EXCLUSIVE_KERNEL(_MIN/_MAX), _ARCH and _CONFIG where a static reading proves them (a plain
+// top-level assignment), never running the file. One set under a shell `if` (often a message for the
+// user, not a gate) is not applied: the kernel is built, with a notice saying why.
+export function gatesFromDkmsConf(text: string): { gates: Gates; notices: string[] } {
+  const { known, unknown } = readShellValues(text);
   const gates: Gates = {};
-  const kernel = values.get("BUILD_EXCLUSIVE_KERNEL");
-  const arch = values.get("BUILD_EXCLUSIVE_ARCH");
-  const config = values.get("BUILD_EXCLUSIVE_CONFIG");
-  if (kernel) gates.kernelPattern = kernel;
-  if (values.get("BUILD_EXCLUSIVE_KERNEL_MIN")) gates.minKernel = values.get("BUILD_EXCLUSIVE_KERNEL_MIN");
-  if (values.get("BUILD_EXCLUSIVE_KERNEL_MAX")) gates.maxKernel = values.get("BUILD_EXCLUSIVE_KERNEL_MAX");
-  if (arch) gates.archPattern = arch;
-  if (config) gates.config = config.split(/\s+/).filter((word) => word !== "");
-  return gates;
+  const notices: string[] = [];
+  for (const [variable, key] of DKMS_GATES) {
+    const reason = unknown.get(variable);
+    if (reason)
+      notices.push(
+        `dkms.conf's ${variable} is not applied: ${reason}, and kforge reads dkms.conf without running it; ` +
+          'every kernel is built (set "gates" in kforge.json to gate kernels explicitly)',
+      );
+    const value = known.get(variable);
+    if (!value) continue;
+    if (key === "config") gates.config = value.split(/\s+/).filter((word) => word !== "");
+    else gates[key as Exclude<keyof Gates, "arch" | "config">] = value;
+  }
+  return { gates, notices };
 }
 
 export const hasGates = (gates: Gates): boolean =>
@@ -107,4 +135,20 @@ export function configArch(config: Map<string, string> | undefined, fallback: st
     ["CONFIG_S390", "s390x"],
   ];
   return known.find(([option]) => config?.get(option) === "y")?.[1] ?? fallback;
+}
+
+// A run that builds nothing because every kernel is outside the gates: fine when the user chose the gates
+// (kforge.json, or --allow-skip), a failure when they come from dkms.conf, so CI never goes green on nothing.
+export function emptyRunRefusal(
+  chosen: Pick<ChosenGates, "source">,
+  run: { built: number; skipped: { release: string; reason: string }[]; allowSkip?: boolean },
+): KforgeError | undefined {
+  if (run.built > 0 || run.skipped.length === 0 || chosen.source !== "dkms.conf" || run.allowSkip) return undefined;
+  const first = run.skipped[0]!;
+  const kernels = run.skipped.length === 1 ? `kernel ${first.release} was` : `all ${run.skipped.length} kernels were`;
+  return new KforgeError(`nothing was built: ${kernels} skipped by dkms.conf's BUILD_EXCLUSIVE_* gates (${first.reason})`, {
+    hint:
+      "build for a kernel inside the gates, fix the gate in dkms.conf, or, when skipping is intended, pass --allow-skip " +
+      '(or set "gates" in kforge.json: gates chosen there may skip every kernel)',
+  });
 }

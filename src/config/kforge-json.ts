@@ -44,6 +44,9 @@ export interface KforgeConfig {
   package?: { name?: string; version?: string };
   // Kernels and configs the modules build for (shape shared with matrix builds).
   gates?: { minKernel?: string; maxKernel?: string; arch?: string[]; config?: string[] };
+  // How to build: "dkms" (dkms.conf's MAKE[] for the kernel) or the project's own command, run without a
+  // shell with ${kernelver}, ${kernel_source_dir} and ${dkms_tree} expanded; default: kforge's kbuild call.
+  build?: { command?: string | string[] };
   // Kconfig options the project's own build of the debug kernel adds: {"CONFIG_FOO": "y"} (kforge kernel build --for).
   debugKernel?: { config?: Record<string, string> };
   check?: CheckConfig;
@@ -187,6 +190,7 @@ const validateConfig = shape({
   compileCommands: boolean,
   package: shape({ name: string, version: string }),
   gates: shape({ minKernel: string, maxKernel: string, arch: strings, config: strings }),
+  build: shape({ command: stringOrStrings }),
   debugKernel: shape({ config: record(kconfigValue) }),
   check: shape({
     checkers: listOf(...CHECKER_NAMES),

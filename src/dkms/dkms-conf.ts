@@ -59,29 +59,3 @@ function gateLines(gates: DkmsGates): string[] {
 
 // dkms.conf is read the way gates read it: plain assignments, never run.
 export { parseDkmsAssignments as parseDkmsConf } from "../config/shell-assignments.js";
-
-// What is wrong with a dkms.conf given the modules the project really builds.
-export function checkDkmsConf(values: Map<string, string>, built: readonly DkmsModule[]): string[] {
-  const problems: string[] = [];
-  for (const required of ["PACKAGE_NAME", "PACKAGE_VERSION"]) if (!values.get(required)) problems.push(`${required} is not set`);
-  const listed = [...values.entries()]
-    .filter(([key]) => /^BUILT_MODULE_NAME\[\d+\]$/.test(key))
-    .map(([key, name]) => ({ index: key.slice(key.indexOf("[")), name }));
-  for (const module of built) {
-    const entry = listed.find((item) => item.name === module.name);
-    if (!entry) {
-      problems.push(`the Kbuild builds ${module.name}.ko but dkms.conf lists no BUILT_MODULE_NAME for it`);
-      continue;
-    }
-    const location = normalizeLocation(values.get(`BUILT_MODULE_LOCATION${entry.index}`));
-    if (location !== module.location)
-      problems.push(`BUILT_MODULE_LOCATION${entry.index} is "${location}" but ${module.name}.ko is built in "${module.location}"`);
-  }
-  for (const entry of listed) {
-    if (!built.some((module) => module.name === entry.name))
-      problems.push(`BUILT_MODULE_NAME${entry.index} is ${entry.name}, which the Kbuild never builds`);
-  }
-  return problems;
-}
-
-const normalizeLocation = (location: string | undefined) => (location ?? ".").replace(/^\.\/?/, "").replace(/\/$/, "") || ".";

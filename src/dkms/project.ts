@@ -2,25 +2,49 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import type { KforgeConfig } from "../config/kforge-json.js";
+import { readShellValues } from "../config/shell-assignments.js";
 import { UsageError } from "../errors.js";
 import { isAccessible } from "../fs/files.js";
-import { collectArtifacts } from "../kbuild/artifacts.js";
+import { collectArtifactsBelow } from "../kbuild/artifacts.js";
 import { run } from "../process/exec.js";
 import { gatesFromConfig } from "../config/gates.js";
-import { checkDkmsConf, parseDkmsConf, renderDkmsConf, type DkmsModule } from "./dkms-conf.js";
+import { checkDkmsConf, type DkmsCheckResult } from "./check.js";
+import { renderDkmsConf, type DkmsModule } from "./dkms-conf.js";
 
 export const DKMS_CONF = "dkms.conf";
+// Projects that generate dkms.conf (configure, a make target, sed at packaging time) ship this template.
+export const DKMS_CONF_TEMPLATE = "dkms.conf.in";
 
-// BUILT_MODULE_NAME is the .ko file name, which may differ from the name modinfo reports (- vs _).
-// buildDir holds the build (the module dir, or a kernel's tree that mirrors it file for file).
-export async function builtDkmsModules(dir: string, buildDir = dir): Promise<DkmsModule[]> {
-  const scan = await collectArtifacts(buildDir);
+export interface BuiltDkmsModules {
+  modules: DkmsModule[];
+  // The kernel whose tree (.kforge/build/<release>/) holds the build; undefined for a build in place.
+  release?: string;
+}
+
+// Where a build of the project is (project/build-location.ts findAnyBuild): the module dir, or a
+// kernel's tree that mirrors it file for file.
+export interface ProjectBuild {
+  dir: string;
+  release?: string;
+}
+
+// BUILT_MODULE_NAME is the .ko file name, which may differ from the name modinfo reports (- vs _);
+// locations are relative to the build's root, as DKMS's build dir is. A build that ran kbuild in
+// subfolders (a Makefile's make -C src) counts all of them.
+export async function builtDkmsModules(dir: string, build: ProjectBuild = { dir }): Promise<BuiltDkmsModules> {
+  const scan = await collectArtifactsBelow(build.dir);
   if (scan.artifacts.length === 0)
-    throw new UsageError(`no built modules in ${dir}, so kforge cannot tell what dkms.conf must list`, "run kforge build first");
-  return scan.artifacts.map((artifact) => ({
-    name: basename(artifact.path, ".ko"),
-    location: relative(buildDir, dirname(artifact.path)) || ".",
-  }));
+    throw new UsageError(
+      `no built modules in ${dir} or its kernels' trees (.kforge/build/<release>/), so kforge cannot tell what dkms.conf must list`,
+      "run kforge build first",
+    );
+  return {
+    modules: scan.artifacts.map((artifact) => ({
+      name: basename(artifact.path, ".ko"),
+      location: relative(build.dir, dirname(artifact.path)) || ".",
+    })),
+    ...(build.release ? { release: build.release } : {}),
+  };
 }
 
 async function packageVersion(dir: string, config: KforgeConfig): Promise<string> {
@@ -35,14 +59,14 @@ async function packageVersion(dir: string, config: KforgeConfig): Promise<string
   return version;
 }
 
-export async function initDkmsConf(options: { dir: string; buildDir?: string; config: KforgeConfig; force?: boolean }): Promise<string> {
+export async function initDkmsConf(options: { dir: string; build?: ProjectBuild; config: KforgeConfig; force?: boolean }): Promise<string> {
   const path = join(options.dir, DKMS_CONF);
   if (!options.force && (await isAccessible(path)))
     throw new UsageError(`${path} already exists`, "check it with kforge dkms check, or pass --force to replace it");
   const text = renderDkmsConf({
     name: options.config.package?.name ?? basename(options.dir),
     version: await packageVersion(options.dir, options.config),
-    modules: await builtDkmsModules(options.dir, options.buildDir),
+    modules: (await builtDkmsModules(options.dir, options.build)).modules,
     modDir: "updates",
     gates: gatesFromConfig(options.config),
   });
@@ -50,8 +74,19 @@ export async function initDkmsConf(options: { dir: string; buildDir?: string; co
   return path;
 }
 
-export async function checkDkmsProject(dir: string, buildDir = dir): Promise<string[]> {
+export interface DkmsProjectCheck extends DkmsCheckResult {
+  // The file checked: dkms.conf, or the template the project generates it from when there is no dkms.conf.
+  file: string;
+  template: boolean;
+  built: BuiltDkmsModules;
+}
+
+export async function checkDkmsProject(dir: string, build: ProjectBuild = { dir }): Promise<DkmsProjectCheck> {
   const path = join(dir, DKMS_CONF);
-  if (!(await isAccessible(path))) throw new UsageError(`${path} does not exist`, "create one with kforge dkms init");
-  return checkDkmsConf(parseDkmsConf(await readFile(path, "utf8")), await builtDkmsModules(dir, buildDir));
+  const template = join(dir, DKMS_CONF_TEMPLATE);
+  const file = (await isAccessible(path)) ? path : (await isAccessible(template)) ? template : undefined;
+  if (!file) throw new UsageError(`${path} does not exist`, "create one with kforge dkms init");
+  const built = await builtDkmsModules(dir, build);
+  const result = checkDkmsConf({ values: readShellValues(await readFile(file, "utf8")), built: built.modules, kernelver: built.release });
+  return { ...result, file, template: file === template, built };
 }

@@ -24,14 +24,7 @@ import { configureKernel } from "./configure.js";
 import { createGuestConfig, variantKey } from "./guest-config.js";
 import { checkMake, runKernelMake, type KernelMakeOptions } from "./kernel-make.js";
 import { obtainSource, seriesOf, type KernelSource } from "./kernel-source.js";
-import { projectKernelOptions } from "./project-options.js";
-import type { KforgeConfig } from "../config/kforge-json.js";
-
-// A project a debug kernel variant is built for: its dir and its kforge.json.
-export interface ProjectRef {
-  dir: string;
-  config: KforgeConfig;
-}
+import { lackingSymbols, projectKernelOptions, type ProjectRef } from "./project-options.js";
 import { compiledObject, type KernelBuildCounts } from "./progress.js";
 import { registerKernel } from "./register.js";
 
@@ -74,7 +67,7 @@ export async function buildKernel(options: KernelBuildOptions): Promise<BuiltKer
     signal: options.signal,
     onProgress: phase,
   });
-  const extra = options.project ? (await optionsForProject(options.project, source, options.env)).extra : [];
+  const extra = options.project ? (await optionsForProject(options.project, source, options)).extra : [];
   const fragment = createGuestConfig({ debug: options.debug, extra });
   const release = builtRelease(source.version, options.debug, variantKey(extra));
   const layout = releaseLayout(fetchedKernelDir(release, options.env), release);
@@ -176,7 +169,8 @@ async function referenceObjectCount(layout: ReleaseLayout, env: NodeJS.ProcessEn
 }
 
 // The distro kernel of the source's series tells which in-tree modules the project's modules use.
-async function optionsForProject(project: ProjectRef, source: KernelSource, env: NodeJS.ProcessEnv | undefined) {
+async function optionsForProject(project: ProjectRef, source: KernelSource, options: { debug?: boolean; env?: NodeJS.ProcessEnv }) {
+  const env = options.env;
   const series = seriesOf(source.version);
   const stock = (await findBuildTrees()).find((tree) => seriesOf(tree.release) === series);
   if (!stock)
@@ -184,7 +178,12 @@ async function optionsForProject(project: ProjectRef, source: KernelSource, env:
       `--for needs an installed ${series} kernel build tree to find the project's in-tree dependencies`,
       `install the ${series} headers, or list the options in kforge.json debugKernel.config`,
     );
-  return projectKernelOptions({ ...project, sourceDir: source.dir, stock, env });
+  // The plain kernel of this source, when built, says what else the project lacks there (del_gendisk).
+  const release = builtRelease(source.version, Boolean(options.debug));
+  const base = releaseLayout(fetchedKernelDir(release, env), release);
+  const built = await isAccessible(join(base.kdir, "Module.symvers"));
+  const lacking = built ? await lackingSymbols(project, { release, kdir: base.kdir }, { env }) : [];
+  return projectKernelOptions({ ...project, sourceDir: source.dir, stock, env, lacking });
 }
 
 // A project variant starts from a copy of the plain kernel's objects, when that is built: only what

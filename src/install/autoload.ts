@@ -9,6 +9,28 @@ export interface AutoloadFile {
 
 type Parameters = Record<string, Record<string, string | number | boolean>>;
 
+export interface AutoloadNaming {
+  // kforge.json package.name, then dkms.conf's PACKAGE_NAME: what the project calls itself.
+  packageName?: string;
+  dkmsPackageName?: string;
+  modules: readonly string[];
+  // The module dir's name: a checkout's folder (driver/, src/) says little, so it comes last.
+  folder: string;
+}
+
+const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
+
+// The name of the .conf files: the package's name, else the one module's, else the folder's.
+export function autoloadName(naming: AutoloadNaming): string {
+  const candidates = [
+    naming.packageName,
+    naming.dkmsPackageName,
+    naming.modules.length === 1 ? naming.modules[0] : undefined,
+    naming.folder,
+  ];
+  return candidates.find((candidate): candidate is string => candidate !== undefined && FILE_NAME.test(candidate)) ?? "kforge-modules";
+}
+
 export function autoloadFiles(root: string, project: string, modules: readonly string[], parameters: Parameters): AutoloadFile[] {
   const files = [
     {

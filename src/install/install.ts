@@ -3,6 +3,7 @@
 // exactly that.
 import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
+import { parseDkmsAssignments } from "../config/shell-assignments.js";
 import { KforgeError, UsageError } from "../errors.js";
 import { isAccessible, readOptionalText } from "../fs/files.js";
 import type { KernelTarget } from "../kbuild/build-modules.js";
@@ -11,7 +12,7 @@ import { readTreeArch } from "../kernel/tree-arch.js";
 import { run } from "../process/exec.js";
 import { compressionFromConfig, compressionFromModulesDep, compressionVariables, type CompressionSuffix } from "./compression.js";
 import { describeInstalledFile, findInstallRecord, readInstallRecords, saveInstallRecord } from "./manifest.js";
-import { autoloadFiles } from "./autoload.js";
+import { autoloadFiles, autoloadName } from "./autoload.js";
 import { builtArtifacts } from "./built-artifacts.js";
 
 export type ModDir = "updates" | "extra";
@@ -28,6 +29,8 @@ export interface InstallOptions {
   force?: boolean;
   // Module parameters per module, for modprobe.d; set means write the autoload entries.
   autoload?: Record<string, Record<string, string | number | boolean>>;
+  // kforge.json package.name: names the autoload files.
+  packageName?: string;
   signal?: AbortSignal;
 }
 
@@ -64,7 +67,12 @@ export async function installModules(options: InstallOptions): Promise<InstallRe
   const extraFiles = options.autoload
     ? autoloadFiles(
         root,
-        basename(options.dir),
+        autoloadName({
+          packageName: options.packageName,
+          dkmsPackageName: parseDkmsAssignments((await readOptionalText(join(options.dir, "dkms.conf"))) ?? "").get("PACKAGE_NAME"),
+          modules: artifacts.map((artifact) => artifact.module),
+          folder: basename(options.dir),
+        }),
         artifacts.map((artifact) => artifact.module),
         options.autoload,
       )

@@ -2,7 +2,7 @@
 import { copyFile, mkdir, rm, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, relative } from "node:path";
 import { firstValue, ModuleFileError, openModuleFile } from "../module/modinfo.js";
-import { MODULES_ORDER, readModulesOrder } from "./modules-order.js";
+import { findModulesOrderDirs, MODULES_ORDER, readModulesOrder } from "./modules-order.js";
 import type { Diagnostic } from "./parse-output.js";
 
 export interface Artifact {
@@ -50,6 +50,15 @@ export async function collectArtifacts(dir: string): Promise<ArtifactScan> {
     else artifacts.push(found);
   }
   return { artifacts, problems };
+}
+
+// The modules of a build that may have run kbuild in a subfolder (a project's own make wrapper): those of
+// every modules.order findModulesOrderDirs finds, or collectArtifacts' problem when there is none.
+export async function collectArtifactsBelow(dir: string): Promise<ArtifactScan> {
+  const dirs = await findModulesOrderDirs(dir);
+  if (dirs.length === 0) return collectArtifacts(dir);
+  const scans = await Promise.all(dirs.map(collectArtifacts));
+  return { artifacts: scans.flatMap((scan) => scan.artifacts), problems: scans.flatMap((scan) => scan.problems) };
 }
 
 async function describeArtifact(path: string): Promise<Artifact | string> {

@@ -3,18 +3,21 @@
 // clean commands, the VM runner, watch and the kernel matrix all call this.
 import { availableParallelism } from "node:os";
 import { rm } from "node:fs/promises";
-import { EnvironmentError } from "../errors.js";
+import { EnvironmentError, UsageError } from "../errors.js";
+import { collectCommandArtifacts } from "./command-artifacts.js";
+import { prepareDkmsTree, resolveBuildCommand, type BuildCommand, type BuildCommandSetting } from "./build-command.js";
 import { collectArtifacts, copyArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
 import { openBuildLog } from "./build-log.js";
 import { estimateBuildSize, type BuildSize } from "./build-size.js";
 import { acquireMakeLock, makeLockPath } from "./make-lock.js";
 import { computeFingerprint, fingerprintPath, readRecordedBuild, recordBuild } from "./fingerprint.js";
-import { buildMakeArguments, resolveJobs, type KbuildFlags } from "./make-arguments.js";
+import { buildMakeArguments, buildMakeVariables, resolveJobs, type KbuildFlags } from "./make-arguments.js";
 import { assertBuildTools, assertKernelTree, assertModuleDir, assertTargetArch, readKbuildFiles, resolveLlvm } from "./module-dir.js";
 import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./parse-output.js";
 import { requestedArch } from "./target-arch.js";
 import { assertHostHelpers, readTreeToolchain } from "./tree-target.js";
 import { reproducibleEnvironment } from "./reproducible.js";
+import { explainFailure } from "./failure-explain.js";
 
 export interface KernelTarget {
   release: string;
@@ -34,6 +37,8 @@ export interface BuildOptions extends KbuildFlags {
   onEvent?: (event: BuildEvent) => void;
   // Defaults to process.env; kbuild-relevant variables are part of the fingerprint.
   environment?: NodeJS.ProcessEnv;
+  // How to build (build-command.ts): kforge.json build.command, resolved by the project model; default kforge's kbuild call.
+  buildCommand?: BuildCommandSetting;
   // Copy the built modules into this folder before the make lock is released, and return the copies
   // (artifacts.ts copyArtifacts): watch loads them while another build may run.
   copyArtifactsTo?: string;
@@ -80,7 +85,17 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
     makefileTexts: await readKbuildFiles(options.dir),
     environmentMakeflags: environment.MAKEFLAGS,
   });
-  const makeArguments = buildMakeArguments({ ...options, llvm, kdir, target: "modules", jobs });
+  const command = await resolveBuildCommand({
+    setting: options.buildCommand,
+    dir: options.dir,
+    release,
+    kdir,
+    jobs,
+    variables: buildMakeVariables({ ...options, llvm }),
+  });
+  const makeArguments = command
+    ? [command.program, ...command.argv]
+    : buildMakeArguments({ ...options, llvm, kdir, target: "modules", jobs });
   const fingerprintInput = { dir: options.dir, release, kdir, makeArguments, environment };
   const elapsed = () => Math.round(performance.now() - started);
 
@@ -104,7 +119,10 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
       options.werror,
     );
   try {
-    return await keepArtifacts(await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, elapsed }), options);
+    return await keepArtifacts(
+      await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, elapsed, command }),
+      options,
+    );
   } finally {
     await lock.release();
   }
@@ -122,11 +140,12 @@ interface LockedBuildInput {
   environment: NodeJS.ProcessEnv;
   llvm: Awaited<ReturnType<typeof resolveLlvm>>;
   elapsed: () => number;
+  command: BuildCommand | undefined;
 }
 
 // Under the make lock, so the fingerprint check sees what a build that just finished recorded.
 async function buildLocked(options: BuildOptions, input: LockedBuildInput): Promise<KernelBuildResult> {
-  const { fingerprintInput, makeArguments, environment, llvm, elapsed } = input;
+  const { fingerprintInput, makeArguments, environment, llvm, elapsed, command } = input;
   const { release, kdir } = options.kernel;
   // Fingerprint only when there is a record to compare with: a first build pays nothing for it.
   const recorded = options.force ? undefined : await readRecordedBuild(options.dir, release);
@@ -142,10 +161,20 @@ async function buildLocked(options: BuildOptions, input: LockedBuildInput): Prom
   // Whatever make does from here on, the old record no longer describes the dir.
   await rm(fingerprintPath(options.dir, release), { force: true });
   if (options.force) await removeListedModules(options.dir);
+  if (command) await prepareDkmsTree(command, options.dir);
   const cross = options.crossCompile ? { prefix: options.crossCompile, compiler } : undefined;
-  const made = await runMake(options, makeArguments, environment, cross);
+  const made = command
+    ? await runMake(options, { program: command.program, argv: command.argv, environment: { ...environment, PWD: options.dir } })
+    : await runMake(options, { program: "make", argv: makeArguments, environment, kbuild: { cross } });
   const interrupted = made.interrupted || Boolean(options.signal?.aborted);
-  const scan = made.exitCode === 0 && !interrupted ? await collectArtifacts(options.dir) : { artifacts: [], problems: [] };
+  if (made.exitCode !== 0 && !interrupted)
+    await explainFailure(options.dir, await readKbuildFiles(options.dir), options.kernel, made.diagnostics);
+  const scan =
+    made.exitCode !== 0 || interrupted
+      ? { artifacts: [], problems: [] }
+      : command
+        ? await collectCommandArtifacts(options.dir, release, command)
+        : await collectArtifacts(options.dir);
   const result = judge(
     {
       release,
@@ -174,28 +203,34 @@ interface MakeRun {
   log: string;
 }
 
-async function runMake(
-  options: BuildOptions,
-  makeArguments: string[],
-  environment: NodeJS.ProcessEnv,
-  cross: { prefix: string; compiler: string } | undefined,
-): Promise<MakeRun> {
+interface MakeCall {
+  program: string;
+  argv: string[];
+  environment: NodeJS.ProcessEnv;
+  // Set for kforge's own kbuild call, whose target comes last; a project's command is run as it is.
+  kbuild?: { cross: { prefix: string; compiler: string } | undefined };
+}
+
+async function runMake(options: BuildOptions, call: MakeCall): Promise<MakeRun> {
+  const { program, argv: makeArguments, environment } = call;
   // Loaded here, not at the top: an up-to-date build never starts a process.
   const { run } = await import("../process/exec.js");
   const { prepareProbeCache, tryRunOverride } = await import("./probe-cache.js");
   const notice = (message: string) => options.onEvent?.({ kind: "notice", message });
-  const probeCache = await prepareProbeCache(options.kernel.kdir, environment, { cross, notice });
+  const probeCache = call.kbuild
+    ? await prepareProbeCache(options.kernel.kdir, environment, { cross: call.kbuild.cross, notice })
+    : undefined;
   // The override goes before the target; what users see is the command as they would type it.
   const argv = probeCache ? [...makeArguments.slice(0, -1), tryRunOverride(probeCache), ...makeArguments.slice(-1)] : makeArguments;
-  const command = ["make", ...makeArguments].map(quoteForDisplay).join(" ");
+  const command = [program, ...makeArguments].map(quoteForDisplay).join(" ");
   const log = openBuildLog(options.dir, options.kernel.release, {
-    command: ["make", ...argv].map(quoteForDisplay).join(" "),
+    command: [program, ...argv].map(quoteForDisplay).join(" "),
     kdir: options.kernel.kdir,
   });
   const parser = createKbuildOutputParser(options.dir);
   const size = await estimateBuildSize(options.dir);
   options.onEvent?.({ kind: "start", command, log: log.path, ...(size ? { size } : {}) });
-  const result = await run("make", argv, {
+  const result = await run(program, argv, {
     cwd: options.dir,
     env: environment,
     signal: options.signal,
@@ -208,7 +243,10 @@ async function runMake(
   });
   const interrupted = result.canceled;
   await log.close({ exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs, interrupted });
-  if (result.notFound) throw new EnvironmentError("make could not be started", "apt-get install make gcc (or build-essential)");
+  if (result.notFound && program === "make")
+    throw new EnvironmentError("make could not be started", "apt-get install make gcc (or build-essential)");
+  if (result.notFound)
+    throw new UsageError(`${program}, the build command's program, could not be started`, "fix build.command in kforge.json");
   return { exitCode: result.exitCode, interrupted, diagnostics: parser.diagnostics(), log: log.path };
 }
 

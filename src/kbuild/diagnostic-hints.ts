@@ -23,6 +23,9 @@ export function hintForModpost(message: string): string | undefined {
   return undefined;
 }
 
+// The symbol of modpost's `"sym" [x.ko] undefined!`, else undefined.
+export const undefinedSymbolOf = (message: string): string | undefined => /^"(.+?)" \[.*\] undefined!$/.exec(message)?.[1];
+
 // The module file a modpost message is about, as kbuild names it: modpost reads the module's
 // linked object (x.o) and reports it under that name or as x.ko; both mean the module x.ko.
 export function moduleNamedByModpost(message: string): string | undefined {

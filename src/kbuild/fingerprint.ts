@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, relative } from "node:path";
 import type { Artifact } from "./artifacts.js";
 import { parseRecordedCommand } from "./cmd-file.js";
 import { STATE_DIR } from "./build-log.js";
+import { listReachedFiles, reachOf } from "./mirror.js";
 import { MODULES_ORDER, parseModulesOrder } from "./modules-order.js";
 import type { Diagnostic } from "./parse-output.js";
 
@@ -65,6 +66,8 @@ export async function computeFingerprint(input: FingerprintInput): Promise<strin
   add("kernel", kernel);
   const { sources, commandFiles } = await listModuleFiles(input.dir);
   for (const source of sources) add(`source ${relative(input.dir, source)}`, hashFile(source));
+  // What the Kbuild reaches outside the dir (include $(src)/../Kbuild.common) is a source too.
+  for (const reached of await listReachedFiles(await reachOf(input.dir))) add(`reached ${relative(input.dir, reached)}`, hashFile(reached));
   for (const dependency of await collectDependencies(commandFiles, input.kdir, kernel.roots))
     add(`dependency ${dependency}`, describeFile(dependency));
   add("artifacts", await describeArtifacts(input.dir));

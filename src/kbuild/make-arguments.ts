@@ -26,13 +26,20 @@ export interface MakeSettingsInput extends KbuildFlags {
 export function buildMakeArguments(input: MakeSettingsInput): string[] {
   const argv = ["-C", input.kdir, `M=${input.dir}`];
   if (input.jobs !== undefined) argv.push(`-j${input.jobs}`);
+  argv.push(...buildMakeVariables(input), ...[input.target].flat());
+  return argv;
+}
+
+// The NAME=value part: kforge's flags, then the user's variables (last, so make lets them win).
+export function buildMakeVariables(input: KbuildFlags & { variables?: readonly string[] }): string[] {
+  const argv: string[] = [];
   if (input.llvm) argv.push("LLVM=1");
   if (input.arch) argv.push(`ARCH=${input.arch}`);
   if (input.crossCompile) argv.push(`CROSS_COMPILE=${input.crossCompile}`);
   if (input.warnings !== undefined) argv.push(`W=${input.warnings}`);
   if (input.check) argv.push("C=2");
   if (input.verbose) argv.push("V=1");
-  argv.push(...(input.variables ?? []), ...[input.target].flat());
+  argv.push(...(input.variables ?? []));
   return argv;
 }
 

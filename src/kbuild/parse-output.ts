@@ -1,8 +1,10 @@
 // Pure parser for what `make -C <kdir> M=<dir> modules` prints: kbuild's step lines, gcc and clang
-// diagnostics (with their "In function" context), modpost errors and warnings, linker errors and
-// make's own failures. Fed one line at a time so progress can be shown as it happens; never throws.
+// diagnostics (with their "In function" context, the "In file included from" chain above them and the
+// notes after them), rustc's, modpost errors and warnings, linker errors and make's own failures. Fed
+// one line at a time so progress can be shown as it happens; never throws.
 import { isAbsolute, relative } from "node:path";
 import { describeMissingTarget, hintForModpost, moduleNamedByModpost } from "./diagnostic-hints.js";
+import { createRustcReader } from "./parse-rustc.js";
 
 export type Severity = "error" | "warning" | "note";
 
@@ -21,6 +23,23 @@ export interface Diagnostic {
   hint?: string;
   // "kforge": found by kforge's own checks of what make left behind; the static checkers name themselves.
   origin: "compiler" | "modpost" | "linker" | "make" | "kforge" | "checkpatch" | "sparse" | "coccinelle";
+  // gcc's "In file included from a.h:1, from x.c:3": the includer first, the compiled file last.
+  includedFrom?: SourcePlace[];
+  // The compiler's notes that explain this diagnostic ("note: each undeclared identifier...",
+  // "in expansion of macro", rustc's "= help:"), in the order printed.
+  notes?: DiagnosticNote[];
+}
+
+export interface SourcePlace {
+  file: string;
+  line: number;
+}
+
+export interface DiagnosticNote {
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  message: string;
 }
 
 export type OutputEvent = { kind: "step"; step: string; target: string } | { kind: "diagnostic"; diagnostic: Diagnostic };
@@ -43,17 +62,38 @@ const MAKE_STOP_IN_FILE = /^(.+?):(\d+): \*\*\* (.*?)\.? +Stop\.$/;
 const MAKE_STOP = /^make(?:\[\d+\])?: \*\*\* (.*?)\.? +Stop\.$/;
 const MAKE_NO_RULE = /^No rule to make target '(.*?)'(?:, needed by '(.*?)')?$/;
 const MAKE_RECIPE_FAILED = /^make(?:\[\d+\])?: \*\*\* \[(.*?)\] Error (\d+)$/;
+const INCLUDED_FROM = /^(?:In file included|\s+) from (.+?):(\d+)(?::\d+)?[,:]$/;
 
 export function createKbuildOutputParser(dir: string): KbuildOutputParser {
   const found: Diagnostic[] = [];
   const recipeFailures: Diagnostic[] = [];
   let context: { file: string; text: string } | undefined;
+  // The include chain being printed, and the one that applies to diagnostics in headers below it.
+  let including: SourcePlace[] = [];
+  let chain: { places: SourcePlace[]; files: Set<string> } | undefined;
+  // The compiler error or warning that notes printed now belong to.
+  let owner: Diagnostic | undefined;
+  let inRustStep = false;
   const toPath = (path: string) => relativeToDir(dir, path);
   const stripDir = (text: string) => text.split(`${dir}/`).join("");
+  const rustc = createRustcReader(toPath);
 
   const record = (diagnostic: Diagnostic): OutputEvent[] => {
     found.push(diagnostic);
     return [{ kind: "diagnostic", diagnostic }];
+  };
+
+  // A compiler line: a note joins the diagnostic it explains, anything else is recorded with its chain.
+  const compilerLine = (diagnostic: Diagnostic, rawFile: string): OutputEvent[] => {
+    if (chain?.files.has(rawFile)) chain = undefined;
+    if (chain) diagnostic.includedFrom = chain.places.map((place) => ({ ...place, file: toPath(place.file) }));
+    if (diagnostic.severity === "note" && owner) {
+      const { file, line, column, message } = diagnostic;
+      owner.notes = [...(owner.notes ?? []), { file, line, column, message }];
+      return [];
+    }
+    if (diagnostic.severity !== "note") owner = diagnostic;
+    return record(diagnostic);
   };
 
   function parseLine(rawLine: string): OutputEvent[] {
@@ -61,19 +101,35 @@ export function createKbuildOutputParser(dir: string): KbuildOutputParser {
     const step = STEP.exec(line);
     if (step) {
       context = undefined;
+      chain = undefined;
+      owner = undefined;
+      inRustStep = /^RUSTC\b/.test(step[1]!);
       return [{ kind: "step", step: step[1]!, target: toPath(step[2]!.trim()) }];
+    }
+    const included = INCLUDED_FROM.exec(line);
+    if (included) {
+      if (line.startsWith("In file")) including = [];
+      including.push({ file: included[1]!, line: Number(included[2]) });
+      if (line.endsWith(":")) chain = { places: including, files: new Set(including.map((place) => place.file)) };
+      return [];
     }
     const inFunction = IN_FUNCTION.exec(line);
     if (inFunction) {
       context = { file: inFunction[1]!, text: normalizeQuotes(inFunction[2]!) };
       return [];
     }
+    const rust = rustc.read(line, inRustStep);
+    if (rust.diagnostic) {
+      owner = rust.diagnostic;
+      return record(rust.diagnostic);
+    }
+    if (rust.consumed) return [];
     const compiler = COMPILER.exec(line);
-    if (compiler && !line.startsWith("make")) return record(toCompilerDiagnostic(compiler, context, toPath));
+    if (compiler && !line.startsWith("make")) return compilerLine(toCompilerDiagnostic(compiler, context, toPath), compiler[1]!);
     const modpost = MODPOST.exec(line);
     if (modpost) return record(toModpostDiagnostic(modpost, toPath, stripDir));
     const tool = TOOL_MESSAGE.exec(line);
-    if (tool && !LINKER.test(line)) return record(toolDiagnostic(tool[2]!, tool[3]!, "compiler"));
+    if (tool && !LINKER.test(line)) return compilerLine(toolDiagnostic(tool[2]!, tool[3]!, "compiler"), tool[1]!);
     const linker = LINKER.exec(line);
     if (linker) return record(toolDiagnostic(linker[1]!.includes("warning:") ? "warning" : "error", stripDir(linker[1]!), "linker"));
     const stopInFile = MAKE_STOP_IN_FILE.exec(line);

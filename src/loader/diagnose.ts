@@ -1,6 +1,6 @@
 // Turns a failed insmod/modprobe/rmmod (kmod or busybox wording) plus the kernel log lines it caused
 // into one diagnosis with what to do next. Pure: callers gather the inputs.
-import { errnoName } from "./errno.js";
+import { errnoHint, errnoName } from "./errno.js";
 import { diagnoseSignature } from "./diagnose-signature.js";
 import {
   createDiagnosisContext,
@@ -176,7 +176,8 @@ function diagnoseInitFailure({ input, facts }: Context): Diagnosis {
       : reason
         ? silent
         : input.stderr.trim() || `exit status ${input.exitCode ?? "unknown"}`,
-    hint: "see the error paths of the module's init function that return this error; pr_err() there says which one failed",
+    hint:
+      errnoHint(errno) ?? "see the error paths of the module's init function that return this error; pr_err() there says which one failed",
   };
 }
 

@@ -6,11 +6,13 @@
 import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { isAccessible } from "../fs/files.js";
-import { mirrorDir, refreshMirror } from "../kbuild/mirror.js";
+import { mirrorBuildDir, mirrorDir, refreshMirror } from "../kbuild/mirror.js";
 import { MODULES_ORDER, readModulesOrder } from "../kbuild/modules-order.js";
 import { readVermagic } from "../module/modinfo.js";
 
-export const kernelTree = mirrorDir;
+// Where a kernel's tree holds the build: the tree, or the module dir's place in it when the tree
+// mirrors an ancestor the Kbuild reaches (include $(src)/../Kbuild.common).
+export const kernelTree = mirrorBuildDir;
 
 // The release the dir's own build is for, from the vermagic of the first module it lists; undefined
 // when the dir holds no build (no modules.order), null when it holds one that cannot be read.
@@ -26,7 +28,7 @@ export async function inPlaceRelease(dir: string): Promise<string | undefined | 
 // Where the kernel's build is, or undefined when there is none yet.
 export async function findBuild(dir: string, release: string): Promise<string | undefined> {
   if ((await inPlaceRelease(dir)) === release) return dir;
-  const tree = kernelTree(dir, release);
+  const tree = await kernelTree(dir, release);
   return (await isAccessible(join(tree, MODULES_ORDER))) ? tree : undefined;
 }
 
@@ -42,7 +44,7 @@ export async function builtDir(dir: string, release: string): Promise<string> {
 export async function chooseBuildDir(dir: string, release: string, options: { alone: boolean }): Promise<string> {
   const inPlace = await inPlaceRelease(dir);
   if (inPlace === release) return dir;
-  if (await isAccessible(join(kernelTree(dir, release), MODULES_ORDER))) return refreshMirror(dir, release);
+  if (await isAccessible(join(await kernelTree(dir, release), MODULES_ORDER))) return refreshMirror(dir, release);
   return options.alone && typeof inPlace !== "string" ? dir : refreshMirror(dir, release);
 }
 
@@ -51,8 +53,8 @@ export async function chooseBuildDir(dir: string, release: string, options: { al
 // has one, when the build for the kernel is there.
 export async function locateArtifact(path: string, release: string): Promise<string> {
   for (let dir = join(path, ".."); ; dir = join(dir, "..")) {
-    if (await isAccessible(kernelTree(dir, release))) {
-      const candidate = join(kernelTree(dir, release), relative(dir, path));
+    if (await isAccessible(mirrorDir(dir, release))) {
+      const candidate = join(await kernelTree(dir, release), relative(dir, path));
       const location = await findBuild(dir, release);
       return location !== dir && location !== undefined && (await isAccessible(candidate)) ? candidate : path;
     }
@@ -62,12 +64,15 @@ export async function locateArtifact(path: string, release: string): Promise<str
 
 // A build of the project for any kernel, for what does not depend on the kernel (the module list
 // dkms.conf must name): the preferred kernel's, else the module dir's own, else a kernel tree's.
-export async function findAnyBuild(dir: string, preferred: string | undefined): Promise<string | undefined> {
+// release names the kernel when the build is in its tree.
+export async function findAnyBuild(dir: string, preferred: string | undefined): Promise<{ dir: string; release?: string } | undefined> {
   const found = preferred === undefined ? undefined : await findBuild(dir, preferred);
-  if (found) return found;
-  if ((await inPlaceRelease(dir)) !== undefined) return dir;
+  if (found) return found === dir ? { dir } : { dir: found, release: preferred };
+  if ((await inPlaceRelease(dir)) !== undefined) return { dir };
   const trees = await readdir(join(dir, ".kforge", "build")).catch(() => [] as string[]);
-  for (const release of trees.sort())
-    if (await isAccessible(join(kernelTree(dir, release), MODULES_ORDER))) return kernelTree(dir, release);
+  for (const release of trees.sort()) {
+    const tree = await kernelTree(dir, release);
+    if (await isAccessible(join(tree, MODULES_ORDER))) return { dir: tree, release };
+  }
   return undefined;
 }

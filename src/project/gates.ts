@@ -2,14 +2,22 @@
 // each skip with its reason. Gates come from kforge.json, else from dkms.conf's BUILD_EXCLUSIVE_*.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { chooseGates, configArch, gateRefusal, hasGates } from "../config/gates.js";
+import { type ChosenGates, chooseGates, configArch, emptyRunRefusal, gateRefusal, hasGates } from "../config/gates.js";
 import type { KforgeConfig } from "../config/kforge-json.js";
+import type { KforgeError } from "../errors.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
 
 export interface SkippedKernel {
   release: string;
   kdir: string;
   reason: string;
+}
+
+export interface GateSplit<Kernel> {
+  allowed: Kernel[];
+  skipped: SkippedKernel[];
+  // The gates applied and the notices about those a static reading of dkms.conf could not apply.
+  chosen: ChosenGates;
 }
 
 const HOST_ARCH: Record<string, string> = {
@@ -25,10 +33,11 @@ export async function splitByGates<Kernel extends { release: string; kdir: strin
   dir: string,
   config: KforgeConfig,
   kernels: Kernel[],
-): Promise<{ allowed: Kernel[]; skipped: SkippedKernel[] }> {
+): Promise<GateSplit<Kernel>> {
   const dkmsConf = await readFile(join(dir, "dkms.conf"), "utf8").catch(() => undefined);
-  const gates = chooseGates(config, dkmsConf);
-  if (!hasGates(gates)) return { allowed: kernels, skipped: [] };
+  const chosen = chooseGates(config, dkmsConf);
+  const { gates } = chosen;
+  if (!hasGates(gates)) return { allowed: kernels, skipped: [], chosen };
   const allowed: Kernel[] = [];
   const skipped: SkippedKernel[] = [];
   for (const kernel of kernels) {
@@ -41,7 +50,17 @@ export async function splitByGates<Kernel extends { release: string; kdir: strin
     if (reason === undefined) allowed.push(kernel);
     else skipped.push({ release: kernel.release, kdir: kernel.kdir, reason });
   }
-  return { allowed, skipped };
+  return { allowed, skipped, chosen };
+}
+
+// The gates' notices on stderr, and the refusal of a run that would build nothing (see emptyRunRefusal).
+export function gatedRunRefusal(
+  split: GateSplit<unknown>,
+  allowSkip: boolean | undefined,
+  stderr: { write(text: string): unknown },
+): KforgeError | undefined {
+  for (const notice of split.chosen.notices) stderr.write(`kforge: ${notice}\n`);
+  return emptyRunRefusal(split.chosen, { built: split.allowed.length, skipped: split.skipped, allowSkip });
 }
 
 // A skipped kernel in build --json: ok (a skip is no failure), nothing built, and why.

@@ -50,14 +50,19 @@ export const OPTIONS = {
   ),
   annotations: text("--annotations <provider>", "CI annotations: github (default when GITHUB_ACTIONS=true) or gitlab"),
   codequality: text("--codequality <file>", "write a GitLab Code Quality report of the diagnostics"),
+  // dkms.conf's gates were written for DKMS, not chosen for this run.
+  allowSkip: {
+    flags: "--allow-skip",
+    help: "exit 0 when dkms.conf's BUILD_EXCLUSIVE_* gates skip every kernel (without it such a run fails: nothing was built)",
+  },
   // The guest.
   vmKernel: text("--vm-kernel <vmlinuz>", "kernel image to boot instead of the one found for the release", "vm.kernel"),
+  // No fallback: the default depends on the kernel (60 s, 180 s for a debug kernel: vm/time-limit.ts).
   timeout: {
     flags: "--timeout <seconds>",
-    help: "a guest run (vm, test) or a load or test step (watch) still going after this long fails with a diagnosis (default 60)",
+    help: "a guest run (vm, test) or a load or test step (watch) still going after this long fails with a diagnosis (default 60; 180 for a debug kernel)",
     parse: positiveInteger("--timeout"),
     config: "vm.timeout",
-    fallback: 60,
   },
   accel: {
     flags: "--accel <mode>",
@@ -117,6 +122,10 @@ export const OPTIONS = {
     "comma-separated releases, one job each (default: kforge.json kernel, else the kernels installed here)",
   ),
   image: text("--image <image>", "container image of every job; its apt must have the kernels' headers (default node:20-bookworm)"),
+  kforgeFrom: text(
+    "--kforge-from <git-url>",
+    "git repository (optionally #commit) the CI job installs kforge from (default: this kforge checkout's origin, at its commit)",
+  ),
   // Scaffolding.
   template: text("-t, --template <template>", "template to use (default hello; see kforge templates)"),
   dir: text("-d, --dir <path>", "folder to create the module in (default ./<name>)"),

@@ -3,7 +3,6 @@
 // uses: the target kernels, the make settings, the guest settings, the gates. build, vm, test, watch,
 // install, sign, compile-commands, dkms, ci init and --debug all take them from here, so they build
 // with the same make arguments and find the same build for each kernel.
-import { toTimeoutMs } from "./timeout.js";
 import { resolve } from "node:path";
 import { type KforgeConfig, loadConfig } from "../config/kforge-json.js";
 import { assertFolder } from "../fs/check-path.js";
@@ -15,16 +14,18 @@ import { hostArchitecture } from "../kernel/architecture.js";
 import type { KernelSelection } from "../kernel/select.js";
 import { readTreeArch } from "../kernel/tree-arch.js";
 import { builtDir, chooseBuildDir } from "./build-location.js";
-import { type SkippedKernel, splitByGates } from "./gates.js";
+import { type GateSplit, splitByGates } from "./gates.js";
 import { isSeveral, requestedKernels, resolveKernels, singleRelease } from "./kernels.js";
 import type { OptionName } from "./options.js";
 import { type Flags, resolveSetting, settingSource } from "./settings.js";
+import { chooseTimeLimit, type TimeLimit } from "./time-limit.js";
 
 // The kbuild settings of a run: everything buildModules takes but the dir, kernel and callbacks.
 export type MakeSettings = Omit<BuildOptions, "dir" | "kernel" | "signal" | "onEvent" | "environment">;
 
 export interface GuestSettings {
-  timeoutMs: number;
+  // --timeout, else kforge.json vm.timeout, else the kernel's default (vm/time-limit.ts).
+  timeLimit(release: string): TimeLimit;
   memoryMb: number;
   // What set the memory, for its error message ("--memory", "kforge.json vm.memory").
   memorySource: string;
@@ -69,9 +70,7 @@ export interface Project {
   kernels(): Promise<KernelSelection[]>;
   // The one kernel of a command that takes one: the first of a kforge.json list unless a flag names it.
   kernel(): Promise<KernelSelection>;
-  splitByGates<Kernel extends { release: string; kdir: string }>(
-    kernels: Kernel[],
-  ): Promise<{ allowed: Kernel[]; skipped: SkippedKernel[] }>;
+  splitByGates<Kernel extends { release: string; kdir: string }>(kernels: Kernel[]): Promise<GateSplit<Kernel>>;
   buildDir(release: string, options: { alone: boolean }): Promise<string>;
   builtDir(release: string): Promise<string>;
 }
@@ -125,6 +124,8 @@ function makeSettings(
     werror: setting("werror"),
     verbose: setting("verbose"),
     force: setting("force"),
+    // kforge.json only: how the project builds (kbuild/build-command.ts).
+    buildCommand: config.build?.command,
     // Command-line variables come last, so make lets them win.
     variables: [...objectToVariables(config.make?.variables), ...validateMakeVariables(makeVariables)],
   };
@@ -150,8 +151,12 @@ export async function makeSettingsFor(make: MakeSettings, kernel: KernelTarget):
 
 function guestSettings(setting: <Value>(name: OptionName) => Value | undefined, flags: Flags, config: KforgeConfig): GuestSettings {
   const modules = flags.module as string[] | undefined;
+  const timeLimit = (release: string) =>
+    chooseTimeLimit({ flag: flags.timeout as number | undefined, config: config.vm?.timeout, release });
+  // A --timeout or vm.timeout kforge cannot wait for is an error before anything runs.
+  timeLimit("");
   return {
-    timeoutMs: toTimeoutMs(setting<number>("timeout")!, settingSource("timeout", flags, config)),
+    timeLimit,
     memoryMb: setting<number>("memory")!,
     memorySource: settingSource("memory", flags, config),
     accel: setting("accel")!,

@@ -1,13 +1,13 @@
 // CI reports of a build, single or matrix: --junit, GitHub annotations and step summary
 // (GITHUB_ACTIONS=true or --annotations github), GitLab Code Quality (--annotations gitlab --codequality).
 import { appendFile } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { relative, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { writeOutput } from "../fs/files.js";
 import type { KernelBuildResult } from "../kbuild/build-modules.js";
 import { repositoryRoot } from "../process/git.js";
 import type { SkippedKernel } from "../project/gates.js";
-import { mirrorDir } from "../kbuild/mirror.js";
+import { mirrorSourceMapper } from "../kbuild/mirror.js";
 import type { OutputStream } from "../ui/output-stream.js";
 import { renderCodeQuality } from "./codequality.js";
 import { renderGithubAnnotations, renderStepSummary } from "./github.js";
@@ -55,7 +55,7 @@ export async function writeBuildReports(
   if (!wantsReports(options, context.env)) return;
   const root = await repositoryRoot(dir);
   const kernels = [
-    ...results.map((result) => reportKernel(result, dir, root)),
+    ...(await Promise.all(results.map(async (result) => reportKernel(result, await mirrorSourceMapper(dir, result.release), root)))),
     ...skipped.map(
       (kernel): ReportKernel => ({
         release: kernel.release,
@@ -78,27 +78,25 @@ export async function writeBuildReports(
     await appendFile(context.env.GITHUB_STEP_SUMMARY, renderStepSummary(kernels, `kforge build ${name}`));
 }
 
-function reportKernel(result: KernelBuildResult, dir: string, root: string): ReportKernel {
+// Paths are relative to the dir make ran in (the kernel's mirror tree in a matrix build, which mirrors
+// the module dir file for file); toSource maps them back to the sources.
+function reportKernel(result: KernelBuildResult, toSource: (path: string) => string, root: string): ReportKernel {
   const outcome = result.interrupted ? "interrupted" : result.ok ? "ok" : "failed";
-  const mirror = mirrorDir(dir, result.release) + sep;
-  // Paths are relative to the dir make ran in (the kernel's mirror tree in a matrix build), which
-  // mirrors the module dir file for file.
-  const sourcePath = (file: string) => {
-    const absolute = isAbsolute(file) ? file : join(dir, file);
-    return relative(root, absolute.startsWith(mirror) ? join(dir, absolute.slice(mirror.length)) : absolute);
-  };
+  const sourcePath = (file: string) => relative(root, toSource(file));
   return {
     release: result.release,
     modules: result.artifacts.map((artifact) => artifact.module),
     outcome,
     durationMs: result.durationMs,
-    diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag }) => ({
+    diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag, includedFrom, notes }) => ({
       severity,
       file: file === null ? null : sourcePath(file),
       line,
       column,
       message,
       flag,
+      ...(includedFrom ? { includedFrom: includedFrom.map((place) => ({ ...place, file: sourcePath(place.file) })) } : {}),
+      ...(notes ? { notes: notes.map((note) => ({ ...note, file: note.file === null ? null : sourcePath(note.file) })) } : {}),
     })),
     log: result.log,
   };

@@ -1,6 +1,6 @@
 // Pure: GitLab Code Quality reports, one issue per diagnostic (build) or finding (check) that names a file.
 import { createHash } from "node:crypto";
-import type { ReportKernel } from "./report-input.js";
+import { includeChain, noteText, type ReportKernel } from "./report-input.js";
 
 const SEVERITY = { error: "major", warning: "minor", note: "info" } as const;
 
@@ -32,8 +32,9 @@ export function renderCodeQuality(kernels: readonly ReportKernel[]): string {
         .filter((diagnostic) => diagnostic.file !== null)
         .map((diagnostic) => {
           const place = `${diagnostic.file}:${diagnostic.line ?? 1}:${diagnostic.column ?? 0}`;
+          const notes = (diagnostic.notes ?? []).map((note) => `; ${noteText(note)}`).join("");
           return {
-            description: `${kernel.release}: ${diagnostic.message}`,
+            description: `${kernel.release}: ${diagnostic.message}${includeChain(diagnostic)}${notes}`,
             checkName: diagnostic.flag ?? `kbuild-${diagnostic.severity}`,
             // Unique per finding: the same warning on two kernels is two findings.
             identity: `${kernel.release}\0${place}\0${diagnostic.severity}\0${diagnostic.message}`,

@@ -1,27 +1,29 @@
 // Pure: GitHub Actions workflow commands (::error / ::warning) for each diagnostic, and the Markdown
 // step summary: the kernel × module table, then the first diagnostics.
-import { caseNames, diagnosticText, type ReportDiagnostic, type ReportKernel } from "./report-input.js";
+import { caseNames, diagnosticDetails, includeChain, noteText, type ReportDiagnostic, type ReportKernel } from "./report-input.js";
 
 const escapeData = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 const escapeProperty = (text: string) => escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
 // One ::error / ::warning / ::notice workflow command line.
-export function workflowCommand(diagnostic: ReportDiagnostic, title: string): string {
+export function workflowCommand(diagnostic: ReportDiagnostic, title: string, message = diagnostic.message): string {
   const command = diagnostic.severity === "error" ? "error" : diagnostic.severity === "warning" ? "warning" : "notice";
   const properties: string[] = [];
   if (diagnostic.file !== null) properties.push(`file=${escapeProperty(diagnostic.file)}`);
   if (diagnostic.line !== null) properties.push(`line=${diagnostic.line}`);
   if (diagnostic.column !== null) properties.push(`col=${diagnostic.column}`);
   properties.push(`title=${escapeProperty(title)}`);
-  return `::${command} ${properties.join(",")}::${escapeData(diagnostic.message)}\n`;
+  return `::${command} ${properties.join(",")}::${escapeData(message)}\n`;
 }
 
 export function renderGithubAnnotations(kernels: readonly ReportKernel[]): string {
   return kernels
     .flatMap((kernel) =>
-      kernel.diagnostics.map((diagnostic) =>
-        workflowCommand(diagnostic, `${kernel.release}${diagnostic.flag ? ` ${diagnostic.flag}` : ""}`),
-      ),
+      kernel.diagnostics.map((diagnostic) => {
+        const notes = (diagnostic.notes ?? []).map((note) => `\n${noteText(note)}`).join("");
+        const title = `${kernel.release}${diagnostic.flag ? ` ${diagnostic.flag}` : ""}`;
+        return workflowCommand(diagnostic, title, `${diagnostic.message}${includeChain(diagnostic)}${notes}`);
+      }),
     )
     .join("");
 }
@@ -38,7 +40,7 @@ export function renderStepSummary(kernels: readonly ReportKernel[], title: strin
     }),
   );
   const diagnostics = kernels
-    .flatMap((kernel) => kernel.diagnostics.map((diagnostic) => `${kernel.release}: ${diagnosticText(diagnostic)}`))
+    .flatMap((kernel) => kernel.diagnostics.map((diagnostic) => `${kernel.release}: ${diagnosticDetails(diagnostic)}`))
     .slice(0, MAX_SUMMARY_DIAGNOSTICS);
   const table = ["| kernel | module | result | warnings | errors | time |", "| --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
   const details =

@@ -1,7 +1,7 @@
 // Pure: JUnit XML. A report is test suites of test cases; a case passed, failed (with a message and
 // details), hit an error (interrupted), or was skipped (with the reason). The build's mapping is here:
 // one suite per kernel, one case per kernel × module, a failed case carrying the diagnostics.
-import { caseNames, diagnosticText, type ReportKernel } from "./report-input.js";
+import { caseNames, diagnosticDetails, diagnosticText, type ReportKernel } from "./report-input.js";
 
 export interface JunitCase {
   name: string;
@@ -69,7 +69,7 @@ export function renderJunit(kernels: readonly ReportKernel[], suiteName: string)
 
 function buildSuite(kernel: ReportKernel, suiteName: string): JunitSuite {
   const names = caseNames(kernel);
-  const details = kernel.diagnostics.map(diagnosticText).join("\n");
+  const details = kernel.diagnostics.map(diagnosticDetails).join("\n");
   const first = kernel.diagnostics.find((diagnostic) => diagnostic.severity === "error") ?? kernel.diagnostics[0];
   const outcome = { ok: "passed", failed: "failed", interrupted: "error", skipped: "skipped" } as const;
   const message = {

@@ -8,6 +8,10 @@ export interface ReportDiagnostic {
   column: number | null;
   message: string;
   flag: string | null;
+  // The chain of files that included the one with the diagnostic (gcc's "In file included from").
+  includedFrom?: { file: string; line: number }[];
+  // The compiler's notes explaining it.
+  notes?: { file: string | null; line: number | null; column: number | null; message: string }[];
 }
 
 export interface ReportKernel {
@@ -24,10 +28,23 @@ export interface ReportKernel {
 
 export const caseNames = (kernel: ReportKernel): string[] => (kernel.modules.length > 0 ? kernel.modules : ["(all)"]);
 
-export const diagnosticText = (diagnostic: ReportDiagnostic): string => {
-  const place =
-    diagnostic.file === null
-      ? ""
-      : `${diagnostic.file}:${diagnostic.line ?? ""}${diagnostic.column === null ? "" : `:${diagnostic.column}`}: `;
-  return `${place}${diagnostic.severity}: ${diagnostic.message}${diagnostic.flag ? ` [${diagnostic.flag}]` : ""}`;
-};
+const placeOf = (where: { file: string | null; line: number | null; column: number | null }) =>
+  where.file === null ? "" : `${where.file}:${where.line ?? ""}${where.column === null ? "" : `:${where.column}`}: `;
+
+// "bad.h:3: included from x.c:9": where the compiler was when it met the file.
+export const includeChain = (diagnostic: Pick<ReportDiagnostic, "includedFrom">): string =>
+  diagnostic.includedFrom?.length
+    ? ` (included from ${diagnostic.includedFrom.map((place) => `${place.file}:${place.line}`).join(", ")})`
+    : "";
+
+// rustc's explanations already say "help:" or "note:".
+export const noteText = (note: NonNullable<ReportDiagnostic["notes"]>[number]): string =>
+  `${placeOf(note)}${/^(?:help|note): /.test(note.message) ? "" : "note: "}${note.message}`;
+
+// One line: where, severity, message, flag and the include chain.
+export const diagnosticText = (diagnostic: ReportDiagnostic): string =>
+  `${placeOf(diagnostic)}${diagnostic.severity}: ${diagnostic.message}${diagnostic.flag ? ` [${diagnostic.flag}]` : ""}${includeChain(diagnostic)}`;
+
+// The line above, then each of its notes indented under it.
+export const diagnosticDetails = (diagnostic: ReportDiagnostic): string =>
+  [diagnosticText(diagnostic), ...(diagnostic.notes ?? []).map((note) => `  ${noteText(note)}`)].join("\n");

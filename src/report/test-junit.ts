@@ -3,7 +3,7 @@
 // it happened in; a step that never ran is <skipped> with the reason. A kernel whose build failed has
 // one "build" case, one that did not boot a "boot" case, one that was skipped a skipped "(all)" case.
 import type { StepResult, VmResult } from "../vm/report.js";
-import { diagnosticText } from "./report-input.js";
+import { diagnosticDetails, diagnosticText } from "./report-input.js";
 import { renderJunitSuites, type JunitCase, type JunitSuite } from "./junit.js";
 import { isSkipped, type KernelTestOutcome } from "./test-outcome.js";
 
@@ -31,7 +31,7 @@ function testSuite(outcome: KernelTestOutcome, classname: string): JunitSuite {
     });
   if ("build" in outcome) {
     const first = outcome.build.diagnostics.find((diagnostic) => diagnostic.severity === "error") ?? outcome.build.diagnostics[0];
-    const details = [...outcome.build.diagnostics.map(diagnosticText), `full log: ${outcome.build.log}`].join("\n");
+    const details = [...outcome.build.diagnostics.map(diagnosticDetails), `full log: ${outcome.build.log}`].join("\n");
     return single({ name: "build", outcome: "failed", type: "build", message: first ? diagnosticText(first) : "build failed", details });
   }
   const cases = runCases(outcome, classname);

@@ -47,7 +47,7 @@ export function buildJson(results: readonly KernelBuildResult[], skipped: readon
         ok: result.ok,
         durationMs: result.durationMs,
         artifacts: result.artifacts.map(({ module, path, size, vermagic }) => ({ module, path, size, vermagic })),
-        diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag, hint }) => ({
+        diagnostics: result.diagnostics.map(({ severity, file, line, column, message, flag, hint, includedFrom, notes }) => ({
           severity,
           file,
           line,
@@ -55,6 +55,8 @@ export function buildJson(results: readonly KernelBuildResult[], skipped: readon
           message,
           flag,
           hint: hint ?? null,
+          includedFrom: includedFrom ?? [],
+          notes: notes ?? [],
         })),
         log: result.log,
         upToDate: result.upToDate,

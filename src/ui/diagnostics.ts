@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { cleanText } from "../check/text.js";
-import type { Diagnostic } from "../kbuild/parse-output.js";
+import type { Diagnostic, DiagnosticNote } from "../kbuild/parse-output.js";
 import type { Palette } from "./color.js";
 
 // File path -> its lines; a file missing from the map is shown without source.
@@ -55,12 +55,17 @@ function formatGroup(
 ): string {
   const output = [palette.bold(file || "build")];
   let context: string | undefined;
+  let chain: string | undefined;
   for (const diagnostic of group) {
+    const included = diagnostic.includedFrom?.map((place) => `${place.file}:${place.line}`).join(", ");
+    if (included && included !== chain) output.push(`  ${palette.dim(`In file included from ${included}:`)}`);
+    chain = included;
     if (diagnostic.context && diagnostic.context !== context) output.push(`  ${palette.dim(`${diagnostic.context}:`)}`);
     context = diagnostic.context;
     output.push(formatHeadline(diagnostic, palette));
     const source = diagnostic.line !== null ? lines?.[diagnostic.line - 1] : undefined;
     if (source !== undefined) output.push(...formatSource(source, diagnostic, palette, unit));
+    for (const note of diagnostic.notes ?? []) output.push(formatNote(note, diagnostic, palette));
     if (diagnostic.hint) output.push(`  ${" ".repeat(7)} ${palette.cyan("hint:")} ${diagnostic.hint}`);
   }
   return `${output.join("\n")}\n`;
@@ -73,6 +78,14 @@ function formatHeadline(diagnostic: Diagnostic, palette: Palette): string {
   // Compiler lines speak for themselves, and kforge's own findings should not be blamed on a tool.
   const origin = diagnostic.origin === "compiler" || diagnostic.origin === "kforge" ? "" : `${diagnostic.origin}: `;
   return `  ${position.padEnd(7)} ${paint(diagnostic.severity.padEnd(7))} ${origin}${diagnostic.message}${flag}`;
+}
+
+// A note under its diagnostic, with its own place only when it points somewhere else.
+function formatNote(note: DiagnosticNote, diagnostic: Diagnostic, palette: Palette): string {
+  const elsewhere = note.file !== null && (note.file !== diagnostic.file || note.line !== diagnostic.line);
+  const place = elsewhere ? `${note.file}:${note.line ?? ""}${note.column === null ? "" : `:${note.column}`}: ` : "";
+  const [, kind, text] = /^(?:(help|note): )?(.*)$/s.exec(note.message)!;
+  return `  ${" ".repeat(7)} ${palette.cyan(`${kind ?? "note"}:`)} ${place}${text}`;
 }
 
 // The source line is the module's text: a control character in it is shown as \xNN (cleanText), never

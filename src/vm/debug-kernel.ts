@@ -13,9 +13,9 @@ import { compareReleases, type BuildTree } from "../kernel/build-tree.js";
 import { builtRelease, parseBuiltRelease } from "../kernel/built-release.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
 import { readKernelVersion } from "../kernel/kernel-version.js";
-import type { ProjectRef } from "../guest-kernel/kernel-build.js";
+import type { ProjectRef } from "../guest-kernel/project-options.js";
 import type { Project } from "../project/project.js";
-import { projectVariant } from "./debug-variant.js";
+import { projectVariant, type ProjectVariant } from "./debug-variant.js";
 
 // A plain debug kernel, not a project's variant of one.
 const isDebugRelease = (release: string) => {
@@ -65,9 +65,7 @@ export async function resolveDebugRelease(selected: BuildTree, request: DebugKer
       })
     : undefined;
   if (!variant || !request.project) return { release: plain.release, kdir: plainTree, notice: plain.notice };
-  const needs = variant.inTreeModules.length
-    ? `the in-tree modules ${request.project.dir} needs (${variant.inTreeModules.join(", ")})`
-    : `kforge.json debugKernel.config of ${request.project.dir}`;
+  const needs = describeNeeds(variant, request.project.dir);
   let release = variant.release;
   let built = false;
   if (!(await isComplete(release, request.env))) {
@@ -93,6 +91,14 @@ export async function resolveDebugRelease(selected: BuildTree, request: DebugKer
     kdir: debugTree(release, request.env),
     notice: `${plain.notice}; with ${needs}: ${release}${built ? ", built just now" : ""}`,
   };
+}
+
+function describeNeeds(variant: ProjectVariant, project: string): string {
+  const parts = [
+    variant.inTreeModules.length ? `the in-tree modules ${project} needs (${variant.inTreeModules.join(", ")})` : "",
+    ...variant.builtInOptions.map(({ option, symbols }) => `CONFIG_${option} for ${symbols.join(", ")}`),
+  ].filter(Boolean);
+  return parts.length ? parts.join(", ") : `kforge.json debugKernel.config of ${project}`;
 }
 
 async function resolvePlainRelease(selected: BuildTree, request: DebugKernelRequest): Promise<{ release: string; notice: string }> {

@@ -5,7 +5,7 @@ import { readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { collectArtifacts } from "../kbuild/artifacts.js";
 import { variantKey } from "../guest-kernel/guest-config.js";
-import { projectKernelOptions } from "../guest-kernel/project-options.js";
+import { lackingSymbols, projectKernelOptions } from "../guest-kernel/project-options.js";
 import { builtRelease, parseBuiltRelease } from "../kernel/built-release.js";
 import type { BuildTree } from "../kernel/build-tree.js";
 import { buildProject } from "../project/build.js";
@@ -15,6 +15,8 @@ export interface ProjectVariant {
   release: string;
   // The in-tree modules that made the variant, for the notice; empty when only kforge.json did.
   inTreeModules: string[];
+  // Options for code the distro kernel has built in (CONFIG_BLOCK for del_gendisk), for the notice.
+  builtInOptions: { option: string; symbols: string[] }[];
 }
 
 export interface VariantRequest {
@@ -38,16 +40,17 @@ export async function projectVariant(request: VariantRequest): Promise<ProjectVa
     if (!build!.ok) return undefined;
   }
   const sourceDir = await readlink(join(request.debugKdir, "source"));
-  const { extra, inTreeModules } = await projectKernelOptions({
+  const { extra, inTreeModules, builtInOptions } = await projectKernelOptions({
     dir: project.dir,
     config: project.config,
     sourceDir,
     stock,
+    lacking: await lackingSymbols(project, { release: request.debugRelease, kdir: request.debugKdir }, request),
     env: request.env,
   });
   const key = variantKey(extra);
   if (key === undefined) return undefined;
-  return { release: builtRelease(parseBuiltRelease(request.debugRelease)!.version, true, key), inTreeModules };
+  return { release: builtRelease(parseBuiltRelease(request.debugRelease)!.version, true, key), inTreeModules, builtInOptions };
 }
 
 const hasBuiltModules = async (dir: string) => (await collectArtifacts(dir)).artifacts.length > 0;

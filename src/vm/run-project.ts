@@ -3,6 +3,7 @@
 // restore, run, report. Prints nothing; notices go to onNotice and into the result.
 import { join } from "node:path";
 import type { BuildEvent, KernelBuildResult, KernelTarget } from "../kbuild/build-modules.js";
+import { describeBypassedWrappers } from "../kbuild/wrapper-notice.js";
 import { buildProject } from "../project/build.js";
 import type { Project } from "../project/project.js";
 import { hasKmemleak } from "./debug-kernel.js";
@@ -10,6 +11,7 @@ import { launchVm } from "./launch.js";
 import type { PlannedStep } from "./plan.js";
 import { prepareVmPlan } from "./prepare.js";
 import type { VmResult } from "./report.js";
+import { adviseOnTimeLimit } from "./time-limit.js";
 
 // What a command adds to a guest run (kforge test: its KUnit suites): which built modules to load,
 // modules loaded even when --module selects others, and the final word on the result.
@@ -51,6 +53,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     notices.push(message);
     request.onNotice(message, quiet);
   };
+  for (const notice of await describeBypassedWrappers(project.dir, project.make.buildCommand)) notify(notice);
   const [build] = await buildProject(project, {
     kernels: [kernel],
     signal: request.signal,
@@ -78,13 +81,14 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
   });
   if (tests.length === 0 && !request.shell && chosen.alwaysLoad.length === 0)
     notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
+  const timeLimit = project.guest.timeLimit(kernel.release);
   const launched = await launchVm({
     release: kernel.release,
     plan,
     vmKernel: project.guest.vmKernel,
     configKernel: project.guest.configKernel,
     accel: project.guest.accel,
-    timeoutMs: project.guest.timeoutMs,
+    timeoutMs: 1000 * timeLimit.seconds,
     memoryMb: project.guest.memoryMb,
     append: request.append,
     shell: request.shell,
@@ -99,5 +103,6 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
   });
   // launchVm's own notices (KVM fallback, compressed image) are already in the result.
   launched.notices = [...notices, ...launched.notices];
-  return { kind: "done", result: request.extension ? await request.extension.finish(launched) : launched };
+  const advised = adviseOnTimeLimit(launched, timeLimit);
+  return { kind: "done", result: request.extension ? await request.extension.finish(advised) : advised };
 }

@@ -3,7 +3,7 @@
 // both files parse as YAML with one job per kernel, every kforge command they name exists with those
 // options in `kforge <command> --help`, and their build commands run for real (real kbuild) as the CI
 // job's shell would run them, with `kforge` on PATH being this checkout's CLI.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +32,13 @@ mkdirSync(bin);
 writeFileSync(join(bin, "kforge"), `#!/bin/sh\nexec "${process.execPath}" "${KFORGE_BIN}" "$@"\n`);
 chmodSync(join(bin, "kforge"), 0o755);
 afterAll(() => rmSync(bin, { recursive: true, force: true }));
+
+// kforge is installed from its repository: here a bare clone of this checkout, at its commit.
+const KFORGE_ROOT = join(KFORGE_BIN, "..", "..");
+const kforgeRepository = join(bin, "kforge.git");
+execFileSync("git", ["clone", "--quiet", "--bare", KFORGE_ROOT, kforgeRepository]);
+const kforgeCommit = execFileSync("git", ["-C", KFORGE_ROOT, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+const kforgeFrom = ["--kforge-from", `file://${kforgeRepository}#${kforgeCommit}`];
 
 const workflowPath = join(repo, ".github", "workflows", "kforge.yml");
 const pipelinePath = join(repo, ".gitlab-ci.yml");
@@ -64,7 +71,7 @@ function runAsCi(command: string, kernel: string): void {
 
 describe("kforge ci init --provider github", () => {
   it("writes a workflow that passes the schema check, with one matrix job per kforge.json kernel", async () => {
-    const result = await runKforge(["ci", "init", "drivers/cimod"], { cwd: repo });
+    const result = await runKforge(["ci", "init", "drivers/cimod", ...kforgeFrom], { cwd: repo });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain(
       `wrote ${workflowPath}: one job per kernel (kforge.json kernel): ${kernel61().release}, ${kernel612().release}`,
@@ -148,9 +155,53 @@ describe("kforge ci init --provider github", () => {
     expect(again.stderr).toContain(`${workflowPath} already exists; kforge ci init never replaces a workflow silently`);
     expect(again.stderr).toContain("--force");
     expect(readFileSync(workflowPath, "utf8")).toBe("# edited by hand\n");
-    const forced = await runKforge(["ci", "init", "drivers/cimod", "--force", "--kernels", kernel612().release], { cwd: repo });
+    const forced = await runKforge(["ci", "init", "drivers/cimod", "--force", "--kernels", kernel612().release, ...kforgeFrom], {
+      cwd: repo,
+    });
     expect(forced.exitCode, forced.stderr).toBe(0);
     expect(parse(readFileSync(workflowPath, "utf8")).jobs.kforge.strategy.matrix.kernel).toEqual([kernel612().release]);
+  });
+});
+
+// kforge is not on the npm registry: the job clones its repository and installs it the way the README
+// says (npm ci builds dist/, npm link puts kforge on PATH). Run here for real, into a private npm prefix.
+describe("the generated workflow's kforge install step", () => {
+  it("installs a kforge that runs, from the repository and commit ci init named", () => {
+    const install: string = parse(readFileSync(workflowPath, "utf8")).jobs.kforge.steps.find(
+      (step: { name?: string }) => step.name === "Install kforge",
+    ).run;
+    expect(install).toBe(
+      `git clone --quiet file://${kforgeRepository} "\${RUNNER_TEMP:-/tmp}/kforge" && git -C "\${RUNNER_TEMP:-/tmp}/kforge" checkout --quiet ${kforgeCommit}` +
+        ` && (cd "\${RUNNER_TEMP:-/tmp}/kforge" && npm ci --no-audit --no-fund && npm link --ignore-scripts --no-audit --no-fund)`,
+    );
+    expect(install).not.toContain("npm install --global kforge@");
+    const temp = mkdtempSync(join(tmpdir(), "kforge-ci-install-"));
+    try {
+      const prefix = join(temp, "prefix");
+      execFileSync("sh", ["-ec", install], {
+        cwd: repo,
+        env: { ...process.env, RUNNER_TEMP: temp, npm_config_prefix: prefix },
+        stdio: "pipe",
+      });
+      const installed = join(prefix, "bin", "kforge");
+      expect(execFileSync(installed, ["--version"], { encoding: "utf8" }).trim()).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(execFileSync(installed, ["build", "--help"], { encoding: "utf8" })).toContain("--kernel <release>");
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  }, 400_000);
+
+  it("defaults to the origin of the kforge checkout that writes it, or says to pass --kforge-from", async () => {
+    const origin = spawnSync("git", ["-C", KFORGE_ROOT, "remote", "get-url", "origin"], { encoding: "utf8" });
+    const result = await runKforge(["ci", "init", "drivers/cimod", "--force"], { cwd: repo });
+    if (origin.status === 0) {
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(readFileSync(workflowPath, "utf8")).toContain(`checkout --quiet ${kforgeCommit}`);
+    } else {
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain("is not a git checkout with an origin remote");
+      expect(result.stderr).toContain("hint: pass --kforge-from <git URL of kforge>");
+    }
   });
 });
 
@@ -167,6 +218,7 @@ describe("kforge ci init --provider gitlab", () => {
         `${kernel61().release}, ${kernel612().release}`,
         "--image",
         "debian:12",
+        ...kforgeFrom,
       ],
       { cwd: repo },
     );

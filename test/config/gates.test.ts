@@ -1,6 +1,14 @@
 // Pure gate logic: version prefixes, arch, CONFIG_* with negation, and dkms.conf's BUILD_EXCLUSIVE_*.
 import { describe, expect, it } from "vitest";
-import { chooseGates, compareVersionPrefix, configArch, gateRefusal, gatesFromDkmsConf, hasGates } from "../../src/config/gates.js";
+import {
+  chooseGates,
+  compareVersionPrefix,
+  configArch,
+  emptyRunRefusal,
+  gateRefusal,
+  gatesFromDkmsConf,
+  hasGates,
+} from "../../src/config/gates.js";
 
 // null: the build tree has no .config.
 const target = (release: string, config: Record<string, string> | null = { CONFIG_X86_64: "y", CONFIG_PCI: "y" }) => {
@@ -41,7 +49,7 @@ describe("gates", () => {
       'BUILD_EXCLUSIVE_CONFIG="CONFIG_PCI !CONFIG_PREEMPT_RT"',
       'MAKE[0]="$(rm -rf /)"',
     ].join("\n");
-    const gates = gatesFromDkmsConf(text);
+    const { gates } = gatesFromDkmsConf(text);
     expect(gates).toEqual({ kernelPattern: "^6\\.1\\.", archPattern: "x86_64|aarch64", config: ["CONFIG_PCI", "!CONFIG_PREEMPT_RT"] });
     expect(gateRefusal(gates, target("6.1.0-850-amd64"))).toBeUndefined();
     expect(gateRefusal(gates, target("6.12.850+deb12-amd64"))).toMatch(/does not match BUILD_EXCLUSIVE_KERNEL/);
@@ -49,8 +57,47 @@ describe("gates", () => {
 
   it("prefers kforge.json's gates and falls back to dkms.conf only without them", () => {
     const dkms = 'BUILD_EXCLUSIVE_KERNEL_MIN="6.4"\n';
-    expect(chooseGates({ gates: { maxKernel: "6.1" } }, dkms)).toEqual({ maxKernel: "6.1" });
-    expect(chooseGates({}, dkms)).toEqual({ minKernel: "6.4" });
-    expect(hasGates(chooseGates({}, undefined))).toBe(false);
+    expect(chooseGates({ gates: { maxKernel: "6.1" } }, dkms)).toEqual({ gates: { maxKernel: "6.1" }, source: "kforge.json", notices: [] });
+    expect(chooseGates({}, dkms)).toEqual({ gates: { minKernel: "6.4" }, source: "dkms.conf", notices: [] });
+    expect(hasGates(chooseGates({}, undefined).gates)).toBe(false);
+  });
+
+  // The shape of a V4L2 driver's dkms.conf: the config "gate" is a message set only when a shell test
+  // fails, which DKMS evaluates per kernel and a static reading cannot.
+  it("does not apply gates set under a shell if or after &&, and says why for each", () => {
+    const text = [
+      'PACKAGE_NAME="v4l2demo"',
+      'if ! grep -q "^CONFIG_VIDEO_V4L2=" "${kernel_source_dir}/.config"; then',
+      '  BUILD_EXCLUSIVE_CONFIG="REQUIRES CONFIG_VIDEO_V4L2"',
+      "fi",
+      '[ -d /sys/firmware/efi ] && BUILD_EXCLUSIVE_KERNEL="^4\\."',
+      'BUILD_EXCLUSIVE_ARCH="x86_64"',
+    ].join("\n");
+    const chosen = chooseGates({}, text);
+    expect(chosen.gates).toEqual({ archPattern: "x86_64" });
+    expect(chosen.source).toBe("dkms.conf");
+    expect(chosen.notices).toEqual([
+      expect.stringMatching(/^dkms.conf's BUILD_EXCLUSIVE_KERNEL is not applied: it is set after `&&` on line 5.*every kernel is built/),
+      expect.stringMatching(/^dkms.conf's BUILD_EXCLUSIVE_CONFIG is not applied: it is set under the shell `if` at line 2/),
+    ]);
+    expect(gateRefusal(chosen.gates, target("6.12.850+deb12-amd64"))).toBeUndefined();
+    // Only conditional gates: nothing is gated, so no run can be emptied by them.
+    expect(chooseGates({}, text.replace('BUILD_EXCLUSIVE_ARCH="x86_64"', "")).source).toBe("none");
+  });
+
+  it("fails a run that dkms.conf's gates leave empty, unless the gates are kforge.json's or --allow-skip is given", () => {
+    const skipped = [
+      { release: "6.12.850+deb12-amd64", reason: "kernel 6.12.850+deb12-amd64 does not match BUILD_EXCLUSIVE_KERNEL ^6\\.1\\." },
+    ];
+    const refusal = emptyRunRefusal({ source: "dkms.conf" }, { built: 0, skipped });
+    expect(refusal?.exitCode).toBe(1);
+    expect(refusal?.message).toBe(
+      "nothing was built: kernel 6.12.850+deb12-amd64 was skipped by dkms.conf's BUILD_EXCLUSIVE_* gates " +
+        "(kernel 6.12.850+deb12-amd64 does not match BUILD_EXCLUSIVE_KERNEL ^6\\.1\\.)",
+    );
+    expect(refusal?.hint).toContain("--allow-skip");
+    expect(emptyRunRefusal({ source: "dkms.conf" }, { built: 0, skipped, allowSkip: true })).toBeUndefined();
+    expect(emptyRunRefusal({ source: "kforge.json" }, { built: 0, skipped })).toBeUndefined();
+    expect(emptyRunRefusal({ source: "dkms.conf" }, { built: 1, skipped })).toBeUndefined();
   });
 });

@@ -3,7 +3,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkDkmsConf, parseDkmsConf } from "../../src/dkms/dkms-conf.js";
+import { readShellValues } from "../../src/config/shell-assignments.js";
+import { checkDkmsConf } from "../../src/dkms/check.js";
+import { parseDkmsConf } from "../../src/dkms/dkms-conf.js";
 import { kernelRangePattern } from "../../src/dkms/kernel-pattern.js";
 import { buildFixtureModules, type BuiltModules } from "../helpers/build-fixture-modules.js";
 import { runKforge } from "../helpers/cli.js";
@@ -48,8 +50,10 @@ describe("kforge dkms", () => {
   });
 
   it("finds a wrong BUILT_MODULE_LOCATION", () => {
-    const values = parseDkmsConf('PACKAGE_NAME=p\nPACKAGE_VERSION=\'1\'\nBUILT_MODULE_NAME[0]="a"\nBUILT_MODULE_LOCATION[0]="src/"\n');
-    expect(checkDkmsConf(values, [{ name: "a", location: "src" }])).toEqual([]);
-    expect(checkDkmsConf(values, [{ name: "a", location: "." }])).toEqual(['BUILT_MODULE_LOCATION[0] is "src" but a.ko is built in "."']);
+    const values = readShellValues('PACKAGE_NAME=p\nPACKAGE_VERSION=\'1\'\nBUILT_MODULE_NAME[0]="a"\nBUILT_MODULE_LOCATION[0]="src/"\n');
+    expect(checkDkmsConf({ values, built: [{ name: "a", location: "src" }] }).problems).toEqual([]);
+    expect(checkDkmsConf({ values, built: [{ name: "a", location: "." }] }).problems).toEqual([
+      'BUILT_MODULE_LOCATION[0] is "src" but a.ko is built in "."',
+    ]);
   });
 });

@@ -84,7 +84,8 @@ describe("BUILD_EXCLUSIVE_KERNEL from min/max gates", () => {
     });
     expect(text).toContain("# kernels 5.15 or newer, 6.10 or older (kforge.json gates)\n");
     expect(text).not.toContain("BUILD_EXCLUSIVE_KERNEL_MIN");
-    const gates = gatesFromDkmsConf(text);
+    const { gates, notices } = gatesFromDkmsConf(text);
+    expect(notices).toEqual([]);
     expect(gates.kernelPattern).toBe(kernelRangePattern("5.15", "6.10"));
     // The shell reads the same value back from the file.
     const sourced = execFileSync("bash", ["-c", `${text}\nprintf %s "$BUILD_EXCLUSIVE_KERNEL"`], { encoding: "utf8" });

@@ -2,7 +2,7 @@
 // checked with modinfo -b and the staged modules.dep; compression compared with the kernel's own modules.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { compressionFromConfig, compressionFromModulesDep } from "../../src/inst
 import { readKernelConfig } from "../../src/kernel/kernel-config.js";
 import { buildFixtureModules, type BuiltModules } from "../helpers/build-fixture-modules.js";
 import { KFORGE_BIN, runKforge } from "../helpers/cli.js";
+import { fixturePath } from "../helpers/fixtures.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";
 
 const modinfo = (root: string, release: string, field: string, name: string) =>
@@ -175,6 +176,31 @@ describe("kforge install refusals", () => {
     } finally {
       rmSync(join(dir, "kforge.json"));
     }
+  });
+});
+
+// A checkout's module folder is often called driver/ or src/: the autoload files take the package's
+// name (kforge.json, then dkms.conf), else the one module's, never the folder's.
+describe("kforge install --autoload naming", () => {
+  it("names the files after the module, then dkms.conf's PACKAGE_NAME, then kforge.json's package.name", async () => {
+    const { release, kdir } = kernel61();
+    const dir = join(scratch, "driver");
+    mkdirSync(dir);
+    cpSync(fixturePath("module/src/provider"), dir, { recursive: true });
+    execFileSync("make", ["-s", "-C", kdir, `M=${dir}`, "modules"], { stdio: "pipe" });
+    const destdir = join(scratch, "autoload-naming");
+    const install = async () => {
+      const result = await runKforge(["install", dir, "-k", release, "--destdir", destdir, "--autoload", "--force"]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      return readdirSync(join(destdir, "etc/modules-load.d"));
+    };
+    expect(await install()).toEqual(["provider.conf"]);
+    expect((await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir])).exitCode).toBe(0);
+    writeFileSync(join(dir, "dkms.conf"), 'PACKAGE_NAME="acme-provider"\nPACKAGE_VERSION="1.0"\n');
+    expect(await install()).toEqual(["acme-provider.conf"]);
+    expect((await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir])).exitCode).toBe(0);
+    writeFileSync(join(dir, "kforge.json"), JSON.stringify({ package: { name: "acme" } }));
+    expect(await install()).toEqual(["acme.conf"]);
   });
 });
 

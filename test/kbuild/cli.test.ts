@@ -147,6 +147,8 @@ describe("kforge build (CLI)", () => {
       message: expect.stringContaining("expected"),
       flag: null,
       hint: null,
+      includedFrom: [],
+      notes: [],
     });
   });
 

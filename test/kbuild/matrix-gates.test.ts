@@ -53,24 +53,25 @@ describe("gates in real builds", () => {
     ).toEqual(["(all)", `skipped: kernel ${kernel612().release} is newer than the gate's maximum 6.1`]);
   });
 
-  it("reads dkms.conf's BUILD_EXCLUSIVE_KERNEL when kforge.json has no gates, also for a single-kernel build", async () => {
+  it("reads dkms.conf's BUILD_EXCLUSIVE_KERNEL when kforge.json has no gates, and fails a run it leaves empty", async () => {
     const dir = newModuleDir("dkmsgated");
     writeFileSync(
       join(dir, "dkms.conf"),
       'PACKAGE_NAME="dkmsgated"\nBUILD_EXCLUSIVE_KERNEL="^6\\.1\\."\nBUILD_EXCLUSIVE_CONFIG="!CONFIG_PREEMPT_RT"\n',
     );
+    // Every kernel asked for is outside dkms.conf's gate: nothing is built, and CI must not go green.
     const single = await runKforge(["build", dir, "--kernel", kernel612().release, "--json"], { timeoutMs: 300_000 });
-    expect(single.exitCode, single.stderr).toBe(0);
-    const report = JSON.parse(single.stdout) as { ok: boolean; kernels: JsonKernel[] };
-    expect(report.kernels).toHaveLength(1);
-    expect(report.kernels[0]).toMatchObject({
-      release: kernel612().release,
-      skipped: true,
-      reason: `kernel ${kernel612().release} does not match BUILD_EXCLUSIVE_KERNEL ^6\\.1\\.`,
-    });
+    expect(single.exitCode, single.stderr).toBe(1);
+    expect(JSON.parse(single.stdout)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^nothing was built/) } });
+    expect(single.stderr).toContain(
+      `kforge: error: nothing was built: kernel ${kernel612().release} was skipped by dkms.conf's BUILD_EXCLUSIVE_* gates ` +
+        `(kernel ${kernel612().release} does not match BUILD_EXCLUSIVE_KERNEL ^6\\.1\\.)`,
+    );
+    expect(single.stderr).toMatch(/hint: .*--allow-skip/);
 
-    const plain = await runKforge(["build", dir, "--kernel", kernel612().release], { timeoutMs: 300_000 });
-    expect(plain.exitCode).toBe(0);
+    // Asked for explicitly, the skip is the result: exit 0 with the reason.
+    const plain = await runKforge(["build", dir, "--kernel", kernel612().release, "--allow-skip"], { timeoutMs: 300_000 });
+    expect(plain.exitCode, plain.stderr).toBe(0);
     expect(plain.stderr).toContain(
       `kforge: skipped ${kernel612().release}: kernel ${kernel612().release} does not match BUILD_EXCLUSIVE_KERNEL`,
     );
@@ -78,5 +79,45 @@ describe("gates in real builds", () => {
     const allowed = await runKforge(["build", dir, "--kernel", kernel61().release, "--json"], { timeoutMs: 300_000 });
     expect(allowed.exitCode, allowed.stderr).toBe(0);
     expect((JSON.parse(allowed.stdout) as { kernels: JsonKernel[] }).kernels[0]!.artifacts[0]!.path).toBe(join(dir, "dkmsgated.ko"));
+  });
+
+  it("fails kforge test before any guest boots when dkms.conf's gates skip every kernel", async () => {
+    const dir = newModuleDir("oldonly");
+    writeFileSync(join(dir, "dkms.conf"), 'PACKAGE_NAME="oldonly"\nBUILD_EXCLUSIVE_KERNEL="^5\\."\n');
+    const tested = await runKforge(["test", dir, "--vm", ...kernelFlags()]);
+    expect(tested.exitCode, tested.stderr).toBe(1);
+    expect(tested.stderr).toContain("kforge: error: nothing was built: all 2 kernels were skipped by dkms.conf's BUILD_EXCLUSIVE_* gates");
+    const allowed = await runKforge(["test", dir, "--vm", ...kernelFlags(), "--allow-skip"]);
+    expect(allowed.exitCode, allowed.stderr).toBe(0);
+  });
+
+  // A V4L2 driver's dkms.conf: the config gate is a message set under a shell if, which DKMS evaluates per
+  // kernel. Real DKMS builds both kernels here, and so must kforge (it once skipped every kernel, exit 0).
+  it("builds every kernel when dkms.conf sets its gates only under shell conditionals, with a notice", async () => {
+    const dir = newModuleDir("v4l2shape");
+    writeFileSync(
+      join(dir, "dkms.conf"),
+      [
+        'PACKAGE_NAME="v4l2shape"',
+        'PACKAGE_VERSION="0.3"',
+        'if ! grep -qs "^CONFIG_VIDEO_V4L2=" "${kernel_source_dir}/.config"; then',
+        '  BUILD_EXCLUSIVE_KERNEL="REQUIRES CONFIG_VIDEO_V4L2"',
+        '  BUILD_EXCLUSIVE_CONFIG="REQUIRES CONFIG_VIDEO_V4L2"',
+        "fi",
+        "",
+      ].join("\n"),
+    );
+    const result = await runKforge(["build", dir, ...kernelFlags(), "--json"], { timeoutMs: 300_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { ok: boolean; kernels: JsonKernel[] };
+    expect(report.kernels.map((kernel) => [kernel.release, kernel.skipped ?? false, kernel.artifacts.length])).toEqual([
+      [kernel61().release, false, 1],
+      [kernel612().release, false, 1],
+    ]);
+    expect(result.stderr).toContain(
+      "kforge: dkms.conf's BUILD_EXCLUSIVE_KERNEL is not applied: it is set under the shell `if` at line 3, " +
+        "and kforge reads dkms.conf without running it; every kernel is built",
+    );
+    expect(result.stderr).toContain("dkms.conf's BUILD_EXCLUSIVE_CONFIG is not applied");
   });
 });

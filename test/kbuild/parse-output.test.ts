@@ -71,13 +71,50 @@ describe.each(["6.1", "6.12"])("kbuild output from %s", (version) => {
     expect(steps.at(-1)?.step).toBe("BTF [M]");
   });
 
-  it("reads an error in an included header, with the note after it", () => {
+  it("reads an error in an included header, with the note after it attached and the file that included it", () => {
     const { diagnostics } = parseKbuildOutput(fixture("header-error", version), `${ROOT}/header-error`);
     expect(diagnostics.map((diagnostic) => [diagnostic.severity, diagnostic.file, diagnostic.line, diagnostic.context])).toEqual([
       ["error", "bad.h", 3, "In function 'bad_value'"],
-      ["note", "bad.h", 3, "In function 'bad_value'"],
       ["error", "bad.h", 4, "In function 'bad_value'"],
     ]);
+    expect(diagnostics[0]!.notes).toEqual([
+      {
+        file: "bad.h",
+        line: 3,
+        column: 16,
+        message: "each undeclared identifier is reported only once for each function it appears in",
+      },
+    ]);
+    expect(diagnostics[1]!.notes).toBeUndefined();
+    expect(diagnostics.map((diagnostic) => diagnostic.includedFrom)).toEqual([
+      [{ file: "uses_header.c", line: 3 }],
+      [{ file: "uses_header.c", line: 3 }],
+    ]);
+  });
+
+  it("keeps gcc's whole include chain above an error two headers deep", () => {
+    const { diagnostics } = parseKbuildOutput(fixture("include-chain", version), `${ROOT}/include-chain`);
+    // 6.12 adds gcc's "; did you mean ..." to the first message.
+    expect(strip(diagnostics).map(({ file, line, message }) => [file, line, message.split(";")[0]])).toEqual([
+      ["inner.h", 3, "'missing_name' undeclared (first use in this function)"],
+      ["inner.h", 4, "control reaches end of non-void function"],
+    ]);
+    expect(diagnostics[0]!.includedFrom).toEqual([
+      { file: "outer.h", line: 1 },
+      { file: "chain.c", line: 3 },
+    ]);
+    expect(diagnostics[0]!.notes?.map((note) => note.message)).toEqual([
+      "each undeclared identifier is reported only once for each function it appears in",
+    ]);
+  });
+
+  it("keeps rustc's own error for a Rust module on a kernel without Rust support", () => {
+    const { diagnostics, steps } = parseKbuildOutput(fixture("rust-module", version), `${ROOT}/rust-module`);
+    expect(steps).toEqual([{ step: "RUSTC [M]", target: "rust_out_of_tree.o" }]);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ severity: "error", origin: "compiler", file: null });
+    // rustc (from rustup here) rejects the kernel's target or flags; the generic make line is dropped.
+    expect(diagnostics[0]!.message).toMatch(/target file ".\/rust\/target.json" does not exist|unknown unstable option/);
   });
 
   it("reads modpost's undefined symbol error, with the ways to provide the symbol", () => {
@@ -156,6 +193,26 @@ describe.each(["6.1", "6.12"])("kbuild output from %s", (version) => {
 });
 
 describe("kbuild output parser", () => {
+  it("reads rustc's diagnostics in a Rust step: code, location from the --> line, and its help as a note", () => {
+    const text = `  RUSTC [M] ${ROOT}/rustc-error/bad.o\n${readFileSync(new URL("../fixtures/kbuild/rustc-error.txt", import.meta.url), "utf8")}`;
+    const { diagnostics } = parseKbuildOutput(text, `${ROOT}/rustc-error`);
+    expect(diagnostics).toEqual([
+      {
+        severity: "error",
+        file: "bad.rs",
+        line: 1,
+        column: 5,
+        message: "cannot find module or crate `kernel` in this scope",
+        flag: "E0433",
+        origin: "compiler",
+        notes: [{ file: null, line: null, column: null, message: "help: you might be missing a crate named `kernel`" }],
+      },
+      { severity: "error", file: "bad.rs", line: 4, column: 18, message: "mismatched types", flag: "E0308", origin: "compiler" },
+    ]);
+    // The same shapes outside a Rust step are not rustc's.
+    expect(parseKbuildOutput("warning: the compiler differs from the one used to build the kernel\n", "/m").diagnostics).toEqual([]);
+  });
+
   it("reads modpost warnings (6.12 with W=1)", () => {
     const { diagnostics } = parseKbuildOutput(fixture("modpost-warning", "6.12"), `${ROOT}/modpost-warning`);
     expect(diagnostics).toEqual([

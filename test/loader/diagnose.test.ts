@@ -123,6 +123,15 @@ describe("kmod wording", () => {
     expect(logged.detail).toBe('the kernel log says: "x: no device found"');
   });
 
+  it("decodes the kernel-internal errnos libc calls 'Unknown error N', with a hint for EPROBE_DEFER", () => {
+    const deferred = diagnoseLoadFailure({ module: "x", exitCode: 1, stderr: kmod("Unknown error 517"), kernelLog: [] });
+    expect(deferred.title).toBe("x's init function failed: Unknown error 517 (EPROBE_DEFER)");
+    expect(deferred.hint).toContain("something the driver needs is not ready yet");
+    const unnamed = diagnoseLoadFailure({ module: "x", exitCode: 1, stderr: kmod("Unknown error 999"), kernelLog: [] });
+    expect(unnamed.title).toBe("x's init function failed: Unknown error 999");
+    expect(unnamed.hint).toMatch(/^see the error paths/);
+  });
+
   it("kmod's EINVAL wording blames parameters only when some were passed", () => {
     const base = { module: "x", exitCode: 1, stderr: kmod("Invalid parameters"), kernelLog: [] };
     expect(diagnoseLoadFailure(base)).toMatchObject({

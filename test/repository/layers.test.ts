@@ -9,8 +9,9 @@ const LAYERS: string[][] = [
   ["cli"],
   ["ui", "doctor", "report", "ci"],
   ["watch", "vm"],
-  ["loader", "install", "editor", "dkms", "check"],
-  ["kbuild", "scaffold", "guest-kernel", "project"],
+  ["loader", "install", "editor", "check"],
+  // dkms beside kbuild: a build through dkms.conf's MAKE[] reads it (kbuild/build-command.ts).
+  ["kbuild", "scaffold", "guest-kernel", "project", "dkms"],
   ["kernel", "module", "config", "kernel-log"],
   ["process", "fs"],
   ["errors.ts"],

@@ -128,6 +128,21 @@ describe("kforge vm with a collection of modules on Debian 6.1 (TCG)", () => {
     );
   });
 
+  it("decodes insmod's 'Unknown error 517' as EPROBE_DEFER, with what it means", async () => {
+    const deferDir = join(root, "defer");
+    cpSync(join(MODULES, "defer"), deferDir, { recursive: true });
+    const { exitCode, result } = await run(["vm", deferDir, ...on61]);
+    expect(exitCode).toBe(1);
+    expect(result.steps[0]).toMatchObject({ kind: "load", module: "defer", ok: false });
+    expect(result.steps[0]!.output).toContain("Unknown error 517");
+    expect(result.steps[0]!.diagnosis).toMatchObject({
+      kind: "init-failed",
+      title: "defer's init function failed: Unknown error 517 (EPROBE_DEFER)",
+      detail: "its init function returned -EPROBE_DEFER without printing anything to the kernel log",
+    });
+    expect(result.steps[0]!.diagnosis!.hint).toMatch(/^-EPROBE_DEFER \(517\) means something the driver needs is not ready yet/);
+  });
+
   it("kforge test --module spoke loads exactly hub then spoke, and unloads them in reverse", async () => {
     const { exitCode, result } = await run(["test", dir, "--vm", ...on61, "--module", "spoke", "--exec", LOADED]);
     expect(summary(result)).toEqual(["load hub ok", "load spoke ok", `exec ${LOADED} ok`, "unload spoke ok", "unload hub ok"]);

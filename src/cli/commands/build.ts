@@ -7,8 +7,9 @@ import { ExitCode } from "../../errors.js";
 import { assertWritableOutput } from "../../fs/check-path.js";
 import type { KernelBuildResult } from "../../kbuild/build-modules.js";
 import type { KbuildFlags } from "../../kbuild/make-arguments.js";
+import { describeBypassedWrappers } from "../../kbuild/wrapper-notice.js";
 import { buildProject } from "../../project/build.js";
-import type { SkippedKernel } from "../../project/gates.js";
+import { gatedRunRefusal, type SkippedKernel } from "../../project/gates.js";
 import { openProject, type Project } from "../../project/project.js";
 import { checkReportOptions, type ReportOptions, writeBuildReports } from "../../report/build-reports.js";
 import { chooseProgressMode } from "../../ui/build-progress.js";
@@ -22,6 +23,8 @@ export interface BuildCommandOptions extends ReportOptions, KbuildFlags {
   kdir?: string;
   werror?: boolean;
   force?: boolean;
+  // A run whose dkms.conf gates skip every kernel exits 0 instead of failing.
+  allowSkip?: boolean;
 }
 
 export async function buildCommand(options: BuildCommandOptions, context: CommandContext): Promise<number> {
@@ -32,9 +35,16 @@ export async function buildCommand(options: BuildCommandOptions, context: Comman
   ] as const)
     if (path !== undefined) await assertWritableOutput(resolve(context.cwd, path), option);
   const project = await openProject({ ...context, dir: options.dir, flags: options, extraArgsAreMakeVariables: true });
+  for (const notice of await describeBypassedWrappers(project.dir, project.make.buildCommand)) context.stderr.write(formatNotice(notice));
   const kernels = await project.kernels();
   if (!project.severalKernels && kernels[0]!.notice) context.stderr.write(formatNotice(kernels[0]!.notice));
-  const { allowed, skipped } = await project.splitByGates(kernels);
+  const split = await project.splitByGates(kernels);
+  const { allowed, skipped } = split;
+  const refusal = gatedRunRefusal(split, options.allowSkip, context.stderr);
+  if (refusal) {
+    await writeBuildReports(project.dir, [], skipped, options, context);
+    throw refusal;
+  }
   if (allowed.length === 0 && !project.severalKernels) return reportSkipped(project, skipped, options, context);
   const several = project.severalKernels;
   if (several && !options.json) announce(project, allowed, skipped, context);
@@ -83,7 +93,7 @@ function announce(project: Project, kernels: { release: string }[], skipped: Ski
   for (const kernel of skipped) context.stderr.write(`  ${kernel.release}: skipped, ${kernel.reason}\n`);
 }
 
-// The one kernel asked for is outside the gates: not a failure, so exit 0 with the reason.
+// The one kernel asked for is outside the gates the user chose: not a failure, so exit 0 with the reason.
 async function reportSkipped(
   project: Project,
   skipped: SkippedKernel[],

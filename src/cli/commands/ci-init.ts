@@ -4,6 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { renderGithubWorkflow, GITHUB_WORKFLOW_PATH } from "../../ci/github-workflow.js";
 import { renderGitlabPipeline, GITLAB_PIPELINE_PATH } from "../../ci/gitlab-pipeline.js";
+import { resolveKforgeSource } from "../../ci/kforge-source.js";
 import type { KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode, UsageError } from "../../errors.js";
 import { isAccessible } from "../../fs/files.js";
@@ -20,6 +21,8 @@ export interface CiInitCommandOptions {
   kernels?: string;
   image?: string;
   force?: boolean;
+  // Git URL[#ref] the CI job installs kforge from.
+  kforgeFrom?: string;
 }
 
 // Debian 12 with Node 20: its apt has Debian's kernel header packages, and kforge runs on it as tested.
@@ -41,7 +44,7 @@ export async function ciInitCommand(options: CiInitCommandOptions, context: Comm
   const project = await openProject({ ...context, dir: options.dir, flags: {} });
   const { dir } = project;
   const root = await repositoryRoot(dir);
-  const { kernels, source } = await chooseKernels(options, project.config);
+  const { kernels, source: kernelSource } = await chooseKernels(options, project.config);
   const path = join(root, provider.path);
   if (!options.force && (await isAccessible(path))) {
     throw new UsageError(
@@ -49,16 +52,20 @@ export async function ciInitCommand(options: CiInitCommandOptions, context: Comm
       "compare it with the one kforge would write, or pass --force to replace it",
     );
   }
+  const source = await resolveKforgeSource(options.kforgeFrom);
   const text = provider.render({
     dir: relative(root, dir) || ".",
     kernels,
     image: options.image ?? DEFAULT_IMAGE,
     kforgeVersion: readVersion(),
+    kforgeSource: source,
   });
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text);
   context.stdout.write(
-    `wrote ${path}: one job per kernel (${source}): ${kernels.join(", ")}\nnext: commit it; each job installs its kernel's headers in ${options.image ?? DEFAULT_IMAGE}, builds, boots the kernel and runs the tests; a check job runs the kernel's static checkers\n`,
+    `wrote ${path}: one job per kernel (${kernelSource}): ${kernels.join(", ")}\n` +
+      `kforge comes from ${source.url}${source.ref ? ` at ${source.ref}` : ""} (${source.origin}); the CI job must be able to clone it\n` +
+      `next: commit it; each job installs its kernel's headers in ${options.image ?? DEFAULT_IMAGE}, builds, boots the kernel and runs the tests; a check job runs the kernel's static checkers\n`,
   );
   return ExitCode.ok;
 }

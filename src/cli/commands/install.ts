@@ -35,6 +35,7 @@ export async function installCommand(options: InstallCommandOptions, context: Co
     modDir: project.setting<ModDir>("modDir")!,
     force: options.force,
     autoload: options.autoload ? (project.config.params ?? {}) : undefined,
+    packageName: project.config.package?.name,
     signal: context.signal,
   });
   for (const file of result.files) context.stdout.write(`installed ${file}\n`);

@@ -69,8 +69,9 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   if (kernel.notice) context.stderr.write(formatNotice(kernel.notice));
   const quit = new AbortController();
   const signal = AbortSignal.any([context.signal, quit.signal]);
+  const stepTimeoutMs = 1000 * project.guest.timeLimit(kernel.release).seconds;
   const target = host
-    ? HostTarget.open(host, project.dir, project.guest.timeoutMs)
+    ? HostTarget.open(host, project.dir, stepTimeoutMs)
     : await startGuest(project, kernel.release, signal, options, context);
   if (context.signal.aborted) return ExitCode.interrupted;
   if (!target) {
@@ -109,8 +110,9 @@ async function startGuest(project: Project, release: string, signal: AbortSignal
   const onNotice = (message: string) => context.stderr.write(formatNotice(message));
   const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal, notice: onNotice });
   if (!options.json) context.stderr.write(`kforge: starting a ${release} guest that stays up while watching...\n`);
-  const boot = { release, bootImage, accel: guest.accel, memoryMb: guest.memoryMb, timeoutMs: guest.timeoutMs, signal, env: context.env };
-  return GuestTarget.start({ ...boot, sourceDir: project.dir, onNotice }, guest.timeoutMs);
+  const timeoutMs = 1000 * guest.timeLimit(release).seconds;
+  const boot = { release, bootImage, accel: guest.accel, memoryMb: guest.memoryMb, timeoutMs, signal, env: context.env };
+  return GuestTarget.start({ ...boot, sourceDir: project.dir, onNotice }, timeoutMs);
 }
 
 function createEmitter(

@@ -21,6 +21,7 @@ export const BUILD_COMMANDS: CommandSpec[] = [
       "junit",
       "annotations",
       "codequality",
+      "allowSkip",
     ],
     helpAfter:
       "Make variables go after a bare --, e.g. kforge build -- KCFLAGS=-DDEBUG\n" +

@@ -9,7 +9,7 @@ export const CI_COMMANDS: CommandSpec[] = [
       {
         name: "init [dir]",
         description: "write a GitHub Actions workflow or a GitLab pipeline for the module in dir (default: .): one job per kernel",
-        options: ["provider", "kernels", "image", ["force", "replace an existing workflow file"]],
+        options: ["provider", "kernels", "image", "kforgeFrom", ["force", "replace an existing workflow file"]],
         load: () => import("../commands/ci-init.js").then((module) => module.ciInitCommand),
       },
     ],

@@ -33,7 +33,7 @@ export const VM_COMMANDS: CommandSpec[] = [
   {
     name: "test [dir]",
     description: "run the module's tests (vm.test in kforge.json) and its KUnit suites in a throwaway VM",
-    options: [...GUEST_OPTIONS, "vm", "junit"],
+    options: [...GUEST_OPTIONS, "vm", "junit", "allowSkip"],
     helpAfter: GUEST_HELP,
     load: () => import("../commands/test/index.js").then((module) => module.testCommand),
   },

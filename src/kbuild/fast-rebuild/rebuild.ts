@@ -70,6 +70,8 @@ async function attemptFastRebuild(options: BuildOptions, keyInput: KeyInput, sta
   if (options.force) return { fallback: "a forced rebuild always runs make" };
   if ((options.environment ?? process.env).KFORGE_FAST_REBUILD === "off") return { fallback: "KFORGE_FAST_REBUILD=off" };
   if (options.check) return { fallback: "sparse (C=2) runs outside the recorded commands" };
+  if (options.buildCommand !== undefined && options.buildCommand !== "kbuild")
+    return { fallback: "kforge.json build.command builds through the project's own command" };
   const lock = await acquireMakeLock(options.dir, {
     signal: options.signal,
     onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir) }),

@@ -10,6 +10,7 @@ import { writeOutput } from "../../../fs/files.js";
 import { findKernelImage } from "../../../kernel/kernel-image.js";
 import type { KernelSelection } from "../../../kernel/select.js";
 import { buildProject } from "../../../project/build.js";
+import { gatedRunRefusal } from "../../../project/gates.js";
 import type { Project } from "../../../project/project.js";
 import { renderTestJunit } from "../../../report/test-junit.js";
 import { isSkipped, type KernelTestOutcome, toTestOutcome } from "../../../report/test-outcome.js";
@@ -32,7 +33,10 @@ export async function runKernelTests(project: Project, options: TestCommandOptio
   if (several) checkSeveralKernels(project, options);
   const stock = several ? await project.kernels() : [await singleKernel(project, context)];
   const kernels = options.debug ? await debugKernels(project, stock, context) : stock;
-  const { allowed, skipped } = await project.splitByGates(kernels);
+  const split = await project.splitByGates(kernels);
+  const { allowed, skipped } = split;
+  const refusal = gatedRunRefusal(split, options.allowSkip, context.stderr);
+  if (refusal) throw refusal;
   const outcomes: Outcomes = new Map(
     skipped.map((kernel) => [kernel.release, { ok: true, release: kernel.release, skipped: true, reason: kernel.reason }]),
   );
