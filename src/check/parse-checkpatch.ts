@@ -2,7 +2,7 @@
 // one line per problem, `file:line: ERROR|WARNING|CHECK:TYPE: message`; a problem checkpatch ties
 // to no line lacks the `line:` part. Any other line is not a finding. Never throws.
 import type { Finding } from "./checkers.js";
-import { cleanText } from "./text.js";
+import { showControls } from "../text/visible-text.js";
 
 const PROBLEM = /^(.+?):(?:(\d+):)? (ERROR|WARNING|CHECK):([A-Z0-9_]+): (.*)$/;
 const SEVERITY = { ERROR: "error", WARNING: "warning", CHECK: "note" } as const;
@@ -18,7 +18,7 @@ export function parseCheckpatchOutput(text: string): Finding[] {
       file: file!,
       line: lineNumber === undefined ? null : Number(lineNumber),
       column: null,
-      message: cleanText(message!),
+      message: showControls(message!),
       flag: type!,
       origin: "checkpatch",
       checker: "checkpatch",

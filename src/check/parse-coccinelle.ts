@@ -3,7 +3,7 @@
 // spatch's report mode output, `file:line:column-endcolumn: message` with 0-based columns. A message
 // that starts with ERROR is an error, any other a warning (most say WARNING, some nothing).
 import type { Finding } from "./checkers.js";
-import { cleanText } from "./text.js";
+import { showControls } from "../text/visible-text.js";
 
 export interface SemanticPatchHeader {
   options: string[];
@@ -55,7 +55,7 @@ export function parseCoccinelleReport(text: string, rule: string): Finding[] {
       file: file!,
       line: Number(lineNumber),
       column: Number(column) + 1,
-      message: cleanText(rawMessage!.replace(/^(?:ERROR|WARNING)\b:?\s*/, "")),
+      message: showControls(rawMessage!.replace(/^(?:ERROR|WARNING)\b:?\s*/, "")),
       flag: rule,
       origin: "coccinelle",
       checker: "coccinelle",

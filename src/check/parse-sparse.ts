@@ -5,7 +5,8 @@
 // are what it said. Never throws.
 import { isAbsolute, relative } from "node:path";
 import type { Finding } from "./checkers.js";
-import { cleanText, ruleFromMessage } from "./text.js";
+import { showControls } from "../text/visible-text.js";
+import { ruleFromMessage } from "./text.js";
 
 const PROBLEM = /^(.+?):(\d+):(\d+): (warning|error): (.*)$/;
 const DETAIL = /^(.+?):(\d+):(\d+): {2,}(\S.*)$/;
@@ -27,7 +28,7 @@ export function parseSparseOutput(text: string, dir: string): SparseOutput {
     const detail = DETAIL.exec(line);
     const last = findings.at(-1);
     if (problem) {
-      const message = cleanText(problem[5]!);
+      const message = showControls(problem[5]!);
       findings.push({
         severity: problem[4] === "error" ? "error" : "warning",
         file: relativeTo(dir, problem[1]!),
@@ -40,9 +41,9 @@ export function parseSparseOutput(text: string, dir: string): SparseOutput {
         rule: ruleFromMessage(message),
       });
     } else if (detail && last && last.line === Number(detail[2]) && last.file === relativeTo(dir, detail[1]!)) {
-      last.message += `; ${cleanText(detail[4]!.trim())}`;
+      last.message += `; ${showControls(detail[4]!.trim())}`;
     } else if (line.trim() !== "" && !MAKE_CHATTER.test(line)) {
-      otherLines.push(cleanText(line));
+      otherLines.push(showControls(line));
     }
   }
   return { findings, otherLines };

@@ -2,7 +2,7 @@
 // every sparse it started, and with the outcome a checker's task reports: its findings, or why it failed.
 import { run, type RunResult } from "../process/exec.js";
 import type { CheckerName, Finding } from "./checkers.js";
-import { cleanText } from "./text.js";
+import { showControls } from "../text/visible-text.js";
 
 export interface RunLimits {
   timeoutMs: number;
@@ -76,7 +76,7 @@ export function describeFailure(
 export function tailLines(text: string, count = OUTPUT_LINES): string[] {
   return text
     .split("\n")
-    .map((line) => cleanText(line.trimEnd()))
+    .map((line) => showControls(line.trimEnd()))
     .filter((line) => line !== "")
     .slice(-count);
 }

@@ -1,8 +1,5 @@
 // Pure text helpers the checker parsers share. Checker messages quote the module's source, which is
-// untrusted: control characters (an ESC that would start a terminal escape sequence) are shown as \xNN.
-export function cleanText(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
+// untrusted: its control characters are shown visibly (text/visible-text.ts).
 
 // gcc and sparse count columns as displayed, a tab moving to the next multiple of 8; reports (SARIF,
 // GitHub annotations) count characters. Returns the 1-based character column of a display column.

@@ -1,6 +1,6 @@
 // What vm and test share: the project opened with its guest settings checked, the one-kernel guest
 // run with its notices and step progress on stderr, and the outcome reported as `kforge vm` does.
-import { formatNotice, showLine } from "../ui/visible-text.js";
+import { formatNotice, showLine } from "../text/visible-text.js";
 import { ExitCode } from "../errors.js";
 import { openProject, type Project } from "../project/project.js";
 import type { Flags } from "../project/settings.js";

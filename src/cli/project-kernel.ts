@@ -1,6 +1,6 @@
 // The project and its one kernel for the commands that use a finished build (install, uninstall,
 // sign, compile-commands): the kernel chosen as build chooses it, and the dir holding its build.
-import { formatNotice } from "../ui/visible-text.js";
+import { formatNotice } from "../text/visible-text.js";
 import type { KernelSelection } from "../kernel/select.js";
 import { openProject, type Project } from "../project/project.js";
 import type { Flags } from "../project/settings.js";

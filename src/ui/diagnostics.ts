@@ -2,7 +2,7 @@
 // caret under the column when the file can be read.
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { cleanText } from "../check/text.js";
+import { showControls } from "../text/visible-text.js";
 import type { Diagnostic, DiagnosticNote } from "../kbuild/parse-output.js";
 import type { Palette } from "./color.js";
 
@@ -88,11 +88,11 @@ function formatNote(note: DiagnosticNote, diagnostic: Diagnostic, palette: Palet
   return `  ${" ".repeat(7)} ${palette.cyan(`${kind ?? "note"}:`)} ${place}${text}`;
 }
 
-// The source line is the module's text: a control character in it is shown as \xNN (cleanText), never
+// The source line is the module's text: a control character in it is shown as \xNN (showControls), never
 // written to the terminal as it is.
 function formatSource(source: string, diagnostic: Diagnostic, palette: Palette, unit: "display" | "byte"): string[] {
   const gutter = `${diagnostic.line}`.padStart(6);
-  const shown = [`  ${palette.dim(`${gutter} |`)} ${cleanText(expandTabs(source))}`];
+  const shown = [`  ${palette.dim(`${gutter} |`)} ${showControls(expandTabs(source))}`];
   if (diagnostic.column !== null && diagnostic.column >= 1) {
     const column = unit === "byte" ? expandTabs(source.slice(0, diagnostic.column - 1)).length + 1 : diagnostic.column;
     shown.push(`  ${palette.dim(`${" ".repeat(6)} |`)} ${" ".repeat(column - 1)}${palette.green("^")}`);

@@ -2,7 +2,7 @@
 import type { KunitCase, KunitStatus } from "../kernel-log/kunit-results.js";
 import type { KunitRun } from "../vm/kunit-run.js";
 import type { Palette } from "./color.js";
-import { showLine } from "./visible-text.js";
+import { showLine } from "../text/visible-text.js";
 
 const MAX_DIAGNOSTICS = 6;
 

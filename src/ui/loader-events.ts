@@ -4,7 +4,7 @@ import { explainKernelLine } from "../kernel-log/explain.js";
 import type { Palette } from "./color.js";
 import type { Diagnosis } from "../loader/diagnose.js";
 import type { LoaderEvent } from "../loader/host-loader.js";
-import { showControls, showLine } from "./visible-text.js";
+import { showControls, showLine } from "../text/visible-text.js";
 
 function paintLevel(level: number, palette: Palette): (text: string) => string {
   if (level <= 3) return palette.red;

@@ -2,7 +2,7 @@
 // module wrote goes through showControls (visible-text.ts).
 import type { Palette } from "./color.js";
 import type { StepResult, VmResult } from "../vm/report.js";
-import { showControls, showLine } from "./visible-text.js";
+import { showControls, showLine } from "../text/visible-text.js";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 const indent = (lines: string[], prefix = "      ") => lines.map((line) => `${prefix}${showLine(line)}`);

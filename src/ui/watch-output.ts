@@ -4,7 +4,7 @@ import type { WatchEvent } from "../watch/events.js";
 import type { Palette } from "./color.js";
 import { formatDiagnostics, type SourceLines } from "./diagnostics.js";
 import { formatCrash, formatStep } from "./vm-report.js";
-import { showControls, showLine } from "./visible-text.js";
+import { showControls, showLine } from "../text/visible-text.js";
 
 export const KEYS_LINE = "keys: r/Enter rebuild and reload · t rerun tests · c clear · q quit";
 

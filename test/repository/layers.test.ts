@@ -13,7 +13,7 @@ const LAYERS: string[][] = [
   // dkms beside kbuild: a build through dkms.conf's MAKE[] reads it (kbuild/build-command.ts).
   ["kbuild", "scaffold", "guest-kernel", "project", "dkms"],
   ["kernel", "module", "config", "kernel-log"],
-  ["process", "fs"],
+  ["process", "fs", "text"],
   ["errors.ts"],
 ];
 

@@ -1,6 +1,6 @@
 // `kforge build [dir]`: the project's build for its kernels, one or several (each at its build
 // location, in parallel), with progress, diagnostics, a summary and the CI reports.
-import { formatNotice } from "../../ui/visible-text.js";
+import { formatNotice } from "../../text/visible-text.js";
 import { writeCompileCommands } from "../../editor/compile-commands.js";
 import { resolve } from "node:path";
 import { ExitCode } from "../../errors.js";

@@ -1,6 +1,6 @@
 // `kforge deps [dir | file.ko...]`: which symbols each built module needs, who provides them, the
 // load order, and what nobody provides, before anyone runs insmod.
-import { formatNotice } from "../../ui/visible-text.js";
+import { formatNotice } from "../../text/visible-text.js";
 import { join } from "node:path";
 import { findModulesDir } from "../../kernel/kernel-image.js";
 import { selectKernel } from "../../kernel/select.js";

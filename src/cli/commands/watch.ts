@@ -16,7 +16,7 @@ import { describeBuildNotice } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
 import { loadSourceLines } from "../../ui/diagnostics.js";
 import { listenForKeys } from "../../ui/keys.js";
-import { formatNotice } from "../../ui/visible-text.js";
+import { formatNotice } from "../../text/visible-text.js";
 import { formatWatchEvent, KEYS_LINE } from "../../ui/watch-output.js";
 import { selectGuestKernel } from "../../vm/debug-kernel.js";
 import { checkGuestMemory } from "../../vm/guest/memory.js";

@@ -2,7 +2,7 @@
 // `kforge test --junit` on one. The kernels are first built in parallel, each at its build location,
 // so the guests never share build outputs; then each runs what `kforge vm` runs, a few guests at a
 // time, and the report has one entry per kernel in that command's JSON shape.
-import { formatNotice, showLine } from "../../../ui/visible-text.js";
+import { formatNotice, showLine } from "../../../text/visible-text.js";
 import { availableParallelism, freemem } from "node:os";
 import { basename, resolve } from "node:path";
 import { EnvironmentError, ExitCode, isKforgeError, UsageError } from "../../../errors.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatNotice, showControls, showLine } from "../../src/ui/visible-text.js";
+import { formatNotice, showControls, showLine } from "../../src/text/visible-text.js";
 
 describe("showControls", () => {
   it("shows a module's escape sequences as text, keeping tabs, newlines and non-ASCII letters", () => {
