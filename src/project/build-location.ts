@@ -7,18 +7,23 @@ import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { isAccessible } from "../fs/files.js";
 import { mirrorBuildDir, mirrorDir, refreshMirror } from "../kbuild/mirror.js";
-import { MODULES_ORDER, readModulesOrder } from "../kbuild/modules-order.js";
+import { findModulesOrderDirs, readModulesOrder } from "../kbuild/modules-order.js";
 import { readVermagic } from "../module/modinfo.js";
 
 // Where a kernel's tree holds the build: the tree, or the module dir's place in it when the tree
 // mirrors an ancestor the Kbuild reaches (include $(src)/../Kbuild.common).
 export const kernelTree = mirrorBuildDir;
 
+// A build leaves a modules.order in the dir, or in the subfolders a project's own build command ran
+// kbuild in (kforge.json build.command: `make -C src`).
+const holdsBuild = async (dir: string) => (await findModulesOrderDirs(dir)).length > 0;
+
 // The release the dir's own build is for, from the vermagic of the first module it lists; undefined
 // when the dir holds no build (no modules.order), null when it holds one that cannot be read.
 export async function inPlaceRelease(dir: string): Promise<string | undefined | null> {
-  const modules = await readModulesOrder(dir);
-  if (modules === undefined) return undefined;
+  const found = await findModulesOrderDirs(dir);
+  if (found.length === 0) return undefined;
+  const modules = (await Promise.all(found.map(async (folder) => (await readModulesOrder(folder)) ?? []))).flat();
   const first = modules[0];
   if (first === undefined) return null;
   const vermagic = await readVermagic(first).catch(() => undefined);
@@ -29,7 +34,7 @@ export async function inPlaceRelease(dir: string): Promise<string | undefined | 
 export async function findBuild(dir: string, release: string): Promise<string | undefined> {
   if ((await inPlaceRelease(dir)) === release) return dir;
   const tree = await kernelTree(dir, release);
-  return (await isAccessible(join(tree, MODULES_ORDER))) ? tree : undefined;
+  return (await holdsBuild(tree)) ? tree : undefined;
 }
 
 // Where a command reads the kernel's build: its location, else the module dir (whose own messages
@@ -44,7 +49,7 @@ export async function builtDir(dir: string, release: string): Promise<string> {
 export async function chooseBuildDir(dir: string, release: string, options: { alone: boolean }): Promise<string> {
   const inPlace = await inPlaceRelease(dir);
   if (inPlace === release) return dir;
-  if (await isAccessible(join(await kernelTree(dir, release), MODULES_ORDER))) return refreshMirror(dir, release);
+  if (await holdsBuild(await kernelTree(dir, release))) return refreshMirror(dir, release);
   return options.alone && typeof inPlace !== "string" ? dir : refreshMirror(dir, release);
 }
 
@@ -72,7 +77,7 @@ export async function findAnyBuild(dir: string, preferred: string | undefined): 
   const trees = await readdir(join(dir, ".kforge", "build")).catch(() => [] as string[]);
   for (const release of trees.sort()) {
     const tree = await kernelTree(dir, release);
-    if (await isAccessible(join(tree, MODULES_ORDER))) return { dir: tree, release };
+    if (await holdsBuild(tree)) return { dir: tree, release };
   }
   return undefined;
 }
