@@ -46,6 +46,8 @@ export interface KforgeConfig {
   gates?: { minKernel?: string; maxKernel?: string; arch?: string[]; config?: string[] };
   // Kconfig options the project's own build of the debug kernel adds: {"CONFIG_FOO": "y"} (kforge kernel build --for).
   debugKernel?: { config?: Record<string, string> };
+  // --coverage's report files: which formats, and where (relative to the module dir).
+  coverage?: { formats?: ("lcov" | "cobertura" | "html")[]; output?: string };
 }
 
 export const CONFIG_FILE = "kforge.json";
@@ -139,6 +141,13 @@ const kconfigValue: Check = (value, path) => {
   if (typeof value !== "string") fail(path, 'a Kconfig value as a string ("y", "m", "n", "42", "\\"text\\"")', value);
 };
 
+const listOf =
+  (check: Check): Check =>
+  (value, path) => {
+    if (!Array.isArray(value)) fail(path, "a list", value);
+    value.forEach((item, index) => check(item, `${path}[${index}]`));
+  };
+
 const validateConfig = shape({
   $schema: string,
   kernel: stringOrStrings,
@@ -164,6 +173,7 @@ const validateConfig = shape({
   package: shape({ name: string, version: string }),
   gates: shape({ minKernel: string, maxKernel: string, arch: strings, config: strings }),
   debugKernel: shape({ config: record(kconfigValue) }),
+  coverage: shape({ formats: listOf(oneOf("lcov", "cobertura", "html")), output: string }),
   vm: shape({
     kernel: string,
     test: strings,

@@ -4,6 +4,8 @@
 // install, sign, compile-commands, dkms, ci init and --debug all take them from here, so they build
 // with the same make arguments and find the same build for each kernel.
 import { resolve } from "node:path";
+import type { CoverageFormat } from "../coverage/model.js";
+import { UsageError } from "../errors.js";
 import { type KforgeConfig, loadConfig } from "../config/kforge-json.js";
 import type { BuildOptions } from "../kbuild/build-modules.js";
 import { objectToVariables, validateMakeVariables } from "../kbuild/make-arguments.js";
@@ -11,7 +13,7 @@ import type { KernelSelection } from "../kernel/select.js";
 import { builtDir, chooseBuildDir } from "./build-location.js";
 import { type SkippedKernel, splitByGates } from "./gates.js";
 import { isSeveral, requestedKernels, resolveKernels, singleRelease } from "./kernels.js";
-import type { OptionName } from "./options.js";
+import { flagOf, type OptionName } from "./options.js";
 import { type Flags, resolveSetting, settingSource } from "./settings.js";
 
 // The kbuild settings of a run: everything buildModules takes but the dir, kernel and callbacks.
@@ -30,6 +32,12 @@ export interface GuestSettings {
   tests: string[];
   // Project modules to load (with what they need): --module, else kforge.json vm.modules.
   modules: { names: string[]; optionName: string };
+}
+
+// --coverage: the report files to write and where (absolute; undefined: .kforge/coverage/<release>/).
+export interface CoverageSettings {
+  formats: CoverageFormat[];
+  output?: string;
 }
 
 export interface ProjectInput {
@@ -53,6 +61,8 @@ export interface Project {
   env: NodeJS.ProcessEnv;
   make: MakeSettings;
   guest: GuestSettings;
+  // Set with --coverage; the make settings then build with gcov.
+  coverage?: CoverageSettings;
   // Module parameters from after `--` (commands that load).
   parameterWords: string[];
   setting<Value>(name: OptionName): Value | undefined;
@@ -76,12 +86,16 @@ export async function openProject(input: ProjectInput): Promise<Project> {
   const extraArgs = input.extraArgs ?? [];
   const kernelRequest = { kernel: flags.kernel as string[] | undefined, kdir: flags.kdir as string | undefined, config, env: input.env };
   const severalKernels = isSeveral(requestedKernels(kernelRequest).releases);
+  const coverage = coverageSettings(setting, flags, { cwd: input.cwd, dir });
+  const make = makeSettings(setting, config, input.extraArgsAreMakeVariables ? extraArgs : []);
   return {
     dir,
     config,
     flags,
     env: input.env,
-    make: makeSettings(setting, config, input.extraArgsAreMakeVariables ? extraArgs : []),
+    // On the command line, so kbuild instruments every object of the module dir without a Kbuild edit.
+    make: coverage ? { ...make, variables: [...(make.variables ?? []), "GCOV_PROFILE=y"] } : make,
+    ...(coverage ? { coverage } : {}),
     guest: guestSettings(setting, flags, config),
     parameterWords: input.extraArgsAreMakeVariables ? [] : extraArgs,
     setting,
@@ -133,6 +147,22 @@ function guestSettings(setting: <Value>(name: OptionName) => Value | undefined, 
       ? { names: modules, optionName: "--module" }
       : { names: config.vm?.modules ?? [], optionName: "kforge.json vm.modules" },
   };
+}
+
+function coverageSettings(
+  setting: <Value>(name: OptionName) => Value | undefined,
+  flags: Flags,
+  where: { cwd: string; dir: string },
+): CoverageSettings | undefined {
+  if (!flags.coverage) {
+    const stray = (["coverageFormat", "coverageOutput"] as const).find((name) => flags[name] !== undefined);
+    if (stray) throw new UsageError(`${flagOf(stray)} sets up coverage reports, but --coverage was not given`, `add --coverage`);
+    return undefined;
+  }
+  const output = setting<string>("coverageOutput");
+  // A flag's path is relative to where kforge runs, kforge.json's to the module dir.
+  const base = flags.coverageOutput === undefined ? where.dir : where.cwd;
+  return { formats: [...new Set(setting<CoverageFormat[]>("coverageFormat"))], ...(output ? { output: resolve(base, output) } : {}) };
 }
 
 // A command that takes one kernel boots the first of a kforge.json kernel list.

@@ -13,6 +13,7 @@ import { moduleNameFromPath } from "../module/modules-dep.js";
 import type { Project } from "../project/project.js";
 import { prepareVmPlan } from "../vm/prepare.js";
 import type { PlannedStep } from "../vm/plan.js";
+import { type CoverageScope, collectCycleCoverage, resetCounters, type WatchCoverageOptions } from "./coverage-cycle.js";
 import { toJsonDiagnostic, type WatchEventBody } from "./events.js";
 import { watchSources, type SourceWatcher } from "./file-watcher.js";
 import { modulesToReload, type BuiltModule } from "./reload-plan.js";
@@ -29,6 +30,8 @@ export interface WatchLoopOptions {
   debounceMs?: number;
   // The builder's progress events (the make lock's wait: a manual kforge build in the same dir).
   onBuildEvent?: (event: BuildEvent) => void;
+  // --coverage: each cycle's coverage as a "coverage" event (coverage-cycle.ts).
+  coverage?: WatchCoverageOptions;
 }
 
 type Trigger = WatchEventBody & { event: "build-start" };
@@ -42,6 +45,7 @@ export class WatchLoop {
   private queued: { reason: Trigger["reason"]; force: boolean; testsOnly: boolean } | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private coverageScope: CoverageScope | undefined;
 
   constructor(private readonly options: WatchLoopOptions) {}
 
@@ -108,9 +112,10 @@ export class WatchLoop {
     this.build = new AbortController();
     this.options.emit({ event: "build-start", reason });
     const project = await this.options.openProject();
+    const buildDir = await project.buildDir(kernel.release, { alone: true });
     const build = await rebuildModules({
       ...project.make,
-      dir: await project.buildDir(kernel.release, { alone: true }),
+      dir: buildDir,
       kernel,
       signal: this.build.signal,
       environment: this.options.env,
@@ -146,6 +151,8 @@ export class WatchLoop {
     // Nothing to reload still reruns the tests: a test script or kforge.json may be what changed.
     const reload = modulesToReload(selected, this.loaded, force);
     if (!(await this.unload(plan.steps.unloads, reload))) return;
+    this.coverageScope = { release: kernel.release, dir, buildDir, modules: selected.map((module) => module.path) };
+    if (this.options.coverage && (await this.handleFatal(await resetCounters(this.options.target)))) return;
     if (!(await this.load(plan, selected, reload))) return;
     await this.runTests(plan.steps.tests);
   }
@@ -201,12 +208,24 @@ export class WatchLoop {
 
   private async runTests(steps?: PlannedStep[]): Promise<void> {
     const tests = steps ?? (await this.currentTests());
+    // A rerun of the tests alone measures them alone.
+    if (!steps && this.options.coverage && (await this.handleFatal(await resetCounters(this.options.target)))) return;
     for (const step of tests) {
       const ran = await this.options.target.run(step);
       this.options.emit({ event: "test", step: ran.result });
       this.emitKernelLog(ran);
-      if (await this.handleFatal(ran)) return;
+      if (await this.handleFatal(ran)) return this.coverageLost(ran.fatal!.diagnosis);
     }
+    const { coverage, target } = this.options;
+    if (!coverage || !this.coverageScope) return;
+    const { ran, result } = await collectCycleCoverage(target, this.coverageScope, coverage);
+    if (await this.handleFatal(ran)) return this.coverageLost(ran.fatal!.diagnosis);
+    if (result) this.options.emit({ event: "coverage", coverage: result });
+  }
+
+  private coverageLost(diagnosis: string): void {
+    const release = this.coverageScope?.release ?? this.options.kernel.release;
+    if (this.options.coverage) this.options.emit({ event: "coverage", coverage: { status: "not-collected", release, reason: diagnosis } });
   }
 
   private async currentTests(): Promise<PlannedStep[]> {

@@ -10,7 +10,7 @@ const LAYERS: string[][] = [
   ["ui", "doctor", "report", "ci"],
   ["watch", "vm"],
   ["loader", "install", "editor", "dkms"],
-  ["kbuild", "scaffold", "guest-kernel", "project"],
+  ["kbuild", "scaffold", "guest-kernel", "project", "coverage"],
   ["kernel", "module", "config", "kernel-log"],
   ["process", "fs"],
   ["errors.ts"],

@@ -5,6 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import { availableParallelism, freemem } from "node:os";
 import { basename, resolve } from "node:path";
+import type { CoverageResult } from "../../../coverage/model.js";
 import { EnvironmentError, ExitCode, isKforgeError, UsageError } from "../../../errors.js";
 import { findKernelImage } from "../../../kernel/kernel-image.js";
 import type { KernelSelection } from "../../../kernel/select.js";
@@ -20,6 +21,14 @@ import { planGuestConcurrency } from "../../../vm/guest/concurrency.js";
 import { resolveDebugRelease } from "../../../vm/debug-kernel.js";
 import { runProjectInGuest } from "../../../vm/run-project.js";
 import type { CommandContext } from "../../context.js";
+import {
+  checkCoverageTools,
+  coverageExitCode,
+  coverageKernels,
+  printCoverage,
+  writeCoverageFiles,
+  writeCoverageStepSummary,
+} from "../../coverage-command.js";
 import { debugKernelBuilder } from "../../debug-kernel-builder.js";
 import type { TestCommandOptions } from "./index.js";
 
@@ -29,7 +38,8 @@ export async function runKernelTests(project: Project, options: TestCommandOptio
   const several = project.severalKernels;
   if (several) checkSeveralKernels(project, options);
   const stock = several ? await project.kernels() : [await singleKernel(project, context)];
-  const kernels = options.debug ? await debugKernels(project, stock, context) : stock;
+  const chosen = options.debug ? await debugKernels(project, stock, context) : stock;
+  const kernels = project.coverage ? await coverageKernels(project, chosen, context) : chosen;
   const { allowed, skipped } = await project.splitByGates(kernels);
   const outcomes: Outcomes = new Map(
     skipped.map((kernel) => [kernel.release, { ok: true, release: kernel.release, skipped: true, reason: kernel.reason }]),
@@ -163,15 +173,18 @@ async function runOneGuest(
   signal: AbortSignal,
 ): Promise<KernelTestOutcome> {
   try {
+    const coverage = await checkCoverageTools(project, kernel, project.severalKernels);
     const outcome = await runProjectInGuest({
       project,
       kernel,
+      coverage,
       keepGoing: options.keepGoing,
       cold: options.cold,
       append: options.append,
       signal,
       onNotice: (message, quiet) => stderr.write(quiet ? `${message}\n` : `kforge: ${message}\n`),
     });
+    if (outcome.kind === "done") await writeCoverageFiles(outcome.result, project, project.severalKernels, signal);
     return toTestOutcome(kernel.release, outcome);
   } catch (error) {
     if (!isKforgeError(error)) throw error;
@@ -179,13 +192,23 @@ async function runOneGuest(
   }
 }
 
-function report(outcomes: KernelTestOutcome[], project: Project, options: TestCommandOptions, context: CommandContext): number {
+async function report(
+  outcomes: KernelTestOutcome[],
+  project: Project,
+  options: TestCommandOptions,
+  context: CommandContext,
+): Promise<number> {
   const several = project.severalKernels;
   const tested = outcomes.filter((outcome) => !isSkipped(outcome));
   const missingImages = outcomes.some((outcome) => isSkipped(outcome) && outcome.reason.startsWith("no kernel image"));
   const ok = outcomes.every((outcome) => outcome.ok);
   if (options.json) context.stdout.write(`${JSON.stringify(several ? { ok, kernels: outcomes } : outcomes[0])}\n`);
-  else for (const outcome of outcomes) printTestOutcome(outcome, project.dir, several, context);
+  else
+    for (const outcome of outcomes) {
+      printTestOutcome(outcome, project.dir, several, context);
+      printCoverage(outcome as { coverage?: CoverageResult }, options, context);
+    }
+  await writeCoverageStepSummary(outcomes as { coverage?: CoverageResult }[], project, context);
   if (!options.json && several)
     context.stdout.write(`\n${formatTestSummary(outcomes, createPalette(context.stdout as NodeJS.WriteStream))}`);
   if (context.signal.aborted || outcomes.some((outcome) => "end" in outcome && outcome.end === "interrupted")) return ExitCode.interrupted;
@@ -195,5 +218,5 @@ function report(outcomes: KernelTestOutcome[], project: Project, options: TestCo
       "fetch the images with kforge kernel fetch <release> (see the skipped kernels above)",
     );
   }
-  return ok ? ExitCode.ok : ExitCode.failed;
+  return coverageExitCode(outcomes as { coverage?: CoverageResult }[], ok ? ExitCode.ok : ExitCode.failed);
 }
