@@ -145,7 +145,7 @@ const listOf =
   (check: Check): Check =>
   (value, path) => {
     if (!Array.isArray(value)) fail(path, "a list", value);
-    value.forEach((item, index) => check(item, `${path}[${index}]`));
+    for (const [index, item] of value.entries()) check(item, `${path}[${index}]`);
   };
 
 const validateConfig = shape({

@@ -18,7 +18,10 @@ export function linesNotRun(file: FileCoverage): string[] {
       continue;
     }
     if (open) open[1] = line.line;
-    else ranges.push((open = [line.line, line.line]));
+    else {
+      open = [line.line, line.line];
+      ranges.push(open);
+    }
   }
   return ranges.map(([first, last]) => (first === last ? `${first}` : `${first}-${last}`));
 }
