@@ -67,7 +67,9 @@ const line = (label, name) => {
   return `  ${label.padEnd(40)} ${seconds(median(list.map((sample) => sample.ms)))} s   [${list.map((sample) => seconds(sample.ms)).join(" ")}]  (boot/restore ${seconds(median(list.map((sample) => sample.bootMs)))} s, steps ${seconds(median(list.map((sample) => sample.stepsMs)))} s)`;
 };
 const ratio = (median(samples.coverage.map((sample) => sample.ms)) / median(samples.plain.map((sample) => sample.ms))).toFixed(2);
-console.log(`coverage, ${debugRelease}, TCG, ${cold.length ? "cold boots" : "warm starts"}, twofunc fixture, median of ${runs} (alternated)`);
+console.log(
+  `coverage, ${debugRelease}, TCG, ${cold.length ? "cold boots" : "warm starts"}, twofunc fixture, median of ${runs} (alternated)`,
+);
 console.log(line("kforge test --vm", "plain"));
 console.log(line("kforge test --vm --coverage", "coverage"));
 console.log(`  ratio coverage/plain: ${ratio}`);

@@ -3,9 +3,9 @@
 import { appendFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { findGcov, type GcovTool } from "../coverage/gcov-tool.js";
-import { checkGenhtml } from "../coverage/html.js";
+import { checkGenhtml } from "../report/coverage/html.js";
 import type { CoverageResult } from "../coverage/model.js";
-import { checkReportTarget, coverageOutputDir, writeCoverageReports } from "../coverage/write-reports.js";
+import { checkReportTarget, coverageOutputDir, writeCoverageReports } from "../report/coverage/write-reports.js";
 import { ExitCode } from "../errors.js";
 import type { BuildTree } from "../kernel/build-tree.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";

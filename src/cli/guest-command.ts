@@ -4,6 +4,7 @@ import { ExitCode } from "../errors.js";
 import { openProject, type Project } from "../project/project.js";
 import type { Flags } from "../project/settings.js";
 import { toTestOutcome } from "../report/test-outcome.js";
+import { describeBuildNotice } from "../ui/build-progress.js";
 import { createPalette } from "../ui/color.js";
 import { printTestOutcome } from "../ui/test-output.js";
 import { selectGuestKernel } from "../vm/debug-kernel.js";
@@ -50,6 +51,10 @@ export async function runGuestCommand(project: Project, options: GuestCommandOpt
     // Every notice goes to stderr, with --json too; progress is dim and unprefixed.
     onNotice: (message, quiet) => context.stderr.write(`${quiet ? palette.dim(message) : `kforge: ${message}`}\n`),
     onStepStart: (step) => !options.json && context.stderr.write(`${palette.dim(`  ... ${step.name}`)}\n`),
+    onBuildEvent: (event) => {
+      const said = describeBuildNotice(event);
+      if (said) context.stderr.write(`kforge: ${said}\n`);
+    },
   });
   if (kernel.notice && outcome.kind === "done") outcome.result.notices.unshift(kernel.notice);
   if (outcome.kind === "done") await writeCoverageFiles(outcome.result, project, false, context.signal);

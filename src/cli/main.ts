@@ -2,6 +2,7 @@
 // exits with what main returns, and the signal handlers here force the exit when a command is stuck.
 import { CommanderError } from "commander";
 import { ExitCode, isKforgeError } from "../errors.js";
+import { describeWriteError } from "../fs/write-error.js";
 import { createPalette } from "../ui/color.js";
 import { createContext, type OutputStream } from "./context.js";
 import { jsonFailure } from "./failure.js";
@@ -80,9 +81,11 @@ function describeCommanderError(error: CommanderError): ErrorReport {
   return { exitCode: ExitCode.usage, json: { message, hint: "run the command with --help for usage" } };
 }
 
-function printError(error: unknown): ErrorReport {
-  if (error instanceof CommanderError) return describeCommanderError(error);
+function printError(thrown: unknown): ErrorReport {
+  if (thrown instanceof CommanderError) return describeCommanderError(thrown);
   const palette = createPalette(process.stderr);
+  // A full disk or a read-only folder met where no command expected it is still not a bug.
+  const error = describeWriteError(thrown) ?? thrown;
   if (isKforgeError(error)) {
     process.stderr.write(`${palette.red("kforge: error:")} ${error.message}\n`);
     if (error.hint) process.stderr.write(`${palette.dim("hint:")} ${error.hint}\n`);

@@ -113,7 +113,8 @@ function shape(fields: Record<string, Check>): Check {
   return (value, path) => {
     if (!isObject(value)) fail(path, "an object", value);
     for (const [key, item] of Object.entries(value)) {
-      const check = fields[key];
+      // Own keys only: "constructor" or "toString" must not find Object.prototype's.
+      const check = Object.hasOwn(fields, key) ? fields[key] : undefined;
       if (!check) {
         const prefix = path ? `${path}.` : "";
         const suggestion = suggestKey(key, Object.keys(fields));
@@ -184,11 +185,16 @@ const validateConfig = shape({
   }),
 });
 
-// Pure: validate parsed JSON; throws UsageError naming the key's path.
+// Objects without a prototype: a key such as "__proto__" or "constructor" (a module may be named so
+// in params) is then an ordinary key, and a lookup of a missing one never finds Object.prototype's.
+const withoutPrototype = (_key: string, value: unknown) => (isObject(value) ? Object.assign(Object.create(null), value) : value);
+
+// Pure: validate parsed JSON; throws UsageError naming the key's path. A leading byte order mark
+// (some Windows editors write one) is not part of the JSON and is skipped.
 export function parseConfig(text: string): KforgeConfig {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text.replace(/^\uFEFF/, ""), withoutPrototype);
   } catch (error) {
     throw new UsageError(`${CONFIG_FILE} is not valid JSON: ${(error as Error).message}`, `fix the syntax of ${CONFIG_FILE}`);
   }

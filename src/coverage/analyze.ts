@@ -41,7 +41,10 @@ export async function analyzeCoverage(input: AnalyzeInput): Promise<{ files: Fil
     if (result.canceled) throw new InterruptedError();
     if (result.failed) {
       const reason = result.stderr.trim().split("\n").at(-1) ?? `exit code ${result.exitCode}`;
-      throw new EnvironmentError(`${input.gcov.command} failed on the coverage of ${input.release}: ${reason}`, "run it by hand to see the whole error");
+      throw new EnvironmentError(
+        `${input.gcov.command} failed on the coverage of ${input.release}: ${reason}`,
+        "run it by hand to see the whole error",
+      );
     }
     const sources = new Set(await listSourceFiles(input.dir));
     const files = parseGcovJson(result.stdout, { buildDir: input.buildDir, sources, excluded: new Set(input.excluded) });
@@ -72,7 +75,8 @@ async function stage(input: AnalyzeInput, object: string, work: string): Promise
   const data = input.counters.get(object);
   if (data === undefined) return `${object}.gcno`;
   const mismatch = describeMismatch(object, notesHeader, parseGcovHeader(data));
-  if (mismatch) throw new EnvironmentError(mismatch, "run the tests again on the current build; nothing may rebuild the module while its guest runs");
+  if (mismatch)
+    throw new EnvironmentError(mismatch, "run the tests again on the current build; nothing may rebuild the module while its guest runs");
   await writeFile(join(work, `${object}.gcda`), data);
   return `${object}.gcda`;
 }

@@ -60,9 +60,7 @@ export function parseGcovJson(output: string, filter: SourceFilter): FileCoverag
       mergeFile(entry, file);
     }
   }
-  return [...merged]
-    .sort(([left], [right]) => left.localeCompare(right))
-    .map(([path, entry]) => toFileCoverage(path, entry));
+  return [...merged].sort(([left], [right]) => left.localeCompare(right)).map(([path, entry]) => toFileCoverage(path, entry));
 }
 
 function mergeFile(entry: MergedFile, file: GcovFile): void {

@@ -83,7 +83,7 @@ export async function buildKernel(options: KernelBuildOptions): Promise<BuiltKer
   // Checked before locking too, so an up-to-date tree is only read, never written.
   if (!(await current())) return upToDate();
   await mkdir(layout.dir, { recursive: true });
-  const lock = await acquireMakeLock(layout.dir, release, {
+  const lock = await acquireMakeLock(layout.dir, {
     signal: options.signal,
     onWait: (holder) => phase(`waiting: kforge process ${holder} is building ${release}`),
   });

@@ -1,6 +1,7 @@
 // Installs the built modules of a module dir with kbuild's modules_install, compressed like the
-// kernel's own modules, then runs depmod so modprobe finds them; uninstall undoes exactly that.
-import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
+// kernel's own modules, then runs depmod so modprobe finds them; uninstall (uninstall.ts) undoes
+// exactly that.
+import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import { KforgeError, UsageError } from "../errors.js";
 import { isAccessible, readOptionalText } from "../fs/files.js";
@@ -8,7 +9,7 @@ import type { KernelTarget } from "../kbuild/build-modules.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
 import { run } from "../process/exec.js";
 import { compressionFromConfig, compressionFromModulesDep, compressionVariables, type CompressionSuffix } from "./compression.js";
-import { findInstallRecord, readInstallRecords, saveInstallRecord } from "./manifest.js";
+import { describeInstalledFile, findInstallRecord, readInstallRecords, saveInstallRecord } from "./manifest.js";
 import { autoloadFiles } from "./autoload.js";
 import { builtArtifacts } from "./built-artifacts.js";
 
@@ -34,7 +35,7 @@ export interface InstallResult {
   compression: CompressionSuffix;
 }
 
-const modulesRoot = (root: string, release: string) => join(root, "lib", "modules", release);
+export const modulesRoot = (root: string, release: string) => join(root, "lib", "modules", release);
 
 export async function installModules(options: InstallOptions): Promise<InstallResult> {
   const { release, kdir } = options.kernel;
@@ -83,30 +84,9 @@ export async function installModules(options: InstallOptions): Promise<InstallRe
   }
   await runDepmod(root, release, options.signal);
   const previous = findInstallRecord(await readInstallRecords(options.dir), release, root);
-  await saveInstallRecord(options.dir, { release, root, files, createdFolder: previous?.createdFolder ?? createdFolder });
+  const installed = await Promise.all(files.map(describeInstalledFile));
+  await saveInstallRecord(options.dir, { release, root, files: installed, createdFolder: previous?.createdFolder ?? createdFolder });
   return { files, compression };
-}
-
-export async function uninstallModules(options: {
-  dir: string;
-  release: string;
-  destdir?: string;
-  signal?: AbortSignal;
-}): Promise<string[]> {
-  const root = options.destdir ?? "/";
-  const record = findInstallRecord(await readInstallRecords(options.dir), options.release, root);
-  if (!record) {
-    throw new UsageError(
-      `kforge installed nothing from ${options.dir} for ${options.release} under ${root}`,
-      "pass the same --kernel and --destdir as the install did",
-    );
-  }
-  for (const file of record.files) await rm(file, { force: true });
-  if (record.createdFolder && (await holdsOnlyDepmodFiles(record.createdFolder)))
-    await rm(record.createdFolder, { recursive: true, force: true });
-  else await runDepmod(root, options.release, options.signal);
-  await saveInstallRecord(options.dir, { ...record, files: [] });
-  return record.files;
 }
 
 async function chooseCompression(kdir: string, release: string): Promise<CompressionSuffix> {
@@ -119,7 +99,7 @@ async function chooseCompression(kdir: string, release: string): Promise<Compres
 // A file already at a target path that kforge's manifest does not list belongs to someone else.
 async function refuseForeignFiles(dir: string, release: string, root: string, files: string[], force: boolean | undefined): Promise<void> {
   if (force) return;
-  const owned = new Set(findInstallRecord(await readInstallRecords(dir), release, root)?.files ?? []);
+  const owned = new Set(findInstallRecord(await readInstallRecords(dir), release, root)?.files.map((file) => file.path) ?? []);
   for (const file of files) {
     if (owned.has(file)) continue;
     const existing = await stat(file).catch(() => undefined);
@@ -135,12 +115,12 @@ async function firstMissingFolder(folder: string): Promise<string | undefined> {
 }
 
 // depmod writes modules.dep, modules.alias and friends; anything else belongs to someone.
-async function holdsOnlyDepmodFiles(folder: string): Promise<boolean> {
+export async function holdsOnlyDepmodFiles(folder: string): Promise<boolean> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.every((entry) => entry.isDirectory() || /^modules\.[a-z.]+$/.test(entry.name));
 }
 
-async function runDepmod(root: string, release: string, signal: AbortSignal | undefined): Promise<void> {
+export async function runDepmod(root: string, release: string, signal: AbortSignal | undefined): Promise<void> {
   const args = root === "/" ? [release] : ["-b", root, release];
   const depmod = await run("depmod", args, { signal });
   if (depmod.failed)

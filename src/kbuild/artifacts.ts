@@ -1,6 +1,6 @@
 // The .ko files a build produced, found through modules.order (never guessed from file names).
-import { rm, stat } from "node:fs/promises";
-import { basename, isAbsolute, relative } from "node:path";
+import { copyFile, mkdir, rm, stat } from "node:fs/promises";
+import { basename, isAbsolute, join, relative } from "node:path";
 import { firstValue, ModuleFileError, openModuleFile } from "../module/modinfo.js";
 import { MODULES_ORDER, readModulesOrder } from "./modules-order.js";
 import type { Diagnostic } from "./parse-output.js";
@@ -11,6 +11,8 @@ export interface Artifact {
   path: string;
   size: number;
   vermagic: string | null;
+  // Where make left it, when path is a copy (copyArtifacts): its .mod, which lists its objects, is there.
+  builtAt?: string;
 }
 
 export interface ArtifactScan {
@@ -77,6 +79,20 @@ export async function removeListedModules(dir: string): Promise<string[]> {
   const removable = listed.filter((path) => path.endsWith(".ko") && isInside(dir, path));
   await Promise.all(removable.map((path) => rm(path, { force: true })));
   return removable;
+}
+
+// Copies of the built modules in `folder`, made while the make lock is still held: another kforge's
+// build that starts right after (kforge build --force removes each .ko and relinks it) cannot take
+// them away from a caller that loads them later (watch).
+export async function copyArtifacts(artifacts: readonly Artifact[], folder: string): Promise<Artifact[]> {
+  await mkdir(folder, { recursive: true });
+  return Promise.all(
+    artifacts.map(async (artifact) => {
+      const copy = join(folder, basename(artifact.path));
+      await copyFile(artifact.path, copy);
+      return { ...artifact, path: copy, builtAt: artifact.path };
+    }),
+  );
 }
 
 function isInside(dir: string, path: string): boolean {

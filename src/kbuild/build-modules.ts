@@ -4,7 +4,7 @@
 import { availableParallelism } from "node:os";
 import { rm } from "node:fs/promises";
 import { EnvironmentError } from "../errors.js";
-import { collectArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
+import { collectArtifacts, copyArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
 import { openBuildLog } from "./build-log.js";
 import { estimateBuildSize, type BuildSize } from "./build-size.js";
 import { acquireMakeLock, makeLockPath } from "./make-lock.js";
@@ -33,6 +33,9 @@ export interface BuildOptions extends KbuildFlags {
   onEvent?: (event: BuildEvent) => void;
   // Defaults to process.env; kbuild-relevant variables are part of the fingerprint.
   environment?: NodeJS.ProcessEnv;
+  // Copy the built modules into this folder before the make lock is released, and return the copies
+  // (artifacts.ts copyArtifacts): watch loads them while another build may run.
+  copyArtifactsTo?: string;
 }
 
 export type BuildEvent =
@@ -41,8 +44,10 @@ export type BuildEvent =
   | { kind: "start"; command: string; log: string; size?: BuildSize }
   | { kind: "output"; line: string; stream: "stdout" | "stderr" }
   | { kind: "up-to-date" }
-  // Another kforge process runs make in this dir for this kernel: this build waits for it.
-  | { kind: "waiting"; holder: number; lock: string };
+  // Another kforge process runs make in this build dir (for any kernel): this build waits for it.
+  | { kind: "waiting"; holder: number; lock: string }
+  // Something the user should know that does not fail the build (the probe cache is off: no cache dir).
+  | { kind: "notice"; message: string };
 
 export interface KernelBuildResult {
   release: string;
@@ -78,9 +83,9 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
   const fingerprintInput = { dir: options.dir, release, kdir, makeArguments, environment };
   const elapsed = () => Math.round(performance.now() - started);
 
-  const lock = await acquireMakeLock(options.dir, release, {
+  const lock = await acquireMakeLock(options.dir, {
     signal: options.signal,
-    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir, release) }),
+    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir) }),
   });
   if (!lock)
     return judge(
@@ -98,10 +103,16 @@ export async function buildModules(options: BuildOptions): Promise<KernelBuildRe
       options.werror,
     );
   try {
-    return await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, elapsed });
+    return await keepArtifacts(await buildLocked(options, { fingerprintInput, makeArguments, environment, llvm, elapsed }), options);
   } finally {
     await lock.release();
   }
+}
+
+// Under the make lock: the copies options.copyArtifactsTo asks for, in place of the built files.
+export async function keepArtifacts<Result extends KernelBuildResult>(result: Result, options: BuildOptions): Promise<Result> {
+  if (!options.copyArtifactsTo || !result.ok) return result;
+  return { ...result, artifacts: await copyArtifacts(result.artifacts, options.copyArtifactsTo) };
 }
 
 interface LockedBuildInput {
@@ -161,7 +172,7 @@ async function runMake(options: BuildOptions, makeArguments: string[], environme
   // Loaded here, not at the top: an up-to-date build never starts a process.
   const { run } = await import("../process/exec.js");
   const { prepareProbeCache, tryRunOverride } = await import("./probe-cache.js");
-  const probeCache = await prepareProbeCache(options.kernel.kdir, environment);
+  const probeCache = await prepareProbeCache(options.kernel.kdir, environment, (message) => options.onEvent?.({ kind: "notice", message }));
   // The override goes before the target; what users see is the command as they would type it.
   const argv = probeCache ? [...makeArguments.slice(0, -1), tryRunOverride(probeCache), ...makeArguments.slice(-1)] : makeArguments;
   const command = ["make", ...makeArguments].map(quoteForDisplay).join(" ");

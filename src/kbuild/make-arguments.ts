@@ -48,15 +48,25 @@ export function validateMakeVariables(variables: readonly string[]): string[] {
         "use kforge's own flags for make options (-j/--jobs, --verbose), e.g. kforge build -- KCFLAGS=-DDEBUG",
       );
     }
-    const name = variable.slice(0, variable.indexOf("="));
-    if (RESERVED.has(name))
-      throw new UsageError(`${name}= is set by kforge from the module dir`, "pass the module dir as kforge build <dir> instead");
+    refuseReserved(variable.slice(0, variable.indexOf("=")), `${variable.slice(0, variable.indexOf("="))}=`);
   }
   return [...variables];
 }
 
+// kforge.json make.variables, checked as `-- NAME=value` is: a name make reads as a variable, and
+// none of kforge's own.
 export function objectToVariables(variables: Record<string, string> | undefined): string[] {
-  return Object.entries(variables ?? {}).map(([name, value]) => `${name}=${value}`);
+  return Object.entries(variables ?? {}).map(([name, value]) => {
+    if (!VARIABLE.test(`${name}=`))
+      throw new UsageError(`kforge.json: make.variables: "${name}" is not a make variable name`, "use names like KCFLAGS or CONFIG_FOO");
+    refuseReserved(name, `kforge.json make.variables.${name}`);
+    return `${name}=${value}`;
+  });
+}
+
+function refuseReserved(name: string, where: string): void {
+  if (RESERVED.has(name))
+    throw new UsageError(`${where} is set by kforge from the module dir`, "pass the module dir as kforge build <dir> instead");
 }
 
 export interface JobsInput {

@@ -1,13 +1,15 @@
-// One make at a time per module dir and kernel: two kforge processes (a watch and a manual build)
-// running make over the same files corrupt each other's objects. The lock is a file created with
-// O_EXCL holding the owner's pid; a lock whose process is gone is stale and taken over.
-import { mkdir, open, readFile, rm, rmdir } from "node:fs/promises";
+// One make at a time per build dir, the dir make writes its objects into: two kforge processes running
+// make over the same files corrupt each other's objects whatever kernel each builds for (an object
+// compiled for one kernel linked into a .ko stamped for another, or a .ko removed under the other's
+// feet). A matrix build makes each kernel in its own tree (.kforge/build/<release>/), so its kernels
+// still build side by side. The lock file holds its owner's pid and start time (fs/lock-file.ts).
+import { rm, rmdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { isProcessAlive } from "../process/alive.js";
+import { tryLockFile } from "../fs/lock-file.js";
 
 const POLL_MS = 100;
 
-export const makeLockPath = (dir: string, release: string) => join(dir, ".kforge", "locks", `${release}.lock`);
+export const makeLockPath = (dir: string) => join(dir, ".kforge", "locks", "make.lock");
 
 export interface MakeLock {
   release(): Promise<void>;
@@ -17,21 +19,18 @@ export interface MakeLock {
 // called once, with the pid holding the lock, when the lock is busy.
 export async function acquireMakeLock(
   dir: string,
-  release: string,
   options: { signal?: AbortSignal; onWait?: (holder: number) => void } = {},
 ): Promise<MakeLock | undefined> {
-  const path = makeLockPath(dir, release);
+  const path = makeLockPath(dir);
   let told = false;
   while (!options.signal?.aborted) {
-    if (await tryCreate(path)) return { release: () => releaseLock(path) };
-    const holder = Number((await readFile(path, "utf8").catch(() => "")).trim());
-    if (!isProcessAlive(holder)) {
-      // Stale (or half-written by a process that just died): take it over.
-      await rm(path, { force: true });
-      continue;
-    }
-    if (!told) options.onWait?.(holder);
-    told = true;
+    const attempt = await tryLockFile(path).catch(async (error: unknown) => {
+      await removeEmptyFolder(path);
+      throw error;
+    });
+    if (attempt.held) return { release: () => releaseLock(path) };
+    if (!told && attempt.holder) options.onWait?.(attempt.holder);
+    told ||= Boolean(attempt.holder);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   return undefined;
@@ -40,18 +39,16 @@ export async function acquireMakeLock(
 // The empty locks folder goes too, so `kforge clean` and a clean tree look as before the build.
 async function releaseLock(path: string): Promise<void> {
   await rm(path, { force: true });
-  await rmdir(dirname(path)).catch(() => undefined);
+  await removeEmptyFolder(path);
 }
 
-async function tryCreate(path: string): Promise<boolean> {
-  await mkdir(dirname(path), { recursive: true });
-  const handle = await open(path, "wx").catch((error: NodeJS.ErrnoException) => {
-    // ENOENT: another process removed the empty folder between our mkdir and open; try again.
-    if (error.code === "EEXIST" || error.code === "ENOENT") return undefined;
-    throw error;
-  });
-  if (!handle) return false;
-  await handle.writeFile(`${process.pid}\n`);
-  await handle.close();
-  return true;
+// The locks folder, and .kforge when the lock was all there was in it (a first build on a full disk).
+async function removeEmptyFolder(path: string): Promise<void> {
+  if (
+    await rmdir(dirname(path)).then(
+      () => true,
+      () => false,
+    )
+  )
+    await rmdir(dirname(dirname(path))).catch(() => undefined);
 }

@@ -1,7 +1,8 @@
 // Checks that a directory is something kbuild can build, before make gets to say so less clearly.
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvironmentError, UsageError } from "../errors.js";
+import { assertFolder } from "../fs/check-path.js";
 import { isAccessible } from "../fs/files.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
 import { distroFamily, headersInstallHint, readOsRelease } from "../kernel/os-release.js";
@@ -11,17 +12,20 @@ import { archFromConfig, archMatches } from "./target-arch.js";
 // kbuild reads Kbuild first and falls back to Makefile.
 const KBUILD_FILES = ["Kbuild", "Makefile", "GNUmakefile", "makefile"];
 
+// Characters of a path that kbuild cannot take in M=, each tried with Debian's 6.1 and 6.12 trees: make
+// splits M= at whitespace ("building multiple external modules is not supported"), expands $, reads
+// ; # : % * ? as its own syntax ("missing separator"), and the shell recipes break on quotes, \, `,
+// &, |, (, ), < and >; a comma becomes _ in kbuild's dependency file names.
+const UNBUILDABLE = /[\s$;#:%*?'"\\`&|()<>,]/;
+
 export async function assertModuleDir(dir: string): Promise<void> {
-  const info = await stat(dir).catch(() => undefined);
-  if (!info)
-    throw new UsageError(`module directory ${dir} does not exist`, "pass the directory that holds your module's Kbuild or Makefile");
-  if (!info.isDirectory())
-    throw new UsageError(`${dir} is not a directory`, "pass the directory that holds your module's Kbuild or Makefile");
-  // make splits M= at whitespace and then refuses with "building multiple external modules is not supported".
-  if (/\s/.test(dir)) {
+  await assertFolder(dir, "module directory");
+  const unbuildable = UNBUILDABLE.exec(dir)?.[0];
+  if (unbuildable !== undefined) {
+    const named = /\s/.test(unbuildable) ? "whitespace" : `"${unbuildable}"`;
     throw new UsageError(
-      `kbuild cannot build a module dir whose path contains whitespace: "${dir}"`,
-      "move or rename the directory (or the folder above it) to a path without spaces, then build there",
+      `kbuild cannot build a module dir whose path contains ${named}: "${dir}"`,
+      `move or rename the directory (or the folder above it) to a path without ${/\s/.test(unbuildable) ? "spaces" : named}, then build there`,
     );
   }
   if ((await readKbuildFiles(dir)).length === 0) {

@@ -4,9 +4,11 @@
 // kforge overrides kbuild's `try-run` on the make command line with one that remembers each answer,
 // keyed by the probe's exact command text, in a directory keyed by the kernel tree and the toolchain.
 import { createHash } from "node:crypto";
-import { mkdir, readFile, realpath } from "node:fs/promises";
+import { readFile, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import { kforgeCacheDir } from "../fs/cache-dir.js";
+import { describeCacheWriteFailure } from "../fs/cache-file.js";
+import { makeFolder } from "../fs/files.js";
 import { which } from "../process/exec.js";
 import { describeFile, describeKernelTree } from "./fingerprint.js";
 
@@ -17,14 +19,17 @@ const SAFE_PATH = /^[\w./+-]+$/;
 
 // Pure: the make command-line variable that replaces kbuild's try-run (scripts/Makefile.compiler)
 // with a caching one. Same contract: $(1) is the probe command, $(2) the result when it succeeds,
-// $(3) otherwise; a probe that has not been seen runs exactly as kbuild runs it.
+// $(3) otherwise; a probe that has not been seen (or whose answer is damaged) runs exactly as kbuild
+// runs it.
 export function tryRunOverride(cacheDir: string): string {
   const quotedProbe = "'$(subst ','\\'',$(1))'";
   return [
     "try-run=$(shell set -e;",
     `KEY=$$(printf '%s' ${quotedProbe} | md5sum | cut -c1-32);`,
     `CACHED=${cacheDir}/$$KEY;`,
-    'if [ -f "$$CACHED" ]; then R=$$(cat "$$CACHED"); else',
+    // A cached answer other than y or n (a damaged cache) is not trusted: the probe runs again.
+    'R=$$(cat "$$CACHED" 2>/dev/null || :);',
+    'if [ "$$R" != y ] && [ "$$R" != n ]; then',
     'TMP=$(TMPOUT)/tmp; trap "rm -rf $(TMPOUT)" EXIT; mkdir -p $(TMPOUT);',
     "if ($(1)) >/dev/null 2>&1; then R=y; else R=n; fi;",
     // Write then rename: parallel makes may answer the same probe at once.
@@ -48,7 +53,12 @@ export function hasKnownTryRun(makefileCompiler: string): boolean {
 
 // The cache directory for this kernel tree and toolchain, created; undefined when caching is off
 // (KFORGE_NO_PROBE_CACHE=1), the tree's try-run is not the known one, or the path would need quoting.
-export async function prepareProbeCache(kdir: string, environment: NodeJS.ProcessEnv): Promise<string | undefined> {
+// A cache folder that cannot be made (a read-only or full cache) turns the cache off with `notice`.
+export async function prepareProbeCache(
+  kdir: string,
+  environment: NodeJS.ProcessEnv,
+  notice: (message: string) => void = () => undefined,
+): Promise<string | undefined> {
   if (environment.KFORGE_NO_PROBE_CACHE === "1") return undefined;
   const makefileCompiler = await readFile(join(kdir, "scripts", "Makefile.compiler"), "utf8").catch(() => "");
   if (!hasKnownTryRun(makefileCompiler)) return undefined;
@@ -63,6 +73,11 @@ export async function prepareProbeCache(kdir: string, environment: NodeJS.Proces
   const key = createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 24);
   const dir = join(kforgeCacheDir(environment), "probes", key);
   if (!SAFE_PATH.test(dir)) return undefined;
-  await mkdir(dir, { recursive: true });
+  try {
+    await makeFolder(dir);
+  } catch (error) {
+    notice(`${describeCacheWriteFailure(error, kforgeCacheDir(environment))}: building without the compiler-probe cache`);
+    return undefined;
+  }
   return dir;
 }

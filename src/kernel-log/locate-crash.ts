@@ -5,10 +5,15 @@ import { pointsAfterCall, type CrashReport } from "./crash.js";
 export async function locateCrash(crash: CrashReport, modulePath: string, baseDir: string): Promise<void> {
   // UBSAN names the line itself: only made relative to the module's dir.
   if (crash.source) {
-    crash.source = relativeSource(crash.source, baseDir);
+    crash.source = ownSource(relativeSource(crash.source, baseDir));
     return;
   }
   if (!crash.function || crash.offset === undefined) return;
   const offset = pointsAfterCall(crash) ? crash.offset - 1 : crash.offset;
-  crash.source = await locateInModule(modulePath, crash.function, offset, baseDir).catch(() => undefined);
+  const source = await locateInModule(modulePath, crash.function, offset, baseDir).catch(() => undefined);
+  crash.source = source && ownSource(source);
 }
+
+// A module built in its kernel's tree (.kforge/build/<release>/, links to the module dir's files)
+// names the module dir's own file.
+const ownSource = (source: string) => source.replace(/^\.kforge\/build\/[^/]+\//, "");

@@ -2,7 +2,8 @@
 // installing anything system-wide (no postinst, no initramfs generation, no bootloader change).
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { EnvironmentError, InterruptedError, KforgeError } from "../errors.js";
+import { EnvironmentError, InterruptedError, UsageError } from "../errors.js";
+import { releaseNameProblem } from "./release-name.js";
 import { distroFamily, readOsRelease } from "./os-release.js";
 import { run } from "../process/exec.js";
 import { fetchedKernelDir } from "../fs/cache-dir.js";
@@ -27,16 +28,14 @@ export interface FetchedKernel {
   alreadyCached: boolean;
 }
 
-const RELEASE_PATTERN = /^[\w.+~-]+$/;
-
 function manualSteps(release: string, dir: string): string {
   return `copy the kernel image to ${join(dir, "boot", `vmlinuz-${release}`)} and its modules to ${join(dir, "lib", "modules", release)}, then run depmod -b ${dir} ${release}; or pass --vm-kernel <vmlinuz>`;
 }
 
 export async function fetchKernel(options: FetchKernelOptions): Promise<FetchedKernel> {
   const { release } = options;
-  if (!RELEASE_PATTERN.test(release))
-    throw new KforgeError(`"${release}" is not a kernel release name`, { exitCode: 2, hint: "use a release like 6.1.0-56-amd64" });
+  const problem = releaseNameProblem(release);
+  if (problem) throw new UsageError(problem, "use a release like 6.1.0-56-amd64");
   const dir = fetchedKernelDir(release, options.env);
   const result = (packages: string[], alreadyCached: boolean): FetchedKernel => ({
     release,

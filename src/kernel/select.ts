@@ -11,6 +11,7 @@ import {
   type BuildTree,
 } from "./build-tree.js";
 import { parseBuiltRelease } from "./built-release.js";
+import { releaseNameProblem } from "./release-name.js";
 import { anyHeadersInstallHint, distroFamily, headersInstallHint, readOsRelease } from "./os-release.js";
 
 export interface KernelSelection extends BuildTree {
@@ -68,9 +69,10 @@ async function selectRelease(release: string, trees: BuildTree[], modulesRoot: s
   if (tree) return tree;
   const installed = trees.length ? trees.map((candidate) => candidate.release).join(", ") : "none";
   // Only a name that looks like a release gets a package to install; a typo would get a package that doesn't exist.
-  if (!/^\d+\.\d+/.test(release)) {
+  const problem = releaseNameProblem(release);
+  if (problem) {
     throw new UsageError(
-      `"${release}" is not a kernel release (installed: ${installed})`,
+      `${problem} (installed: ${installed})`,
       "releases look like 6.1.0-56-amd64; `kforge kernels` lists the installed ones",
     );
   }

@@ -1,6 +1,6 @@
 // Reads a kernel module's .modinfo section (NUL-separated key=value strings) straight from the ELF
 // file, so no modinfo binary is needed.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { ExitCode, KforgeError } from "../errors.js";
 import { ElfError, ELF_TYPE_RELOCATABLE, findSection, parseElf, sectionBytes, type ElfFile } from "./elf.js";
 
@@ -59,8 +59,12 @@ export interface LoadedModule {
 export async function openModuleFile(path: string): Promise<LoadedModule> {
   let bytes: Buffer;
   try {
+    // Reading a device (/dev/zero) or a FIFO never ends: only a regular file can be a module.
+    if (!(await stat(path)).isFile())
+      throw new ModuleFileError(path, "not a regular file (a folder, device or pipe): a module is a .ko file");
     bytes = await readFile(path);
   } catch (error) {
+    if (error instanceof ModuleFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new ModuleFileError(path, code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? String(error)})`);
   }

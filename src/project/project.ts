@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import type { CoverageFormat } from "../coverage/model.js";
 import { UsageError } from "../errors.js";
 import { type KforgeConfig, loadConfig } from "../config/kforge-json.js";
+import { assertFolder } from "../fs/check-path.js";
 import type { BuildOptions } from "../kbuild/build-modules.js";
 import { objectToVariables, validateMakeVariables } from "../kbuild/make-arguments.js";
 import type { KernelSelection } from "../kernel/select.js";
@@ -80,6 +81,7 @@ export interface Project {
 
 export async function openProject(input: ProjectInput): Promise<Project> {
   const dir = resolve(input.cwd, input.dir ?? ".");
+  await assertFolder(dir, "module directory");
   const config = await loadConfig(dir);
   const flags = input.flags;
   const setting = <Value>(name: OptionName) => resolveSetting<Value>(name, flags, config);

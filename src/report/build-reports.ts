@@ -1,8 +1,9 @@
 // CI reports of a build, single or matrix: --junit, GitHub annotations and step summary
 // (GITHUB_ACTIONS=true or --annotations github), GitLab Code Quality (--annotations gitlab --codequality).
-import { appendFile, writeFile } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
+import { writeOutput } from "../fs/files.js";
 import type { KernelBuildResult } from "../kbuild/build-modules.js";
 import { repositoryRoot } from "../process/git.js";
 import type { SkippedKernel } from "../project/gates.js";
@@ -67,8 +68,8 @@ export async function writeBuildReports(
     ),
   ];
   const name = relative(root, dir) || "module";
-  if (options.junit) await writeFile(resolve(context.cwd, options.junit), renderJunit(kernels, `kforge build ${name}`));
-  if (options.codequality) await writeFile(resolve(context.cwd, options.codequality), renderCodeQuality(kernels));
+  if (options.junit) await writeOutput(resolve(context.cwd, options.junit), renderJunit(kernels, `kforge build ${name}`));
+  if (options.codequality) await writeOutput(resolve(context.cwd, options.codequality), renderCodeQuality(kernels));
   const github = options.annotations === "github" || (options.annotations === undefined && context.env.GITHUB_ACTIONS === "true");
   if (!github) return;
   // The runner reads workflow commands on either stream; with --json stdout holds only the JSON.

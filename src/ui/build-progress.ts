@@ -28,11 +28,14 @@ export function chooseProgressMode(options: {
 
 export async function createBuildProgress(mode: ProgressMode, title: string, stream: OutputStream): Promise<BuildProgress> {
   if (mode === "list") return createListProgress(title, stream as NodeJS.WriteStream);
-  // --json keeps stdout for its one object, but waiting on another kforge's make is still said (on
-  // `stream`, stderr): a build that seems to hang needs its reason.
+  // --json keeps stdout for its one object, but waiting on another kforge's make and notices are still
+  // said (on `stream`, stderr): a build that seems to hang needs its reason.
   if (mode === "silent")
     return {
-      onEvent: (event) => event.kind === "waiting" && stream.write(`${describeMakeLockWait(event)}\n`),
+      onEvent: (event) => {
+        const said = describeBuildNotice(event);
+        if (said) stream.write(`kforge: ${said}\n`);
+      },
       finish: async () => undefined,
     };
   return {
@@ -41,14 +44,20 @@ export async function createBuildProgress(mode: ProgressMode, title: string, str
       if (event.kind === "start" || event.kind === "up-to-date") stream.write(`${title}\n`);
       if (mode === "verbose" && event.kind === "output") stream.write(`${event.line}\n`);
       if (mode === "plain" && event.kind === "step") stream.write(`  ${event.step.padEnd(8)} ${event.target}\n`);
-      if (event.kind === "waiting") stream.write(`${describeMakeLockWait(event)}\n`);
+      const said = describeBuildNotice(event);
+      if (said) stream.write(`kforge: ${said}\n`);
     },
     finish: async () => undefined,
   };
 }
 
-export const describeMakeLockWait = (event: { holder: number; lock: string }) =>
-  `waiting: kforge process ${event.holder} is running make in this dir for this kernel (lock ${event.lock})`;
+// What a build says while it runs, whatever the progress mode, --json included (on stderr): why it
+// waits (another kforge's make in this dir) and notices; undefined for every other event.
+export function describeBuildNotice(event: BuildEvent): string | undefined {
+  if (event.kind === "waiting") return `waiting: kforge process ${event.holder} is running make in this dir (lock ${event.lock})`;
+  if (event.kind === "notice") return event.message;
+  return undefined;
+}
 
 type Wrapper = ListrTaskWrapper<unknown, never, never>;
 
@@ -141,7 +150,8 @@ function createRow(title: string) {
     onEvent: (event) => {
       counts.onEvent(event);
       if (event.kind === "step" && wrapper) wrapper.output = `${event.step.padEnd(8)} ${event.target}`;
-      if (event.kind === "waiting" && wrapper) wrapper.output = describeMakeLockWait(event);
+      const said = describeBuildNotice(event);
+      if (said && wrapper) wrapper.output = said;
     },
     // Only the first outcome counts: a later one (close() after an error) changes nothing.
     finish: (result) => {

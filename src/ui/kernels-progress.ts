@@ -3,7 +3,7 @@
 // kernel that is up to date, and with --verbose make's output with each line prefixed by its kernel.
 import { basename } from "node:path";
 import type { BuildEvent, KernelBuildResult } from "../kbuild/build-modules.js";
-import { createBuildProgress, createListRows, describeMakeLockWait, type ProgressMode } from "./build-progress.js";
+import { createBuildProgress, createListRows, describeBuildNotice, type ProgressMode } from "./build-progress.js";
 import { describeOutcome } from "./build-summary.js";
 import type { OutputStream } from "./output-stream.js";
 
@@ -48,7 +48,8 @@ export async function createKernelsProgress(
   return {
     onEvent: (release, event) => {
       // Also with --json (stderr): a kernel waiting on another kforge's make says why it is slow.
-      if (event.kind === "waiting") stream.write(`  ${release}: ${describeMakeLockWait(event)}\n`);
+      const said = describeBuildNotice(event);
+      if (said) stream.write(`  ${release}: ${said}\n`);
       if (mode === "verbose" && event.kind === "output") stream.write(`[${release}] ${event.line}\n`);
       if (mode !== "silent" && event.kind === "up-to-date") stream.write(`  ${release}: up to date\n`);
     },

@@ -42,14 +42,14 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
     configKernel: options.configKernel,
     env: options.env,
   });
-  const bootImage = await prepareBootImage(image.path, { env: options.env, signal: options.signal });
   const notices: string[] = [];
   const notice = (message: string) => {
     notices.push(message);
     options.onNotice?.(message);
   };
+  const bootImage = await prepareBootImage(image.path, { env: options.env, signal: options.signal, notice });
   if (bootImage.reason) notice(`booting the compressed image (slower): ${bootImage.reason}`);
-  const choice = await chooseAccel(options.accel, options.env);
+  const choice = await chooseAccel(options.accel, options.env, notice);
   const common = {
     release: options.release,
     bootImage,
@@ -73,8 +73,9 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
   let result = await runVm({ ...common, accel: choice.accel, ...(choice.probe ? { probeMs: KVM_PROBE_MS } : {}) });
   if (choice.probe && result.kvmProbeFailed) {
     const reason = `a KVM boot did not reach the init script within ${KVM_PROBE_MS / 1000} s (nested KVM that hangs)`;
-    await rememberAccel("tcg", reason, options.env);
-    notice(`${reason}; using TCG software emulation, remembered in ${accelMemoryPath(options.env)}`);
+    const remembered = await rememberAccel("tcg", reason, options.env);
+    const where = remembered ? `remembered in ${accelMemoryPath(options.env)}` : "not remembered: kforge's cache cannot be written";
+    notice(`${reason}; using TCG software emulation, ${where}`);
     result = await runVm({ ...common, accel: "tcg" });
   } else if (choice.probe && result.booted) {
     await rememberAccel("kvm", "a KVM boot reached the init script", options.env);

@@ -2,7 +2,8 @@
 // in-tree dependencies from the release's modules.dep, test steps and the files they need.
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { EnvironmentError } from "../errors.js";
+import { EnvironmentError, UsageError } from "../errors.js";
+import { isGuestFileName } from "./guest/files.js";
 import { allValues, firstValue, openModuleFile } from "../module/modinfo.js";
 import { orderModules, selectModules } from "../module/load-order.js";
 import { moduleNameFromPath, resolveInTreeDependencies } from "../module/modules-dep.js";
@@ -105,6 +106,11 @@ async function resolveTests(dir: string, entries: string[]): Promise<{ tests: st
         (info) => info.isFile(),
         () => false,
       ));
+    if (isScript && !isGuestFileName(basename(candidate)))
+      throw new UsageError(
+        `vm.test script ${entry.trim()}: its name has characters a guest step cannot run (\`sh ./<name>\`)`,
+        "rename it to letters, digits, dots, dashes and underscores",
+      );
     if (isScript) {
       files.push(candidate);
       tests.push(`sh ./${basename(candidate)}`);

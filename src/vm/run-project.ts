@@ -3,8 +3,8 @@
 // restore, run, report. Prints nothing; notices go to onNotice and into the result.
 import { join } from "node:path";
 import type { GcovTool } from "../coverage/gcov-tool.js";
+import type { BuildEvent, KernelBuildResult, KernelTarget } from "../kbuild/build-modules.js";
 import { findKunitSources } from "../kbuild/kunit-suites.js";
-import type { KernelBuildResult, KernelTarget } from "../kbuild/build-modules.js";
 import { moduleNameFromPath } from "../module/modules-dep.js";
 import { buildProject } from "../project/build.js";
 import type { Project } from "../project/project.js";
@@ -41,6 +41,8 @@ export interface ProjectRunRequest {
   // A notice for the user as it happens; `quiet` ones are progress, not news.
   onNotice: (message: string, quiet?: boolean) => void;
   onStepStart?: (step: PlannedStep) => void;
+  // The build's progress (waiting for another kforge's make, notices).
+  onBuildEvent?: (event: BuildEvent) => void;
 }
 
 export type ProjectRunOutcome =
@@ -55,7 +57,11 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     notices.push(message);
     request.onNotice(message, quiet);
   };
-  const [build] = await buildProject(project, { kernels: [kernel], signal: request.signal });
+  const [build] = await buildProject(project, {
+    kernels: [kernel],
+    signal: request.signal,
+    onEvent: (_release, event) => request.onBuildEvent?.(event),
+  });
   if (build!.interrupted) return { kind: "interrupted" };
   if (!build!.ok) return { kind: "build-failed", build: build! };
   const names = build!.artifacts.map((artifact) => artifact.module).join(", ");

@@ -8,7 +8,7 @@ import { locateCrash } from "../kernel-log/locate-crash.js";
 import { moduleNameFromPath } from "../module/modules-dep.js";
 import { describeBootFailure } from "./qemu/boot-failure.js";
 import type { Accel } from "./qemu/arguments.js";
-import { findQemu } from "./qemu/process.js";
+import { findQemu, findQemuError } from "./qemu/process.js";
 import { summarizeTaint, toJsonCrashes, type SkippedStep, type VmResult } from "./report.js";
 import { LeakCheck } from "./leak-check.js";
 import { findStepsAfterDeath, tallyModules } from "./module-tally.js";
@@ -144,12 +144,6 @@ async function describeFailedBoot(
     consoleLog: options.consoleLogPath,
   });
 }
-
-const findQemuError = (stderr: string) =>
-  stderr
-    .split("\n")
-    .find((line) => line.startsWith("qemu-system"))
-    ?.trim();
 
 async function finish(
   options: VmRunOptions,

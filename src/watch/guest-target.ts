@@ -20,8 +20,6 @@ const TRANSFER_TIMEOUT_MS = 15_000;
 export class GuestTarget implements WatchTarget {
   readonly mode = "vm";
   private guest: RunningGuest | undefined;
-  // Each sent module's file name and the dir its build is in.
-  private readonly builtIn = new Map<string, string>();
   private constructor(
     private readonly options: GuestBootOptions,
     private readonly stepTimeoutMs: number,
@@ -65,8 +63,6 @@ export class GuestTarget implements WatchTarget {
 
   // Sends a module (stripped) into the guest's module dir, keeping the unstripped copy for crash reports.
   async installModule(path: string): Promise<StepRun | undefined> {
-    // Crash lines are named relative to the dir the module was built in (its kernel's tree, maybe).
-    this.builtIn.set(basename(path), dirname(path));
     const copy = join(this.copies, basename(path));
     await copyFile(path, copy);
     return this.sendFile(`${GUEST_MODULE_DIR}/${basename(path)}`, await withoutDebugInfo(await readFile(copy), this.copies));
@@ -123,7 +119,7 @@ export class GuestTarget implements WatchTarget {
   private async locate(crash: CrashReport): Promise<void> {
     if (!crash.module) return;
     const copy = join(this.copies, `${crash.module}.ko`);
-    await locateCrash(crash, copy, this.builtIn.get(`${crash.module}.ko`) ?? this.options.sourceDir ?? dirname(copy));
+    await locateCrash(crash, copy, this.options.sourceDir ?? dirname(copy));
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 // The --host side of watch: the same cycle on the running kernel through the host loader (insmod,
-// rmmod, modprobe for in-tree dependencies; root or sudo -n, never a prompt). Modules load from where
-// kbuild put them; one built for another kernel than the running one is refused with the `load`
-// diagnosis before insmod runs. There is no guest to lose: a failed or hung step fails that step,
+// rmmod, modprobe for in-tree dependencies; root or sudo -n, never a prompt). Modules load from the
+// copies the build made under the make lock; one built for another kernel than the running one is
+// refused with the `load` diagnosis before insmod runs. There is no guest to lose: a failed or hung step fails that step,
 // and the running kernel stays as it is (a module stuck in init needs a reboot, which kforge never does).
 import { openProjectModule } from "../module/resolve-deps.js";
 import { moduleNameFromPath } from "../module/modules-dep.js";

@@ -2,8 +2,9 @@
 // load the new modules, run the test steps), one cycle at a time. A change during a build cancels
 // that build (make's whole process group) and starts over, so results of stale sources never show.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { relative } from "node:path";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import type { BuildEvent, KernelTarget } from "../kbuild/build-modules.js";
 import { rebuildModules } from "../kbuild/fast-rebuild/rebuild.js";
 import { explainKernelLine } from "../kernel-log/explain.js";
@@ -46,11 +47,14 @@ export class WatchLoop {
   private running: Promise<void> | undefined;
   private stopped = false;
   private coverageScope: CoverageScope | undefined;
+  // Where each cycle's modules are copied under the make lock, to be loaded from there.
+  private copies: string | undefined;
 
   constructor(private readonly options: WatchLoopOptions) {}
 
   async start(): Promise<void> {
     const { dir } = this.options;
+    this.copies = await mkdtemp(join(tmpdir(), "kforge-watch-built-"));
     this.watcher = watchSources(dir, {
       extraFiles: () => this.testFiles.map((file) => relative(dir, file)),
       onChange: (paths) => this.onChange(paths),
@@ -120,6 +124,9 @@ export class WatchLoop {
       signal: this.build.signal,
       environment: this.options.env,
       onEvent: this.options.onBuildEvent,
+      // A kforge build started beside watch (--force removes every .ko) must not take away what
+      // this cycle is about to load.
+      copyArtifactsTo: this.copies,
     });
     if (build.interrupted || this.stopped) return;
     this.options.emit({
@@ -151,7 +158,10 @@ export class WatchLoop {
     // Nothing to reload still reruns the tests: a test script or kforge.json may be what changed.
     const reload = modulesToReload(selected, this.loaded, force);
     if (!(await this.unload(plan.steps.unloads, reload))) return;
-    this.coverageScope = { release: kernel.release, dir, buildDir, modules: selected.map((module) => module.path) };
+    // Coverage reads each module's objects from its .mod, beside the built .ko, not the copy loaded.
+    const builtAt = new Map(build.artifacts.map((artifact) => [artifact.path, artifact.builtAt ?? artifact.path]));
+    const modules = selected.map((module) => builtAt.get(module.path) ?? module.path);
+    this.coverageScope = { release: kernel.release, dir, buildDir, modules };
     if (this.options.coverage && (await this.handleFatal(await resetCounters(this.options.target)))) return;
     if (!(await this.load(plan, selected, reload))) return;
     await this.runTests(plan.steps.tests);
@@ -288,6 +298,7 @@ export class WatchLoop {
       }
     }
     await this.options.target.close();
+    if (this.copies) await rm(this.copies, { recursive: true, force: true });
   }
 }
 

@@ -24,6 +24,17 @@ describe("kforge.json", () => {
     expect(() => parseConfig('{"kernal": "x"}')).toThrow("unknown key kernal");
   });
 
+  it("rejects keys every object inherits, finds no inherited value, and skips a byte order mark", () => {
+    for (const key of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      expect(() => parseConfig(`{"${key}": {}}`), key).toThrow(`kforge.json: unknown key ${key}`);
+      expect(() => parseConfig(`{"make": {"${key}": 1}}`), key).toThrow(`kforge.json: unknown key make.${key}`);
+    }
+    // A module may be named so: its parameters are its own, and a project without it finds none.
+    expect(parseConfig('{"params": {"constructor": {"count": 1}}}').params?.constructor).toEqual({ count: 1 });
+    expect(parseConfig('{"params": {"hello": {}}}').params?.constructor).toBeUndefined();
+    expect(parseConfig('\uFEFF{"kdir": "/k"}')).toEqual({ kdir: "/k" });
+  });
+
   it("names the path and the expected type of a wrong value", () => {
     expect(() => parseConfig('{"make": {"jobs": "4"}}')).toThrow('make.jobs must be a positive whole number, got "4"');
     expect(() => parseConfig('{"vm": {"accel": "hvf"}}')).toThrow("vm.accel must be one of");

@@ -55,11 +55,15 @@ describe("analyzeCoverage on a real build", () => {
     // "B32*": GCC 13.2.
     notes.writeUInt32LE(0x4233322a, 4);
     writeFileSync(join(copy, "twofunc.gcno"), notes);
-    await expect(analyze(copy, new Map())).rejects.toThrow("twofunc.gcno was written by GCC 13, but gcov-12 is GCC 12's and reads only its own");
+    await expect(analyze(copy, new Map())).rejects.toThrow(
+      "twofunc.gcno was written by GCC 13, but gcov-12 is GCC 12's and reads only its own",
+    );
   });
 
   it("says when the module was built without gcov", async () => {
     const plain = await buildCopy("plain", []);
-    await expect(analyze(plain, new Map())).rejects.toThrow(`${join(plain, "twofunc.gcno")} is missing: twofunc.o was built without gcov instrumentation`);
+    await expect(analyze(plain, new Map())).rejects.toThrow(
+      `${join(plain, "twofunc.gcno")} is missing: twofunc.o was built without gcov instrumentation`,
+    );
   }, 300_000);
 });

@@ -24,7 +24,8 @@ const env = { XDG_CACHE_HOME: cache };
 // Generous timeouts: two cores shared by parallel test files make TCG boots of the KASAN kernel slow.
 const onDebug = ["--kernel", debug.release, "--accel", "tcg", "--cold", "--timeout", "400"];
 
-const test = (dir: string, args: string[]) => runKforge(["test", "--vm", dir, "--coverage", ...onDebug, ...args], { env, timeoutMs: 560_000 });
+const test = (dir: string, args: string[]) =>
+  runKforge(["test", "--vm", dir, "--coverage", ...onDebug, ...args], { env, timeoutMs: 560_000 });
 
 function copyFixture(name: string): string {
   const dir = join(root, name);
@@ -94,9 +95,11 @@ describe("kforge test --coverage on the debug kernel", () => {
     ]);
     expect(lcov).toEqual(expect.arrayContaining(["LF:11", "LH:8", "FNF:2", "FNH:1", "BRF:4", "BRH:3", "end_of_record"]));
 
-    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["package", "class", "method", "line"].includes(name) }).parse(
-      readFileSync(join(output, "cobertura.xml"), "utf8"),
-    );
+    const xml = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: "@",
+      isArray: (name) => ["package", "class", "method", "line"].includes(name),
+    }).parse(readFileSync(join(output, "cobertura.xml"), "utf8"));
     expect(xml.coverage).toMatchObject({ "@lines-covered": "8", "@lines-valid": "11", "@branches-covered": "3", "@branches-valid": "4" });
     expect(Number(xml.coverage["@line-rate"])).toBeCloseTo(8 / 11, 4);
     expect(xml.coverage.sources.source).toBe(dir);
@@ -137,7 +140,9 @@ describe("kforge test --coverage on the debug kernel", () => {
     const coverage = result.coverage;
     if (coverage.status !== "ok") throw new Error(`coverage ${coverage.status}: ${coverage.reason}`);
     expect(coverage.partial).toBe(true);
-    expect(coverage.partialReason).toMatch(/^the kernel reported .* during "echo 1 > \/sys\/module\/crashcov\/parameters\/poke"; the counters stop where it stopped the code$/);
+    expect(coverage.partialReason).toMatch(
+      /^the kernel reported .* during "echo 1 > \/sys\/module\/crashcov\/parameters\/poke"; the counters stop where it stopped the code$/,
+    );
     const counts = new Map(coverage.files[0]!.lineCounts.map((line) => [line.line, line.count]));
     const at = (text: string) => lineOf(dir, "crashcov.c", text);
     expect(coverage.files[0]!.functionList.map((item) => [item.name, item.calls])).toEqual([["poke", 1]]);

@@ -47,9 +47,15 @@ describe("findGcov on this machine", () => {
   });
 
   it("refuses a clang-built kernel and one that does not say its compiler", async () => {
-    await expect(findGcov(new Map([["CONFIG_CC_IS_CLANG", "y"], ["CONFIG_CC_VERSION_TEXT", "clang 16"]]), "r")).rejects.toThrow(
-      "coverage reads GCC's gcov data, but r was built with clang 16",
-    );
+    await expect(
+      findGcov(
+        new Map([
+          ["CONFIG_CC_IS_CLANG", "y"],
+          ["CONFIG_CC_VERSION_TEXT", "clang 16"],
+        ]),
+        "r",
+      ),
+    ).rejects.toThrow("coverage reads GCC's gcov data, but r was built with clang 16");
     await expect(findGcov(new Map(), "r")).rejects.toThrow("does not say which compiler built it");
   });
 });

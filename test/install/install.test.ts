@@ -1,6 +1,7 @@
 // kforge install / uninstall for real: kbuild's modules_install and depmod into a staging --destdir,
 // checked with modinfo -b and the staged modules.dep; compression compared with the kernel's own modules.
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -104,6 +105,58 @@ describe("kforge install refusals", () => {
     const again = await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir]);
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain("kforge installed nothing");
+  });
+
+  it("uninstall removes only files where install writes that still hold what it wrote; an older manifest is refused", async () => {
+    const { release } = kernel61();
+    const dir = join(built61.root, "provider");
+    const destdir = join(scratch, "tampered");
+    const manifest = join(dir, ".kforge", "installed.json");
+    expect((await runKforge(["install", dir, "-k", release, "--destdir", destdir])).exitCode).toBe(0);
+    const installed = JSON.parse(readFileSync(manifest, "utf8")) as { files: { path: string; sha256: string }[] }[];
+    const module = installed[0]!.files[0]!;
+    expect(module.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // The manifest lives in the project: anyone may have edited it. Files outside the install root,
+    // even with the right hash, or reached through "..", are refused, and nothing is removed.
+    const victim = join(scratch, "victim.txt");
+    writeFileSync(victim, "not kforge's");
+    const victimHash = createHash("sha256").update("not kforge's").digest("hex");
+    const outside = [victim, join(destdir, "lib/modules", release, "../../../../victim.txt")].map((path) => ({ path, sha256: victimHash }));
+    writeFileSync(manifest, JSON.stringify([{ ...installed[0], files: [module, ...outside] }]));
+    const refused = await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(`kforge uninstall removed nothing: ${victim} is not where kforge install writes under ${destdir}`);
+    expect(refused.stderr).not.toContain("internal error");
+    expect(readFileSync(victim, "utf8")).toBe("not kforge's");
+    expect(existsSync(module.path)).toBe(true);
+
+    // An installed file that changed since is not kforge's to remove either.
+    writeFileSync(manifest, JSON.stringify(installed));
+    const original = readFileSync(module.path);
+    writeFileSync(module.path, Buffer.concat([original, Buffer.from("edited")]));
+    const changed = await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir]);
+    expect(changed.exitCode).toBe(2);
+    expect(changed.stderr).toContain(`${module.path} changed since kforge installed it`);
+    expect(existsSync(module.path)).toBe(true);
+    writeFileSync(module.path, original);
+
+    // A manifest of an older kforge (plain paths, no hashes): refused with the way out, which works.
+    writeFileSync(manifest, JSON.stringify([{ ...installed[0], files: [module.path] }]));
+    const old = await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir]);
+    expect(old.exitCode).toBe(2);
+    expect(old.stderr).toContain("was written by an older kforge and records no content hash");
+    expect(old.stderr).toContain(`hint: run kforge install again with the same --kernel and --destdir ${destdir}`);
+    expect((await runKforge(["install", dir, "-k", release, "--destdir", destdir])).exitCode).toBe(0);
+    const uninstall = await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir]);
+    expect(uninstall.exitCode).toBe(0);
+    expect(existsSync(module.path)).toBe(false);
+
+    // A damaged manifest is an error that says what to do, not a stack trace.
+    writeFileSync(manifest, "{ not json");
+    const damaged = await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir]);
+    expect(damaged.exitCode).toBe(2);
+    expect(damaged.stderr).toContain(`${manifest} is damaged (not JSON)`);
+    rmSync(manifest);
   });
 
   it("--autoload writes modules-load.d and modprobe.d from kforge.json params, and uninstall removes them", async () => {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { collectArtifacts } from "../../src/kbuild/artifacts.js";
 import { buildModules, type BuildEvent } from "../../src/kbuild/build-modules.js";
 import { UsageError } from "../../src/errors.js";
+import { runKforge } from "../helpers/cli.js";
 import { readVermagic } from "../../src/module/modinfo.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";
 import { createModuleDir, moduleSource, removeDir } from "./modules.js";
@@ -165,6 +166,26 @@ describe("build input errors (6.1)", () => {
       hint: expect.stringContaining("move or rename the directory"),
     });
     expect(existsSync(join(dir, ".kforge"))).toBe(false);
+  });
+
+  it("refuses a module dir whose path holds a character kbuild reads as syntax ($, ;, #, :, quotes), before make runs", async () => {
+    const parent = track(createModuleDir({}));
+    for (const [name, shown] of [
+      ["price$5", '"$"'],
+      ["a;b", '";"'],
+      ["c#d", '"#"'],
+      ["it's", `"'"`],
+    ]) {
+      const dir = join(parent, name!);
+      mkdirSync(dir);
+      writeFileSync(join(dir, "Kbuild"), "obj-m += odd.o\n");
+      writeFileSync(join(dir, "odd.c"), moduleSource("odd"));
+      const result = await runKforge(["build", dir, "--kernel", kernel61().release]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(`kforge: error: kbuild cannot build a module dir whose path contains ${shown}: "${dir}"`);
+      expect(result.stderr).not.toContain("missing separator");
+      expect(existsSync(join(dir, ".kforge"))).toBe(false);
+    }
   });
 
   it("rejects a kernel tree that does not exist", async () => {

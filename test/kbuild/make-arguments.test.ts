@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { buildMakeArguments, resolveJobs, setsJobsInMakeflags, validateMakeVariables } from "../../src/kbuild/make-arguments.js";
+import {
+  buildMakeArguments,
+  objectToVariables,
+  resolveJobs,
+  setsJobsInMakeflags,
+  validateMakeVariables,
+} from "../../src/kbuild/make-arguments.js";
 import { parseModulesOrder } from "../../src/kbuild/modules-order.js";
 import { parseDependencyList } from "../../src/kbuild/fingerprint.js";
 
@@ -56,6 +62,10 @@ describe("make arguments", () => {
     expect(() => validateMakeVariables(["clean"])).toThrow(/not a make variable/);
     expect(() => validateMakeVariables(["-j4"])).toThrow(/NAME=value/);
     expect(() => validateMakeVariables(["M=/elsewhere"])).toThrow(/set by kforge/);
+    // kforge.json make.variables is held to the same rules.
+    expect(() => objectToVariables({ M: "/elsewhere" })).toThrow("kforge.json make.variables.M is set by kforge from the module dir");
+    expect(() => objectToVariables({ "-j": "4" })).toThrow('kforge.json: make.variables: "-j" is not a make variable name');
+    expect(objectToVariables({ KCFLAGS: "-DX" })).toEqual(["KCFLAGS=-DX"]);
   });
 });
 

@@ -38,6 +38,14 @@ describe("the try-run override", () => {
         .map((name) => readFileSync(join(cache, name), "utf8"))
         .sort(),
     ).toEqual(["n", "y", "y", "y"]);
+    // Damaged answers are not trusted: the probes run again and the answers are written again.
+    for (const [index, name] of readdirSync(cache).entries()) writeFileSync(join(cache, name), index % 2 ? "" : "garbage\n");
+    expect(run()).toBe(expected);
+    expect(
+      readdirSync(cache)
+        .map((name) => readFileSync(join(cache, name), "utf8"))
+        .sort(),
+    ).toEqual(["n", "y", "y", "y"]);
   });
 });
 

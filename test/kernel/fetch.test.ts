@@ -35,5 +35,14 @@ describe("kforge kernel fetch", () => {
     const result = await runKforge(["kernel", "fetch", "../../etc"], { env: { XDG_CACHE_HOME: emptyCache } });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('"../../etc" is not a kernel release name');
+    // Names that are paths of the cache itself, or too long to be a file name.
+    const dots = await runKforge(["kernel", "fetch", ".."], { env: { XDG_CACHE_HOME: emptyCache } });
+    expect(dots.exitCode).toBe(2);
+    expect(dots.stderr).toContain('".." is not a kernel release name');
+    const long = await runKforge(["kernel", "fetch", `6.1.${"a".repeat(5000)}`], { env: { XDG_CACHE_HOME: emptyCache } });
+    expect(long.exitCode).toBe(2);
+    expect(long.stderr).toBe(
+      `kforge: error: "6.1.aaaaaaaaaaaaaaaaaaaa..." (5004 characters) is not a kernel release: a release has at most 64 characters\nhint: use a release like 6.1.0-56-amd64\n`,
+    );
   });
 });

@@ -1,11 +1,13 @@
 // Warm starts from saved guest states, on Debian's 6.1 kernel under TCG, through the real CLI: a
 // private cache holds the states (the shared kernel images are linked in, never written).
+import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   cpSync,
+  readFileSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -16,7 +18,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { VmResult } from "../../src/vm/report.js";
-import { runKforge } from "../helpers/cli.js";
+import { KFORGE_BIN, runKforge } from "../helpers/cli.js";
 import { kernel61 } from "../helpers/kernels.js";
 
 const MODULES = new URL("../fixtures/vm/modules/", import.meta.url).pathname;
@@ -100,10 +102,16 @@ describe("kforge vm warm starts (6.1, TCG)", () => {
     const newest = states()
       .map((name) => join(snapshots, name))
       .sort((left, right) => statSync(right).mtimeMs - statSync(left).mtimeMs)[0]!;
-    writeFileSync(newest, "not a QEMU migration stream\n");
+    // QEMU's header kept, the rest garbage with terminal escapes in it: QEMU quotes some of it back.
+    const saved = readFileSync(newest);
+    const garbage = Buffer.from(Array.from({ length: saved.length - 64 }, (_, index) => [0x1b, 0x5d, 0x07, 0xff, 0x41][index % 5]!));
+    writeFileSync(newest, Buffer.concat([saved.subarray(0, 64), garbage]));
     const broken = await vm(greet, []);
     expect(broken.result).toMatchObject({ ok: true, start: "booted" });
     expect(broken.result.notices.join("\n")).toMatch(/saved guest state did not restore.*booting cold and saving a new one/);
+    // Nothing of the file reaches the terminal as it is.
+    expect(broken.stderr).toMatch(/^kforge: the saved guest state did not restore \(qemu-system-x86_64: [\x20-\x7e]*\); booting cold/m);
+    expect(broken.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\uffff]/);
     // A state without the guest RAM is a few hundred KB of device state; the RAM is saved beside it.
     expect(statSync(newest).size).toBeGreaterThan(64 * 1024);
     expect(statSync(newest.replace(/\.state$/, ".ram")).blocks * 512).toBeGreaterThan(16 * 1024 * 1024);
@@ -115,6 +123,49 @@ describe("kforge vm warm starts (6.1, TCG)", () => {
     // QEMU refuses the file at start-up, and the notice is said as it happens, not only in the JSON.
     expect(truncated.stderr).toMatch(/kforge: the saved guest state did not restore \(qemu-system-x86_64: backing store size/);
     expect((await vm(greet, [])).result.start).toBe("restored");
+  });
+
+  it("discards damaged cache files with a notice, makes them again, and still restores", async () => {
+    const cacheDir = join(cache, "kforge");
+    writeFileSync(join(snapshots, "identities.json"), Buffer.from([0x7b, 0x1b, 0x5b, 0x32, 0x4a, 0xff]));
+    const [vmlinux] = readdirSync(join(cacheDir, "vmlinux")).filter((name) => !name.endsWith(".no-pvh"));
+    truncateSync(join(cacheDir, "vmlinux", vmlinux!), 1024 * 1024);
+    const [agent] = readdirSync(join(cacheDir, "initramfs"));
+    truncateSync(join(cacheDir, "initramfs", agent!), 4096);
+    // Left by an earlier agent script: nothing uses it again.
+    writeFileSync(join(cacheDir, "initramfs", "agent-0123456789abcdef.cpio"), "old");
+    // A test script named beyond ASCII is sent into a restored guest as a cold boot puts it in.
+    writeFileSync(join(greet, "tést.sh"), 'echo "ran $0"\n');
+    writeFileSync(join(greet, "kforge.json"), JSON.stringify({ vm: { test: ["tést.sh"] } }));
+    const run = await vm(greet, []);
+    rmSync(join(greet, "kforge.json"));
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.result.start).toBe("restored");
+    expect(run.result.steps.find((step) => step.name === "sh ./tést.sh")).toMatchObject({ ok: true, output: "ran ./tést.sh\n" });
+    for (const file of [join(snapshots, "identities.json"), join(cacheDir, "vmlinux", vmlinux!), join(cacheDir, "initramfs", agent!)])
+      expect(run.stderr).toContain(`kforge: discarded a damaged cache file, ${file} (`);
+    expect(readdirSync(join(cacheDir, "initramfs"))).toEqual([agent]);
+    expect(statSync(join(cacheDir, "vmlinux", vmlinux!)).size).toBeGreaterThan(1024 * 1024);
+  });
+
+  it("says that a Ctrl-C during the state save interrupted it, with nothing to do, and leaves no partial state", async () => {
+    const before = states();
+    const child = spawn(process.execPath, [KFORGE_BIN, "vm", greet, ...on61, "--memory", "352"], {
+      env: { ...process.env, NO_COLOR: "1", XDG_CACHE_HOME: cache },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const saving = () => existsSync(snapshots) && readdirSync(snapshots).some((name) => name.includes(".state.tmp-"));
+    const deadline = Date.now() + 100_000;
+    while (!saving() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toContain("kforge: the guest state save was interrupted: nothing was saved, and there is nothing to do");
+    expect(stderr).not.toContain("channel closed");
+    expect(stderr).not.toContain("--cold");
+    expect(states()).toEqual(before);
+    expect(readdirSync(snapshots).filter((name) => /lock|tmp/.test(name))).toEqual([]);
   });
 
   it("runs two kforge processes at once for a machine with no state yet: both succeed, one state is saved", async () => {
@@ -139,19 +190,38 @@ describe("kforge vm warm starts (6.1, TCG)", () => {
     expect(warm.result.skipped).toEqual(cold.result.skipped);
   });
 
-  it("lists the saved states with size and machine, and prunes them", async () => {
+  it("lists the saved states with size and machine, and prunes them, damaged ones too", async () => {
     const env = { XDG_CACHE_HOME: cache };
+    // A state whose description is garbage: listed as damaged, never read, removed by prune.
+    writeFileSync(join(snapshots, "deadbeef.json"), "\u001b[2J{");
+    writeFileSync(join(snapshots, "deadbeef.state"), "state");
     const listed = await runKforge(["kernel", "snapshots", "--json"], { env });
-    const { snapshots: saved, totalBytes } = JSON.parse(listed.stdout) as {
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    const {
+      snapshots: saved,
+      totalBytes,
+      damaged,
+    } = JSON.parse(listed.stdout) as {
       snapshots: { key: string; release: string; memoryMb: number; sizeBytes: number }[];
       totalBytes: number;
+      damaged: string[];
     };
-    expect(saved.map((state) => `${state.key}.state`).sort()).toEqual(states().sort());
+    expect(damaged).toEqual(["deadbeef"]);
+    expect(saved.map((state) => `${state.key}.state`).sort()).toEqual(
+      states()
+        .filter((name) => name !== "deadbeef.state")
+        .sort(),
+    );
     expect(saved.map((state) => state.memoryMb).sort()).toEqual([256, 256, 320, 384]);
     expect(saved.every((state) => state.release === release && state.sizeBytes > 1024 * 1024)).toBe(true);
     expect(totalBytes).toBe(saved.reduce((sum, state) => sum + state.sizeBytes, 0));
-    expect((await runKforge(["kernel", "snapshots"], { env })).stdout).toMatch(/4 saved states, \d+ MiB of 1024 MiB/);
-    expect((await runKforge(["kernel", "prune", "--stale"], { env })).stdout).toMatch(/removed 0 saved guest states/);
+    const table = await runKforge(["kernel", "snapshots"], { env });
+    expect(table.stdout).toMatch(/4 saved states, \d+ MiB of 1024 MiB/);
+    expect(table.stderr).toContain("kforge: 1 damaged saved state (deadbeef); kforge kernel prune removes them");
+    expect((await runKforge(["kernel", "prune", "--stale"], { env })).stdout).toMatch(
+      /removed 0 saved guest states \(0 MiB\) and 1 damaged state/,
+    );
+    expect(readdirSync(snapshots).filter((name) => name.startsWith("deadbeef"))).toEqual([]);
     const pruned = await runKforge(["kernel", "prune"], { env });
     expect(pruned.stdout).toMatch(/removed 4 saved guest states/);
     expect(states()).toEqual([]);

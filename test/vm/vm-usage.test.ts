@@ -23,6 +23,19 @@ describe("kforge vm usage errors", () => {
     expect(config.stderr).not.toMatch(/built:|modules up to date/);
   });
 
+  it("refuses a vm.test script whose name a guest step cannot run, the same way cold and warm, without booting", async () => {
+    const dir = join(root, "odd-script");
+    cpSync(new URL("../fixtures/vm/modules/greet", import.meta.url).pathname, dir, { recursive: true });
+    writeFileSync(join(dir, "a$b.sh"), "echo hi\n");
+    writeFileSync(join(dir, "kforge.json"), JSON.stringify({ vm: { test: ["a$b.sh"] } }));
+    for (const start of [["--cold"], []]) {
+      const run = await runKforge(["vm", dir, "--kernel", kernel61().release, "--accel", "tcg", ...start]);
+      expect(run.exitCode, start.join(" ")).toBe(2);
+      expect(run.stderr).toContain("kforge: error: vm.test script a$b.sh: its name has characters a guest step cannot run");
+      expect(run.stderr).not.toContain("booted");
+    }
+  });
+
   it("refuses a module parameter the module does not declare, listing the ones it has, without booting", async () => {
     const dir = join(root, "greet");
     cpSync(new URL("../fixtures/vm/modules/greet", import.meta.url).pathname, dir, { recursive: true });

@@ -3,7 +3,7 @@
 // PATH (test/fixtures/loader/fake-bin, as in test/loader/host-load.test.ts) plus a --proc-root holding
 // a recorded-style /proc/modules, osrelease and kmsg dump that the fakes update; a hung init is a FAKE
 // insmod that never returns (test/fixtures/loader/fake-bin-hang).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -164,16 +164,14 @@ describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
     const dir = project.dir;
     // The make lock held by a live process (this test, standing in for a manual kforge build): the
     // first cycle waits and says so on stderr, and builds once the lock is released.
-    const lock = makeLockPath(dir, kernel61().release);
+    const lock = makeLockPath(dir);
     mkdirSync(dirname(lock), { recursive: true });
     writeFileSync(lock, `${process.pid}\n`);
     const watch = startFakeWatch(project, procRoot, ["--kernel", kernel61().release]);
     try {
       const deadline = Date.now() + 60_000;
       while (!watch.stderr.includes("waiting") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(watch.stderr).toContain(
-        `kforge: waiting: kforge process ${process.pid} is running make in this dir for this kernel (lock ${lock})`,
-      );
+      expect(watch.stderr).toContain(`kforge: waiting: kforge process ${process.pid} is running make in this dir (lock ${lock})`);
       expect(watch.events.some((event) => event.event === "build-end")).toBe(false);
       rmSync(lock);
       const at = await watch.waitFor((event) => event.event === "load", 0, 150_000);
@@ -192,6 +190,38 @@ describe("kforge watch --host with FAKE insmod/rmmod and a --proc-root", () => {
       watch.kill("SIGINT");
       expect((await watch.exited).code).toBe(130);
       expect(readFileSync(join(procRoot, "modules"), "utf8")).toBe("");
+    } finally {
+      watch.kill("SIGKILL");
+    }
+  });
+
+  it("loads what its own build made while a kforge build --force beside it removes and relinks the .ko", { timeout: 200_000 }, async () => {
+    const procRoot = createProcRoot("proc-race", kernel612().release);
+    const project = createWatchProject(root, "race", { "hello.c": hello(`pr_info("hello: v1\\n");`), Kbuild: "obj-m := hello.o\n" });
+    // FAKE rmmod that pauses until the test says go (test/fixtures/loader/fake-bin-paused): the window
+    // between the watch's build and its load, where the other build starts.
+    const watch = new WatchRun(project.dir, ["--host", "--proc-root", procRoot], project.temp, {
+      PATH: `${fixturePath("loader/fake-bin-paused")}:${fixturePath("loader/fake-bin")}:${process.env.PATH}`,
+      KFORGE_FAKE_PROC: procRoot,
+    });
+    try {
+      await watch.waitFor(loadOf("hello"), 0, 150_000);
+      const from = watch.events.length;
+      writeFileSync(join(project.dir, "hello.c"), hello(`pr_info("hello: v2\\n");`));
+      const deadline = Date.now() + 120_000;
+      while (!existsSync(join(procRoot, "rmmod-started")) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const build = runKforge(["build", project.dir, "--force", "--kernel", kernel612().release]);
+      while (existsSync(join(project.dir, "hello.ko")) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      // The other build removed hello.ko and is relinking it: the watch goes on to load v2.
+      writeFileSync(join(procRoot, "rmmod-go"), "");
+      const at = await watch.waitFor((event) => event.event === "error" || (event.event === "load" && event.module === "hello"), from);
+      expect(watch.events[at]).toMatchObject({ event: "load", module: "hello", ok: true });
+      expect((await build).exitCode).toBe(0);
+      watch.kill("SIGINT");
+      expect((await watch.exited).code).toBe(130);
+      expect(watch.events.filter((event) => event.event === "error")).toEqual([]);
+      // The copies it loaded from go with it.
+      expect(readdirSync(project.temp)).toEqual([]);
     } finally {
       watch.kill("SIGKILL");
     }

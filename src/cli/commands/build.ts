@@ -1,7 +1,9 @@
 // `kforge build [dir]`: the project's build for its kernels, one or several (each at its build
 // location, in parallel), with progress, diagnostics, a summary and the CI reports.
 import { writeCompileCommands } from "../../editor/compile-commands.js";
+import { resolve } from "node:path";
 import { ExitCode } from "../../errors.js";
+import { assertWritableOutput } from "../../fs/check-path.js";
 import type { KernelBuildResult } from "../../kbuild/build-modules.js";
 import type { KbuildFlags } from "../../kbuild/make-arguments.js";
 import { buildProject } from "../../project/build.js";
@@ -23,6 +25,11 @@ export interface BuildCommandOptions extends ReportOptions, KbuildFlags {
 
 export async function buildCommand(options: BuildCommandOptions, context: CommandContext): Promise<number> {
   checkReportOptions(options);
+  for (const [option, path] of [
+    ["--junit", options.junit],
+    ["--codequality", options.codequality],
+  ] as const)
+    if (path !== undefined) await assertWritableOutput(resolve(context.cwd, path), option);
   const project = await openProject({ ...context, dir: options.dir, flags: options, extraArgsAreMakeVariables: true });
   const kernels = await project.kernels();
   if (!project.severalKernels && kernels[0]!.notice) context.stderr.write(`kforge: ${kernels[0]!.notice}\n`);

@@ -3,7 +3,8 @@
 // the kernel, wherever it lives (in place or in the kernel's tree).
 import { resolve } from "node:path";
 import { ExitCode } from "../../errors.js";
-import { installModules, type ModDir, uninstallModules } from "../../install/install.js";
+import { installModules, type ModDir } from "../../install/install.js";
+import { uninstallModules } from "../../install/uninstall.js";
 import { resolveSigningKey, signModules } from "../../install/sign.js";
 import { openProjectKernel } from "../project-kernel.js";
 import type { CommandContext } from "../context.js";

@@ -1,5 +1,5 @@
 // `kforge kernel snapshots`: the saved guest states kforge vm restores from, with size and age.
-import { listStates, snapshotDir, snapshotLimitBytes } from "../../vm/snapshot/store.js";
+import { listDamagedStates, listStates, snapshotDir, snapshotLimitBytes } from "../../vm/snapshot/store.js";
 import type { CommandContext } from "../context.js";
 
 export interface KernelSnapshotsOptions {
@@ -19,12 +19,17 @@ export function describeAge(milliseconds: number): string {
 export async function kernelSnapshotsCommand(options: KernelSnapshotsOptions, context: CommandContext): Promise<number> {
   const states = (await listStates(context.env)).sort((left, right) => right.lastUsed.getTime() - left.lastUsed.getTime());
   const total = states.reduce((sum, state) => sum + state.sizeBytes, 0);
+  const damaged = await listDamagedStates(context.env);
   if (options.json) {
     context.stdout.write(
-      `${JSON.stringify({ dir: snapshotDir(context.env), totalBytes: total, limitBytes: snapshotLimitBytes(context.env), snapshots: states })}\n`,
+      `${JSON.stringify({ dir: snapshotDir(context.env), totalBytes: total, limitBytes: snapshotLimitBytes(context.env), snapshots: states, damaged })}\n`,
     );
     return 0;
   }
+  if (damaged.length)
+    context.stderr.write(
+      `kforge: ${damaged.length} damaged saved state${damaged.length === 1 ? "" : "s"} (${damaged.join(", ")}); kforge kernel prune removes them\n`,
+    );
   if (states.length === 0) {
     context.stdout.write(`no saved guest states in ${snapshotDir(context.env)}; the next kforge vm saves one (unless --cold)\n`);
     return 0;

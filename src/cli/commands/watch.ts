@@ -13,7 +13,7 @@ import { noModuleSupportDiagnosis } from "../../loader/diagnose-common.js";
 import type { HostOptions } from "../../loader/host-loader.js";
 import { openProject, type Project } from "../../project/project.js";
 import type { Flags } from "../../project/settings.js";
-import { describeMakeLockWait } from "../../ui/build-progress.js";
+import { describeBuildNotice } from "../../ui/build-progress.js";
 import { createPalette } from "../../ui/color.js";
 import { loadSourceLines } from "../../ui/diagnostics.js";
 import { listenForKeys } from "../../ui/keys.js";
@@ -90,7 +90,10 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
     );
   }
   // A cycle waiting on another kforge's make says so on stderr: --json keeps stdout NDJSON.
-  const onBuildEvent = (event: BuildEvent) => event.kind === "waiting" && context.stderr.write(`kforge: ${describeMakeLockWait(event)}\n`);
+  const onBuildEvent = (event: BuildEvent) => {
+    const said = describeBuildNotice(event);
+    if (said) context.stderr.write(`kforge: ${said}\n`);
+  };
   const onResult = (result: CoverageResult) => writeCoverageFiles({ coverage: result }, project, false, signal);
   const loop = new WatchLoop({
     dir: project.dir,
@@ -129,9 +132,9 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
 async function startGuest(project: Project, release: string, signal: AbortSignal, options: WatchCommandOptions, context: CommandContext) {
   const { guest } = project;
   const image = await findKernelImage({ release, vmKernel: guest.vmKernel, configKernel: guest.configKernel, env: context.env });
-  const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal });
-  if (!options.json) context.stderr.write(`kforge: starting a ${release} guest that stays up while watching...\n`);
   const onNotice = (message: string) => context.stderr.write(`kforge: ${message}\n`);
+  const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal, notice: onNotice });
+  if (!options.json) context.stderr.write(`kforge: starting a ${release} guest that stays up while watching...\n`);
   const boot = { release, bootImage, accel: guest.accel, memoryMb: guest.memoryMb, timeoutMs: guest.timeoutMs, signal, env: context.env };
   return GuestTarget.start({ ...boot, sourceDir: project.dir, onNotice }, guest.timeoutMs);
 }

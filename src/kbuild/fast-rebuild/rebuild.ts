@@ -7,7 +7,7 @@ import { rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
 import { collectArtifacts } from "../artifacts.js";
-import { buildModules, type BuildOptions, type KernelBuildResult } from "../build-modules.js";
+import { buildModules, keepArtifacts, type BuildOptions, type KernelBuildResult } from "../build-modules.js";
 import { computeFingerprint, describeFile, describeKernelTree, recordBuild } from "../fingerprint.js";
 import {
   belongsToKernel,
@@ -68,16 +68,17 @@ async function attemptFastRebuild(options: BuildOptions, keyInput: KeyInput, sta
   if (options.force) return { fallback: "a forced rebuild always runs make" };
   if ((options.environment ?? process.env).KFORGE_FAST_REBUILD === "off") return { fallback: "KFORGE_FAST_REBUILD=off" };
   if (options.check) return { fallback: "sparse (C=2) runs outside the recorded commands" };
-  const lock = await acquireMakeLock(options.dir, keyInput.release, {
+  const lock = await acquireMakeLock(options.dir, {
     signal: options.signal,
-    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir, keyInput.release) }),
+    onWait: (holder) => options.onEvent?.({ kind: "waiting", holder, lock: makeLockPath(options.dir) }),
   });
   if (!lock)
     return {
       result: finished(options, started, { ok: false, interrupted: true, artifacts: [], diagnostics: [], log: "", exitCode: undefined }),
     };
   try {
-    return await attemptLocked(options, keyInput, started);
+    const attempt = await attemptLocked(options, keyInput, started);
+    return "result" in attempt ? { result: await keepArtifacts(attempt.result, options) } : attempt;
   } finally {
     await lock.release();
   }

@@ -36,12 +36,12 @@ export interface GuestBootOptions {
   env?: NodeJS.ProcessEnv;
   // Where the modules' sources are, to name the faulting line in crash reports.
   sourceDir?: string;
-  // A saved state that did not restore (the guest was booted instead).
+  // A saved state that did not restore (the guest was booted instead), a damaged cache file discarded.
   onNotice?: (message: string) => void;
 }
 
 export async function bootRunningGuest(options: GuestBootOptions): Promise<RunningGuest | undefined> {
-  const choice = await chooseAccel(options.accel, options.env);
+  const choice = await chooseAccel(options.accel, options.env, options.onNotice);
   const first = await bootOnce(options, choice.accel, choice.probe ? KVM_PROBE_MS : options.timeoutMs, !choice.probe);
   if (first || !choice.probe || options.signal?.aborted) return first;
   return bootOnce(options, "tcg", options.timeoutMs, true);

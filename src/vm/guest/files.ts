@@ -21,9 +21,17 @@ export const RECEIVE_FILE_FUNCTION = `receive_file() {
   echo "@K $1 done $status $tainted" >&3
 }`;
 
+// The characters of a file name the agent passes through: it splits the header on spaces and uses the
+// path unquoted, and a test step runs a script as `sh ./<name>`. Letters beyond ASCII are UTF-8 bytes
+// of 0x80 and above, none of them a space or shell syntax; C1 controls are left out.
+const GUEST_NAME = "[\\w@%+=:,.\\u00a0-\\u{10ffff}-]";
+
+// Whether `name` (no folder) can be sent into the guest and run there; the cold and warm starts
+// (initramfs or transfer) take the same names.
+export const isGuestFileName = (name: string): boolean => new RegExp(`^${GUEST_NAME}+$`, "u").test(name);
+
 export function encodeFileTransfer(id: number, guestPath: string, data: Buffer): Buffer {
-  // The agent splits the header on spaces and passes the path unquoted.
-  if (!/^\/[\w@%+=:,./-]+$/.test(guestPath)) {
+  if (!new RegExp(`^/(?:${GUEST_NAME}|/)+$`, "u").test(guestPath)) {
     throw new UsageError(
       `cannot send "${guestPath}" into the guest: the name has characters the guest agent does not pass through`,
       "rename the file to letters, digits, dots, dashes and underscores",

@@ -2,11 +2,13 @@
 // project's modules, the in-tree modules they need, and test scripts. Only what the run needs, so
 // the kernel unpacks it in milliseconds.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { EnvironmentError } from "../../errors.js";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
-import { isAccessible } from "../../fs/files.js";
+import { discardCacheFile, type Notice } from "../../fs/cache-file.js";
+import { isAccessible, makeFolder } from "../../fs/files.js";
+import { isProcessAlive } from "../../process/alive.js";
 import { run, which } from "../../process/exec.js";
 import { createCpioArchive, type CpioEntry } from "./cpio.js";
 import { readModuleFile } from "./decompress.js";
@@ -76,16 +78,59 @@ export async function writeInitramfs(target: string, content: InitramfsContent, 
 
 // The initramfs of a warm-start guest holds no project file, so it is the same for every run with
 // the same busybox and agent: kept in the cache, it costs no busybox --list and no archive per run.
-export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv): Promise<string> {
+// One cut short (a full disk) is made again; those of other agents or busybox builds are removed.
+export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Notice): Promise<string> {
+  const path = await agentInitramfsPath(env);
+  if (await isAccessible(path)) {
+    if (await isCompleteArchive(path)) return path;
+    await discardCacheFile(path, "an archive cut short", notice);
+  }
+  await makeFolder(dirname(path));
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    await writeInitramfs(temp, { modules: [], files: [] }, dirname(path));
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await removeOtherAgentInitramfs(env);
+  return path;
+}
+
+async function agentInitramfsPath(env?: NodeJS.ProcessEnv): Promise<string> {
   const busybox = await findBusybox();
   const { size, mtimeMs } = await stat(busybox);
   const identity = [busybox, size, mtimeMs, createInitScript(), createAgentScript({ stepMarkers: true })].join("\n");
-  const dir = join(kforgeCacheDir(env), "initramfs");
-  const path = join(dir, `agent-${createHash("sha256").update(identity).digest("hex").slice(0, 16)}.cpio`);
-  if (await isAccessible(path)) return path;
-  await mkdir(dir, { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeInitramfs(temp, { modules: [], files: [] }, dir);
-  await rename(temp, path);
-  return path;
+  return join(kforgeCacheDir(env), "initramfs", `agent-${createHash("sha256").update(identity).digest("hex").slice(0, 16)}.cpio`);
+}
+
+// The archive's last entry is cpio's end marker: a file without it was cut short.
+async function isCompleteArchive(path: string): Promise<boolean> {
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    const tail = Buffer.alloc(Math.min(size, 256));
+    await handle.read(tail, 0, tail.length, size - tail.length);
+    return tail.includes("TRAILER!!!");
+  } finally {
+    await handle.close();
+  }
+}
+
+// The agent initramfs files of earlier agents or busybox builds (each change names a new file), and
+// temp files of processes that died while writing one: nothing uses them again. The current one
+// stays; without a static busybox none is current.
+export async function removeOtherAgentInitramfs(env?: NodeJS.ProcessEnv): Promise<number> {
+  const folder = join(kforgeCacheDir(env), "initramfs");
+  const current = await agentInitramfsPath(env).catch(() => undefined);
+  let removed = 0;
+  for (const name of await readdir(folder).catch(() => [] as string[])) {
+    const owner = /\.cpio\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1];
+    const unused = owner ? !isProcessAlive(Number(owner)) : /^agent-[0-9a-f]+\.cpio$/.test(name) && join(folder, name) !== current;
+    if (!unused) continue;
+    await rm(join(folder, name), { force: true });
+    removed++;
+  }
+  return removed;
 }

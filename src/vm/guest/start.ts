@@ -7,6 +7,9 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { createHash, randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import { KforgeError } from "../../errors.js";
+import { kforgeCacheDir } from "../../fs/cache-dir.js";
+import { describeCacheWriteFailure } from "../../fs/cache-file.js";
+import { isWriteError } from "../../fs/write-error.js";
 import { run } from "../../process/exec.js";
 import { ConsoleMonitor } from "./console-monitor.js";
 import { readModuleFile } from "./decompress.js";
@@ -14,12 +17,21 @@ import { openGuestSession, type GuestSession } from "./channel.js";
 import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
 import { cachedAgentInitramfs, writeInitramfs } from "./initramfs.js";
 import { createQemuArguments, type QemuOptions } from "../qemu/arguments.js";
-import { startQemu, type QemuProcess } from "../qemu/process.js";
+import { findQemuError, printableQemuText, startQemu, type QemuProcess } from "../qemu/process.js";
 import { identifyQemu, hashImage } from "../snapshot/identity.js";
 import { machineArguments, snapshotKey } from "../snapshot/key.js";
 import { saveGuestState } from "../snapshot/save.js";
 import { restoreGuestState } from "../snapshot/restore.js";
-import { commitState, findState, lockState, markUsed, newTempStateFiles, removeState, type SnapshotMeta } from "../snapshot/store.js";
+import {
+  commitState,
+  findState,
+  lockState,
+  markUsed,
+  newTempStateFiles,
+  removeState,
+  type SnapshotMeta,
+  type StateFiles,
+} from "../snapshot/store.js";
 
 export interface Guest {
   qemu: QemuProcess;
@@ -52,7 +64,8 @@ const transferTimeoutMs = (bytes: number) => 30_000 + Math.ceil(bytes / 10_000) 
 
 export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   const initramfs = join(options.workDir, "initramfs.cpio");
-  if (!options.warm) {
+  const agentInitramfs = options.warm ? await cachedAgentInitramfs(options.env, options.notice).catch(coldWithout(options)) : undefined;
+  if (!agentInitramfs) {
     await writeInitramfs(
       initramfs,
       { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive },
@@ -61,14 +74,14 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     return launchGuest(options, { ...options.machine, initramfs, agentSocket: join(options.workDir, "agent.sock") });
   }
   const paths = {
-    initramfs: await cachedAgentInitramfs(options.env),
+    initramfs: agentInitramfs,
     agentSocket: join(options.workDir, "agent.sock"),
     monitorSocket: join(options.workDir, "qmp.sock"),
   };
   // A guest booted to be saved keeps its RAM in the run's temp dir; the save copies it to the cache.
   const machine = { ...options.machine, ...paths, memoryFile: { path: join(options.workDir, "guest.ram"), shared: true } };
   const key = await keyFor(options, machine);
-  const saved = await findState(key, options.env);
+  const saved = await findState(key, options.env, options.notice);
   // Stripping the modules (and the execa import that comes with it, 100-160 ms) runs while QEMU
   // restores or boots: launchGuest() starts QEMU before its first await.
   const sends = prepareSends(options);
@@ -82,27 +95,32 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     );
     if (restored.session) {
       await markUsed(key, options.env);
-      return ready(restored, await sends);
+      return ready(restored, await sends, options);
     }
-    const qemuError =
-      (await restored.qemu.stop()).stderr
-        .split("\n")
-        .find((line) => line.startsWith("qemu-system"))
-        ?.trim() ?? restored.restoreError;
+    const qemuError = findQemuError((await restored.qemu.stop()).stderr) ?? printableQemuText(restored.restoreError ?? "");
     if (options.signal?.aborted) return restored;
     options.notice(`the saved guest state did not restore${qemuError ? ` (${qemuError})` : " in time"}; booting cold and saving a new one`);
     await removeState(key, options.env);
   }
   const booted = await launchGuest(options, machine);
   if (booted.session) await saveState(options, machine, key);
-  return booted.session ? ready(booted, await sends) : booted;
+  // Interrupted while saving: the guest is gone, and the caller reports the interruption.
+  if (options.signal?.aborted) return booted;
+  return booted.session ? ready(booted, await sends, options) : booted;
 }
+
+// A cache that cannot be written (read-only, full) means no warm start: the guest boots as with --cold.
+const coldWithout = (options: StartGuestOptions) => (error: unknown) => {
+  if (!isWriteError(error)) throw error;
+  options.notice(`${describeCacheWriteFailure(error, kforgeCacheDir(options.env))}: booting cold, without saved guest states`);
+  return undefined;
+};
 
 async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise<string> {
   const args = createQemuArguments(machine);
   return snapshotKey({
-    imageHash: await hashImage(machine.kernelImage, options.env),
-    qemu: await identifyQemu(options.qemuBinary, options.env),
+    imageHash: await hashImage(machine.kernelImage, options.env, options.notice),
+    qemu: await identifyQemu(options.qemuBinary, options.env, options.notice),
     initramfsHash: createHash("sha256")
       .update(await readFile(machine.initramfs))
       .digest("hex"),
@@ -118,10 +136,17 @@ async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise
 
 // Another kforge saving the same state right now: this run goes on without saving.
 async function saveState(options: StartGuestOptions, machine: QemuOptions, key: string): Promise<void> {
-  const unlock = await lockState(key, options.env);
+  const cannotSave = (error: unknown) =>
+    options.notice(
+      options.signal?.aborted
+        ? "the guest state save was interrupted: nothing was saved, and there is nothing to do (the next warm run saves it)"
+        : `could not save the guest state for warm starts: ${(error as Error).message}`,
+    );
+  const unlock = await lockState(key, options.env).catch(cannotSave);
   if (!unlock) return;
-  const temp = await newTempStateFiles(key, options.env);
+  let temp: StateFiles | undefined;
   try {
+    temp = await newTempStateFiles(key, options.env);
     await saveGuestState(machine.monitorSocket!, { state: temp.state, ram: { from: machine.memoryFile!.path, to: temp.ram } });
     const meta: Omit<SnapshotMeta, "format"> = {
       key,
@@ -136,8 +161,8 @@ async function saveState(options: StartGuestOptions, machine: QemuOptions, key: 
     };
     await commitState(temp, meta, options.env);
   } catch (error) {
-    options.notice(`could not save the guest state for warm starts: ${(error as Error).message}`);
-    await Promise.all([rm(temp.state, { force: true }), rm(temp.ram, { force: true })]);
+    cannotSave(error);
+    if (temp) await Promise.all([rm(temp.state, { force: true }), rm(temp.ram, { force: true })]);
   } finally {
     await unlock();
   }
@@ -208,7 +233,7 @@ const prepareSends = (options: StartGuestOptions): Promise<Send[]> =>
 
 // Refreshes a restored guest's clock and random pool (it would otherwise carry the saved time and
 // the saved pool), then sends the project's files.
-async function ready(guest: Guest, sends: Send[]): Promise<Guest> {
+async function ready(guest: Guest, sends: Send[], options: { signal?: AbortSignal }): Promise<Guest> {
   const session = guest.session!;
   // busybox date takes whole seconds: the nearest one is off by half a second at most. The seed's
   // text is mixed into the pool as it is (512 random bits in 88 characters), with no decoder to fork.
@@ -216,6 +241,8 @@ async function ready(guest: Guest, sends: Send[]): Promise<Guest> {
   for (const { guestPath, data } of sends) {
     const sent = Date.now();
     const outcome = await session.sendFile(guestPath, data, { timeoutMs: transferTimeoutMs(data.length) });
+    // Ctrl-C closes the channel under a transfer: the caller reports the interruption.
+    if (outcome !== "sent" && options.signal?.aborted) return guest;
     if (outcome !== "sent") {
       session.close();
       await guest.qemu.stop();

@@ -1,11 +1,14 @@
 // KVM when it is usable, TCG otherwise. "auto" remembers, per host kernel, whether a KVM boot
 // actually produced output (nested KVM can hang silently), so only the first run pays for a probe.
-import { constants, mkdir, readFile, writeFile } from "node:fs/promises";
+import { constants, writeFile } from "node:fs/promises";
 import { release as hostRelease } from "node:os";
 import { join } from "node:path";
 import { EnvironmentError } from "../../errors.js";
 import type { Accel } from "./arguments.js";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
+import { isJsonObject, readCacheJson, type Notice } from "../../fs/cache-file.js";
+import { makeFolder } from "../../fs/files.js";
+import { isWriteError } from "../../fs/write-error.js";
 import { isAccessible } from "../../fs/files.js";
 
 export type AccelRequest = "auto" | Accel;
@@ -31,22 +34,33 @@ export async function isKvmUsable(device = "/dev/kvm"): Promise<boolean> {
 // Where the decision of "auto" is remembered.
 export const accelMemoryPath = (env?: NodeJS.ProcessEnv) => join(kforgeCacheDir(env), "accel.json");
 
-async function readMemory(env?: NodeJS.ProcessEnv): Promise<AccelMemory | undefined> {
+// Pure: the remembered decision as read, or undefined when it is not one kforge wrote.
+export function acceptAccelMemory(value: unknown): AccelMemory | undefined {
+  if (!isJsonObject(value) || typeof value.hostKernel !== "string" || typeof value.reason !== "string") return undefined;
+  if (value.accel !== "kvm" && value.accel !== "tcg") return undefined;
+  return { hostKernel: value.hostKernel, accel: value.accel, reason: value.reason.replace(/[^\x20-\x7e]/g, "?") };
+}
+
+// A decision made on another host kernel is not this one's.
+async function readMemory(env?: NodeJS.ProcessEnv, notice?: Notice): Promise<AccelMemory | undefined> {
+  const memory = await readCacheJson(accelMemoryPath(env), acceptAccelMemory, notice);
+  return memory?.hostKernel === hostRelease() ? memory : undefined;
+}
+
+// False when the cache cannot be written (read-only, full): the next run probes again.
+export async function rememberAccel(accel: Accel, reason: string, env?: NodeJS.ProcessEnv): Promise<boolean> {
+  const memory: AccelMemory = { hostKernel: hostRelease(), accel, reason };
   try {
-    const memory = JSON.parse(await readFile(accelMemoryPath(env), "utf8")) as AccelMemory;
-    return memory.hostKernel === hostRelease() ? memory : undefined;
-  } catch {
-    return undefined;
+    await makeFolder(kforgeCacheDir(env));
+    await writeFile(accelMemoryPath(env), `${JSON.stringify(memory, null, 2)}\n`);
+    return true;
+  } catch (error) {
+    if (!isWriteError(error)) throw error;
+    return false;
   }
 }
 
-export async function rememberAccel(accel: Accel, reason: string, env?: NodeJS.ProcessEnv): Promise<void> {
-  await mkdir(kforgeCacheDir(env), { recursive: true });
-  const memory: AccelMemory = { hostKernel: hostRelease(), accel, reason };
-  await writeFile(accelMemoryPath(env), `${JSON.stringify(memory, null, 2)}\n`);
-}
-
-export async function chooseAccel(request: AccelRequest, env?: NodeJS.ProcessEnv): Promise<AccelChoice> {
+export async function chooseAccel(request: AccelRequest, env?: NodeJS.ProcessEnv, notice?: Notice): Promise<AccelChoice> {
   const usable = await isKvmUsable();
   if (request === "tcg") return { accel: "tcg", probe: false };
   if (request === "kvm") {
@@ -58,7 +72,7 @@ export async function chooseAccel(request: AccelRequest, env?: NodeJS.ProcessEnv
     return { accel: "kvm", probe: false };
   }
   if (!usable) return { accel: "tcg", probe: false, reason: "/dev/kvm is not usable" };
-  const memory = await readMemory(env);
+  const memory = await readMemory(env, notice);
   if (memory) return { accel: memory.accel, probe: false, reason: memory.reason };
   return { accel: "kvm", probe: true };
 }

@@ -22,6 +22,23 @@ export async function findQemu(): Promise<string> {
   return path;
 }
 
+// Pure: QEMU's own error line ("qemu-system-x86_64: ..."), if it printed one, made printable.
+export function findQemuError(stderr: string): string | undefined {
+  const line = stderr
+    .split("\n")
+    .find((candidate) => candidate.startsWith("qemu-system"))
+    ?.trim();
+  return line === undefined ? undefined : printableQemuText(line);
+}
+
+// Pure: QEMU quotes what it could not parse (a damaged state file's bytes); anything but printable
+// ASCII is shown as \xNN or \u{N}, so no byte of a file reaches the terminal as it is.
+export const printableQemuText = (text: string): string =>
+  text.replace(/[^\x20-\x7e]/gu, (character) => {
+    const code = character.codePointAt(0)!;
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
+  });
+
 export function startQemu(
   binary: string,
   args: string[],

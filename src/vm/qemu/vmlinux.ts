@@ -1,11 +1,13 @@
 // The uncompressed vmlinux of a bzImage, extracted once and cached: booting it through the PVH entry
 // point skips the guest's own decompression, the largest part of a TCG boot.
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { run } from "../../process/exec.js";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
-import { isAccessible } from "../../fs/files.js";
+import { describeCacheWriteFailure, discardCacheFile, type Notice } from "../../fs/cache-file.js";
+import { makeFolder } from "../../fs/files.js";
+import { isWriteError } from "../../fs/write-error.js";
 import { extractPayload, hasPvhEntry, type PayloadCompression } from "./pvh-note.js";
 
 export interface BootImage {
@@ -28,7 +30,7 @@ const KASAN_REPORT_PREFIX = "BUG: KASAN: ";
 
 export async function prepareBootImage(
   bzImagePath: string,
-  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {},
+  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; notice?: Notice } = {},
 ): Promise<BootImage> {
   const bzImage = await readFile(bzImagePath);
   if (hasPvhEntry(bzImage)) return { path: bzImagePath, entry: "pvh" };
@@ -36,13 +38,30 @@ export async function prepareBootImage(
   const cacheDir = join(kforgeCacheDir(options.env), "vmlinux");
   const target = join(cacheDir, `${basename(bzImagePath)}-${hash}`);
   const noPvhMarker = `${target}.no-pvh`;
-  if (await isAccessible(target)) return { path: target, entry: "pvh" };
-  if (await isAccessible(noPvhMarker)) return { path: bzImagePath, entry: "bzimage", reason: await readFile(noPvhMarker, "utf8") };
-  await mkdir(cacheDir, { recursive: true });
-  const reason = await extractVmlinux(bzImage, target, options.signal);
-  if (!reason) return { path: target, entry: "pvh" };
-  await writeFile(noPvhMarker, reason);
-  return { path: bzImagePath, entry: "bzimage", reason };
+  const cached = await stat(target).catch(() => undefined);
+  // Cut short (a full disk, a killed copy), it would boot into a hang that looks like a timeout.
+  const expected = extractPayload(bzImage)?.uncompressedSize;
+  if (cached && cached.size === expected) return { path: target, entry: "pvh" };
+  if (cached) await discardCacheFile(target, `${cached.size} bytes where the kernel has ${expected}`, options.notice);
+  const marker = await readFile(noPvhMarker, "utf8").catch(() => undefined);
+  if (marker !== undefined && /^[\x20-\x7e]{1,200}$/.test(marker)) return { path: bzImagePath, entry: "bzimage", reason: marker };
+  if (marker !== undefined) await discardCacheFile(noPvhMarker, "not a reason kforge wrote", options.notice);
+  try {
+    await makeFolder(cacheDir);
+    const found = await extractVmlinux(bzImage, target, options.signal);
+    if (!found) return { path: target, entry: "pvh" };
+    // One printable line, as the check above expects (a decompressor's stderr may hold several).
+    const reason = found
+      .replace(/[^\x20-\x7e]+/g, " ")
+      .trim()
+      .slice(0, 200);
+    await writeFile(noPvhMarker, reason);
+    return { path: bzImagePath, entry: "bzimage", reason };
+  } catch (error) {
+    // A read-only or full cache: the image boots as it is, only slower.
+    if (!isWriteError(error)) throw error;
+    return { path: bzImagePath, entry: "bzimage", reason: describeCacheWriteFailure(error, kforgeCacheDir(options.env)) };
+  }
 }
 
 // Writes the vmlinux to `target`; returns why it could not (then the bzImage is booted instead).

@@ -3,12 +3,26 @@
 // <cache>/snapshots/identities.json, so a warm start does not hash a 60 MB vmlinux every run.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readFile, realpath, rename, stat, writeFile } from "node:fs/promises";
+import { realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { isJsonObject, readCacheJson, type Notice } from "../../fs/cache-file.js";
+import { makeFolder } from "../../fs/files.js";
+import { isWriteError } from "../../fs/write-error.js";
 import { run } from "../../process/exec.js";
 import { snapshotDir } from "./store.js";
 
 type Memo = Record<string, { stamp: string; value: string }>;
+
+// Pure: the memo as read, or undefined when it is not one (then it is discarded and rebuilt).
+export function acceptMemo(value: unknown): Memo | undefined {
+  if (!isJsonObject(value)) return undefined;
+  const memo: Memo = Object.create(null);
+  for (const [id, entry] of Object.entries(value)) {
+    if (!isJsonObject(entry) || typeof entry.stamp !== "string" || typeof entry.value !== "string") return undefined;
+    memo[id] = { stamp: entry.stamp, value: entry.value };
+  }
+  return memo;
+}
 
 const memoPath = (env?: NodeJS.ProcessEnv) => join(snapshotDir(env), "identities.json");
 
@@ -17,28 +31,40 @@ async function rememberedFor(
   kind: string,
   compute: (path: string) => Promise<string>,
   env?: NodeJS.ProcessEnv,
+  notice?: Notice,
 ): Promise<string> {
   const real = await realpath(path);
   const info = await stat(real);
   const stamp = `${info.size}:${info.mtimeMs}:${info.ino}`;
-  const memo = JSON.parse((await readFile(memoPath(env), "utf8").catch(() => "{}")) || "{}") as Memo;
+  const memo = (await readCacheJson(memoPath(env), acceptMemo, notice)) ?? (Object.create(null) as Memo);
   const id = `${kind}:${real}`;
   if (memo[id]?.stamp === stamp) return memo[id].value;
   const value = await compute(real);
   memo[id] = { stamp, value };
-  await mkdir(snapshotDir(env), { recursive: true });
   // Unique per write (`kforge test` on several kernels runs guests side by side in one process), and
   // named as removeLeftovers() expects.
   const temp = `${memoPath(env)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  await writeFile(temp, `${JSON.stringify(memo, null, 2)}\n`);
-  await rename(temp, memoPath(env));
+  try {
+    await makeFolder(snapshotDir(env));
+    await writeFile(temp, `${JSON.stringify(memo, null, 2)}\n`);
+    await rename(temp, memoPath(env));
+  } catch (error) {
+    // A read-only or full cache: the value is right, only not remembered.
+    await rm(temp, { force: true });
+    if (!isWriteError(error)) throw error;
+  }
   return value;
 }
 
-export const hashImage = (path: string, env?: NodeJS.ProcessEnv) => rememberedFor(path, "sha256", hashFile, env);
+export const hashImage = (path: string, env?: NodeJS.ProcessEnv, notice?: Notice) => rememberedFor(path, "sha256", hashFile, env, notice);
 
-export const identifyQemu = (binary: string, env?: NodeJS.ProcessEnv) =>
-  rememberedFor(binary, "qemu", async (real) => `${real} ${(await run(real, ["--version"])).stdout.split("\n")[0]?.trim()}`, env);
+export const identifyQemu = (binary: string, env?: NodeJS.ProcessEnv, notice?: Notice) =>
+  rememberedFor(binary, "qemu", async (real) => `${real} ${(await run(real, ["--version"])).stdout.split("\n")[0]?.trim()}`, env, notice);
+
+// Reads the memo as a warm start would, discarding it when damaged: what `kforge kernel prune` checks.
+export const checkIdentities = async (env?: NodeJS.ProcessEnv, notice?: Notice) => {
+  await readCacheJson(memoPath(env), acceptMemo, notice);
+};
 
 function hashFile(path: string): Promise<string> {
   return new Promise((resolve, reject) => {

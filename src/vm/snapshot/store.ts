@@ -1,13 +1,14 @@
 // Saved guest states in kforge's cache: <cache>/snapshots/<key>.state (device state) and <key>.ram
 // (the guest RAM, sparse) beside <key>.json. Written to temp files and renamed into place, capped in
-// total size (oldest use removed first), one writer per key at a time through an exclusive lock file
-// holding the writer's pid.
+// total size (oldest use removed first), one writer per key at a time through an exclusive lock file.
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
-import { readOptionalText } from "../../fs/files.js";
-import { isProcessAlive } from "../../process/alive.js";
+import { isJsonObject, readCacheJson, type Notice } from "../../fs/cache-file.js";
+import { makeFolder, readOptionalText } from "../../fs/files.js";
+import { tryLockFile } from "../../fs/lock-file.js";
+import { isProcessAlive, isRecordedProcessAlive } from "../../process/alive.js";
 import { SNAPSHOT_FORMAT } from "./key.js";
 
 export interface SnapshotMeta {
@@ -51,15 +52,29 @@ export function snapshotLimitBytes(env: NodeJS.ProcessEnv = process.env): number
 }
 
 // The files for `key` when a state is saved and complete (its description is written first, the
-// state file last).
-export async function findState(key: string, env?: NodeJS.ProcessEnv): Promise<StateFiles | undefined> {
+// state file last). A description that does not parse discards the state, with a notice.
+export async function findState(key: string, env?: NodeJS.ProcessEnv, notice?: Notice): Promise<StateFiles | undefined> {
   const files = { state: statePath(key, env), ram: ramPath(key, env) };
-  const [described, ...saved] = await Promise.all([
-    readOptionalText(metaPath(key, env)),
+  const [meta, ...saved] = await Promise.all([
+    readCacheJson(metaPath(key, env), acceptSnapshotMeta, notice),
     stat(files.state).catch(() => undefined),
     stat(files.ram).catch(() => undefined),
   ]);
-  return described && saved.every((info) => info?.isFile()) ? files : undefined;
+  // Files without a description (it was damaged and just discarded) can never be used.
+  if (!meta && saved.some(Boolean)) await removeState(key, env);
+  return meta && saved.every((info) => info?.isFile()) ? files : undefined;
+}
+
+// Pure: a state's description as read, or undefined when it is not one kforge wrote.
+export function acceptSnapshotMeta(value: unknown): SnapshotMeta | undefined {
+  if (!isJsonObject(value)) return undefined;
+  const texts = ["key", "release", "kernelImage", "imageHash", "accel", "qemu", "createdAt"] as const;
+  if (texts.some((name) => typeof value[name] !== "string")) return undefined;
+  if (typeof value.memoryMb !== "number" || !Array.isArray(value.append) || value.append.some((word) => typeof word !== "string"))
+    return undefined;
+  if (value.format !== undefined && typeof value.format !== "number") return undefined;
+  if (Number.isNaN(new Date(value.createdAt as string).getTime())) return undefined;
+  return value as unknown as SnapshotMeta;
 }
 
 export async function markUsed(key: string, env?: NodeJS.ProcessEnv): Promise<void> {
@@ -68,23 +83,23 @@ export async function markUsed(key: string, env?: NodeJS.ProcessEnv): Promise<vo
 }
 
 export async function newTempStateFiles(key: string, env?: NodeJS.ProcessEnv): Promise<StateFiles> {
-  await mkdir(snapshotDir(env), { recursive: true });
+  await makeFolder(snapshotDir(env));
   const suffix = `tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   return { state: join(snapshotDir(env), `${key}.state.${suffix}`), ram: join(snapshotDir(env), `${key}.ram.${suffix}`) };
 }
 
 // Moves a completely written state into place, then drops states of an image that has since
-// changed, states of an older format and the oldest-used ones over the size cap.
+// changed, states of an older format, damaged ones and the oldest-used ones over the size cap.
 export async function commitState(temp: StateFiles, meta: Omit<SnapshotMeta, "format">, env?: NodeJS.ProcessEnv): Promise<void> {
   const metaTemp = `${temp.state}.json`;
   await writeFile(metaTemp, `${JSON.stringify({ ...meta, format: SNAPSHOT_FORMAT }, null, 2)}\n`);
   await rename(metaTemp, metaPath(meta.key, env));
   await rename(temp.ram, ramPath(meta.key, env));
   await rename(temp.state, statePath(meta.key, env));
-  const entries = await listStates(env);
+  const { entries, damaged } = await scanStates(env);
   const outdated = (entry: SnapshotEntry) =>
     (entry.kernelImage === meta.kernelImage && entry.imageHash !== meta.imageHash) || entry.format !== SNAPSHOT_FORMAT;
-  for (const entry of entries.filter(outdated)) await removeState(entry.key, env);
+  for (const key of [...entries.filter(outdated).map((entry) => entry.key), ...damaged]) await removeState(key, env);
   await enforceLimit(
     entries.filter((entry) => !outdated(entry)),
     snapshotLimitBytes(env),
@@ -108,16 +123,29 @@ export async function removeState(key: string, env?: NodeJS.ProcessEnv): Promise
 }
 
 export async function listStates(env?: NodeJS.ProcessEnv): Promise<SnapshotEntry[]> {
+  return (await scanStates(env)).entries;
+}
+
+// Keys whose files are there but whose description is missing or does not parse: nothing can use
+// them, and `kforge kernel prune` removes them.
+export async function listDamagedStates(env?: NodeJS.ProcessEnv): Promise<string[]> {
+  return (await scanStates(env)).damaged;
+}
+
+async function scanStates(env?: NodeJS.ProcessEnv): Promise<{ entries: SnapshotEntry[]; damaged: string[] }> {
   const names = await readdir(snapshotDir(env)).catch(() => [] as string[]);
+  const keys = [...new Set(names.flatMap((name) => /^([0-9a-f]+)\.(json|state|ram)$/.exec(name)?.[1] ?? []))];
   const entries: SnapshotEntry[] = [];
-  for (const name of names.filter((file) => /^[0-9a-f]+\.json$/.test(file))) {
-    const key = name.slice(0, -".json".length);
-    const meta = JSON.parse(await readFile(metaPath(key, env), "utf8")) as SnapshotMeta;
+  const damaged: string[] = [];
+  for (const key of keys) {
+    const text = await readFile(metaPath(key, env), "utf8").catch(() => undefined);
+    const meta = text === undefined ? undefined : parseMeta(text);
     const [state, ram] = await Promise.all([
       stat(statePath(key, env)).catch(() => undefined),
       stat(ramPath(key, env)).catch(() => undefined),
     ]);
-    if (state)
+    if (!meta) damaged.push(key);
+    else if (state)
       entries.push({
         ...meta,
         statePath: statePath(key, env),
@@ -126,31 +154,22 @@ export async function listStates(env?: NodeJS.ProcessEnv): Promise<SnapshotEntry
         lastUsed: state.mtime,
       });
   }
-  return entries;
+  return { entries, damaged };
+}
+
+function parseMeta(text: string): SnapshotMeta | undefined {
+  try {
+    return acceptSnapshotMeta(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
 }
 
 // The writer's lock for `key`, or undefined when another live process holds it. A lock left by a
-// process that has died is taken over.
+// process that has died is taken over (fs/lock-file.ts).
 export async function lockState(key: string, env?: NodeJS.ProcessEnv): Promise<(() => Promise<void>) | undefined> {
-  await mkdir(snapshotDir(env), { recursive: true });
-  const path = join(snapshotDir(env), `${key}.lock`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    // Linking a file that already holds the pid: no other process ever sees an empty lock.
-    const temp = `${path}.${process.pid}-${randomBytes(4).toString("hex")}`;
-    await writeFile(temp, String(process.pid));
-    try {
-      await link(temp, path);
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = Number(await readOptionalText(path));
-      if (isProcessAlive(holder)) return undefined;
-      await rm(path, { force: true });
-    } finally {
-      await rm(temp, { force: true });
-    }
-  }
-  return undefined;
+  const attempt = await tryLockFile(join(snapshotDir(env), `${key}.lock`));
+  return attempt.held ? attempt.release : undefined;
 }
 
 // Temp files and locks left by kforge processes that died while saving.
@@ -160,8 +179,8 @@ export async function removeLeftovers(env?: NodeJS.ProcessEnv): Promise<number> 
   for (const name of names) {
     const tempOwner = /\.tmp-(\d+)-/.exec(name)?.[1];
     const lockOwner = name.endsWith(".lock") ? await readOptionalText(join(snapshotDir(env), name)) : undefined;
-    const owner = Number(tempOwner ?? lockOwner);
-    if ((tempOwner || lockOwner !== undefined) && !isProcessAlive(owner)) {
+    const alive = tempOwner ? isProcessAlive(Number(tempOwner)) : isRecordedProcessAlive(lockOwner?.trim() ?? "");
+    if ((tempOwner || lockOwner !== undefined) && !alive) {
       await rm(join(snapshotDir(env), name), { force: true });
       removed++;
     }

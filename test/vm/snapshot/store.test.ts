@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   commitState,
   findState,
+  listDamagedStates,
   listStates,
   lockState,
   newTempStateFiles,
@@ -47,6 +48,22 @@ describe("snapshot store", () => {
     expect(readdirSync(snapshotDir(env)).sort()).toEqual(["ab12.json", "ab12.ram", "ab12.state"]);
     rmSync(join(snapshotDir(env), "ab12.ram"));
     expect(await findState("ab12", env)).toBeUndefined();
+  });
+
+  it("discards a state whose description is damaged, with a notice, and lists it as damaged until then", async () => {
+    const env = freshEnv();
+    await save("ab14", 1, env);
+    await save("ab15", 1, env, { memoryMb: 128 });
+    writeFileSync(join(snapshotDir(env), "ab14.json"), '{"key": "ab14", "release": 5}');
+    expect((await listStates(env)).map((state) => state.key)).toEqual(["ab15"]);
+    expect(await listDamagedStates(env)).toEqual(["ab14"]);
+    const notices: string[] = [];
+    expect(await findState("ab14", env, (message) => notices.push(message))).toBeUndefined();
+    expect(notices).toEqual([
+      `discarded a damaged cache file, ${join(snapshotDir(env), "ab14.json")} (not what kforge writes there); kforge makes it again`,
+    ]);
+    expect(readdirSync(snapshotDir(env)).filter((name) => name.startsWith("ab14"))).toEqual([]);
+    expect(await listDamagedStates(env)).toEqual([]);
   });
 
   it("counts the RAM file's allocated blocks, not its apparent size", async () => {

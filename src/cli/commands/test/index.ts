@@ -1,9 +1,10 @@
 // `kforge test [dir] --vm`: the module's tests in a throwaway guest, the same run as `kforge vm`, plus
 // the project's KUnit suites; on several kernels, or with --junit for a project without suites, one
 // run per kernel with a report per kernel (kernels.ts).
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { UsageError } from "../../../errors.js";
+import { assertWritableOutput } from "../../../fs/check-path.js";
+import { writeOutput } from "../../../fs/files.js";
 import { findKunitSources } from "../../../kbuild/kunit-suites.js";
 import { renderKunitJunit } from "../../../report/kunit-junit.js";
 import { createPalette } from "../../../ui/color.js";
@@ -27,6 +28,7 @@ export async function testCommand(options: TestCommandOptions, context: CommandC
       "kforge test --vm (loading a module under test into the running kernel is what the VM is there to avoid)",
     );
   }
+  if (options.junit !== undefined) await assertWritableOutput(resolve(context.cwd, options.junit), "--junit");
   const project = await openGuestProject(options, context);
   // On one kernel, --junit reports the KUnit cases when the project has suites, else the steps.
   const kunitReport = options.junit !== undefined && (await findKunitSources(project.dir)).length > 0;
@@ -34,9 +36,7 @@ export async function testCommand(options: TestCommandOptions, context: CommandC
   const { kernel, outcome } = await runGuestCommand(project, options, context, createKunitExtension());
   const kunit = outcome.kind === "done" ? (outcome.result as Partial<KunitVmResult>).kunit : undefined;
   if (kunit && options.junit) {
-    const path = resolve(context.cwd, options.junit);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, renderKunitJunit(kunit, kernel.release));
+    await writeOutput(resolve(context.cwd, options.junit), renderKunitJunit(kunit, kernel.release));
   }
   const exitCode = reportOutcome(outcome, project, options, context);
   if (kunit && !options.json) context.stdout.write(formatKunitSummary(kunit, createPalette(context.stdout as NodeJS.WriteStream)));

@@ -2,17 +2,18 @@
 // `kforge test --junit` on one. The kernels are first built in parallel, each at its build location,
 // so the guests never share build outputs; then each runs what `kforge vm` runs, a few guests at a
 // time, and the report has one entry per kernel in that command's JSON shape.
-import { writeFile } from "node:fs/promises";
 import { availableParallelism, freemem } from "node:os";
 import { basename, resolve } from "node:path";
 import type { CoverageResult } from "../../../coverage/model.js";
 import { EnvironmentError, ExitCode, isKforgeError, UsageError } from "../../../errors.js";
+import { writeOutput } from "../../../fs/files.js";
 import { findKernelImage } from "../../../kernel/kernel-image.js";
 import type { KernelSelection } from "../../../kernel/select.js";
 import { buildProject } from "../../../project/build.js";
 import type { Project } from "../../../project/project.js";
 import { renderTestJunit } from "../../../report/test-junit.js";
 import { isSkipped, type KernelTestOutcome, toTestOutcome } from "../../../report/test-outcome.js";
+import { describeBuildNotice } from "../../../ui/build-progress.js";
 import { createPalette } from "../../../ui/color.js";
 import { prefixLines } from "../../../ui/output-stream.js";
 import { printTestOutcome } from "../../../ui/test-output.js";
@@ -59,7 +60,8 @@ export async function runKernelTests(project: Project, options: TestCommandOptio
   const ordered = kernels.map(
     (kernel) => outcomes.get(kernel.release) ?? errorOutcome(kernel.release, { message: "interrupted before its guest started" }),
   );
-  if (options.junit) await writeFile(resolve(context.cwd, options.junit), renderTestJunit(ordered, `kforge test ${basename(project.dir)}`));
+  if (options.junit)
+    await writeOutput(resolve(context.cwd, options.junit), renderTestJunit(ordered, `kforge test ${basename(project.dir)}`));
   return report(ordered, project, options, context);
 }
 
@@ -131,7 +133,14 @@ async function buildEach(
   context: CommandContext,
 ): Promise<KernelSelection[]> {
   if (kernels.length === 0) return [];
-  const results = await buildProject(project, { kernels, signal: context.signal });
+  const results = await buildProject(project, {
+    kernels,
+    signal: context.signal,
+    onEvent: (release, event) => {
+      const said = describeBuildNotice(event);
+      if (said) context.stderr.write(`kforge: ${release}: ${said}\n`);
+    },
+  });
   for (const result of results.filter((candidate) => !candidate.ok && !candidate.interrupted)) {
     outcomes.set(result.release, {
       ok: false,

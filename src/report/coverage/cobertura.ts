@@ -3,10 +3,9 @@
 // methods and its lines with hits and branch coverage. Filenames are relative to the <source>, the
 // module dir.
 import { dirname } from "node:path";
-import type { CoverageReport, FileCoverage, LineCount, Tally } from "./model.js";
+import { escapeXml } from "../xml.js";
+import type { CoverageReport, FileCoverage, LineCount, Tally } from "../../coverage/model.js";
 
-const escape = (text: string) =>
-  text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&apos;");
 // Nothing to cover counts as covered, as Cobertura's own tools write it.
 const rate = (tally: Tally) => (tally.total === 0 ? 1 : tally.hit / tally.total).toFixed(4);
 
@@ -19,9 +18,9 @@ export function renderCobertura(report: CoverageReport, options: { timestamp: nu
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    "<!DOCTYPE coverage SYSTEM \"http://cobertura.sourceforge.net/xml/coverage-04.dtd\">",
-    `<coverage line-rate="${rate(lines)}" branch-rate="${rate(branches)}" lines-covered="${lines.hit}" lines-valid="${lines.total}" branches-covered="${branches.hit}" branches-valid="${branches.total}" complexity="0" version="kforge ${escape(options.version)}" timestamp="${options.timestamp}">`,
-    `  <sources>\n    <source>${escape(report.dir)}</source>\n  </sources>`,
+    '<!DOCTYPE coverage SYSTEM "http://cobertura.sourceforge.net/xml/coverage-04.dtd">',
+    `<coverage line-rate="${rate(lines)}" branch-rate="${rate(branches)}" lines-covered="${lines.hit}" lines-valid="${lines.total}" branches-covered="${branches.hit}" branches-valid="${branches.total}" complexity="0" version="kforge ${escapeXml(options.version)}" timestamp="${options.timestamp}">`,
+    `  <sources>\n    <source>${escapeXml(report.dir)}</source>\n  </sources>`,
     "  <packages>",
     ...[...packages].map(([name, files]) => renderPackage(name, files)),
     "  </packages>",
@@ -32,12 +31,12 @@ export function renderCobertura(report: CoverageReport, options: { timestamp: nu
 
 function renderPackage(name: string, files: FileCoverage[]): string {
   const lines = files.reduce((sum, file) => ({ hit: sum.hit + file.lines.hit, total: sum.total + file.lines.total }), { hit: 0, total: 0 });
-  const branches = files.reduce(
-    (sum, file) => ({ hit: sum.hit + file.branches.hit, total: sum.total + file.branches.total }),
-    { hit: 0, total: 0 },
-  );
+  const branches = files.reduce((sum, file) => ({ hit: sum.hit + file.branches.hit, total: sum.total + file.branches.total }), {
+    hit: 0,
+    total: 0,
+  });
   return [
-    `    <package name="${escape(name)}" line-rate="${rate(lines)}" branch-rate="${rate(branches)}" complexity="0">`,
+    `    <package name="${escapeXml(name)}" line-rate="${rate(lines)}" branch-rate="${rate(branches)}" complexity="0">`,
     "      <classes>",
     ...files.map(renderClass),
     "      </classes>",
@@ -49,13 +48,13 @@ function renderClass(file: FileCoverage): string {
   const methods = file.functionList.map((item) => {
     const own = file.lineCounts.filter((line) => line.line === item.line);
     return [
-      `            <method name="${escape(item.name)}" signature="" line-rate="${rate(item.lines)}" branch-rate="${rate(item.branches)}" complexity="0">`,
+      `            <method name="${escapeXml(item.name)}" signature="" line-rate="${rate(item.lines)}" branch-rate="${rate(item.branches)}" complexity="0">`,
       `              <lines>${own.map((line) => `<line number="${line.line}" hits="${item.calls}"/>`).join("")}</lines>`,
       "            </method>",
     ].join("\n");
   });
   return [
-    `        <class name="${escape(file.path.replace(/[/.]/g, "_"))}" filename="${escape(file.path)}" line-rate="${rate(file.lines)}" branch-rate="${rate(file.branches)}" complexity="0">`,
+    `        <class name="${escapeXml(file.path.replace(/[/.]/g, "_"))}" filename="${escapeXml(file.path)}" line-rate="${rate(file.lines)}" branch-rate="${rate(file.branches)}" complexity="0">`,
     "          <methods>",
     ...methods,
     "          </methods>",

@@ -2,7 +2,7 @@
 // gutters read): one record per source file with its functions, branches and line counts. Source
 // paths are absolute, as geninfo writes them.
 import { join } from "node:path";
-import type { CoverageReport } from "./model.js";
+import type { CoverageReport } from "../../coverage/model.js";
 
 export function renderLcov(report: CoverageReport, testName = ""): string {
   const out: string[] = [];
@@ -13,7 +13,8 @@ export function renderLcov(report: CoverageReport, testName = ""): string {
     out.push(`FNF:${file.functions.total}`, `FNH:${file.functions.hit}`);
     for (const line of file.lineCounts) {
       // "-": the line never ran, so its branches were not even reached.
-      for (const [index, taken] of (line.branches ?? []).entries()) out.push(`BRDA:${line.line},0,${index},${line.count === 0 ? "-" : taken}`);
+      for (const [index, taken] of (line.branches ?? []).entries())
+        out.push(`BRDA:${line.line},0,${index},${line.count === 0 ? "-" : taken}`);
     }
     out.push(`BRF:${file.branches.total}`, `BRH:${file.branches.hit}`);
     for (const line of file.lineCounts) out.push(`DA:${line.line},${line.count}`);

@@ -3,12 +3,12 @@
 // An html/ dir kforge did not write (no marker file) is never replaced.
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { UsageError } from "../errors.js";
-import { isAccessible } from "../fs/files.js";
+import { UsageError } from "../../errors.js";
+import { isAccessible } from "../../fs/files.js";
 import { renderCobertura } from "./cobertura.js";
 import { renderHtml } from "./html.js";
 import { renderLcov } from "./lcov.js";
-import type { CoverageFormat, CoverageReport } from "./model.js";
+import type { CoverageFormat, CoverageReport } from "../../coverage/model.js";
 
 export const REPORT_FILES: Record<CoverageFormat, string> = { lcov: "lcov.info", cobertura: "cobertura.xml", html: "html" };
 const HTML_MARKER = ".kforge-coverage";

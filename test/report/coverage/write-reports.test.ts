@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type CoverageReport, tallyFile, sumTotals } from "../../src/coverage/model.js";
-import { checkReportTarget, coverageOutputDir, writeCoverageReports } from "../../src/coverage/write-reports.js";
+import { type CoverageReport, tallyFile, sumTotals } from "../../../src/coverage/model.js";
+import { checkReportTarget, coverageOutputDir, writeCoverageReports } from "../../../src/report/coverage/write-reports.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-coverage-reports-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -49,7 +49,9 @@ describe("writeCoverageReports", () => {
     writeFileSync(join(out, "html", "index.html"), "mine");
     await expect(checkReportTarget(out, ["lcov", "html"])).rejects.toThrow(`${join(out, "html")} exists and kforge did not write it`);
     await expect(checkReportTarget(out, ["lcov"])).resolves.toBeUndefined();
-    await expect(writeCoverageReports({ report, outputDir: out, formats: ["html"], version: "0.0.0" })).rejects.toThrow("kforge did not write it");
+    await expect(writeCoverageReports({ report, outputDir: out, formats: ["html"], version: "0.0.0" })).rejects.toThrow(
+      "kforge did not write it",
+    );
     expect(readFileSync(join(out, "html", "index.html"), "utf8")).toBe("mine");
     expect(readdirSync(out)).toEqual(["html"]);
   });
