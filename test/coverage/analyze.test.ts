@@ -7,11 +7,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeCoverage } from "../../src/coverage/analyze.js";
 import { runKforge } from "../helpers/cli.js";
-import { debugKernel } from "../helpers/kernels.js";
+import { gcovKernel } from "../helpers/kernels.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-coverage-analyze-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const debug = debugKernel();
+const debug = gcovKernel();
 const gcov = { command: "gcov-12", gccMajor: 12 };
 const capturedCounters = readFileSync(new URL("../fixtures/coverage/twofunc.gcda", import.meta.url));
 

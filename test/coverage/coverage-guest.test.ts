@@ -10,13 +10,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { CoverageResult } from "../../src/coverage/model.js";
 import type { VmResult } from "../../src/vm/report.js";
 import { runKforge, type CliResult } from "../helpers/cli.js";
-import { debugKernel } from "../helpers/kernels.js";
+import { gcovKernel } from "../helpers/kernels.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-coverage-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 // The tests' own cache, pointing at the shared debug kernel: accel and snapshot state stay here.
-const debug = debugKernel();
+const debug = gcovKernel();
 const cache = join(root, "cache");
 mkdirSync(join(cache, "kforge", "kernels"), { recursive: true });
 symlinkSync(dirname(debug.kdir), join(cache, "kforge", "kernels", debug.release));

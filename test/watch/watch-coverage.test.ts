@@ -7,12 +7,12 @@ import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CoverageResult } from "../../src/coverage/model.js";
 import type { WatchEvent } from "../../src/watch/events.js";
-import { debugKernel } from "../helpers/kernels.js";
+import { gcovKernel } from "../helpers/kernels.js";
 import { WatchRun } from "../helpers/watch-run.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-watch-coverage-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const debug = debugKernel();
+const debug = gcovKernel();
 const cache = join(root, "cache");
 mkdirSync(join(cache, "kforge", "kernels"), { recursive: true });
 symlinkSync(dirname(debug.kdir), join(cache, "kforge", "kernels", debug.release));
