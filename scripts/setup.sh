@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One-time set-up of a Debian/Ubuntu machine for developing and testing kforge: the system packages the
-# tests use (make, gcc, two kernels' headers, QEMU, a static busybox, kmod, sparse, coccinelle, the arm64
-# and armhf cross compilers), the npm dependencies (npm ci also compiles dist/), a bootable image for every
-# installed build tree, Debian's arm64 and armmp kernels of the installed 6.1 for the cross-build tests,
-# and the 6.12 debug kernel.
+# tests use (make, gcc with its gcov, two kernels' headers, QEMU, a static busybox, kmod, sparse,
+# coccinelle, lcov's genhtml, the arm64 and armhf cross compilers), the npm dependencies (npm ci also
+# compiles dist/), a bootable image for every installed build tree, Debian's arm64 and armmp kernels of
+# the installed 6.1 for the cross-build tests, and the 6.12 debug kernel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,7 @@ packages=(
   linux-headers-amd64 linux-headers-6.12-amd64
   qemu-system-x86 busybox-static kmod cpio xz-utils zstd sparse coccinelle
   openssl clangd dkms
+  lcov
   tmux
   bc flex bison libssl-dev dpkg-dev
   gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
@@ -42,6 +43,7 @@ for build in /lib/modules/6.1.*-amd64/build; do
   for flavour in arm64 armmp; do node bin/kforge.js kernel fetch "${release%-amd64}-$flavour"; done
 done
 
-# The 6.12 debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak, KUnit) the debug-kernel and KUnit tests
-# boot: built once into the per-user cache, a no-op when it is already there (docs/debug-kernels.md).
+# The 6.12 debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak, KUnit, gcov) the debug-kernel, KUnit and
+# coverage tests boot (one kernel for all three): built once into the per-user cache, a no-op when it is
+# already there; one built before it had gcov gains it here (35 objects, minutes) (docs/debug-kernels.md).
 nice -n 10 node bin/kforge.js kernel build 6.12 --debug

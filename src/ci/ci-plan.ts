@@ -32,7 +32,16 @@ export const REPORT_FILES = {
   checkJson: "kforge-check.json",
   checkSarif: "kforge-check.sarif",
   checkCodequality: "gl-code-quality-check.json",
+  // --coverage-output of the coverage step: lcov.info and cobertura.xml.
+  coverageDir: "kforge-coverage",
 } as const;
+
+// The coverage step's kernel (kforge's debug kernel of the job's kernel version) is built in the job
+// the first time; CI caches kforge's kernels and sources between runs.
+export const COVERAGE_CACHE_PATHS = ["kforge/kernels", "kforge/sources"];
+
+// The line `kforge test --coverage` prints with the line percentage, for GitLab's `coverage:` keyword.
+export const COVERAGE_LINE_PATTERN = String.raw`/^coverage on \S+: lines \d+\/\d+ \((\d+\.\d+)%\)/`;
 
 // What scripts/setup.sh installs for building and booting, less what only kforge's own tests use.
 const PACKAGES = [
@@ -47,6 +56,12 @@ const PACKAGES = [
   "zstd",
   "git",
   "ca-certificates",
+  // Building the debug kernel of the coverage step.
+  "bc",
+  "flex",
+  "bison",
+  "libssl-dev",
+  "dpkg-dev",
 ];
 
 // What `kforge check` needs besides building: perl for checkpatch.pl, sparse, coccinelle's spatch, and
@@ -59,6 +74,8 @@ export interface CiSteps {
   build: string;
   fetchKernel: string;
   test: string;
+  // The tests again, on the kernel's version with gcov, with the module built for coverage.
+  coverage: string;
   // Where the built modules end up (a glob from the repository root).
   moduleFiles: string;
   // The check job's kernel, and its steps.
@@ -82,6 +99,7 @@ export function planCiSteps(plan: CiPlan, provider: "github" | "gitlab"): CiStep
     build: `kforge build ${dir} --kernel ${kernel} --json --junit ${REPORT_FILES.buildJunit}${gitlabReports} > ${REPORT_FILES.buildJson}`,
     fetchKernel: `kforge kernel fetch ${kernel}`,
     test: `kforge test ${dir} --vm --kernel ${kernel} --junit ${REPORT_FILES.testJunit}`,
+    coverage: `kforge test ${dir} --vm --kernel ${kernel} --coverage --coverage-output ${REPORT_FILES.coverageDir}`,
     moduleFiles: plan.dir === "." ? "**/*.ko" : `${plan.dir}/**/*.ko`,
     checkKernel: [...plan.kernels].sort(compareReleases).at(-1)!,
     installCheckPackages: install(CHECK_PACKAGES),

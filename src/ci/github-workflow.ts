@@ -1,6 +1,6 @@
 // Pure: .github/workflows/kforge.yml, one job per kernel on GitHub's own matrix (each a runner of its
 // own), in a container whose apt has the kernels' headers.
-import { header, KERNEL_VARIABLE, planCiSteps, REPORT_FILES, yamlList, yamlString, type CiPlan } from "./ci-plan.js";
+import { COVERAGE_CACHE_PATHS, type CiPlan, header, KERNEL_VARIABLE, planCiSteps, REPORT_FILES, yamlList, yamlString } from "./ci-plan.js";
 
 export const GITHUB_WORKFLOW_PATH = ".github/workflows/kforge.yml";
 
@@ -25,14 +25,19 @@ jobs:
       ${KERNEL_VARIABLE}: \${{ matrix.kernel }}
     steps:
 ${run("Install build and VM prerequisites with the kernel's headers", steps.installPackages)}      - uses: actions/checkout@v4
-${run("Install kforge", steps.installKforge)}${run("Build (annotations and step summary come from GITHUB_ACTIONS)", steps.build)}${run("Fetch the kernel image", steps.fetchKernel)}${run("Boot the kernel and run the module's tests", steps.test)}      - name: Keep the modules and reports
+      - name: Cache kforge's kernels (the coverage step's debug kernel is built once)
+        uses: actions/cache@v4
+        with:
+          key: \${{ format('kforge-kernels-{0}', matrix.kernel) }}
+          path: |
+${COVERAGE_CACHE_PATHS.map((path) => `            ~/.cache/${path}\n`).join("")}${run("Install kforge", steps.installKforge)}${run("Build (annotations and step summary come from GITHUB_ACTIONS)", steps.build)}${run("Fetch the kernel image", steps.fetchKernel)}${run("Boot the kernel and run the module's tests", steps.test)}${run("Coverage: the tests on the kernel's version with gcov (step summary: coverage percentage)", steps.coverage)}      - name: Keep the modules and reports
         if: always()
         uses: actions/upload-artifact@v4
         with:
           name: \${{ format('kforge-{0}', matrix.kernel) }}
           if-no-files-found: warn
           path: |
-${[steps.moduleFiles, REPORT_FILES.buildJson, REPORT_FILES.buildJunit, REPORT_FILES.testJunit].map((path) => `            ${path}\n`).join("")}${checkJob(plan)}`;
+${[steps.moduleFiles, REPORT_FILES.buildJson, REPORT_FILES.buildJunit, REPORT_FILES.testJunit, `${REPORT_FILES.coverageDir}/`].map((path) => `            ${path}\n`).join("")}${checkJob(plan)}`;
 }
 
 // The kernel's static checkers once, for the newest kernel: annotations and the step summary (with the

@@ -1,12 +1,25 @@
 // Pure: .gitlab-ci.yml, one job per kernel through `parallel: matrix`, with the JUnit and Code Quality
 // reports where GitLab shows them (merge request widgets, the pipeline's Tests tab).
-import { header, KERNEL_VARIABLE, planCiSteps, REPORT_FILES, yamlList, yamlString, type CiPlan } from "./ci-plan.js";
+import {
+  COVERAGE_CACHE_PATHS,
+  COVERAGE_LINE_PATTERN,
+  type CiPlan,
+  header,
+  KERNEL_VARIABLE,
+  planCiSteps,
+  REPORT_FILES,
+  yamlList,
+  yamlString,
+} from "./ci-plan.js";
+
+// GitLab caches only paths inside the project dir: kforge's cache goes there.
+const CACHE_DIR = ".kforge-cache";
 
 export const GITLAB_PIPELINE_PATH = ".gitlab-ci.yml";
 
 export function renderGitlabPipeline(plan: CiPlan): string {
   const steps = planCiSteps(plan, "gitlab");
-  const script = [steps.installPackages, steps.installKforge, steps.build, steps.fetchKernel, steps.test];
+  const script = [steps.installPackages, steps.installKforge, steps.build, steps.fetchKernel, steps.test, steps.coverage];
   return `${header(plan, "Each kernel is its own job of the pipeline's parallel matrix.")}stages:
   - build
 kforge:
@@ -15,15 +28,24 @@ kforge:
   parallel:
     matrix:
       - ${KERNEL_VARIABLE}: ${yamlList(plan.kernels)}
+  variables:
+    XDG_CACHE_HOME: ${yamlString(`$CI_PROJECT_DIR/${CACHE_DIR}`)}
+  cache:
+    key: ${yamlString(`kforge-kernels-$${KERNEL_VARIABLE}`)}
+    paths:
+${COVERAGE_CACHE_PATHS.map((path) => `      - ${yamlString(`${CACHE_DIR}/${path}`)}\n`).join("")}  coverage: ${yamlString(COVERAGE_LINE_PATTERN)}
   script:
 ${script.map((line) => `    - ${yamlString(line)}\n`).join("")}  artifacts:
     when: always
     paths:
-${[steps.moduleFiles, REPORT_FILES.buildJson].map((path) => `      - ${yamlString(path)}\n`).join("")}    reports:
+${[steps.moduleFiles, REPORT_FILES.buildJson, `${REPORT_FILES.coverageDir}/`].map((path) => `      - ${yamlString(path)}\n`).join("")}    reports:
       junit:
         - ${REPORT_FILES.buildJunit}
         - ${REPORT_FILES.testJunit}
       codequality: ${REPORT_FILES.codequality}
+      coverage_report:
+        coverage_format: cobertura
+        path: ${REPORT_FILES.coverageDir}/cobertura.xml
 ${checkJob(plan)}`;
 }
 

@@ -12,6 +12,7 @@ import { selectGuestKernel } from "../vm/debug-kernel.js";
 import { checkGuestMemory } from "../vm/guest/memory.js";
 import { type ProjectRunOutcome, runProjectInGuest, type VmRunExtension } from "../vm/run-project.js";
 import type { CommandContext } from "./context.js";
+import { checkCoverageTools, withCoverageKernel, writeCoverageFiles } from "./coverage-command.js";
 import { debugKernelBuilder } from "./debug-kernel-builder.js";
 
 export interface GuestCommandOptions extends Flags {
@@ -33,7 +34,9 @@ export async function openGuestProject(options: { dir?: string } & Flags, contex
 
 // The one-kernel guest run of vm and test: the kernel chosen, notices and step progress on stderr.
 export async function runGuestCommand(project: Project, options: GuestCommandOptions, context: CommandContext, extension?: VmRunExtension) {
-  const kernel = await selectGuestKernel(project, { debug: options.debug, build: debugKernelBuilder(context), signal: context.signal });
+  const selected = await selectGuestKernel(project, { debug: options.debug, build: debugKernelBuilder(context), signal: context.signal });
+  const kernel = await withCoverageKernel(project, selected, context);
+  const coverage = await checkCoverageTools(project, kernel, false);
   const palette = createPalette(context.stderr as NodeJS.WriteStream);
   if (kernel.notice) context.stderr.write(formatNotice(kernel.notice));
   const outcome = await runProjectInGuest({
@@ -44,6 +47,7 @@ export async function runGuestCommand(project: Project, options: GuestCommandOpt
     cold: options.cold,
     append: options.append,
     extension,
+    coverage,
     signal: context.signal,
     // Every notice goes to stderr, with --json too; progress is dim and unprefixed.
     onNotice: (message, quiet) => context.stderr.write(quiet ? `${palette.dim(showLine(message))}\n` : formatNotice(message)),
@@ -54,6 +58,7 @@ export async function runGuestCommand(project: Project, options: GuestCommandOpt
     },
   });
   if (kernel.notice && outcome.kind === "done") outcome.result.notices.unshift(kernel.notice);
+  if (outcome.kind === "done") await writeCoverageFiles(outcome.result, project, false, context.signal);
   return { kernel, outcome };
 }
 

@@ -50,6 +50,8 @@ export interface KforgeConfig {
   // Kconfig options the project's own build of the debug kernel adds: {"CONFIG_FOO": "y"} (kforge kernel build --for).
   debugKernel?: { config?: Record<string, string> };
   check?: CheckConfig;
+  // --coverage's report files: which formats, and where (relative to the module dir).
+  coverage?: { formats?: ("lcov" | "cobertura" | "html")[]; output?: string };
 }
 
 // `kforge check`: which checkers run, which of their rules are ignored, and which severities fail the run.
@@ -200,6 +202,7 @@ const validateConfig = shape({
     timeout: positiveInteger,
     source: string,
   }),
+  coverage: shape({ formats: listOf("lcov", "cobertura", "html"), output: string }),
   vm: shape({
     kernel: string,
     test: strings,

@@ -1,6 +1,6 @@
 // Pure: the Kconfig fragment for a kforge guest kernel, merged onto `make tinyconfig` so it builds in
 // minutes. The guest is q35 with two 8250 serial ports (console and agent), booted through PVH with a
-// busybox initramfs; --debug adds the memory, locking and leak checkers and KUnit.
+// busybox initramfs; --debug adds the memory, locking and leak checkers, KUnit and gcov.
 import { createHash } from "node:crypto";
 import { localVersion } from "../kernel/built-release.js";
 
@@ -63,6 +63,9 @@ const DEBUG_OPTIONS = [
   "CONFIG_DEBUG_OBJECTS=y",
   "CONFIG_DEBUG_LIST=y",
   "CONFIG_KUNIT=y",
+  // kforge test --coverage: a module built with GCOV_PROFILE=y keeps its counters in debugfs (gcov/).
+  // Only what asks for it is instrumented; the kernel itself runs as fast as without.
+  "CONFIG_GCOV_KERNEL=y",
 ];
 
 export interface GuestConfigOptions {

@@ -11,6 +11,8 @@ export interface Artifact {
   path: string;
   size: number;
   vermagic: string | null;
+  // Where make left it, when path is a copy (copyArtifacts): its .mod, which lists its objects, is there.
+  builtAt?: string;
 }
 
 export interface ArtifactScan {
@@ -97,7 +99,7 @@ export async function copyArtifacts(artifacts: readonly Artifact[], folder: stri
     artifacts.map(async (artifact) => {
       const copy = join(folder, basename(artifact.path));
       await copyFile(artifact.path, copy);
-      return { ...artifact, path: copy };
+      return { ...artifact, path: copy, builtAt: artifact.path };
     }),
   );
 }

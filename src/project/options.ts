@@ -1,6 +1,7 @@
 // Every command-line option, declared once: its flag, help, parser, and the kforge.json key it
 // overrides with the default that applies after both. The command registration, --help, the docs
 // test and the project model (settings.ts) all read this table, so they cannot disagree.
+import { COVERAGE_FORMATS } from "../coverage/model.js";
 import { commaSeparated, nonEmpty, type OptionParser, oneOf, positiveInteger, repeated, warningLevel } from "./option-parsers.js";
 
 export interface OptionSpec {
@@ -98,6 +99,23 @@ export const OPTIONS = {
     help: "the debug kernel of the release's version, with KASAN, KFENCE, UBSAN, lockdep, kmemleak and KUnit: vm, test and watch build for and boot it (docs/debug-reports.md); kernel build builds it (release <version>-kforge-debug)",
   },
   vm: { flags: "--vm", help: "run in a QEMU guest (test: required; watch: the default)" },
+  // Coverage (docs/coverage.md).
+  coverage: {
+    flags: "--coverage",
+    help: "build with gcov (GCOV_PROFILE=y) for a kernel with gcov (the release's debug kernel, built when missing) and report the lines, functions and branches the steps ran (docs/coverage.md)",
+  },
+  coverageFormat: {
+    flags: "--coverage-format <format>",
+    help: "with --coverage: report files to write, lcov, cobertura or html (genhtml), repeatable (default: lcov and cobertura)",
+    parse: repeated(oneOf("--coverage-format", COVERAGE_FORMATS, "lcov, cobertura or html")),
+    config: "coverage.formats",
+    fallback: ["lcov", "cobertura"],
+  },
+  coverageOutput: text(
+    "--coverage-output <dir>",
+    "with --coverage: write the report files here (default .kforge/coverage/<release>/; several kernels: <dir>/<release>/)",
+    "coverage.output",
+  ),
   host: { flags: "--host", help: "load into the running kernel (needs module support, root or --sudo)" },
   sudo: { flags: "--sudo", help: "run the module tools (insmod, modprobe, rmmod) through sudo -n" },
   procRoot: text("--proc-root <dir>", "read modules, sys/kernel/tainted and kmsg (a recorded /dev/kmsg dump) under dir instead of /proc"),

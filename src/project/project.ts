@@ -4,6 +4,8 @@
 // install, sign, compile-commands, dkms, ci init and --debug all take them from here, so they build
 // with the same make arguments and find the same build for each kernel.
 import { resolve } from "node:path";
+import type { CoverageFormat } from "../coverage/model.js";
+import { UsageError } from "../errors.js";
 import { type KforgeConfig, loadConfig } from "../config/kforge-json.js";
 import { assertFolder } from "../fs/check-path.js";
 import type { BuildOptions, KernelTarget } from "../kbuild/build-modules.js";
@@ -16,7 +18,7 @@ import { readTreeArch } from "../kernel/tree-arch.js";
 import { builtDir, chooseBuildDir } from "./build-location.js";
 import { type GateSplit, splitByGates } from "./gates.js";
 import { isSeveral, requestedKernels, resolveKernels, singleRelease } from "./kernels.js";
-import type { OptionName } from "./options.js";
+import { flagOf, type OptionName } from "./options.js";
 import { type Flags, resolveSetting, settingSource } from "./settings.js";
 import { chooseTimeLimit, type TimeLimit } from "./time-limit.js";
 
@@ -37,6 +39,12 @@ export interface GuestSettings {
   tests: string[];
   // Project modules to load (with what they need): --module, else kforge.json vm.modules.
   modules: { names: string[]; optionName: string };
+}
+
+// --coverage: the report files to write and where (absolute; undefined: .kforge/coverage/<release>/).
+export interface CoverageSettings {
+  formats: CoverageFormat[];
+  output?: string;
 }
 
 export interface ProjectInput {
@@ -62,6 +70,8 @@ export interface Project {
   // The make settings for one kernel: make with the ARCH= and CROSS_COMPILE= its tree implies.
   makeFor(kernel: KernelTarget): Promise<MakeSettings>;
   guest: GuestSettings;
+  // Set with --coverage; the make settings then build with gcov.
+  coverage?: CoverageSettings;
   // Module parameters from after `--` (commands that load).
   parameterWords: string[];
   setting<Value>(name: OptionName): Value | undefined;
@@ -84,7 +94,10 @@ export async function openProject(input: ProjectInput): Promise<Project> {
   const extraArgs = input.extraArgs ?? [];
   const kernelRequest = { kernel: flags.kernel as string[] | undefined, kdir: flags.kdir as string | undefined, config, env: input.env };
   const severalKernels = isSeveral(requestedKernels(kernelRequest).releases);
-  const make = makeSettings(setting, config, input.extraArgsAreMakeVariables ? extraArgs : []);
+  const coverage = coverageSettings(setting, flags, { cwd: input.cwd, dir });
+  const plain = makeSettings(setting, config, input.extraArgsAreMakeVariables ? extraArgs : []);
+  // On the command line, so kbuild instruments every object of the module dir without a Kbuild edit.
+  const make = coverage ? { ...plain, variables: [...(plain.variables ?? []), "GCOV_PROFILE=y"] } : plain;
   return {
     dir,
     config,
@@ -92,6 +105,7 @@ export async function openProject(input: ProjectInput): Promise<Project> {
     env: input.env,
     make,
     makeFor: (kernel) => makeSettingsFor(make, kernel),
+    ...(coverage ? { coverage } : {}),
     guest: guestSettings(setting, flags, config),
     parameterWords: input.extraArgsAreMakeVariables ? [] : extraArgs,
     setting,
@@ -167,6 +181,22 @@ function guestSettings(setting: <Value>(name: OptionName) => Value | undefined, 
       ? { names: modules, optionName: "--module" }
       : { names: config.vm?.modules ?? [], optionName: "kforge.json vm.modules" },
   };
+}
+
+function coverageSettings(
+  setting: <Value>(name: OptionName) => Value | undefined,
+  flags: Flags,
+  where: { cwd: string; dir: string },
+): CoverageSettings | undefined {
+  if (!flags.coverage) {
+    const stray = (["coverageFormat", "coverageOutput"] as const).find((name) => flags[name] !== undefined);
+    if (stray) throw new UsageError(`${flagOf(stray)} sets up coverage reports, but --coverage was not given`, `add --coverage`);
+    return undefined;
+  }
+  const output = setting<string>("coverageOutput");
+  // A flag's path is relative to where kforge runs, kforge.json's to the module dir.
+  const base = flags.coverageOutput === undefined ? where.dir : where.cwd;
+  return { formats: [...new Set(setting<CoverageFormat[]>("coverageFormat"))], ...(output ? { output: resolve(base, output) } : {}) };
 }
 
 // A command that takes one kernel boots the first of a kforge.json kernel list.

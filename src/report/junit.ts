@@ -2,6 +2,7 @@
 // details), hit an error (interrupted), or was skipped (with the reason). The build's mapping is here:
 // one suite per kernel, one case per kernel × module, a failed case carrying the diagnostics.
 import { caseNames, diagnosticDetails, diagnosticText, type ReportKernel } from "./report-input.js";
+import { escapeXml } from "./xml.js";
 
 export interface JunitCase {
   name: string;
@@ -22,13 +23,6 @@ export interface JunitSuite {
   cases: JunitCase[];
 }
 
-const escapeXml = (text: string): string =>
-  text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 const seconds = (milliseconds: number) => (milliseconds / 1000).toFixed(3);
 const countOf = (cases: readonly JunitCase[], outcome: JunitCase["outcome"]) =>
   cases.filter((testCase) => testCase.outcome === outcome).length;

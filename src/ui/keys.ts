@@ -4,6 +4,8 @@ export interface KeyActions {
   rebuild: () => void;
   test: () => void;
   clear: () => void;
+  // g (gcov), with --coverage.
+  coverage?: () => void;
   quit: () => void;
 }
 
@@ -18,6 +20,7 @@ export function listenForKeys(actions: KeyActions): { close(): void } {
       else if (key === "r" || key === "\r" || key === "\n") actions.rebuild();
       else if (key === "t") actions.test();
       else if (key === "c") actions.clear();
+      else if (key === "g") actions.coverage?.();
     }
   };
   stdin.setRawMode(true);

@@ -2,11 +2,14 @@
 import type { Diagnostic } from "../kbuild/parse-output.js";
 import type { WatchEvent } from "../watch/events.js";
 import type { Palette } from "./color.js";
+import { formatCoverage } from "./coverage-summary.js";
 import { formatDiagnostics, type SourceLines } from "./diagnostics.js";
 import { formatCrash, formatStep } from "./vm-report.js";
 import { showControls, showLine } from "../text/visible-text.js";
 
-export const KEYS_LINE = "keys: r/Enter rebuild and reload · t rerun tests · c clear · q quit";
+// g (gcov) prints the last cycle's coverage: c already clears the screen.
+export const keysLine = (coverage: boolean): string =>
+  `keys: r/Enter rebuild and reload · t rerun tests${coverage ? " · g coverage" : ""} · c clear · q quit`;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -55,6 +58,12 @@ export function formatWatchEvent(
         palette.red(`guest crashed: ${showControls(event.diagnosis)}`),
         ...(event.crash ? formatCrash(event.crash, palette) : []),
       ].join("\n");
+    case "coverage": {
+      const coverage = event.coverage;
+      if (coverage.status !== "ok") return formatCoverage(coverage, palette).trimEnd();
+      const { lines, functions, branches, percent } = coverage.totals;
+      return `coverage: lines ${lines.hit}/${lines.total} (${percent.toFixed(1)}%), functions ${functions.hit}/${functions.total}, branches ${branches.hit}/${branches.total}${palette.dim(" (g: per file and function)")}`;
+    }
     case "guest-restart":
       return palette.dim(`booted a fresh guest in ${seconds(event.bootMs)}; waiting for the next change`);
     case "error":

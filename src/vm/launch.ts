@@ -6,7 +6,7 @@ import { findKernelImage } from "../kernel/kernel-image.js";
 import type { VmPlan } from "./prepare.js";
 import type { VmResult } from "./report.js";
 import { runVm } from "./runner.js";
-import type { StepEvents } from "./step-runner.js";
+import type { BeforeUnload, StepEvents } from "./step-runner.js";
 import { prepareBootImage } from "./qemu/vmlinux.js";
 
 export interface LaunchOptions {
@@ -25,6 +25,8 @@ export interface LaunchOptions {
   consoleLogPath: string;
   // The kernel has kmemleak: scan for leaks after the modules are unloaded (leak-check.ts).
   kmemleak?: boolean;
+  // Coverage: the counters are copied out here (vm/coverage-run.ts).
+  beforeUnload?: BeforeUnload;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   events?: StepEvents;
@@ -64,6 +66,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
     events: options.events,
     warm: !options.cold,
     kmemleak: options.kmemleak,
+    beforeUnload: options.beforeUnload,
     env: options.env,
     onNotice: options.onNotice,
   };

@@ -1,4 +1,5 @@
 // The result of a guest run, in the shape `kforge vm --json` prints.
+import type { CoverageResult } from "../coverage/model.js";
 import type { CrashReport } from "../kernel-log/crash.js";
 import { taintLetters } from "../module/taint.js";
 import type { StepKind } from "./plan.js";
@@ -66,6 +67,8 @@ export interface VmResult {
   modules: ModuleTally;
   // Set when a step ran after the kernel oopsed (taint D): its result came from a damaged kernel.
   taintedAfter?: string;
+  // --coverage: the modules' line, function and branch coverage under the steps (docs/coverage.md).
+  coverage?: CoverageResult;
 }
 
 export interface ModuleTally {

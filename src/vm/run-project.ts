@@ -2,8 +2,11 @@
 // at its build location (with the project's make settings), plan the loads and steps, boot or
 // restore, run, report. Prints nothing; notices go to onNotice and into the result.
 import { join } from "node:path";
+import type { GcovTool } from "../coverage/gcov-tool.js";
 import type { BuildEvent, KernelBuildResult, KernelTarget } from "../kbuild/build-modules.js";
 import { describeBypassedWrappers } from "../kbuild/wrapper-notice.js";
+import { findKunitSources } from "../kbuild/kunit-suites.js";
+import { moduleNameFromPath } from "../module/modules-dep.js";
 import { buildProject } from "../project/build.js";
 import type { Project } from "../project/project.js";
 import { hasKmemleak } from "./debug-kernel.js";
@@ -12,6 +15,7 @@ import type { PlannedStep } from "./plan.js";
 import { prepareVmPlan } from "./prepare.js";
 import type { VmResult } from "./report.js";
 import { adviseOnTimeLimit } from "./time-limit.js";
+import { type CoverageRun, prepareCoverageRun } from "./coverage-run.js";
 
 // What a command adds to a guest run (kforge test: its KUnit suites): which built modules to load,
 // modules loaded even when --module selects others, and the final word on the result.
@@ -33,6 +37,8 @@ export interface ProjectRunRequest {
   cold?: boolean;
   append?: string[];
   extension?: VmRunExtension;
+  // --coverage: the project was built with GCOV_PROFILE=y for a kernel with gcov; read with this gcov.
+  coverage?: { gcov: GcovTool };
   signal?: AbortSignal;
   // A notice for the user as it happens; `quiet` ones are progress, not news.
   onNotice: (message: string, quiet?: boolean) => void;
@@ -82,6 +88,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
   if (tests.length === 0 && !request.shell && chosen.alwaysLoad.length === 0)
     notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
   const timeLimit = project.guest.timeLimit(kernel.release);
+  const coverage = request.coverage && (await prepareCoverage(request, plan.steps.loads, chosen.modules));
   const launched = await launchVm({
     release: kernel.release,
     plan,
@@ -96,6 +103,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     cold: request.cold,
     consoleLogPath: join(project.dir, ".kforge", "logs", kernel.release, "vm-console.log"),
     kmemleak: await hasKmemleak(kernel.kdir),
+    beforeUnload: coverage?.beforeUnload,
     env: project.env,
     signal: request.signal,
     onNotice: (message) => request.onNotice(message),
@@ -104,5 +112,22 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
   // launchVm's own notices (KVM fallback, compressed image) are already in the result.
   launched.notices = [...notices, ...launched.notices];
   const advised = adviseOnTimeLimit(launched, timeLimit);
-  return { kind: "done", result: request.extension ? await request.extension.finish(advised) : advised };
+  const result = request.extension ? await request.extension.finish(advised) : advised;
+  if (coverage) result.coverage = await coverage.finish(result);
+  return { kind: "done", result };
+}
+
+// The project modules this run loads (not their in-tree dependencies) are what coverage reads.
+async function prepareCoverage(request: ProjectRunRequest, loads: PlannedStep[], modules: string[]): Promise<CoverageRun> {
+  const { project, kernel } = request;
+  const loaded = new Set(loads.filter((step) => !step.inTree).map((step) => step.module));
+  return prepareCoverageRun({
+    release: kernel.release,
+    dir: project.dir,
+    buildDir: await project.builtDir(kernel.release),
+    modules: modules.filter((path) => loaded.has(moduleNameFromPath(path))),
+    excluded: await findKunitSources(project.dir),
+    gcov: request.coverage!.gcov,
+    signal: request.signal,
+  });
 }

@@ -13,7 +13,7 @@ import { summarizeTaint, toJsonCrashes, type SkippedStep, type VmResult } from "
 import { LeakCheck } from "./leak-check.js";
 import { findStepsAfterDeath, tallyModules } from "./module-tally.js";
 import { startGuest, type Guest } from "./guest/start.js";
-import { executeSteps, type StepEvents } from "./step-runner.js";
+import { type BeforeUnload, executeSteps, type StepEvents } from "./step-runner.js";
 import type { PlannedStep } from "./plan.js";
 
 export interface VmRunOptions {
@@ -38,6 +38,7 @@ export interface VmRunOptions {
   warm?: boolean;
   // The kernel has kmemleak: scan for the project modules' leaks after they are unloaded.
   kmemleak?: boolean;
+  beforeUnload?: BeforeUnload;
   env?: NodeJS.ProcessEnv;
   // Said as it happens (a warm start that fell back), besides the result's notices.
   onNotice?: (message: string) => void;
@@ -97,6 +98,7 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
       shell: options.shell,
       keepGoing: options.keepGoing,
       leakCheck,
+      beforeUnload: options.beforeUnload,
     });
     // A panic line alone ends nothing (a module can print one): the run ended by a panic only when a
     // step did not finish (step-runner.ts describeUnfinished).

@@ -3,6 +3,7 @@
 // steps, the interactive shell when asked, then unloads of what loaded, in reverse. Each step gets its
 // output, exit status, kernel log lines, crash reports and, when it failed, a diagnosis; every step
 // that did not run is listed with the reason.
+import type { CrashReport } from "../kernel-log/crash.js";
 import type { ConsoleMonitor } from "./guest/console-monitor.js";
 import type { CommandOutcome, GuestSession } from "./guest/channel.js";
 import { LEAK_SCAN_STEP, type LeakCheck } from "./leak-check.js";
@@ -14,6 +15,10 @@ export interface StepEvents {
   onStepStart?: (step: PlannedStep) => void;
   onStepEnd?: (result: StepResult) => void;
 }
+
+// Runs in the guest once the test steps are done and before anything is unloaded (coverage copies
+// the modules' counters here); not called when the run has already ended.
+export type BeforeUnload = (session: GuestSession, context: { timeoutMs: number; crashes: readonly CrashReport[] }) => Promise<void>;
 
 export interface StepsOutcome {
   steps: StepResult[];
@@ -28,12 +33,21 @@ export interface StepsOutcome {
 const SILENCE_LIMIT_MS = 5000;
 const SHELL_TIMEOUT_MS = 2 ** 31 - 1;
 const SHELL_COMMAND = "@shell";
+const BEFORE_UNLOAD_MIN_MS = 10_000;
 
 export async function executeSteps(
   session: GuestSession,
   monitor: ConsoleMonitor,
   plan: { loads: PlannedStep[]; tests: PlannedStep[]; unloads: PlannedStep[] },
-  options: { deadline: number; signal?: AbortSignal; events?: StepEvents; shell?: boolean; keepGoing?: boolean; leakCheck?: LeakCheck },
+  options: {
+    deadline: number;
+    signal?: AbortSignal;
+    events?: StepEvents;
+    shell?: boolean;
+    keepGoing?: boolean;
+    leakCheck?: LeakCheck;
+    beforeUnload?: BeforeUnload;
+  },
 ): Promise<StepsOutcome> {
   const steps: StepResult[] = [];
   const skipped: SkippedStep[] = [];
@@ -93,6 +107,11 @@ export async function executeSteps(
   if (options.shell) await execute({ name: "interactive shell", kind: "exec", command: SHELL_COMMAND }, testBlocker, SHELL_TIMEOUT_MS);
   const leakCheck = loaded.size > 0 ? options.leakCheck : undefined;
   if (leakCheck && !ended) await leakCheck.recordSections(session, options.deadline - Date.now());
+  if (options.beforeUnload && !ended && !options.signal?.aborted) {
+    // Never starved by a run that used up its time: what ran is worth reading.
+    const timeoutMs = Math.max(options.deadline - Date.now(), BEFORE_UNLOAD_MIN_MS);
+    await options.beforeUnload(session, { timeoutMs, crashes: monitor.crashes.reports });
+  }
   for (const step of plan.unloads) await execute(step, step.module && loaded.has(step.module) ? undefined : `${step.module} is not loaded`);
   if (leakCheck) await execute(LEAK_SCAN_STEP);
   return { steps, skipped, end: ended ?? { end: "completed" }, taintBefore: session.initialTaint, taintAfter: taint };

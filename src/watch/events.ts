@@ -1,5 +1,6 @@
 // The events `kforge watch` emits, one per line with --json (a stable interface for editors and
 // scripts, documented in docs/watch.md); the terminal renderer formats the same events.
+import type { CoverageResult } from "../coverage/model.js";
 import type { Diagnostic } from "../kbuild/parse-output.js";
 import type { VmResult, StepResult } from "../vm/report.js";
 
@@ -26,6 +27,8 @@ export type WatchEventBody =
   // dropped: lines beyond what kforge keeps of one step (a module flooding the log), which the console log has.
   | { event: "kernel-log"; lines: string[]; dropped?: number; consoleLog?: string; explanations: { line: string; explanation: string }[] }
   | { event: "crash"; crash?: JsonCrash; diagnosis: string }
+  // --coverage: the cycle's coverage, after its tests.
+  | { event: "coverage"; coverage: CoverageResult }
   | { event: "guest-restart"; reason: string; bootMs: number; start?: "booted" | "restored" }
   | { event: "error"; message: string; hint: string | null };
 

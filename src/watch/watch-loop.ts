@@ -14,6 +14,7 @@ import { moduleNameFromPath } from "../module/modules-dep.js";
 import type { Project } from "../project/project.js";
 import { prepareVmPlan } from "../vm/prepare.js";
 import type { PlannedStep } from "../vm/plan.js";
+import { type CoverageScope, collectCycleCoverage, resetCounters, type WatchCoverageOptions } from "./coverage-cycle.js";
 import { toJsonDiagnostic, type WatchEventBody } from "./events.js";
 import { watchSources, type SourceWatcher } from "./file-watcher.js";
 import { modulesToReload, type BuiltModule } from "./reload-plan.js";
@@ -30,6 +31,8 @@ export interface WatchLoopOptions {
   debounceMs?: number;
   // The builder's progress events (the make lock's wait: a manual kforge build in the same dir).
   onBuildEvent?: (event: BuildEvent) => void;
+  // --coverage: each cycle's coverage as a "coverage" event (coverage-cycle.ts).
+  coverage?: WatchCoverageOptions;
 }
 
 type Trigger = WatchEventBody & { event: "build-start" };
@@ -43,6 +46,7 @@ export class WatchLoop {
   private queued: { reason: Trigger["reason"]; force: boolean; testsOnly: boolean } | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private coverageScope: CoverageScope | undefined;
   // Where each cycle's modules are copied under the make lock, to be loaded from there.
   private copies: string | undefined;
 
@@ -112,9 +116,10 @@ export class WatchLoop {
     this.build = new AbortController();
     this.options.emit({ event: "build-start", reason });
     const project = await this.options.openProject();
+    const buildDir = await project.buildDir(kernel.release, { alone: true });
     const build = await rebuildModules({
       ...(await project.makeFor(kernel)),
-      dir: await project.buildDir(kernel.release, { alone: true }),
+      dir: buildDir,
       kernel,
       signal: this.build.signal,
       environment: this.options.env,
@@ -153,6 +158,11 @@ export class WatchLoop {
     // Nothing to reload still reruns the tests: a test script or kforge.json may be what changed.
     const reload = modulesToReload(selected, this.loaded, force);
     if (!(await this.unload(plan.steps.unloads, reload))) return;
+    // Coverage reads each module's objects from its .mod, beside the built .ko, not the copy loaded.
+    const builtAt = new Map(build.artifacts.map((artifact) => [artifact.path, artifact.builtAt ?? artifact.path]));
+    const modules = selected.map((module) => builtAt.get(module.path) ?? module.path);
+    this.coverageScope = { release: kernel.release, dir, buildDir, modules };
+    if (this.options.coverage && (await this.handleFatal(await resetCounters(this.options.target)))) return;
     if (!(await this.load(plan, selected, reload))) return;
     await this.runTests(plan.steps.tests);
   }
@@ -208,12 +218,24 @@ export class WatchLoop {
 
   private async runTests(steps?: PlannedStep[]): Promise<void> {
     const tests = steps ?? (await this.currentTests());
+    // A rerun of the tests alone measures them alone.
+    if (!steps && this.options.coverage && (await this.handleFatal(await resetCounters(this.options.target)))) return;
     for (const step of tests) {
       const ran = await this.options.target.run(step);
       this.options.emit({ event: "test", step: ran.result });
       this.emitKernelLog(ran);
-      if (await this.handleFatal(ran)) return;
+      if (await this.handleFatal(ran)) return this.coverageLost(ran.fatal!.diagnosis);
     }
+    const { coverage, target } = this.options;
+    if (!coverage || !this.coverageScope) return;
+    const { ran, result } = await collectCycleCoverage(target, this.coverageScope, coverage);
+    if (await this.handleFatal(ran)) return this.coverageLost(ran.fatal!.diagnosis);
+    if (result) this.options.emit({ event: "coverage", coverage: result });
+  }
+
+  private coverageLost(diagnosis: string): void {
+    const release = this.coverageScope?.release ?? this.options.kernel.release;
+    if (this.options.coverage) this.options.emit({ event: "coverage", coverage: { status: "not-collected", release, reason: diagnosis } });
   }
 
   private async currentTests(): Promise<PlannedStep[]> {

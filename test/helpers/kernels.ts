@@ -1,7 +1,7 @@
 // The kernels the tests build against: whatever build trees this machine has installed
 // (scripts/setup.sh installs Debian's linux-headers-amd64 for 6.1 and linux-headers-6.12-amd64).
 // Releases are never written into a test: Debian moves its point releases every few weeks.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { kforgeCacheDir } from "../../src/fs/cache-dir.js";
 import { compareReleases, findBuildTrees, type BuildTree } from "../../src/kernel/build-tree.js";
@@ -50,4 +50,17 @@ export function foreignKernel61(flavour: "arm64" | "armmp"): TestKernel {
   if (!existsSync(join(kdir, "Makefile")))
     throw new Error(`no fetched ${release} in ${kforgeCacheDir()}: run scripts/setup.sh, or node bin/kforge.js kernel fetch ${release}`);
   return { release, kdir };
+}
+
+// The debug kernel with gcov (CONFIG_GCOV_KERNEL), which --coverage boots. A debug kernel built before
+// kforge's had gcov is refused here rather than used: the coverage tests link it into their own cache,
+// and kforge would rebuild it in place, under the other tests that boot it.
+export function gcovKernel(): TestKernel {
+  const debug = debugKernel();
+  const config = existsSync(join(debug.kdir, ".config")) ? readFileSync(join(debug.kdir, ".config"), "utf8") : "";
+  if (!/^CONFIG_GCOV_KERNEL=y$/m.test(config))
+    throw new Error(
+      `${debug.release} has no gcov (CONFIG_GCOV_KERNEL): run scripts/setup.sh, which rebuilds it with gcov (tens of objects)`,
+    );
+  return debug;
 }

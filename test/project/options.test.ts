@@ -44,5 +44,8 @@ describe("the option table", () => {
     expect(() => createOption("jobs").parseArg!("0", undefined)).toThrow('--jobs must be a positive whole number, got "0"');
     expect(() => createOption("accel").parseArg!("xen", undefined)).toThrow('--accel takes auto, kvm or tcg, got "xen"');
     expect(createOption("kernel").parseArg!("b", ["a"])).toEqual(["a", "b"]);
+    expect(() => createOption("coverageFormat").parseArg!("xml", undefined)).toThrow(
+      '--coverage-format takes lcov, cobertura or html, got "xml"',
+    );
   });
 });

@@ -11,7 +11,7 @@ const LAYERS: string[][] = [
   ["watch", "vm"],
   ["loader", "install", "editor", "check"],
   // dkms beside kbuild: a build through dkms.conf's MAKE[] reads it (kbuild/build-command.ts).
-  ["kbuild", "scaffold", "guest-kernel", "project", "dkms"],
+  ["kbuild", "scaffold", "guest-kernel", "project", "dkms", "coverage"],
   ["kernel", "module", "config", "kernel-log"],
   ["process", "fs", "text"],
   ["errors.ts"],

@@ -3,6 +3,7 @@
 // cycle. Glue over src/watch/.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { CoverageResult } from "../../coverage/model.js";
 import { EnvironmentError, ExitCode, isKforgeError, UsageError } from "../../errors.js";
 import type { BuildEvent } from "../../kbuild/build-modules.js";
 import type { Diagnostic } from "../../kbuild/parse-output.js";
@@ -17,7 +18,8 @@ import { createPalette } from "../../ui/color.js";
 import { loadSourceLines } from "../../ui/diagnostics.js";
 import { listenForKeys } from "../../ui/keys.js";
 import { formatNotice } from "../../text/visible-text.js";
-import { formatWatchEvent, KEYS_LINE } from "../../ui/watch-output.js";
+import { formatCoverage } from "../../ui/coverage-summary.js";
+import { formatWatchEvent, keysLine } from "../../ui/watch-output.js";
 import { selectGuestKernel } from "../../vm/debug-kernel.js";
 import { checkGuestMemory } from "../../vm/guest/memory.js";
 import { prepareBootImage } from "../../vm/qemu/vmlinux.js";
@@ -26,6 +28,7 @@ import { GuestTarget } from "../../watch/guest-target.js";
 import { HostTarget } from "../../watch/host-target.js";
 import { WatchLoop } from "../../watch/watch-loop.js";
 import type { CommandContext } from "../context.js";
+import { checkCoverageTools, withCoverageKernel, writeCoverageFiles } from "../coverage-command.js";
 import { debugKernelBuilder } from "../debug-kernel-builder.js";
 import { jsonFailure } from "../failure.js";
 import { createHostOptions } from "../host-command.js";
@@ -38,6 +41,7 @@ export interface WatchCommandOptions extends Flags {
   procRoot?: string;
   json?: boolean;
   debug?: boolean;
+  coverage?: boolean;
 }
 
 const CLEAR_SCREEN = "\x1b[2J\x1b[H";
@@ -63,9 +67,16 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   const kernel =
     host && options.kernel === undefined && options.kdir === undefined
       ? await selectKernel({ kernel: host.runningRelease, env: context.env })
-      : await selectGuestKernel(project, { debug: options.debug, build: debugKernelBuilder(context), signal: context.signal });
+      : await withCoverageKernel(
+          project,
+          await selectGuestKernel(project, { debug: options.debug, build: debugKernelBuilder(context), signal: context.signal }),
+          context,
+        );
+  const coverage = await checkCoverageTools(project, kernel, false);
   const interactive = !options.json && process.stdin.isTTY === true && context.stdout.isTTY === true;
-  const emit = createEmitter(options, context, project.dir, interactive);
+  const keys = keysLine(coverage !== undefined);
+  let lastCoverage: CoverageResult | undefined;
+  const emit = createEmitter(options, context, project.dir, interactive ? keys : undefined, (result) => (lastCoverage = result));
   if (kernel.notice) context.stderr.write(formatNotice(kernel.notice));
   const quit = new AbortController();
   const signal = AbortSignal.any([context.signal, quit.signal]);
@@ -85,12 +96,28 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
     const said = describeBuildNotice(event);
     if (said) context.stderr.write(formatNotice(said));
   };
-  const loop = new WatchLoop({ dir: project.dir, kernel, openProject: reopen, target, emit, env: context.env, onBuildEvent });
-  const keys = interactive
+  const onResult = (result: CoverageResult) => writeCoverageFiles({ coverage: result }, project, false, signal);
+  const loop = new WatchLoop({
+    dir: project.dir,
+    kernel,
+    openProject: reopen,
+    target,
+    emit,
+    env: context.env,
+    onBuildEvent,
+    ...(coverage ? { coverage: { ...coverage, onResult } } : {}),
+  });
+  const palette = createPalette(context.stdout as NodeJS.WriteStream);
+  const printCoverage = () =>
+    context.stdout.write(
+      lastCoverage ? formatCoverage(lastCoverage, palette, context.cwd) : "no coverage yet: it comes after the tests of a cycle\n",
+    );
+  const listener = interactive
     ? listenForKeys({
         rebuild: () => loop.rebuildNow(),
         test: () => loop.rerunTests(),
-        clear: () => context.stdout.write(`${CLEAR_SCREEN}${KEYS_LINE}\n`),
+        clear: () => context.stdout.write(`${CLEAR_SCREEN}${keys}\n`),
+        ...(coverage ? { coverage: printCoverage } : {}),
         quit: () => quit.abort(),
       })
     : undefined;
@@ -98,7 +125,7 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
     await loop.start();
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
   } finally {
-    keys?.close();
+    listener?.close();
     await loop.stop();
   }
   return context.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
@@ -115,19 +142,22 @@ async function startGuest(project: Project, release: string, signal: AbortSignal
   return GuestTarget.start({ ...boot, sourceDir: project.dir, onNotice }, timeoutMs);
 }
 
+// keys: the keys line of an interactive terminal, undefined otherwise.
 function createEmitter(
   options: WatchCommandOptions,
   context: CommandContext,
   dir: string,
-  interactive: boolean,
+  keys: string | undefined,
+  onCoverage: (result: CoverageResult) => void,
 ): (event: WatchEventBody) => void {
   const palette = createPalette(context.stdout as NodeJS.WriteStream);
   const sources = (diagnostics: Diagnostic[]) => loadSourceLines(dir, diagnostics);
   return (body) => {
     const event = { ...body, time: new Date().toISOString() } as WatchEvent;
+    if (event.event === "coverage") onCoverage(event.coverage);
     if (options.json) return void context.stdout.write(`${JSON.stringify(event)}\n`);
     // On a terminal each cycle starts on a clean screen under the keys line.
-    if (interactive && event.event === "build-start") context.stdout.write(`${CLEAR_SCREEN}${KEYS_LINE}\n`);
+    if (keys && event.event === "build-start") context.stdout.write(`${CLEAR_SCREEN}${keys}\n`);
     const text = formatWatchEvent(event, palette, sources);
     if (text) context.stdout.write(`${text}\n`);
   };
@@ -136,6 +166,11 @@ function createEmitter(
 // --host is checked before anything is built: where the kernel cannot load modules (no
 // /proc/modules, as on this kind of CI runner) or kforge is neither root nor --sudo, it cannot work.
 function openHost(options: WatchCommandOptions, context: CommandContext): HostOptions {
+  if (options.coverage)
+    throw new UsageError(
+      "--coverage reads the counters of a guest kernel with gcov",
+      "drop --host: kforge watch --coverage reloads into a guest",
+    );
   if (options.vm) {
     throw new UsageError(
       "--host and --vm cannot be used together",

@@ -15,6 +15,9 @@ const GUEST_OPTIONS: OptionUse[] = [
   "keepGoing",
   "cold",
   "debug",
+  "coverage",
+  "coverageFormat",
+  "coverageOutput",
   "json",
 ];
 const GUEST_HELP =
@@ -48,6 +51,9 @@ export const VM_COMMANDS: CommandSpec[] = [
       "sudo",
       "procRoot",
       "debug",
+      "coverage",
+      "coverageFormat",
+      "coverageOutput",
       "module",
       "vmKernel",
       "accel",
@@ -57,7 +63,8 @@ export const VM_COMMANDS: CommandSpec[] = [
     ],
     helpAfter:
       "Module parameters go after a bare --: name=value (single module) or module.name=value.\n" +
-      "On a terminal: r or Enter rebuilds and reloads, t reruns the tests, c clears, q or Ctrl-C quits.\n" +
+      "On a terminal: r or Enter rebuilds and reloads, t reruns the tests, g prints the last cycle's coverage (--coverage), c clears,\n" +
+      "q or Ctrl-C quits.\n" +
       "Exit codes: 0 quit with q, 2 usage or environment error, 130 interrupted.",
     load: () => import("../commands/watch.js").then((module) => module.watchCommand),
   },

@@ -12,6 +12,7 @@ import { formatKunitSummary } from "../../../ui/kunit-summary.js";
 import { createKunitExtension } from "../../../vm/kunit-extension.js";
 import type { KunitVmResult } from "../../../vm/kunit-run.js";
 import type { CommandContext } from "../../context.js";
+import { coverageExitCode, printCoverage, writeCoverageStepSummary } from "../../coverage-command.js";
 import { type GuestCommandOptions, openGuestProject, reportOutcome, runGuestCommand } from "../../guest-command.js";
 import { runKernelTests } from "./kernels.js";
 
@@ -41,5 +42,8 @@ export async function testCommand(options: TestCommandOptions, context: CommandC
   }
   const exitCode = reportOutcome(outcome, project, options, context);
   if (kunit && !options.json) context.stdout.write(formatKunitSummary(kunit, createPalette(context.stdout as NodeJS.WriteStream)));
-  return exitCode;
+  const result = outcome.kind === "done" ? outcome.result : undefined;
+  printCoverage(result, options, context);
+  if (result) await writeCoverageStepSummary([result], project, context);
+  return coverageExitCode(result ? [result] : [], exitCode);
 }

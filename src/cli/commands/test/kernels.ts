@@ -5,6 +5,7 @@
 import { formatNotice, showLine } from "../../../text/visible-text.js";
 import { availableParallelism, freemem } from "node:os";
 import { basename, resolve } from "node:path";
+import type { CoverageResult } from "../../../coverage/model.js";
 import { EnvironmentError, ExitCode, isKforgeError, UsageError } from "../../../errors.js";
 import { writeOutput } from "../../../fs/files.js";
 import { findKernelImage } from "../../../kernel/kernel-image.js";
@@ -23,6 +24,14 @@ import { planGuestConcurrency } from "../../../vm/guest/concurrency.js";
 import { resolveDebugRelease } from "../../../vm/debug-kernel.js";
 import { runProjectInGuest } from "../../../vm/run-project.js";
 import type { CommandContext } from "../../context.js";
+import {
+  checkCoverageTools,
+  coverageExitCode,
+  coverageKernels,
+  printCoverage,
+  writeCoverageFiles,
+  writeCoverageStepSummary,
+} from "../../coverage-command.js";
 import { debugKernelBuilder } from "../../debug-kernel-builder.js";
 import type { TestCommandOptions } from "./index.js";
 
@@ -32,7 +41,8 @@ export async function runKernelTests(project: Project, options: TestCommandOptio
   const several = project.severalKernels;
   if (several) checkSeveralKernels(project, options);
   const stock = several ? await project.kernels() : [await singleKernel(project, context)];
-  const kernels = options.debug ? await debugKernels(project, stock, context) : stock;
+  const chosen = options.debug ? await debugKernels(project, stock, context) : stock;
+  const kernels = project.coverage ? await coverageKernels(project, chosen, context) : chosen;
   const split = await project.splitByGates(kernels);
   const { allowed, skipped } = split;
   const refusal = gatedRunRefusal(split, options.allowSkip, context.stderr);
@@ -177,15 +187,18 @@ async function runOneGuest(
   signal: AbortSignal,
 ): Promise<KernelTestOutcome> {
   try {
+    const coverage = await checkCoverageTools(project, kernel, project.severalKernels);
     const outcome = await runProjectInGuest({
       project,
       kernel,
+      coverage,
       keepGoing: options.keepGoing,
       cold: options.cold,
       append: options.append,
       signal,
       onNotice: (message, quiet) => stderr.write(quiet ? `${showLine(message)}\n` : formatNotice(message)),
     });
+    if (outcome.kind === "done") await writeCoverageFiles(outcome.result, project, project.severalKernels, signal);
     return toTestOutcome(kernel.release, outcome);
   } catch (error) {
     if (!isKforgeError(error)) throw error;
@@ -193,13 +206,23 @@ async function runOneGuest(
   }
 }
 
-function report(outcomes: KernelTestOutcome[], project: Project, options: TestCommandOptions, context: CommandContext): number {
+async function report(
+  outcomes: KernelTestOutcome[],
+  project: Project,
+  options: TestCommandOptions,
+  context: CommandContext,
+): Promise<number> {
   const several = project.severalKernels;
   const tested = outcomes.filter((outcome) => !isSkipped(outcome));
   const missingImages = outcomes.some((outcome) => isSkipped(outcome) && outcome.reason.startsWith("no kernel image"));
   const ok = outcomes.every((outcome) => outcome.ok);
   if (options.json) context.stdout.write(`${JSON.stringify(several ? { ok, kernels: outcomes } : outcomes[0])}\n`);
-  else for (const outcome of outcomes) printTestOutcome(outcome, project.dir, several, context);
+  else
+    for (const outcome of outcomes) {
+      printTestOutcome(outcome, project.dir, several, context);
+      printCoverage(outcome as { coverage?: CoverageResult }, options, context);
+    }
+  await writeCoverageStepSummary(outcomes as { coverage?: CoverageResult }[], project, context);
   if (!options.json && several)
     context.stdout.write(`\n${formatTestSummary(outcomes, createPalette(context.stdout as NodeJS.WriteStream))}`);
   if (context.signal.aborted || outcomes.some((outcome) => "end" in outcome && outcome.end === "interrupted")) return ExitCode.interrupted;
@@ -209,5 +232,5 @@ function report(outcomes: KernelTestOutcome[], project: Project, options: TestCo
       "fetch the images with kforge kernel fetch <release> (see the skipped kernels above)",
     );
   }
-  return ok ? ExitCode.ok : ExitCode.failed;
+  return coverageExitCode(outcomes as { coverage?: CoverageResult }[], ok ? ExitCode.ok : ExitCode.failed);
 }
