@@ -84,7 +84,8 @@ describe("kforge ci init --provider github", () => {
     expect(job.strategy["fail-fast"]).toBe(false);
     expect(job.env.KERNEL).toBe("${{ matrix.kernel }}");
     const uses = job.steps.map((step: { uses?: string }) => step.uses).filter(Boolean);
-    expect(uses).toEqual(["actions/checkout@v4", "actions/upload-artifact@v4"]);
+    // The cache keeps the coverage step's debug kernel between runs.
+    expect(uses).toEqual(["actions/checkout@v4", "actions/cache@v4", "actions/upload-artifact@v4"]);
     const upload = job.steps.find((step: { uses?: string }) => step.uses === "actions/upload-artifact@v4");
     expect(upload.if).toBe("always()");
     expect(upload.with.path.split("\n").filter(Boolean)).toEqual([
@@ -92,6 +93,7 @@ describe("kforge ci init --provider github", () => {
       "kforge-build.json",
       "kforge-build-junit.xml",
       "kforge-test-junit.xml",
+      "kforge-coverage/",
     ]);
     const runs: string[] = job.steps.map((step: { run?: string }) => step.run).filter(Boolean);
     expect(runs[0]).toContain('"linux-headers-$KERNEL"');
@@ -100,7 +102,9 @@ describe("kforge ci init --provider github", () => {
       "build drivers/cimod",
       "kernel fetch",
       "test drivers/cimod",
+      "test drivers/cimod",
     ]);
+    expect(commands[3]).toContain("--coverage --coverage-output kforge-coverage");
     await expectCommandsExist(commands);
   });
 
@@ -232,7 +236,9 @@ describe("kforge ci init --provider gitlab", () => {
     expect(job.artifacts.reports).toEqual({
       junit: ["kforge-build-junit.xml", "kforge-test-junit.xml"],
       codequality: "gl-code-quality-report.json",
+      coverage_report: { coverage_format: "cobertura", path: "kforge-coverage/cobertura.xml" },
     });
+    expect(job.coverage).toBe(String.raw`/^coverage on \S+: lines \d+\/\d+ \((\d+\.\d+)%\)/`);
     const checkJob = pipeline["kforge-check"];
     expect(checkJob.variables.KERNEL).toBe(kernel612().release);
     expect(checkJob.artifacts.reports).toEqual({ codequality: "gl-code-quality-check.json" });
@@ -244,7 +250,9 @@ describe("kforge ci init --provider gitlab", () => {
       "build drivers/cimod",
       "kernel fetch",
       "test drivers/cimod",
+      "test drivers/cimod",
     ]);
+    expect(commands[3]).toContain("--coverage --coverage-output kforge-coverage");
     await expectCommandsExist(commands);
     runAsCi(commands[0]!, kernel61().release);
     expect(JSON.parse(readFileSync(join(repo, "kforge-build.json"), "utf8")).kernels[0].release).toBe(kernel61().release);
