@@ -1,23 +1,22 @@
 // The watch loop: a change starts a cycle (build, unload what changed and its dependents, send and
 // load the new modules, run the test steps), one cycle at a time. A change during a build cancels
 // that build (make's whole process group) and starts over, so results of stale sources never show.
-import { createHash } from "node:crypto";
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { relative } from "node:path";
 import type { BuildEvent, KernelTarget } from "../kbuild/build-modules.js";
 import { rebuildModules } from "../kbuild/fast-rebuild/rebuild.js";
 import { explainKernelLine } from "../kernel-log/explain.js";
 import { createRunDir } from "../process/run-dirs.js";
 import { selectModules } from "../module/load-order.js";
-import { allValues, firstValue, openModuleFile } from "../module/modinfo.js";
-import { moduleNameFromPath } from "../module/modules-dep.js";
 import type { Project } from "../project/project.js";
 import { prepareVmPlan } from "../vm/prepare.js";
 import type { PlannedStep } from "../vm/plan.js";
 import { type CoverageScope, collectCycleCoverage, resetCounters, type WatchCoverageOptions } from "./coverage-cycle.js";
 import { toJsonDiagnostic, type WatchEventBody } from "./events.js";
 import { watchSources, type SourceWatcher } from "./file-watcher.js";
-import { modulesToReload, type BuiltModule } from "./reload-plan.js";
+import { describeBuilt } from "./built-module.js";
+import { LoadedModules } from "./module-steps.js";
+import { modulesToReload } from "./reload-plan.js";
 import type { StepRun, WatchTarget } from "./target.js";
 
 export interface WatchLoopOptions {
@@ -38,8 +37,7 @@ export interface WatchLoopOptions {
 type Trigger = WatchEventBody & { event: "build-start" };
 
 export class WatchLoop {
-  private loaded = new Map<string, string>();
-  private loadedInTree = new Set<string>();
+  private readonly modules: LoadedModules;
   private testFiles: string[] = [];
   private watcher: SourceWatcher | undefined;
   private build: AbortController | undefined;
@@ -50,7 +48,14 @@ export class WatchLoop {
   // Where each cycle's modules are copied under the make lock, to be loaded from there.
   private copies: string | undefined;
 
-  constructor(private readonly options: WatchLoopOptions) {}
+  constructor(private readonly options: WatchLoopOptions) {
+    this.modules = new LoadedModules({
+      target: options.target,
+      emit: options.emit,
+      emitKernelLog: (ran) => this.emitKernelLog(ran),
+      handleFatal: (ran) => this.handleFatal(ran),
+    });
+  }
 
   async start(): Promise<void> {
     const { dir } = this.options;
@@ -156,64 +161,15 @@ export class WatchLoop {
     });
     this.testFiles = plan.files;
     // Nothing to reload still reruns the tests: a test script or kforge.json may be what changed.
-    const reload = modulesToReload(selected, this.loaded, force);
-    if (!(await this.unload(plan.steps.unloads, reload))) return;
+    const reload = modulesToReload(selected, this.modules.hashes, force);
+    if (!(await this.modules.unload(plan.steps.unloads, reload))) return;
     // Coverage reads each module's objects from its .mod, beside the built .ko, not the copy loaded.
     const builtAt = new Map(build.artifacts.map((artifact) => [artifact.path, artifact.builtAt ?? artifact.path]));
     const modules = selected.map((module) => builtAt.get(module.path) ?? module.path);
     this.coverageScope = { release: kernel.release, dir, buildDir, modules };
     if (this.options.coverage && (await this.handleFatal(await resetCounters(this.options.target)))) return;
-    if (!(await this.load(plan, selected, reload))) return;
+    if (!(await this.modules.load(plan, selected, reload))) return;
     await this.runTests(plan.steps.tests);
-  }
-
-  private async unload(unloads: PlannedStep[], reload: Set<string>): Promise<boolean> {
-    // Modules loaded before but no longer built (renamed, dropped from Kbuild) go too.
-    const gone = [...this.loaded.keys()].filter((name) => !unloads.some((step) => step.module === name));
-    const steps = [
-      ...gone.map((name): PlannedStep => ({ name: `rmmod ${name}`, kind: "unload", module: name, command: `rmmod ${name}` })),
-      ...unloads,
-    ];
-    for (const step of steps) {
-      if (!step.module || !this.loaded.has(step.module) || !(reload.has(step.module) || gone.includes(step.module))) continue;
-      const ran = await this.options.target.run(step);
-      this.options.emit({ event: "unload", module: step.module, ok: ran.result.ok, output: ran.result.output });
-      this.emitKernelLog(ran);
-      if (await this.handleFatal(ran)) return false;
-      if (ran.result.ok) this.loaded.delete(step.module);
-    }
-    return true;
-  }
-
-  private async load(
-    plan: Awaited<ReturnType<typeof prepareVmPlan>>,
-    selected: (BuiltModule & { path: string })[],
-    reload: Set<string>,
-  ): Promise<boolean> {
-    const target = this.options.target;
-    for (const file of plan.files) await target.installFile(file);
-    for (const step of plan.steps.loads) {
-      if (!step.module) continue;
-      const project = selected.find((module) => module.name === step.module);
-      if (step.inTree ? this.loadedInTree.has(step.module) : !reload.has(step.module)) continue;
-      const path = plan.modules.find((candidate) => moduleNameFromPath(candidate) === step.module);
-      const sent = path ? await target.installModule(path) : undefined;
-      if (sent && (await this.handleFatal(sent))) return false;
-      const ran = await target.run(step);
-      this.options.emit({
-        event: "load",
-        module: step.module,
-        ok: ran.result.ok,
-        output: ran.result.output,
-        ...(ran.result.diagnosis ? { diagnosis: ran.result.diagnosis } : {}),
-      });
-      this.emitKernelLog(ran);
-      if (await this.handleFatal(ran)) return false;
-      if (!ran.result.ok) return false;
-      if (step.inTree) this.loadedInTree.add(step.module);
-      else if (project) this.loaded.set(step.module, project.hash);
-    }
-    return true;
   }
 
   private async runTests(steps?: PlannedStep[]): Promise<void> {
@@ -275,8 +231,7 @@ export class WatchLoop {
   }
 
   private async restart(reason: string): Promise<void> {
-    this.loaded.clear();
-    this.loadedInTree.clear();
+    this.modules.clear();
     if (this.stopped) return;
     if (!(await this.options.target.boot())) throw new Error(`the guest did not boot again after: ${reason}`);
     this.options.emit({ event: "guest-restart", reason, bootMs: this.options.target.bootMs, start: this.options.target.start });
@@ -291,31 +246,8 @@ export class WatchLoop {
       this.running?.then(() => true) ?? true,
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000)),
     ]);
-    if (finished && this.options.target.alive()) {
-      for (const name of [...this.loaded.keys()].reverse()) {
-        const ran = await this.options.target.run({ name: `rmmod ${name}`, kind: "unload", module: name, command: `rmmod ${name}` });
-        this.options.emit({ event: "unload", module: name, ok: ran.result.ok, output: ran.result.output });
-        if (ran.fatal) break;
-      }
-    }
+    if (finished && this.options.target.alive()) await this.modules.unloadAll();
     await this.options.target.close();
     if (this.copies) await rm(this.copies, { recursive: true, force: true });
   }
-}
-
-async function describeBuilt(path: string): Promise<BuiltModule & { path: string }> {
-  const { modinfo } = await openModuleFile(path);
-  const depends = allValues(modinfo, "depends")
-    .flatMap((value) => value.split(","))
-    .filter(Boolean)
-    .map((name) => name.replaceAll("-", "_"));
-  const name = (firstValue(modinfo, "name") ?? moduleNameFromPath(path)).replaceAll("-", "_");
-  return {
-    name,
-    path,
-    depends,
-    hash: createHash("sha256")
-      .update(await readFile(path))
-      .digest("hex"),
-  };
 }

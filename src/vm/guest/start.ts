@@ -3,8 +3,8 @@
 // project file is in it). With warm starts the initramfs holds no project file: the modules and
 // test files are sent over the channel once the agent answers, and the clock and random pool are
 // refreshed from the host.
-import { readFile, rm, writeFile } from "node:fs/promises";
-import { createHash, randomBytes } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import { KforgeError } from "../../errors.js";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
@@ -12,6 +12,7 @@ import { describeCacheWriteFailure } from "../../fs/cache-file.js";
 import { isWriteError } from "../../fs/write-error.js";
 import { run } from "../../process/exec.js";
 import { ConsoleLog } from "./console-log.js";
+import { keyFor, saveState } from "./saved-state.js";
 import { ConsoleMonitor } from "./console-monitor.js";
 import { readModuleFile } from "./decompress.js";
 import { openGuestSession, type GuestSession } from "./channel.js";
@@ -19,20 +20,8 @@ import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
 import { cachedAgentInitramfs, writeInitramfs } from "./initramfs.js";
 import { createQemuArguments, type QemuOptions } from "../qemu/arguments.js";
 import { findQemuError, printableQemuText, startQemu, type QemuProcess } from "../qemu/process.js";
-import { identifyQemu, hashImage } from "../snapshot/identity.js";
-import { machineArguments, snapshotKey } from "../snapshot/key.js";
-import { saveGuestState } from "../snapshot/save.js";
 import { restoreGuestState } from "../snapshot/restore.js";
-import {
-  commitState,
-  findState,
-  lockState,
-  markUsed,
-  newTempStateFiles,
-  removeState,
-  type SnapshotMeta,
-  type StateFiles,
-} from "../snapshot/store.js";
+import { findState, markUsed, removeState } from "../snapshot/store.js";
 
 export interface Guest {
   qemu: QemuProcess;
@@ -129,62 +118,6 @@ const coldWithout = (options: StartGuestOptions) => (error: unknown) => {
   options.notice(`${describeCacheWriteFailure(error, kforgeCacheDir(options.env))}: booting cold, without saved guest states`);
   return undefined;
 };
-
-async function keyFor(options: StartGuestOptions, machine: QemuOptions): Promise<string> {
-  const args = createQemuArguments(machine);
-  return snapshotKey({
-    imageHash: await hashImage(machine.kernelImage, options.env, options.notice),
-    qemu: await identifyQemu(options.qemuBinary, options.env, options.notice),
-    initramfsHash: createHash("sha256")
-      .update(await readFile(machine.initramfs))
-      .digest("hex"),
-    machineArguments: machineArguments(args, {
-      kernel: machine.kernelImage,
-      initramfs: machine.initramfs,
-      agent: machine.agentSocket,
-      monitor: machine.monitorSocket ?? "",
-      memory: machine.memoryFile?.path ?? "",
-    }),
-  });
-}
-
-// Another kforge saving the same state right now: this run goes on without saving. A Ctrl-C stops
-// QEMU, which fails the save: nothing half-written is kept.
-async function saveState(options: StartGuestOptions, machine: QemuOptions, key: string, qemu: QemuProcess): Promise<void> {
-  const cannotSave = (error: unknown) =>
-    options.notice(
-      options.signal?.aborted
-        ? "the guest state save was interrupted: nothing was saved, and there is nothing to do (the next warm run saves it)"
-        : `could not save the guest state for warm starts: ${(error as Error).message}`,
-    );
-  const unlock = await lockState(key, options.env).catch(cannotSave);
-  if (!unlock) return;
-  let temp: StateFiles | undefined;
-  const stop = () => void qemu.stop();
-  options.signal?.addEventListener("abort", stop, { once: true });
-  try {
-    temp = await newTempStateFiles(key, options.env);
-    await saveGuestState(machine.monitorSocket!, { state: temp.state, ram: { from: machine.memoryFile!.path, to: temp.ram } });
-    const meta: Omit<SnapshotMeta, "format"> = {
-      key,
-      release: options.release,
-      kernelImage: machine.kernelImage,
-      imageHash: await hashImage(machine.kernelImage, options.env),
-      accel: machine.accel,
-      memoryMb: machine.memoryMb,
-      append: machine.append ?? [],
-      qemu: await identifyQemu(options.qemuBinary, options.env),
-      createdAt: new Date().toISOString(),
-    };
-    await commitState(temp, meta, options.env);
-  } catch (error) {
-    cannotSave(error);
-    if (temp) await Promise.all([rm(temp.state, { force: true }), rm(temp.ram, { force: true })]);
-  } finally {
-    options.signal?.removeEventListener("abort", stop);
-    await unlock();
-  }
-}
 
 // With `incomingState` the guest is restored from it instead of booted.
 async function launchGuest(
