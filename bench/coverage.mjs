@@ -7,24 +7,17 @@
 // that `kforge kernel build 6.12 --debug` registers in kforge's cache, with gcov)
 // Saved states go to a private cache (the shared kernel images are linked in, never written).
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { argument, cachedKernels, newestDebugRelease } from "./kernels.mjs";
 
-const argument = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : process.argv[index + 1];
-};
 const runs = Number(argument("runs", "3"));
 const cold = process.argv.includes("--cold") ? ["--cold"] : [];
 const repo = new URL("..", import.meta.url).pathname;
 const kforge = join(repo, "bin/kforge.js");
-const kernels = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "kforge", "kernels");
-const debugRelease = readdirSync(kernels)
-  .filter((name) => name.endsWith("-kforge-debug"))
-  .sort()
-  .at(-1);
-if (!debugRelease) throw new Error(`no *-kforge-debug kernel in ${kernels}: run bash scripts/setup.sh`);
+const kernels = cachedKernels;
+const debugRelease = newestDebugRelease();
 
 const work = mkdtempSync(join(tmpdir(), "kforge-bench-coverage-"));
 const privateCache = join(work, "cache");

@@ -6,24 +6,16 @@
 //   cold:  only with --cold (a full build, tens of minutes on 2 shared cores), into a private cache.
 // Usage: node bench/kernel-build.mjs [--runs 3] [--cold]   (needs `npm run build` and scripts/setup.sh)
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newestRelease } from "./kernels.mjs";
+import { argument, cachedKernels, newestDebugRelease, newestRelease } from "./kernels.mjs";
 
-const argument = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : process.argv[index + 1];
-};
 const runs = Number(argument("runs", "3"));
 const repo = new URL("..", import.meta.url).pathname;
 const kforge = join(repo, "bin/kforge.js");
-const kernels = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "kforge", "kernels");
-const debugRelease = readdirSync(kernels)
-  .filter((name) => name.endsWith("-kforge-debug"))
-  .sort()
-  .at(-1);
-if (!debugRelease) throw new Error(`no *-kforge-debug kernel in ${kernels}: run bash scripts/setup.sh`);
+const kernels = cachedKernels;
+const debugRelease = newestDebugRelease();
 const debugKdir = join(kernels, debugRelease, "build");
 const source = readlinkSync(join(debugKdir, "source"));
 const stockRelease = await newestRelease("6.12");

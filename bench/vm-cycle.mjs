@@ -7,12 +7,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, existsSync, statSync, symlinkSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { newestRelease } from "./kernels.mjs";
+import { argument, newestRelease } from "./kernels.mjs";
 
-const argument = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : process.argv[index + 1];
-};
 const runs = Number(argument("runs", "5"));
 const repo = new URL("..", import.meta.url).pathname;
 const kforge = join(repo, "bin/kforge.js");

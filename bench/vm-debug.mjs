@@ -8,12 +8,8 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { newestRelease } from "./kernels.mjs";
+import { argument, newestRelease } from "./kernels.mjs";
 
-const argument = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : process.argv[index + 1];
-};
 const runs = Number(argument("runs", "3"));
 const release = argument("release") ?? (await newestRelease("6.12"));
 const repo = new URL("..", import.meta.url).pathname;

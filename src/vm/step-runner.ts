@@ -112,10 +112,29 @@ export async function executeSteps(
     const timeoutMs = Math.max(options.deadline - Date.now(), BEFORE_UNLOAD_MIN_MS);
     await options.beforeUnload(session, { timeoutMs, crashes: monitor.crashes.reports });
   }
-  for (const step of plan.unloads) await execute(step, step.module && loaded.has(step.module) ? undefined : `${step.module} is not loaded`);
+  const oops = taskKillingOops(steps, plan.tests, monitor.crashes.reports);
+  for (const step of plan.unloads)
+    await execute(step, !step.module || !loaded.has(step.module) ? `${step.module} is not loaded` : oops && oopsBlocksUnload(oops));
   if (leakCheck) await execute(LEAK_SCAN_STEP);
   return { steps, skipped, end: ended ?? { end: "completed" }, taintBefore: session.initialTaint, taintAfter: taint };
 }
+
+// An oops kills the task that hit it, which keeps what it held (a module's parameter lock, its
+// refcount): rmmod after one in a test step would wait on it until the time limit. The step's own
+// exit by a signal confirms it: a module printing an oops header alone does not stop the unload.
+const TASK_KILLING: readonly CrashReport["kind"][] = ["oops", "null-dereference", "general-protection-fault", "bug"];
+const KILLED_BY_SIGNAL = 128;
+
+const taskKillingOops = (steps: readonly StepResult[], tests: readonly PlannedStep[], reports: readonly CrashReport[]) =>
+  steps.find(
+    (step) =>
+      tests.some((test) => test.name === step.name) &&
+      (step.exitCode ?? 0) > KILLED_BY_SIGNAL &&
+      reports.some((report) => report.step === step.name && TASK_KILLING.includes(report.kind)),
+  );
+
+const oopsBlocksUnload = (step: StepResult) =>
+  `the kernel oopsed during "${step.name}", killing it: the task still holds what it held, so rmmod could hang; the guest is thrown away`;
 
 export function toStepResult(step: PlannedStep, outcome: CommandOutcome, crashes: StepFacts["crashes"]): StepResult {
   const base = { name: step.name, kind: step.kind, ...(step.module ? { module: step.module } : {}), durationMs: outcome.durationMs };
