@@ -3,7 +3,7 @@
 // whose folder cannot be made or written is refused before a long run whose results it would lose.
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 
 const FOLDER_HINT = "pass the directory that holds your module's Kbuild or Makefile";
@@ -35,4 +35,9 @@ export async function assertWritableOutput(path: string, option: string): Promis
       `${option} ${path} cannot be written: ${info?.isDirectory() ? `${existing ? path : folder} is not writable` : `${folder} is not a directory`}`,
       `give ${option} a path in a folder you can write to`,
     );
+}
+
+// The report files of a command, by option (relative paths from cwd); an option not given is left out.
+export async function assertWritableOutputs(cwd: string, files: Record<string, string | undefined>): Promise<void> {
+  for (const [option, path] of Object.entries(files)) if (path !== undefined) await assertWritableOutput(resolve(cwd, path), option);
 }

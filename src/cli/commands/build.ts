@@ -2,9 +2,8 @@
 // location, in parallel), with progress, diagnostics, a summary and the CI reports.
 import { formatNotice } from "../../text/visible-text.js";
 import { writeCompileCommands } from "../../editor/compile-commands.js";
-import { resolve } from "node:path";
 import { ExitCode } from "../../errors.js";
-import { assertWritableOutput } from "../../fs/check-path.js";
+import { assertWritableOutputs } from "../../fs/check-path.js";
 import type { KernelBuildResult } from "../../kbuild/build-modules.js";
 import type { KbuildFlags } from "../../kbuild/make-arguments.js";
 import { describeBypassedWrappers } from "../../kbuild/wrapper-notice.js";
@@ -29,11 +28,7 @@ export interface BuildCommandOptions extends ReportOptions, KbuildFlags {
 
 export async function buildCommand(options: BuildCommandOptions, context: CommandContext): Promise<number> {
   checkReportOptions(options);
-  for (const [option, path] of [
-    ["--junit", options.junit],
-    ["--codequality", options.codequality],
-  ] as const)
-    if (path !== undefined) await assertWritableOutput(resolve(context.cwd, path), option);
+  await assertWritableOutputs(context.cwd, { "--junit": options.junit, "--codequality": options.codequality });
   const project = await openProject({ ...context, dir: options.dir, flags: options, extraArgsAreMakeVariables: true });
   for (const notice of await describeBypassedWrappers(project.dir, project.make.buildCommand)) context.stderr.write(formatNotice(notice));
   const kernels = await project.kernels();

@@ -1,12 +1,12 @@
 // `kforge check [dir]`: the project's kernel, make settings and kforge.json `check` section into the
 // checker engine (src/check/), then its report in text or JSON and the CI reports.
 import { availableParallelism } from "node:os";
-import { basename, resolve } from "node:path";
+import { basename } from "node:path";
 import { checkResultJson } from "../../check/json.js";
 import { runCheck } from "../../check/runner.js";
 import { type CheckFlags, resolveCheckSettings } from "../../check/settings.js";
 import { ExitCode } from "../../errors.js";
-import { assertWritableOutput } from "../../fs/check-path.js";
+import { assertWritableOutputs } from "../../fs/check-path.js";
 import { openProject } from "../../project/project.js";
 import { checkReportOptions } from "../../report/build-reports.js";
 import { type CheckReportOptions, writeCheckReports } from "../../report/check-reports.js";
@@ -24,11 +24,7 @@ export interface CheckCommandOptions extends CheckFlags, CheckReportOptions {
 
 export async function checkCommand(options: CheckCommandOptions, context: CommandContext): Promise<number> {
   checkReportOptions(options);
-  for (const [option, file] of [
-    ["--sarif", options.sarif],
-    ["--codequality", options.codequality],
-  ] as const)
-    if (file !== undefined) await assertWritableOutput(resolve(context.cwd, file), option);
+  await assertWritableOutputs(context.cwd, { "--sarif": options.sarif, "--codequality": options.codequality });
   const project = await openProject({ ...context, command: "check", dir: options.dir, flags: options, extraArgsAreMakeVariables: true });
   const { dir, make } = project;
   const settings = resolveCheckSettings(options, project.config.check, { cwd: context.cwd, dir });

@@ -3,7 +3,7 @@
 // run per kernel with a report per kernel (kernels.ts).
 import { resolve } from "node:path";
 import { UsageError } from "../../../errors.js";
-import { assertWritableOutput } from "../../../fs/check-path.js";
+import { assertWritableOutputs } from "../../../fs/check-path.js";
 import { writeOutput } from "../../../fs/files.js";
 import { findKunitSources } from "../../../kbuild/kunit-suites.js";
 import { renderKunitJunit } from "../../../report/kunit-junit.js";
@@ -30,7 +30,7 @@ export async function testCommand(options: TestCommandOptions, context: CommandC
       "kforge test --vm (loading a module under test into the running kernel is what the VM is there to avoid)",
     );
   }
-  if (options.junit !== undefined) await assertWritableOutput(resolve(context.cwd, options.junit), "--junit");
+  await assertWritableOutputs(context.cwd, { "--junit": options.junit });
   const project = await openGuestProject(options, context);
   // On one kernel, --junit reports the KUnit cases when the project has suites, else the steps.
   const kunitReport = options.junit !== undefined && (await findKunitSources(project.dir)).length > 0;
