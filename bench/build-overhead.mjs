@@ -23,7 +23,9 @@ writeFileSync(join(dir, "Kbuild"), "obj-m += bench.o\n");
 writeFileSync(join(dir, "bench.h"), "#define BENCH_VALUE 42\n");
 writeFileSync(
   join(dir, "bench.c"),
-  '#include <linux/module.h>\n#include <linux/init.h>\n#include "bench.h"\n\nstatic int __init bench_init(void)\n{\n\tpr_info("bench %d\\n", BENCH_VALUE);\n\treturn 0;\n}\n\nstatic void __exit bench_exit(void)\n{\n}\n\nmodule_init(bench_init);\nmodule_exit(bench_exit);\nMODULE_LICENSE("GPL");\nMODULE_DESCRIPTION("kforge benchmark module");\n',
+  '#include <linux/module.h>\n#include <linux/init.h>\n#include "bench.h"\n\nstatic int __init bench_init(void)\n{\n' +
+    '\tpr_info("bench %d\\n", BENCH_VALUE);\n\treturn 0;\n}\n\nstatic void __exit bench_exit(void)\n{\n}\n\n' +
+    'module_init(bench_init);\nmodule_exit(bench_exit);\nMODULE_LICENSE("GPL");\nMODULE_DESCRIPTION("kforge benchmark module");\n',
 );
 
 const environment = { ...process.env, LC_ALL: "C", CI: "true", NO_COLOR: "1" };
@@ -72,6 +74,7 @@ console.log("|---|---:|---:|---:|---:|");
 for (const [name, rawMs, kforgeMs, target] of rows) {
   const ratio = kforgeMs / rawMs;
   console.log(
-    `| ${name} | ${rawMs.toFixed(0)} | ${kforgeMs.toFixed(0)} | ${ratio.toFixed(2)} | <= ${target} ${ratio <= target ? "(met)" : "(missed)"} |`,
+    `| ${name} | ${rawMs.toFixed(0)} | ${kforgeMs.toFixed(0)} | ${ratio.toFixed(2)} ` +
+      `| <= ${target} ${ratio <= target ? "(met)" : "(missed)"} |`,
   );
 }

@@ -57,7 +57,11 @@ rmSync(work, { recursive: true, force: true });
 
 const line = (label, name) => {
   const list = samples[name];
-  return `  ${label.padEnd(40)} ${seconds(median(list.map((sample) => sample.ms)))} s   [${list.map((sample) => seconds(sample.ms)).join(" ")}]  (boot/restore ${seconds(median(list.map((sample) => sample.bootMs)))} s, steps ${seconds(median(list.map((sample) => sample.stepsMs)))} s)`;
+  return (
+    `  ${label.padEnd(40)} ${seconds(median(list.map((sample) => sample.ms)))} s   ` +
+    `[${list.map((sample) => seconds(sample.ms)).join(" ")}]  (boot/restore ${seconds(median(list.map((sample) => sample.bootMs)))} ` +
+    `s, steps ${seconds(median(list.map((sample) => sample.stepsMs)))} s)`
+  );
 };
 const ratio = (median(samples.coverage.map((sample) => sample.ms)) / median(samples.plain.map((sample) => sample.ms))).toFixed(2);
 console.log(

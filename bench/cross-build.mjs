@@ -28,7 +28,9 @@ const dir = mkdtempSync(join(tmpdir(), "kforge-bench-cross-"));
 writeFileSync(join(dir, "Kbuild"), "obj-m += bench.o\n");
 writeFileSync(
   join(dir, "bench.c"),
-  '#include <linux/module.h>\n#include <linux/init.h>\n\nstatic int __init bench_init(void)\n{\n\tpr_info("bench\\n");\n\treturn 0;\n}\n\nstatic void __exit bench_exit(void)\n{\n}\n\nmodule_init(bench_init);\nmodule_exit(bench_exit);\nMODULE_LICENSE("GPL");\n',
+  "#include <linux/module.h>\n#include <linux/init.h>\n\nstatic int __init bench_init(void)\n" +
+    '{\n\tpr_info("bench\\n");\n\treturn 0;\n}\n\nstatic void __exit bench_exit(void)\n' +
+    '{\n}\n\nmodule_init(bench_init);\nmodule_exit(bench_exit);\nMODULE_LICENSE("GPL");\n',
 );
 
 const environment = { ...process.env, LC_ALL: "C", CI: "true", NO_COLOR: "1" };

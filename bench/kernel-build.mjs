@@ -55,7 +55,8 @@ for (let run = 0; run < runs; run++) {
 console.log(`kernel-build no-op, ${debugRelease}, median of ${runs} (alternated)`);
 console.log(`  make bzImage modules, nothing changed: ${seconds(median(noop.make))}   [${list(noop.make)}]`);
 console.log(
-  `  kforge kernel build --debug:           ${seconds(median(noop.kforge))}   [${list(noop.kforge)}]   ratio ${(median(noop.kforge) / median(noop.make)).toFixed(3)}`,
+  `  kforge kernel build --debug:           ${seconds(median(noop.kforge))}   ` +
+    `[${list(noop.kforge)}]   ratio ${(median(noop.kforge) / median(noop.make)).toFixed(3)}`,
 );
 
 // Boot to kforge's init: the debug kernel (KASAN inline and lockdep slow it) against the stock one.

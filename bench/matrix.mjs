@@ -21,7 +21,9 @@ const environment = { ...process.env, LC_ALL: "C", CI: "true", NO_COLOR: "1" };
 const root = mkdtempSync(join(tmpdir(), "kforge-bench-matrix-"));
 
 const moduleText = (name) =>
-  `#include <linux/module.h>\n#include <linux/init.h>\n\nstatic int __init ${name}_init(void)\n{\n\tpr_info("${name}\\n");\n\treturn 0;\n}\n\nstatic void __exit ${name}_exit(void)\n{\n}\n\nmodule_init(${name}_init);\nmodule_exit(${name}_exit);\nMODULE_LICENSE("GPL");\n`;
+  `#include <linux/module.h>\n#include <linux/init.h>\n\nstatic int __init ${name}_init(void)\n` +
+  `{\n\tpr_info("${name}\\n");\n\treturn 0;\n}\n\nstatic void __exit ${name}_exit(void)\n` +
+  `{\n}\n\nmodule_init(${name}_init);\nmodule_exit(${name}_exit);\nMODULE_LICENSE("GPL");\n`;
 
 function writeProject(name, moduleCount) {
   const dir = join(root, name, "src");
@@ -77,7 +79,8 @@ for (const project of projects) {
 rmSync(root, { recursive: true, force: true });
 
 console.log(
-  `kforge build --kernel all vs raw make one kernel after another: ${releases.length} kernels (${releases.join(", ")}), ${pairs} alternated pairs, ${cpus} CPUs\n`,
+  `kforge build --kernel all vs raw make one kernel after another: ${releases.length} ` +
+    `kernels (${releases.join(", ")}), ${pairs} alternated pairs, ${cpus} CPUs\n`,
 );
 console.log("| case | raw make, sequential, median (ms) | kforge median (ms) | ratio | target |");
 console.log("|---|---:|---:|---:|---:|");

@@ -23,7 +23,9 @@ mkdirSync(template);
 writeFileSync(join(template, "Kbuild"), "obj-m += startpath.o\n");
 writeFileSync(
   join(template, "startpath.c"),
-  '#include <linux/module.h>\n#include <linux/init.h>\nstatic int __init startpath_init(void)\n{\n\treturn 0;\n}\nstatic void __exit startpath_exit(void)\n{\n}\nmodule_init(startpath_init);\nmodule_exit(startpath_exit);\nMODULE_LICENSE("GPL");\n',
+  "#include <linux/module.h>\n#include <linux/init.h>\nstatic int __init startpath_init(void)\n" +
+    "{\n\treturn 0;\n}\nstatic void __exit startpath_exit(void)\n{\n}\n" +
+    'module_init(startpath_init);\nmodule_exit(startpath_exit);\nMODULE_LICENSE("GPL");\n',
 );
 writeFileSync(join(template, "kforge.json"), JSON.stringify({ kernel: release, vm: { accel: "tcg", test: ["true"] } }));
 

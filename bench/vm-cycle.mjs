@@ -37,7 +37,8 @@ async function benchRelease(release) {
   cpSync(join(project, "greet.ko"), join(rootfs, "greet.ko"));
   writeFileSync(
     join(rootfs, "init"),
-    "#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\nmount -t sysfs sys /sys\ninsmod /greet.ko\ncat /proc/modules\nrmmod greet\npoweroff -f\n",
+    "#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\n" +
+      "mount -t sysfs sys /sys\ninsmod /greet.ko\ncat /proc/modules\nrmmod greet\npoweroff -f\n",
   );
   chmodSync(join(rootfs, "init"), 0o755);
   const initrd = join(work, `initrd-${release}.gz`);
@@ -113,7 +114,10 @@ async function benchRelease(release) {
   console.log(`  kforge vm warm (build check + restore + send + insmod + rmmod): ${(w / 1000).toFixed(2)} s   [${list(samples.warm)}]`);
   console.log(`  kforge vm --cold (build check + boot + insmod + rmmod):       ${(c / 1000).toFixed(2)} s   [${list(samples.cold)}]`);
   console.log(
-    `  restore-to-ready ${(median(samples.restoreToReady) / 1000).toFixed(2)} s, boot-to-ready ${(median(samples.bootToReady) / 1000).toFixed(2)} s, state file ${stateBytes.map((bytes) => `${(bytes / 1024).toFixed(0)} KiB`).join(", ")} + RAM file ${ramBytes.map((bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`).join(", ")} allocated`,
+    `  restore-to-ready ${(median(samples.restoreToReady) / 1000).toFixed(2)} s, ` +
+      `boot-to-ready ${(median(samples.bootToReady) / 1000).toFixed(2)} s, state ` +
+      `file ${stateBytes.map((bytes) => `${(bytes / 1024).toFixed(0)} KiB`).join(", ")} + RAM ` +
+      `file ${ramBytes.map((bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`).join(", ")} allocated`,
   );
   console.log(`  ratio warm/baseline: ${(w / b).toFixed(2)} (target <= 0.25), cold/baseline: ${(c / b).toFixed(2)}`);
 }

@@ -62,7 +62,11 @@ const line = (label, name) => {
   const list = samples[name];
   const scans = list.map((sample) => sample.scanMs).filter((ms) => ms !== undefined);
   const scan = scans.length ? `, kmemleak scan ${seconds(median(scans))} s` : "";
-  return `  ${label.padEnd(34)} ${seconds(median(list.map((sample) => sample.ms)))} s   [${list.map((sample) => seconds(sample.ms)).join(" ")}]  (boot/restore to ready ${seconds(median(list.map((sample) => sample.bootMs)))} s${scan})`;
+  return (
+    `  ${label.padEnd(34)} ${seconds(median(list.map((sample) => sample.ms)))} ` +
+    `s   [${list.map((sample) => seconds(sample.ms)).join(" ")}]  (boot/restore ` +
+    `to ready ${seconds(median(list.map((sample) => sample.bootMs)))} s${scan})`
+  );
 };
 const ratio = (debug, stock) =>
   (median(samples[debug].map((sample) => sample.ms)) / median(samples[stock].map((sample) => sample.ms))).toFixed(2);

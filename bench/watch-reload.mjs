@@ -17,7 +17,8 @@ const release = process.argv[3] ?? (await newestRelease("6.1"));
 const kforge = fileURLToPath(new URL("../bin/kforge.js", import.meta.url));
 const environment = { ...process.env, CI: "true", NO_COLOR: "1" };
 const source = (text) =>
-  `#include <linux/module.h>\nstatic int __init bench_init(void)\n{\n\tpr_info("bench: ${text}\\n");\n\treturn 0;\n}\nstatic void __exit bench_exit(void)\n{\n}\nmodule_init(bench_init);\nmodule_exit(bench_exit);\nMODULE_LICENSE("GPL");\n`;
+  `#include <linux/module.h>\nstatic int __init bench_init(void)\n{\n\tpr_info("bench: ${text}\\n");\n\treturn 0;\n}\n` +
+  `static void __exit bench_exit(void)\n{\n}\nmodule_init(bench_init);\nmodule_exit(bench_exit);\nMODULE_LICENSE("GPL");\n`;
 
 function createModule() {
   const dir = mkdtempSync(join(tmpdir(), "kforge-bench-watch-"));
@@ -102,7 +103,8 @@ try {
   const makeWatch = await measureWatch(makeWatchDir, { KFORGE_FAST_REBUILD: "off" });
   const { build, naive } = measureNaive(naiveDir);
   const row = (name, values, buildValues) =>
-    `| ${name} | ${(median(values) / 1000).toFixed(2)} s | ${buildValues ? `${(median(buildValues) / 1000).toFixed(2)} s` : "-"} | ${(median(values) / median(naive)).toFixed(2)} |`;
+    `| ${name} | ${(median(values) / 1000).toFixed(2)} s ` +
+    `| ${buildValues ? `${(median(buildValues) / 1000).toFixed(2)} s` : "-"} | ${(median(values) / median(naive)).toFixed(2)} |`;
   console.log(`kernel ${release}, TCG, ${edits} edits, medians (edit to the new pr_info text in the guest)\n`);
   console.log("| loop | median | its build step | ratio to the naive loop |\n| --- | --- | --- | --- |");
   console.log(row(`kforge watch --vm (build path: ${watch.paths})`, watch.times, watch.builds));
@@ -110,7 +112,8 @@ try {
   console.log(row("kforge build (incremental) alone", build));
   console.log(row("kforge build + kforge vm (naive)", naive));
   console.log(
-    `\nwatch minus build alone: ${((median(watch.times) - median(build)) / 1000).toFixed(2)} s; fast path against make in watch: ${(median(watch.times) / median(makeWatch.times)).toFixed(2)}`,
+    `\nwatch minus build alone: ${((median(watch.times) - median(build)) / 1000).toFixed(2)} s; ` +
+      `fast path against make in watch: ${(median(watch.times) / median(makeWatch.times)).toFixed(2)}`,
   );
 } finally {
   rmSync(watchDir, { recursive: true, force: true });

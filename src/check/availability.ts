@@ -102,6 +102,7 @@ function missingError(missing: readonly MissingChecker[]): EnvironmentError {
   const packages = [...new Set(missing.map((checker) => checker.debianPackage))].join(" ");
   return new EnvironmentError(
     `${missing.length === 1 ? "a checker that was asked for cannot run" : "checkers that were asked for cannot run"}: ${what}`,
-    `apt-get install ${packages}, or leave ${missing.map((checker) => checker.name).join(", ")} out of --checker and kforge.json check.checkers`,
+    `apt-get install ${packages}, or leave ${missing.map((checker) => checker.name).join(", ")} ` +
+      `out of --checker and kforge.json check.checkers`,
   );
 }

@@ -92,7 +92,8 @@ export function planCiSteps(plan: CiPlan, provider: "github" | "gitlab"): CiStep
   const gitlabCheckReports = provider === "gitlab" ? ` --annotations gitlab --codequality ${REPORT_FILES.checkCodequality}` : "";
   // INITRD=No: a headers package can pull in its kernel image, whose initramfs kforge never needs.
   const install = (packages: readonly string[]) =>
-    `apt-get update -qq && DEBIAN_FRONTEND=noninteractive INITRD=No apt-get install -y -qq --no-install-recommends ${packages.join(" ")} "linux-headers-$${KERNEL_VARIABLE}"`;
+    `apt-get update -qq && DEBIAN_FRONTEND=noninteractive INITRD=No apt-get install -y ` +
+    `-qq --no-install-recommends ${packages.join(" ")} "linux-headers-$${KERNEL_VARIABLE}"`;
   return {
     installPackages: install(PACKAGES),
     installKforge: installKforgeCommand(plan.kforgeSource),
@@ -103,7 +104,9 @@ export function planCiSteps(plan: CiPlan, provider: "github" | "gitlab"): CiStep
     moduleFiles: plan.dir === "." ? "**/*.ko" : `${plan.dir}/**/*.ko`,
     checkKernel: [...plan.kernels].sort(compareReleases).at(-1)!,
     installCheckPackages: install(CHECK_PACKAGES),
-    check: `kforge check ${dir} --kernel ${kernel} --sarif ${REPORT_FILES.checkSarif} --json${gitlabCheckReports} > ${REPORT_FILES.checkJson}`,
+    check:
+      `kforge check ${dir} --kernel ${kernel} --sarif ${REPORT_FILES.checkSarif} ` +
+      `--json${gitlabCheckReports} > ${REPORT_FILES.checkJson}`,
   };
 }
 

@@ -7,6 +7,23 @@ export const GITHUB_WORKFLOW_PATH = ".github/workflows/kforge.yml";
 export function renderGithubWorkflow(plan: CiPlan): string {
   const steps = planCiSteps(plan, "github");
   const run = (name: string, command: string) => `      - name: ${yamlString(name)}\n        run: ${yamlString(command)}\n`;
+  const cachePaths = COVERAGE_CACHE_PATHS.map((path) => `            ~/.cache/${path}\n`).join("");
+  const jobSteps = [
+    run("Install kforge", steps.installKforge),
+    run("Build (annotations and step summary come from GITHUB_ACTIONS)", steps.build),
+    run("Fetch the kernel image", steps.fetchKernel),
+    run("Boot the kernel and run the module's tests", steps.test),
+    run("Coverage: the tests on the kernel's version with gcov (step summary: coverage percentage)", steps.coverage),
+  ].join("");
+  const artifactPaths = [
+    steps.moduleFiles,
+    REPORT_FILES.buildJson,
+    REPORT_FILES.buildJunit,
+    REPORT_FILES.testJunit,
+    `${REPORT_FILES.coverageDir}/`,
+  ]
+    .map((path) => `            ${path}\n`)
+    .join("");
   return `${header(plan, "Each kernel is its own job of the workflow's matrix.")}name: kforge
 on:
   push:
@@ -30,14 +47,14 @@ ${run("Install build and VM prerequisites with the kernel's headers", steps.inst
         with:
           key: \${{ format('kforge-kernels-{0}', matrix.kernel) }}
           path: |
-${COVERAGE_CACHE_PATHS.map((path) => `            ~/.cache/${path}\n`).join("")}${run("Install kforge", steps.installKforge)}${run("Build (annotations and step summary come from GITHUB_ACTIONS)", steps.build)}${run("Fetch the kernel image", steps.fetchKernel)}${run("Boot the kernel and run the module's tests", steps.test)}${run("Coverage: the tests on the kernel's version with gcov (step summary: coverage percentage)", steps.coverage)}      - name: Keep the modules and reports
+${cachePaths}${jobSteps}      - name: Keep the modules and reports
         if: always()
         uses: actions/upload-artifact@v4
         with:
           name: \${{ format('kforge-{0}', matrix.kernel) }}
           if-no-files-found: warn
           path: |
-${[steps.moduleFiles, REPORT_FILES.buildJson, REPORT_FILES.buildJunit, REPORT_FILES.testJunit, `${REPORT_FILES.coverageDir}/`].map((path) => `            ${path}\n`).join("")}${checkJob(plan)}`;
+${artifactPaths}${checkJob(plan)}`;
 }
 
 // The kernel's static checkers once, for the newest kernel: annotations and the step summary (with the
@@ -48,6 +65,11 @@ function checkJob(plan: CiPlan): string {
   const steps = planCiSteps(plan, "github");
   const run = (name: string, command: string) => `      - name: ${yamlString(name)}\n        run: ${yamlString(command)}\n`;
   const sarifPresent = `always() && hashFiles('${REPORT_FILES.checkSarif}') != ''`;
+  const installPackages = run(
+    "Install the build prerequisites, sparse and coccinelle with the kernel's headers",
+    steps.installCheckPackages,
+  );
+  const check = run("Run checkpatch.pl, sparse, W=1 and coccicheck (annotations and step summary come from GITHUB_ACTIONS)", steps.check);
   return `  check:
     name: kforge check
     runs-on: ubuntu-latest
@@ -58,8 +80,8 @@ function checkJob(plan: CiPlan): string {
     env:
       ${KERNEL_VARIABLE}: ${yamlString(steps.checkKernel)}
     steps:
-${run("Install the build prerequisites, sparse and coccinelle with the kernel's headers", steps.installCheckPackages)}      - uses: actions/checkout@v4
-${run("Install kforge", steps.installKforge)}${run("Run checkpatch.pl, sparse, W=1 and coccicheck (annotations and step summary come from GITHUB_ACTIONS)", steps.check)}      - name: Upload the findings to code scanning
+${installPackages}      - uses: actions/checkout@v4
+${run("Install kforge", steps.installKforge)}${check}      - name: Upload the findings to code scanning
         if: \${{ ${sarifPresent} }}
         continue-on-error: true
         uses: github/codeql-action/upload-sarif@v3

@@ -20,6 +20,10 @@ export const GITLAB_PIPELINE_PATH = ".gitlab-ci.yml";
 export function renderGitlabPipeline(plan: CiPlan): string {
   const steps = planCiSteps(plan, "gitlab");
   const script = [steps.installPackages, steps.installKforge, steps.build, steps.fetchKernel, steps.test, steps.coverage];
+  const cachePaths = COVERAGE_CACHE_PATHS.map((path) => `      - ${yamlString(`${CACHE_DIR}/${path}`)}\n`).join("");
+  const artifactPaths = [steps.moduleFiles, REPORT_FILES.buildJson, `${REPORT_FILES.coverageDir}/`]
+    .map((path) => `      - ${yamlString(path)}\n`)
+    .join("");
   return `${header(plan, "Each kernel is its own job of the pipeline's parallel matrix.")}stages:
   - build
 kforge:
@@ -33,12 +37,12 @@ kforge:
   cache:
     key: ${yamlString(`kforge-kernels-$${KERNEL_VARIABLE}`)}
     paths:
-${COVERAGE_CACHE_PATHS.map((path) => `      - ${yamlString(`${CACHE_DIR}/${path}`)}\n`).join("")}  coverage: ${yamlString(COVERAGE_LINE_PATTERN)}
+${cachePaths}  coverage: ${yamlString(COVERAGE_LINE_PATTERN)}
   script:
 ${script.map((line) => `    - ${yamlString(line)}\n`).join("")}  artifacts:
     when: always
     paths:
-${[steps.moduleFiles, REPORT_FILES.buildJson, `${REPORT_FILES.coverageDir}/`].map((path) => `      - ${yamlString(path)}\n`).join("")}    reports:
+${artifactPaths}    reports:
       junit:
         - ${REPORT_FILES.buildJunit}
         - ${REPORT_FILES.testJunit}

@@ -66,7 +66,8 @@ async function stage(input: AnalyzeInput, object: string, work: string): Promise
   const notesHeader = parseGcovHeader(notes);
   if (notesHeader && notesHeader.gccMajor !== input.gcov.gccMajor) {
     throw new EnvironmentError(
-      `${object}.gcno was written by GCC ${notesHeader.gccMajor}, but ${input.gcov.command} is GCC ${input.gcov.gccMajor}'s and reads only its own`,
+      `${object}.gcno was written by GCC ${notesHeader.gccMajor}, ` +
+        `but ${input.gcov.command} is GCC ${input.gcov.gccMajor}'s and reads only its own`,
       `build with the kernel's compiler, or install gcc-${notesHeader.gccMajor} for its gcov`,
     );
   }

@@ -37,9 +37,15 @@ export function describeMismatch(object: string, notes: GcovHeader | undefined, 
   if (notes?.kind !== "notes") return `${object}.gcno is not a gcov notes file`;
   if (data?.kind !== "data") return `${object}.gcda from the guest is not a gcov data file`;
   if (notes.version !== data.version)
-    return `${object}.gcda was written for GCC ${data.gccMajor} (version ${data.version}), its .gcno by GCC ${notes.gccMajor} (${notes.version})`;
+    return (
+      `${object}.gcda was written for GCC ${data.gccMajor} (version ${data.version}), ` +
+      `its .gcno by GCC ${notes.gccMajor} (${notes.version})`
+    );
   if (notes.stamp !== data.stamp)
-    return `${object}.gcda does not match ${object}.gcno (stamp ${hex(data.stamp)} against ${hex(notes.stamp)}): the module was rebuilt after the guest loaded it`;
+    return (
+      `${object}.gcda does not match ${object}.gcno (stamp ${hex(data.stamp)} ` +
+      `against ${hex(notes.stamp)}): the module was rebuilt after the guest loaded it`
+    );
   return undefined;
 }
 

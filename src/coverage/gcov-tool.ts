@@ -36,8 +36,9 @@ export function pickGcov(kernelMajor: number, found: { command: string; banner: 
 export async function findGcov(config: KernelConfig | undefined, release: string): Promise<GcovTool> {
   const compiler = config?.get("CONFIG_CC_VERSION_TEXT");
   if (config?.get("CONFIG_CC_IS_CLANG") === "y" || !compiler) {
+    const built = compiler ? `was built with ${compiler}` : "does not say which compiler built it (no CONFIG_CC_VERSION_TEXT)";
     throw new EnvironmentError(
-      `coverage reads GCC's gcov data, but ${release} ${compiler ? `was built with ${compiler}` : "does not say which compiler built it (no CONFIG_CC_VERSION_TEXT)"}`,
+      `coverage reads GCC's gcov data, but ${release} ${built}`,
       "use a GCC-built kernel: kforge test --coverage picks kforge's debug kernel for the release",
     );
   }

@@ -16,7 +16,8 @@ const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 export function dumpCountersCommand(buildDir: string): string {
   const dir = posix.join(GCOV_ROOT, buildDir);
   return [
-    `[ -d ${GCOV_ROOT} ] || { echo "kforge: ${GCOV_ROOT} is missing: the kernel has no CONFIG_GCOV_KERNEL, or debugfs is not mounted"; exit 2; }`,
+    `[ -d ${GCOV_ROOT} ] || { echo "kforge: ${GCOV_ROOT} is missing: the ` +
+      `kernel has no CONFIG_GCOV_KERNEL, or debugfs is not mounted"; exit 2; }`,
     `cd ${quote(dir)} 2>/dev/null || exit 0`,
     `find . -name '*.gcda' | while read -r file; do printf '${TAG} %s ' "$file"; base64 -w 0 "$file"; echo; done`,
   ].join("\n");

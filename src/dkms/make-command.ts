@@ -28,7 +28,8 @@ export function chooseDkmsMake(values: Pick<ShellValues, "known" | "unknown">, r
   const uncertain = [...unknown.keys()].find((key) => /^MAKE(?:_MATCH)?(?:\[\d+\])?$/.test(key));
   if (uncertain)
     throw new UsageError(
-      `dkms.conf's ${uncertain} cannot be read without running the file (${unknown.get(uncertain)}), so kforge cannot tell which command DKMS builds with`,
+      `dkms.conf's ${uncertain} cannot be read without running the file ` +
+        `(${unknown.get(uncertain)}), so kforge cannot tell which command DKMS builds with`,
       'put the command in kforge.json instead: {"build": {"command": "make -C src KVERSION=${kernelver}"}}',
     );
   if (chosen === undefined) return { text: DKMS_DEFAULT_MAKE };

@@ -30,11 +30,10 @@ export async function assertWritableOutput(path: string, option: string): Promis
       () => true,
       () => false,
     ));
-  if (!usable)
-    throw new UsageError(
-      `${option} ${path} cannot be written: ${info?.isDirectory() ? `${existing ? path : folder} is not writable` : `${folder} is not a directory`}`,
-      `give ${option} a path in a folder you can write to`,
-    );
+  if (!usable) {
+    const reason = info?.isDirectory() ? `${existing ? path : folder} is not writable` : `${folder} is not a directory`;
+    throw new UsageError(`${option} ${path} cannot be written: ${reason}`, `give ${option} a path in a folder you can write to`);
+  }
 }
 
 // The report files of a command, by option (relative paths from cwd); an option not given is left out.

@@ -31,9 +31,12 @@ export async function configureKernel(fragment: string, options: KernelMakeOptio
   const missing = missingOptions(fragment, await readFile(configPath, "utf8"));
   if (missing.length > 0) {
     throw new KforgeError(
-      `the kernel configuration lacks options kforge asked for (a Kconfig dependency is not met, or the option does not exist in this source):\n${missing.map((line) => `  ${line}`).join("\n")}`,
+      `the kernel configuration lacks options kforge asked for (a Kconfig dependency is not met, or ` +
+        `the option does not exist in this source):\n${missing.map((line) => `  ${line}`).join("\n")}`,
       {
-        hint: `look each one up in the source's Kconfig files ("depends on"), and add what it needs to kforge.json debugKernel.config; the fragment is ${fragmentPath}`,
+        hint:
+          `look each one up in the source's Kconfig files ("depends on"), and add what ` +
+          `it needs to kforge.json debugKernel.config; the fragment is ${fragmentPath}`,
       },
     );
   }

@@ -54,8 +54,10 @@ function refuseUnless(verdicts: Verdict[], dir: string, record: InstallRecord): 
     );
   if (unhashed.length > 0)
     throw new EnvironmentError(
-      `kforge uninstall removed nothing: ${manifestPath(dir)} was written by an older kforge and records no content hash for ${unhashed.join(", ")}, so it cannot tell whether they still hold what it installed`,
-      `run kforge install again with the same --kernel${record.root === "/" ? "" : ` and --destdir ${record.root}`} (it records the hashes), then kforge uninstall; or remove the files yourself`,
+      `kforge uninstall removed nothing: ${manifestPath(dir)} was written by an older kforge and records no ` +
+        `content hash for ${unhashed.join(", ")}, so it cannot tell whether they still hold what it installed`,
+      `run kforge install again with the same --kernel${record.root === "/" ? "" : ` and --destdir ${record.root}`} ` +
+        `(it records the hashes), then kforge uninstall; or remove the files yourself`,
     );
 }
 

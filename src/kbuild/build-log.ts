@@ -29,7 +29,8 @@ export function openBuildLog(dir: string, release: string, header: { command: st
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(
     path,
-    `# kforge build log\n# started: ${new Date().toISOString()}\n# dir: ${dir}\n# kernel: ${release} (${header.kdir})\n# command: ${header.command}\n\n`,
+    `# kforge build log\n# started: ${new Date().toISOString()}\n# dir: ${dir}\n` +
+      `# kernel: ${release} (${header.kdir})\n# command: ${header.command}\n\n`,
   );
   const stream: WriteStream = createWriteStream(path, { flags: "a" });
   return {

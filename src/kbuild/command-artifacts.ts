@@ -18,7 +18,8 @@ export async function collectCommandArtifacts(dir: string, release: string, comm
       if (!(await isAccessible(join(dir, expected))))
         problems.push(
           problem(
-            `${command.source} succeeded but did not build ${expected}, which dkms.conf's BUILT_MODULE_NAME/BUILT_MODULE_LOCATION name (DKMS fails such a build)`,
+            `${command.source} succeeded but did not build ${expected}, which dkms.conf's ` +
+              `BUILT_MODULE_NAME/BUILT_MODULE_LOCATION name (DKMS fails such a build)`,
             "fix BUILT_MODULE_LOCATION in dkms.conf, or the Makefile's output folder",
           ),
         );
@@ -30,7 +31,8 @@ export async function collectCommandArtifacts(dir: string, release: string, comm
       problems.push(
         problem(
           `${artifact.path} was built for kernel ${built}, not ${release}: ${command.source} did not build against the kernel asked for`,
-          "pass the kernel to the Makefile in build.command, e.g. make KDIR=${kernel_source_dir} or KVERSION=${kernelver} (kforge expands both per kernel)",
+          "pass the kernel to the Makefile in build.command, e.g. make " +
+            "KDIR=${kernel_source_dir} or KVERSION=${kernelver} (kforge expands both per kernel)",
         ),
       );
   }

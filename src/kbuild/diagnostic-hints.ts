@@ -12,13 +12,17 @@ export function hintForModpost(message: string): string | undefined {
   const undefinedSymbol = /^"(.+?)" \[.*\] undefined!$/.exec(message);
   if (undefinedSymbol) {
     return (
-      `nothing this build knows exports ${undefinedSymbol[1]}: a typo, a missing EXPORT_SYMBOL in a provider, or build the provider first ` +
+      `nothing this build knows exports ${undefinedSymbol[1]}: a typo, a ` +
+      `missing EXPORT_SYMBOL in a provider, or build the provider first ` +
       "and pass its Module.symvers with KBUILD_EXTRA_SYMBOLS=... (kforge deps shows who provides what)"
     );
   }
   const gplOnly = /uses GPL-only symbol '(.+?)'/.exec(message);
   if (gplOnly) {
-    return `${gplOnly[1]} is exported with EXPORT_SYMBOL_GPL: the module needs a GPL-compatible MODULE_LICENSE (${GPL_LICENSES}), or must stop using it`;
+    return (
+      `${gplOnly[1]} is exported with EXPORT_SYMBOL_GPL: the module needs a ` +
+      `GPL-compatible MODULE_LICENSE (${GPL_LICENSES}), or must stop using it`
+    );
   }
   return undefined;
 }

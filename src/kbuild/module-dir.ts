@@ -25,7 +25,8 @@ export async function assertModuleDir(dir: string): Promise<void> {
     const named = /\s/.test(unbuildable) ? "whitespace" : `"${unbuildable}"`;
     throw new UsageError(
       `kbuild cannot build a module dir whose path contains ${named}: "${dir}"`,
-      `move or rename the directory (or the folder above it) to a path without ${/\s/.test(unbuildable) ? "spaces" : named}, then build there`,
+      `move or rename the directory (or the folder above it) to a path ` +
+        `without ${/\s/.test(unbuildable) ? "spaces" : named}, then build there`,
     );
   }
   if ((await readKbuildFiles(dir)).length === 0) {
@@ -79,7 +80,8 @@ export async function resolveLlvm(kdir: string, requested: boolean | undefined):
   if (requested && config?.get("CONFIG_CC_IS_GCC") === "y") {
     throw new UsageError(
       `--llvm builds with clang, but this kernel was built with ${config.get("CONFIG_CC_VERSION_TEXT") ?? "gcc"} (${kdir})`,
-      "modules must be built with the kernel's compiler: drop --llvm, or use the build tree of a kernel built with clang (CONFIG_CC_IS_CLANG=y)",
+      "modules must be built with the kernel's compiler: drop --llvm, or " +
+        "use the build tree of a kernel built with clang (CONFIG_CC_IS_CLANG=y)",
     );
   }
   return requested ?? config?.get("CONFIG_CC_IS_CLANG") === "y";

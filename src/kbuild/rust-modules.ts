@@ -40,7 +40,9 @@ export function rustSupportDiagnostic(
     file: `${objects[0]}.rs`,
     line: null,
     column: null,
-    message: `${names} ${objects.length === 1 ? "is a Rust module" : "are Rust modules"}, and kernel ${release} has no Rust support (CONFIG_RUST is not set)`,
+    message:
+      `${names} ${objects.length === 1 ? "is a Rust module" : "are Rust modules"}, ` +
+      `and kernel ${release} has no Rust support (CONFIG_RUST is not set)`,
     flag: null,
     hint:
       "build it for a kernel configured with CONFIG_RUST=y, with the rustc and bindgen versions that kernel was built with " +

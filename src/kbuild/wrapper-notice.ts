@@ -29,7 +29,8 @@ export async function describeBypassedWrappers(dir: string, setting: BuildComman
     const command = wrapper.kernelVariable ? `make ${wrapper.kernelVariable}=\${kernel_source_dir}` : "make";
     notices.push(
       `the ${name}'s ${wrapper.target} target (line ${wrapper.line}) builds with ${wrapper.extras.join(" ")}; ${KFORGE_CALL}, without ` +
-        `${wrapper.extras.length === 1 ? "it" : "them"}. To build through the ${name}, set {"build": {"command": "${command}"}} in kforge.json ` +
+        `${wrapper.extras.length === 1 ? "it" : "them"}. To build through ` +
+        `the ${name}, set {"build": {"command": "${command}"}} in kforge.json ` +
         "(kforge expands ${kernel_source_dir} and ${kernelver} per kernel), or pass the variables: kforge build -- NAME=value",
     );
     break;

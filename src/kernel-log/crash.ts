@@ -48,7 +48,11 @@ const HEADERS: [CrashKind, RegExp][] = [
   // lockdep's reports (kernel/locking/lockdep.c) and might_sleep()'s, which PROVE_LOCKING kernels print.
   [
     "lockdep",
-    /^(?:WARNING: (?:possible (?:circular locking dependency|recursive locking|irq lock inversion dependency) detected|inconsistent lock state|bad unlock balance detected!|suspicious RCU usage)|BUG: sleeping function called from invalid context|BUG: held lock freed!|BUG: lock held when returning to user space!)/,
+    new RegExp(
+      "^(?:WARNING: (?:possible (?:circular locking dependency|recursive locking|irq lock inversion dependency) " +
+        "detected|inconsistent lock state|bad unlock balance detected!|suspicious RCU usage)|BUG: sleeping " +
+        "function called from invalid context|BUG: held lock freed!|BUG: lock held when returning to user space!)",
+    ),
   ],
   ["soft-lockup", /^(?:watchdog: )?BUG: soft lockup/],
   ["hard-lockup", /^(?:NMI watchdog: )?Watchdog detected hard LOCKUP/],

@@ -13,7 +13,8 @@ const EXPLAINERS: Explainer[] = [
   [
     MODULE_MESSAGES.license,
     (match) =>
-      `MODULE_LICENSE is ${match[2] === "unspecified" ? "missing" : `"${match[2]}", not GPL-compatible`}: taint P, and EXPORT_SYMBOL_GPL symbols are unavailable; add MODULE_LICENSE("GPL")`,
+      `MODULE_LICENSE is ${match[2] === "unspecified" ? "missing" : `"${match[2]}", not GPL-compatible`}: ` +
+      `taint P, and EXPORT_SYMBOL_GPL symbols are unavailable; add MODULE_LICENSE("GPL")`,
   ],
   [MODULE_MESSAGES.lockDebugging, () => "lockdep switches itself off once the kernel is tainted; follows the taint message above"],
   [
@@ -23,7 +24,8 @@ const EXPLAINERS: Explainer[] = [
   [
     MODULE_MESSAGES.disagrees,
     (match) =>
-      `the CRC of ${match[2]} recorded at build time differs from the kernel's: the module was built against a different kernel build; rebuild against this kernel's headers`,
+      `the CRC of ${match[2]} recorded at build time differs from the kernel's: the module ` +
+      `was built against a different kernel build; rebuild against this kernel's headers`,
   ],
   [
     MODULE_MESSAGES.noSymbolVersion,
@@ -32,22 +34,26 @@ const EXPLAINERS: Explainer[] = [
   [
     MODULE_MESSAGES.unknownSymbol,
     (match) =>
-      `nothing loaded exports ${match[2]}: load the module that provides it first, or (for EXPORT_SYMBOL_GPL) give this one a GPL-compatible license`,
+      `nothing loaded exports ${match[2]}: load the module that provides it ` +
+      `first, or (for EXPORT_SYMBOL_GPL) give this one a GPL-compatible license`,
   ],
   [
     MODULE_MESSAGES.unsignedRejected,
     () =>
-      "the kernel enforces module signatures and this module is unsigned: sign it (kforge sign) with a key the kernel trusts, enrolled with mokutil --import",
+      "the kernel enforces module signatures and this module is unsigned: sign it " +
+      "(kforge sign) with a key the kernel trusts, enrolled with mokutil --import",
   ],
   [
     MODULE_MESSAGES.unsupportedCrypto,
     () =>
-      "the module's signature uses a hash or key type this kernel cannot check: sign it with the kernel's CONFIG_MODULE_SIG_HASH (kforge sign without --hash)",
+      "the module's signature uses a hash or key type this kernel cannot check: " +
+      "sign it with the kernel's CONFIG_MODULE_SIG_HASH (kforge sign without --hash)",
   ],
   [
     MODULE_MESSAGES.rejected,
     (match) =>
-      `the kernel enforces module signatures and refused this ${match[1]}: enroll the signing key (mokutil --import) or sign with a trusted key`,
+      `the kernel enforces module signatures and refused this ${match[1]}: ` +
+      `enroll the signing key (mokutil --import) or sign with a trusted key`,
   ],
   [
     MODULE_MESSAGES.lockdown,

@@ -28,11 +28,15 @@ export const MODULE_MESSAGES = {
   arrayParameter: /^(\S+): (?:can only take|needs at least) \d+ arguments?$/,
   // kernel/livepatch/core.c klp_module_coming(): a module may not be called vmlinux.
   invalidModuleName: /^(?:livepatch: )?vmlinux\.ko: invalid module name$/,
-  invalidElf:
-    /^(?:Invalid ELF header|Invalid architecture in ELF header|\S+: \.gnu\.linkonce\.this_module section size must match|module \S+: \.gnu\.linkonce\.this_module section size must match)/,
+  invalidElf: new RegExp(
+    String.raw`^(?:Invalid ELF header|Invalid architecture in ELF header|\S+: \.gnu\.linkonce\.this_module ` +
+      String.raw`section size must match|module \S+: \.gnu\.linkonce\.this_module section size must match)`,
+  ),
   staging: /^(\S+): module is from the staging directory/,
-  crash:
-    /^(?:BUG: |Oops: |Oops\b|general protection fault|WARNING: CPU: |Kernel panic - not syncing|UBSAN: |INFO: task .* blocked for more than|rcu: INFO: rcu_\w+ detected stalls)/,
+  crash: new RegExp(
+    String.raw`^(?:BUG: |Oops: |Oops\b|general protection fault|WARNING: CPU: |Kernel panic - not ` +
+      String.raw`syncing|UBSAN: |INFO: task .* blocked for more than|rcu: INFO: rcu_\w+ detected stalls)`,
+  ),
 } as const;
 
 export interface ModuleLogFacts {

@@ -53,7 +53,10 @@ export interface FetchedKernel {
 export const FETCH_MANIFEST = "kforge-fetch.json";
 
 function manualSteps(release: string, dir: string): string {
-  return `copy the kernel image to ${join(dir, "boot", `vmlinuz-${release}`)} and its modules to ${join(dir, "lib", "modules", release)}, then run depmod -b ${dir} ${release}; or pass --vm-kernel <vmlinuz>`;
+  return (
+    `copy the kernel image to ${join(dir, "boot", `vmlinuz-${release}`)} and its modules ` +
+    `to ${join(dir, "lib", "modules", release)}, then run depmod -b ${dir} ${release}; or pass --vm-kernel <vmlinuz>`
+  );
 }
 
 export async function fetchKernel(options: FetchKernelOptions): Promise<FetchedKernel> {

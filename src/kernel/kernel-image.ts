@@ -59,7 +59,8 @@ export async function findKernelImage(options: FindKernelImageOptions): Promise<
     return candidate;
   }
   throw new EnvironmentError(
-    `no kernel image for ${options.release}: looked in /boot/vmlinuz-${options.release}, /lib/modules/${options.release}/vmlinuz and kforge's cache`,
+    `no kernel image for ${options.release}: looked in /boot/vmlinuz-${options.release}, ` +
+      `/lib/modules/${options.release}/vmlinuz and kforge's cache`,
     `run ${fetchHint}, or pass --vm-kernel <vmlinuz>`,
   );
 }

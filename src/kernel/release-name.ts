@@ -7,7 +7,10 @@ const MAX_LENGTH = 64;
 // What is wrong with `release`, or undefined when it is shaped like a release.
 export function releaseNameProblem(release: string): string | undefined {
   if (release.length > MAX_LENGTH)
-    return `"${release.slice(0, 24)}..." (${release.length} characters) is not a kernel release: a release has at most ${MAX_LENGTH} characters`;
+    return (
+      `"${release.slice(0, 24)}..." (${release.length} characters) is not ` +
+      `a kernel release: a release has at most ${MAX_LENGTH} characters`
+    );
   if (!RELEASE.test(release)) return `"${release}" is not a kernel release name`;
   return undefined;
 }

@@ -45,7 +45,9 @@ export async function selectKernel(options: SelectKernelOptions = {}): Promise<K
   if (!newest) throw await noBuildTreesError(running, modulesRoot, options.osReleasePath);
   return {
     ...newest,
-    notice: `the running kernel ${running} has no build tree; building for the newest installed one, ${newest.release} (choose with --kernel)`,
+    notice:
+      `the running kernel ${running} has no build tree; building for ` +
+      `the newest installed one, ${newest.release} (choose with --kernel)`,
   };
 }
 
@@ -54,7 +56,8 @@ async function selectKdir(kdir: string, expectedRelease: string | undefined): Pr
   if (problem) {
     throw new UsageError(
       `--kdir: ${problem}`,
-      "point --kdir (or KDIR) at a kernel build tree such as /lib/modules/<release>/build, or run `make modules_prepare` in a configured kernel source tree",
+      "point --kdir (or KDIR) at a kernel build tree such as /lib/modules/<release>/build, " +
+        "or run `make modules_prepare` in a configured kernel source tree",
     );
   }
   const release = await readBuildTreeRelease(kdir);

@@ -81,7 +81,8 @@ export function diagnoseCrash({ input, facts, says, inVm }: DiagnosisContext): D
       : "the command was killed (exit status 137), which is what an oops in module code does to the calling task",
     hint: inVm
       ? "read the RIP and Call Trace lines above and fix the faulting function"
-      : "read the RIP and Call Trace lines above; the module may be stuck in Loading/Unloading until reboot, so continue in a VM: kforge vm",
+      : "read the RIP and Call Trace lines above; the module may be stuck " +
+        "in Loading/Unloading until reboot, so continue in a VM: kforge vm",
   };
 }
 
@@ -101,14 +102,18 @@ export function noModuleSupportDiagnosis(module: string, environment: DiagnoseEn
     return {
       kind: "no-module-support",
       title: "the guest kernel cannot load modules",
-      detail: `the guest kernel was built without loadable module support (no /proc/modules), so ${module} cannot be loaded or unloaded in it`,
+      detail:
+        `the guest kernel was built without loadable module support (no ` +
+        `/proc/modules), so ${module} cannot be loaded or unloaded in it`,
       hint: "choose a guest kernel built with CONFIG_MODULES=y (--kernel <release>)",
     };
   }
   return {
     kind: "no-module-support",
     title: "the running kernel cannot load modules",
-    detail: `the kernel was built without loadable module support (no /proc/modules), so ${module} cannot be loaded or unloaded on this host`,
+    detail:
+      `the kernel was built without loadable module support (no ` +
+      `/proc/modules), so ${module} cannot be loaded or unloaded on this host`,
     hint: VM_HINT,
   };
 }

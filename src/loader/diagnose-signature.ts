@@ -6,7 +6,8 @@ import type { DiagnosisContext, Diagnosis } from "./diagnose-common.js";
 // A distro kernel trusts only the keys built into it, plus MOKs that shim loads on a Secure Boot
 // machine; a QEMU guest has no shim, so no key kforge generated can become trusted there.
 const GUEST_KEYS =
-  "a distro kernel in a QEMU guest trusts only the keys built into it, so no key you generate (kforge sign --generate-key) can be made trusted there (only a guest kernel built with it in CONFIG_SYSTEM_TRUSTED_KEYS would trust it)";
+  "a distro kernel in a QEMU guest trusts only the keys built into it, so no key you generate (kforge sign --generate-key) " +
+  "can be made trusted there (only a guest kernel built with it in CONFIG_SYSTEM_TRUSTED_KEYS would trust it)";
 const MOKUTIL = "enroll its certificate with sudo mokutil --import <cert.der>";
 const ENROLL = `${MOKUTIL}, reboot and confirm it in MokManager`;
 const ENFORCED = "module.sig_enforce=1 or CONFIG_MODULE_SIG_FORCE admits only modules signed with a trusted key";

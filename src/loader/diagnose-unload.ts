@@ -38,7 +38,8 @@ function diagnoseInUse({ input, says }: DiagnosisContext): Diagnosis | undefined
   const references = entry?.refcount;
   const detail = holders.length
     ? `used by ${holders.join(", ")}${references !== undefined ? ` (reference count ${references})` : ""}`
-    : `no module uses it, but something holds ${references ?? "a"} reference${references === 1 ? "" : "s"}: an open device file, socket or mounted filesystem`;
+    : `no module uses it, but something holds ${references ?? "a"} ` +
+      `reference${references === 1 ? "" : "s"}: an open device file, socket or mounted filesystem`;
   return {
     kind: "in-use",
     title: `${input.module} is in use`,

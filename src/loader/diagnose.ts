@@ -53,7 +53,8 @@ function diagnoseSymbolVersion({ input, facts, says }: Context): Diagnosis | und
     kind: "symbol-version",
     title: `${input.module} disagrees with the kernel about the version of ${symbols}`,
     detail:
-      "the symbol CRCs recorded at build time (modversions) differ from the running kernel's: the module was built against another build of this kernel",
+      "the symbol CRCs recorded at build time (modversions) differ from the " +
+      "running kernel's: the module was built against another build of this kernel",
     hint: "rebuild against the exact headers of the running kernel (same package version), or rebuild the providing module first",
   };
 }
@@ -106,7 +107,8 @@ function diagnoseInvalidParameters({ input, facts, says }: Context): Diagnosis |
     title: `${input.module} rejected its parameters`,
     detail:
       details.join("; ") ||
-      `insmod passed ${passed.join(" ")} and the load failed with EINVAL, but the kernel log names no parameter: a value the init function rejects, or an unrelated -EINVAL from init`,
+      `insmod passed ${passed.join(" ")} and the load failed with EINVAL, but the kernel log ` +
+        `names no parameter: a value the init function rejects, or an unrelated -EINVAL from init`,
     hint: `list the parameters and their types with kforge info ${input.module}.ko; fix the values after -- or in kforge.json params`,
   };
 }

@@ -151,7 +151,10 @@ async function rebuildHint(runningRelease: string, modulesDir: string): Promise<
   if (existsSync(join(modulesDir, "build")))
     return `rebuild for the running kernel: kforge build --kernel ${runningRelease} (or test it in a VM: kforge vm)`;
   const install = headersInstallHint(distroFamily(await readOsRelease()), runningRelease);
-  return `the running kernel ${runningRelease} has no build tree (${join(modulesDir, "build")}): install its headers (${install}) and rebuild with kforge build, or test the module in a VM: kforge vm`;
+  return (
+    `the running kernel ${runningRelease} has no build tree (${join(modulesDir, "build")}): install ` +
+    `its headers (${install}) and rebuild with kforge build, or test the module in a VM: kforge vm`
+  );
 }
 
 // The refusal of a module built for another kernel than the running one, or undefined when it matches.

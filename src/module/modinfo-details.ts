@@ -90,7 +90,10 @@ export function describeModule(module: LoadedModule): ModuleDetails {
 export function describeMissingModinfo(details: ModuleDetails): string | undefined {
   const missing = details.missingModinfo;
   if (!missing.includes("name") && !missing.includes("vermagic")) return undefined;
-  return `.modinfo has no ${missing.join(", ")}: this is not a module linked by modpost (a renamed .o, or a corrupt .modinfo) and the kernel will refuse it; rebuild it with kforge build`;
+  return (
+    `.modinfo has no ${missing.join(", ")}: this is not a module linked by modpost (a renamed ` +
+    `.o, or a corrupt .modinfo) and the kernel will refuse it; rebuild it with kforge build`
+  );
 }
 
 // include/linux/license.h license_is_gpl_compatible().

@@ -168,7 +168,8 @@ export async function resolveDependencies(options: ResolveOptions): Promise<Depe
   const inTree = await resolveInTreeDependencies(options.modulesDir, wanted);
   if (inTree.unknown.length) {
     notes.push(
-      `needed but neither among the given modules nor in ${join(options.modulesDir, "modules.dep")}: ${inTree.unknown.join(", ")} (pass its .ko too)`,
+      `needed but neither among the given modules nor ` +
+        `in ${join(options.modulesDir, "modules.dep")}: ${inTree.unknown.join(", ")} (pass its .ko too)`,
     );
   }
   return { ...resolution, inTreeModules: inTree.files.map(moduleNameFromPath), unknownModules: inTree.unknown, vermagicProblems, notes };

@@ -23,7 +23,9 @@ export const OPTIONS = {
   // Which kernels.
   kernel: {
     flags: "-k, --kernel <release>",
-    help: "kernel release (default: kforge.json kernel, else the running kernel, else the newest installed); build and test take several (-k A -k B) or all (the installed distro kernels)",
+    help:
+      "kernel release (default: kforge.json kernel, else the running kernel, else the newest " +
+      "installed); build and test take several (-k A -k B) or all (the installed distro kernels)",
     parse: repeated(nonEmpty("--kernel")),
     config: "kernel",
   },
@@ -61,7 +63,9 @@ export const OPTIONS = {
   // No fallback: the default depends on the kernel (60 s, 180 s for a debug kernel: vm/time-limit.ts).
   timeout: {
     flags: "--timeout <seconds>",
-    help: "a guest run (vm, test) or a load or test step (watch) still going after this long fails with a diagnosis (default 60; 180 for a debug kernel)",
+    help:
+      "a guest run (vm, test) or a load or test step (watch) still going after " +
+      "this long fails with a diagnosis (default 60; 180 for a debug kernel)",
     parse: positiveInteger("--timeout"),
     config: "vm.timeout",
   },
@@ -96,13 +100,17 @@ export const OPTIONS = {
   cold: { flags: "--cold", help: "boot the kernel even when a saved guest state would restore faster (docs/vm-fast-start.md)" },
   debug: {
     flags: "--debug",
-    help: "the debug kernel of the release's version, with KASAN, KFENCE, UBSAN, lockdep, kmemleak and KUnit: vm, test and watch build for and boot it (docs/debug-reports.md); kernel build builds it (release <version>-kforge-debug)",
+    help:
+      "the debug kernel of the release's version, with KASAN, KFENCE, UBSAN, lockdep, kmemleak and KUnit: vm, test " +
+      "and watch build for and boot it (docs/debug-reports.md); kernel build builds it (release <version>-kforge-debug)",
   },
   vm: { flags: "--vm", help: "run in a QEMU guest (test: required; watch: the default)" },
   // Coverage (docs/coverage.md).
   coverage: {
     flags: "--coverage",
-    help: "build with gcov (GCOV_PROFILE=y) for a kernel with gcov (the release's debug kernel, built when missing) and report the lines, functions and branches the steps ran (docs/coverage.md)",
+    help:
+      "build with gcov (GCOV_PROFILE=y) for a kernel with gcov (the release's debug kernel, built " +
+      "when missing) and report the lines, functions and branches the steps ran (docs/coverage.md)",
   },
   coverageFormat: {
     flags: "--coverage-format <format>",
@@ -173,7 +181,8 @@ export const OPTIONS = {
   source: text("--source <dir|tarball>", "build this kernel source dir or tarball instead of Debian's package"),
   for: text(
     "--for <dir>",
-    "a project variant: add the in-tree modules the project's built modules need and its kforge.json debugKernel.config (release <version>-kforge-debug-<key>)",
+    "a project variant: add the in-tree modules the project's built modules need " +
+      "and its kforge.json debugKernel.config (release <version>-kforge-debug-<key>)",
   ),
   fragment: { flags: "--fragment", help: "print only the fragment kforge merged onto tinyconfig" },
   stale: { flags: "--stale", help: "only states whose kernel image is gone or has changed" },

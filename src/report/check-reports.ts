@@ -82,10 +82,13 @@ const MAX_SUMMARY_FINDINGS = 20;
 function renderCheckSummary(result: CheckResult, findings: readonly (SarifFinding & { checker: CheckerName })[], name: string): string {
   const rows = result.checkers.map((checker) => {
     const status = checker.status === "missing" ? `did not run: ${checker.missing?.reason ?? ""}` : checker.status;
-    return `| ${cell(CHECKER_INFO[checker.name].title)} | ${checker.checked} | ${checker.findings} | ${checker.ignored} | ${cell(status)} |`;
+    const title = cell(CHECKER_INFO[checker.name].title);
+    return `| ${title} | ${checker.checked} | ${checker.findings} | ${checker.ignored} | ${cell(status)} |`;
   });
   const table = ["| checker | checked | findings | ignored | result |", "| --- | ---: | ---: | ---: | --- |", ...rows].join("\n");
-  const verdict = `**${findings.length} finding${findings.length === 1 ? "" : "s"}**: ${result.ok ? "passed" : "failed"} (fails on: ${result.failOn.join(", ") || "nothing"})`;
+  const verdict =
+    `**${findings.length} finding${findings.length === 1 ? "" : "s"}**: ${result.ok ? "passed" : "failed"} ` +
+    `(fails on: ${result.failOn.join(", ") || "nothing"})`;
   const first = findings.slice(0, MAX_SUMMARY_FINDINGS).map((finding) => {
     const place = finding.file === null ? "" : `${finding.file}:${finding.line ?? ""}: `;
     return `${place}${finding.severity}: ${finding.checker} ${finding.rule}: ${finding.message}`;

@@ -15,7 +15,8 @@ export function renderCoverageStepSummary(results: readonly CoverageResult[], ti
       `| ${cell(result.release)} | **all** | **${status}** | ${shown(lines)} | ${shown(functions)} | ${shown(branches)} |`,
       ...result.files.map(
         (file) =>
-          `| ${cell(result.release)} | ${cell(file.path)} | ${percentOf(file.lines).toFixed(1)}% | ${shown(file.lines)} | ${shown(file.functions)} | ${shown(file.branches)} |`,
+          `| ${cell(result.release)} | ${cell(file.path)} | ${percentOf(file.lines).toFixed(1)}% ` +
+          `| ${shown(file.lines)} | ${shown(file.functions)} | ${shown(file.branches)} |`,
       ),
     ];
   });

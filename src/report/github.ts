@@ -36,7 +36,10 @@ export function renderStepSummary(kernels: readonly ReportKernel[], title: strin
     caseNames(kernel).map((module) => {
       const count = (severity: string) => kernel.diagnostics.filter((diagnostic) => diagnostic.severity === severity).length;
       const outcome = kernel.outcome === "skipped" ? `skipped: ${kernel.reason ?? ""}` : kernel.outcome;
-      return `| ${cell(kernel.release)} | ${cell(module)} | ${cell(outcome)} | ${count("warning")} | ${count("error")} | ${(kernel.durationMs / 1000).toFixed(2)} s |`;
+      return (
+        `| ${cell(kernel.release)} | ${cell(module)} | ${cell(outcome)} | ${count("warning")} ` +
+        `| ${count("error")} | ${(kernel.durationMs / 1000).toFixed(2)} s |`
+      );
     }),
   );
   const diagnostics = kernels

@@ -30,16 +30,21 @@ const countOf = (cases: readonly JunitCase[], outcome: JunitCase["outcome"]) =>
 export function renderJunitSuites(suites: readonly JunitSuite[], reportName: string): string {
   const cases = suites.flatMap((suite) => suite.cases);
   const time = seconds(suites.reduce((sum, suite) => sum + suite.durationMs, 0));
-  const head = `<testsuites name="${escapeXml(reportName)}" tests="${cases.length}" failures="${countOf(cases, "failed")}" errors="${countOf(cases, "error")}" skipped="${countOf(cases, "skipped")}" time="${time}">`;
+  const head =
+    `<testsuites name="${escapeXml(reportName)}" tests="${cases.length}" failures="${countOf(cases, "failed")}" ` +
+    `errors="${countOf(cases, "error")}" skipped="${countOf(cases, "skipped")}" time="${time}">`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${suites.map(renderSuite).join("")}</testsuites>\n`;
 }
 
 function renderSuite(suite: JunitSuite): string {
   const { cases } = suite;
-  const counts = `tests="${cases.length}" failures="${countOf(cases, "failed")}" errors="${countOf(cases, "error")}" skipped="${countOf(cases, "skipped")}"`;
+  const counts =
+    `tests="${cases.length}" failures="${countOf(cases, "failed")}" ` +
+    `errors="${countOf(cases, "error")}" skipped="${countOf(cases, "skipped")}"`;
   const body = cases.map(
     (testCase) =>
-      `    <testcase name="${escapeXml(testCase.name)}" classname="${escapeXml(testCase.classname)}" time="${seconds(testCase.durationMs)}">${caseBody(testCase)}</testcase>\n`,
+      `    <testcase name="${escapeXml(testCase.name)}" classname="${escapeXml(testCase.classname)}" ` +
+      `time="${seconds(testCase.durationMs)}">${caseBody(testCase)}</testcase>\n`,
   );
   return `  <testsuite name="${escapeXml(suite.name)}" ${counts} time="${seconds(suite.durationMs)}">\n${body.join("")}  </testsuite>\n`;
 }

@@ -43,7 +43,8 @@ export const noteText = (note: NonNullable<ReportDiagnostic["notes"]>[number]): 
 
 // One line: where, severity, message, flag and the include chain.
 export const diagnosticText = (diagnostic: ReportDiagnostic): string =>
-  `${placeOf(diagnostic)}${diagnostic.severity}: ${diagnostic.message}${diagnostic.flag ? ` [${diagnostic.flag}]` : ""}${includeChain(diagnostic)}`;
+  `${placeOf(diagnostic)}${diagnostic.severity}: ${diagnostic.message}` +
+  `${diagnostic.flag ? ` [${diagnostic.flag}]` : ""}${includeChain(diagnostic)}`;
 
 // The line above, then each of its notes indented under it.
 export const diagnosticDetails = (diagnostic: ReportDiagnostic): string =>

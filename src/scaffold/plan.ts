@@ -44,7 +44,8 @@ export async function planModule(choices: ModuleChoices): Promise<ModulePlan> {
     const what = template.requiresGpl ? `template "${template.name}" uses` : "a KUnit suite (--with-tests) uses";
     throw new UsageError(
       `${what} GPL-only kernel symbols, which a "${license.license}" module cannot link`,
-      `use a GPL-compatible --license such as "GPL" or "Dual MIT/GPL"${addsSuite ? ", or leave out --with-tests" : ", or another template"}`,
+      `use a GPL-compatible --license such as "GPL" or "Dual MIT/GPL"` +
+        `${addsSuite ? ", or leave out --with-tests" : ", or another template"}`,
     );
   }
   const description = choices.description ?? template.defaultDescription;

@@ -18,7 +18,8 @@ export function formatBuildSummary(result: KernelBuildResult, options: { dir: st
   }
   const headline = result.upToDate
     ? `${palette.green("up to date")} for ${result.release} (nothing changed since the last build; --force rebuilds)`
-    : `${palette.green("built")} for ${result.release} in ${seconds}${counts.warnings > 0 ? ` with ${plural(counts.warnings, "warning")}` : ""}`;
+    : `${palette.green("built")} for ${result.release} ` +
+      `in ${seconds}${counts.warnings > 0 ? ` with ${plural(counts.warnings, "warning")}` : ""}`;
   const rows = result.artifacts.map((artifact) => [
     artifact.module,
     displayPath(artifact.path, options.dir),

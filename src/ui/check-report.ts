@@ -50,7 +50,8 @@ export function formatCheckNotices(result: CheckResult, palette: Palette): strin
   for (const checker of result.checkers) {
     if (checker.missing)
       lines.push(
-        `kforge: notice: ${checker.name} did not run: ${checker.missing.reason} (Debian package ${checker.missing.debianPackage}: apt-get install ${checker.missing.debianPackage})`,
+        `kforge: notice: ${checker.name} did not run: ${checker.missing.reason} (Debian ` +
+          `package ${checker.missing.debianPackage}: apt-get install ${checker.missing.debianPackage})`,
       );
     for (const reason of checker.skipped) lines.push(`kforge: notice: ${checker.name} left out ${reason}`);
     for (const failure of checker.failures) {

@@ -29,7 +29,10 @@ export function linesNotRun(file: FileCoverage): string[] {
 function formatFunction(item: FunctionCoverage, width: number, palette: Palette): string {
   const calls = (item.calls > 0 ? `called ${item.calls}` : "not called").padEnd(12);
   const branches = item.branches.total ? `   branches ${ratio(item.branches)}` : "";
-  return `    ${item.name.padEnd(width)}  line ${String(item.line).padEnd(5)} ${item.calls > 0 ? calls : palette.red(calls)}   lines ${ratio(item.lines)}${branches}`;
+  return (
+    `    ${item.name.padEnd(width)}  line ${String(item.line).padEnd(5)} ${item.calls > 0 ? calls : palette.red(calls)}   ` +
+    `lines ${ratio(item.lines)}${branches}`
+  );
 }
 
 function formatFile(file: FileCoverage, palette: Palette): string[] {

@@ -37,7 +37,9 @@ export function formatKunitSummary(run: KunitRun, palette: Palette): string {
   }
   for (const entry of run.notRun) lines.push(palette.red(`  ${entry.module}: no results, ${showLine(entry.reason)}`));
   const { cases, passed, failed, skipped, crashed } = run.totals;
-  const counts = `${cases} case${cases === 1 ? "" : "s"} in ${run.totals.suites} suite${run.totals.suites === 1 ? "" : "s"}: ${passed} passed, ${failed} failed, ${skipped} skipped${crashed ? `, ${crashed} crashed` : ""}`;
+  const counts =
+    `${cases} case${cases === 1 ? "" : "s"} in ${run.totals.suites} suite${run.totals.suites === 1 ? "" : "s"}: ${passed} ` +
+    `passed, ${failed} failed, ${skipped} skipped${crashed ? `, ${crashed} crashed` : ""}`;
   lines.push(run.ok ? palette.green(`KUnit ok: ${counts}`) : palette.red(`KUnit failed: ${counts}`));
   return `${lines.join("\n")}\n`;
 }

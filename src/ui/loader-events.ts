@@ -30,5 +30,8 @@ export function formatLoaderEvent(event: LoaderEvent, palette: Palette): string 
 }
 
 export function formatDiagnosis(diagnosis: Diagnosis, palette: Palette): string {
-  return `${palette.red("error:")} ${showControls(diagnosis.title)}\n  ${showControls(diagnosis.detail)}\n${palette.dim("hint:")} ${showControls(diagnosis.hint)}\n`;
+  return (
+    `${palette.red("error:")} ${showControls(diagnosis.title)}\n` +
+    `  ${showControls(diagnosis.detail)}\n${palette.dim("hint:")} ${showControls(diagnosis.hint)}\n`
+  );
 }

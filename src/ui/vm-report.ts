@@ -59,8 +59,10 @@ function formatModules(result: VmResult, palette: Palette): string[] {
       ]
     : [];
   if (!result.booted || (failed.length === 0 && skipped.length === 0)) return lines;
+  const skippedNames = skipped.map((entry) => (entry.provider ? `${entry.module} (needs ${entry.provider})` : entry.module));
   lines.unshift(
-    `modules: ${loaded} of ${planned} loaded${failed.length ? `; failed: ${failed.join(", ")}` : ""}${skipped.length ? `; skipped: ${skipped.map((entry) => (entry.provider ? `${entry.module} (needs ${entry.provider})` : entry.module)).join(", ")}` : ""}`,
+    `modules: ${loaded} of ${planned} loaded${failed.length ? `; failed: ${failed.join(", ")}` : ""}` +
+      `${skipped.length ? `; skipped: ${skippedNames.join(", ")}` : ""}`,
   );
   return lines;
 }
@@ -87,7 +89,8 @@ function formatSummary(result: VmResult, palette: Palette): string {
 export function formatVmReport(result: VmResult, palette: Palette): string {
   const boot = result.booted ? `, booted in ${seconds(result.bootMs)}` : "";
   const lines = [
-    `${palette.bold(`kernel ${showLine(result.release)}`)} (${result.accel}, ${result.bootEntry === "pvh" ? "vmlinux via PVH" : "bzImage"})${boot}`,
+    `${palette.bold(`kernel ${showLine(result.release)}`)} ` +
+      `(${result.accel}, ${result.bootEntry === "pvh" ? "vmlinux via PVH" : "bzImage"})${boot}`,
   ];
   for (const step of result.steps) lines.push(...formatStep(step, palette));
   if (result.booted) for (const step of result.skipped) lines.push(palette.dim(`  skip ${step.name} (${step.reason})`));

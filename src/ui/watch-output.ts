@@ -62,7 +62,10 @@ export function formatWatchEvent(
       const coverage = event.coverage;
       if (coverage.status !== "ok") return formatCoverage(coverage, palette).trimEnd();
       const { lines, functions, branches, percent } = coverage.totals;
-      return `coverage: lines ${lines.hit}/${lines.total} (${percent.toFixed(1)}%), functions ${functions.hit}/${functions.total}, branches ${branches.hit}/${branches.total}${palette.dim(" (g: per file and function)")}`;
+      return (
+        `coverage: lines ${lines.hit}/${lines.total} (${percent.toFixed(1)}%), functions ${functions.hit}/${functions.total}, ` +
+        `branches ${branches.hit}/${branches.total}${palette.dim(" (g: per file and function)")}`
+      );
     }
     case "guest-restart":
       return palette.dim(`booted a fresh guest in ${seconds(event.bootMs)}; waiting for the next change`);

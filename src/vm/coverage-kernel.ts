@@ -28,8 +28,10 @@ export async function resolveCoverageKernel(
   const series = seriesOf(selected.release) ?? "<major.minor>";
   if (request.project.flags.kdir !== undefined) {
     throw new EnvironmentError(
-      `${selected.release} (--kdir ${selected.kdir}) has no gcov support (CONFIG_GCOV_KERNEL), so a module built against it records no coverage`,
-      `drop --kdir: kforge test --coverage then uses kforge's debug kernel of the release, which has gcov (built once with kforge kernel build ${series} --debug)`,
+      `${selected.release} (--kdir ${selected.kdir}) has no gcov support ` +
+        `(CONFIG_GCOV_KERNEL), so a module built against it records no coverage`,
+      `drop --kdir: kforge test --coverage then uses kforge's debug kernel of the ` +
+        `release, which has gcov (built once with kforge kernel build ${series} --debug)`,
     );
   }
   const { project, build, signal } = request;

@@ -72,7 +72,8 @@ export async function resolveDebugRelease(selected: BuildTree, request: DebugKer
     if (!request.build) {
       throw new EnvironmentError(
         `--debug: ${selected.release}'s debug kernel lacks ${needs}, and its variant ${release} is not built`,
-        `build it once (minutes): kforge kernel build ${seriesOf(parseBuiltRelease(plain.release)!.version)} --debug --for ${request.project.dir}`,
+        `build it once (minutes): kforge kernel ` +
+          `build ${seriesOf(parseBuiltRelease(plain.release)!.version)} --debug --for ${request.project.dir}`,
       );
     }
     const source = await readlink(join(plainTree, "source"));
@@ -119,7 +120,8 @@ async function resolvePlainRelease(selected: BuildTree, request: DebugKernelRequ
   if (!release) {
     const registered = await listDebugReleases(request.env);
     throw new EnvironmentError(
-      `--debug: no debug kernel ${exact} for ${selected.release} (version ${version}) in kforge's cache; built: ${registered.length ? registered.join(", ") : "none"}`,
+      `--debug: no debug kernel ${exact} for ${selected.release} (version ${version}) ` +
+        `in kforge's cache; built: ${registered.length ? registered.join(", ") : "none"}`,
       `build it once (KASAN, KFENCE, UBSAN, lockdep, kmemleak; minutes): kforge kernel build ${seriesOf(version)} --debug`,
     );
   }
@@ -128,7 +130,9 @@ async function resolvePlainRelease(selected: BuildTree, request: DebugKernelRequ
   const substitute = release === exact ? "" : ` (none of version ${version} is built; ${release} is the same series)`;
   return {
     release,
-    notice: `--debug: building for and booting ${release}, the debug kernel for ${selected.release}${substitute}${built ? "; it was built just now" : ""}`,
+    notice:
+      `--debug: building for and booting ${release}, the debug kernel ` +
+      `for ${selected.release}${substitute}${built ? "; it was built just now" : ""}`,
   };
 }
 

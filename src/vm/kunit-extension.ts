@@ -28,7 +28,10 @@ export function createKunitExtension(): VmRunExtension {
         const lacks = config
           ? `which ${input.release} does not have`
           : `and ${input.kdir} has no .config to tell whether ${input.release} has it`;
-        const reason = `the KUnit suites (${declared}) need a kernel with KUnit (CONFIG_KUNIT), ${lacks}, so they were not loaded; run kforge test --debug to test on a debug kernel with KUnit (or build one with kforge kernel build --debug and pass --kernel <its release>)`;
+        const reason =
+          `the KUnit suites (${declared}) need a kernel with KUnit (CONFIG_KUNIT), ${lacks}, ` +
+          `so they were not loaded; run kforge test --debug to test on a debug kernel with ` +
+          `KUnit (or build one with kforge kernel build --debug and pass --kernel <its release>)`;
         skipped = skippedKunitRun(reason, sources);
         return { modules: others, alwaysLoad: [], notices: [reason] };
       }
@@ -36,7 +39,8 @@ export function createKunitExtension(): VmRunExtension {
       const notices =
         suites.length === 0 && sources.length > 0
           ? [
-              `${sources.join(", ")} declare${sources.length === 1 ? "s" : ""} KUnit suites, but the build made no module with one: check the Kbuild line that builds the test module`,
+              `${sources.join(", ")} declare${sources.length === 1 ? "s" : ""} KUnit suites, but ` +
+                `the build made no module with one: check the Kbuild line that builds the test module`,
             ]
           : [];
       // Suites run while insmod loads them: they come after the modules under test.

@@ -16,7 +16,8 @@ export const LEAK_SCAN_STEP: PlannedStep = {
   name: "kmemleak scan",
   kind: "exec",
   command: [
-    `[ -w ${KMEMLEAK} ] || { echo "kforge: ${KMEMLEAK} is missing although the kernel has CONFIG_DEBUG_KMEMLEAK (debugfs not mounted, or kmemleak switched itself off)"; exit 2; }`,
+    `[ -w ${KMEMLEAK} ] || { echo "kforge: ${KMEMLEAK} is missing although the kernel has ` +
+      `CONFIG_DEBUG_KMEMLEAK (debugfs not mounted, or kmemleak switched itself off)"; exit 2; }`,
     `echo scan > ${KMEMLEAK}`,
     "sleep 5",
     `echo scan > ${KMEMLEAK}`,

@@ -34,7 +34,10 @@ function crashHint(crash: CrashReport): string {
   const at = crash.source ? ` (at ${crash.source})` : "";
   const sanitizer = SANITIZER_HINTS[crash.kind];
   if (sanitizer) return `${sanitizer}${at}; the remaining steps still ran`;
-  return `${crash.kind === "warning" ? "a WARN_ON/WARN condition was true: " : ""}read the RIP and Call Trace lines of the report; the remaining steps still ran`;
+  return (
+    `${crash.kind === "warning" ? "a WARN_ON/WARN condition was true: " : ""}read ` +
+    `the RIP and Call Trace lines of the report; the remaining steps still ran`
+  );
 }
 
 export function diagnoseStep(step: PlannedStep & { module: string }, facts: StepFacts): Diagnosis {

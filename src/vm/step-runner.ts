@@ -176,13 +176,17 @@ export function describeUnfinished(
   if (outcome.status === "timeout" && outcome.silentMs > SILENCE_LIMIT_MS) {
     return {
       end: "guest-unresponsive",
-      diagnosis: `the guest stopped responding during "${step.name}": no heartbeat for ${(outcome.silentMs / 1000).toFixed(1)} s (the kernel is stuck, e.g. a module spinning with interrupts or preemption off)`,
+      diagnosis:
+        `the guest stopped responding during "${step.name}": no heartbeat for ${(outcome.silentMs / 1000).toFixed(1)} ` +
+        `s (the kernel is stuck, e.g. a module spinning with interrupts or preemption off)`,
     };
   }
   if (step.kind === "load") {
     return {
       end: "module-init-hang",
-      diagnosis: `module init never returned: "${step.name}" was still running after ${seconds} s while the guest stayed responsive (${step.module}'s init function blocks or loops)`,
+      diagnosis:
+        `module init never returned: "${step.name}" was still running after ${seconds} s ` +
+        `while the guest stayed responsive (${step.module}'s init function blocks or loops)`,
     };
   }
   return { end: "step-timeout", diagnosis: `"${step.name}" was still running after ${seconds} s (the guest stayed responsive)` };

@@ -120,7 +120,8 @@ describe("kforge check on a module with one finding per checker", () => {
   it("prints one GitHub workflow command per finding (on stderr with --json), repository-relative", () => {
     const commands = full.stderr.split("\n").filter((line) => line.startsWith("::"));
     expect(commands).toEqual([
-      "::warning file=drivers/seeded/seeded.c,line=15,col=10,title=sparse dereference-of-noderef-expression::dereference of noderef expression",
+      "::warning file=drivers/seeded/seeded.c,line=15,col=10,title=sparse " +
+        "dereference-of-noderef-expression::dereference of noderef expression",
       "::warning file=drivers/seeded/seeded.c,line=22,col=9,title=coccinelle api/memdup::opportunity for kmemdup",
       "::warning file=drivers/seeded/seeded.c,line=31,col=6,title=w1 -Wunused-but-set-variable::variable 'unused' set but not used",
       "::error file=drivers/seeded/seeded.c,line=41,title=checkpatch SPACING::space required before the open parenthesis '('",

@@ -175,7 +175,8 @@ describe("the generated workflow's kforge install step", () => {
       (step: { name?: string }) => step.name === "Install kforge",
     ).run;
     expect(install).toBe(
-      `git clone --quiet file://${kforgeRepository} "\${RUNNER_TEMP:-/tmp}/kforge" && git -C "\${RUNNER_TEMP:-/tmp}/kforge" checkout --quiet ${kforgeCommit}` +
+      `git clone --quiet file://${kforgeRepository} "\${RUNNER_TEMP:-/tmp}/kforge" ` +
+        `&& git -C "\${RUNNER_TEMP:-/tmp}/kforge" checkout --quiet ${kforgeCommit}` +
         ` && (cd "\${RUNNER_TEMP:-/tmp}/kforge" && npm ci --no-audit --no-fund && npm link --ignore-scripts --no-audit --no-fund)`,
     );
     expect(install).not.toContain("npm install --global kforge@");

@@ -38,7 +38,9 @@ DEST_MODULE_LOCATION[0]="/updates/dkms"
 `;
 
 const sourced = (text: string, names: string[]): Record<string, string> => {
-  const script = `kernelver=KV; kernel_source_dir=/nonexistent; arch=x86_64\n${text}\n${names.map((name) => `printf '%s\\0' "\${${name}}"`).join("\n")}`;
+  const script =
+    `kernelver=KV; kernel_source_dir=/nonexistent; ` +
+    `arch=x86_64\n${text}\n${names.map((name) => `printf '%s\\0' "\${${name}}"`).join("\n")}`;
   const values = execFileSync("bash", ["-c", script], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\0");
   return Object.fromEntries(names.map((name, index) => [name, values[index]!]));
 };

@@ -44,7 +44,10 @@ describe("analyzeCoverage on a real build", () => {
 
   it("refuses counters from another build of the module, saying it was rebuilt", async () => {
     await expect(analyze(dir, new Map([["twofunc", capturedCounters]]))).rejects.toThrow(
-      /^twofunc\.gcda does not match twofunc\.gcno \(stamp 0x[0-9a-f]{8} against 0x[0-9a-f]{8}\): the module was rebuilt after the guest loaded it$/,
+      new RegExp(
+        String.raw`^twofunc\.gcda does not match twofunc\.gcno \(stamp 0x[0-9a-f]{8} ` +
+          String.raw`against 0x[0-9a-f]{8}\): the module was rebuilt after the guest loaded it$`,
+      ),
     );
   });
 

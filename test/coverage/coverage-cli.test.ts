@@ -25,7 +25,8 @@ describe("--coverage refusals", () => {
       `${stock.release} (--kdir ${stock.kdir}) has no gcov support (CONFIG_GCOV_KERNEL), so a module built against it records no coverage`,
     );
     expect(failure.error.hint).toBe(
-      "drop --kdir: kforge test --coverage then uses kforge's debug kernel of the release, which has gcov (built once with kforge kernel build 6.12 --debug)",
+      "drop --kdir: kforge test --coverage then uses kforge's debug kernel of the " +
+        "release, which has gcov (built once with kforge kernel build 6.12 --debug)",
     );
     expect(run.stderr).not.toMatch(/^built: /m);
   });

@@ -41,7 +41,10 @@ describe("describeMismatch", () => {
   it("refuses counters of another compilation (the module rebuilt meanwhile), naming both stamps", () => {
     const rebuilt = withWord(notes, 8, 0x12345678);
     expect(describeMismatch("twofunc", parseGcovHeader(rebuilt), parseGcovHeader(data))).toMatch(
-      /^twofunc\.gcda does not match twofunc\.gcno \(stamp 0x[0-9a-f]{8} against 0x12345678\): the module was rebuilt after the guest loaded it$/,
+      new RegExp(
+        String.raw`^twofunc\.gcda does not match twofunc\.gcno \(stamp 0x[0-9a-f]{8} ` +
+          String.raw`against 0x12345678\): the module was rebuilt after the guest loaded it$`,
+      ),
     );
   });
 

@@ -32,7 +32,8 @@ function bashMatches(patterns: string[], releases: string[]): boolean[][] {
   const script = [
     `patterns=(${patterns.map(quote).join(" ")})`,
     `releases=(${releases.map(quote).join(" ")})`,
-    'for pattern in "${patterns[@]}"; do line=; for release in "${releases[@]}"; do if [[ $release =~ $pattern ]]; then line+=1; else line+=0; fi; done; echo "$line"; done',
+    'for pattern in "${patterns[@]}"; do line=; for release in "${releases[@]}"; do if ' +
+      '[[ $release =~ $pattern ]]; then line+=1; else line+=0; fi; done; echo "$line"; done',
   ].join("\n");
   const output = execFileSync("bash", ["-c", script], { encoding: "utf8", maxBuffer: 16 << 20 });
   return output

@@ -101,7 +101,8 @@ describe("kforge compile-commands", () => {
 describe("cmd file and flag parsers", () => {
   it("reads 6.1's cmd_ and 6.12's savedcmd_ lines and stops before objtool", () => {
     const text =
-      "savedcmd_/src/m/a.o := gcc -c -o /src/m/a.o /src/m/a.c   ; ./tools/objtool/objtool --link /src/m/a.o\n\nsource_/src/m/a.o := /src/m/a.c\n";
+      "savedcmd_/src/m/a.o := gcc -c -o /src/m/a.o /src/m/a.c   ; ./tools/objtool/objtool --link /src/m/a.o\n" +
+      "\nsource_/src/m/a.o := /src/m/a.c\n";
     expect(parseCmdFile(text)).toEqual({ output: "/src/m/a.o", source: "/src/m/a.c", command: "gcc -c -o /src/m/a.o /src/m/a.c" });
     expect(parseCmdFile(text.replace("savedcmd_", "cmd_"))?.output).toBe("/src/m/a.o");
     expect(parseCmdFile("deps_/src/m/a.o := \\\n")).toBeUndefined();

@@ -58,7 +58,8 @@ describe("kforge's folders on a read-only or full file system", () => {
     const build = await runKforge(["build", dir, ...on61]);
     expect(build.exitCode).toBe(2);
     expect(build.stderr).toBe(
-      `kforge: error: read-only file system: ${join(dir, ".kforge", "locks")}\nhint: make it writable (and readable) for you, or work on a copy in a folder you own\n`,
+      `kforge: error: read-only file system: ${join(dir, ".kforge", "locks")}\n` +
+        `hint: make it writable (and readable) for you, or work on a copy in a folder you own\n`,
     );
   });
 

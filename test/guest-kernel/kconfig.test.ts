@@ -9,7 +9,8 @@ import { debugKernel } from "../helpers/kernels.js";
 describe("objectSymbol", () => {
   it("finds the obj-$(CONFIG_X) line that builds an object, across continued lines", () => {
     const makefile =
-      "videodev-objs := v4l2-dev.o \\\n\tv4l2-ioctl.o\nobj-$(CONFIG_V4L2_ASYNC) += v4l2-async.o\nobj-$(CONFIG_VIDEO_DEV) += v4l2-dv-timings.o \\\n\tvideodev.o\n";
+      "videodev-objs := v4l2-dev.o \\\n\tv4l2-ioctl.o\nobj-$(CONFIG_V4L2_ASYNC) += v4l2-async.o\n" +
+      "obj-$(CONFIG_VIDEO_DEV) += v4l2-dv-timings.o \\\n\tvideodev.o\n";
     expect(objectSymbol(makefile, "videodev")).toBe("VIDEO_DEV");
     expect(objectSymbol(makefile, "v4l2-async")).toBe("V4L2_ASYNC");
     expect(objectSymbol(makefile, "v4l2-dev")).toBeUndefined();

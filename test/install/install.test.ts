@@ -41,30 +41,33 @@ describe.each([
   ["6.1", () => kernel61(), () => built61],
   ["6.12", () => kernel612(), () => built612],
 ])("kforge install for %s", (_series, kernel, built) => {
-  it("stages the module where modprobe finds it (modprobe -d), compressed like the kernel's own, and uninstall leaves nothing", async () => {
-    const { release, kdir } = kernel();
-    const dir = join(built().root, "provider");
-    const destdir = join(scratch, `root-${release}`);
-    const install = await runKforge(["install", dir, "-k", release, "--destdir", destdir]);
-    expect(install.stderr).toBe("");
-    expect(install.exitCode).toBe(0);
-    const suffix = await expectedSuffix(kdir, release);
-    const file = join(destdir, "lib/modules", release, "updates", `provider.ko${suffix}`);
-    expect(install.stdout).toContain(`installed ${file}`);
-    expect(modinfo(destdir, release, "filename", "provider")).toBe(file);
-    expect(readFileSync(join(destdir, "lib/modules", release, "modules.dep"), "utf8")).toContain(`updates/provider.ko${suffix}:`);
-    if (suffix === ".xz") execFileSync("xz", ["-t", file]);
-    // modprobe itself resolves the name through the staged modules.dep.
-    expect(execFileSync("modprobe", ["-d", destdir, "-S", release, "--show-depends", "provider"], { encoding: "utf8" })).toContain(
-      `insmod ${file}`,
-    );
+  it(
+    "stages the module where modprobe finds it (modprobe -d), " + "compressed like the kernel's own, and uninstall leaves nothing",
+    async () => {
+      const { release, kdir } = kernel();
+      const dir = join(built().root, "provider");
+      const destdir = join(scratch, `root-${release}`);
+      const install = await runKforge(["install", dir, "-k", release, "--destdir", destdir]);
+      expect(install.stderr).toBe("");
+      expect(install.exitCode).toBe(0);
+      const suffix = await expectedSuffix(kdir, release);
+      const file = join(destdir, "lib/modules", release, "updates", `provider.ko${suffix}`);
+      expect(install.stdout).toContain(`installed ${file}`);
+      expect(modinfo(destdir, release, "filename", "provider")).toBe(file);
+      expect(readFileSync(join(destdir, "lib/modules", release, "modules.dep"), "utf8")).toContain(`updates/provider.ko${suffix}:`);
+      if (suffix === ".xz") execFileSync("xz", ["-t", file]);
+      // modprobe itself resolves the name through the staged modules.dep.
+      expect(execFileSync("modprobe", ["-d", destdir, "-S", release, "--show-depends", "provider"], { encoding: "utf8" })).toContain(
+        `insmod ${file}`,
+      );
 
-    const uninstall = await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir]);
-    expect(uninstall.exitCode).toBe(0);
-    expect(uninstall.stdout).toContain(`removed ${file}`);
-    // destdir did not exist before the install.
-    expect(existsSync(destdir)).toBe(false);
-  });
+      const uninstall = await runKforge(["uninstall", dir, "-k", release, "--destdir", destdir]);
+      expect(uninstall.exitCode).toBe(0);
+      expect(uninstall.stdout).toContain(`removed ${file}`);
+      // destdir did not exist before the install.
+      expect(existsSync(destdir)).toBe(false);
+    },
+  );
 });
 
 describe("kforge install refusals", () => {

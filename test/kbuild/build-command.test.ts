@@ -83,7 +83,9 @@ describe("a Makefile that calls kbuild with a version define", () => {
     const result = await runKforge(["build", dir, "-k", kernel612().release, "--json"], { timeoutMs: 200_000 });
     expect(result.exitCode).toBe(1);
     expect(kernelsOf(result.stdout)[0]!.diagnostics[0]).toMatchObject({
-      message: `${join(dir, ".kforge", "build", kernel612().release, "verdrv.ko")} was built for kernel ${kernel61().release}, not ${kernel612().release}: kforge.json build.command did not build against the kernel asked for`,
+      message:
+        `${join(dir, ".kforge", "build", kernel612().release, "verdrv.ko")} was built for kernel ${kernel61().release}, ` +
+        `not ${kernel612().release}: kforge.json build.command did not build against the kernel asked for`,
       hint: expect.stringContaining("KDIR=${kernel_source_dir}"),
     });
   });
@@ -95,7 +97,8 @@ describe("a dkms.conf whose MAKE[0] builds in src/", () => {
   it("is named when kforge builds the plain way, and build.command dkms builds it as DKMS does", async () => {
     const plain = await runKforge(["build", dir, "-k", kernel61().release], { timeoutMs: 200_000 });
     expect(plain.stderr).toContain(
-      `kforge: dkms.conf's MAKE[0] builds with "'make' -C src KVERSION=\${kernelver} DRIVER_VERSION=3.1"; kforge runs make -C <kdir> M=<dir> modules itself`,
+      `kforge: dkms.conf's MAKE[0] builds with "'make' -C src KVERSION=\${kernelver} ` +
+        `DRIVER_VERSION=3.1"; kforge runs make -C <kdir> M=<dir> modules itself`,
     );
     writeFileSync(join(dir, "kforge.json"), JSON.stringify({ build: { command: "dkms" } }));
     const result = await runKforge(["build", dir, ...bothKernels(), "--json"], { timeoutMs: 300_000 });
@@ -114,12 +117,14 @@ describe("a dkms.conf whose MAKE[0] builds in src/", () => {
   it("fails when the module is not where BUILT_MODULE_LOCATION says, as DKMS does", async () => {
     writeFileSync(
       join(dir, "dkms.conf"),
-      `PACKAGE_NAME="verdrv"\nPACKAGE_VERSION="3.1"\nMAKE[0]="make -C src KVERSION=\${kernelver}"\nBUILT_MODULE_NAME[0]="verdrv"\nBUILT_MODULE_LOCATION[0]="build/"\n`,
+      `PACKAGE_NAME="verdrv"\nPACKAGE_VERSION="3.1"\nMAKE[0]="make -C src KVERSION=\${kernelver}"\n` +
+        `BUILT_MODULE_NAME[0]="verdrv"\nBUILT_MODULE_LOCATION[0]="build/"\n`,
     );
     const result = await runKforge(["build", dir, "-k", kernel612().release, "--json", "--force"], { timeoutMs: 200_000 });
     expect(result.exitCode).toBe(1);
     expect(kernelsOf(result.stdout)[0]!.diagnostics.map((diagnostic) => diagnostic.message)).toContain(
-      "dkms.conf MAKE[0] succeeded but did not build build/verdrv.ko, which dkms.conf's BUILT_MODULE_NAME/BUILT_MODULE_LOCATION name (DKMS fails such a build)",
+      "dkms.conf MAKE[0] succeeded but did not build build/verdrv.ko, which dkms.conf's " +
+        "BUILT_MODULE_NAME/BUILT_MODULE_LOCATION name (DKMS fails such a build)",
     );
   });
 });

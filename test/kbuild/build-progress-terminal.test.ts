@@ -26,7 +26,8 @@ function writeCollection(): void {
   for (const name of names) {
     writeFileSync(
       join(dir, `${name}.c`),
-      `#include <linux/module.h>\nstatic int __init start(void) { pr_info("${name}\\n"); return 0; }\nstatic void __exit stop(void) {}\nmodule_init(start);\nmodule_exit(stop);\nMODULE_LICENSE("GPL");\n`,
+      `#include <linux/module.h>\nstatic int __init start(void) { pr_info("${name}\\n"); return 0; }\n` +
+        `static void __exit stop(void) {}\nmodule_init(start);\nmodule_exit(stop);\nMODULE_LICENSE("GPL");\n`,
     );
   }
   writeFileSync(join(dir, "Kbuild"), names.map((name) => `obj-m += ${name}.o\n`).join(""));

@@ -50,7 +50,8 @@ describe.each([
 
   it("builds several modules from an obj-m Makefile and finds each through modules.order", async () => {
     const makefile =
-      "ifneq ($(KERNELRELEASE),)\nobj-m += first.o second-mod.o\nelse\nall:\n\t$(MAKE) -C /lib/modules/$(shell uname -r)/build M=$(CURDIR) modules\nendif\n";
+      "ifneq ($(KERNELRELEASE),)\nobj-m += first.o second-mod.o\nelse\nall:\n" +
+      "\t$(MAKE) -C /lib/modules/$(shell uname -r)/build M=$(CURDIR) modules\nendif\n";
     const dir = track(
       createModuleDir({
         Makefile: makefile,

@@ -91,7 +91,10 @@ describe("kforge build (CLI)", () => {
     const { exitCode, stderr } = await runKforge(["build", dir, "--kernel", kernel612().release]);
     expect(exitCode).toBe(1);
     expect(stderr).toMatch(
-      /\ngplonly\.ko\n +error +modpost: GPL-incompatible module gplonly\.ko uses GPL-only symbol 'usb_register_driver'\n +hint: usb_register_driver is exported with EXPORT_SYMBOL_GPL/,
+      new RegExp(
+        String.raw`\ngplonly\.ko\n +error +modpost: GPL-incompatible module gplonly\.ko uses GPL-only symbol ` +
+          String.raw`'usb_register_driver'\n +hint: usb_register_driver is exported with EXPORT_SYMBOL_GPL`,
+      ),
     );
     expect(stderr).not.toMatch(/^build$/m);
     const json = JSON.parse((await runKforge(["build", dir, "--kernel", kernel612().release, "--json"])).stdout);
@@ -154,7 +157,8 @@ describe("kforge build (CLI)", () => {
 
   it("runs sparse over every source with --check, also after a normal build, and reports what it finds", async () => {
     const body =
-      "int checked_value;\nstatic int checked_peek(void)\n{\n\tchar __user *user = NULL;\n\tchar *kernel = user;\n\treturn kernel ? 1 : 0;\n}\n";
+      "int checked_value;\nstatic int checked_peek(void)\n{\n" +
+      "\tchar __user *user = NULL;\n\tchar *kernel = user;\n\treturn kernel ? 1 : 0;\n}\n";
     const dir = track(createModuleDir({ Kbuild: "obj-m += checked.o\n", "checked.c": moduleSource("checked", body) }));
     expect((await runKforge(["build", dir, "--kernel", kernel61().release])).exitCode).toBe(0);
     const { exitCode, stdout } = await runKforge(["build", dir, "--kernel", kernel61().release, "--check", "--json"]);

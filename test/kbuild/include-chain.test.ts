@@ -29,7 +29,10 @@ describe("a diagnostic's include chain and notes", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("inner.h\n  In file included from outer.h:1, chain.c:3:\n  In function 'inner_value':\n");
     expect(result.stderr).toMatch(
-      /error {3}'missing_name' undeclared \(first use in this function\)\n.*\n.*\^\n {10}note: each undeclared identifier is reported only once/,
+      new RegExp(
+        String.raw`error {3}'missing_name' undeclared \(first use in this function\)\n.*\n.*\^\n ` +
+          "{10}note: each undeclared identifier is reported only once",
+      ),
     );
   });
 

@@ -78,7 +78,8 @@ describe("modules.order and .cmd files", () => {
 
   it("lists a .cmd file's dependencies without make's wildcard entries", () => {
     const text =
-      "savedcmd_/m/a.o := gcc ...\n\nsource_/m/a.o := /m/a.c\n\ndeps_/m/a.o := \\\n  /usr/src/k/include/linux/kconfig.h \\\n    $(wildcard include/config/FOO) \\\n  include/generated/autoconf.h \\\n  /m/a.h \\\n\n/m/a.o: $(deps_/m/a.o)\n";
+      "savedcmd_/m/a.o := gcc ...\n\nsource_/m/a.o := /m/a.c\n\ndeps_/m/a.o := \\\n  /usr/src/k/include/linux/kconfig.h \\\n" +
+      "    $(wildcard include/config/FOO) \\\n  include/generated/autoconf.h \\\n  /m/a.h \\\n\n/m/a.o: $(deps_/m/a.o)\n";
     expect(parseDependencyList(text)).toEqual(["/usr/src/k/include/linux/kconfig.h", "include/generated/autoconf.h", "/m/a.h"]);
   });
 });

@@ -82,7 +82,8 @@ describe("CI reports of a failing matrix build (real kbuild, two kernels)", () =
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
       new RegExp(
-        `^::error file=drivers/reported/reported\\.c,line=5,col=2,title=${kernel612().release.replace(/[.+]/g, "\\$&")}::#error "needs a kernel, before 6\\.4: 100%25"$`,
+        `^::error file=drivers/reported/reported\\.c,line=5,col=2,title=${kernel612().release.replace(/[.+]/g, "\\$&")}::#error ` +
+          `"needs a kernel, before 6\\.4: 100%25"$`,
       ),
     );
     const warnings = result.stdout.split("\n").filter((line) => line.startsWith("::warning ") && line.includes("unused_value"));

@@ -41,7 +41,8 @@ interface JsonKernel {
 const kernelFlags = () => ["--kernel", kernel61().release, "--kernel", kernel612().release];
 
 describe("matrix build (real kbuild, two kernels)", () => {
-  it("builds for both kernels in separate trees with their own vermagic, leaves the source dir clean, and is a no-op the second time", async () => {
+  it("builds for both kernels in separate trees with their own vermagic, " +
+    "leaves the source dir clean, and is a no-op the second time", async () => {
     const dir = track(createModuleDir({ Makefile: "obj-m += guarded.o\n", "guarded.c": moduleSource("guarded", GUARDED) }));
     const first = await runKforge(["build", dir, ...kernelFlags(), "--json"], { timeoutMs: 300_000 });
     expect(first.exitCode, first.stderr).toBe(0);
@@ -65,7 +66,8 @@ describe("matrix build (real kbuild, two kernels)", () => {
     expect((JSON.parse(changed.stdout) as { kernels: JsonKernel[] }).kernels.map((kernel) => kernel.upToDate)).toEqual([false, false]);
   }, 600_000);
 
-  it("a module that builds only on 6.1 gives one success, one failure with the diagnostic, a kernel × module table and exit 1", async () => {
+  it("a module that builds only on 6.1 gives one success, one " +
+    "failure with the diagnostic, a kernel × module table and exit 1", async () => {
     const dir = track(createModuleDir({ Makefile: "obj-m += oldonly.o\n", "oldonly.c": moduleSource("oldonly", OLD_ONLY) }));
     writeFileSync(join(dir, "kforge.json"), JSON.stringify({ kernel: [kernel61().release, kernel612().release] }));
     const result = await runKforge(["build", dir], { timeoutMs: 300_000 });

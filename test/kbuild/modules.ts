@@ -34,7 +34,8 @@ export function slowModuleSource(): string {
   const functions = Array.from(
     { length: 3000 },
     (_, index) =>
-      `static noinline __used int slow_${index}(int x)\n{\n\tint y = x;\n\tfor (int i = 0; i < ${(index % 7) + 3}; i++)\n\t\ty = (y * ${index + 3} + (y >> 3)) ^ ${index};\n\treturn y;\n}\n`,
+      `static noinline __used int slow_${index}(int x)\n{\n\tint y = x;\n\tfor (int i = 0; i < ${(index % 7) + 3}; i++)\n` +
+      `\t\ty = (y * ${index + 3} + (y >> 3)) ^ ${index};\n\treturn y;\n}\n`,
   );
   return moduleSource("slow", functions.join(""));
 }

@@ -194,7 +194,8 @@ describe.each(["6.1", "6.12"])("kbuild output from %s", (version) => {
 
 describe("kbuild output parser", () => {
   it("reads rustc's diagnostics in a Rust step: code, location from the --> line, and its help as a note", () => {
-    const text = `  RUSTC [M] ${ROOT}/rustc-error/bad.o\n${readFileSync(new URL("../fixtures/kbuild/rustc-error.txt", import.meta.url), "utf8")}`;
+    const log = readFileSync(new URL("../fixtures/kbuild/rustc-error.txt", import.meta.url), "utf8");
+    const text = `  RUSTC [M] ${ROOT}/rustc-error/bad.o\n${log}`;
     const { diagnostics } = parseKbuildOutput(text, `${ROOT}/rustc-error`);
     expect(diagnostics).toEqual([
       {

@@ -56,7 +56,8 @@ describe("hasKnownTryRun", () => {
     }
     // Linux 5.4's scripts/Kbuild.include: other temp variables (TMPO), no Makefile.compiler at all.
     const older =
-      'try-run = $(shell set -e;\t\\\n\tTMP="$(TMPOUT).$$$$.tmp";\t\\\n\tTMPO="$(TMPOUT).$$$$.o";\t\\\n\tif ($(1)) >/dev/null 2>&1;\t\\\n\tthen echo "$(2)";\t\\\n\telse echo "$(3)";\t\\\n\tfi;\t\\\n\trm -f "$$TMP" "$$TMPO")';
+      'try-run = $(shell set -e;\t\\\n\tTMP="$(TMPOUT).$$$$.tmp";\t\\\n\tTMPO="$(TMPOUT).$$$$.o";\t\\\n' +
+      '\tif ($(1)) >/dev/null 2>&1;\t\\\n\tthen echo "$(2)";\t\\\n\telse echo "$(3)";\t\\\n\tfi;\t\\\n\trm -f "$$TMP" "$$TMPO")';
     expect(hasKnownTryRun(older)).toBe(false);
     expect(hasKnownTryRun("")).toBe(false);
   });

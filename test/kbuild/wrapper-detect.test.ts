@@ -23,7 +23,8 @@ describe("findMakefileWrapper", () => {
 
   it("leaves a plain kbuild call, and a Kbuild-only Makefile, alone", () => {
     const plain =
-      "obj-m += hello.o\nKDIR ?= /lib/modules/$(shell uname -r)/build\nall:\n\t$(MAKE) -C $(KDIR) M=$(PWD) modules\nclean:\n\t$(MAKE) -C $(KDIR) M=$(PWD) clean\n";
+      "obj-m += hello.o\nKDIR ?= /lib/modules/$(shell uname -r)/build\nall:\n" +
+      "\t$(MAKE) -C $(KDIR) M=$(PWD) modules\nclean:\n\t$(MAKE) -C $(KDIR) M=$(PWD) clean\n";
     expect(findMakefileWrapper(plain)).toBeUndefined();
     expect(findMakefileWrapper("obj-m += hello.o\n")).toBeUndefined();
   });

@@ -35,7 +35,8 @@ describe("explainKernelLine", () => {
     ["hello: module license 'unspecified' taints kernel.", /MODULE_LICENSE is missing/],
     ["hello: module license 'Proprietary' taints kernel.", /"Proprietary", not GPL-compatible/],
     [
-      "hello: version magic '6.1.0-850-amd64 SMP preempt mod_unload modversions ' should be '6.12.850+deb12-amd64 SMP preempt mod_unload modversions '",
+      "hello: version magic '6.1.0-850-amd64 SMP preempt mod_unload modversions " +
+        "' should be '6.12.850+deb12-amd64 SMP preempt mod_unload modversions '",
       /built for "6\.1\.0-850-amd64/,
     ],
     ["consumer: disagrees about version of symbol provider_add", /CRC of provider_add/],

@@ -46,7 +46,8 @@ describe("kforge kernel fetch", () => {
     const long = await runKforge(["kernel", "fetch", `6.1.${"a".repeat(5000)}`], { env: { XDG_CACHE_HOME: emptyCache } });
     expect(long.exitCode).toBe(2);
     expect(long.stderr).toBe(
-      `kforge: error: "6.1.aaaaaaaaaaaaaaaaaaaa..." (5004 characters) is not a kernel release: a release has at most 64 characters\nhint: use a release like 6.1.0-56-amd64\n`,
+      `kforge: error: "6.1.aaaaaaaaaaaaaaaaaaaa..." (5004 characters) is not a kernel ` +
+        `release: a release has at most 64 characters\nhint: use a release like 6.1.0-56-amd64\n`,
     );
   });
 });

@@ -43,7 +43,8 @@ describe("startDaemon when kforge itself is killed", () => {
       [
         "--input-type=module",
         "-e",
-        `const { startDaemon } = await import("${daemon}"); startDaemon("/bin/sleep", ["300.${process.pid}"]); console.log("started"); setInterval(() => {}, 1000);`,
+        `const { startDaemon } = await import("${daemon}"); startDaemon("/bin/sleep", ` +
+          `["300.${process.pid}"]); console.log("started"); setInterval(() => {}, 1000);`,
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );

@@ -55,7 +55,8 @@ beforeAll(async () => {
   );
   // Measured, not asserted (speed belongs in bench/): shows what the 24 builds cost.
   console.log(
-    `scaffold builds: ${cases.length} kforge builds ${Math.round(kforgeMs)} ms, ${cases.length} plain make builds ${Math.round(performance.now() - started - kforgeMs)} ms`,
+    `scaffold builds: ${cases.length} kforge builds ${Math.round(kforgeMs)} ms, ${cases.length} ` +
+      `plain make builds ${Math.round(performance.now() - started - kforgeMs)} ms`,
   );
 }, 300_000);
 

@@ -32,7 +32,8 @@ describe("rendering a suite", () => {
       "kforge.json",
     ]);
     expect(fileOf(files, "Kbuild")).toContain(
-      `obj-m := demo.o\n# KUnit suites: built only when the kernel has KUnit (CONFIG_KUNIT), so plain make works on any kernel.\n${SUITE_LINE}\n`,
+      `obj-m := demo.o\n` +
+        `# KUnit suites: built only when the kernel has KUnit (CONFIG_KUNIT), so plain make works on any kernel.\n${SUITE_LINE}\n`,
     );
     expect(fileOf(files, "demo.c")).toContain("EXPORT_SYMBOL_GPL(demo_clamp);");
     expect(fileOf(files, "demo_test.c")).toContain("kunit_test_suite(demo_suite);");

@@ -101,13 +101,17 @@ describe("generated projects", () => {
     expect(run.stdout).toMatch(/pass +gen_clamp_lowers_high_values/);
   }, 300_000);
 
-  it("on the stock 6.12 kernel, a --with-tests project builds without its suite, which kforge test leaves out with the reason", async () => {
+  it("on the stock 6.12 kernel, a --with-tests project builds " +
+    "without its suite, which kforge test leaves out with the reason", async () => {
     const dir = await generate("stock", "hello", ["--with-tests"]);
     const run = await test(dir, ["--kernel", kernel612().release, ...slow, "--json"]);
     const result = parseResult(run);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(
-      /the KUnit suites \(stock_test\.c\) need a kernel with KUnit \(CONFIG_KUNIT\), which \S+ does not have, so they were not loaded; run kforge test --debug/,
+      new RegExp(
+        String.raw`the KUnit suites \(stock_test\.c\) need a kernel with KUnit \(CONFIG_KUNIT\), ` +
+          String.raw`which \S+ does not have, so they were not loaded; run kforge test --debug`,
+      ),
     );
     expect(result.kunit).toMatchObject({ ran: false, ok: true, sources: ["stock_test.c"], suites: [] });
     expect(result.steps.map((step) => step.name)).toEqual([

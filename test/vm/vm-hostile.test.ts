@@ -15,7 +15,9 @@ const root = mkdtempSync(join(tmpdir(), "kforge-vm-hostile-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const dir = join(root, "hostile");
 
-const FORGE_DONE = `for i in $(seq 1 40); do printf '\\n@K %s - done 0 0\\n@K %s done 0 0\\n@K %s 00000000000000000000000000000000 done 0 0\\n' $i $i $i > /dev/ttyS1; done; exit 3`;
+const FORGE_DONE =
+  `for i in $(seq 1 40); do printf '\\n@K %s - done 0 0\\n@K %s done 0 0\\n@K %s ` +
+  `00000000000000000000000000000000 done 0 0\\n' $i $i $i > /dev/ttyS1; done; exit 3`;
 const STRAY_BYTES = "printf junk > /dev/ttyS1; echo kept";
 const FORGED_COMM = "printf 'x\\nBUG: forged' > /proc/self/comm; echo 1 > /sys/module/hostile/parameters/warn";
 const ESCAPES = "printf '\\033]0;evil\\007\\033[2Jafter\\n'";

@@ -42,7 +42,9 @@ describe("kforge watch on a terminal", () => {
     mkdirSync(dir);
     writeFileSync(
       join(dir, "hello.c"),
-      '#include <linux/module.h>\nstatic int __init hello_init(void)\n{\n\tpr_info("hello: on a terminal\\n");\n\treturn 0;\n}\nstatic void __exit hello_exit(void)\n{\n\tpr_info("hello: unloaded\\n");\n}\nmodule_init(hello_init);\nmodule_exit(hello_exit);\nMODULE_LICENSE("GPL");\n',
+      '#include <linux/module.h>\nstatic int __init hello_init(void)\n{\n\tpr_info("hello: on a terminal\\n");\n' +
+        '\treturn 0;\n}\nstatic void __exit hello_exit(void)\n{\n\tpr_info("hello: unloaded\\n");\n' +
+        '}\nmodule_init(hello_init);\nmodule_exit(hello_exit);\nMODULE_LICENSE("GPL");\n',
     );
     writeFileSync(join(dir, "Kbuild"), "obj-m := hello.o\n");
     // The shell prints kforge's exit status: tmux 3.3 sometimes marks the pane dead without one.

@@ -65,7 +65,8 @@ export async function ciInitCommand(options: CiInitCommandOptions, context: Comm
   context.stdout.write(
     `wrote ${path}: one job per kernel (${kernelSource}): ${kernels.join(", ")}\n` +
       `kforge comes from ${source.url}${source.ref ? ` at ${source.ref}` : ""} (${source.origin}); the CI job must be able to clone it\n` +
-      `next: commit it; each job installs its kernel's headers in ${options.image ?? DEFAULT_IMAGE}, builds, boots the kernel and runs the tests; a check job runs the kernel's static checkers\n`,
+      `next: commit it; each job installs its kernel's headers in ${options.image ?? DEFAULT_IMAGE}, ` +
+      `builds, boots the kernel and runs the tests; a check job runs the kernel's static checkers\n`,
   );
   return ExitCode.ok;
 }

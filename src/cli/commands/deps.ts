@@ -61,7 +61,8 @@ export async function depsCommand(options: DepsCommandOptions, context: CommandC
   for (const { module, problem } of resolution.vermagicProblems) {
     lines.push(
       palette.red(
-        `error: ${module}: ${problem}: insmod would fail with "Invalid module format"; rebuild it with kforge build --kernel ${kernel.release}`,
+        `error: ${module}: ${problem}: insmod would fail with "Invalid module ` +
+          `format"; rebuild it with kforge build --kernel ${kernel.release}`,
       ),
     );
   }

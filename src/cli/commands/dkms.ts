@@ -31,7 +31,8 @@ export async function dkmsCheckCommand(options: DkmsCommandOptions, context: Com
   const name = basename(check.file);
   if (check.template)
     context.stderr.write(
-      `kforge: there is no dkms.conf: checking ${name}, the template the project generates dkms.conf from; generate it and check again for placeholders\n`,
+      `kforge: there is no dkms.conf: checking ${name}, the template the project ` +
+        `generates dkms.conf from; generate it and check again for placeholders\n`,
     );
   for (const note of check.notes) context.stderr.write(`${name}: note: ${note}\n`);
   const where = check.built.release ? ` (built for ${check.built.release} in .kforge/build/${check.built.release}/)` : "";

@@ -66,9 +66,9 @@ function formatText(details: ModuleDetails, exports: string[], warnings: string[
   if (details.parameters.length) {
     lines.push("  parameters");
     for (const parameter of details.parameters) {
-      lines.push(
-        `    ${parameter.name}${parameter.type ? ` (${parameter.type})` : ""}${parameter.description ? `  ${palette.dim(parameter.description)}` : ""}`,
-      );
+      const type = parameter.type ? ` (${parameter.type})` : "";
+      const description = parameter.description ? `  ${palette.dim(parameter.description)}` : "";
+      lines.push(`    ${parameter.name}${type}${description}`);
     }
   }
   for (const warning of warnings) lines.push(`${palette.yellow("warning:")} ${warning}`);

@@ -65,5 +65,8 @@ function describe(built: BuiltKernel): string {
   const head = built.upToDate
     ? `kernel ${built.release} is up to date (from ${built.source.origin}; --force runs make again)`
     : `built kernel ${built.release} from ${built.source.origin} in ${formatDuration(built.durationMs)}\n  log:     ${built.log}`;
-  return `${head}\n  build:   ${built.kdir}\n  image:   ${built.image}\n  modules: ${built.modulesDir}\nuse it with: kforge build --kernel ${built.release}; kforge vm --kernel ${built.release}\n`;
+  return (
+    `${head}\n  build:   ${built.kdir}\n  image:   ${built.image}\n  modules: ${built.modulesDir}\n` +
+    `use it with: kforge build --kernel ${built.release}; kforge vm --kernel ${built.release}\n`
+  );
 }

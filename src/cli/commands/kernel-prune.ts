@@ -38,7 +38,8 @@ export async function kernelPruneCommand(options: KernelPruneOptions, context: C
       ...(leftovers ? [`${leftovers} leftover file${leftovers === 1 ? "" : "s"}`] : []),
     ];
     context.stdout.write(
-      `removed ${removed.length} saved guest state${removed.length === 1 ? "" : "s"} (${(freed / 1024 / 1024).toFixed(0)} MiB)${extra.length ? ` and ${extra.join(" and ")}` : ""}\n`,
+      `removed ${removed.length} saved guest state${removed.length === 1 ? "" : "s"} ` +
+        `(${(freed / 1024 / 1024).toFixed(0)} MiB)${extra.length ? ` and ${extra.join(" and ")}` : ""}\n`,
     );
   }
   return 0;

@@ -21,14 +21,20 @@ export async function kernelSnapshotsCommand(options: KernelSnapshotsOptions, co
   const total = states.reduce((sum, state) => sum + state.sizeBytes, 0);
   const damaged = await listDamagedStates(context.env);
   if (options.json) {
-    context.stdout.write(
-      `${JSON.stringify({ dir: snapshotDir(context.env), totalBytes: total, limitBytes: snapshotLimitBytes(context.env), snapshots: states, damaged })}\n`,
-    );
+    const report = {
+      dir: snapshotDir(context.env),
+      totalBytes: total,
+      limitBytes: snapshotLimitBytes(context.env),
+      snapshots: states,
+      damaged,
+    };
+    context.stdout.write(`${JSON.stringify(report)}\n`);
     return 0;
   }
   if (damaged.length)
     context.stderr.write(
-      `kforge: ${damaged.length} damaged saved state${damaged.length === 1 ? "" : "s"} (${damaged.join(", ")}); kforge kernel prune removes them\n`,
+      `kforge: ${damaged.length} damaged saved state${damaged.length === 1 ? "" : "s"} ` +
+        `(${damaged.join(", ")}); kforge kernel prune removes them\n`,
     );
   if (states.length === 0) {
     context.stdout.write(`no saved guest states in ${snapshotDir(context.env)}; the next kforge vm saves one (unless --cold)\n`);
@@ -36,7 +42,9 @@ export async function kernelSnapshotsCommand(options: KernelSnapshotsOptions, co
   }
   const rows = states.map((state) => {
     const machine = [`${state.memoryMb} MiB`, state.accel, ...(state.append.length ? [`append ${state.append.join(" ")}`] : [])].join(", ");
-    const ages = `saved ${describeAge(Date.now() - new Date(state.createdAt).getTime())}, used ${describeAge(Date.now() - state.lastUsed.getTime())}`;
+    const ages =
+      `saved ${describeAge(Date.now() - new Date(state.createdAt).getTime())}, ` +
+      `used ${describeAge(Date.now() - state.lastUsed.getTime())}`;
     return [state.release, mebibytes(state.sizeBytes), ages, `(${machine})`, state.key];
   });
   // Padded columns, the last one (the key) as it is.
@@ -48,7 +56,8 @@ export async function kernelSnapshotsCommand(options: KernelSnapshotsOptions, co
     context.stdout.write(`${cells.join("  ")}\n`);
   }
   context.stdout.write(
-    `${states.length} saved state${states.length === 1 ? "" : "s"}, ${mebibytes(total)} of ${mebibytes(snapshotLimitBytes(context.env))} (KFORGE_SNAPSHOT_LIMIT_MB); kforge kernel prune removes them\n`,
+    `${states.length} saved state${states.length === 1 ? "" : "s"}, ${mebibytes(total)} ` +
+      `of ${mebibytes(snapshotLimitBytes(context.env))} (KFORGE_SNAPSHOT_LIMIT_MB); kforge kernel prune removes them\n`,
   );
   return 0;
 }

@@ -25,7 +25,8 @@ export async function kernelsCommand(options: KernelsOptions, context: CommandCo
   }
   if (kernels.length === 0) {
     context.stderr.write(
-      `no kernel build trees found under /lib/modules\nhint: install headers (${anyHeadersInstallHint(await readOsRelease(), runningRelease())}) or pass --kdir\n`,
+      `no kernel build trees found under /lib/modules\n` +
+        `hint: install headers (${anyHeadersInstallHint(await readOsRelease(), runningRelease())}) or pass --kdir\n`,
     );
     return 0;
   }

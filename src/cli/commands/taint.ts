@@ -60,9 +60,8 @@ export async function taintCommand(options: TaintCommandOptions, context: Comman
   const kernelString = value ? formatTaintLetters(decoded) : "Not tainted";
   if (options.json) {
     const flags = decoded.flags.map(({ bit, letter, name, meaning }) => ({ bit, letter, name, meaning }));
-    context.stdout.write(
-      `${JSON.stringify({ value: decoded.value, letters, kernelString, flags, unknownBits: decoded.unknownBits, modules: modules ?? null }, null, 2)}\n`,
-    );
+    const report = { value: decoded.value, letters, kernelString, flags, unknownBits: decoded.unknownBits, modules: modules ?? null };
+    context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
   const palette = createPalette(context.stdout as NodeJS.WriteStream);

@@ -28,7 +28,8 @@ export const KERNEL_COMMANDS: CommandSpec[] = [
       {
         name: "build [version]",
         description:
-          "build a minimal guest kernel (--debug: KASAN, KFENCE, UBSAN, lockdep, kmemleak, KUnit) from Debian's linux-source-<version> or --source, and register it in kforge's cache",
+          "build a minimal guest kernel (--debug: KASAN, KFENCE, UBSAN, lockdep, kmemleak, KUnit) " +
+          "from Debian's linux-source-<version> or --source, and register it in kforge's cache",
         options: ["source", "debug", "for", "jobs", ["force", "run make even when the registered kernel is up to date"], "verbose", "json"],
         helpAfter:
           "The release is <source version>-kforge (or -kforge-debug); build modules for it with kforge build --kernel <release>.\n" +

@@ -2,7 +2,8 @@
 import type { CommandSpec, OptionUse } from "./command-spec.js";
 
 const HOST_EXIT_CODES =
-  "Exit codes: 0 done and verified in /proc/modules, 1 a step failed (diagnosis on stderr), 2 usage or environment error (no module support, not root).";
+  "Exit codes: 0 done and verified in /proc/modules, 1 a step failed (diagnosis " +
+  "on stderr), 2 usage or environment error (no module support, not root).";
 const json: OptionUse = ["json", "print one JSON object"];
 const withTargets = ([targets]: unknown[], flags: Record<string, unknown>) => ({ ...flags, targets: (targets as string[]) ?? [] });
 
@@ -19,7 +20,8 @@ export const MODULE_COMMANDS: CommandSpec[] = [
     description: "list loaded modules from /proc/modules: size, users, state, taints",
     options: [json, "file", "procRoot"],
     helpAfter:
-      "Exit codes: 0 listed, 1 the filter matched nothing, 2 no /proc/modules (kernel without module support), or --file/--proc-root is not a /proc/modules copy.",
+      "Exit codes: 0 listed, 1 the filter matched nothing, 2 no /proc/modules (kernel " +
+      "without module support), or --file/--proc-root is not a /proc/modules copy.",
     load: () => import("../commands/lsmod.js").then((module) => module.lsmodCommand),
     toOptions: ([filter], flags) => ({ ...flags, filter: filter as string | undefined }),
   },
@@ -35,7 +37,8 @@ export const MODULE_COMMANDS: CommandSpec[] = [
     description: "for built modules (dir or .ko files, default: .), the symbols each needs, who provides them, and the load order",
     options: ["kernel", "kdir", json],
     helpAfter:
-      "Exit codes: 0 every symbol has a provider, 1 some symbol has none or a module was built for another kernel, 2 usage or environment error (also a file that is not a kernel module).",
+      "Exit codes: 0 every symbol has a provider, 1 some symbol has none or a module was built " +
+      "for another kernel, 2 usage or environment error (also a file that is not a kernel module).",
     load: () => import("../commands/deps.js").then((module) => module.depsCommand),
     toOptions: withTargets,
   },
@@ -43,7 +46,9 @@ export const MODULE_COMMANDS: CommandSpec[] = [
     name: "load [targets...]",
     description: "insmod built modules (dir or .ko files, default: the current dir's last build) on this host, providers first",
     options: ["sudo", "procRoot"],
-    helpAfter: `Module parameters go after a bare --: param=value (one module) or module.param=value; kforge.json "params" supplies defaults.\n${HOST_EXIT_CODES}`,
+    helpAfter:
+      `Module parameters go after a bare --: param=value (one module) or ` +
+      `module.param=value; kforge.json "params" supplies defaults.\n${HOST_EXIT_CODES}`,
     load: () => import("../commands/load.js").then((module) => module.loadCommand),
     toOptions: withTargets,
   },

@@ -19,7 +19,9 @@ export function renderCobertura(report: CoverageReport, options: { timestamp: nu
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<!DOCTYPE coverage SYSTEM "http://cobertura.sourceforge.net/xml/coverage-04.dtd">',
-    `<coverage line-rate="${rate(lines)}" branch-rate="${rate(branches)}" lines-covered="${lines.hit}" lines-valid="${lines.total}" branches-covered="${branches.hit}" branches-valid="${branches.total}" complexity="0" version="kforge ${escapeXml(options.version)}" timestamp="${options.timestamp}">`,
+    `<coverage line-rate="${rate(lines)}" branch-rate="${rate(branches)}" lines-covered="${lines.hit}" ` +
+      `lines-valid="${lines.total}" branches-covered="${branches.hit}" branches-valid="${branches.total}" ` +
+      `complexity="0" version="kforge ${escapeXml(options.version)}" timestamp="${options.timestamp}">`,
     `  <sources>\n    <source>${escapeXml(report.dir)}</source>\n  </sources>`,
     "  <packages>",
     ...[...packages].map(([name, files]) => renderPackage(name, files)),
@@ -48,13 +50,15 @@ function renderClass(file: FileCoverage): string {
   const methods = file.functionList.map((item) => {
     const own = file.lineCounts.filter((line) => line.line === item.line);
     return [
-      `            <method name="${escapeXml(item.name)}" signature="" line-rate="${rate(item.lines)}" branch-rate="${rate(item.branches)}" complexity="0">`,
+      `            <method name="${escapeXml(item.name)}" signature="" ` +
+        `line-rate="${rate(item.lines)}" branch-rate="${rate(item.branches)}" complexity="0">`,
       `              <lines>${own.map((line) => `<line number="${line.line}" hits="${item.calls}"/>`).join("")}</lines>`,
       "            </method>",
     ].join("\n");
   });
   return [
-    `        <class name="${escapeXml(file.path.replace(/[/.]/g, "_"))}" filename="${escapeXml(file.path)}" line-rate="${rate(file.lines)}" branch-rate="${rate(file.branches)}" complexity="0">`,
+    `        <class name="${escapeXml(file.path.replace(/[/.]/g, "_"))}" filename="${escapeXml(file.path)}" ` +
+      `line-rate="${rate(file.lines)}" branch-rate="${rate(file.branches)}" complexity="0">`,
     "          <methods>",
     ...methods,
     "          </methods>",

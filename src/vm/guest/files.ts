@@ -9,6 +9,8 @@ import { createHash } from "node:crypto";
 import { encodeWord } from "./protocol.js";
 
 export const TRANSFER_BLOCK_BYTES = 4096;
+// The shell arithmetic for the count of whole blocks the host sends for <size> ($3) bytes.
+const RECEIVE_BLOCKS = `$(( ($3 + ${TRANSFER_BLOCK_BYTES - 1}) / ${TRANSFER_BLOCK_BYTES} ))`;
 
 // The agent's side, defined once in agent.sh: receive_file <id> <nonce> <size> <md5> <escaped path>.
 // Only an escaped path costs the fork of a command substitution.
@@ -16,7 +18,7 @@ export const RECEIVE_FILE_FUNCTION = `receive_file() {
   path=$5
   case "$path" in *\\\\*) path=$(printf '%b' "$5") ;; esac
   [ -d "\${path%/*}" ] || mkdir -p "\${path%/*}"
-  dd of=/tmp/received bs=${TRANSFER_BLOCK_BYTES} count=$(( ($3 + ${TRANSFER_BLOCK_BYTES - 1}) / ${TRANSFER_BLOCK_BYTES} )) iflag=fullblock <&3 2>/dev/null
+  dd of=/tmp/received bs=${TRANSFER_BLOCK_BYTES} count=${RECEIVE_BLOCKS} iflag=fullblock <&3 2>/dev/null
   head -c "$3" /tmp/received > "$path"
   case "$path" in *.ko) ;; *) chmod 755 "$path" ;; esac
   sum=$(md5sum "$path")

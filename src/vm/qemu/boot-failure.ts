@@ -47,7 +47,9 @@ export function describeBootFailure(input: BootFailureInput): BootFailure {
   hints.push(readLog);
   return {
     end: "boot-timeout",
-    diagnosis: `timed out after ${seconds} s during boot: the guest never reached the init script (${last ? `last console line: ${last}` : "no console output at all"})`,
+    diagnosis:
+      `timed out after ${seconds} s during boot: the guest never reached the init ` +
+      `script (${last ? `last console line: ${last}` : "no console output at all"})`,
     hint: hints.join("; "),
   };
 }

@@ -16,7 +16,9 @@ import { linkerOf, makeExports } from "../../../src/kbuild/fast-rebuild/rebuild.
 import { objcopyFor } from "../../../src/kbuild/fast-rebuild/module-btf.js";
 
 const COMMON = "/usr/src/linux-headers-6.1.0-850-common";
-const COMPILE = `gcc-12 -Wp,-MMD,/m/.main.o.d -nostdinc -I${COMMON}/arch/x86/include -I./arch/x86/include/generated -DKBUILD_MODNAME='"multi"' -c -o /m/main.o /m/main.c   ; ./tools/objtool/objtool --orc --module /m/main.o`;
+const COMPILE =
+  `gcc-12 -Wp,-MMD,/m/.main.o.d -nostdinc -I${COMMON}/arch/x86/include -I./arch/x86/include/generated ` +
+  `-DKBUILD_MODNAME='"multi"' -c -o /m/main.o /m/main.c   ; ./tools/objtool/objtool --orc --module /m/main.o`;
 const CMD_FILE = `cmd_/m/main.o := ${COMPILE}
 
 source_/m/main.o := /m/main.c

@@ -19,7 +19,9 @@ afterAll(() => dirs.forEach(removeDir));
 const environment = { ...process.env, SOURCE_DATE_EPOCH: "1700000000" };
 
 const mainSource = (message: string, extra = "") =>
-  `#include <linux/module.h>\n#include "helper.h"\n${extra}\nstatic int __init multi_init(void)\n{\n\tpr_info("multi: ${message} %d\\n", helper_value());\n\treturn 0;\n}\nstatic void __exit multi_exit(void)\n{\n}\nmodule_init(multi_init);\nmodule_exit(multi_exit);\nMODULE_LICENSE("GPL");\n`;
+  `#include <linux/module.h>\n#include "helper.h"\n${extra}\nstatic int __init multi_init(void)\n{\n` +
+  `\tpr_info("multi: ${message} %d\\n", helper_value());\n\treturn 0;\n}\nstatic void __exit multi_exit(void)\n` +
+  `{\n}\nmodule_init(multi_init);\nmodule_exit(multi_exit);\nMODULE_LICENSE("GPL");\n`;
 const MULTI = {
   Kbuild: "obj-m += multi.o\nmulti-y := main.o helper.o\n",
   "main.c": mainSource("hello"),

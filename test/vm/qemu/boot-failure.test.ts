@@ -31,7 +31,8 @@ describe("describeBootFailure", () => {
     const reset = describeBootFailure({ ...base, accel: "tcg", qemuExited: true, qemuExit: { code: 0 } });
     expect(reset.end).toBe("qemu-exited");
     expect(reset.diagnosis).toBe(
-      "QEMU exited during boot (exit status 0, nothing on stderr): the guest reset before reaching the init script (an image it cannot boot, a kernel command line it cannot take); no console output at all",
+      "QEMU exited during boot (exit status 0, nothing on stderr): the guest reset before reaching the " +
+        "init script (an image it cannot boot, a kernel command line it cannot take); no console output at all",
     );
     expect(reset.hint).not.toMatch(/more time/);
     const killed = describeBootFailure({
