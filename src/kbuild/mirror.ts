@@ -80,7 +80,10 @@ async function linkSource(source: string, link: string): Promise<void> {
   if (existing?.isSymbolicLink() && (await readlink(link)) === source) return;
   if (existing) await rm(link, { recursive: true, force: true });
   await mkdir(dirname(link), { recursive: true });
-  await symlink(source, link);
+  await symlink(source, link).catch(async (error: NodeJS.ErrnoException) => {
+    // Another kforge refreshing the same tree (a matrix build beside this one) made it first.
+    if (error.code !== "EEXIST" || (await readlink(link).catch(() => undefined)) !== source) throw error;
+  });
 }
 
 async function removeStaleLinks(root: string, current: string, wanted: Set<string>): Promise<void> {

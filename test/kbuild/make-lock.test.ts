@@ -39,8 +39,9 @@ async function secondBuildWaits(args: string[], lockDir: (dir: string) => string
   while (!holderPid() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   const holder = holderPid();
   const second = await startBuild(dir, [...args, "--json"]);
-  expect((await first).exitCode).toBe(0);
-  expect(second.exitCode).toBe(0);
+  const firstResult = await first;
+  expect(firstResult.exitCode, firstResult.stderr).toBe(0);
+  expect(second.exitCode, second.stderr).toBe(0);
   expect(second.stdout.trim().split("\n")).toHaveLength(1);
   const report = JSON.parse(second.stdout) as { ok: boolean; kernels: { release: string; upToDate: boolean }[] };
   expect(report.ok).toBe(true);
