@@ -4,7 +4,6 @@
 import { availableParallelism } from "node:os";
 import { rm } from "node:fs/promises";
 import { EnvironmentError, UsageError } from "../errors.js";
-import { collectCommandArtifacts } from "./command-artifacts.js";
 import { prepareDkmsTree, resolveBuildCommand, type BuildCommand, type BuildCommandSetting } from "./build-command.js";
 import { collectArtifacts, copyArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
 import { openBuildLog } from "./build-log.js";
@@ -17,7 +16,6 @@ import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./p
 import { requestedArch } from "./target-arch.js";
 import { assertHostHelpers, readTreeToolchain } from "./tree-target.js";
 import { reproducibleEnvironment } from "./reproducible.js";
-import { explainFailure } from "./failure-explain.js";
 
 export interface KernelTarget {
   release: string;
@@ -167,13 +165,20 @@ async function buildLocked(options: BuildOptions, input: LockedBuildInput): Prom
     ? await runMake(options, { program: command.program, argv: command.argv, environment: { ...environment, PWD: options.dir } })
     : await runMake(options, { program: "make", argv: makeArguments, environment, kbuild: { cross } });
   const interrupted = made.interrupted || Boolean(options.signal?.aborted);
+  // The failure's explanation and a project command's artifacts are loaded only when needed: an
+  // up-to-date build's start path stays short (bench/start-path.mjs).
   if (made.exitCode !== 0 && !interrupted)
-    await explainFailure(options.dir, await readKbuildFiles(options.dir), options.kernel, made.diagnostics);
+    await (await import("./failure-explain.js")).explainFailure(
+      options.dir,
+      await readKbuildFiles(options.dir),
+      options.kernel,
+      made.diagnostics,
+    );
   const scan =
     made.exitCode !== 0 || interrupted
       ? { artifacts: [], problems: [] }
       : command
-        ? await collectCommandArtifacts(options.dir, release, command)
+        ? await (await import("./command-artifacts.js")).collectCommandArtifacts(options.dir, release, command)
         : await collectArtifacts(options.dir);
   const result = judge(
     {
