@@ -2,24 +2,22 @@
 // run only one gives exact per-function and per-line counts in JSON, lcov and Cobertura; a KUnit
 // suite's cases give the coverage of the module under test, in the text report; a module that oopses
 // gives partial coverage and the crash. Three boots, run in parallel.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CoverageResult } from "../../src/coverage/model.js";
 import type { VmResult } from "../../src/vm/report.js";
 import { runKforge, type CliResult } from "../helpers/cli.js";
-import { gcovKernel } from "../helpers/kernels.js";
+import { gcovKernel, privateCacheWith } from "../helpers/kernels.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-coverage-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 // The tests' own cache, pointing at the shared debug kernel: accel and snapshot state stay here.
 const debug = gcovKernel();
-const cache = join(root, "cache");
-mkdirSync(join(cache, "kforge", "kernels"), { recursive: true });
-symlinkSync(dirname(debug.kdir), join(cache, "kforge", "kernels", debug.release));
+const cache = privateCacheWith(root, debug);
 const env = { XDG_CACHE_HOME: cache };
 // Generous timeouts: two cores shared by parallel test files make TCG boots of the KASAN kernel slow.
 const onDebug = ["--kernel", debug.release, "--accel", "tcg", "--cold", "--timeout", "400"];

@@ -1,8 +1,8 @@
 // The kernels the tests build against: whatever build trees this machine has installed
 // (scripts/setup.sh installs Debian's linux-headers-amd64 for 6.1 and linux-headers-6.12-amd64).
 // Releases are never written into a test: Debian moves its point releases every few weeks.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { kforgeCacheDir } from "../../src/fs/cache-dir.js";
 import { compareReleases, findBuildTrees, type BuildTree } from "../../src/kernel/build-tree.js";
 
@@ -63,4 +63,13 @@ export function gcovKernel(): TestKernel {
       `${debug.release} has no gcov (CONFIG_GCOV_KERNEL): run scripts/setup.sh, which rebuilds it with gcov (tens of objects)`,
     );
   return debug;
+}
+
+// A test's own kforge cache under `root` holding a link to a shared kernel (never written): accel and
+// saved-state records stay in it. Returns the dir for XDG_CACHE_HOME.
+export function privateCacheWith(root: string, kernel: TestKernel): string {
+  const cache = join(root, "cache");
+  mkdirSync(join(cache, "kforge", "kernels"), { recursive: true });
+  symlinkSync(dirname(kernel.kdir), join(cache, "kforge", "kernels", kernel.release));
+  return cache;
 }

@@ -1,23 +1,21 @@
 // Real guests: KUnit suites run by kforge test on the 6.12 debug kernel (KUnit built in) that
 // scripts/setup.sh registers in the shared cache, and left out with a clear message on Debian's
 // stock 6.12 kernel. Three boots: the fixture suite, a generated kunit project, the stock kernel.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, describe, expect, it } from "vitest";
 import type { KunitVmResult } from "../../src/vm/kunit-run.js";
 import { runKforge, type CliResult } from "../helpers/cli.js";
-import { debugKernel, kernel612 } from "../helpers/kernels.js";
+import { debugKernel, kernel612, privateCacheWith } from "../helpers/kernels.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-kunit-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 // The tests' own cache, pointing at the shared debug kernel: accel and snapshot state stay here.
 const debug = debugKernel();
-const cache = join(root, "cache");
-mkdirSync(join(cache, "kforge", "kernels"), { recursive: true });
-symlinkSync(dirname(debug.kdir), join(cache, "kforge", "kernels", debug.release));
+const cache = privateCacheWith(root, debug);
 const env = { XDG_CACHE_HOME: cache };
 // Generous timeout: two cores shared by parallel test files make TCG boots take a minute or more.
 const slow = ["--accel", "tcg", "--cold", "--timeout", "200"];

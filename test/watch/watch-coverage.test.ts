@@ -1,21 +1,19 @@
 // A real `kforge watch --vm --coverage --json` session on the debug kernel (gcov built in): each cycle
 // ends with a coverage event for that cycle alone, the report files follow it, and a cycle whose
 // steps change measures the new steps (the counters are zeroed between cycles, not summed).
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CoverageResult } from "../../src/coverage/model.js";
 import type { WatchEvent } from "../../src/watch/events.js";
-import { gcovKernel } from "../helpers/kernels.js";
+import { gcovKernel, privateCacheWith } from "../helpers/kernels.js";
 import { WatchRun } from "../helpers/watch-run.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-watch-coverage-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const debug = gcovKernel();
-const cache = join(root, "cache");
-mkdirSync(join(cache, "kforge", "kernels"), { recursive: true });
-symlinkSync(dirname(debug.kdir), join(cache, "kforge", "kernels", debug.release));
+const cache = privateCacheWith(root, debug);
 
 const coverageOf = (event: WatchEvent) => (event as Extract<WatchEvent, { event: "coverage" }>).coverage;
 const calls = (coverage: CoverageResult) =>
