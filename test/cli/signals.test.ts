@@ -1,5 +1,6 @@
 // SIGINT/SIGTERM through the real CLI: exit codes, messages, and that a stuck command cannot ignore them.
 import { execFileSync, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,9 +16,27 @@ interface SignalledRun {
   afterSignalMs: number;
 }
 
-// Starts kforge, waits until stderr shows `ready` (or, for a command that prints nothing, `ready` ms),
-// then sends each signal `gapMs` apart.
-function runAndSignal(args: string[], cwd: string, ready: RegExp | number, signals: NodeJS.Signals[], gapMs = 500): Promise<SignalledRun> {
+// Whether one of the process's threads sleeps in the kernel opening a FIFO that has no writer: the
+// command is past its start (signal handlers on) and stuck.
+const opensFifo = (pid: number) =>
+  readdirSync(`/proc/${pid}/task`).some((task) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${task}/wchan`, "utf8") === "wait_for_partner";
+    } catch {
+      return false;
+    }
+  });
+
+// Starts kforge, waits until stderr shows `ready` (or, for a command stuck on a FIFO, until it is: a
+// fixed delay would signal a slow start on a loaded machine before its handlers are on), then sends each
+// signal `gapMs` apart.
+function runAndSignal(
+  args: string[],
+  cwd: string,
+  ready: RegExp | "stuck on the FIFO",
+  signals: NodeJS.Signals[],
+  gapMs = 500,
+): Promise<SignalledRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [KFORGE_BIN, ...args], {
       cwd,
@@ -31,13 +50,21 @@ function runAndSignal(args: string[], cwd: string, ready: RegExp | number, signa
       firstSignalAt = Date.now();
       for (const [index, signal] of signals.entries()) setTimeout(() => child.kill(signal), index * gapMs);
     };
-    if (typeof ready === "number") setTimeout(sendSignals, ready);
+    const poll =
+      ready === "stuck on the FIFO"
+        ? setInterval(() => {
+            if (!opensFifo(child.pid!)) return;
+            clearInterval(poll);
+            sendSignals();
+          }, 50)
+        : undefined;
     child.stdout.resume();
     child.stderr.on("data", (chunk) => {
       stderr += chunk;
       if (!firstSignalAt && ready instanceof RegExp && ready.test(stderr)) sendSignals();
     });
     child.on("error", reject);
+    child.on("exit", () => clearInterval(poll));
     child.on("close", (exitCode, signal) => {
       clearTimeout(safety);
       resolve({ exitCode, signal, stderr, afterSignalMs: Date.now() - firstSignalAt });
@@ -79,14 +106,14 @@ describe("signals", () => {
   }, 60_000);
 
   it("a second SIGTERM ends a stuck command at once", async () => {
-    const run = await runAndSignal(["lsmod", "--file", fifo], root, 2_000, ["SIGTERM", "SIGTERM"]);
+    const run = await runAndSignal(["lsmod", "--file", fifo], root, "stuck on the FIFO", ["SIGTERM", "SIGTERM"]);
     expect(shellStatus(run)).toBe(143);
     expect(run.stderr).toContain("SIGTERM received again, exiting now");
     expect(run.afterSignalMs).toBeLessThan(5_000);
   }, 30_000);
 
   it("a stuck command ends by itself 10 s after a single SIGTERM", async () => {
-    const run = await runAndSignal(["lsmod", "--file", fifo], root, 2_000, ["SIGTERM"]);
+    const run = await runAndSignal(["lsmod", "--file", fifo], root, "stuck on the FIFO", ["SIGTERM"]);
     expect(shellStatus(run)).toBe(143);
     expect(run.stderr).toContain("still running 10 s after SIGTERM, exiting now");
     expect(run.afterSignalMs).toBeGreaterThanOrEqual(9_500);
