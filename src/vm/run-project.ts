@@ -15,6 +15,7 @@ import type { PlannedStep } from "./plan.js";
 import { prepareVmPlan } from "./prepare.js";
 import type { VmResult } from "./report.js";
 import { adviseOnTimeLimit } from "./time-limit.js";
+import { planDevices } from "./qemu/devices.js";
 import { type CoverageRun, prepareCoverageRun } from "./coverage-run.js";
 
 // What a command adds to a guest run (kforge test: its KUnit suites): which built modules to load,
@@ -54,6 +55,8 @@ export type ProjectRunOutcome =
 
 export async function runProjectInGuest(request: ProjectRunRequest): Promise<ProjectRunOutcome> {
   const { project, kernel } = request;
+  // A device list that is not one is an error before anything is built.
+  const devices = planDevices(project.guest.devices);
   const notices: string[] = [];
   const notify = (message: string, quiet = false) => {
     notices.push(message);
@@ -84,6 +87,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     tests,
     env: project.env,
     select: select.names.length ? { ...select, names: [...select.names, ...chosen.alwaysLoad] } : select,
+    inTreeModules: devices.modules,
   });
   if (tests.length === 0 && !request.shell && chosen.alwaysLoad.length === 0)
     notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
@@ -100,7 +104,10 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     append: request.append,
     shell: request.shell,
     keepGoing: request.keepGoing,
-    cold: request.cold,
+    // A device's bus modules are megabytes: the initramfs of a boot carries them faster than the
+    // serial port of a restored guest.
+    cold: request.cold || devices.modules.length > 0,
+    devices: devices.devices,
     consoleLogPath: join(project.dir, ".kforge", "logs", kernel.release, "vm-console.log"),
     kmemleak: await hasKmemleak(kernel.kdir),
     beforeUnload: coverage?.beforeUnload,

@@ -12,6 +12,7 @@ const GUEST_OPTIONS: OptionUse[] = [
   "memory",
   "append",
   "module",
+  "device",
   "keepGoing",
   "cold",
   "debug",
