@@ -91,6 +91,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
   });
   if (tests.length === 0 && !request.shell && chosen.alwaysLoad.length === 0)
     notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
+  if (devices.bootReason && !request.cold) notify(`booting cold: ${devices.bootReason}`, true);
   const timeLimit = project.guest.timeLimit(kernel.release);
   const coverage = request.coverage && (await prepareCoverage(request, plan.steps.loads, chosen.modules));
   const launched = await launchVm({
@@ -104,9 +105,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     append: request.append,
     shell: request.shell,
     keepGoing: request.keepGoing,
-    // A device's bus modules are megabytes: the initramfs of a boot carries them faster than the
-    // serial port of a restored guest.
-    cold: request.cold || devices.modules.length > 0,
+    cold: request.cold || devices.bootReason !== undefined,
     devices: devices.devices,
     consoleLogPath: join(project.dir, ".kforge", "logs", kernel.release, "vm-console.log"),
     kmemleak: await hasKmemleak(kernel.kdir),

@@ -20,11 +20,16 @@ export const DEVICE_SHORTCUTS: Record<string, string[]> = {
   "usb-tablet": USB_HID_MODULES,
 };
 
+// Models QEMU saves no state for (no VMState): a restored guest would find their BARs unmapped.
+const UNRESTORABLE = ["edu", "pci-testdev"];
+
 export interface DevicePlan {
   // The values of QEMU's -device options, in order.
   devices: string[];
   // In-tree modules (names as in modules.dep) loaded before the project's, with what they need.
   modules: string[];
+  // Why the guest must boot rather than be restored from a saved state, when it must.
+  bootReason?: string;
 }
 
 // The QEMU device model a -device value names: the text before its first comma.
@@ -44,7 +49,15 @@ export function planDevices(entries: string[]): DevicePlan {
     devices.push(entry);
     for (const name of needs) if (!modules.includes(name)) modules.push(name);
   }
-  return { devices, modules };
+  return { devices, modules, ...bootReasonOf(devices, modules) };
+}
+
+function bootReasonOf(devices: string[], modules: string[]): { bootReason?: string } {
+  const unrestorable = devices.map(modelOf).find((model) => UNRESTORABLE.includes(model));
+  if (unrestorable) return { bootReason: `QEMU cannot restore the ${unrestorable} device from a saved guest state` };
+  // A USB bus's modules are megabytes: an initramfs carries them faster than a restored guest's serial port.
+  if (modules.length) return { bootReason: `the devices need ${modules.join(", ")}, which a boot's initramfs carries fastest` };
+  return {};
 }
 
 function checkEntry(entry: string): void {

@@ -4,19 +4,30 @@ import { findDeviceError, planDevices } from "../../../src/vm/qemu/devices.js";
 import { findQemuError } from "../../../src/vm/qemu/process.js";
 
 describe("planDevices", () => {
-  it("passes PCI shortcuts through with no in-tree module", () => {
-    expect(planDevices(["edu", "pci-testdev"])).toEqual({ devices: ["edu", "pci-testdev"], modules: [] });
+  it("passes PCI shortcuts through with no in-tree module, and boots for them: QEMU saves no state for edu or pci-testdev", () => {
+    expect(planDevices(["edu", "pci-testdev"])).toEqual({
+      devices: ["edu", "pci-testdev"],
+      modules: [],
+      bootReason: "QEMU cannot restore the edu device from a saved guest state",
+    });
+    expect(planDevices(["pci-testdev,membar=0x2000"]).bootReason).toMatch(/pci-testdev device/);
+  });
+
+  it("lets a guest with no device, or only raw devices QEMU can save, start from a saved state", () => {
+    expect(planDevices([])).toEqual({ devices: [], modules: [] });
+    expect(planDevices(["virtio-rng-pci"])).toEqual({ devices: ["virtio-rng-pci"], modules: [] });
   });
 
   it("adds the USB controller once, before the first USB device, with the modules of the bus and of HID", () => {
-    expect(planDevices(["edu", "usb-kbd", "usb-mouse", "usb-tablet"])).toEqual({
-      devices: ["edu", "qemu-xhci,id=kforge-usb", "usb-kbd", "usb-mouse", "usb-tablet"],
+    expect(planDevices(["usb-kbd", "usb-mouse", "usb-tablet"])).toEqual({
+      devices: ["qemu-xhci,id=kforge-usb", "usb-kbd", "usb-mouse", "usb-tablet"],
       modules: ["xhci_pci", "usbhid", "hid_generic"],
+      bootReason: "the devices need xhci_pci, usbhid, hid_generic, which a boot's initramfs carries fastest",
     });
   });
 
   it("passes a raw -device value as written, plugging a raw USB device into the controller without HID modules", () => {
-    expect(planDevices(["usb-host,vendorid=0x046d,productid=0xc52b"])).toEqual({
+    expect(planDevices(["usb-host,vendorid=0x046d,productid=0xc52b"])).toMatchObject({
       devices: ["qemu-xhci,id=kforge-usb", "usb-host,vendorid=0x046d,productid=0xc52b"],
       modules: ["xhci_pci"],
     });
