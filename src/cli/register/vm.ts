@@ -56,6 +56,7 @@ export const VM_COMMANDS: CommandSpec[] = [
       "coverageFormat",
       "coverageOutput",
       "module",
+      "device",
       "vmKernel",
       "accel",
       "memory",

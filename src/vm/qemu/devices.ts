@@ -77,6 +77,16 @@ function checkEntry(entry: string): void {
     );
 }
 
+// kforge watch sends modules into a guest that stays up, over its serial port: a USB bus's megabytes
+// of in-tree modules are not sent that way (kforge vm and test boot with them in the initramfs).
+export function checkWatchDevices(plan: DevicePlan): void {
+  if (plan.modules.length === 0) return;
+  throw new UsageError(
+    `kforge watch does not drive devices that need in-tree bus modules yet (${plan.modules.join(", ")})`,
+    "use kforge vm or kforge test for the USB devices, or leave them out of --device and kforge.json vm.devices while watching",
+  );
+}
+
 // QEMU's error about one of the -device options ("qemu-system-x86_64: -device foo: 'foo' is not a
 // valid device model name"), already made printable, as a usage error: the guest never started.
 export function findDeviceError(qemuError: string | undefined): UsageError | undefined {
