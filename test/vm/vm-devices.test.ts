@@ -27,7 +27,9 @@ describe("kforge vm with emulated devices on Debian 6.12 (TCG)", () => {
     expect(created.exitCode, created.stderr).toBe(0);
   });
 
-  it("binds the pci template's driver to edu, whose interrupts it counts, and usb-kbd to hid-generic, in one boot", async () => {
+  it("binds the pci template's driver to edu, whose interrupts it counts, and usb-kbd to hid-generic, in one boot", {
+    timeout: 180_000,
+  }, async () => {
     const config = JSON.parse(readFileSync(join(dir, "kforge.json"), "utf8")) as { vm: { devices: string[]; test: string[] } };
     expect(config.vm.devices).toEqual(["edu"]);
     const args = ["vm", dir, "--kernel", release, "--accel", "tcg", "--device", "usb-kbd", "--exec", KEYBOARD_BOUND, "--json"];
@@ -48,7 +50,8 @@ describe("kforge vm with emulated devices on Debian 6.12 (TCG)", () => {
     const keyboard = result.steps.find((step) => step.name === KEYBOARD_BOUND)!;
     expect(keyboard.output).toMatch(/^0003:0627:0001\.[0-9A-F]{4}$/m);
     const unload = result.steps.find((step) => step.kind === "unload")!;
-    expect(unload.kernelLog.join("\n")).toMatch(/removed after [2-9]\d* interrupts/);
+    const interrupts = /removed after (\d+) interrupts/.exec(unload.kernelLog.join("\n"));
+    expect(Number(interrupts?.[1])).toBeGreaterThanOrEqual(2);
     expect(result.crashes).toEqual([]);
   });
 
