@@ -26,6 +26,8 @@ export interface VmSettings {
   timeout?: number;
   accel?: "auto" | "kvm" | "tcg";
   memory?: number;
+  // Emulated devices: shortcuts (edu, usb-kbd, ...) or raw QEMU -device values (vm/qemu/devices.ts).
+  devices?: string[];
 }
 
 export interface KforgeConfig {
@@ -210,6 +212,7 @@ const validateConfig = shape({
     accel: oneOf("auto", "kvm", "tcg"),
     memory: positiveInteger,
     modules: strings,
+    devices: strings,
   }),
 });
 

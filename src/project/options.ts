@@ -96,6 +96,12 @@ export const OPTIONS = {
     parse: repeated(nonEmpty("--module")),
     config: "vm.modules",
   },
+  // Added to kforge.json vm.devices, as --exec is to vm.test (vm/qemu/devices.ts).
+  device: {
+    flags: "--device <device>",
+    help: "emulated device: edu, pci-testdev, usb-kbd, usb-mouse, usb-tablet, or a raw QEMU -device value (repeatable)",
+    parse: repeated(nonEmpty("--device")),
+  },
   keepGoing: { flags: "--keep-going", help: "after a failed load, skip only the modules that need it and load the rest" },
   cold: { flags: "--cold", help: "boot the kernel even when a saved guest state would restore faster (docs/vm-fast-start.md)" },
   debug: {

@@ -39,6 +39,8 @@ export interface GuestSettings {
   tests: string[];
   // Project modules to load (with what they need): --module, else kforge.json vm.modules.
   modules: { names: string[]; optionName: string };
+  // Emulated devices: kforge.json vm.devices, then --device (planned by vm/qemu/devices.ts).
+  devices: string[];
 }
 
 // --coverage: the report files to write and where (absolute; undefined: .kforge/coverage/<release>/).
@@ -180,6 +182,7 @@ function guestSettings(setting: <Value>(name: OptionName) => Value | undefined, 
     modules: modules?.length
       ? { names: modules, optionName: "--module" }
       : { names: config.vm?.modules ?? [], optionName: "kforge.json vm.modules" },
+    devices: [...(config.vm?.devices ?? []), ...((flags.device as string[] | undefined) ?? [])],
   };
 }
 

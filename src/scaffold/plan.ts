@@ -55,6 +55,7 @@ export async function planModule(choices: ModuleChoices): Promise<ModulePlan> {
     commonFiles: await readTemplateFiles(join(root, COMMON_FOLDER)),
     makefileTemplate: await readFile(choices.makefileTemplate ?? MAKEFILE_TEMPLATE, "utf8"),
     vmTest: template.vmTest,
+    vmDevices: template.vmDevices,
     templateLabel: `templates/${template.name}`,
   });
   const notices = [notice, license.notice].filter((item): item is string => item !== undefined);

@@ -26,6 +26,7 @@ export interface RenderInput {
   commonFiles: TemplateFile[];
   makefileTemplate: string;
   vmTest: string[];
+  vmDevices?: string[];
   // Shown in errors: where the template files came from.
   templateLabel: string;
 }
@@ -92,8 +93,8 @@ function listObjects(files: PlannedFile[], name: string): string[] {
   return sources.length === 1 && sources[0] === `${name}.o` ? [] : sources;
 }
 
-function renderConfig(vmTest: string[]): PlannedFile {
-  const config: KforgeConfig = { vm: { test: vmTest } };
+function renderConfig(vmTest: string[], vmDevices: string[]): PlannedFile {
+  const config: KforgeConfig = { vm: { ...(vmDevices.length ? { devices: vmDevices } : {}), test: vmTest } };
   const content = `${JSON.stringify(config, null, 2)}\n`;
   parseConfig(content); // the generated file must pass the same validation kforge applies when reading it
   return { path: "kforge.json", content };
@@ -110,7 +111,7 @@ export function renderModule(input: RenderInput): PlannedFile[] {
     ...own,
     ...renderFiles(render, input.commonFiles, shared, "templates/_common"),
     { path: "Makefile", content: render(input.makefileTemplate, shared, "Makefile.template") },
-    renderConfig(vmTest),
+    renderConfig(vmTest, input.vmDevices ?? []),
   ];
   checkUniquePaths(files, input.templateLabel);
   return files.sort((left, right) => (left.path < right.path ? -1 : 1));

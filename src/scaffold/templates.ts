@@ -20,6 +20,8 @@ export interface TemplateInfo {
   requiresGpl: boolean;
   // Guest-side shell checks (Handlebars, rendered with the module's variables) for `kforge vm`.
   vmTest: string[];
+  // Emulated devices for kforge.json vm.devices (a driver template's device), optional.
+  vmDevices: string[];
   folder: string;
 }
 
@@ -36,12 +38,14 @@ export function parseTemplateInfo(name: string, folder: string, text: string): T
   } catch (error) {
     invalid(path, (error as Error).message);
   }
-  const { summary, defaultDescription, requiresGpl, vmTest } = value;
+  const { summary, defaultDescription, requiresGpl, vmTest, vmDevices = [] } = value;
   if (typeof summary !== "string" || summary.includes("\n")) invalid(path, "summary must be one line of text");
   if (typeof defaultDescription !== "string") invalid(path, "defaultDescription must be a string");
   if (typeof requiresGpl !== "boolean") invalid(path, "requiresGpl must be true or false");
   if (!Array.isArray(vmTest) || !vmTest.every((item) => typeof item === "string")) invalid(path, "vmTest must be a list of strings");
-  return { name, summary, defaultDescription, requiresGpl, vmTest: vmTest as string[], folder };
+  if (!Array.isArray(vmDevices) || !vmDevices.every((item) => typeof item === "string"))
+    invalid(path, "vmDevices must be a list of strings");
+  return { name, summary, defaultDescription, requiresGpl, vmTest: vmTest as string[], vmDevices: vmDevices as string[], folder };
 }
 
 export async function listTemplates(root = TEMPLATES_ROOT): Promise<TemplateInfo[]> {

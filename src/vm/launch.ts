@@ -18,6 +18,8 @@ export interface LaunchOptions {
   timeoutMs: number;
   memoryMb: number;
   append?: string[];
+  // QEMU -device values (qemu/devices.ts).
+  devices?: string[];
   shell?: boolean;
   keepGoing?: boolean;
   // Boot even when a saved guest state would do (--cold).
@@ -59,6 +61,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
     timeoutMs: options.timeoutMs,
     memoryMb: options.memoryMb,
     append: options.append,
+    devices: options.devices,
     shell: options.shell,
     keepGoing: options.keepGoing,
     consoleLogPath: options.consoleLogPath,

@@ -28,6 +28,8 @@ export interface VmPlanInput {
   tests: string[];
   // Load only these project modules and what they need; optionName says where the list came from.
   select?: { names: string[]; optionName: string };
+  // In-tree modules the guest needs whatever the project's modules say (an emulated device's bus).
+  inTreeModules?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -57,7 +59,7 @@ export async function prepareVmPlan(input: VmPlanInput): Promise<VmPlan> {
     depends: module.depends.map((name) => name.replaceAll("-", "_")),
   }));
   const modulesDir = await findModulesDir(input.release, { env: input.env });
-  const inTree = await resolveInTree(input.release, modulesDir, external);
+  const inTree = await resolveInTree(input.release, modulesDir, [...new Set([...(input.inTreeModules ?? []), ...external])]);
   const { tests, files } = await resolveTests(input.dir, input.tests);
   return {
     modules: [...inTree.map((module) => module.path), ...project.map((module) => module.path)],

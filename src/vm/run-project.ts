@@ -15,6 +15,7 @@ import type { PlannedStep } from "./plan.js";
 import { prepareVmPlan } from "./prepare.js";
 import type { VmResult } from "./report.js";
 import { adviseOnTimeLimit } from "./time-limit.js";
+import { planDevices } from "./qemu/devices.js";
 import { type CoverageRun, prepareCoverageRun } from "./coverage-run.js";
 
 // What a command adds to a guest run (kforge test: its KUnit suites): which built modules to load,
@@ -54,6 +55,8 @@ export type ProjectRunOutcome =
 
 export async function runProjectInGuest(request: ProjectRunRequest): Promise<ProjectRunOutcome> {
   const { project, kernel } = request;
+  // A device list that is not one is an error before anything is built.
+  const devices = planDevices(project.guest.devices);
   const notices: string[] = [];
   const notify = (message: string, quiet = false) => {
     notices.push(message);
@@ -84,9 +87,11 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     tests,
     env: project.env,
     select: select.names.length ? { ...select, names: [...select.names, ...chosen.alwaysLoad] } : select,
+    inTreeModules: devices.modules,
   });
   if (tests.length === 0 && !request.shell && chosen.alwaysLoad.length === 0)
     notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
+  if (devices.bootReason && !request.cold) notify(`booting cold: ${devices.bootReason}`, true);
   const timeLimit = project.guest.timeLimit(kernel.release);
   const coverage = request.coverage && (await prepareCoverage(request, plan.steps.loads, chosen.modules));
   const launched = await launchVm({
@@ -100,7 +105,8 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     append: request.append,
     shell: request.shell,
     keepGoing: request.keepGoing,
-    cold: request.cold,
+    cold: request.cold || devices.bootReason !== undefined,
+    devices: devices.devices,
     consoleLogPath: join(project.dir, ".kforge", "logs", kernel.release, "vm-console.log"),
     kmemleak: await hasKmemleak(kernel.kdir),
     beforeUnload: coverage?.beforeUnload,

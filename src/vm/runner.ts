@@ -7,6 +7,7 @@ import { locateCrash } from "../kernel-log/locate-crash.js";
 import { moduleNameFromPath } from "../module/modules-dep.js";
 import { createRunDir, removeDeadRunDirs } from "../process/run-dirs.js";
 import { describeBootFailure } from "./qemu/boot-failure.js";
+import { findDeviceError } from "./qemu/devices.js";
 import type { Accel } from "./qemu/arguments.js";
 import { findQemu, findQemuError } from "./qemu/process.js";
 import { summarizeTaint, toJsonCrashes, type SkippedStep, type VmResult } from "./report.js";
@@ -28,6 +29,7 @@ export interface VmRunOptions {
   timeoutMs: number;
   memoryMb: number;
   append?: string[];
+  devices?: string[];
   shell?: boolean;
   // A failed load skips only the modules that need it (see step-runner.ts).
   keepGoing?: boolean;
@@ -64,6 +66,7 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
         kernelImage: options.bootImage.path,
         memoryMb: options.memoryMb,
         append: options.append,
+        devices: options.devices,
         interactive: options.shell,
       },
       helloTimeoutMs: Math.min(options.probeMs ?? Infinity, options.timeoutMs),
@@ -79,6 +82,9 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
     // A throwaway guest stops at once on Ctrl-C: the step running ends as "closed", reported as interrupted.
     options.signal?.addEventListener("abort", stopGuest, { once: true });
     if (!guest.session) {
+      // A device QEMU does not know is the user's to fix, not a failed boot (and not a KVM problem).
+      const deviceError = guest.qemu.hasExited() ? findDeviceError(findQemuError((await guest.qemu.exited).stderr)) : undefined;
+      if (deviceError) throw deviceError;
       // A hanging nested KVM may print a few early lines before it stops: not reaching init is what
       // counts. A QEMU that exited (a bad --memory or image) says nothing about KVM.
       const probeFailed = options.probeMs !== undefined && !guest.monitor.panic && !options.signal?.aborted && !guest.qemu.hasExited();

@@ -12,7 +12,7 @@ describe("kforge.json", () => {
         kernel: ["6.1.0-850-amd64"],
         make: { jobs: 2, llvm: false, warnings: 1, werror: true, check: false, variables: { DEBUG: "1" } },
         params: { hello: { count: 3, name: "x", verbose: true } },
-        vm: { test: ["cat /proc/hello"], timeout: 30, accel: "tcg", memory: 256, modules: ["hello"] },
+        vm: { test: ["cat /proc/hello"], timeout: 30, accel: "tcg", memory: 256, modules: ["hello"], devices: ["edu", "usb-kbd"] },
       }),
     );
     expect(config.make?.variables).toEqual({ DEBUG: "1" });
@@ -97,6 +97,6 @@ describe("kforge.json", () => {
     expect(hintOf('{"vm": {"tests": ["x"]}}').hint).toMatch(/^did you mean vm\.test\?/);
     expect(hintOf('{"make": {"job": 2}}').hint).toMatch(/^did you mean make\.jobs\?/);
     expect(hintOf('{"kernal": "x"}').hint).toMatch(/^did you mean kernel\?/);
-    expect(hintOf('{"vm": {"accelerator": "kvm"}}').hint).toBe("known keys here: kernel, test, timeout, accel, memory, modules");
+    expect(hintOf('{"vm": {"accelerator": "kvm"}}').hint).toBe("known keys here: kernel, test, timeout, accel, memory, modules, devices");
   });
 });

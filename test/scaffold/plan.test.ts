@@ -14,14 +14,15 @@ const expectedFiles: Record<string, string[]> = {
   kunit: [...common, "demo.c", "demo.h", "demo_test.c"],
   multi: [...common, "demo.h", "demo_greet.c", "demo_main.c"],
   params: [...common, "demo.c"],
+  pci: [...common, "demo.c"],
   procfs: [...common, "demo.c"],
   sysfs: [...common, "demo.c"],
 };
 
 describe("template catalogue", () => {
-  it("has the seven templates, each with a one-line summary and guest checks", async () => {
+  it("has the eight templates, each with a one-line summary and guest checks", async () => {
     const templates = await listTemplates();
-    expect(templates.map((template) => template.name)).toEqual(["chardev", "hello", "kunit", "multi", "params", "procfs", "sysfs"]);
+    expect(templates.map((template) => template.name)).toEqual(["chardev", "hello", "kunit", "multi", "params", "pci", "procfs", "sysfs"]);
     for (const template of templates) {
       expect(template.summary.length).toBeGreaterThan(10);
       expect(template.vmTest.length).toBeGreaterThan(0);
@@ -34,6 +35,8 @@ describe("template catalogue", () => {
     const config = parseConfig(plan.files.find((file) => file.path === "kforge.json")!.content);
     expect(config.vm?.test?.length).toBeGreaterThan(0);
     expect(config.vm?.test?.every((command) => !command.includes("{{"))).toBe(true);
+    // A driver template brings the device it drives.
+    expect(config.vm?.devices).toEqual(template === "pci" ? ["edu"] : undefined);
     for (const file of plan.files) {
       expect(file.content, file.path).not.toContain("{{");
       expect(file.content, file.path).not.toContain("&lt;");
@@ -55,7 +58,7 @@ describe("planModule checks", () => {
   it("rejects an unknown template and lists the known ones", async () => {
     const error = await planModule({ name: "demo", template: "nope", license: "GPL", author: "A" }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).hint).toContain("chardev, hello, kunit, multi, params, procfs, sysfs");
+    expect((error as UsageError).hint).toContain("chardev, hello, kunit, multi, params, pci, procfs, sysfs");
   });
 
   it("rejects a license string the kernel does not know", async () => {

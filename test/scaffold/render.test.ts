@@ -51,6 +51,11 @@ describe("renderModule", () => {
     expect(JSON.parse(files.find((file) => file.path === "kforge.json")!.content)).toEqual({ vm: { test: ["cat /proc/demo"] } });
   });
 
+  it("puts a driver template's devices into kforge.json beside its checks", () => {
+    const files = renderModule(input("x", { vmTest: ["true"], vmDevices: ["edu"] }));
+    expect(JSON.parse(files.find((file) => file.path === "kforge.json")!.content)).toEqual({ vm: { devices: ["edu"], test: ["true"] } });
+  });
+
   it("lists objects for Kbuild only when the module has several sources", () => {
     const kbuild = { source: "Kbuild.hbs", text: "{{#each objects}}{{this}} {{/each}}" };
     const single = renderModule(input("x", { commonFiles: [kbuild] }));

@@ -31,6 +31,7 @@ import type { CommandContext } from "../context.js";
 import { checkCoverageTools, withCoverageKernel, writeCoverageFiles } from "../coverage-command.js";
 import { debugKernelBuilder } from "../debug-kernel-builder.js";
 import { jsonFailure } from "../failure.js";
+import { checkWatchDevices, planDevices } from "../../vm/qemu/devices.js";
 import { createHostOptions } from "../host-command.js";
 
 export interface WatchCommandOptions extends Flags {
@@ -42,6 +43,7 @@ export interface WatchCommandOptions extends Flags {
   json?: boolean;
   debug?: boolean;
   coverage?: boolean;
+  device?: string[];
 }
 
 const CLEAR_SCREEN = "\x1b[2J\x1b[H";
@@ -63,6 +65,7 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   const reopen = () => openProject({ ...context, dir: options.dir, flags: options });
   const project = await reopen();
   if (!host) checkGuestMemory(project.guest.memoryMb, project.guest.memorySource as "--memory");
+  if (!host) checkWatchDevices(planDevices(project.guest.devices));
   // --host builds for the running kernel unless told otherwise: no other kernel's module would load.
   const kernel =
     host && options.kernel === undefined && options.kdir === undefined
@@ -138,7 +141,10 @@ async function startGuest(project: Project, release: string, signal: AbortSignal
   const bootImage = await prepareBootImage(image.path, { env: context.env, signal: context.signal, notice: onNotice });
   if (!options.json) context.stderr.write(`kforge: starting a ${release} guest that stays up while watching...\n`);
   const timeoutMs = 1000 * guest.timeLimit(release).seconds;
-  const boot = { release, bootImage, accel: guest.accel, memoryMb: guest.memoryMb, timeoutMs, signal, env: context.env };
+  const { devices, bootReason } = planDevices(guest.devices);
+  if (bootReason) onNotice(`booting cold: ${bootReason}`);
+  const machine = { accel: guest.accel, memoryMb: guest.memoryMb, devices, cold: bootReason !== undefined };
+  const boot = { release, bootImage, ...machine, timeoutMs, signal, env: context.env };
   return GuestTarget.start({ ...boot, sourceDir: project.dir, onNotice }, timeoutMs);
 }
 
@@ -171,6 +177,8 @@ function openHost(options: WatchCommandOptions, context: CommandContext): HostOp
       "--coverage reads the counters of a guest kernel with gcov",
       "drop --host: kforge watch --coverage reloads into a guest",
     );
+  if (options.device?.length)
+    throw new UsageError("--device adds an emulated device to a guest", "drop --host: kforge watch --device reloads into a guest");
   if (options.vm) {
     throw new UsageError(
       "--host and --vm cannot be used together",

@@ -8,7 +8,8 @@ import type { ConsoleMonitor } from "./console-monitor.js";
 import type { GuestSession } from "./channel.js";
 import { KVM_PROBE_MS } from "../launch.js";
 import type { Accel } from "../qemu/arguments.js";
-import { findQemu } from "../qemu/process.js";
+import { findDeviceError } from "../qemu/devices.js";
+import { findQemu, findQemuError } from "../qemu/process.js";
 import { startGuest } from "./start.js";
 import type { BootImage } from "../qemu/vmlinux.js";
 
@@ -30,6 +31,10 @@ export interface GuestBootOptions {
   accel: AccelRequest;
   memoryMb: number;
   append?: string[];
+  // QEMU -device values (qemu/devices.ts).
+  devices?: string[];
+  // Never restore a saved state (devices QEMU cannot restore: qemu/devices.ts bootReason).
+  cold?: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
@@ -60,11 +65,11 @@ async function bootOnce(options: GuestBootOptions, accel: Accel, helloTimeoutMs:
     modules: [],
     files: [],
     helloTimeoutMs,
-    warm,
+    warm: warm && !options.cold,
     env: options.env,
     signal: options.signal,
     consoleLogPath: options.consoleLogPath,
-    machine: { accel, kernelImage: options.bootImage.path, memoryMb: options.memoryMb, append: options.append },
+    machine: { accel, kernelImage: options.bootImage.path, memoryMb: options.memoryMb, append: options.append, devices: options.devices },
     notice: options.onNotice ?? (() => undefined),
   }).catch(async (error: unknown) => {
     await rm(workDir, { recursive: true, force: true });
@@ -80,7 +85,9 @@ async function bootOnce(options: GuestBootOptions, accel: Accel, helloTimeoutMs:
     await rm(workDir, { recursive: true, force: true });
   };
   if (!session || options.signal?.aborted) {
+    const deviceError = qemu.hasExited() ? findDeviceError(findQemuError((await qemu.exited).stderr)) : undefined;
     await stop();
+    if (deviceError) throw deviceError;
     return undefined;
   }
   return { session, monitor: guest.monitor, accel, bootMs: guest.bootMs, start: guest.start, hasExited: () => qemu.hasExited(), stop };

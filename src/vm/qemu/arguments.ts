@@ -23,6 +23,8 @@ export interface QemuOptions {
   memoryFile?: { path: string; shared: boolean };
   // Start waiting for a saved state, which QMP then names (snapshot/restore.ts).
   awaitIncoming?: boolean;
+  // QEMU -device values (qemu/devices.ts), in order: part of the machine, so of a saved state's key.
+  devices?: string[];
 }
 
 // tsc=unstable: under emulation the kernel refines its TSC calibration a second or two after boot and
@@ -59,6 +61,7 @@ export function createQemuArguments(options: QemuOptions): string[] {
     options.initramfs,
     "-append",
     [...KERNEL_COMMAND_LINE, ...(options.append ?? [])].join(" "),
+    ...(options.devices ?? []).flatMap((device) => ["-device", device]),
     ...(options.monitorSocket ? ["-qmp", `unix:${options.monitorSocket},server=on,wait=off`] : []),
     ...(options.awaitIncoming ? ["-incoming", "defer"] : []),
   ];

@@ -21,6 +21,13 @@ describe("createQemuArguments", () => {
     expect(args[args.indexOf("-append") + 1]).toBe("console=ttyS0 quiet panic=-1 tsc=unstable module.sig_enforce=1");
   });
 
+  it("adds each emulated device as its own -device option, in order", () => {
+    const args = createQemuArguments({ ...base, accel: "tcg", devices: ["edu", "usb-host,vendorid=0x046d,productid=0xc52b"] });
+    const devices = args.flatMap((arg, index) => (arg === "-device" ? [args[index + 1]] : []));
+    expect(devices).toEqual(["edu", "usb-host,vendorid=0x046d,productid=0xc52b"]);
+    expect(createQemuArguments({ ...base, accel: "tcg" })).not.toContain("-device");
+  });
+
   it("hands Ctrl-C to the guest in interactive mode", () => {
     expect(createQemuArguments({ ...base, accel: "tcg", interactive: true })).toContain("stdio,id=console,signal=off");
     expect(createQemuArguments({ ...base, accel: "tcg" })).toContain("stdio,id=console,signal=on");

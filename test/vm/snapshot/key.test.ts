@@ -45,4 +45,15 @@ describe("snapshotKey", () => {
     ];
     expect(new Set([base, ...others]).size).toBe(5);
   });
+
+  it("differs for the emulated devices and their order, which shapes the guest's PCI slots", () => {
+    const keys = [
+      key(machine("/tmp/a")),
+      key(machine("/tmp/a", { devices: ["edu"] })),
+      key(machine("/tmp/a", { devices: ["edu", "pci-testdev"] })),
+      key(machine("/tmp/a", { devices: ["pci-testdev", "edu"] })),
+    ];
+    expect(new Set(keys).size).toBe(4);
+    expect(key(machine("/tmp/a", { devices: ["edu"] }))).toBe(key(machine("/tmp/b", { devices: ["edu"] })));
+  });
 });
