@@ -2,14 +2,17 @@
 // the build and VM prerequisites with the job's kernel headers, install kforge from its repository,
 // build with the CI reports, boot the kernel and run the module's tests, keep the modules and reports as artifacts.
 // A check job runs the kernel's static checkers once, for the newest kernel of the list.
+import { type Architecture, architectureNamed, foreignArchitectureOf } from "../kernel/architecture.js";
 import { compareReleases } from "../kernel/build-tree.js";
 import { quoteShell } from "../vm/guest/protocol.js";
 
 export interface CiPlan {
   // The module dir relative to the repository root ("." for the root).
   dir: string;
-  // One job per kernel release.
+  // One job per kernel release of the runner's architecture (amd64).
   kernels: string[];
+  // One job per release of another architecture (arm64, armhf): cross-built, booted under emulation.
+  crossKernels: string[];
   // Container image every job runs in; its apt must have the kernels' header packages.
   image: string;
   kforgeVersion: string;
@@ -20,6 +23,9 @@ export interface CiPlan {
 // Where the job clones kforge: outside the project's checkout, so its files never mix with the module's
 // (GitHub sets RUNNER_TEMP; GitLab jobs use /tmp).
 export const KFORGE_CHECKOUT = '"${RUNNER_TEMP:-/tmp}/kforge"';
+
+// CI runners (GitHub's ubuntu-latest, GitLab's shared runners) are amd64.
+export const RUNNER = architectureNamed("x86_64")!;
 
 // The job's kernel is in this environment variable.
 export const KERNEL_VARIABLE = "KERNEL";
@@ -68,6 +74,16 @@ const PACKAGES = [
 // xz-utils to unpack the linux-source package kforge fetches for checkpatch.pl and the semantic patches.
 const CHECK_PACKAGES = ["make", "gcc", "libelf-dev", "xz-utils", "git", "ca-certificates", "perl", "sparse", "coccinelle"];
 
+// What a cross job installs besides PACKAGES: each architecture's GCC cross compiler and QEMU system
+// emulator. Its kernel's headers come from `kforge kernel fetch`, which needs apt to know the architecture.
+export function crossPackages(architectures: readonly Architecture[]): { foreign: string[]; packages: string[] } {
+  const unique = (items: string[]) => [...new Set(items)];
+  return {
+    foreign: unique(architectures.map((architecture) => architecture.debian)),
+    packages: unique(architectures.flatMap((architecture) => [`gcc-${architecture.gnuType}`, architecture.qemuPackage])),
+  };
+}
+
 export interface CiSteps {
   installPackages: string;
   installKforge: string;
@@ -82,6 +98,8 @@ export interface CiSteps {
   checkKernel: string;
   installCheckPackages: string;
   check: string;
+  // The cross job's install: the foreign architectures added to apt, cross compilers and emulators, no headers.
+  installCrossPackages: string;
 }
 
 export function planCiSteps(plan: CiPlan, provider: "github" | "gitlab"): CiSteps {
@@ -91,9 +109,11 @@ export function planCiSteps(plan: CiPlan, provider: "github" | "gitlab"): CiStep
   const gitlabReports = provider === "gitlab" ? ` --annotations gitlab --codequality ${REPORT_FILES.codequality}` : "";
   const gitlabCheckReports = provider === "gitlab" ? ` --annotations gitlab --codequality ${REPORT_FILES.checkCodequality}` : "";
   // INITRD=No: a headers package can pull in its kernel image, whose initramfs kforge never needs.
-  const install = (packages: readonly string[]) =>
+  const install = (packages: readonly string[], headers = ` "linux-headers-$${KERNEL_VARIABLE}"`) =>
     `apt-get update -qq && DEBIAN_FRONTEND=noninteractive INITRD=No apt-get install -y ` +
-    `-qq --no-install-recommends ${packages.join(" ")} "linux-headers-$${KERNEL_VARIABLE}"`;
+    `-qq --no-install-recommends ${packages.join(" ")}${headers}`;
+  const cross = crossPackages(plan.crossKernels.map((release) => foreignArchitectureOf(release, RUNNER)!));
+  const addArchitectures = cross.foreign.map((debian) => `dpkg --add-architecture ${debian} && `).join("");
   return {
     installPackages: install(PACKAGES),
     installKforge: installKforgeCommand(plan.kforgeSource),
@@ -104,6 +124,7 @@ export function planCiSteps(plan: CiPlan, provider: "github" | "gitlab"): CiStep
     moduleFiles: plan.dir === "." ? "**/*.ko" : `${plan.dir}/**/*.ko`,
     checkKernel: [...plan.kernels].sort(compareReleases).at(-1)!,
     installCheckPackages: install(CHECK_PACKAGES),
+    installCrossPackages: addArchitectures + install([...PACKAGES, ...cross.packages], ""),
     check:
       `kforge check ${dir} --kernel ${kernel} --sarif ${REPORT_FILES.checkSarif} ` +
       `--json${gitlabCheckReports} > ${REPORT_FILES.checkJson}`,

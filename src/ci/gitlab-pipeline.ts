@@ -18,15 +18,24 @@ const CACHE_DIR = ".kforge-cache";
 export const GITLAB_PIPELINE_PATH = ".gitlab-ci.yml";
 
 export function renderGitlabPipeline(plan: CiPlan): string {
-  const steps = planCiSteps(plan, "gitlab");
-  const script = [steps.installPackages, steps.installKforge, steps.build, steps.fetchKernel, steps.test, steps.coverage];
-  const cachePaths = COVERAGE_CACHE_PATHS.map((path) => `      - ${yamlString(`${CACHE_DIR}/${path}`)}\n`).join("");
-  const artifactPaths = [steps.moduleFiles, REPORT_FILES.buildJson, `${REPORT_FILES.coverageDir}/`]
-    .map((path) => `      - ${yamlString(path)}\n`)
-    .join("");
+  const jobs = [
+    plan.kernels.length > 0 ? kernelJob(plan) : "",
+    plan.crossKernels.length > 0 ? crossJob(plan) : "",
+    plan.kernels.length > 0 ? checkJob(plan) : "",
+  ];
   return `${header(plan, "Each kernel is its own job of the pipeline's parallel matrix.")}stages:
   - build
-kforge:
+${jobs.join("")}`;
+}
+
+const scriptLines = (lines: readonly string[]) => lines.map((line) => `    - ${yamlString(line)}\n`).join("");
+const pathLines = (paths: readonly string[]) => paths.map((path) => `      - ${yamlString(path)}\n`).join("");
+
+function kernelJob(plan: CiPlan): string {
+  const steps = planCiSteps(plan, "gitlab");
+  const script = [steps.installPackages, steps.installKforge, steps.build, steps.fetchKernel, steps.test, steps.coverage];
+  const cachePaths = pathLines(COVERAGE_CACHE_PATHS.map((path) => `${CACHE_DIR}/${path}`));
+  return `kforge:
   stage: build
   image: ${yamlString(plan.image)}
   parallel:
@@ -39,10 +48,10 @@ kforge:
     paths:
 ${cachePaths}  coverage: ${yamlString(COVERAGE_LINE_PATTERN)}
   script:
-${script.map((line) => `    - ${yamlString(line)}\n`).join("")}  artifacts:
+${scriptLines(script)}  artifacts:
     when: always
     paths:
-${artifactPaths}    reports:
+${pathLines([steps.moduleFiles, REPORT_FILES.buildJson, `${REPORT_FILES.coverageDir}/`])}    reports:
       junit:
         - ${REPORT_FILES.buildJunit}
         - ${REPORT_FILES.testJunit}
@@ -50,7 +59,30 @@ ${artifactPaths}    reports:
       coverage_report:
         coverage_format: cobertura
         path: ${REPORT_FILES.coverageDir}/cobertura.xml
-${checkJob(plan)}`;
+`;
+}
+
+// Kernels of another architecture: fetched (headers made buildable here) before the cross build, then
+// booted under emulation; no coverage step (kforge's debug kernels are the runner's architecture).
+function crossJob(plan: CiPlan): string {
+  const steps = planCiSteps(plan, "gitlab");
+  const script = [steps.installCrossPackages, steps.installKforge, steps.fetchKernel, steps.build, steps.test];
+  return `kforge-cross:
+  stage: build
+  image: ${yamlString(plan.image)}
+  parallel:
+    matrix:
+      - ${KERNEL_VARIABLE}: ${yamlList(plan.crossKernels)}
+  script:
+${scriptLines(script)}  artifacts:
+    when: always
+    paths:
+${pathLines([steps.moduleFiles, REPORT_FILES.buildJson])}    reports:
+      junit:
+        - ${REPORT_FILES.buildJunit}
+        - ${REPORT_FILES.testJunit}
+      codequality: ${REPORT_FILES.codequality}
+`;
 }
 
 // The kernel's static checkers once, for the newest kernel, their findings as a second Code Quality report.
@@ -63,7 +95,7 @@ function checkJob(plan: CiPlan): string {
   variables:
     ${KERNEL_VARIABLE}: ${yamlString(steps.checkKernel)}
   script:
-${script.map((line) => `    - ${yamlString(line)}\n`).join("")}  artifacts:
+${scriptLines(script)}  artifacts:
     when: always
     paths:
       - ${REPORT_FILES.checkJson}

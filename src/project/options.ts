@@ -151,7 +151,8 @@ export const OPTIONS = {
   provider: text("--provider <name>", "github (.github/workflows/kforge.yml, the default) or gitlab (.gitlab-ci.yml)"),
   kernels: text(
     "--kernels <releases>",
-    "comma-separated releases, one job each (default: kforge.json kernel, else the kernels installed here)",
+    "comma-separated releases, one job each (default: kforge.json kernel, else the kernels installed here); " +
+      "arm64 and armhf releases go to a cross job",
   ),
   image: text("--image <image>", "container image of every job; its apt must have the kernels' headers (default node:20-bookworm)"),
   kforgeFrom: text(

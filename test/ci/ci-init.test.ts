@@ -11,7 +11,7 @@ import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { KFORGE_BIN, runKforge } from "../helpers/cli.js";
-import { kernel61, kernel612 } from "../helpers/kernels.js";
+import { foreignKernel61, kernel61, kernel612 } from "../helpers/kernels.js";
 import { moduleSource } from "../kbuild/modules.js";
 
 const repo = mkdtempSync(join(tmpdir(), "kforge-ci-init-"));
@@ -165,6 +165,54 @@ describe("kforge ci init --provider github", () => {
     expect(forced.exitCode, forced.stderr).toBe(0);
     expect(parse(readFileSync(workflowPath, "utf8")).jobs.kforge.strategy.matrix.kernel).toEqual([kernel612().release]);
   });
+});
+
+describe("kforge ci init with kernels of other architectures", () => {
+  it("puts them in a cross job whose fetch and cross-build steps run for real; the native jobs stay as they were", async () => {
+    const arm64 = foreignKernel61("arm64").release;
+    const armmp = foreignKernel61("armmp").release;
+    const kernels = [kernel612().release, arm64, armmp].join(",");
+    const result = await runKforge(["ci", "init", "drivers/cimod", "--force", "--kernels", kernels, ...kforgeFrom], { cwd: repo });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`cross-built and booted under emulation in jobs of their own: ${arm64}, ${armmp}\n`);
+    const text = readFileSync(workflowPath, "utf8");
+    expect(validateWorkflow(text).errors).toEqual([]);
+    const { jobs } = parse(text);
+    expect(Object.keys(jobs)).toEqual(["kforge", "kforge-cross", "check"]);
+    expect(jobs.kforge.strategy.matrix.kernel).toEqual([kernel612().release]);
+    expect(jobs.check.env.KERNEL).toBe(kernel612().release);
+    const cross = jobs["kforge-cross"];
+    expect(cross.strategy.matrix.kernel).toEqual([arm64, armmp]);
+    const runs: string[] = cross.steps.map((step: { run?: string }) => step.run).filter(Boolean);
+    // apt learns both architectures (kernel fetch downloads their packages); no linux-headers package.
+    expect(runs[0]).toMatch(/^dpkg --add-architecture arm64 && dpkg --add-architecture armhf && apt-get update/);
+    for (const name of ["gcc-aarch64-linux-gnu", "gcc-arm-linux-gnueabihf", "qemu-system-arm"]) expect(runs[0]).toContain(` ${name}`);
+    expect(runs[0]).not.toContain("linux-headers");
+    const commands = kforgeCommands(runs);
+    expect(commands.map((command) => shellWords(command).slice(1, 3).join(" "))).toEqual([
+      "kernel fetch",
+      "build drivers/cimod",
+      "test drivers/cimod",
+    ]);
+    await expectCommandsExist(commands);
+    // The fetch finds the kernel already in the cache (scripts/setup.sh fetched it); the build is real.
+    runAsCi(commands[0]!, arm64);
+    runAsCi(commands[1]!, arm64);
+    const report = JSON.parse(readFileSync(join(repo, "kforge-build.json"), "utf8"));
+    expect(report.kernels.map((kernel: { release: string }) => kernel.release)).toEqual([arm64]);
+    expect(report.ok).toBe(true);
+
+    const gitlab = await runKforge(["ci", "init", "drivers/cimod", "--provider", "gitlab", "--force", "--kernels", arm64, ...kforgeFrom], {
+      cwd: repo,
+    });
+    expect(gitlab.exitCode, gitlab.stderr).toBe(0);
+    // Only kernels of another architecture: the cross job alone (the check job needs a native kernel).
+    const pipeline = parse(readFileSync(pipelinePath, "utf8"));
+    expect(Object.keys(pipeline)).toEqual(["stages", "kforge-cross"]);
+    expect(pipeline["kforge-cross"].parallel.matrix).toEqual([{ KERNEL: [arm64] }]);
+    expect(pipeline["kforge-cross"].script[0]).toMatch(/^dpkg --add-architecture arm64 && apt-get update/);
+    rmSync(pipelinePath);
+  }, 180_000);
 });
 
 // kforge is not on the npm registry: the job clones its repository and installs it the way the README

@@ -4,9 +4,11 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { renderGithubWorkflow, GITHUB_WORKFLOW_PATH } from "../../ci/github-workflow.js";
 import { renderGitlabPipeline, GITLAB_PIPELINE_PATH } from "../../ci/gitlab-pipeline.js";
+import { RUNNER } from "../../ci/ci-plan.js";
 import { resolveKforgeSource } from "../../ci/kforge-source.js";
 import type { KforgeConfig } from "../../config/kforge-json.js";
 import { ExitCode, UsageError } from "../../errors.js";
+import { foreignArchitectureOf } from "../../kernel/architecture.js";
 import { isAccessible } from "../../fs/files.js";
 import { repositoryRoot } from "../../process/git.js";
 import { expandAll, requestedKernels } from "../../project/kernels.js";
@@ -44,7 +46,9 @@ export async function ciInitCommand(options: CiInitCommandOptions, context: Comm
   const project = await openProject({ ...context, dir: options.dir, flags: {} });
   const { dir } = project;
   const root = await repositoryRoot(dir);
-  const { kernels, source: kernelSource } = await chooseKernels(options, project.config);
+  const { kernels: all, source: kernelSource } = await chooseKernels(options, project.config);
+  const crossKernels = all.filter((release) => foreignArchitectureOf(release, RUNNER));
+  const kernels = all.filter((release) => !crossKernels.includes(release));
   const path = join(root, provider.path);
   if (!options.force && (await isAccessible(path))) {
     throw new UsageError(
@@ -56,6 +60,7 @@ export async function ciInitCommand(options: CiInitCommandOptions, context: Comm
   const text = provider.render({
     dir: relative(root, dir) || ".",
     kernels,
+    crossKernels,
     image: options.image ?? DEFAULT_IMAGE,
     kforgeVersion: readVersion(),
     kforgeSource: source,
@@ -63,7 +68,8 @@ export async function ciInitCommand(options: CiInitCommandOptions, context: Comm
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text);
   context.stdout.write(
-    `wrote ${path}: one job per kernel (${kernelSource}): ${kernels.join(", ")}\n` +
+    `wrote ${path}: one job per kernel (${kernelSource}): ${all.join(", ")}\n` +
+      (crossKernels.length > 0 ? `cross-built and booted under emulation in jobs of their own: ${crossKernels.join(", ")}\n` : "") +
       `kforge comes from ${source.url}${source.ref ? ` at ${source.ref}` : ""} (${source.origin}); the CI job must be able to clone it\n` +
       `next: commit it; each job installs its kernel's headers in ${options.image ?? DEFAULT_IMAGE}, ` +
       `builds, boots the kernel and runs the tests; a check job runs the kernel's static checkers\n`,
