@@ -61,8 +61,8 @@ function kernelJob(plan: CiPlan): string {
     REPORT_FILES.testJunit,
     `${REPORT_FILES.coverageDir}/`,
   ];
-  return `${matrixJob(plan, "kforge", plan.kernels)}${run("Install build and VM prerequisites with the kernel's headers", steps.installPackages)}\
-      - uses: actions/checkout@v4
+  const install = run("Install build and VM prerequisites with the kernel's headers", steps.installPackages);
+  return `${matrixJob(plan, "kforge", plan.kernels)}${install}      - uses: actions/checkout@v4
       - name: Cache kforge's kernels (the coverage step's debug kernel is built once)
         uses: actions/cache@v4
         with:
@@ -83,8 +83,8 @@ function crossJob(plan: CiPlan): string {
     run("Boot the kernel under emulation and run the module's tests", steps.test),
   ].join("");
   const artifacts = [steps.moduleFiles, REPORT_FILES.buildJson, REPORT_FILES.buildJunit, REPORT_FILES.testJunit];
-  return `${matrixJob(plan, "kforge-cross", plan.crossKernels)}${run("Install cross compilers and emulators", steps.installCrossPackages)}\
-      - uses: actions/checkout@v4
+  const install = run("Install cross compilers and emulators", steps.installCrossPackages);
+  return `${matrixJob(plan, "kforge-cross", plan.crossKernels)}${install}      - uses: actions/checkout@v4
 ${jobSteps}${keepArtifacts(artifacts)}`;
 }
 
