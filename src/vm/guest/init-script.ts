@@ -1,5 +1,6 @@
 // The guest side, as busybox sh text: /init mounts the basics and starts the agent, which serves
 // commands from the host over ttyS1 (see guest/protocol.ts) until told to power off.
+import { basename } from "node:path";
 import { RECEIVE_FILE_FUNCTION } from "./files.js";
 import { BOOT_NONCE, STEP_MARKER_PREFIX } from "./protocol.js";
 
@@ -7,6 +8,10 @@ export const AGENT_PORT = "/dev/ttyS1";
 // Test scripts and other files copied from the module dir; commands run here.
 export const GUEST_WORK_DIR = "/kforge/work";
 export const GUEST_MODULE_DIR = "/kforge/modules";
+
+// Where a module file goes in the guest: decompressed on the host (busybox insmod may not read a
+// compressed module), so named without its compression suffix (Debian's 6.12 ships mc.ko.xz).
+export const guestModulePath = (hostPath: string): string => `${GUEST_MODULE_DIR}/${basename(hostPath).replace(/\.(xz|zst|gz)$/, "")}`;
 
 export function createInitScript(): string {
   return `#!/bin/sh

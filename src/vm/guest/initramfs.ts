@@ -12,7 +12,7 @@ import { isProcessAlive } from "../../process/alive.js";
 import { run, which } from "../../process/exec.js";
 import { createCpioArchive, type CpioEntry } from "./cpio.js";
 import { readModuleFile } from "./decompress.js";
-import { createAgentScript, createInitScript, GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
+import { createAgentScript, createInitScript, GUEST_MODULE_DIR, GUEST_WORK_DIR, guestModulePath } from "./init-script.js";
 import { isElf64 } from "../qemu/pvh-note.js";
 
 export interface InitramfsContent {
@@ -67,8 +67,7 @@ export async function writeInitramfs(target: string, content: InitramfsContent, 
     data: Buffer.from(createAgentScript({ stepMarkers: content.stepMarkers ?? true })),
   });
   for (const module of content.modules) {
-    const name = basename(module).replace(/\.(xz|zst|gz)$/, "");
-    entries.push({ kind: "file", path: `${GUEST_MODULE_DIR}/${name}`, data: await readModuleFile(module, workDir) });
+    entries.push({ kind: "file", path: guestModulePath(module), data: await readModuleFile(module, workDir) });
   }
   for (const file of content.files) {
     entries.push({ kind: "file", path: `${GUEST_WORK_DIR}/${basename(file)}`, data: await readFile(file), mode: 0o755 });

@@ -16,7 +16,7 @@ import { keyFor, saveState } from "./saved-state.js";
 import { ConsoleMonitor } from "./console-monitor.js";
 import { readModuleFile } from "./decompress.js";
 import { openGuestSession, type GuestSession } from "./channel.js";
-import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
+import { GUEST_WORK_DIR, guestModulePath } from "./init-script.js";
 import { cachedAgentInitramfs, writeInitramfs } from "./initramfs.js";
 import { createQemuArguments, type QemuOptions } from "../qemu/arguments.js";
 import { findQemuError, printableQemuText, startQemu, type QemuProcess } from "../qemu/process.js";
@@ -179,7 +179,7 @@ interface Send {
 const prepareSends = (options: StartGuestOptions): Promise<Send[]> =>
   Promise.all([
     ...options.modules.map(async (path) => ({
-      guestPath: `${GUEST_MODULE_DIR}/${basename(path).replace(/\.(xz|zst|gz)$/, "")}`,
+      guestPath: guestModulePath(path),
       data: await withoutDebugInfo(await readModuleFile(path, options.workDir), options.workDir),
     })),
     ...options.files.map(async (path) => ({ guestPath: `${GUEST_WORK_DIR}/${basename(path)}`, data: await readFile(path) })),
