@@ -17,6 +17,7 @@ export interface LaunchOptions {
   accel: AccelRequest;
   timeoutMs: number;
   memoryMb: number;
+  memoryIsDefault?: boolean;
   append?: string[];
   shell?: boolean;
   keepGoing?: boolean;
@@ -58,6 +59,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
     steps: options.plan.steps,
     timeoutMs: options.timeoutMs,
     memoryMb: options.memoryMb,
+    memoryIsDefault: options.memoryIsDefault,
     append: options.append,
     shell: options.shell,
     keepGoing: options.keepGoing,
