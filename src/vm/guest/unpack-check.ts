@@ -30,7 +30,7 @@ export function describeIncompleteInitramfs(facts: UnpackFacts): { diagnosis: st
   const size = facts.initramfs ? ` ${Math.ceil(facts.initramfs.bytes / 1024 / 1024)} MiB` : "";
   if (facts.consoleError !== undefined && facts.consoleError !== "write error")
     return {
-      diagnosis: `the guest's${size} initramfs did not unpack (${said}): the modules and test files never reached the guest, so no step ran`,
+      diagnosis: `the guest's${size} initramfs did not unpack (${said}): the modules and test files never all reached it, so no step ran`,
       hint: "run again; if it persists, read the console log and report it: kforge wrote that archive",
     };
   const needed = facts.initramfs ? neededGuestMemoryMb(facts.initramfs) : 2 * facts.memoryMb;
@@ -38,6 +38,8 @@ export function describeIncompleteInitramfs(facts: UnpackFacts): { diagnosis: st
     diagnosis:
       `the${size} initramfs did not fit in the guest's ${facts.memoryMb} MiB of memory (${said}): ` +
       "the modules and test files never all reached the guest, so no step ran",
-    hint: `give the guest more memory: --memory ${needed > facts.memoryMb ? needed : facts.memoryMb * 2} (or vm.memory in kforge.json); without either, kforge sizes it`,
+    hint:
+      `give the guest more memory: --memory ${needed > facts.memoryMb ? needed : facts.memoryMb * 2} ` +
+      "(or vm.memory in kforge.json); without either, kforge sizes it",
   };
 }
