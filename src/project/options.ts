@@ -78,7 +78,7 @@ export const OPTIONS = {
   },
   memory: {
     flags: "--memory <MiB>",
-    help: "guest memory (default 256)",
+    help: "guest memory in MiB (default 256; a cold guest gets more when its initramfs needs it)",
     parse: positiveInteger("--memory"),
     config: "vm.memory",
     fallback: 256,

@@ -19,7 +19,7 @@ import { builtDir, chooseBuildDir } from "./build-location.js";
 import { type GateSplit, splitByGates } from "./gates.js";
 import { isSeveral, requestedKernels, resolveKernels, singleRelease } from "./kernels.js";
 import { flagOf, type OptionName } from "./options.js";
-import { type Flags, resolveSetting, settingSource } from "./settings.js";
+import { DEFAULT_SOURCE, type Flags, resolveSetting, settingSource } from "./settings.js";
 import { chooseTimeLimit, type TimeLimit } from "./time-limit.js";
 
 // The kbuild settings of a run: everything buildModules takes but the dir, kernel and callbacks.
@@ -31,6 +31,8 @@ export interface GuestSettings {
   memoryMb: number;
   // What set the memory, for its error message ("--memory", "kforge.json vm.memory").
   memorySource: string;
+  // Neither --memory nor vm.memory: a cold guest gets what its initramfs needs (vm/guest/memory.ts).
+  memoryIsDefault: boolean;
   accel: "auto" | "kvm" | "tcg";
   // The image to boot: --vm-kernel, else kforge.json vm.kernel (each named as such in errors).
   vmKernel?: string;
@@ -175,6 +177,7 @@ function guestSettings(setting: <Value>(name: OptionName) => Value | undefined, 
     timeLimit,
     memoryMb: setting<number>("memory")!,
     memorySource: settingSource("memory", flags, config),
+    memoryIsDefault: settingSource("memory", flags, config) === DEFAULT_SOURCE,
     accel: setting("accel")!,
     vmKernel: flags.vmKernel as string | undefined,
     configKernel: flags.vmKernel === undefined ? config.vm?.kernel : undefined,

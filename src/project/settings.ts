@@ -28,5 +28,7 @@ export function settingSource(name: OptionName, flags: Flags, config: KforgeConf
   const spec = OPTIONS[name] as { flags: string; config?: string };
   if (flags[name] !== undefined) return /--[a-z-]+/.exec(spec.flags)![0];
   if (spec.config !== undefined && configValue(config, spec.config) !== undefined) return `kforge.json ${spec.config}`;
-  return "the default";
+  return DEFAULT_SOURCE;
 }
+
+export const DEFAULT_SOURCE = "the default";

@@ -79,6 +79,7 @@ function formatSummary(result: VmResult, palette: Palette): string {
     return palette.green(`ok: ${result.steps.length} steps passed${checked}${skipped}, kernel log clean`);
   }
   if (!result.booted) return palette.red("failed: the guest did not boot, so no step ran");
+  if (result.steps.length === 0) return palette.red(`failed: no step ran${skipped}`);
   const failed = result.steps.filter((step) => !step.ok).length;
   const crashes = result.crashes.length ? `, ${result.crashes.length} crash report(s)` : "";
   return palette.red(

@@ -17,6 +17,7 @@ export interface LaunchOptions {
   accel: AccelRequest;
   timeoutMs: number;
   memoryMb: number;
+  memoryIsDefault?: boolean;
   append?: string[];
   // QEMU -device values (qemu/devices.ts).
   devices?: string[];
@@ -60,6 +61,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
     steps: options.plan.steps,
     timeoutMs: options.timeoutMs,
     memoryMb: options.memoryMb,
+    memoryIsDefault: options.memoryIsDefault,
     append: options.append,
     devices: options.devices,
     shell: options.shell,

@@ -1,7 +1,6 @@
 // Pure: the steps a guest run executes, in order: in-tree dependencies, the project's modules with
 // their parameters (providers first), the test steps, then the project's modules unloaded in reverse.
-import { basename } from "node:path";
-import { GUEST_MODULE_DIR } from "./guest/init-script.js";
+import { guestModulePath } from "./guest/init-script.js";
 import { quoteShell } from "./guest/protocol.js";
 
 export type StepKind = "load" | "unload" | "exec";
@@ -35,15 +34,13 @@ export interface PlanInput {
   tests: string[];
 }
 
-const guestPath = (module: PlannedModule) => `${GUEST_MODULE_DIR}/${basename(module.path).replace(/\.(xz|zst|gz)$/, "")}`;
-
 export function loadStep(module: PlannedModule, inTree = false): PlannedStep {
   const params = module.params ?? [];
   return {
     name: `insmod ${module.name}${params.length ? ` ${params.join(" ")}` : ""}`,
     kind: "load",
     module: module.name,
-    command: ["insmod", guestPath(module), ...params].map(quoteShell).join(" "),
+    command: ["insmod", guestModulePath(module.path), ...params].map(quoteShell).join(" "),
     ...(params.length ? { params } : {}),
     ...(inTree ? { inTree } : {}),
     ...(module.depends?.length ? { depends: module.depends } : {}),

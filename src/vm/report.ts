@@ -38,6 +38,8 @@ export type RunEnd =
   | "step-timeout"
   | "guest-unresponsive"
   | "qemu-exited"
+  // A cold guest's initramfs did not fit (or did not unpack): no step ran.
+  | "initramfs-incomplete"
   | "interrupted";
 
 export interface VmResult {

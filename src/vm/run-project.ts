@@ -102,6 +102,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     accel: project.guest.accel,
     timeoutMs: 1000 * timeLimit.seconds,
     memoryMb: project.guest.memoryMb,
+    memoryIsDefault: project.guest.memoryIsDefault,
     append: request.append,
     shell: request.shell,
     keepGoing: request.keepGoing,

@@ -14,6 +14,7 @@ import { summarizeTaint, toJsonCrashes, type SkippedStep, type VmResult } from "
 import { LeakCheck } from "./leak-check.js";
 import { findStepsAfterDeath, tallyModules } from "./module-tally.js";
 import { startGuest, type Guest } from "./guest/start.js";
+import { describeIncompleteInitramfs } from "./guest/unpack-check.js";
 import { type BeforeUnload, executeSteps, type StepEvents } from "./step-runner.js";
 import type { PlannedStep } from "./plan.js";
 
@@ -28,6 +29,8 @@ export interface VmRunOptions {
   steps: { loads: PlannedStep[]; tests: PlannedStep[]; unloads: PlannedStep[] };
   timeoutMs: number;
   memoryMb: number;
+  // Neither --memory nor vm.memory: a cold guest gets what its initramfs needs (guest/memory.ts).
+  memoryIsDefault?: boolean;
   append?: string[];
   devices?: string[];
   shell?: boolean;
@@ -71,6 +74,7 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
       },
       helloTimeoutMs: Math.min(options.probeMs ?? Infinity, options.timeoutMs),
       warm: (options.warm ?? false) && !options.shell && options.probeMs === undefined,
+      memoryIsDefault: options.memoryIsDefault,
       env: options.env,
       signal: options.signal,
       consoleLogPath: options.consoleLogPath,
@@ -95,6 +99,26 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
         notices,
         kvmProbeFailed: probeFailed,
       });
+    }
+    const unpack = describeIncompleteInitramfs({
+      consoleError: guest.monitor.unpackFailure,
+      whole: guest.session.initramfsWhole,
+      memoryMb: guest.memoryMb,
+      initramfs: guest.initramfs,
+    });
+    if (unpack) {
+      const skipped = skipAll(options.steps, "the initramfs did not unpack whole");
+      return await finish(
+        options,
+        guest,
+        { steps: [], skipped },
+        { end: "initramfs-incomplete", ...unpack },
+        {
+          notices,
+          taintBefore: guest.session.initialTaint,
+          taintAfter: guest.session.initialTaint,
+        },
+      );
     }
     const leakCheck = options.kmemleak ? new LeakCheck(projectModules(options)) : undefined;
     const outcome = await executeSteps(guest.session, guest.monitor, options.steps, {

@@ -2,13 +2,14 @@
 // (stripped of debug info, which is most of a .ko) while an unstripped copy stays on the host for
 // crash reports. A crash, a hang or a dead guest is fatal to the guest, not to watch: restart()
 // boots a fresh one.
-import { copyFile, mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { CrashReport } from "../kernel-log/crash.js";
 import { locateCrash } from "../kernel-log/locate-crash.js";
 import { createRunDir, removeDeadRunDirs } from "../process/run-dirs.js";
 import { bootRunningGuest, type GuestBootOptions, type RunningGuest } from "../vm/guest/boot.js";
-import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "../vm/guest/init-script.js";
+import { readModuleFile } from "../vm/guest/decompress.js";
+import { GUEST_WORK_DIR, guestModulePath } from "../vm/guest/init-script.js";
 import { withoutDebugInfo } from "../vm/guest/start.js";
 import { toJsonCrashes, type StepResult } from "../vm/report.js";
 import { describeUnfinished, toStepResult } from "../vm/step-runner.js";
@@ -71,11 +72,13 @@ export class GuestTarget implements WatchTarget {
     return this.guest !== undefined;
   }
 
-  // Sends a module (stripped) into the guest's module dir, keeping the unstripped copy for crash reports.
+  // Sends a module (decompressed and stripped) where the load step looks for it, keeping the
+  // unstripped copy for crash reports. An in-tree one may be compressed (mc.ko.xz on 6.12).
   async installModule(path: string): Promise<StepRun | undefined> {
-    const copy = join(this.copies, basename(path));
-    await copyFile(path, copy);
-    return this.sendFile(`${GUEST_MODULE_DIR}/${basename(path)}`, await withoutDebugInfo(await readFile(copy), this.copies));
+    const guestPath = guestModulePath(path);
+    const data = await readModuleFile(path, this.copies);
+    await writeFile(join(this.copies, basename(guestPath)), data);
+    return this.sendFile(guestPath, await withoutDebugInfo(data, this.copies));
   }
 
   async installFile(path: string): Promise<StepRun | undefined> {

@@ -30,6 +30,8 @@ export interface GuestSession {
   readonly release: string;
   // /proc/sys/kernel/tainted when the agent started.
   readonly initialTaint: number;
+  // Every file of the initramfs arrived (a cut one left the project's files out: guest/init-script.ts).
+  readonly initramfsWhole: boolean;
   run(command: string, options: { timeoutMs: number }): Promise<CommandOutcome>;
   // Writes `data` to `guestPath` in the guest: "sent" once the agent has it, checksum verified.
   sendFile(guestPath: string, data: Buffer, options: { timeoutMs: number }): Promise<TransferOutcome>;
@@ -86,7 +88,7 @@ export async function openGuestSession(options: GuestSessionOptions): Promise<Gu
 
 function createSession(
   channel: AgentChannel,
-  hello: { release: string; tainted: number },
+  hello: { release: string; tainted: number; initramfsWhole: boolean },
   monitor: ConsoleMonitor,
   watchesConsole: boolean,
 ): GuestSession {
@@ -94,6 +96,7 @@ function createSession(
   return {
     release: hello.release,
     initialTaint: hello.tainted,
+    initramfsWhole: hello.initramfsWhole,
     async run(command, { timeoutMs }) {
       const id = nextId++;
       const nonce = createNonce();

@@ -8,6 +8,7 @@ import { CrashParser, type CrashReport } from "../../kernel-log/crash.js";
 import { stripKernelLogPrefix } from "../../kernel-log/module-messages.js";
 import type { ConsoleLog } from "./console-log.js";
 import { parseStepMarker } from "./protocol.js";
+import { parseUnpackFailure } from "./unpack-check.js";
 
 export const WINDOW_LINES = 2000;
 
@@ -25,6 +26,9 @@ export class ConsoleMonitor {
   panic: CrashReport | undefined;
   // The last line that was not blank: what a boot that never reached init printed last.
   lastLine = "";
+  // What the kernel said when the initramfs did not unpack; only before the first command, when
+  // nothing untrusted has run yet (guest/unpack-check.ts).
+  unpackFailure: string | undefined;
   private window: KernelLogWindow = { lines: [], dropped: 0 };
   private marker: { id: number; nonce: string; seen: boolean } | undefined;
   // The command before: its marker may come late, after the next command started.
@@ -46,6 +50,7 @@ export class ConsoleMonitor {
       this.wake();
       return;
     }
+    if (!this.marker) this.unpackFailure ??= parseUnpackFailure(line);
     this.keep(stripKernelLogPrefix(line));
     const report = this.crashes.feed(line, this.step);
     if (report?.kind === "panic" && !this.panic) this.panic = report;

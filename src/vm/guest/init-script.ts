@@ -1,5 +1,6 @@
 // The guest side, as busybox sh text: /init mounts the basics and starts the agent, which serves
 // commands from the host over ttyS1 (see guest/protocol.ts) until told to power off.
+import { basename } from "node:path";
 import { RECEIVE_FILE_FUNCTION } from "./files.js";
 import { BOOT_NONCE, STEP_MARKER_PREFIX } from "./protocol.js";
 
@@ -7,6 +8,17 @@ export const AGENT_PORT = "/dev/ttyS1";
 // Test scripts and other files copied from the module dir; commands run here.
 export const GUEST_WORK_DIR = "/kforge/work";
 export const GUEST_MODULE_DIR = "/kforge/modules";
+// The initramfs's last entry: the kernel stops unpacking at the first error (a full tmpfs), so the
+// agent finding it proves every file before it arrived whole. Its hello says so (guest/protocol.ts).
+export const INITRAMFS_WHOLE_MARK = "/kforge/initramfs-whole";
+// What a step says when its command could not even be written (/tmp is full).
+const COMMAND_NOT_WRITTEN = Buffer.from(
+  "kforge: the guest could not write this step's command into /tmp (no space left), so the step did not run\n",
+).toString("base64");
+
+// Where a module file goes in the guest: decompressed on the host (busybox insmod may not read a
+// compressed module), so named without its compression suffix (Debian's 6.12 ships mc.ko.xz).
+export const guestModulePath = (hostPath: string): string => `${GUEST_MODULE_DIR}/${basename(hostPath).replace(/\.(xz|zst|gz)$/, "")}`;
 
 export function createInitScript(): string {
   return `#!/bin/sh
@@ -37,7 +49,8 @@ exec 3<>${AGENT_PORT}
 cd ${GUEST_WORK_DIR}
 frame() { echo "
 @K $*" >&3; }
-hello() { frame 0 "$1" hello "$(uname -r)" "$(cat /proc/sys/kernel/tainted)"; }
+[ -e ${INITRAMFS_WHOLE_MARK} ] && initramfs=whole || initramfs=cut
+hello() { frame 0 "$1" hello "$(uname -r)" "$(cat /proc/sys/kernel/tainted)" $initramfs; }
 hello ${BOOT_NONCE}
 ( while sleep 1; do frame 0 ${BOOT_NONCE} beat; done ) &
 ${RECEIVE_FILE_FUNCTION}
@@ -52,10 +65,14 @@ while read -r tag id nonce payload <&3; do
     setsid cttyhack sh -l < /dev/console > /dev/console 2>&1 3>&-
     status=$?
     : > /tmp/output
-  else
-    printf '%b' "$payload" > /tmp/command
+  elif printf '%b' "$payload" > /tmp/command; then
     ( unset nonce; exec 3>&-; . /tmp/command ) < /dev/null > /tmp/output 2>&1
     status=$?
+  else
+    # Running the empty file would pass as a step that printed nothing.
+    : > /tmp/output
+    frame "$id" "$nonce" out ${COMMAND_NOT_WRITTEN}
+    status=126
   fi${marker}
   [ -s /tmp/output ] && frame "$id" "$nonce" out "$(base64 -w 0 /tmp/output)"
   frame "$id" "$nonce" done "$status" "$(cat /proc/sys/kernel/tainted)"

@@ -12,7 +12,15 @@ import { isProcessAlive } from "../../process/alive.js";
 import { run, which } from "../../process/exec.js";
 import { createCpioArchive, type CpioEntry } from "./cpio.js";
 import { readModuleFile } from "./decompress.js";
-import { createAgentScript, createInitScript, GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
+import {
+  createAgentScript,
+  createInitScript,
+  GUEST_MODULE_DIR,
+  GUEST_WORK_DIR,
+  guestModulePath,
+  INITRAMFS_WHOLE_MARK,
+} from "./init-script.js";
+import type { InitramfsSize } from "./memory.js";
 import { isElf64 } from "../qemu/pvh-note.js";
 
 export interface InitramfsContent {
@@ -53,7 +61,7 @@ function hasInterpreter(bytes: Buffer): boolean {
   return false;
 }
 
-export async function writeInitramfs(target: string, content: InitramfsContent, workDir: string): Promise<void> {
+export async function writeInitramfs(target: string, content: InitramfsContent, workDir: string): Promise<InitramfsSize> {
   const busybox = await findBusybox();
   const applets = (await run(busybox, ["--list"])).stdout.split("\n").filter((name) => /^[\w.[-]+$/.test(name) && name !== "busybox");
   const entries: CpioEntry[] = DIRECTORIES.map((path) => ({ kind: "directory", path }));
@@ -66,14 +74,19 @@ export async function writeInitramfs(target: string, content: InitramfsContent, 
     path: "kforge/agent.sh",
     data: Buffer.from(createAgentScript({ stepMarkers: content.stepMarkers ?? true })),
   });
+  let largestModuleBytes = 0;
   for (const module of content.modules) {
-    const name = basename(module).replace(/\.(xz|zst|gz)$/, "");
-    entries.push({ kind: "file", path: `${GUEST_MODULE_DIR}/${name}`, data: await readModuleFile(module, workDir) });
+    const data = await readModuleFile(module, workDir);
+    largestModuleBytes = Math.max(largestModuleBytes, data.length);
+    entries.push({ kind: "file", path: guestModulePath(module), data });
   }
   for (const file of content.files) {
     entries.push({ kind: "file", path: `${GUEST_WORK_DIR}/${basename(file)}`, data: await readFile(file), mode: 0o755 });
   }
-  await writeFile(target, createCpioArchive(entries));
+  entries.push({ kind: "file", path: INITRAMFS_WHOLE_MARK, data: Buffer.alloc(0) });
+  const archive = createCpioArchive(entries);
+  await writeFile(target, archive);
+  return { bytes: archive.length, largestModuleBytes };
 }
 
 // The initramfs of a warm-start guest holds no project file, so it is the same for every run with

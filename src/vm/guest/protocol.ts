@@ -10,7 +10,8 @@
 import { stripKernelLogPrefix } from "../../kernel-log/module-messages.js";
 
 export type AgentEvent =
-  | { kind: "hello"; nonce: string; release: string; tainted: number }
+  // initramfsWhole: the agent found the initramfs's last entry (guest/init-script.ts).
+  | { kind: "hello"; nonce: string; release: string; tainted: number; initramfsWhole: boolean }
   | { kind: "beat" }
   | { kind: "output"; id: number; nonce: string; text: string }
   | { kind: "done"; id: number; nonce: string; exitCode: number; tainted: number };
@@ -51,7 +52,7 @@ export function parseAgentLine(line: string): AgentEvent | undefined {
   const words = (match[4] ?? "").trim().split(/\s+/);
   switch (match[3]) {
     case "hello":
-      return { kind: "hello", nonce, release: words[0] ?? "", tainted: toCount(words[1]) ?? 0 };
+      return { kind: "hello", nonce, release: words[0] ?? "", tainted: toCount(words[1]) ?? 0, initramfsWhole: words[2] === "whole" };
     case "beat":
       return { kind: "beat" };
     case "out":

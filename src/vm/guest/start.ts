@@ -16,8 +16,9 @@ import { keyFor, saveState } from "./saved-state.js";
 import { ConsoleMonitor } from "./console-monitor.js";
 import { readModuleFile } from "./decompress.js";
 import { openGuestSession, type GuestSession } from "./channel.js";
-import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
+import { GUEST_WORK_DIR, guestModulePath } from "./init-script.js";
 import { cachedAgentInitramfs, writeInitramfs } from "./initramfs.js";
+import { fitGuestMemory, type InitramfsSize } from "./memory.js";
 import { createQemuArguments, type QemuOptions } from "../qemu/arguments.js";
 import { findQemuError, printableQemuText, startQemu, type QemuProcess } from "../qemu/process.js";
 import { restoreGuestState } from "../snapshot/restore.js";
@@ -29,6 +30,9 @@ export interface Guest {
   session: GuestSession | undefined;
   bootMs: number;
   start: "booted" | "restored";
+  memoryMb: number;
+  // A cold guest's initramfs, which holds the project's files.
+  initramfs?: InitramfsSize;
 }
 
 export interface StartGuestOptions {
@@ -41,6 +45,8 @@ export interface StartGuestOptions {
   helloTimeoutMs: number;
   // Restore from (and save) guest states; off for --cold, --shell and the KVM probe.
   warm: boolean;
+  // Neither --memory nor vm.memory was given: a cold guest gets what its initramfs needs.
+  memoryIsDefault?: boolean;
   env?: NodeJS.ProcessEnv;
   // Aborting stops QEMU while the guest starts; once it has started, the caller stops it.
   signal?: AbortSignal;
@@ -61,12 +67,15 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   const initramfs = join(options.workDir, "initramfs.cpio");
   const agentInitramfs = options.warm ? await cachedAgentInitramfs(options.env, options.notice).catch(coldWithout(options)) : undefined;
   if (!agentInitramfs) {
-    await writeInitramfs(
+    const size = await writeInitramfs(
       initramfs,
       { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive },
       options.workDir,
     );
-    return launchGuest(options, { ...options.machine, initramfs, agentSocket: join(options.workDir, "agent.sock") });
+    const memory = fitGuestMemory({ mb: options.machine.memoryMb, isDefault: options.memoryIsDefault ?? false }, size);
+    if (memory.notice) options.notice(memory.notice);
+    const machine = { ...options.machine, memoryMb: memory.memoryMb, initramfs, agentSocket: join(options.workDir, "agent.sock") };
+    return { ...(await launchGuest(options, machine)), initramfs: size };
   }
   const paths = {
     initramfs: agentInitramfs,
@@ -167,6 +176,7 @@ async function launchGuest(
     session: options.signal?.aborted ? undefined : session,
     bootMs: Date.now() - started,
     start: restored ? "restored" : "booted",
+    memoryMb: machine.memoryMb,
     restoreError,
   };
 }
@@ -179,7 +189,7 @@ interface Send {
 const prepareSends = (options: StartGuestOptions): Promise<Send[]> =>
   Promise.all([
     ...options.modules.map(async (path) => ({
-      guestPath: `${GUEST_MODULE_DIR}/${basename(path).replace(/\.(xz|zst|gz)$/, "")}`,
+      guestPath: guestModulePath(path),
       data: await withoutDebugInfo(await readModuleFile(path, options.workDir), options.workDir),
     })),
     ...options.files.map(async (path) => ({ guestPath: `${GUEST_WORK_DIR}/${basename(path)}`, data: await readFile(path) })),

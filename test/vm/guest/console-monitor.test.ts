@@ -42,6 +42,16 @@ describe("ConsoleMonitor", () => {
     expect(monitor.kernelLog().lines).toEqual(["hostile: after"]);
   });
 
+  it("records the kernel's initramfs unpack failure during boot only, before any step could print one", () => {
+    const booting = new ConsoleMonitor();
+    booting.feed("[    2.906123] Initramfs unpacking failed: write error");
+    expect(booting.unpackFailure).toBe("write error");
+    const running = new ConsoleMonitor();
+    running.expectMarker(1, NONCE);
+    running.feed("[    9.0] Initramfs unpacking failed: write error");
+    expect(running.unpackFailure).toBeUndefined();
+  });
+
   it("records a panic line as a report without acting on it", () => {
     const monitor = new ConsoleMonitor();
     monitor.step = "insmod hostile";

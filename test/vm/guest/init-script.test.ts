@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { STEP_MARKER_PREFIX } from "../../../src/vm/guest/protocol.js";
-import { createAgentScript } from "../../../src/vm/guest/init-script.js";
+import { createAgentScript, guestModulePath, INITRAMFS_WHOLE_MARK } from "../../../src/vm/guest/init-script.js";
 
 describe("createAgentScript", () => {
   it("writes a kernel log marker with the command's nonce after each step only when the host reads the console", () => {
@@ -15,10 +15,28 @@ describe("createAgentScript", () => {
     execFileSync("busybox", ["sh", "-n", "-c", script]);
   });
 
+  it("says in its hello whether the initramfs's last entry arrived, and fails a step whose command it cannot write", () => {
+    const script = createAgentScript({ stepMarkers: true });
+    expect(script).toContain(`[ -e ${INITRAMFS_WHOLE_MARK} ] && initramfs=whole || initramfs=cut`);
+    expect(script).toMatch(/hello\(\) \{ frame .* \$initramfs; \}/);
+    // busybox printf fails on a full file system (ENOSPC): the step is not run and fails with 126.
+    expect(script).toMatch(
+      /elif printf '%b' "\$payload" > \/tmp\/command; then[\s\S]*?else[\s\S]*?frame "\$id" "\$nonce" out \S+\n\s*status=126/,
+    );
+  });
+
   it("starts every answer on a line of its own", () => {
     // The agent's own frame(), writing to stdout instead of the port, after "junk" without a newline.
     const frame = /^frame\(\) \{[\s\S]*?\}$/m.exec(createAgentScript({ stepMarkers: true }))![0].replace(">&3", "");
     const written = execFileSync("busybox", ["sh", "-c", `${frame}\nprintf junk; frame 3 n done 0 0`], { encoding: "utf8" });
     expect(written.split("\n")).toEqual(["junk", "@K 3 n done 0 0", ""]);
+  });
+});
+
+describe("guestModulePath", () => {
+  it("names a module by its file name without the compression suffix, since it goes in decompressed", () => {
+    expect(guestModulePath("/lib/modules/r/kernel/drivers/media/mc/mc.ko.xz")).toBe("/kforge/modules/mc.ko");
+    expect(guestModulePath("/cache/kernel/lib/crc8.ko.zst")).toBe("/kforge/modules/crc8.ko");
+    expect(guestModulePath("/project/hello.ko")).toBe("/kforge/modules/hello.ko");
   });
 });

@@ -20,12 +20,16 @@ describe("guest protocol framing", () => {
   });
 
   it("parses the agent's hello, heartbeat, output and done frames with their nonce and ignores noise", () => {
-    expect(parseAgentLine("@K 0 - hello 6.1.0-850-amd64 0\r")).toEqual({
+    expect(parseAgentLine("@K 0 - hello 6.1.0-850-amd64 0 whole\r")).toEqual({
       kind: "hello",
       nonce: "-",
       release: "6.1.0-850-amd64",
       tainted: 0,
+      initramfsWhole: true,
     });
+    // Only the agent's own word says the initramfs arrived whole.
+    expect(parseAgentLine("@K 0 - hello 6.1.0-850-amd64 0 cut")).toMatchObject({ initramfsWhole: false });
+    expect(parseAgentLine("@K 0 - hello 6.1.0-850-amd64 0")).toMatchObject({ initramfsWhole: false });
     expect(parseAgentLine("@K 0 - beat")).toEqual({ kind: "beat" });
     const encoded = execFileSync("busybox", ["base64", "-w", "0"], { input: "3\nKilled\n", encoding: "utf8" });
     expect(parseAgentLine(`@K 3 ${NONCE} out ${encoded}`)).toEqual({ kind: "output", id: 3, nonce: NONCE, text: "3\nKilled\n" });
