@@ -24,6 +24,8 @@ export interface VmRunOptions {
   probeMs?: number;
   modules: string[];
   files: string[];
+  // The release's in-tree modules (a warm start's file share loads its 9p modules from there).
+  modulesDir?: string;
   steps: { loads: PlannedStep[]; tests: PlannedStep[]; unloads: PlannedStep[] };
   timeoutMs: number;
   memoryMb: number;
@@ -42,6 +44,8 @@ export interface VmRunOptions {
   env?: NodeJS.ProcessEnv;
   // Said as it happens (a warm start that fell back), besides the result's notices.
   onNotice?: (message: string) => void;
+  // Progress of a slow transfer into the guest: said, never in the result.
+  onProgress?: (message: string) => void;
 }
 
 export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProbeFailed?: boolean }> {
@@ -59,6 +63,8 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
       release: options.release,
       modules: options.modules,
       files: options.files,
+      modulesDir: options.modulesDir,
+      deadline,
       machine: {
         accel: options.accel,
         kernelImage: options.bootImage.path,
@@ -75,6 +81,7 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
         notices.push(message);
         options.onNotice?.(message);
       },
+      progress: options.onProgress,
     });
     // A throwaway guest stops at once on Ctrl-C: the step running ends as "closed", reported as interrupted.
     options.signal?.addEventListener("abort", stopGuest, { once: true });

@@ -9,7 +9,7 @@ import { locateCrash } from "../kernel-log/locate-crash.js";
 import { createRunDir, removeDeadRunDirs } from "../process/run-dirs.js";
 import { bootRunningGuest, type GuestBootOptions, type RunningGuest } from "../vm/guest/boot.js";
 import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "../vm/guest/init-script.js";
-import { withoutDebugInfo } from "../vm/guest/start.js";
+import { withoutDebugInfo } from "../vm/guest/transfer.js";
 import { toJsonCrashes, type StepResult } from "../vm/report.js";
 import { describeUnfinished, toStepResult } from "../vm/step-runner.js";
 import type { PlannedStep } from "../vm/plan.js";

@@ -26,13 +26,21 @@ export type CommandOutcome =
 
 export type TransferOutcome = "sent" | "checksum mismatch" | "channel closed" | "timed out";
 
+export interface SendFileOptions {
+  timeoutMs: number;
+  onProgress?: (bytesSent: number) => void;
+  progressEveryMs?: number;
+}
+
 export interface GuestSession {
   readonly release: string;
   // /proc/sys/kernel/tainted when the agent started.
   readonly initialTaint: number;
   run(command: string, options: { timeoutMs: number }): Promise<CommandOutcome>;
   // Writes `data` to `guestPath` in the guest: "sent" once the agent has it, checksum verified.
-  sendFile(guestPath: string, data: Buffer, options: { timeoutMs: number }): Promise<TransferOutcome>;
+  // `onProgress` hears every `progressEveryMs` how many bytes have left the host (QEMU takes them
+  // only as fast as the guest's serial port reads).
+  sendFile(guestPath: string, data: Buffer, options: SendFileOptions): Promise<TransferOutcome>;
   // Sets the guest's clock and mixes a seed into its random pool, without waiting for an answer:
   // the channel is ordered, so every later command runs after it.
   refresh(epochSeconds: number, seed: string): void;
@@ -122,12 +130,16 @@ function createSession(
         durationMs,
       };
     },
-    async sendFile(guestPath, data, { timeoutMs }) {
+    async sendFile(guestPath, data, { timeoutMs, onProgress, progressEveryMs = 2000 }) {
       const id = nextId++;
       const nonce = createNonce();
       channel.expect(id, nonce);
-      channel.write(encodeFileTransfer(id, nonce, guestPath, data));
+      const encoded = encodeFileTransfer(id, nonce, guestPath, data);
+      channel.write(encoded);
+      const sent = () => Math.max(0, Math.min(data.length, encoded.length - channel.socket.writableLength));
+      const progress = onProgress && setInterval(() => onProgress(sent()), progressEveryMs);
       const done = await channel.next((event) => event.kind === "done" && event.id === id, timeoutMs);
+      clearInterval(progress);
       if (done?.kind === "done") return done.exitCode === 0 ? "sent" : "checksum mismatch";
       return channel.closed ? "channel closed" : "timed out";
     },

@@ -7,6 +7,8 @@ export const AGENT_PORT = "/dev/ttyS1";
 // Test scripts and other files copied from the module dir; commands run here.
 export const GUEST_WORK_DIR = "/kforge/work";
 export const GUEST_MODULE_DIR = "/kforge/modules";
+// In-tree modules /init loads before the agent starts (guest/initramfs.ts bootModules).
+export const GUEST_BOOT_MODULE_DIR = "/kforge/boot";
 
 export function createInitScript(): string {
   return `#!/bin/sh
@@ -16,6 +18,8 @@ mount -t devtmpfs devtmpfs /dev
 # kmemleak's control file lives in debugfs (leak-check.ts); stock kernels have debugfs too.
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mkdir -p /tmp /run
+# Named in load order; loaded while the boot is still quiet.
+for module in ${GUEST_BOOT_MODULE_DIR}/*.ko; do [ -e "$module" ] && insmod "$module"; done
 # Boot stays quiet; from here on every kernel message reaches the console.
 echo 8 > /proc/sys/kernel/printk
 exec sh /kforge/agent.sh
