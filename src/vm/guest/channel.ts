@@ -66,6 +66,8 @@ export interface GuestSessionOptions {
 // How often a restored guest is asked for its hello: the first request can reach the serial port
 // before QEMU has loaded the saved state.
 const HELLO_REPEAT_MS = 200;
+// A file transfer is written in slices of this size (see sendFile).
+const WRITE_SLICE_BYTES = 64 * 1024;
 // The longest agent frame kept: a step's output, base64-encoded, beyond it is cut.
 const MAX_FRAME_CHARS = 8 * 1024 * 1024;
 
@@ -135,11 +137,24 @@ function createSession(
       const nonce = createNonce();
       channel.expect(id, nonce);
       const encoded = encodeFileTransfer(id, nonce, guestPath, data);
-      channel.write(encoded);
-      const sent = () => Math.max(0, Math.min(data.length, encoded.length - channel.socket.writableLength));
+      // One slice at a time: the socket gathers queued writes into one, which would show no
+      // progress until all of it had left.
+      let written = 0;
+      let stopped = false;
+      const writing = (async () => {
+        for (let offset = 0; offset < encoded.length && !channel.closed && !stopped; offset += WRITE_SLICE_BYTES) {
+          const slice = encoded.subarray(offset, offset + WRITE_SLICE_BYTES);
+          await new Promise((resolve) => channel.socket.write(slice, resolve));
+          written += slice.length;
+        }
+      })();
+      const sent = () => Math.max(0, Math.min(data.length, written));
       const progress = onProgress && setInterval(() => onProgress(sent()), progressEveryMs);
       const done = await channel.next((event) => event.kind === "done" && event.id === id, timeoutMs);
       clearInterval(progress);
+      // An answer comes only once every byte has left; a transfer given up sends nothing more.
+      stopped = true;
+      if (done) await writing;
       if (done?.kind === "done") return done.exitCode === 0 ? "sent" : "checksum mismatch";
       return channel.closed ? "channel closed" : "timed out";
     },

@@ -27,7 +27,7 @@ export async function planFileShare(input: FileShareInput): Promise<FileShare | 
   if (modules?.available) return { folder: { tag: FILE_SHARE_TAG, path: join(input.workDir, "share") }, bootModules: modules.files };
   if (input.hasFiles) {
     const why = modules
-      ? `${input.modulesDir} has no ${modules.missing.join(", ")} module`
+      ? `${input.modulesDir} lacks the 9p modules: ${modules.missing.join(", ")}`
       : `there is no modules tree for ${input.release} (kforge kernel fetch ${input.release} gets one)`;
     input.notice(`the guest cannot mount a shared folder (${why}): its files go over the serial port, about 75 KB/s`);
   }
