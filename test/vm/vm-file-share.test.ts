@@ -118,7 +118,8 @@ describe("kforge vm warm on 6.1 without the 9p modules", () => {
 
   it("sends small files over the serial port with a notice, and boots cold when they would take longer than a boot", async () => {
     const cache = await cacheWithout9p(release);
-    const serial = /the guest cannot mount a shared folder \(.* lacks the 9p modules: 9pnet_virtio, 9p\): its files go over the serial port/;
+    const serial =
+      /the guest cannot mount a shared folder \(.* lacks the 9p modules: 9pnet_virtio, 9p\): its files go over the serial port/;
     const saved = await vm(greet, cache, release, ["--exec", "ls /kforge/modules"]);
     expect(saved.result).toMatchObject({ ok: true, start: "booted" });
     expect(saved.stderr).toMatch(serial);
