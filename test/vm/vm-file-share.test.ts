@@ -2,6 +2,7 @@
 // 6.12 under TCG: an 8 MB module (generated here, not committed) and a module needing the ~1 MB
 // in-tree drm, restored from a saved state; and the serial fallback where the modules tree lacks
 // the 9p modules. A private cache holds the states (the shared kernel images are linked in).
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,9 +52,9 @@ MODULE_LICENSE("GPL");
 `;
 const bigProject = createProject("big", { Kbuild: "obj-m := big.o drmuser.o\n", "big.c": BIG, "drmuser.c": DRM_USER });
 
-async function vm(dir: string, cache: string, release: string, args: string[]): Promise<{ result: VmResult; stderr: string }> {
+async function vm(dir: string, cache: string, release: string, args: string[], env = {}): Promise<{ result: VmResult; stderr: string }> {
   const run = await runKforge(["vm", dir, "--json", "--kernel", release, "--accel", "tcg", ...args], {
-    env: { XDG_CACHE_HOME: cache },
+    env: { XDG_CACHE_HOME: cache, ...env },
     timeoutMs: 200_000,
   });
   try {
@@ -133,4 +134,22 @@ describe("kforge vm warm on 6.1 without the 9p modules", () => {
     expect(big.result.notices.join("\n")).toMatch(/\d+ KB of files over the serial port would take longer than a cold boot: booting cold/);
     expect(readdirSync(join(cache, "kforge", "snapshots")).filter((name) => name.endsWith(".state"))).toHaveLength(1);
   }, 400_000);
+
+  it("says so and uses the serial port when QEMU has no virtio-9p device", async () => {
+    const real = execFileSync("sh", ["-c", "command -v qemu-system-x86_64"], { encoding: "utf8" }).trim();
+    const bin = join(root, "bin");
+    mkdirSync(bin);
+    // Stands in for a QEMU built without virtio-9p, which cannot be installed here beside the real
+    // one: the real QEMU, whose device list leaves 9p out.
+    writeFileSync(
+      join(bin, "qemu-system-x86_64"),
+      `#!/bin/sh\nif [ "$1" = -device ] && [ "$2" = help ]; then ${real} -device help | grep -v 9p; exit 0; fi\nexec ${real} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const { result } = await vm(greet, privateCache("cache-qemu-without-9p"), release, [], { PATH: `${bin}:${process.env.PATH}` });
+    expect(result.ok).toBe(true);
+    expect(result.notices.join("\n")).toMatch(
+      /the guest cannot mount a shared folder \(.*qemu-system-x86_64 has no virtio-9p-pci device\)/,
+    );
+  }, 200_000);
 });

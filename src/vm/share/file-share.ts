@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import type { GuestSession } from "../guest/channel.js";
 import type { SharedFolder } from "../qemu/arguments.js";
+import { qemuHasVirtio9p } from "../snapshot/identity.js";
 import { findShareModules } from "./modules.js";
 import { FILE_SHARE_TAG, fileShareMountCommand } from "./mount.js";
 
@@ -14,6 +15,8 @@ export interface FileShare {
 }
 
 export interface FileShareInput {
+  qemuBinary: string;
+  env?: NodeJS.ProcessEnv;
   release: string;
   modulesDir?: string;
   workDir: string;
@@ -24,11 +27,16 @@ export interface FileShareInput {
 
 export async function planFileShare(input: FileShareInput): Promise<FileShare | undefined> {
   const modules = input.modulesDir ? await findShareModules(input.modulesDir) : undefined;
-  if (modules?.available) return { folder: { tag: FILE_SHARE_TAG, path: join(input.workDir, "share") }, bootModules: modules.files };
+  const qemuHas9p = await qemuHasVirtio9p(input.qemuBinary, input.env, input.notice);
+  if (modules?.available && qemuHas9p) {
+    return { folder: { tag: FILE_SHARE_TAG, path: join(input.workDir, "share") }, bootModules: modules.files };
+  }
   if (input.hasFiles) {
-    const why = modules
-      ? `${input.modulesDir} lacks the 9p modules: ${modules.missing.join(", ")}`
-      : `there is no modules tree for ${input.release} (kforge kernel fetch ${input.release} gets one)`;
+    const why = !qemuHas9p
+      ? `${input.qemuBinary} has no virtio-9p-pci device`
+      : modules && !modules.available
+        ? `${input.modulesDir} lacks the 9p modules: ${modules.missing.join(", ")}`
+        : `there is no modules tree for ${input.release} (kforge kernel fetch ${input.release} gets one)`;
     input.notice(`the guest cannot mount a shared folder (${why}): its files go over the serial port, about 75 KB/s`);
   }
   return undefined;
