@@ -34,6 +34,7 @@ export interface LaunchOptions {
   signal?: AbortSignal;
   events?: StepEvents;
   onNotice?: (message: string) => void;
+  onProgress?: (message: string) => void;
 }
 
 export const KVM_PROBE_MS = 4000;
@@ -58,6 +59,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
     bootImage,
     modules: options.plan.modules,
     files: options.plan.files,
+    modulesDir: options.plan.modulesDir,
     steps: options.plan.steps,
     timeoutMs: options.timeoutMs,
     memoryMb: options.memoryMb,
@@ -74,6 +76,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
     beforeUnload: options.beforeUnload,
     env: options.env,
     onNotice: options.onNotice,
+    onProgress: options.onProgress,
   };
   let result = await runVm({ ...common, accel: choice.accel, ...(choice.probe ? { probeMs: KVM_PROBE_MS } : {}) });
   // A first KVM guest that hung or whose QEMU exited: TCG is tried, and remembered only when a TCG

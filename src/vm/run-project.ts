@@ -114,6 +114,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     env: project.env,
     signal: request.signal,
     onNotice: (message) => request.onNotice(message),
+    onProgress: (message) => request.onNotice(message, true),
     events: { onStepStart: (step) => request.onStepStart?.(step) },
   });
   // launchVm's own notices (KVM fallback, compressed image) are already in the result.

@@ -26,6 +26,8 @@ export interface VmRunOptions {
   probeMs?: number;
   modules: string[];
   files: string[];
+  // The release's in-tree modules (a warm start's file share loads its 9p modules from there).
+  modulesDir?: string;
   steps: { loads: PlannedStep[]; tests: PlannedStep[]; unloads: PlannedStep[] };
   timeoutMs: number;
   memoryMb: number;
@@ -47,6 +49,8 @@ export interface VmRunOptions {
   env?: NodeJS.ProcessEnv;
   // Said as it happens (a warm start that fell back), besides the result's notices.
   onNotice?: (message: string) => void;
+  // Progress of a slow transfer into the guest: said, never in the result.
+  onProgress?: (message: string) => void;
 }
 
 export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProbeFailed?: boolean }> {
@@ -64,6 +68,8 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
       release: options.release,
       modules: options.modules,
       files: options.files,
+      modulesDir: options.modulesDir,
+      deadline,
       machine: {
         accel: options.accel,
         kernelImage: options.bootImage.path,
@@ -82,6 +88,7 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
         notices.push(message);
         options.onNotice?.(message);
       },
+      progress: options.onProgress,
     });
     // A throwaway guest stops at once on Ctrl-C: the step running ends as "closed", reported as interrupted.
     options.signal?.addEventListener("abort", stopGuest, { once: true });

@@ -10,7 +10,7 @@ import { createRunDir, removeDeadRunDirs } from "../process/run-dirs.js";
 import { bootRunningGuest, type GuestBootOptions, type RunningGuest } from "../vm/guest/boot.js";
 import { readModuleFile } from "../vm/guest/decompress.js";
 import { GUEST_WORK_DIR, guestModulePath } from "../vm/guest/init-script.js";
-import { withoutDebugInfo } from "../vm/guest/start.js";
+import { withoutDebugInfo } from "../vm/guest/transfer.js";
 import { toJsonCrashes, type StepResult } from "../vm/report.js";
 import { describeUnfinished, toStepResult } from "../vm/step-runner.js";
 import type { PlannedStep } from "../vm/plan.js";

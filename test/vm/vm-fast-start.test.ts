@@ -67,7 +67,8 @@ describe("kforge vm warm starts (6.1, TCG)", () => {
     expect(states()).toHaveLength(1);
     // The module-free initramfs is made once and kept beside the states.
     const initramfs = readdirSync(join(cache, "kforge", "initramfs"));
-    expect(initramfs).toEqual([expect.stringMatching(/^agent-[0-9a-f]{16}\.cpio$/)]);
+    // Per release: the agent with the release's 9p modules (vm/share/).
+    expect(initramfs).toEqual([expect.stringMatching(/^agent-[0-9a-f]{16}-[0-9a-f]{16}\.cpio$/)]);
     const written = statSync(join(cache, "kforge", "initramfs", initramfs[0]!)).mtimeMs;
     const second = await vm(greet, steps);
     expect(readdirSync(join(cache, "kforge", "initramfs"))).toEqual(initramfs);

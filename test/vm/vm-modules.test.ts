@@ -146,7 +146,13 @@ describe("kforge vm with a collection of modules on Debian 6.1 (TCG)", () => {
   it("kforge test --module spoke loads exactly hub then spoke, and unloads them in reverse", async () => {
     const { exitCode, result } = await run(["test", dir, "--vm", ...on61, "--module", "spoke", "--exec", LOADED]);
     expect(summary(result)).toEqual(["load hub ok", "load spoke ok", `exec ${LOADED} ok`, "unload spoke ok", "unload hub ok"]);
-    expect(result.steps[2]!.output.trim().split(" ")).toEqual(["hub", "spoke"]);
+    // A warm guest also has the 9p modules of its shared folder loaded (vm-fast-start.md).
+    const project = ["greet", "oops", "leaf", "hub", "spoke"];
+    expect(
+      result.steps[2]!.output.trim()
+        .split(" ")
+        .filter((name) => project.includes(name)),
+    ).toEqual(["hub", "spoke"]);
     expect(result.modules).toEqual({ planned: 2, loaded: 2, failed: [], skipped: [] });
     expect(result.taintedAfter).toBeUndefined();
     expect(exitCode).toBe(0);

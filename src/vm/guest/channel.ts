@@ -26,6 +26,12 @@ export type CommandOutcome =
 
 export type TransferOutcome = "sent" | "checksum mismatch" | "channel closed" | "timed out";
 
+export interface SendFileOptions {
+  timeoutMs: number;
+  onProgress?: (bytesSent: number) => void;
+  progressEveryMs?: number;
+}
+
 export interface GuestSession {
   readonly release: string;
   // /proc/sys/kernel/tainted when the agent started.
@@ -34,7 +40,9 @@ export interface GuestSession {
   readonly initramfsWhole: boolean;
   run(command: string, options: { timeoutMs: number }): Promise<CommandOutcome>;
   // Writes `data` to `guestPath` in the guest: "sent" once the agent has it, checksum verified.
-  sendFile(guestPath: string, data: Buffer, options: { timeoutMs: number }): Promise<TransferOutcome>;
+  // `onProgress` hears every `progressEveryMs` how many bytes have left the host (QEMU takes them
+  // only as fast as the guest's serial port reads).
+  sendFile(guestPath: string, data: Buffer, options: SendFileOptions): Promise<TransferOutcome>;
   // Sets the guest's clock and mixes a seed into its random pool, without waiting for an answer:
   // the channel is ordered, so every later command runs after it.
   refresh(epochSeconds: number, seed: string): void;
@@ -60,6 +68,8 @@ export interface GuestSessionOptions {
 // How often a restored guest is asked for its hello: the first request can reach the serial port
 // before QEMU has loaded the saved state.
 const HELLO_REPEAT_MS = 200;
+// A file transfer is written in slices of this size (see sendFile).
+const WRITE_SLICE_BYTES = 64 * 1024;
 // The longest agent frame kept: a step's output, base64-encoded, beyond it is cut.
 const MAX_FRAME_CHARS = 8 * 1024 * 1024;
 
@@ -125,12 +135,29 @@ function createSession(
         durationMs,
       };
     },
-    async sendFile(guestPath, data, { timeoutMs }) {
+    async sendFile(guestPath, data, { timeoutMs, onProgress, progressEveryMs = 2000 }) {
       const id = nextId++;
       const nonce = createNonce();
       channel.expect(id, nonce);
-      channel.write(encodeFileTransfer(id, nonce, guestPath, data));
+      const encoded = encodeFileTransfer(id, nonce, guestPath, data);
+      // One slice at a time: the socket gathers queued writes into one, which would show no
+      // progress until all of it had left.
+      let written = 0;
+      let stopped = false;
+      const writing = (async () => {
+        for (let offset = 0; offset < encoded.length && !channel.closed && !stopped; offset += WRITE_SLICE_BYTES) {
+          const slice = encoded.subarray(offset, offset + WRITE_SLICE_BYTES);
+          await new Promise((resolve) => channel.socket.write(slice, resolve));
+          written += slice.length;
+        }
+      })();
+      const sent = () => Math.max(0, Math.min(data.length, written));
+      const progress = onProgress && setInterval(() => onProgress(sent()), progressEveryMs);
       const done = await channel.next((event) => event.kind === "done" && event.id === id, timeoutMs);
+      clearInterval(progress);
+      // An answer comes only once every byte has left; a transfer given up sends nothing more.
+      stopped = true;
+      if (done) await writing;
       if (done?.kind === "done") return done.exitCode === 0 ? "sent" : "checksum mismatch";
       return channel.closed ? "channel closed" : "timed out";
     },

@@ -16,9 +16,12 @@ const COMMAND_NOT_WRITTEN = Buffer.from(
   "kforge: the guest could not write this step's command into /tmp (no space left), so the step did not run\n",
 ).toString("base64");
 
-// Where a module file goes in the guest: decompressed on the host (busybox insmod may not read a
+// A module file's name in the guest: decompressed on the host (busybox insmod may not read a
 // compressed module), so named without its compression suffix (Debian's 6.12 ships mc.ko.xz).
-export const guestModulePath = (hostPath: string): string => `${GUEST_MODULE_DIR}/${basename(hostPath).replace(/\.(xz|zst|gz)$/, "")}`;
+export const guestModuleName = (hostPath: string): string => basename(hostPath).replace(/\.(xz|zst|gz)$/, "");
+export const guestModulePath = (hostPath: string): string => `${GUEST_MODULE_DIR}/${guestModuleName(hostPath)}`;
+// In-tree modules /init loads before the agent starts (guest/initramfs.ts bootModules).
+export const GUEST_BOOT_MODULE_DIR = "/kforge/boot";
 
 export function createInitScript(): string {
   return `#!/bin/sh
@@ -28,6 +31,8 @@ mount -t devtmpfs devtmpfs /dev
 # kmemleak's control file lives in debugfs (leak-check.ts); stock kernels have debugfs too.
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mkdir -p /tmp /run
+# Named in load order; loaded while the boot is still quiet.
+for module in ${GUEST_BOOT_MODULE_DIR}/*.ko; do [ -e "$module" ] && insmod "$module"; done
 # Boot stays quiet; from here on every kernel message reaches the console.
 echo 8 > /proc/sys/kernel/printk
 exec sh /kforge/agent.sh

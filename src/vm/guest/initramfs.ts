@@ -15,8 +15,10 @@ import { readModuleFile } from "./decompress.js";
 import {
   createAgentScript,
   createInitScript,
+  GUEST_BOOT_MODULE_DIR,
   GUEST_MODULE_DIR,
   GUEST_WORK_DIR,
+  guestModuleName,
   guestModulePath,
   INITRAMFS_WHOLE_MARK,
 } from "./init-script.js";
@@ -30,6 +32,8 @@ export interface InitramfsContent {
   files: string[];
   // Write a kernel log marker after each command (false when nobody reads the console: --shell).
   stepMarkers?: boolean;
+  // In-tree modules /init loads before the agent starts, in this order (the 9p ones, vm/share/).
+  bootModules?: string[];
 }
 
 const DIRECTORIES = ["bin", "sbin", "proc", "sys", "dev", "tmp", "run", "kforge", GUEST_MODULE_DIR, GUEST_WORK_DIR];
@@ -83,6 +87,11 @@ export async function writeInitramfs(target: string, content: InitramfsContent, 
   for (const file of content.files) {
     entries.push({ kind: "file", path: `${GUEST_WORK_DIR}/${basename(file)}`, data: await readFile(file), mode: 0o755 });
   }
+  if (content.bootModules?.length) entries.push({ kind: "directory", path: GUEST_BOOT_MODULE_DIR.slice(1) });
+  for (const [index, module] of (content.bootModules ?? []).entries()) {
+    const name = `${String(index).padStart(2, "0")}-${guestModuleName(module)}`;
+    entries.push({ kind: "file", path: `${GUEST_BOOT_MODULE_DIR.slice(1)}/${name}`, data: await readModuleFile(module, workDir) });
+  }
   entries.push({ kind: "file", path: INITRAMFS_WHOLE_MARK, data: Buffer.alloc(0) });
   const archive = createCpioArchive(entries);
   await writeFile(target, archive);
@@ -90,10 +99,11 @@ export async function writeInitramfs(target: string, content: InitramfsContent, 
 }
 
 // The initramfs of a warm-start guest holds no project file, so it is the same for every run with
-// the same busybox and agent: kept in the cache, it costs no busybox --list and no archive per run.
-// One cut short (a full disk) is made again; those of other agents or busybox builds are removed.
-export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Notice): Promise<string> {
-  const path = await agentInitramfsPath(env);
+// the same busybox, agent and boot modules: kept in the cache, it costs no busybox --list and no
+// archive per run. One cut short (a full disk) is made again; those of other agents or busybox
+// builds are removed.
+export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Notice, bootModules: string[] = []): Promise<string> {
+  const path = await agentInitramfsPath(env, bootModules);
   if (await isAccessible(path)) {
     if (await isCompleteArchive(path)) return path;
     await discardCacheFile(path, "an archive cut short", notice);
@@ -101,7 +111,7 @@ export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Not
   await makeFolder(dirname(path));
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeInitramfs(temp, { modules: [], files: [] }, dirname(path));
+    await writeInitramfs(temp, { modules: [], files: [], bootModules }, dirname(path));
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
@@ -111,12 +121,17 @@ export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Not
   return path;
 }
 
-async function agentInitramfsPath(env?: NodeJS.ProcessEnv): Promise<string> {
+// agent-<agent>.cpio, or agent-<agent>-<boot modules>.cpio: one per release that adds modules.
+async function agentInitramfsPath(env?: NodeJS.ProcessEnv, bootModules: string[] = []): Promise<string> {
   const busybox = await findBusybox();
   const { size, mtimeMs } = await stat(busybox);
   const identity = [busybox, size, mtimeMs, createInitScript(), createAgentScript({ stepMarkers: true })].join("\n");
-  return join(kforgeCacheDir(env), "initramfs", `agent-${createHash("sha256").update(identity).digest("hex").slice(0, 16)}.cpio`);
+  const modules = await Promise.all(bootModules.map(async (path) => [path, (await stat(path)).size, (await stat(path)).mtimeMs].join(":")));
+  const suffix = bootModules.length ? `-${shortHash(modules.join("\n"))}` : "";
+  return join(kforgeCacheDir(env), "initramfs", `agent-${shortHash(identity)}${suffix}.cpio`);
 }
+
+const shortHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
 
 // The archive's last entry is cpio's end marker: a file without it was cut short.
 async function isCompleteArchive(path: string): Promise<boolean> {
@@ -140,7 +155,8 @@ export async function removeOtherAgentInitramfs(env?: NodeJS.ProcessEnv): Promis
   let removed = 0;
   for (const name of await readdir(folder).catch(() => [] as string[])) {
     const owner = /\.cpio\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1];
-    const unused = owner ? !isProcessAlive(Number(owner)) : /^agent-[0-9a-f]+\.cpio$/.test(name) && join(folder, name) !== current;
+    const agent = /^(agent-[0-9a-f]+)(?:-[0-9a-f]+)?\.cpio$/.exec(name)?.[1];
+    const unused = owner ? !isProcessAlive(Number(owner)) : agent !== undefined && join(folder, `${agent}.cpio`) !== current;
     if (!unused) continue;
     await rm(join(folder, name), { force: true });
     removed++;

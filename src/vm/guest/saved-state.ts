@@ -30,6 +30,7 @@ export async function keyFor(options: StateOptions, machine: QemuOptions): Promi
       agent: machine.agentSocket,
       monitor: machine.monitorSocket ?? "",
       memory: machine.memoryFile?.path ?? "",
+      ...Object.fromEntries((machine.sharedFolders ?? []).map((folder) => [`share-${folder.tag}`, folder.path.replaceAll(",", ",,")])),
     }),
   });
 }

@@ -3,24 +3,22 @@
 // project file is in it). With warm starts the initramfs holds no project file: the modules and
 // test files are sent over the channel once the agent answers, and the clock and random pool are
 // refreshed from the host.
-import { readFile, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { basename, join } from "node:path";
-import { KforgeError } from "../../errors.js";
+import { join } from "node:path";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
 import { describeCacheWriteFailure } from "../../fs/cache-file.js";
 import { isWriteError } from "../../fs/write-error.js";
-import { run } from "../../process/exec.js";
 import { ConsoleLog } from "./console-log.js";
 import { keyFor, saveState } from "./saved-state.js";
 import { ConsoleMonitor } from "./console-monitor.js";
-import { readModuleFile } from "./decompress.js";
 import { openGuestSession, type GuestSession } from "./channel.js";
-import { GUEST_WORK_DIR, guestModulePath } from "./init-script.js";
 import { cachedAgentInitramfs, writeInitramfs } from "./initramfs.js";
 import { fitGuestMemory, type InitramfsSize } from "./memory.js";
+import { prepareSends, sendOverSerial, type Send } from "./transfer.js";
 import { createQemuArguments, type QemuOptions } from "../qemu/arguments.js";
 import { findQemuError, printableQemuText, startQemu, type QemuProcess } from "../qemu/process.js";
+import { mountFileShare, planFileShare, type FileShare } from "../share/file-share.js";
+import { stageFiles } from "../share/staging.js";
 import { restoreGuestState } from "../snapshot/restore.js";
 import { findState, markUsed, removeState } from "../snapshot/store.js";
 
@@ -39,9 +37,13 @@ export interface StartGuestOptions {
   qemuBinary: string;
   workDir: string;
   release: string;
-  machine: Omit<QemuOptions, "initramfs" | "agentSocket" | "monitorSocket" | "memoryFile" | "awaitIncoming">;
+  machine: Omit<QemuOptions, "initramfs" | "agentSocket" | "monitorSocket" | "memoryFile" | "awaitIncoming" | "sharedFolders">;
   modules: string[];
   files: string[];
+  // The release's in-tree modules, where a warm start finds the 9p modules of its file share.
+  modulesDir?: string;
+  // When the run's --timeout ends (epoch ms): sending files over the serial port stops there.
+  deadline?: number;
   helloTimeoutMs: number;
   // Restore from (and save) guest states; off for --cold, --shell and the KVM probe.
   warm: boolean;
@@ -53,43 +55,46 @@ export interface StartGuestOptions {
   // Where the console goes as it streams (its dir exists); each start rewrites it.
   consoleLogPath?: string;
   notice: (message: string) => void;
+  // Progress of a slow step (a large transfer over the serial port), not news: never in the report.
+  progress?: (message: string) => void;
 }
 
 // How long a guest that did not answer is given to finish exiting.
 const EXIT_GRACE_MS = 1000;
 // A restored guest that has not answered by then is given up for a cold boot.
 const RESTORE_DEADLINE_MS = 10_000;
-// The serial port moves about 75 KB/s under TCG, less on a loaded host; a debug kernel's in-tree
-// modules (KASAN-instrumented videodev) are megabytes even without debug info.
-const transferTimeoutMs = (bytes: number) => 30_000 + Math.ceil(bytes / 10_000) * 1000;
+// Over the serial port (about 75 KB/s under TCG) more than this takes longer than the 2-3 s a cold
+// boot costs over a restore: such a run boots cold with its files in the initramfs.
+const SERIAL_BREAK_EVEN_BYTES = 160 * 1024;
 
 export async function startGuest(options: StartGuestOptions): Promise<Guest> {
-  const initramfs = join(options.workDir, "initramfs.cpio");
-  const agentInitramfs = options.warm ? await cachedAgentInitramfs(options.env, options.notice).catch(coldWithout(options)) : undefined;
-  if (!agentInitramfs) {
-    const size = await writeInitramfs(
-      initramfs,
-      { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive },
-      options.workDir,
-    );
-    const memory = fitGuestMemory({ mb: options.machine.memoryMb, isDefault: options.memoryIsDefault ?? false }, size);
-    if (memory.notice) options.notice(memory.notice);
-    const machine = { ...options.machine, memoryMb: memory.memoryMb, initramfs, agentSocket: join(options.workDir, "agent.sock") };
-    return { ...(await launchGuest(options, machine)), initramfs: size };
-  }
+  const share = options.warm ? await planFileShare({ ...options, hasFiles: options.modules.length + options.files.length > 0 }) : undefined;
+  const agentInitramfs = options.warm
+    ? await cachedAgentInitramfs(options.env, options.notice, share?.bootModules).catch(coldWithout(options))
+    : undefined;
+  if (!agentInitramfs) return startCold(options);
+  // Over 9p the files are staged (hard links and decompressed copies) while QEMU restores or boots;
+  // over the serial port they are stripped of debug info first (and with them the execa import,
+  // 100-160 ms), which launchGuest() overlaps too: it starts QEMU before its first await.
+  const transfer: Promise<Transfer> = share
+    ? stageFiles(share.folder.path, options, options.workDir).then(() => ({ share }))
+    : prepareSends(options).then((sends) => ({ sends }));
+  transfer.catch(() => undefined);
+  if (!share && (await serialSlowerThanCold(transfer, options))) return startCold(options);
   const paths = {
     initramfs: agentInitramfs,
     agentSocket: join(options.workDir, "agent.sock"),
     monitorSocket: join(options.workDir, "qmp.sock"),
   };
   // A guest booted to be saved keeps its RAM in the run's temp dir; the save copies it to the cache.
-  const machine = { ...options.machine, ...paths, memoryFile: { path: join(options.workDir, "guest.ram"), shared: true } };
+  const machine = {
+    ...options.machine,
+    ...paths,
+    memoryFile: { path: join(options.workDir, "guest.ram"), shared: true },
+    ...(share ? { sharedFolders: [share.folder] } : {}),
+  };
   const key = await keyFor(options, machine);
   const saved = await findState(key, options.env, options.notice);
-  // Stripping the modules (and the execa import that comes with it, 100-160 ms) runs while QEMU
-  // restores or boots: launchGuest() starts QEMU before its first await.
-  const sends = prepareSends(options);
-  sends.catch(() => undefined);
   if (saved) {
     const restoring = { ...machine, memoryFile: { path: saved.ram, shared: false }, awaitIncoming: true };
     const restored = await launchGuest(
@@ -99,7 +104,7 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     );
     if (restored.session) {
       await markUsed(key, options.env);
-      return ready(restored, await sends, options.signal);
+      return ready(restored, await transfer, options);
     }
     await restored.monitor.close();
     const qemuError = findQemuError((await restored.qemu.stop()).stderr) ?? printableQemuText(restored.restoreError ?? "");
@@ -110,7 +115,32 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   const booted = await launchGuest(options, machine);
   if (booted.session) await saveState(options, machine, key, booted.qemu);
   if (options.signal?.aborted) return interrupted(booted);
-  return booted.session ? ready(booted, await sends, options.signal) : booted;
+  return booted.session ? ready(booted, await transfer, options) : booted;
+}
+
+// The files travel in the initramfs: --cold, --shell, a cache that cannot be written, or files too
+// big for the serial port.
+async function startCold(options: StartGuestOptions): Promise<Guest> {
+  const initramfs = join(options.workDir, "initramfs.cpio");
+  const size = await writeInitramfs(
+    initramfs,
+    { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive },
+    options.workDir,
+  );
+  const memory = fitGuestMemory({ mb: options.machine.memoryMb, isDefault: options.memoryIsDefault ?? false }, size);
+  if (memory.notice) options.notice(memory.notice);
+  const machine = { ...options.machine, memoryMb: memory.memoryMb, initramfs, agentSocket: join(options.workDir, "agent.sock") };
+  return { ...(await launchGuest(options, machine)), initramfs: size };
+}
+
+type Transfer = { share: FileShare } | { sends: Send[] };
+
+async function serialSlowerThanCold(transfer: Promise<Transfer>, options: StartGuestOptions): Promise<boolean> {
+  const prepared = await transfer;
+  const bytes = "sends" in prepared ? prepared.sends.reduce((total, send) => total + send.data.length, 0) : 0;
+  if (bytes <= SERIAL_BREAK_EVEN_BYTES) return false;
+  options.notice(`${Math.round(bytes / 1024)} KB of files over the serial port would take longer than a cold boot: booting cold`);
+  return true;
 }
 
 // Interrupted once QEMU ran (during the state save or a transfer): stopped, with no session, which
@@ -181,53 +211,27 @@ async function launchGuest(
   };
 }
 
-interface Send {
-  guestPath: string;
-  data: Buffer;
-}
-
-const prepareSends = (options: StartGuestOptions): Promise<Send[]> =>
-  Promise.all([
-    ...options.modules.map(async (path) => ({
-      guestPath: guestModulePath(path),
-      data: await withoutDebugInfo(await readModuleFile(path, options.workDir), options.workDir),
-    })),
-    ...options.files.map(async (path) => ({ guestPath: `${GUEST_WORK_DIR}/${basename(path)}`, data: await readFile(path) })),
-  ]);
-
 // Refreshes a restored guest's clock and random pool (it would otherwise carry the saved time and
-// the saved pool), then sends the project's files.
-async function ready(guest: Guest, sends: Send[], signal?: AbortSignal): Promise<Guest> {
+// the saved pool), then gives it the project's files: the shared folder mounted, or each file sent.
+async function ready(guest: Guest, transfer: Transfer, options: StartGuestOptions): Promise<Guest> {
   const session = guest.session!;
   // busybox date takes whole seconds: the nearest one is off by half a second at most. The seed's
   // text is mixed into the pool as it is (512 random bits in 88 characters), with no decoder to fork.
   if (guest.start === "restored") session.refresh(Math.round(Date.now() / 1000), randomBytes(64).toString("base64"));
-  for (const { guestPath, data } of sends) {
-    if (signal?.aborted) return interrupted(guest);
-    const sent = Date.now();
-    const outcome = await session.sendFile(guestPath, data, { timeoutMs: transferTimeoutMs(data.length) });
-    // Ctrl-C closes the channel under a transfer: the caller reports the interruption.
-    if (outcome !== "sent" && signal?.aborted) return interrupted(guest);
-    if (outcome !== "sent") {
-      session.close();
-      await guest.qemu.stop();
-      throw new KforgeError(`sending ${guestPath} (${data.length} bytes) into the guest failed after ${Date.now() - sent} ms: ${outcome}`, {
-        hint: "run again with --cold, which puts the files into the initramfs instead",
-      });
-    }
+  const timeoutMs = Math.max(0, (options.deadline ?? Infinity) - Date.now());
+  const mounted = "share" in transfer && (await mountFileShare(session, Math.min(timeoutMs, MOUNT_TIMEOUT_MS), options.notice));
+  if (options.signal?.aborted) return interrupted(guest);
+  if (mounted) return guest;
+  const sends = "sends" in transfer ? transfer.sends : await prepareSends(options);
+  try {
+    const sent = await sendOverSerial(session, sends, { deadline: options.deadline, signal: options.signal, progress: options.progress });
+    return sent === "sent" ? guest : interrupted(guest);
+  } catch (error) {
+    session.close();
+    await guest.qemu.stop();
+    throw error;
   }
-  return guest;
 }
 
-const SIGNATURE_MARKER = Buffer.from("~Module signature appended~\n");
-
-// The serial channel moves about 100 KB/s under TCG, and debug info is most of a module built with
-// it; the guest never reads it (crash reports are located from the host's copy). A signed module
-// is sent as is: stripping would break its signature.
-export async function withoutDebugInfo(data: Buffer, workDir: string): Promise<Buffer> {
-  if (data.subarray(-SIGNATURE_MARKER.length).equals(SIGNATURE_MARKER)) return data;
-  const input = join(workDir, `strip-${randomBytes(4).toString("hex")}.ko`);
-  await writeFile(input, data);
-  const stripped = await run("objcopy", ["--strip-debug", input, `${input}.out`]);
-  return stripped.failed ? data : readFile(`${input}.out`);
-}
+// Mounting takes tens of milliseconds; a guest that has not mounted by then is sent the files instead.
+const MOUNT_TIMEOUT_MS = 10_000;

@@ -25,6 +25,15 @@ export interface QemuOptions {
   awaitIncoming?: boolean;
   // QEMU -device values (qemu/devices.ts), in order: part of the machine, so of a saved state's key.
   devices?: string[];
+  // Host folders exported over virtio-9p (vm/share/): the guest mounts each by its tag.
+  sharedFolders?: SharedFolder[];
+}
+
+export interface SharedFolder {
+  // The 9p mount tag, also the fsdev id: letters, digits and dashes.
+  tag: string;
+  path: string;
+  writable?: boolean;
 }
 
 // tsc=unstable: under emulation the kernel refines its TSC calibration a second or two after boot and
@@ -63,9 +72,19 @@ export function createQemuArguments(options: QemuOptions): string[] {
     [...KERNEL_COMMAND_LINE, ...(options.append ?? [])].join(" "),
     ...(options.devices ?? []).flatMap((device) => ["-device", device]),
     ...(options.monitorSocket ? ["-qmp", `unix:${options.monitorSocket},server=on,wait=off`] : []),
+    ...(options.sharedFolders ?? []).flatMap(sharedFolderArguments),
     ...(options.awaitIncoming ? ["-incoming", "defer"] : []),
   ];
 }
+
+// security_model=none: the guest sees the host's owners and modes, and what it writes is owned by
+// QEMU's user; a read-only export refuses every write at QEMU, whatever the guest does.
+const sharedFolderArguments = (folder: SharedFolder) => [
+  "-fsdev",
+  `local,id=${folder.tag},path=${folder.path.replaceAll(",", ",,")},security_model=none${folder.writable ? "" : ",readonly=on"}`,
+  "-device",
+  `virtio-9p-pci,fsdev=${folder.tag},mount_tag=${folder.tag}`,
+];
 
 // QEMU's option syntax escapes a comma in a value by doubling it.
 const memoryBackend = (file: { path: string; shared: boolean }, memoryMb: number) =>

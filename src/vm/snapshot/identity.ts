@@ -61,6 +61,16 @@ export const hashImage = (path: string, env?: NodeJS.ProcessEnv, notice?: Notice
 export const identifyQemu = (binary: string, env?: NodeJS.ProcessEnv, notice?: Notice) =>
   rememberedFor(binary, "qemu", async (real) => `${real} ${(await run(real, ["--version"])).stdout.split("\n")[0]?.trim()}`, env, notice);
 
+// "yes" when the QEMU binary has the virtio-9p device a warm start's file share needs (vm/share/).
+export const qemuHasVirtio9p = async (binary: string, env?: NodeJS.ProcessEnv, notice?: Notice) =>
+  (await rememberedFor(
+    binary,
+    "virtio-9p",
+    async (real) => ((await run(real, ["-device", "help"])).stdout.includes('"virtio-9p-pci"') ? "yes" : "no"),
+    env,
+    notice,
+  )) === "yes";
+
 // Reads the memo as a warm start would, discarding it when damaged: what `kforge kernel prune` checks.
 export const checkIdentities = async (env?: NodeJS.ProcessEnv, notice?: Notice) => {
   await readCacheJson(memoPath(env), acceptMemo, notice);

@@ -43,4 +43,23 @@ describe("createQemuArguments", () => {
     expect(restoring.slice(-2)).toEqual(["-incoming", "defer"]);
     expect(createQemuArguments({ ...base, accel: "tcg" })).not.toContain("-object");
   });
+
+  it("exports shared folders over virtio-9p, read-only unless writable, before -incoming", () => {
+    const args = createQemuArguments({
+      ...base,
+      accel: "tcg",
+      awaitIncoming: true,
+      sharedFolders: [
+        { tag: "kforge", path: "/t/a,b" },
+        { tag: "out", path: "/p/out", writable: true },
+      ],
+    });
+    expect(args.filter((_arg, index) => args[index - 1] === "-fsdev")).toEqual([
+      "local,id=kforge,path=/t/a,,b,security_model=none,readonly=on",
+      "local,id=out,path=/p/out,security_model=none",
+    ]);
+    expect(args).toContain("virtio-9p-pci,fsdev=kforge,mount_tag=kforge");
+    expect(args.slice(-2)).toEqual(["-incoming", "defer"]);
+    expect(createQemuArguments({ ...base, accel: "tcg" })).not.toContain("-fsdev");
+  });
 });

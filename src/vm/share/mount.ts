@@ -1,0 +1,25 @@
+// Pure: the guest's side of the file share. A restored (or just saved) guest mounts the run's
+// staging folder and links each staged file where a cold start's initramfs puts it, so the steps
+// are the same whichever way the files came in. The mount happens only after the state is saved:
+// QEMU refuses to migrate while a 9p export is mounted.
+import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "../guest/init-script.js";
+import { STAGED_FILES, STAGED_MODULES } from "./staging.js";
+
+export const FILE_SHARE_TAG = "kforge";
+export const GUEST_SHARE_DIR = "/kforge/share";
+// 9p moves at most msize bytes per request; virtio's ring caps what QEMU accepts at 512 KiB.
+const MSIZE = 512 * 1024;
+
+export function fileShareMountCommand(): string {
+  const links = [
+    [STAGED_MODULES, GUEST_MODULE_DIR],
+    [STAGED_FILES, GUEST_WORK_DIR],
+  ].map(
+    ([staged, target]) => `for file in ${GUEST_SHARE_DIR}/${staged}/*; do [ ! -e "$file" ] || ln -sf "$file" ${target}/ || exit 1; done`,
+  );
+  return [
+    `mkdir -p ${GUEST_SHARE_DIR}`,
+    `mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=${MSIZE} ${FILE_SHARE_TAG} ${GUEST_SHARE_DIR}`,
+    ...links,
+  ].join(" && ");
+}
