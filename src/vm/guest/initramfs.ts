@@ -12,7 +12,15 @@ import { isProcessAlive } from "../../process/alive.js";
 import { run, which } from "../../process/exec.js";
 import { createCpioArchive, type CpioEntry } from "./cpio.js";
 import { readModuleFile } from "./decompress.js";
-import { createAgentScript, createInitScript, GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
+import {
+  createAgentScript,
+  createInitScript,
+  GUEST_BOOT_MODULE_DIR,
+  GUEST_MODULE_DIR,
+  GUEST_WORK_DIR,
+  type InitOptions,
+} from "./init-script.js";
+import type { GuestUserspace } from "./userspace.js";
 import { isElf64 } from "../qemu/pvh-note.js";
 
 export interface InitramfsContent {
@@ -22,12 +30,15 @@ export interface InitramfsContent {
   files: string[];
   // Write a kernel log marker after each command (false when nobody reads the console: --shell).
   stepMarkers?: boolean;
+  // The guest's busybox, port and boot modules when it is not an x86_64 guest on this machine's busybox.
+  userspace?: GuestUserspace;
 }
 
 const DIRECTORIES = ["bin", "sbin", "proc", "sys", "dev", "tmp", "run", "kforge", GUEST_MODULE_DIR, GUEST_WORK_DIR];
 
-export async function findBusybox(): Promise<string> {
-  const path = (await which("busybox")) ?? "/bin/busybox";
+// This machine's, or the guest architecture's at `given`.
+export async function findBusybox(given?: string): Promise<string> {
+  const path = given ?? (await which("busybox")) ?? "/bin/busybox";
   const bytes = await readFile(path).catch(() => undefined);
   if (!bytes)
     throw new EnvironmentError(
@@ -54,17 +65,26 @@ function hasInterpreter(bytes: Buffer): boolean {
 }
 
 export async function writeInitramfs(target: string, content: InitramfsContent, workDir: string): Promise<void> {
-  const busybox = await findBusybox();
-  const applets = (await run(busybox, ["--list"])).stdout.split("\n").filter((name) => /^[\w.[-]+$/.test(name) && name !== "busybox");
+  const userspace = content.userspace;
+  const busybox = await findBusybox(userspace?.busybox);
+  // A busybox of another architecture cannot run here to list its applets: /init links them (init-script.ts).
+  const applets = userspace?.busybox
+    ? ["sh"]
+    : (await run(busybox, ["--list"])).stdout.split("\n").filter((name) => /^[\w.[-]+$/.test(name) && name !== "busybox");
   const entries: CpioEntry[] = DIRECTORIES.map((path) => ({ kind: "directory", path }));
   entries.push({ kind: "char-device", path: "dev/console", major: 5, minor: 1 });
   entries.push({ kind: "file", path: "bin/busybox", data: await readFile(busybox), mode: 0o755 });
   for (const applet of applets) entries.push({ kind: "symlink", path: `bin/${applet}`, target: "busybox" });
-  entries.push({ kind: "file", path: "init", data: Buffer.from(createInitScript()), mode: 0o755 });
+  if (userspace?.bootModules.length) entries.push({ kind: "directory", path: GUEST_BOOT_MODULE_DIR.slice(1) });
+  for (const module of userspace?.bootModules ?? []) {
+    const data = await readModuleFile(module, workDir);
+    entries.push({ kind: "file", path: `${GUEST_BOOT_MODULE_DIR.slice(1)}/${bootModuleName(module)}`, data });
+  }
+  entries.push({ kind: "file", path: "init", data: Buffer.from(createInitScript(initOptions(userspace))), mode: 0o755 });
   entries.push({
     kind: "file",
     path: "kforge/agent.sh",
-    data: Buffer.from(createAgentScript({ stepMarkers: content.stepMarkers ?? true })),
+    data: Buffer.from(createAgentScript(agentOptions(userspace, content.stepMarkers ?? true))),
   });
   for (const module of content.modules) {
     const name = basename(module).replace(/\.(xz|zst|gz)$/, "");
@@ -76,11 +96,25 @@ export async function writeInitramfs(target: string, content: InitramfsContent, 
   await writeFile(target, createCpioArchive(entries));
 }
 
+const bootModuleName = (path: string) => basename(path).replace(/\.(xz|zst|gz)$/, "");
+
+const initOptions = (userspace: GuestUserspace | undefined): InitOptions => ({
+  linkApplets: userspace?.busybox !== undefined,
+  bootModules: userspace?.bootModules.map(bootModuleName),
+  agentPort: userspace?.agentPort,
+});
+
+const agentOptions = (userspace: GuestUserspace | undefined, stepMarkers: boolean) => ({
+  stepMarkers,
+  agentPort: userspace?.agentPort,
+  agentPortIsTty: userspace?.agentPortIsTty,
+});
+
 // The initramfs of a warm-start guest holds no project file, so it is the same for every run with
 // the same busybox and agent: kept in the cache, it costs no busybox --list and no archive per run.
 // One cut short (a full disk) is made again; those of other agents or busybox builds are removed.
-export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Notice): Promise<string> {
-  const path = await agentInitramfsPath(env);
+export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Notice, userspace?: GuestUserspace): Promise<string> {
+  const path = await agentInitramfsPath(env, userspace);
   if (await isAccessible(path)) {
     if (await isCompleteArchive(path)) return path;
     await discardCacheFile(path, "an archive cut short", notice);
@@ -88,21 +122,29 @@ export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Not
   await makeFolder(dirname(path));
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeInitramfs(temp, { modules: [], files: [] }, dirname(path));
+    await writeInitramfs(temp, { modules: [], files: [], userspace }, dirname(path));
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
-  await removeOtherAgentInitramfs(env);
+  await removeOtherAgentInitramfs(env, userspace);
   return path;
 }
 
-async function agentInitramfsPath(env?: NodeJS.ProcessEnv): Promise<string> {
-  const busybox = await findBusybox();
-  const { size, mtimeMs } = await stat(busybox);
-  const identity = [busybox, size, mtimeMs, createInitScript(), createAgentScript({ stepMarkers: true })].join("\n");
-  return join(kforgeCacheDir(env), "initramfs", `agent-${createHash("sha256").update(identity).digest("hex").slice(0, 16)}.cpio`);
+// Named by everything in it: the busybox and boot modules (by path, size and time), /init and the agent.
+async function agentInitramfsPath(env?: NodeJS.ProcessEnv, userspace?: GuestUserspace): Promise<string> {
+  const busybox = await findBusybox(userspace?.busybox);
+  const stamps = await Promise.all(
+    [busybox, ...(userspace?.bootModules ?? [])].map(async (path) => {
+      const { size, mtimeMs } = await stat(path);
+      return [path, size, mtimeMs].join(" ");
+    }),
+  );
+  const scripts = [createInitScript(initOptions(userspace)), createAgentScript(agentOptions(userspace, true))];
+  const identity = [...stamps, ...scripts].join("\n");
+  const name = userspace?.cacheName ?? "agent";
+  return join(kforgeCacheDir(env), "initramfs", `${name}-${createHash("sha256").update(identity).digest("hex").slice(0, 16)}.cpio`);
 }
 
 // The archive's last entry is cpio's end marker: a file without it was cut short.
@@ -120,14 +162,17 @@ async function isCompleteArchive(path: string): Promise<boolean> {
 
 // The agent initramfs files of earlier agents or busybox builds (each change names a new file), and
 // temp files of processes that died while writing one: nothing uses them again. The current one
-// stays; without a static busybox none is current.
-export async function removeOtherAgentInitramfs(env?: NodeJS.ProcessEnv): Promise<number> {
+// stays; without a static busybox none is current. Those of another guest userspace (a release of
+// another architecture: its cacheName) are that one's to remove.
+export async function removeOtherAgentInitramfs(env?: NodeJS.ProcessEnv, userspace?: GuestUserspace): Promise<number> {
   const folder = join(kforgeCacheDir(env), "initramfs");
-  const current = await agentInitramfsPath(env).catch(() => undefined);
+  const current = await agentInitramfsPath(env, userspace).catch(() => undefined);
+  const prefix = `${userspace?.cacheName ?? "agent"}-`;
+  const sameUserspace = (file: string) => file.startsWith(prefix) && /^[0-9a-f]{16}\.cpio$/.test(file.slice(prefix.length));
   let removed = 0;
   for (const name of await readdir(folder).catch(() => [] as string[])) {
     const owner = /\.cpio\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1];
-    const unused = owner ? !isProcessAlive(Number(owner)) : /^agent-[0-9a-f]+\.cpio$/.test(name) && join(folder, name) !== current;
+    const unused = owner ? !isProcessAlive(Number(owner)) : sameUserspace(name) && join(folder, name) !== current;
     if (!unused) continue;
     await rm(join(folder, name), { force: true });
     removed++;

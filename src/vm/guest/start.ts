@@ -11,6 +11,8 @@ import { kforgeCacheDir } from "../../fs/cache-dir.js";
 import { describeCacheWriteFailure } from "../../fs/cache-file.js";
 import { isWriteError } from "../../fs/write-error.js";
 import { run } from "../../process/exec.js";
+import { ARCHITECTURES, hostArchitecture } from "../../kernel/architecture.js";
+import { elfHeaderMachine } from "../../module/elf.js";
 import { ConsoleLog } from "./console-log.js";
 import { keyFor, saveState } from "./saved-state.js";
 import { ConsoleMonitor } from "./console-monitor.js";
@@ -19,6 +21,8 @@ import { openGuestSession, type GuestSession } from "./channel.js";
 import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "./init-script.js";
 import { cachedAgentInitramfs, writeInitramfs } from "./initramfs.js";
 import { createQemuArguments, type QemuOptions } from "../qemu/arguments.js";
+import { X86_64_MACHINE } from "../qemu/guest-machine.js";
+import { guestUserspace } from "./userspace.js";
 import { findQemuError, printableQemuText, startQemu, type QemuProcess } from "../qemu/process.js";
 import { restoreGuestState } from "../snapshot/restore.js";
 import { findState, markUsed, removeState } from "../snapshot/store.js";
@@ -59,11 +63,14 @@ const transferTimeoutMs = (bytes: number) => 30_000 + Math.ceil(bytes / 10_000) 
 
 export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   const initramfs = join(options.workDir, "initramfs.cpio");
-  const agentInitramfs = options.warm ? await cachedAgentInitramfs(options.env, options.notice).catch(coldWithout(options)) : undefined;
+  const userspace = await guestUserspace(options.machine.guest ?? X86_64_MACHINE, options.release, options.env);
+  const agentInitramfs = options.warm
+    ? await cachedAgentInitramfs(options.env, options.notice, userspace).catch(coldWithout(options))
+    : undefined;
   if (!agentInitramfs) {
     await writeInitramfs(
       initramfs,
-      { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive },
+      { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive, userspace },
       options.workDir,
     );
     return launchGuest(options, { ...options.machine, initramfs, agentSocket: join(options.workDir, "agent.sock") });
@@ -209,6 +216,13 @@ async function ready(guest: Guest, sends: Send[], signal?: AbortSignal): Promise
   return guest;
 }
 
+// This machine's objcopy reads only its own architecture's ELF files (Debian's binutils); a module of
+// another is stripped by its cross binutils, which come with the cross compiler.
+function objcopyFor(machine: number | undefined): string {
+  const architecture = ARCHITECTURES.find((candidate) => candidate.elfMachine === machine);
+  return architecture && architecture.name !== hostArchitecture()?.name ? `${architecture.gnuType}-objcopy` : "objcopy";
+}
+
 const SIGNATURE_MARKER = Buffer.from("~Module signature appended~\n");
 
 // The serial channel moves about 100 KB/s under TCG, and debug info is most of a module built with
@@ -218,6 +232,6 @@ export async function withoutDebugInfo(data: Buffer, workDir: string): Promise<B
   if (data.subarray(-SIGNATURE_MARKER.length).equals(SIGNATURE_MARKER)) return data;
   const input = join(workDir, `strip-${randomBytes(4).toString("hex")}.ko`);
   await writeFile(input, data);
-  const stripped = await run("objcopy", ["--strip-debug", input, `${input}.out`]);
+  const stripped = await run(objcopyFor(elfHeaderMachine(data)), ["--strip-debug", input, `${input}.out`]);
   return stripped.failed ? data : readFile(`${input}.out`);
 }
