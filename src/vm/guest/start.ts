@@ -11,7 +11,7 @@ import { kforgeCacheDir } from "../../fs/cache-dir.js";
 import { describeCacheWriteFailure } from "../../fs/cache-file.js";
 import { isWriteError } from "../../fs/write-error.js";
 import { run } from "../../process/exec.js";
-import { ARCHITECTURES, hostArchitecture } from "../../kernel/architecture.js";
+import { binutilsFor } from "../../module/binutils.js";
 import { elfHeaderMachine } from "../../module/elf.js";
 import { ConsoleLog } from "./console-log.js";
 import { keyFor, saveState } from "./saved-state.js";
@@ -216,13 +216,6 @@ async function ready(guest: Guest, sends: Send[], signal?: AbortSignal): Promise
   return guest;
 }
 
-// This machine's objcopy reads only its own architecture's ELF files (Debian's binutils); a module of
-// another is stripped by its cross binutils, which come with the cross compiler.
-function objcopyFor(machine: number | undefined): string {
-  const architecture = ARCHITECTURES.find((candidate) => candidate.elfMachine === machine);
-  return architecture && architecture.name !== hostArchitecture()?.name ? `${architecture.gnuType}-objcopy` : "objcopy";
-}
-
 const SIGNATURE_MARKER = Buffer.from("~Module signature appended~\n");
 
 // The serial channel moves about 100 KB/s under TCG, and debug info is most of a module built with
@@ -232,6 +225,6 @@ export async function withoutDebugInfo(data: Buffer, workDir: string): Promise<B
   if (data.subarray(-SIGNATURE_MARKER.length).equals(SIGNATURE_MARKER)) return data;
   const input = join(workDir, `strip-${randomBytes(4).toString("hex")}.ko`);
   await writeFile(input, data);
-  const stripped = await run(objcopyFor(elfHeaderMachine(data)), ["--strip-debug", input, `${input}.out`]);
+  const stripped = await run(binutilsFor("objcopy", elfHeaderMachine(data)), ["--strip-debug", input, `${input}.out`]);
   return stripped.failed ? data : readFile(`${input}.out`);
 }

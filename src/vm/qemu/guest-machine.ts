@@ -63,8 +63,9 @@ const MACHINES: readonly GuestMachine[] = [X86_64_MACHINE, ARM64_MACHINE];
 export function guestMachineFor(architecture: string, imagePath: string): GuestMachine {
   const machine = MACHINES.find((candidate) => candidate.architecture === architecture);
   if (machine) return machine;
+  const known = MACHINES.map((candidate) => candidate.architecture).join(" and ");
   throw new UsageError(
-    `${imagePath} is a kernel for ${architecture}, and kforge boots only ${MACHINES.map((known) => known.architecture).join(" and ")} guests`,
+    `${imagePath} is a kernel for ${architecture}, and kforge boots only ${known} guests`,
     "build and load the module on a board of that architecture, or pick a kernel kforge can boot with --kernel or --vm-kernel",
   );
 }
