@@ -58,11 +58,13 @@ const HEADERS: [CrashKind, RegExp][] = [
   ["soft-lockup", /^(?:watchdog: )?BUG: soft lockup/],
   ["hard-lockup", /^(?:NMI watchdog: )?Watchdog detected hard LOCKUP/],
   ["null-dereference", /^(?:BUG: kernel NULL pointer dereference|Unable to handle kernel NULL pointer dereference)/],
-  // arm64's page faults: "Unable to handle kernel paging request at virtual address ...", and the like.
-  ["bug", /^(?:BUG: |kernel BUG at |Unable to handle kernel )/],
+  // arm64's and 32-bit arm's page faults: "Unable to handle kernel paging request at virtual address ...",
+  // "Unhandled fault: page domain fault (0x81b) at 0x00000000", and the like.
+  ["bug", /^(?:BUG: |kernel BUG at |Unable to handle kernel |Unhandled fault: )/],
   ["list-corruption", /^(?:list_add corruption|list_del corruption|slab .* corruption)/],
   ["general-protection-fault", /^general protection fault/],
-  ["oops", /^(?:Oops: |Internal error: Oops)/],
+  // arm64's "Internal error: Oops: 0000000096000046 [#1] SMP", 32-bit arm's "Internal error: : 81b [#1] SMP ARM".
+  ["oops", /^(?:Oops: |Internal error: )/],
   ["warning", /^WARNING: /],
   ["panic", /^Kernel panic - not syncing/],
   ["ubsan", /^UBSAN: /],
@@ -93,8 +95,8 @@ export function classifyCrashLine(text: string): CrashKind | undefined {
   return HEADERS.find(([, pattern]) => pattern.test(text))?.[0];
 }
 
-// x86's "RIP: 0010:func+0x13/0x40 [mod]" and arm64's "pc : func+0x20/0x1000 [mod]".
-const FAULTING_PC = /^(?:RIP: \d+:|pc : )(.*)$/;
+// x86's "RIP: 0010:func+0x13/0x40 [mod]", arm64's "pc : func+0x20/0x1000 [mod]", 32-bit arm's "PC is at func+0x1c/...".
+const FAULTING_PC = /^(?:RIP: \d+:|pc : |PC is at )(.*)$/;
 
 function locate(report: CrashReport, text: string): void {
   // "? func+0x.." frames are stale stack words the unwinder could not confirm.

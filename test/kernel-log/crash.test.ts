@@ -31,6 +31,17 @@ describe("CrashParser on real console output", () => {
     expect(report!.log.join("\n")).not.toContain("kforge-step-end");
   });
 
+  it("reports the 32-bit arm oops of oops.ko (Debian 6.1 armmp under qemu-system-arm) from its PC line", () => {
+    const parser = new CrashParser();
+    for (const line of fixture("oops-armhf-6.1.log")) parser.feed(line, "insmod oops");
+    expect(parser.reports).toHaveLength(1);
+    const [report] = parser.reports;
+    expect(report).toMatchObject({ kind: "bug", function: "oops_touch", module: "oops", offset: 0x1c, step: "insmod oops" });
+    expect(report!.title).toBe("Unhandled fault: page domain fault (0x81b) at 0x00000000");
+    expect(report!.log).toContain("Internal error: : 81b [#1] SMP ARM");
+    expect(report!.log.at(-1)).toMatch(/^---\[ end trace/);
+  });
+
   it("ends an arm64 stack at its Code: line: a later line is no longer part of the report", () => {
     const parser = new CrashParser();
     const lines = [

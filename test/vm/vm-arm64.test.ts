@@ -1,5 +1,5 @@
-// Real qemu-system-aarch64 guests of Debian's arm64 6.1 kernel (fetched by scripts/setup.sh) under TCG,
-// through the real CLI, with cross-built modules. One cold boot saves a guest state; the later runs
+// Real qemu-system-aarch64 guests of Debian's arm64 6.1 kernel, and qemu-system-arm guests of its armmp one
+// (both fetched by scripts/setup.sh), under TCG, through the real CLI, with cross-built modules. One cold boot saves a guest state; the later runs
 // restore it (an arm64 cold boot costs ~20 s under TCG, a restore 2-3 s). A private cache holds the
 // states; the shared kernels are linked in, never written.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, cpSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -21,6 +21,7 @@ if (existsSync(sharedKernels)) symlinkSync(sharedKernels, join(cache, "kforge", 
 const states = () => readdirSync(join(cache, "kforge", "snapshots")).filter((name) => name.endsWith(".state"));
 
 const arm64 = foreignKernel61("arm64").release;
+const armmp = foreignKernel61("armmp").release;
 
 function createProject(name: string, source: string): string {
   const dir = join(root, name);
@@ -29,8 +30,8 @@ function createProject(name: string, source: string): string {
   return dir;
 }
 
-async function vm(dir: string, args: string[]): Promise<{ exitCode: number | null; result: VmResult; stderr: string }> {
-  const run = await runKforge(["vm", dir, "--json", "--kernel", arm64, ...args], { env: { XDG_CACHE_HOME: cache }, timeoutMs: 150_000 });
+async function vm(dir: string, args: string[], release = arm64): Promise<{ exitCode: number | null; result: VmResult; stderr: string }> {
+  const run = await runKforge(["vm", dir, "--json", "--kernel", release, ...args], { env: { XDG_CACHE_HOME: cache }, timeoutMs: 150_000 });
   try {
     return { exitCode: run.exitCode, result: JSON.parse(run.stdout) as VmResult, stderr: run.stderr };
   } catch {
@@ -89,5 +90,21 @@ describe("kforge vm on Debian's arm64 kernel (qemu-system-aarch64, TCG)", () => 
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/greet is built for x86_64, and the kernel is arm64: loading it would fail with "Invalid module format"/);
     expect(run.stderr).toMatch(/hint: boot a kernel of the module's architecture/);
+  });
+});
+
+describe("kforge vm on Debian's armmp kernel (qemu-system-arm, TCG)", () => {
+  it("boots a 32-bit arm guest that loads, tests and unloads a cross-built module, then restores it for an oops with its line", async () => {
+    const greet = createProject("greet-armhf", "greet/greet.c");
+    const loaded = await vm(greet, ["--exec", "uname -m"], armmp);
+    expect(loaded.exitCode).toBe(0);
+    expect(loaded.result).toMatchObject({ ok: true, start: "booted", bootEntry: "image", release: armmp });
+    expect(loaded.result.steps.map((step) => step.ok)).toEqual([true, true, true]);
+    expect(loaded.result.steps[1]!.output).toBe("armv7l\n");
+    const oops = createProject("oops-armhf", "oops/oops.c");
+    const crashed = await vm(oops, [], armmp);
+    expect(crashed.exitCode).toBe(1);
+    expect(crashed.result.start).toBe("restored");
+    expect(crashed.result.crashes).toMatchObject([{ function: "oops_touch", module: "oops", source: "oops.c:8", step: "insmod oops" }]);
   });
 });

@@ -45,7 +45,7 @@ export async function findBusybox(given?: string): Promise<string> {
       "busybox is not installed; the guest's userspace is a static busybox",
       "apt-get install busybox-static (or your distribution's static busybox)",
     );
-  if (!isElf64(bytes) || hasInterpreter(bytes)) {
+  if (!isStaticElf(bytes)) {
     throw new EnvironmentError(
       `${path} is not a static busybox; the guest has no shared libraries`,
       "install the static build: apt-get install busybox-static",
@@ -54,14 +54,18 @@ export async function findBusybox(given?: string): Promise<string> {
   return path;
 }
 
-// A dynamically linked ELF has a PT_INTERP (3) program header.
-function hasInterpreter(bytes: Buffer): boolean {
-  const offset = Number(bytes.readBigUInt64LE(0x20));
-  const size = bytes.readUInt16LE(0x36);
-  for (let index = 0; index < bytes.readUInt16LE(0x38); index++) {
-    if (bytes.readUInt32LE(offset + index * size) === 3) return true;
+// A little-endian ELF program (64-bit, or 32-bit for an armhf guest) without a PT_INTERP (3) program
+// header: a dynamically linked one has it.
+function isStaticElf(bytes: Buffer): boolean {
+  const is32 = bytes.length > 52 && bytes.readUInt32BE(0) === 0x7f454c46 && bytes[4] === 1 && bytes[5] === 1;
+  if (!is32 && !isElf64(bytes)) return false;
+  const offset = is32 ? bytes.readUInt32LE(0x1c) : Number(bytes.readBigUInt64LE(0x20));
+  const size = bytes.readUInt16LE(is32 ? 0x2a : 0x36);
+  const count = bytes.readUInt16LE(is32 ? 0x2c : 0x38);
+  for (let index = 0; index < count; index++) {
+    if (bytes.readUInt32LE(offset + index * size) === 3) return false;
   }
-  return false;
+  return true;
 }
 
 export async function writeInitramfs(target: string, content: InitramfsContent, workDir: string): Promise<void> {

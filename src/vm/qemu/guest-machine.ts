@@ -1,6 +1,6 @@
 // Pure: the QEMU machine a guest of each architecture runs on, in one table. x86_64 keeps the guest's
-// second 8250 UART (ttyS1) as the agent's channel; arm64's virt machine has a single PL011 UART (the
-// console), so its agent talks over a virtio-serial port, whose drivers Debian's arm64 kernels build as
+// second 8250 UART (ttyS1) as the agent's channel; arm64's and 32-bit arm's virt machine has a single PL011 UART (the
+// console), so its agent talks over a virtio-serial port, whose drivers Debian's arm kernels build as
 // modules: /init loads them from the release's modules tree before it starts the agent. Measured under
 // TCG: a virtconsole (hvc0, a tty) stalls on a file transfer of a few hundred KB (over virtio-mmio the
 // kernel disables its interrupt as unhandled), while a plain port on virtio-serial-pci moves 256 KB in
@@ -24,8 +24,6 @@ export interface GuestMachine {
   agentPortIsTty: boolean;
   // In-tree modules /init loads before the agent, when the kernel has them as modules (in this order).
   agentModules: string[];
-  // The kernel image format QEMU is given (for reports).
-  imageFormat: string;
 }
 
 export const X86_64_MACHINE: GuestMachine = {
@@ -40,7 +38,6 @@ export const X86_64_MACHINE: GuestMachine = {
   agentPort: "/dev/ttyS1",
   agentPortIsTty: true,
   agentModules: [],
-  imageFormat: "bzImage",
 };
 
 export const ARM64_MACHINE: GuestMachine = {
@@ -54,16 +51,18 @@ export const ARM64_MACHINE: GuestMachine = {
   agentPort: "/dev/vport0p1",
   agentPortIsTty: false,
   agentModules: ["virtio_pci", "virtio_console"],
-  imageFormat: "Image",
 };
 
-const MACHINES: readonly GuestMachine[] = [X86_64_MACHINE, ARM64_MACHINE];
+// 32-bit arm (Debian's armhf armmp kernel, a zImage) on the same virt machine, channel and modules.
+export const ARM_MACHINE: GuestMachine = { ...ARM64_MACHINE, architecture: "arm", tcgCpu: "max" };
+
+const MACHINES: readonly GuestMachine[] = [X86_64_MACHINE, ARM64_MACHINE, ARM_MACHINE];
 
 // The machine for a kernel image's architecture (BootImage.architecture).
 export function guestMachineFor(architecture: string, imagePath: string): GuestMachine {
   const machine = MACHINES.find((candidate) => candidate.architecture === architecture);
   if (machine) return machine;
-  const known = MACHINES.map((candidate) => candidate.architecture).join(" and ");
+  const known = MACHINES.map((candidate) => candidate.architecture).join(", ");
   throw new UsageError(
     `${imagePath} is a kernel for ${architecture}, and kforge boots only ${known} guests`,
     "build and load the module on a board of that architecture, or pick a kernel kforge can boot with --kernel or --vm-kernel",
