@@ -1,10 +1,10 @@
 // What the guest runs besides the kernel, for the guest's architecture: a static busybox (this machine's
 // for a guest of its own architecture, else the one `kforge kernel fetch` put beside the release), the
 // agent's port, and the in-tree modules its channel needs from the release's modules tree.
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvironmentError } from "../../errors.js";
 import { fetchedKernelDir } from "../../fs/cache-dir.js";
+import { isAccessible } from "../../fs/files.js";
 import { hostArchitecture } from "../../kernel/architecture.js";
 import { findModulesDir } from "../../kernel/kernel-image.js";
 import { resolveInTreeDependencies } from "../../module/modules-dep.js";
@@ -27,7 +27,7 @@ export async function guestUserspace(guest: GuestMachine, release: string, env?:
   if (native && bootModules.length === 0)
     return { agentPort: guest.agentPort, agentPortIsTty: guest.agentPortIsTty, bootModules, cacheName: "agent" };
   const busybox = native ? undefined : join(fetchedKernelDir(release, env), "bin", "busybox");
-  if (busybox && !(await readFile(busybox).catch(() => undefined)))
+  if (busybox && !(await isAccessible(busybox)))
     throw new EnvironmentError(
       `a ${guest.architecture} guest needs a static busybox of its architecture, and ${busybox} is missing`,
       `run kforge kernel fetch ${release} --force (it fetches busybox-static:${architectureOf(guest).debian} with the kernel)`,
