@@ -1,5 +1,5 @@
-// Real qemu-system-aarch64 guests of Debian's arm64 6.1 kernel, and qemu-system-arm guests of its armmp one
-// (both fetched by scripts/setup.sh), under TCG, through the real CLI, with cross-built modules. One cold boot saves a guest state; the later runs
+// Real qemu-system-aarch64 guests of Debian's arm64 6.1 kernel, and qemu-system-arm guests of its armmp
+// one (both fetched by scripts/setup.sh), under TCG, through the real CLI, with cross-built modules. One cold boot saves a guest state; the later runs
 // restore it (an arm64 cold boot costs ~20 s under TCG, a restore 2-3 s). A private cache holds the
 // states; the shared kernels are linked in, never written.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, cpSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -94,7 +94,7 @@ describe("kforge vm on Debian's arm64 kernel (qemu-system-aarch64, TCG)", () => 
 });
 
 describe("kforge vm on Debian's armmp kernel (qemu-system-arm, TCG)", () => {
-  it("boots a 32-bit arm guest that loads, tests and unloads a cross-built module, then restores it for an oops with its line", async () => {
+  it("boots a 32-bit arm guest that loads, tests and unloads a module, then restores it for an oops with its line", async () => {
     const greet = createProject("greet-armhf", "greet/greet.c");
     const loaded = await vm(greet, ["--exec", "uname -m"], armmp);
     expect(loaded.exitCode).toBe(0);
