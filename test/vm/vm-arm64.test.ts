@@ -1,7 +1,8 @@
 // Real qemu-system-aarch64 guests of Debian's arm64 6.1 kernel, and qemu-system-arm guests of its armmp
-// one (both fetched by scripts/setup.sh), under TCG, through the real CLI, with cross-built modules. One cold boot saves a guest state; the later runs
-// restore it (an arm64 cold boot costs ~20 s under TCG, a restore 2-3 s). A private cache holds the
-// states; the shared kernels are linked in, never written.
+// one (both fetched by scripts/setup.sh), under TCG, through the real CLI, with cross-built modules. One
+// cold boot per architecture saves a guest state; the later runs restore it (an arm64 cold boot costs
+// ~20 s under TCG, a restore 2-3 s). A private cache holds the states; the shared kernels are linked in,
+// never written.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, cpSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
