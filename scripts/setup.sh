@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-time set-up of a Debian/Ubuntu machine for developing and testing kforge: the system packages the
-# tests use (make, gcc with its gcov, two kernels' headers, QEMU, a static busybox, kmod, sparse,
+# tests use (make, gcc with its gcov, two kernels' headers, QEMU for x86_64 and arm guests, a static busybox, kmod, sparse,
 # coccinelle, lcov's genhtml, the arm64 and armhf cross compilers), the npm dependencies (npm ci also
 # compiles dist/), a bootable image for every installed build tree, Debian's arm64 and armmp kernels of
 # the installed 6.1 for the cross-build tests, and the 6.12 debug kernel.
@@ -12,7 +12,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(
   make gcc libelf-dev
   linux-headers-amd64 linux-headers-6.12-amd64
-  qemu-system-x86 busybox-static kmod cpio xz-utils zstd sparse coccinelle
+  qemu-system-x86 qemu-system-arm busybox-static kmod cpio xz-utils zstd sparse coccinelle
   openssl clangd dkms
   lcov
   tmux
@@ -37,7 +37,7 @@ for build in /lib/modules/*/build; do
 done
 
 # Debian's arm64 and armmp flavours of the installed 6.1 (headers made buildable here, image, modules and a
-# static busybox, into the per-user cache; docs/cross-architecture.md), for the cross-build tests.
+# static busybox, into the per-user cache; docs/cross-architecture.md), for the cross-build and arm64 guest tests.
 for build in /lib/modules/6.1.*-amd64/build; do
   release=$(basename "$(dirname "$build")")
   for flavour in arm64 armmp; do node bin/kforge.js kernel fetch "${release%-amd64}-$flavour"; done

@@ -1,7 +1,8 @@
 // Finds crash reports in a streaming kernel console, as syzkaller classifies them: one block per
 // report from its header line to the "---[ end trace" line (KASAN and KFENCE: to their closing line
-// of "=" signs), with the faulting function taken from the RIP line, the header's own frame, or the
-// first reliable module frame. Pure: the caller feeds lines and the current step.
+// of "=" signs), with the faulting function taken from the RIP line (arm64: "pc : "), the header's own
+// frame, or the first reliable module frame. Pure: the caller feeds lines and the current step.
+// x86 brackets its stack with <TASK> and </TASK>; arm64 prints "Call trace:", the frames, then "Code:".
 // Console text is not authenticated: a module (or a process name, printed in every report) can put
 // any line inside a report. So a header line inside a report whose stack has not ended is a report
 // of its own and does not take the rest of the open one, and an end line inside a stack does not
@@ -56,11 +57,14 @@ const HEADERS: [CrashKind, RegExp][] = [
   ],
   ["soft-lockup", /^(?:watchdog: )?BUG: soft lockup/],
   ["hard-lockup", /^(?:NMI watchdog: )?Watchdog detected hard LOCKUP/],
-  ["null-dereference", /^BUG: kernel NULL pointer dereference/],
-  ["bug", /^(?:BUG: |kernel BUG at )/],
+  ["null-dereference", /^(?:BUG: kernel NULL pointer dereference|Unable to handle kernel NULL pointer dereference)/],
+  // arm64's and 32-bit arm's page faults: "Unable to handle kernel paging request at virtual address ...",
+  // "Unhandled fault: page domain fault (0x81b) at 0x00000000", and the like.
+  ["bug", /^(?:BUG: |kernel BUG at |Unable to handle kernel |Unhandled fault: )/],
   ["list-corruption", /^(?:list_add corruption|list_del corruption|slab .* corruption)/],
   ["general-protection-fault", /^general protection fault/],
-  ["oops", /^Oops: /],
+  // arm64's "Internal error: Oops: 0000000096000046 [#1] SMP", 32-bit arm's "Internal error: : 81b [#1] SMP ARM".
+  ["oops", /^(?:Oops: |Internal error: )/],
   ["warning", /^WARNING: /],
   ["panic", /^Kernel panic - not syncing/],
   ["ubsan", /^UBSAN: /],
@@ -91,10 +95,13 @@ export function classifyCrashLine(text: string): CrashKind | undefined {
   return HEADERS.find(([, pattern]) => pattern.test(text))?.[0];
 }
 
+// x86's "RIP: 0010:func+0x13/0x40 [mod]", arm64's "pc : func+0x20/0x1000 [mod]", 32-bit arm's "PC is at func+0x1c/...".
+const FAULTING_PC = /^(?:RIP: \d+:|pc : |PC is at )(.*)$/;
+
 function locate(report: CrashReport, text: string): void {
   // "? func+0x.." frames are stale stack words the unwinder could not confirm.
   if (text.startsWith("? ")) return;
-  const rip = /^RIP: \d+:(.*)$/.exec(text);
+  const rip = FAULTING_PC.exec(text);
   const frame = FRAME.exec(rip ? rip[1]! : text)?.groups;
   if (!frame) return;
   // The RIP line is authoritative; otherwise the first frame inside a module (or any frame).
@@ -113,6 +120,7 @@ export class CrashParser {
   private ripSeen = false;
   private stackEnded = false;
   private inStack = false;
+  private arm64Stack = false;
 
   // Returns the report a header line started, so callers can react at once.
   feed(line: string, step: string | undefined): CrashReport | undefined {
@@ -134,6 +142,7 @@ export class CrashParser {
       this.ripSeen = false;
       this.stackEnded = false;
       this.inStack = false;
+      this.arm64Stack = false;
     }
     return report;
   }
@@ -180,12 +189,14 @@ export class CrashParser {
       return;
     }
     const trimmed = text.trim();
-    if (trimmed === "Call Trace:" || trimmed === "<TASK>") this.inStack = true;
-    if (trimmed === "</TASK>") {
+    if (trimmed === "Call Trace:" || trimmed === "Call trace:" || trimmed === "<TASK>") this.inStack = true;
+    // x86's "Code:" inside <TASK> is the user-mode registers' own.
+    if (trimmed === "Call trace:") this.arm64Stack = true;
+    if (trimmed === "</TASK>" || (this.inStack && this.arm64Stack && text.startsWith("Code: "))) {
       this.stackEnded = true;
       this.inStack = false;
     }
-    if (text.startsWith("RIP: ")) {
+    if (FAULTING_PC.test(text)) {
       if (!this.ripSeen) locate(report, text);
       this.ripSeen = true;
     } else if (!this.ripSeen && !report.function && /^\s/.test(text)) {

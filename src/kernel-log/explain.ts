@@ -82,12 +82,17 @@ const EXPLAINERS: Explainer[] = [
     () => "the code dereferenced a NULL pointer: see the RIP line for the function and the Call Trace for how it got there",
   ],
   [
+    /^Unable to handle kernel NULL pointer dereference/,
+    () => "the code dereferenced a NULL pointer: see the pc line for the function and the Call trace for how it got there",
+  ],
+  [/^(?:Unable to handle kernel |Unhandled fault: )/, () => "a kernel crash (oops) on a bad address: the pc line names the function"],
+  [
     /^(?:BUG: |Oops\b|general protection fault)/,
     () => "a kernel crash (oops): the task was killed; the kernel is tainted D and should be rebooted",
   ],
   [/^WARNING: CPU: /, () => "a WARN_ON fired: the kernel continues, tainted W; the RIP line names the function"],
   [/^Kernel panic - not syncing/, () => "the kernel stopped: reboot (kforge load --vm keeps this out of your host)"],
-  [/^RIP: \S+:(\S+)/, (match) => `the faulting instruction is in ${match[1]}`],
+  [/^(?:RIP: \S+:|pc : |PC is at )(\S+)/, (match) => `the faulting instruction is in ${match[1]}`],
   [/^Call Trace:/, () => "the stack of the crash follows, innermost function first"],
   [/^BUG: soft lockup/, () => "a CPU ran kernel code without scheduling for over 20 s: look for an endless loop"],
   [/^INFO: task .* blocked for more than/, () => "a task waited over 120 s in the kernel: look for a lock or wait that never completes"],

@@ -34,8 +34,8 @@ export const MODULE_MESSAGES = {
   ),
   staging: /^(\S+): module is from the staging directory/,
   crash: new RegExp(
-    String.raw`^(?:BUG: |Oops: |Oops\b|general protection fault|WARNING: CPU: |Kernel panic - not ` +
-      String.raw`syncing|UBSAN: |INFO: task .* blocked for more than|rcu: INFO: rcu_\w+ detected stalls)`,
+    String.raw`^(?:BUG: |Oops: |Oops\b|Unable to handle kernel |Unhandled fault: |Internal error: |general protection fault|` +
+      String.raw`WARNING: CPU: |Kernel panic - not syncing|UBSAN: |INFO: task .* blocked for more than|rcu: INFO: rcu_\w+ detected stalls)`,
   ),
 } as const;
 

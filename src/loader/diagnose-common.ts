@@ -80,8 +80,8 @@ export function diagnoseCrash({ input, facts, says, inVm }: DiagnosisContext): D
       ? `the kernel log reports: ${facts.crash}`
       : "the command was killed (exit status 137), which is what an oops in module code does to the calling task",
     hint: inVm
-      ? "read the RIP and Call Trace lines above and fix the faulting function"
-      : "read the RIP and Call Trace lines above; the module may be stuck " +
+      ? "read the RIP (arm64: pc) and Call Trace lines above and fix the faulting function"
+      : "read the RIP (arm64: pc) and Call Trace lines above; the module may be stuck " +
         "in Loading/Unloading until reboot, so continue in a VM: kforge vm",
   };
 }

@@ -1,5 +1,6 @@
 // Turns "function+0x13" inside a module into "file.c:line", from the .ko's own debug info (Debian
 // builds modules with -g), the way the kernel's scripts/faddr2line does for a crash report.
+import { binutilsFor } from "./binutils.js";
 import { relative } from "node:path";
 import { openModuleFile } from "./modinfo.js";
 import { findDefinedSymbol } from "./symbols.js";
@@ -31,10 +32,18 @@ export async function locateInModule(
   offset: number,
   baseDir?: string,
 ): Promise<string | undefined> {
-  const symbol = findDefinedSymbol((await openModuleFile(modulePath)).elf, functionName);
+  const { elf } = await openModuleFile(modulePath);
+  const symbol = findDefinedSymbol(elf, functionName);
   if (!symbol) return undefined;
   const { run } = await import("../process/exec.js");
-  const result = await run("addr2line", ["-i", "-e", modulePath, "-j", symbol.section, `0x${(symbol.offset + offset).toString(16)}`]);
+  const result = await run(binutilsFor("addr2line", elf.machine), [
+    "-i",
+    "-e",
+    modulePath,
+    "-j",
+    symbol.section,
+    `0x${(symbol.offset + offset).toString(16)}`,
+  ]);
   const location = result.exitCode === 0 ? chooseInlinedLocation(result.stdout, baseDir) : undefined;
   return location && relativeSource(`${location.file}:${location.line}`, baseDir);
 }

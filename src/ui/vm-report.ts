@@ -4,6 +4,7 @@ import type { Palette } from "./color.js";
 import type { StepResult, VmResult } from "../vm/report.js";
 import { showControls, showLine } from "../text/visible-text.js";
 
+const BOOT_ENTRIES: Record<VmResult["bootEntry"], string> = { pvh: "vmlinux via PVH", bzimage: "bzImage", image: "Image" };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 const indent = (lines: string[], prefix = "      ") => lines.map((line) => `${prefix}${showLine(line)}`);
 
@@ -89,10 +90,7 @@ function formatSummary(result: VmResult, palette: Palette): string {
 
 export function formatVmReport(result: VmResult, palette: Palette): string {
   const boot = result.booted ? `, booted in ${seconds(result.bootMs)}` : "";
-  const lines = [
-    `${palette.bold(`kernel ${showLine(result.release)}`)} ` +
-      `(${result.accel}, ${result.bootEntry === "pvh" ? "vmlinux via PVH" : "bzImage"})${boot}`,
-  ];
+  const lines = [`${palette.bold(`kernel ${showLine(result.release)}`)} ` + `(${result.accel}, ${BOOT_ENTRIES[result.bootEntry]})${boot}`];
   for (const step of result.steps) lines.push(...formatStep(step, palette));
   if (result.booted) for (const step of result.skipped) lines.push(palette.dim(`  skip ${step.name} (${step.reason})`));
   if (result.crashes.length) {

@@ -8,6 +8,8 @@ import type { VmResult } from "./report.js";
 import { runVm } from "./runner.js";
 import type { BeforeUnload, StepEvents } from "./step-runner.js";
 import { prepareBootImage } from "./qemu/vmlinux.js";
+import { guestMachineFor } from "./qemu/guest-machine.js";
+import { checkModuleMachines } from "./module-machines.js";
 
 export interface LaunchOptions {
   release: string;
@@ -53,7 +55,8 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
   };
   const bootImage = await prepareBootImage(image.path, { env: options.env, signal: options.signal, notice });
   if (bootImage.reason) notice(`booting the compressed image (slower): ${bootImage.reason}`);
-  const choice = await chooseAccel(options.accel, options.env, notice);
+  await checkModuleMachines(options.plan.modules, bootImage, options.release);
+  const choice = await chooseAccel(options.accel, options.env, notice, guestMachineFor(bootImage.architecture, bootImage.path));
   const common = {
     release: options.release,
     bootImage,

@@ -62,7 +62,7 @@ export interface VmResult {
   diagnosis?: string;
   hint?: string;
   kernelImage: string;
-  bootEntry: "pvh" | "bzimage";
+  bootEntry: "pvh" | "bzimage" | "image";
   consoleLog?: string;
   notices: string[];
   // The project's modules: how many were planned and loaded, which failed, which were skipped and why.

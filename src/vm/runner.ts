@@ -10,6 +10,8 @@ import { describeBootFailure } from "./qemu/boot-failure.js";
 import { findDeviceError } from "./qemu/devices.js";
 import type { Accel } from "./qemu/arguments.js";
 import { findQemu, findQemuError } from "./qemu/process.js";
+import { guestMachineFor } from "./qemu/guest-machine.js";
+import type { BootImage } from "./qemu/vmlinux.js";
 import { summarizeTaint, toJsonCrashes, type SkippedStep, type VmResult } from "./report.js";
 import { LeakCheck } from "./leak-check.js";
 import { findStepsAfterDeath, tallyModules } from "./module-tally.js";
@@ -20,7 +22,7 @@ import type { PlannedStep } from "./plan.js";
 
 export interface VmRunOptions {
   release: string;
-  bootImage: { path: string; entry: "pvh" | "bzimage" };
+  bootImage: BootImage;
   accel: Accel;
   // KVM has not been seen to work here: give up on it when the guest has not reached init within `probeMs`.
   probeMs?: number;
@@ -54,7 +56,8 @@ export interface VmRunOptions {
 }
 
 export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProbeFailed?: boolean }> {
-  const [qemuBinary] = await Promise.all([findQemu(), removeDeadRunDirs()]);
+  const guestMachine = guestMachineFor(options.bootImage.architecture, options.bootImage.path);
+  const [qemuBinary] = await Promise.all([findQemu(guestMachine), removeDeadRunDirs()]);
   const workDir = await createRunDir("vm");
   let guest: Guest | undefined;
   const notices: string[] = [];
@@ -72,6 +75,7 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
       deadline,
       machine: {
         accel: options.accel,
+        guest: guestMachine,
         kernelImage: options.bootImage.path,
         memoryMb: options.memoryMb,
         append: options.append,

@@ -17,6 +17,50 @@ describe("CrashParser on real console output", () => {
     expect(report!.log.at(-1)).toMatch(/^---\[ end trace/);
   });
 
+  it("reports the arm64 oops of oops.ko (Debian 6.1 arm64 under qemu-system-aarch64) from its pc line, and closes it at its end", () => {
+    const parser = new CrashParser();
+    for (const line of fixture("oops-arm64-6.1.log")) parser.feed(line, "insmod oops");
+    expect(parser.reports).toHaveLength(1);
+    const [report] = parser.reports;
+    // The lr line (oops_init) and the Call trace frames come after pc and do not move it.
+    expect(report).toMatchObject({ kind: "null-dereference", function: "oops_touch", module: "oops", offset: 0x20, step: "insmod oops" });
+    expect(report!.title).toBe("Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000");
+    expect(report!.log).toContain("Internal error: Oops: 0000000096000046 [#1] SMP");
+    expect(report!.log.at(-1)).toMatch(/^---\[ end trace/);
+    // The agent's step marker after the report is not part of it.
+    expect(report!.log.join("\n")).not.toContain("kforge-step-end");
+  });
+
+  it("reports the 32-bit arm oops of oops.ko (Debian 6.1 armmp under qemu-system-arm) from its PC line", () => {
+    const parser = new CrashParser();
+    for (const line of fixture("oops-armhf-6.1.log")) parser.feed(line, "insmod oops");
+    expect(parser.reports).toHaveLength(1);
+    const [report] = parser.reports;
+    expect(report).toMatchObject({ kind: "bug", function: "oops_touch", module: "oops", offset: 0x1c, step: "insmod oops" });
+    expect(report!.title).toBe("Unhandled fault: page domain fault (0x81b) at 0x00000000");
+    expect(report!.log).toContain("Internal error: : 81b [#1] SMP ARM");
+    expect(report!.log.at(-1)).toMatch(/^---\[ end trace/);
+  });
+
+  it("ends an arm64 stack at its Code: line: a later line is no longer part of the report", () => {
+    const parser = new CrashParser();
+    const lines = [
+      "Unable to handle kernel paging request at virtual address dead000000000108",
+      "Internal error: Oops: 0000000096000044 [#1] SMP",
+      "pc : list_cut+0x10/0x40 [lists]",
+      "lr : lists_init+0x2c/0x1000 [lists]",
+      "Call trace:",
+      " list_cut+0x10/0x40 [lists]",
+      " lists_init+0x2c/0x1000 [lists]",
+      "Code: 52800000 d503233f f941e021 d50323bf (b9000022) ",
+      "lists: a message of the module after the oops",
+    ];
+    for (const line of lines) parser.feed(line, "insmod lists");
+    expect(parser.reports).toHaveLength(1);
+    expect(parser.reports[0]).toMatchObject({ kind: "bug", function: "list_cut", module: "lists", offset: 0x10 });
+    expect(parser.reports[0]!.log).not.toContain("lists: a message of the module after the oops");
+  });
+
   it("finds nothing in a clean console (a module that only hangs, a rejected signature)", () => {
     for (const name of ["sleeper-hang-6.1.log", "sig-enforce-6.1.log"]) {
       const parser = new CrashParser();

@@ -10,6 +10,7 @@ import { KVM_PROBE_MS } from "../launch.js";
 import type { Accel } from "../qemu/arguments.js";
 import { findDeviceError } from "../qemu/devices.js";
 import { findQemu, findQemuError } from "../qemu/process.js";
+import { guestMachineFor, type GuestMachine } from "../qemu/guest-machine.js";
 import { startGuest } from "./start.js";
 import type { BootImage } from "../qemu/vmlinux.js";
 
@@ -47,16 +48,23 @@ export interface GuestBootOptions {
 }
 
 export async function bootRunningGuest(options: GuestBootOptions): Promise<RunningGuest | undefined> {
-  const choice = await chooseAccel(options.accel, options.env, options.onNotice);
-  const first = await bootOnce(options, choice.accel, choice.probe ? KVM_PROBE_MS : options.timeoutMs, !choice.probe);
+  const machine = guestMachineFor(options.bootImage.architecture, options.bootImage.path);
+  const choice = await chooseAccel(options.accel, options.env, options.onNotice, machine);
+  const first = await bootOnce(options, machine, choice.accel, choice.probe ? KVM_PROBE_MS : options.timeoutMs, !choice.probe);
   if (first || !choice.probe || options.signal?.aborted) return first;
-  return bootOnce(options, "tcg", options.timeoutMs, true);
+  return bootOnce(options, machine, "tcg", options.timeoutMs, true);
 }
 
 // Restored from a saved state like `kforge vm` (guest/start.ts), except for the first KVM probe boot:
 // a restart after a crash then takes a restore, not a boot.
-async function bootOnce(options: GuestBootOptions, accel: Accel, helloTimeoutMs: number, warm: boolean): Promise<RunningGuest | undefined> {
-  const qemuBinary = await findQemu();
+async function bootOnce(
+  options: GuestBootOptions,
+  machine: GuestMachine,
+  accel: Accel,
+  helloTimeoutMs: number,
+  warm: boolean,
+): Promise<RunningGuest | undefined> {
+  const qemuBinary = await findQemu(machine);
   const workDir = await createRunDir("watch-vm");
   const guest = await startGuest({
     qemuBinary,
@@ -69,7 +77,14 @@ async function bootOnce(options: GuestBootOptions, accel: Accel, helloTimeoutMs:
     env: options.env,
     signal: options.signal,
     consoleLogPath: options.consoleLogPath,
-    machine: { accel, kernelImage: options.bootImage.path, memoryMb: options.memoryMb, append: options.append, devices: options.devices },
+    machine: {
+      accel,
+      guest: machine,
+      kernelImage: options.bootImage.path,
+      memoryMb: options.memoryMb,
+      append: options.append,
+      devices: options.devices,
+    },
     notice: options.onNotice ?? (() => undefined),
   }).catch(async (error: unknown) => {
     await rm(workDir, { recursive: true, force: true });

@@ -21,8 +21,10 @@ import {
   guestModuleName,
   guestModulePath,
   INITRAMFS_WHOLE_MARK,
+  type InitOptions,
 } from "./init-script.js";
 import type { InitramfsSize } from "./memory.js";
+import type { GuestUserspace } from "./userspace.js";
 import { isElf64 } from "../qemu/pvh-note.js";
 
 export interface InitramfsContent {
@@ -32,21 +34,22 @@ export interface InitramfsContent {
   files: string[];
   // Write a kernel log marker after each command (false when nobody reads the console: --shell).
   stepMarkers?: boolean;
-  // In-tree modules /init loads before the agent starts, in this order (the 9p ones, vm/share/).
-  bootModules?: string[];
+  // The guest's busybox, port and boot modules when it is not an x86_64 guest on this machine's busybox.
+  userspace?: GuestUserspace;
 }
 
 const DIRECTORIES = ["bin", "sbin", "proc", "sys", "dev", "tmp", "run", "kforge", GUEST_MODULE_DIR, GUEST_WORK_DIR];
 
-export async function findBusybox(): Promise<string> {
-  const path = (await which("busybox")) ?? "/bin/busybox";
+// This machine's, or the guest architecture's at `given`.
+export async function findBusybox(given?: string): Promise<string> {
+  const path = given ?? (await which("busybox")) ?? "/bin/busybox";
   const bytes = await readFile(path).catch(() => undefined);
   if (!bytes)
     throw new EnvironmentError(
       "busybox is not installed; the guest's userspace is a static busybox",
       "apt-get install busybox-static (or your distribution's static busybox)",
     );
-  if (!isElf64(bytes) || hasInterpreter(bytes)) {
+  if (!isStaticElf(bytes)) {
     throw new EnvironmentError(
       `${path} is not a static busybox; the guest has no shared libraries`,
       "install the static build: apt-get install busybox-static",
@@ -55,28 +58,41 @@ export async function findBusybox(): Promise<string> {
   return path;
 }
 
-// A dynamically linked ELF has a PT_INTERP (3) program header.
-function hasInterpreter(bytes: Buffer): boolean {
-  const offset = Number(bytes.readBigUInt64LE(0x20));
-  const size = bytes.readUInt16LE(0x36);
-  for (let index = 0; index < bytes.readUInt16LE(0x38); index++) {
-    if (bytes.readUInt32LE(offset + index * size) === 3) return true;
+// A little-endian ELF program (64-bit, or 32-bit for an armhf guest) without a PT_INTERP (3) program
+// header: a dynamically linked one has it.
+function isStaticElf(bytes: Buffer): boolean {
+  const is32 = bytes.length > 52 && bytes.readUInt32BE(0) === 0x7f454c46 && bytes[4] === 1 && bytes[5] === 1;
+  if (!is32 && !isElf64(bytes)) return false;
+  const offset = is32 ? bytes.readUInt32LE(0x1c) : Number(bytes.readBigUInt64LE(0x20));
+  const size = bytes.readUInt16LE(is32 ? 0x2a : 0x36);
+  const count = bytes.readUInt16LE(is32 ? 0x2c : 0x38);
+  for (let index = 0; index < count; index++) {
+    if (bytes.readUInt32LE(offset + index * size) === 3) return false;
   }
-  return false;
+  return true;
 }
 
 export async function writeInitramfs(target: string, content: InitramfsContent, workDir: string): Promise<InitramfsSize> {
-  const busybox = await findBusybox();
-  const applets = (await run(busybox, ["--list"])).stdout.split("\n").filter((name) => /^[\w.[-]+$/.test(name) && name !== "busybox");
+  const userspace = content.userspace;
+  const busybox = await findBusybox(userspace?.busybox);
+  // A busybox of another architecture cannot run here to list its applets: /init links them (init-script.ts).
+  const applets = userspace?.busybox
+    ? ["sh"]
+    : (await run(busybox, ["--list"])).stdout.split("\n").filter((name) => /^[\w.[-]+$/.test(name) && name !== "busybox");
   const entries: CpioEntry[] = DIRECTORIES.map((path) => ({ kind: "directory", path }));
   entries.push({ kind: "char-device", path: "dev/console", major: 5, minor: 1 });
   entries.push({ kind: "file", path: "bin/busybox", data: await readFile(busybox), mode: 0o755 });
   for (const applet of applets) entries.push({ kind: "symlink", path: `bin/${applet}`, target: "busybox" });
-  entries.push({ kind: "file", path: "init", data: Buffer.from(createInitScript()), mode: 0o755 });
+  if (userspace?.bootModules.length) entries.push({ kind: "directory", path: GUEST_BOOT_MODULE_DIR.slice(1) });
+  for (const module of userspace?.bootModules ?? []) {
+    const data = await readModuleFile(module, workDir);
+    entries.push({ kind: "file", path: `${GUEST_BOOT_MODULE_DIR.slice(1)}/${guestModuleName(module)}`, data });
+  }
+  entries.push({ kind: "file", path: "init", data: Buffer.from(createInitScript(initOptions(userspace))), mode: 0o755 });
   entries.push({
     kind: "file",
     path: "kforge/agent.sh",
-    data: Buffer.from(createAgentScript({ stepMarkers: content.stepMarkers ?? true })),
+    data: Buffer.from(createAgentScript(agentOptions(userspace, content.stepMarkers ?? true))),
   });
   let largestModuleBytes = 0;
   for (const module of content.modules) {
@@ -87,23 +103,29 @@ export async function writeInitramfs(target: string, content: InitramfsContent, 
   for (const file of content.files) {
     entries.push({ kind: "file", path: `${GUEST_WORK_DIR}/${basename(file)}`, data: await readFile(file), mode: 0o755 });
   }
-  if (content.bootModules?.length) entries.push({ kind: "directory", path: GUEST_BOOT_MODULE_DIR.slice(1) });
-  for (const [index, module] of (content.bootModules ?? []).entries()) {
-    const name = `${String(index).padStart(2, "0")}-${guestModuleName(module)}`;
-    entries.push({ kind: "file", path: `${GUEST_BOOT_MODULE_DIR.slice(1)}/${name}`, data: await readModuleFile(module, workDir) });
-  }
   entries.push({ kind: "file", path: INITRAMFS_WHOLE_MARK, data: Buffer.alloc(0) });
   const archive = createCpioArchive(entries);
   await writeFile(target, archive);
   return { bytes: archive.length, largestModuleBytes };
 }
 
+const initOptions = (userspace: GuestUserspace | undefined): InitOptions => ({
+  linkApplets: userspace?.busybox !== undefined,
+  bootModules: userspace?.bootModules.map(guestModuleName),
+  agentPort: userspace?.agentPort,
+});
+
+const agentOptions = (userspace: GuestUserspace | undefined, stepMarkers: boolean) => ({
+  stepMarkers,
+  agentPort: userspace?.agentPort,
+  agentPortIsTty: userspace?.agentPortIsTty,
+});
+
 // The initramfs of a warm-start guest holds no project file, so it is the same for every run with
-// the same busybox, agent and boot modules: kept in the cache, it costs no busybox --list and no
-// archive per run. One cut short (a full disk) is made again; those of other agents or busybox
-// builds are removed.
-export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Notice, bootModules: string[] = []): Promise<string> {
-  const path = await agentInitramfsPath(env, bootModules);
+// the same busybox and agent: kept in the cache, it costs no busybox --list and no archive per run.
+// One cut short (a full disk) is made again; those of other agents or busybox builds are removed.
+export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Notice, userspace?: GuestUserspace): Promise<string> {
+  const path = await agentInitramfsPath(env, userspace);
   if (await isAccessible(path)) {
     if (await isCompleteArchive(path)) return path;
     await discardCacheFile(path, "an archive cut short", notice);
@@ -111,27 +133,30 @@ export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Not
   await makeFolder(dirname(path));
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeInitramfs(temp, { modules: [], files: [], bootModules }, dirname(path));
+    await writeInitramfs(temp, { modules: [], files: [], userspace }, dirname(path));
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
-  await removeOtherAgentInitramfs(env);
+  await removeOtherAgentInitramfs(env, userspace);
   return path;
 }
 
-// agent-<agent>.cpio, or agent-<agent>-<boot modules>.cpio: one per release that adds modules.
-async function agentInitramfsPath(env?: NodeJS.ProcessEnv, bootModules: string[] = []): Promise<string> {
-  const busybox = await findBusybox();
-  const { size, mtimeMs } = await stat(busybox);
-  const identity = [busybox, size, mtimeMs, createInitScript(), createAgentScript({ stepMarkers: true })].join("\n");
-  const modules = await Promise.all(bootModules.map(async (path) => [path, (await stat(path)).size, (await stat(path)).mtimeMs].join(":")));
-  const suffix = bootModules.length ? `-${shortHash(modules.join("\n"))}` : "";
-  return join(kforgeCacheDir(env), "initramfs", `agent-${shortHash(identity)}${suffix}.cpio`);
+// Named by everything in it: the busybox and boot modules (by path, size and time), /init and the agent.
+async function agentInitramfsPath(env?: NodeJS.ProcessEnv, userspace?: GuestUserspace): Promise<string> {
+  const busybox = await findBusybox(userspace?.busybox);
+  const stamps = await Promise.all(
+    [busybox, ...(userspace?.bootModules ?? [])].map(async (path) => {
+      const { size, mtimeMs } = await stat(path);
+      return [path, size, mtimeMs].join(" ");
+    }),
+  );
+  const scripts = [createInitScript(initOptions(userspace)), createAgentScript(agentOptions(userspace, true))];
+  const identity = [...stamps, ...scripts].join("\n");
+  const name = userspace?.cacheName ?? "agent";
+  return join(kforgeCacheDir(env), "initramfs", `${name}-${createHash("sha256").update(identity).digest("hex").slice(0, 16)}.cpio`);
 }
-
-const shortHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
 
 // The archive's last entry is cpio's end marker: a file without it was cut short.
 async function isCompleteArchive(path: string): Promise<boolean> {
@@ -148,15 +173,17 @@ async function isCompleteArchive(path: string): Promise<boolean> {
 
 // The agent initramfs files of earlier agents or busybox builds (each change names a new file), and
 // temp files of processes that died while writing one: nothing uses them again. The current one
-// stays; without a static busybox none is current.
-export async function removeOtherAgentInitramfs(env?: NodeJS.ProcessEnv): Promise<number> {
+// stays; without a static busybox none is current. Those of another guest userspace (a release of
+// another architecture: its cacheName) are that one's to remove.
+export async function removeOtherAgentInitramfs(env?: NodeJS.ProcessEnv, userspace?: GuestUserspace): Promise<number> {
   const folder = join(kforgeCacheDir(env), "initramfs");
-  const current = await agentInitramfsPath(env).catch(() => undefined);
+  const current = await agentInitramfsPath(env, userspace).catch(() => undefined);
+  const prefix = `${userspace?.cacheName ?? "agent"}-`;
+  const sameUserspace = (file: string) => file.startsWith(prefix) && /^[0-9a-f]{16}\.cpio$/.test(file.slice(prefix.length));
   let removed = 0;
   for (const name of await readdir(folder).catch(() => [] as string[])) {
     const owner = /\.cpio\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1];
-    const agent = /^(agent-[0-9a-f]+)(?:-[0-9a-f]+)?\.cpio$/.exec(name)?.[1];
-    const unused = owner ? !isProcessAlive(Number(owner)) : agent !== undefined && join(folder, `${agent}.cpio`) !== current;
+    const unused = owner ? !isProcessAlive(Number(owner)) : sameUserspace(name) && join(folder, name) !== current;
     if (!unused) continue;
     await rm(join(folder, name), { force: true });
     removed++;

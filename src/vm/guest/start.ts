@@ -16,6 +16,8 @@ import { cachedAgentInitramfs, writeInitramfs } from "./initramfs.js";
 import { fitGuestMemory, type InitramfsSize } from "./memory.js";
 import { prepareSends, sendOverSerial, type Send } from "./transfer.js";
 import { createQemuArguments, type QemuOptions } from "../qemu/arguments.js";
+import { X86_64_MACHINE } from "../qemu/guest-machine.js";
+import { guestUserspace, withBootModules, type GuestUserspace } from "./userspace.js";
 import { findQemuError, printableQemuText, startQemu, type QemuProcess } from "../qemu/process.js";
 import { mountFileShare, planFileShare, type FileShare } from "../share/file-share.js";
 import { stageFiles } from "../share/staging.js";
@@ -68,11 +70,14 @@ const RESTORE_DEADLINE_MS = 10_000;
 const SERIAL_BREAK_EVEN_BYTES = 160 * 1024;
 
 export async function startGuest(options: StartGuestOptions): Promise<Guest> {
+  const userspace = await guestUserspace(options.machine.guest ?? X86_64_MACHINE, options.release, options.env);
   const share = options.warm ? await planFileShare({ ...options, hasFiles: options.modules.length + options.files.length > 0 }) : undefined;
   const agentInitramfs = options.warm
-    ? await cachedAgentInitramfs(options.env, options.notice, share?.bootModules).catch(coldWithout(options))
+    ? await cachedAgentInitramfs(options.env, options.notice, withBootModules(userspace, share, options.release)).catch(
+        coldWithout(options),
+      )
     : undefined;
-  if (!agentInitramfs) return startCold(options);
+  if (!agentInitramfs) return startCold(options, userspace);
   // Over 9p the files are staged (hard links and decompressed copies) while QEMU restores or boots;
   // over the serial port they are stripped of debug info first (and with them the execa import,
   // 100-160 ms), which launchGuest() overlaps too: it starts QEMU before its first await.
@@ -80,7 +85,8 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     ? stageFiles(share.folder.path, options, options.workDir).then(() => ({ share }))
     : prepareSends(options).then((sends) => ({ sends }));
   transfer.catch(() => undefined);
-  if (!share && (await serialSlowerThanCold(transfer, options))) return startCold(options);
+  // A virtio-serial port (arm guests) moves megabytes a second: only a UART is slower than a cold boot.
+  if (!share && userspace.agentPortIsTty && (await serialSlowerThanCold(transfer, options))) return startCold(options, userspace);
   const paths = {
     initramfs: agentInitramfs,
     agentSocket: join(options.workDir, "agent.sock"),
@@ -120,11 +126,11 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
 
 // The files travel in the initramfs: --cold, --shell, a cache that cannot be written, or files too
 // big for the serial port.
-async function startCold(options: StartGuestOptions): Promise<Guest> {
+async function startCold(options: StartGuestOptions, userspace: GuestUserspace): Promise<Guest> {
   const initramfs = join(options.workDir, "initramfs.cpio");
   const size = await writeInitramfs(
     initramfs,
-    { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive },
+    { modules: options.modules, files: options.files, stepMarkers: !options.machine.interactive, userspace },
     options.workDir,
   );
   const memory = fitGuestMemory({ mb: options.machine.memoryMb, isDefault: options.memoryIsDefault ?? false }, size);

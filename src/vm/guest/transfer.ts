@@ -5,6 +5,8 @@ import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { KforgeError } from "../../errors.js";
+import { binutilsFor } from "../../module/binutils.js";
+import { elfHeaderMachine } from "../../module/elf.js";
 import { run } from "../../process/exec.js";
 import type { GuestSession } from "./channel.js";
 import { readModuleFile } from "./decompress.js";
@@ -80,6 +82,6 @@ export async function withoutDebugInfo(data: Buffer, workDir: string): Promise<B
   if (data.subarray(-SIGNATURE_MARKER.length).equals(SIGNATURE_MARKER)) return data;
   const input = join(workDir, `strip-${randomBytes(4).toString("hex")}.ko`);
   await writeFile(input, data);
-  const stripped = await run("objcopy", ["--strip-debug", input, `${input}.out`]);
+  const stripped = await run(binutilsFor("objcopy", elfHeaderMachine(data)), ["--strip-debug", input, `${input}.out`]);
   return stripped.failed ? data : readFile(`${input}.out`);
 }

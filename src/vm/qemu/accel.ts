@@ -3,7 +3,9 @@
 import { constants, writeFile } from "node:fs/promises";
 import { release as hostRelease } from "node:os";
 import { join } from "node:path";
-import { EnvironmentError } from "../../errors.js";
+import { EnvironmentError, UsageError } from "../../errors.js";
+import { hostArchitecture } from "../../kernel/architecture.js";
+import { canUseKvm, X86_64_MACHINE, type GuestMachine } from "./guest-machine.js";
 import type { Accel } from "./arguments.js";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
 import { isJsonObject, readCacheJson, type Notice } from "../../fs/cache-file.js";
@@ -60,9 +62,21 @@ export async function rememberAccel(accel: Accel, reason: string, env?: NodeJS.P
   }
 }
 
-export async function chooseAccel(request: AccelRequest, env?: NodeJS.ProcessEnv, notice?: Notice): Promise<AccelChoice> {
-  const usable = await isKvmUsable();
+// KVM runs guests of this machine's own architecture only: another's runs under TCG.
+export async function chooseAccel(
+  request: AccelRequest,
+  env?: NodeJS.ProcessEnv,
+  notice?: Notice,
+  guest: GuestMachine = X86_64_MACHINE,
+): Promise<AccelChoice> {
   if (request === "tcg") return { accel: "tcg", probe: false };
+  if (!canUseKvm(guest)) {
+    const reason = `an ${guest.architecture} guest on an ${hostArchitecture()?.name ?? process.arch} machine runs under TCG`;
+    if (request === "kvm")
+      throw new UsageError(`--accel kvm: ${reason}; KVM runs guests of the machine's own architecture`, "use --accel tcg or auto");
+    return { accel: "tcg", probe: false, reason };
+  }
+  const usable = await isKvmUsable();
   if (request === "kvm") {
     if (!usable)
       throw new EnvironmentError(

@@ -1,10 +1,13 @@
-// Pure: the qemu-system-x86_64 command line for one throwaway guest. q35 rather than microvm, which
-// hangs on timer calibration under TCG; no network, no default devices, nothing read from the
-// user's QEMU config.
+// Pure: the QEMU command line for one throwaway guest of the machine's architecture (guest-machine.ts):
+// no network, no default devices, nothing read from the user's QEMU config.
+import { X86_64_MACHINE, type GuestMachine } from "./guest-machine.js";
+
 export type Accel = "kvm" | "tcg";
 
 export interface QemuOptions {
   accel: Accel;
+  // The machine of the kernel's architecture; x86_64's when not given.
+  guest?: GuestMachine;
   // The uncompressed vmlinux (PVH entry) or the bzImage.
   kernelImage: string;
   initramfs: string;
@@ -36,16 +39,13 @@ export interface SharedFolder {
   writable?: boolean;
 }
 
-// tsc=unstable: under emulation the kernel refines its TSC calibration a second or two after boot and
-// switches clocksource, which would land in the first test step's kernel log as noise.
-export const KERNEL_COMMAND_LINE = ["console=ttyS0", "quiet", "panic=-1", "tsc=unstable"];
-
 export function createQemuArguments(options: QemuOptions): string[] {
+  const guest = options.guest ?? X86_64_MACHINE;
   return [
     "-machine",
-    `q35,accel=${options.accel}${options.memoryFile ? ",memory-backend=ram" : ""}`,
+    `${guest.machineType},accel=${options.accel}${options.memoryFile ? ",memory-backend=ram" : ""}`,
     "-cpu",
-    options.accel === "kvm" ? "host" : "max",
+    options.accel === "kvm" ? "host" : guest.tcgCpu,
     "-m",
     String(options.memoryMb),
     ...(options.memoryFile ? ["-object", memoryBackend(options.memoryFile, options.memoryMb)] : []),
@@ -62,14 +62,13 @@ export function createQemuArguments(options: QemuOptions): string[] {
     "chardev:console",
     "-chardev",
     `socket,id=agent,path=${options.agentSocket},server=on,wait=off`,
-    "-serial",
-    "chardev:agent",
+    ...guest.agentDevice,
     "-kernel",
     options.kernelImage,
     "-initrd",
     options.initramfs,
     "-append",
-    [...KERNEL_COMMAND_LINE, ...(options.append ?? [])].join(" "),
+    [...guest.commandLine, ...(options.append ?? [])].join(" "),
     ...(options.devices ?? []).flatMap((device) => ["-device", device]),
     ...(options.monitorSocket ? ["-qmp", `unix:${options.monitorSocket},server=on,wait=off`] : []),
     ...(options.sharedFolders ?? []).flatMap(sharedFolderArguments),

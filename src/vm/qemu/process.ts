@@ -3,6 +3,7 @@
 import { startDaemon } from "../../process/daemon.js";
 import { which, type RunResult } from "../../process/exec.js";
 import { EnvironmentError } from "../../errors.js";
+import { architectureOf, X86_64_MACHINE, type GuestMachine } from "./guest-machine.js";
 
 export interface QemuProcess {
   readonly exited: Promise<RunResult>;
@@ -10,14 +11,14 @@ export interface QemuProcess {
   stop(): Promise<RunResult>;
 }
 
-export const QEMU_BINARY = "qemu-system-x86_64";
-
-export async function findQemu(): Promise<string> {
-  const path = await which(QEMU_BINARY);
+// The system emulator of the guest's architecture (x86_64's when not given).
+export async function findQemu(guest: GuestMachine = X86_64_MACHINE): Promise<string> {
+  const { qemu, qemuPackage, name } = architectureOf(guest);
+  const path = await which(qemu);
   if (!path)
     throw new EnvironmentError(
-      `${QEMU_BINARY} is not installed`,
-      "apt-get install qemu-system-x86 (or your distribution's QEMU x86 system emulator)",
+      `${qemu} is not installed (it boots ${name} guests)`,
+      `apt-get install ${qemuPackage} (or your distribution's QEMU ${name} system emulator)`,
     );
   return path;
 }

@@ -8,12 +8,17 @@ import { kforgeCacheDir } from "../../fs/cache-dir.js";
 import { describeCacheWriteFailure, discardCacheFile, type Notice } from "../../fs/cache-file.js";
 import { makeFolder } from "../../fs/files.js";
 import { isWriteError } from "../../fs/write-error.js";
+import { gunzipSync } from "node:zlib";
+import { imageArchitecture } from "./image-architecture.js";
 import { extractPayload, hasPvhEntry, type PayloadCompression } from "./pvh-note.js";
 
 export interface BootImage {
   path: string;
-  // "pvh": an extracted vmlinux; "bzimage": the image as given (no PVH note, or extraction failed).
-  entry: "pvh" | "bzimage";
+  // "pvh": an extracted vmlinux; "bzimage": the image as given (no PVH note, or extraction failed);
+  // "image": another architecture's kernel image, booted as it is.
+  entry: "pvh" | "bzimage" | "image";
+  // The kernel's architecture (image-architecture.ts); x86_64 when the header names none.
+  architecture: string;
   reason?: string;
 }
 
@@ -33,6 +38,16 @@ export async function prepareBootImage(
   options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; notice?: Notice } = {},
 ): Promise<BootImage> {
   const bzImage = await readFile(bzImagePath);
+  const architecture = imageArchitecture(bzImage[0] === 0x1f && bzImage[1] === 0x8b ? gunzipSync(bzImage) : bzImage) ?? "x86_64";
+  if (architecture !== "x86_64") return { path: bzImagePath, entry: "image", architecture };
+  return { ...(await prepareX86Image(bzImagePath, bzImage, options)), architecture };
+}
+
+async function prepareX86Image(
+  bzImagePath: string,
+  bzImage: Buffer,
+  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; notice?: Notice },
+): Promise<Omit<BootImage, "architecture">> {
   if (hasPvhEntry(bzImage)) return { path: bzImagePath, entry: "pvh" };
   const hash = createHash("sha256").update(bzImage).digest("hex").slice(0, 16);
   const cacheDir = join(kforgeCacheDir(options.env), "vmlinux");

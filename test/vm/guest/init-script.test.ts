@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { STEP_MARKER_PREFIX } from "../../../src/vm/guest/protocol.js";
-import { createAgentScript, guestModulePath, INITRAMFS_WHOLE_MARK } from "../../../src/vm/guest/init-script.js";
+import { createAgentScript, createInitScript, guestModulePath, INITRAMFS_WHOLE_MARK } from "../../../src/vm/guest/init-script.js";
 
 describe("createAgentScript", () => {
   it("writes a kernel log marker with the command's nonce after each step only when the host reads the console", () => {
@@ -30,6 +30,28 @@ describe("createAgentScript", () => {
     const frame = /^frame\(\) \{[\s\S]*?\}$/m.exec(createAgentScript({ stepMarkers: true }))![0].replace(">&3", "");
     const written = execFileSync("busybox", ["sh", "-c", `${frame}\nprintf junk; frame 3 n done 0 0`], { encoding: "utf8" });
     expect(written.split("\n")).toEqual(["junk", "@K 3 n done 0 0", ""]);
+  });
+
+  it("on a virtio-serial port (not a tty) waits for the next host at end of file instead of powering off", () => {
+    const script = createAgentScript({ stepMarkers: true, agentPort: "/dev/vport0p1", agentPortIsTty: false });
+    expect(script).not.toContain("stty");
+    expect(script).toContain("exec 3<>/dev/vport0p1");
+    expect(script).toMatch(/while :; do\nwhile read -r tag id nonce payload <&3; do[\s\S]*\ndone\nsleep 0\.1\ndone\npoweroff -f\n$/);
+    execFileSync("busybox", ["sh", "-n", "-c", script]);
+  });
+});
+
+describe("createInitScript", () => {
+  it("links a foreign busybox's applets, loads the channel's modules in order and waits for the agent's port", () => {
+    const script = createInitScript({ linkApplets: true, bootModules: ["virtio_pci.ko", "virtio_console.ko"], agentPort: "/dev/vport0p1" });
+    expect(script.split("\n").slice(0, 2)).toEqual(["#!/bin/sh", "/bin/busybox --install -s /bin"]);
+    expect(script).toMatch(/insmod \/kforge\/boot\/virtio_pci\.ko\ninsmod \/kforge\/boot\/virtio_console\.ko\n/);
+    expect(script).toContain("while [ ! -c /dev/vport0p1 ]");
+    // The modules and the wait come after devtmpfs is mounted, and before the agent starts.
+    expect(script.indexOf("insmod")).toBeGreaterThan(script.indexOf("mount -t devtmpfs"));
+    expect(script.indexOf("exec sh /kforge/agent.sh")).toBeGreaterThan(script.indexOf("-c /dev/vport0p1"));
+    execFileSync("busybox", ["sh", "-n", "-c", script]);
+    expect(createInitScript()).not.toContain("insmod");
   });
 });
 

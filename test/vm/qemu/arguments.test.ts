@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createQemuArguments } from "../../../src/vm/qemu/arguments.js";
+import { ARM64_MACHINE } from "../../../src/vm/qemu/guest-machine.js";
+import { machineArguments, snapshotKey } from "../../../src/vm/snapshot/key.js";
 
 const base = { kernelImage: "/k/vmlinux", initramfs: "/t/initramfs.cpio", agentSocket: "/t/agent.sock", memoryMb: 256 };
 
@@ -26,6 +28,22 @@ describe("createQemuArguments", () => {
     const devices = args.flatMap((arg, index) => (arg === "-device" ? [args[index + 1]] : []));
     expect(devices).toEqual(["edu", "usb-host,vendorid=0x046d,productid=0xc52b"]);
     expect(createQemuArguments({ ...base, accel: "tcg" })).not.toContain("-device");
+  });
+
+  it("builds an arm64 guest on virt with its PL011 console and the agent on a virtio-serial port", () => {
+    const args = createQemuArguments({ ...base, accel: "tcg", guest: ARM64_MACHINE, append: ["loglevel=8"] });
+    expect(args.slice(0, 4)).toEqual(["-machine", "virt,accel=tcg", "-cpu", "max,pauth-impdef=on"]);
+    expect(args.filter((arg) => arg === "-serial")).toHaveLength(1);
+    expect(args).toEqual(expect.arrayContaining(["-device", "virtio-serial-pci", "virtserialport,chardev=agent"]));
+    expect(args[args.indexOf("-append") + 1]).toBe("console=ttyAMA0 quiet panic=-1 loglevel=8");
+  });
+
+  it("gives an arm64 guest's saved state another key than an x86_64 guest's with the same files", () => {
+    const paths = { kernel: base.kernelImage, initramfs: base.initramfs, agent: base.agentSocket, monitor: "", memory: "" };
+    const key = (args: string[]) =>
+      snapshotKey({ imageHash: "i", qemu: "q", initramfsHash: "r", machineArguments: machineArguments(args, paths) });
+    const x86 = createQemuArguments({ ...base, accel: "tcg" });
+    expect(key(createQemuArguments({ ...base, accel: "tcg", guest: ARM64_MACHINE }))).not.toBe(key(x86));
   });
 
   it("hands Ctrl-C to the guest in interactive mode", () => {
