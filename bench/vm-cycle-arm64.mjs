@@ -3,10 +3,11 @@
 // cross-built module and the arm64 flavour of the installed 6.1, alternated, median of N, TCG.
 // Usage: node bench/vm-cycle-arm64.mjs [--release <6.1.0-N-arm64>] [--runs 5]   (needs `npm run build` and the
 // fetched arm64 kernel: scripts/setup.sh). Saved states go to a private cache (the shared kernels are linked in).
-import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { handMadeInitrd, timedRun } from "./hand-made-guest.mjs";
 import { argument, cachedKernels, newestRelease } from "./kernels.mjs";
 import { median } from "./timing.mjs";
 
@@ -27,31 +28,10 @@ cpSync(join(repo, "test/fixtures/vm/modules/greet"), project, { recursive: true 
 const cross = ["ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-"];
 execFileSync("make", ["-s", "-C", join(fetched, "build"), `M=${project}`, ...cross, "modules"], { stdio: "ignore" });
 
-// The obvious hand-made setup: the fetched arm64 busybox, --install at boot, gzip'd cpio made by the cpio tool.
-const rootfs = join(work, "rootfs");
-for (const directory of ["bin", "proc", "sys", "dev"]) mkdirSync(join(rootfs, directory), { recursive: true });
-cpSync(join(fetched, "bin", "busybox"), join(rootfs, "bin/busybox"));
-cpSync(join(project, "greet.ko"), join(rootfs, "greet.ko"));
-writeFileSync(
-  join(rootfs, "init"),
-  "#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\n" +
-    "mount -t sysfs sys /sys\ninsmod /greet.ko\ncat /proc/modules\nrmmod greet\npoweroff -f\n",
-);
-chmodSync(join(rootfs, "init"), 0o755);
-const initrd = join(work, "initrd.gz");
-execFileSync("sh", ["-c", `cd ${rootfs} && find . | cpio -o -H newc 2>/dev/null | gzip > ${initrd}`]);
+const initrd = handMadeInitrd({ work, name: release, busybox: join(fetched, "bin", "busybox"), module: join(project, "greet.ko") });
 const image = join(fetched, "boot", `vmlinuz-${release}`);
 
-const timed = (file, args, env = {}) => {
-  const started = performance.now();
-  const result = spawnSync(file, args, {
-    stdio: ["ignore", "pipe", "pipe"],
-    encoding: "utf8",
-    timeout: 180_000,
-    env: { ...process.env, ...env },
-  });
-  return { ms: performance.now() - started, status: result.status, stdout: result.stdout, output: result.stdout + result.stderr };
-};
+const timed = (file, args, env = {}) => timedRun(file, args, { env });
 // The command line of the issue's measurement: -M virt -cpu max, the PL011 console.
 const baseline = () =>
   timed("qemu-system-aarch64", [

@@ -3,10 +3,11 @@
 // the same module and kernel, alternated, median of N, TCG, on the newest installed 6.1 and 6.12.
 // Usage: node bench/vm-cycle.mjs [--release <release>] [--runs 5]   (needs `npm run build`)
 // Saved states go to a private cache (the shared kernel images are linked in, never written).
-import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, existsSync, statSync, symlinkSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, existsSync, statSync, symlinkSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { handMadeInitrd, timedRun } from "./hand-made-guest.mjs";
 import { argument, newestRelease } from "./kernels.mjs";
 
 const runs = Number(argument("runs", "5"));
@@ -30,31 +31,9 @@ async function benchRelease(release) {
   cpSync(join(repo, "test/fixtures/vm/modules/greet"), project, { recursive: true });
   execFileSync("make", ["-s", "-C", `/lib/modules/${release}/build`, `M=${project}`, "modules"], { stdio: "ignore" });
 
-  // The obvious hand-made setup: busybox --install at boot, gzip'd cpio made by the cpio tool.
-  const rootfs = join(work, `rootfs-${release}`);
-  for (const directory of ["bin", "proc", "sys", "dev"]) mkdirSync(join(rootfs, directory), { recursive: true });
-  cpSync("/bin/busybox", join(rootfs, "bin/busybox"));
-  cpSync(join(project, "greet.ko"), join(rootfs, "greet.ko"));
-  writeFileSync(
-    join(rootfs, "init"),
-    "#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\n" +
-      "mount -t sysfs sys /sys\ninsmod /greet.ko\ncat /proc/modules\nrmmod greet\npoweroff -f\n",
-  );
-  chmodSync(join(rootfs, "init"), 0o755);
-  const initrd = join(work, `initrd-${release}.gz`);
-  execFileSync("sh", ["-c", `cd ${rootfs} && find . | cpio -o -H newc 2>/dev/null | gzip > ${initrd}`]);
+  const initrd = handMadeInitrd({ work, name: release, busybox: "/bin/busybox", module: join(project, "greet.ko") });
 
-  const timed = (file, args, env = {}) => {
-    const started = performance.now();
-    const result = spawnSync(file, args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      encoding: "utf8",
-      timeout: 120_000,
-      env: { ...process.env, ...env },
-    });
-    const ms = performance.now() - started;
-    return { ms, status: result.status, stdout: result.stdout, output: result.stdout + result.stderr };
-  };
+  const timed = (file, args, env = {}) => timedRun(file, args, { env, timeoutMs: 120_000 });
   const baseline = () =>
     timed("qemu-system-x86_64", [
       "-machine",
