@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { VmResult } from "../../src/vm/report.js";
 import { KFORGE_BIN, runKforge } from "../helpers/cli.js";
-import { kernel61, releasePattern } from "../helpers/kernels.js";
+import { kernel61 } from "../helpers/kernels.js";
 
 const MODULES = new URL("../fixtures/vm/modules/", import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), "kforge-fast-start-"));
@@ -68,7 +68,7 @@ describe("kforge vm warm starts (6.1, TCG)", () => {
     // The module-free initramfs is made once and kept beside the states.
     const initramfs = readdirSync(join(cache, "kforge", "initramfs"));
     // Per release: the agent with the release's 9p modules (vm/share/).
-    expect(initramfs).toEqual([expect.stringMatching(new RegExp(`^agent-${releasePattern(release)}-[0-9a-f]{16}\\.cpio$`))]);
+    expect(initramfs).toEqual([expect.stringMatching(/^agent-[0-9a-f]{16}-[0-9a-f]{16}\.cpio$/)]);
     const written = statSync(join(cache, "kforge", "initramfs", initramfs[0]!)).mtimeMs;
     const second = await vm(greet, steps);
     expect(readdirSync(join(cache, "kforge", "initramfs"))).toEqual(initramfs);

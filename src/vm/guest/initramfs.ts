@@ -143,20 +143,28 @@ export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Not
   return path;
 }
 
-// Named by everything in it: the busybox and boot modules (by path, size and time), /init and the agent.
-async function agentInitramfsPath(env?: NodeJS.ProcessEnv, userspace?: GuestUserspace): Promise<string> {
-  const busybox = await findBusybox(userspace?.busybox);
-  const stamps = await Promise.all(
-    [busybox, ...(userspace?.bootModules ?? [])].map(async (path) => {
-      const { size, mtimeMs } = await stat(path);
-      return [path, size, mtimeMs].join(" ");
-    }),
-  );
-  const scripts = [createInitScript(initOptions(userspace)), createAgentScript(agentOptions(userspace, true))];
-  const identity = [...stamps, ...scripts].join("\n");
-  const name = userspace?.cacheName ?? "agent";
-  return join(kforgeCacheDir(env), "initramfs", `${name}-${createHash("sha256").update(identity).digest("hex").slice(0, 16)}.cpio`);
+// Named <cacheName>-<agent>[-<boot modules>].cpio. <agent> hashes the busybox (path, size, time) and the
+// scripts as they are without boot modules; <boot modules> hashes those modules' paths, sizes and times
+// (which also decide /init's insmod lines). Releases whose boot modules differ share <agent>, each with
+// a file of its own.
+async function agentInitramfsName(userspace?: GuestUserspace): Promise<{ agent: string; name: string }> {
+  const stamp = async (path: string) => {
+    const { size, mtimeMs } = await stat(path);
+    return [path, size, mtimeMs].join(" ");
+  };
+  const busybox = await stamp(await findBusybox(userspace?.busybox));
+  const withoutModules = userspace && { ...userspace, bootModules: [] };
+  const scripts = [createInitScript(initOptions(withoutModules)), createAgentScript(agentOptions(withoutModules, true))];
+  const agent = shortHash([busybox, ...scripts].join("\n"));
+  const modules = userspace?.bootModules.length ? `-${shortHash((await Promise.all(userspace.bootModules.map(stamp))).join("\n"))}` : "";
+  return { agent, name: `${userspace?.cacheName ?? "agent"}-${agent}${modules}.cpio` };
 }
+
+async function agentInitramfsPath(env?: NodeJS.ProcessEnv, userspace?: GuestUserspace): Promise<string> {
+  return join(kforgeCacheDir(env), "initramfs", (await agentInitramfsName(userspace)).name);
+}
+
+const shortHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
 
 // The archive's last entry is cpio's end marker: a file without it was cut short.
 async function isCompleteArchive(path: string): Promise<boolean> {
@@ -177,13 +185,17 @@ async function isCompleteArchive(path: string): Promise<boolean> {
 // another architecture: its cacheName) are that one's to remove.
 export async function removeOtherAgentInitramfs(env?: NodeJS.ProcessEnv, userspace?: GuestUserspace): Promise<number> {
   const folder = join(kforgeCacheDir(env), "initramfs");
-  const current = await agentInitramfsPath(env, userspace).catch(() => undefined);
+  const current = await agentInitramfsName(userspace).catch(() => undefined);
   const prefix = `${userspace?.cacheName ?? "agent"}-`;
-  const sameUserspace = (file: string) => file.startsWith(prefix) && /^[0-9a-f]{16}\.cpio$/.test(file.slice(prefix.length));
+  // Another agent of this userspace: any release's file, since the agent changed for all of them.
+  const olderAgent = (file: string) => {
+    const agent = file.startsWith(prefix) ? /^([0-9a-f]{16})(?:-[0-9a-f]{16})?\.cpio$/.exec(file.slice(prefix.length))?.[1] : undefined;
+    return agent !== undefined && agent !== current?.agent;
+  };
   let removed = 0;
   for (const name of await readdir(folder).catch(() => [] as string[])) {
     const owner = /\.cpio\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1];
-    const unused = owner ? !isProcessAlive(Number(owner)) : sameUserspace(name) && join(folder, name) !== current;
+    const unused = owner ? !isProcessAlive(Number(owner)) : olderAgent(name);
     if (!unused) continue;
     await rm(join(folder, name), { force: true });
     removed++;

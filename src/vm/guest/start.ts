@@ -73,9 +73,7 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   const userspace = await guestUserspace(options.machine.guest ?? X86_64_MACHINE, options.release, options.env);
   const share = options.warm ? await planFileShare({ ...options, hasFiles: options.modules.length + options.files.length > 0 }) : undefined;
   const agentInitramfs = options.warm
-    ? await cachedAgentInitramfs(options.env, options.notice, withBootModules(userspace, share, options.release)).catch(
-        coldWithout(options),
-      )
+    ? await cachedAgentInitramfs(options.env, options.notice, withBootModules(userspace, share)).catch(coldWithout(options))
     : undefined;
   if (!agentInitramfs) return startCold(options, userspace);
   // Over 9p the files are staged (hard links and decompressed copies) while QEMU restores or boots;

@@ -37,13 +37,11 @@ export async function guestUserspace(guest: GuestMachine, release: string, env?:
   return { busybox, agentPort, agentPortIsTty, bootModules, cacheName: `agent-${release}` };
 }
 
-// The userspace with a file share's 9p modules loaded after the channel's (each once): the release's
-// 9p modules make its agent initramfs its own.
-export function withBootModules(userspace: GuestUserspace, share: { bootModules: string[] } | undefined, release: string): GuestUserspace {
+// The userspace with a file share's 9p modules loaded after the channel's, each once.
+export function withBootModules(userspace: GuestUserspace, share: { bootModules: string[] } | undefined): GuestUserspace {
   const names = new Set(userspace.bootModules.map(guestModuleName));
   const added = (share?.bootModules ?? []).filter((path) => !names.has(guestModuleName(path)));
-  if (added.length === 0) return userspace;
-  return { ...userspace, bootModules: [...userspace.bootModules, ...added], cacheName: `agent-${release}` };
+  return added.length === 0 ? userspace : { ...userspace, bootModules: [...userspace.bootModules, ...added] };
 }
 
 // The machine's agent modules with what they need, dependencies first; a built-in one needs nothing.
