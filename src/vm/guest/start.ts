@@ -1,8 +1,9 @@
 // Starts the guest a run needs: restored from a saved state when one matches the machine, else
 // booted (and, when warm starts are on, its state saved right after the agent's hello, before any
-// project file is in it). With warm starts the initramfs holds no project file: the modules and
-// test files are sent over the channel once the agent answers, and the clock and random pool are
-// refreshed from the host.
+// project file is in it). With warm starts the initramfs holds no project file: once the agent
+// answers, the guest mounts the run's 9p share holding the modules and test files (vm/share/), or
+// they are sent over the channel (transfer.ts), and the clock and random pool are refreshed from
+// the host.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
