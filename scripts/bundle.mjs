@@ -4,9 +4,13 @@
 // cost more than the command's own work. Code splitting keeps each command's code in chunks of its own, so
 // a command still loads only what it reaches. Packages stay in node_modules. Run by `npm run build` (and
 // `npm ci`'s prepare) after tsc, and by the tests' global setup so the bundle never lags dist/.
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
+const outdir = fileURLToPath(new URL("../dist/bundle/", import.meta.url));
+// Chunk names carry content hashes: without this, every rebuild would leave the old chunks behind.
+rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [fileURLToPath(new URL("../dist/cli/main.js", import.meta.url))],
   bundle: true,
@@ -17,6 +21,6 @@ await build({
   packages: "external",
   // dist/bundle/ sits two levels below the package root, like dist/<folder>/, so the paths the code
   // builds from import.meta.url (templates/, package.json) stay right.
-  outdir: fileURLToPath(new URL("../dist/bundle/", import.meta.url)),
+  outdir,
   logLevel: "warning",
 });

@@ -3,16 +3,14 @@
 // clean commands, the VM runner, watch and the kernel matrix all call this.
 import { availableParallelism } from "node:os";
 import { rm } from "node:fs/promises";
-import { EnvironmentError, UsageError } from "../errors.js";
 import { prepareDkmsTree, resolveBuildCommand, type BuildCommand, type BuildCommandSetting } from "./build-command.js";
 import { collectArtifacts, copyArtifacts, removeListedModules, type Artifact } from "./artifacts.js";
-import { openBuildLog } from "./build-log.js";
-import { estimateBuildSize, type BuildSize } from "./build-size.js";
+import type { BuildSize } from "./build-size.js";
 import { acquireMakeLock, makeLockPath } from "./make-lock.js";
 import { computeFingerprint, fingerprintPath, readRecordedBuild, recordBuild } from "./fingerprint.js";
 import { buildMakeArguments, buildMakeVariables, resolveJobs, type KbuildFlags } from "./make-arguments.js";
 import { assertBuildTools, assertKernelTree, assertModuleDir, assertTargetArch, readKbuildFiles, resolveLlvm } from "./module-dir.js";
-import { createKbuildOutputParser, type Diagnostic, type OutputEvent } from "./parse-output.js";
+import type { Diagnostic, OutputEvent } from "./parse-output.js";
 import { requestedArch } from "./target-arch.js";
 import { assertHostHelpers, readTreeToolchain } from "./tree-target.js";
 import { reproducibleEnvironment } from "./reproducible.js";
@@ -161,6 +159,8 @@ async function buildLocked(options: BuildOptions, input: LockedBuildInput): Prom
   if (options.force) await removeListedModules(options.dir);
   if (command) await prepareDkmsTree(command, options.dir);
   const cross = options.crossCompile ? { prefix: options.crossCompile, compiler } : undefined;
+  // Loaded here, not at the top: an up-to-date build never starts a process.
+  const { runMake } = await import("./run-make.js");
   const made = command
     ? await runMake(options, { program: command.program, argv: command.argv, environment: { ...environment, PWD: options.dir } })
     : await runMake(options, { program: "make", argv: makeArguments, environment, kbuild: { cross } });
@@ -201,67 +201,9 @@ async function buildLocked(options: BuildOptions, input: LockedBuildInput): Prom
   return result;
 }
 
-interface MakeRun {
-  exitCode: number | undefined;
-  interrupted: boolean;
-  diagnostics: Diagnostic[];
-  log: string;
-}
-
-interface MakeCall {
-  program: string;
-  argv: string[];
-  environment: NodeJS.ProcessEnv;
-  // Set for kforge's own kbuild call, whose target comes last; a project's command is run as it is.
-  kbuild?: { cross: { prefix: string; compiler: string } | undefined };
-}
-
-async function runMake(options: BuildOptions, call: MakeCall): Promise<MakeRun> {
-  const { program, argv: makeArguments, environment } = call;
-  // Loaded here, not at the top: an up-to-date build never starts a process.
-  const { run } = await import("../process/exec.js");
-  const { prepareProbeCache, tryRunOverride } = await import("./probe-cache.js");
-  const notice = (message: string) => options.onEvent?.({ kind: "notice", message });
-  const probeCache = call.kbuild
-    ? await prepareProbeCache(options.kernel.kdir, environment, { cross: call.kbuild.cross, notice })
-    : undefined;
-  // The override goes before the target; what users see is the command as they would type it.
-  const argv = probeCache ? [...makeArguments.slice(0, -1), tryRunOverride(probeCache), ...makeArguments.slice(-1)] : makeArguments;
-  const command = [program, ...makeArguments].map(quoteForDisplay).join(" ");
-  const log = openBuildLog(options.dir, options.kernel.release, {
-    command: [program, ...argv].map(quoteForDisplay).join(" "),
-    kdir: options.kernel.kdir,
-  });
-  const parser = createKbuildOutputParser(options.dir);
-  const size = await estimateBuildSize(options.dir);
-  options.onEvent?.({ kind: "start", command, log: log.path, ...(size ? { size } : {}) });
-  const result = await run(program, argv, {
-    cwd: options.dir,
-    env: environment,
-    signal: options.signal,
-    processGroup: true,
-    onLine: (line, stream) => {
-      log.writeLine(line);
-      options.onEvent?.({ kind: "output", line, stream });
-      for (const event of parser.parseLine(line)) options.onEvent?.(event);
-    },
-  });
-  const interrupted = result.canceled;
-  await log.close({ exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs, interrupted });
-  if (result.notFound && program === "make")
-    throw new EnvironmentError("make could not be started", "apt-get install make gcc (or build-essential)");
-  if (result.notFound)
-    throw new UsageError(`${program}, the build command's program, could not be started`, "fix build.command in kforge.json");
-  return { exitCode: result.exitCode, interrupted, diagnostics: parser.diagnostics(), log: log.path };
-}
-
 // ok: make succeeded, every module exists, no error (and with --werror no warning) was reported.
 function judge(result: Omit<KernelBuildResult, "ok">, werror: boolean | undefined): KernelBuildResult {
   const failedBy = (severity: Diagnostic["severity"]) => result.diagnostics.some((diagnostic) => diagnostic.severity === severity);
   const ok = !result.interrupted && (result.upToDate || result.exitCode === 0) && !failedBy("error") && !(werror && failedBy("warning"));
   return { ...result, ok, artifacts: result.interrupted ? [] : result.artifacts };
-}
-
-function quoteForDisplay(argument: string): string {
-  return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", "'\\''")}'`;
 }

@@ -1,6 +1,7 @@
 // Validates and normalises a module name given to `kforge new`. Pure.
 import { UsageError } from "../errors.js";
-import { C_KEYWORDS, KERNEL_PREFIXES, KERNEL_SYMBOLS } from "./kernel-symbols.js";
+import { C_KEYWORDS } from "./c-keywords.js";
+import { KERNEL_PREFIXES, KERNEL_SYMBOLS } from "./kernel-symbols.js";
 
 // MODULE_NAME_LEN is 64 - sizeof(unsigned long) including the NUL: 55 characters on 64-bit.
 export const MAX_MODULE_NAME_LENGTH = 55;
