@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "n
 import { dirname, join } from "node:path";
 import { kforgeCacheDir } from "../../src/fs/cache-dir.js";
 import { compareReleases, findBuildTrees, type BuildTree } from "../../src/kernel/build-tree.js";
+import { which } from "../../src/process/exec.js";
 
 export type TestKernel = BuildTree;
 
@@ -50,6 +51,30 @@ export function foreignKernel61(flavour: "arm64" | "armmp"): TestKernel {
   if (!existsSync(join(kdir, "Makefile")))
     throw new Error(`no fetched ${release} in ${kforgeCacheDir()}: run scripts/setup.sh, or node bin/kforge.js kernel fetch ${release}`);
   return { release, kdir };
+}
+
+const ARM_TOOLS = {
+  arm64: { qemu: "qemu-system-aarch64", compiler: "aarch64-linux-gnu-gcc-12" },
+  armmp: { qemu: "qemu-system-arm", compiler: "arm-linux-gnueabihf-gcc-12" },
+};
+
+// Whether a test of an arm guest runs: it needs the fetched kernel with its busybox, that architecture's QEMU
+// and cross compiler. Where one is missing it is skipped, saying which and how to get it; but not in CI
+// (CI set), whose scripts/setup.sh installs them all: there the missing one fails the test file.
+export async function armGuestAvailable(flavour: "arm64" | "armmp"): Promise<boolean> {
+  const release = kernel61().release.replace(/-amd64$/, `-${flavour}`);
+  const fetched = join(kforgeCacheDir(), "kernels", release);
+  const { qemu, compiler } = ARM_TOOLS[flavour];
+  const missing = [
+    existsSync(join(fetched, "build", "Makefile")) && existsSync(join(fetched, "bin", "busybox")) ? [] : [`the fetched ${release}`],
+    (await which(qemu)) ? [] : [qemu],
+    (await which(compiler)) ? [] : [compiler],
+  ].flat();
+  if (missing.length === 0) return true;
+  const reason = `${missing.join(", ")} missing: run scripts/setup.sh (or node bin/kforge.js kernel fetch ${release})`;
+  if (process.env.CI) throw new Error(`the ${flavour} guest tests cannot run: ${reason}`);
+  console.warn(`skipping the ${flavour} guest tests: ${reason}`);
+  return false;
 }
 
 // The debug kernel with gcov (CONFIG_GCOV_KERNEL), which --coverage boots. A debug kernel built before
