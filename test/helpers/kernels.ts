@@ -43,9 +43,11 @@ export function debugKernel(): TestKernel {
 }
 
 // The Debian kernels of other architectures scripts/setup.sh fetches into the user's cache with
-// `kforge kernel fetch`: the installed 6.1's release with the arm64 or armmp flavour. The tests read them
-// and never write them.
-export function foreignKernel61(flavour: "arm64" | "armmp"): TestKernel {
+// `kforge kernel fetch`: the installed 6.1's release with the arm64, armmp or armmp-lpae flavour. The tests
+// read them and never write them.
+export type ArmFlavour = "arm64" | "armmp" | "armmp-lpae";
+
+export function foreignKernel61(flavour: ArmFlavour): TestKernel {
   const release = kernel61().release.replace(/-amd64$/, `-${flavour}`);
   const kdir = join(kforgeCacheDir(), "kernels", release, "build");
   if (!existsSync(join(kdir, "Makefile")))
@@ -56,12 +58,13 @@ export function foreignKernel61(flavour: "arm64" | "armmp"): TestKernel {
 const ARM_TOOLS = {
   arm64: { qemu: "qemu-system-aarch64", compiler: "aarch64-linux-gnu-gcc-12" },
   armmp: { qemu: "qemu-system-arm", compiler: "arm-linux-gnueabihf-gcc-12" },
+  "armmp-lpae": { qemu: "qemu-system-arm", compiler: "arm-linux-gnueabihf-gcc-12" },
 };
 
 // Whether a test of an arm guest runs: it needs the fetched kernel with its busybox, that architecture's QEMU
 // and cross compiler. Where one is missing it is skipped, saying which and how to get it; but not in CI
 // (CI set), whose scripts/setup.sh installs them all: there the missing one fails the test file.
-export async function armGuestAvailable(flavour: "arm64" | "armmp"): Promise<boolean> {
+export async function armGuestAvailable(flavour: ArmFlavour): Promise<boolean> {
   const release = kernel61().release.replace(/-amd64$/, `-${flavour}`);
   const fetched = join(kforgeCacheDir(), "kernels", release);
   const { qemu, compiler } = ARM_TOOLS[flavour];
