@@ -120,8 +120,17 @@ describe.runIf(available.armmp)("kforge vm on Debian's armmp kernel (qemu-system
 // boards) runs only on a CPU with LPAE: the virt machine's 32-bit "max" CPU has it (it is a Cortex-A15 with
 // every optional feature), so the guest needs nothing of its own. One boot.
 describe.runIf(available["armmp-lpae"])("kforge vm on Debian's armmp-lpae kernel (qemu-system-arm, TCG)", () => {
-  it("boots an LPAE guest that loads, tests and unloads a cross-built module", async () => {
+  it("refuses more RAM than the 32-bit virt machine addresses, then boots an LPAE guest that loads, tests and unloads", async () => {
     const greet = createProject("greet-lpae", "greet/greet.c");
+    // QEMU itself would stop at start with "Addressing limited to 32 bits"; kforge says so before any boot.
+    const refused = await runKforge(["vm", greet, "--kernel", lpae, "--memory", "4096"], {
+      env: { XDG_CACHE_HOME: cache },
+      timeoutMs: 120_000,
+    });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/an arm guest takes at most 3072 MiB of RAM, and 4096 MiB was asked for/);
+    expect(refused.stderr).toMatch(/hint: pass --memory 3072 or less/);
+    expect(refused.stderr).not.toMatch(/booted|Addressing limited/);
     const { exitCode, result } = await vm(greet, ["--exec", "uname -mr; grep -c -w lpae /proc/cpuinfo", "--", "count=2"], lpae);
     expect(exitCode).toBe(0);
     expect(result).toMatchObject({ ok: true, start: "booted", bootEntry: "image", release: lpae });
