@@ -56,8 +56,8 @@ export const ARM64_MACHINE: GuestMachine = {
 };
 
 // 32-bit arm (Debian's armhf armmp and armmp-lpae kernels, zImages) on the same virt machine, channel and
-// modules. QEMU 7.2 sizes virt's address space from the CPU model before `max` gains its LPAE: 32 bits, with RAM
-// from 1 GiB up. -cpu cortex-a15 (40 bits) was tried: it moves the PCI config space above 4 GiB, out of an armmp
+// modules. With -cpu max (which has LPAE), QEMU 7.2 still gives virt 32 bits of physical addresses, with RAM from
+// 1 GiB up. -cpu cortex-a15 (40 bits) was tried: it moves the PCI config space above 4 GiB, out of an armmp
 // kernel's reach (no agent port), and a 4 GiB armmp-lpae guest panicked in its init.
 export const ARM_MACHINE: GuestMachine = { ...ARM64_MACHINE, architecture: "arm", tcgCpu: "max", maxMemoryMb: 3072 };
 
