@@ -2,7 +2,7 @@
 # One-time set-up of a Debian/Ubuntu machine for developing and testing kforge: the system packages the
 # tests use (make, gcc with its gcov, two kernels' headers, QEMU for x86_64 and arm guests, a static busybox, kmod, sparse,
 # coccinelle, lcov's genhtml, the arm64 and armhf cross compilers), the npm dependencies (npm ci also
-# compiles dist/), a bootable image for every installed build tree, Debian's arm64 and armmp kernels of
+# compiles dist/), a bootable image for every installed build tree, Debian's arm64, armmp and armmp-lpae kernels of
 # the installed 6.1 for the cross-build tests, and the 6.12 debug kernel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,11 +36,11 @@ for build in /lib/modules/*/build; do
   [ -r "/boot/vmlinuz-$release" ] || node bin/kforge.js kernel fetch "$release"
 done
 
-# Debian's arm64 and armmp flavours of the installed 6.1 (headers made buildable here, image, modules and a
+# Debian's arm64, armmp and armmp-lpae flavours of the installed 6.1 (headers made buildable here, image, modules and a
 # static busybox, into the per-user cache; docs/cross-architecture.md), for the cross-build and arm64 guest tests.
 for build in /lib/modules/6.1.*-amd64/build; do
   release=$(basename "$(dirname "$build")")
-  for flavour in arm64 armmp; do node bin/kforge.js kernel fetch "${release%-amd64}-$flavour"; done
+  for flavour in arm64 armmp armmp-lpae; do node bin/kforge.js kernel fetch "${release%-amd64}-$flavour"; done
 done
 
 # The 6.12 debug kernel (KASAN, KFENCE, UBSAN, lockdep, kmemleak, KUnit, gcov) the debug-kernel, KUnit and

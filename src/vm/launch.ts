@@ -8,7 +8,7 @@ import type { VmResult } from "./report.js";
 import { runVm } from "./runner.js";
 import type { BeforeUnload, StepEvents } from "./step-runner.js";
 import { prepareBootImage } from "./qemu/vmlinux.js";
-import { guestMachineFor } from "./qemu/guest-machine.js";
+import { checkGuestMemory, guestMachineFor } from "./qemu/guest-machine.js";
 import { checkModuleMachines } from "./module-machines.js";
 
 export interface LaunchOptions {
@@ -56,7 +56,9 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
   const bootImage = await prepareBootImage(image.path, { env: options.env, signal: options.signal, notice });
   if (bootImage.reason) notice(`booting the compressed image (slower): ${bootImage.reason}`);
   await checkModuleMachines(options.plan.modules, bootImage, options.release);
-  const choice = await chooseAccel(options.accel, options.env, notice, guestMachineFor(bootImage.architecture, bootImage.path));
+  const machine = guestMachineFor(bootImage.architecture, bootImage.path);
+  checkGuestMemory(machine, options.memoryMb);
+  const choice = await chooseAccel(options.accel, options.env, notice, machine);
   const common = {
     release: options.release,
     bootImage,

@@ -1,7 +1,7 @@
 // Real qemu-system-aarch64 guests of Debian's arm64 6.1 kernel, and qemu-system-arm guests of its armmp
-// one (both fetched by scripts/setup.sh), under TCG, through the real CLI, with cross-built modules. One
-// cold boot per architecture saves a guest state; the later runs restore it (an arm64 cold boot costs
-// ~20 s under TCG, a restore 2-3 s). A private cache holds the states; the shared kernels are linked in,
+// and armmp-lpae ones (all fetched by scripts/setup.sh), under TCG, through the real CLI, with cross-built
+// modules. One cold boot per kernel saves a guest state; the later runs restore it (an arm64 cold boot
+// costs ~20 s under TCG, a restore 2-3 s). A private cache holds the states; the shared kernels are linked in,
 // never written.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, cpSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fetchedKernelDir } from "../../src/fs/cache-dir.js";
 import type { VmResult } from "../../src/vm/report.js";
 import { runKforge } from "../helpers/cli.js";
-import { foreignKernel61, kernel61 } from "../helpers/kernels.js";
+import { armGuestAvailable, foreignKernel61, kernel61, releasePattern } from "../helpers/kernels.js";
 
 const MODULES = new URL("../fixtures/vm/modules/", import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), "kforge-arm64-"));
@@ -21,8 +21,14 @@ const sharedKernels = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache
 if (existsSync(sharedKernels)) symlinkSync(sharedKernels, join(cache, "kforge", "kernels"));
 const states = () => readdirSync(join(cache, "kforge", "snapshots")).filter((name) => name.endsWith(".state"));
 
-const arm64 = foreignKernel61("arm64").release;
-const armmp = foreignKernel61("armmp").release;
+const available = {
+  arm64: await armGuestAvailable("arm64"),
+  armmp: await armGuestAvailable("armmp"),
+  "armmp-lpae": await armGuestAvailable("armmp-lpae"),
+};
+const arm64 = available.arm64 ? foreignKernel61("arm64").release : "";
+const armmp = available.armmp ? foreignKernel61("armmp").release : "";
+const lpae = available["armmp-lpae"] ? foreignKernel61("armmp-lpae").release : "";
 
 function createProject(name: string, source: string): string {
   const dir = join(root, name);
@@ -40,7 +46,7 @@ async function vm(dir: string, args: string[], release = arm64): Promise<{ exitC
   }
 }
 
-describe("kforge vm on Debian's arm64 kernel (qemu-system-aarch64, TCG)", () => {
+describe.runIf(available.arm64)("kforge vm on Debian's arm64 kernel (qemu-system-aarch64, TCG)", () => {
   it("boots, loads, tests and unloads a cross-built module, saving the guest for the next runs", async () => {
     const greet = createProject("greet", "greet/greet.c");
     const { exitCode, result } = await vm(greet, ["--exec", "uname -m; cat /sys/module/greet/parameters/count", "--", "count=3"]);
@@ -94,7 +100,7 @@ describe("kforge vm on Debian's arm64 kernel (qemu-system-aarch64, TCG)", () => 
   });
 });
 
-describe("kforge vm on Debian's armmp kernel (qemu-system-arm, TCG)", () => {
+describe.runIf(available.armmp)("kforge vm on Debian's armmp kernel (qemu-system-arm, TCG)", () => {
   it("boots a 32-bit arm guest that loads, tests and unloads a module, then restores it for an oops with its line", async () => {
     const greet = createProject("greet-armhf", "greet/greet.c");
     const loaded = await vm(greet, ["--exec", "uname -m"], armmp);
@@ -107,5 +113,34 @@ describe("kforge vm on Debian's armmp kernel (qemu-system-arm, TCG)", () => {
     expect(crashed.exitCode).toBe(1);
     expect(crashed.result.start).toBe("restored");
     expect(crashed.result.crashes).toMatchObject([{ function: "oops_touch", module: "oops", source: "oops.c:8", step: "insmod oops" }]);
+  });
+});
+
+// The LPAE flavour (Large Physical Address Extension: 40-bit physical addresses, for Cortex-A7/A15-class
+// boards) runs only on a CPU with LPAE: the virt machine's 32-bit "max" CPU has it (it is a Cortex-A15 with
+// every optional feature), so the guest needs nothing of its own. One boot.
+describe.runIf(available["armmp-lpae"])("kforge vm on Debian's armmp-lpae kernel (qemu-system-arm, TCG)", () => {
+  it("refuses more RAM than the 32-bit virt machine addresses, then boots an LPAE guest that loads, tests and unloads", async () => {
+    const greet = createProject("greet-lpae", "greet/greet.c");
+    // QEMU itself would stop at start with "Addressing limited to 32 bits"; kforge says so before any boot.
+    const refused = await runKforge(["vm", greet, "--kernel", lpae, "--memory", "4096"], {
+      env: { XDG_CACHE_HOME: cache },
+      timeoutMs: 120_000,
+    });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/an arm guest takes at most 3072 MiB of RAM, and 4096 MiB was asked for/);
+    expect(refused.stderr).toMatch(/hint: pass --memory 3072 or less/);
+    expect(refused.stderr).not.toMatch(/booted|Addressing limited/);
+    const { exitCode, result } = await vm(greet, ["--exec", "uname -mr; grep -c -w lpae /proc/cpuinfo", "--", "count=2"], lpae);
+    expect(exitCode).toBe(0);
+    expect(result).toMatchObject({ ok: true, start: "booted", bootEntry: "image", release: lpae });
+    expect(result.steps.map((step) => [step.name, step.ok])).toEqual([
+      ["insmod greet count=2", true],
+      ["uname -mr; grep -c -w lpae /proc/cpuinfo", true],
+      ["rmmod greet", true],
+    ]);
+    expect(result.steps[0]!.kernelLog).toContain("greet: hello world x2");
+    expect(result.steps[1]!.output).toMatch(new RegExp(`^${releasePattern(lpae)} armv7l\n[1-9]d*\n$`));
+    expect(result.steps[2]!.kernelLog).toContain("greet: goodbye world");
   });
 });

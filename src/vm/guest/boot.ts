@@ -10,7 +10,7 @@ import { KVM_PROBE_MS } from "../launch.js";
 import type { Accel } from "../qemu/arguments.js";
 import { findDeviceError } from "../qemu/devices.js";
 import { findQemu, findQemuError } from "../qemu/process.js";
-import { guestMachineFor, type GuestMachine } from "../qemu/guest-machine.js";
+import { checkGuestMemory, guestMachineFor, type GuestMachine } from "../qemu/guest-machine.js";
 import { startGuest } from "./start.js";
 import type { BootImage } from "../qemu/vmlinux.js";
 
@@ -49,6 +49,7 @@ export interface GuestBootOptions {
 
 export async function bootRunningGuest(options: GuestBootOptions): Promise<RunningGuest | undefined> {
   const machine = guestMachineFor(options.bootImage.architecture, options.bootImage.path);
+  checkGuestMemory(machine, options.memoryMb);
   const choice = await chooseAccel(options.accel, options.env, options.onNotice, machine);
   const first = await bootOnce(options, machine, choice.accel, choice.probe ? KVM_PROBE_MS : options.timeoutMs, !choice.probe);
   if (first || !choice.probe || options.signal?.aborted) return first;

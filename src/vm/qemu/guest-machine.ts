@@ -24,6 +24,8 @@ export interface GuestMachine {
   agentPortIsTty: boolean;
   // In-tree modules /init loads before the agent, when the kernel has them as modules (in this order).
   agentModules: string[];
+  // The most RAM (MiB) the machine takes, where that is less than a user may ask for.
+  maxMemoryMb?: number;
 }
 
 export const X86_64_MACHINE: GuestMachine = {
@@ -53,8 +55,11 @@ export const ARM64_MACHINE: GuestMachine = {
   agentModules: ["virtio_pci", "virtio_console"],
 };
 
-// 32-bit arm (Debian's armhf armmp kernel, a zImage) on the same virt machine, channel and modules.
-export const ARM_MACHINE: GuestMachine = { ...ARM64_MACHINE, architecture: "arm", tcgCpu: "max" };
+// 32-bit arm (Debian's armhf armmp and armmp-lpae kernels, zImages) on the same virt machine, channel and
+// modules. With -cpu max (which has LPAE), QEMU 7.2 still gives virt 32 bits of physical addresses, with RAM from
+// 1 GiB up. -cpu cortex-a15 (40 bits) was tried: it moves the PCI config space above 4 GiB, out of an armmp
+// kernel's reach (no agent port), and a 4 GiB armmp-lpae guest panicked in its init.
+export const ARM_MACHINE: GuestMachine = { ...ARM64_MACHINE, architecture: "arm", tcgCpu: "max", maxMemoryMb: 3072 };
 
 const MACHINES: readonly GuestMachine[] = [X86_64_MACHINE, ARM64_MACHINE, ARM_MACHINE];
 
@@ -66,6 +71,16 @@ export function guestMachineFor(architecture: string, imagePath: string): GuestM
   throw new UsageError(
     `${imagePath} is a kernel for ${architecture}, and kforge boots only ${known} guests`,
     "build and load the module on a board of that architecture, or pick a kernel kforge can boot with --kernel or --vm-kernel",
+  );
+}
+
+// QEMU would refuse more RAM than the machine addresses only once started ("Addressing limited to 32 bits").
+export function checkGuestMemory(machine: GuestMachine, memoryMb: number): void {
+  if (machine.maxMemoryMb === undefined || memoryMb <= machine.maxMemoryMb) return;
+  throw new UsageError(
+    `an ${machine.architecture} guest takes at most ${machine.maxMemoryMb} MiB of RAM, and ${memoryMb} MiB was asked for ` +
+      "(--memory or vm.memory): QEMU's virt machine addresses 4 GiB for it, with RAM from 1 GiB up",
+    `pass --memory ${machine.maxMemoryMb} or less, or set vm.memory in kforge.json to at most ${machine.maxMemoryMb}`,
   );
 }
 
