@@ -27,7 +27,9 @@ function privateCache(name: string): string {
 }
 
 const CLIENT = "./client";
-const PYTHON = `python3 -c "import os; fd = os.open('/dev/echodev', os.O_RDWR); os.write(fd, b'py'); print(os.pread(fd, 2, 0).decode(), os.getcwd())"`;
+const PYTHON =
+  `python3 -c "import os; fd = os.open('/dev/echodev', os.O_RDWR); ` +
+  `os.write(fd, b'py'); print(os.pread(fd, 2, 0).decode(), os.getcwd())"`;
 const READ_ONLY = "echo changed > Kbuild";
 // Files no host has: each must land in the guest's tmpfs, never on the host.
 const PROBE = `kforge-probe-${process.pid}`;
@@ -94,11 +96,19 @@ describe.each([
     const kbuild = readFileSync(join(dir, "Kbuild"), "utf8");
     const expected = starts.map((flag, index) => (flag === "--cold" || index === starts.indexOf("") ? "booted" : "restored"));
     for (const [index, flag] of starts.entries()) {
-      const { result, stderr } = await vm(dir, cache, release, flag ? [flag] : []);
+      // python3's first start under TCG on a loaded host can take tens of seconds: more than the default 60 s run.
+      const { result, stderr } = await vm(dir, cache, release, [...(flag ? [flag] : []), "--timeout", "180"]);
+      expect(result.end, result.diagnosis).toBe("completed");
       expect(result.start, stderr).toBe(expected[index]);
       expectHostSteps(result, dir, kbuild);
     }
     for (const folder of ["/tmp", "/run", "/var/tmp", homedir()]) expect(existsSync(join(folder, PROBE))).toBe(false);
+    // The project's path is not part of the saved state: the same project elsewhere restores it.
+    const moved = `${dir}-moved`;
+    cpSync(dir, moved, { recursive: true });
+    const elsewhere = await vm(moved, cache, release, ["--timeout", "180"]);
+    expect(elsewhere.result.start, elsewhere.stderr).toBe("restored");
+    expect(stepOf(elsewhere.result, PYTHON).output.trim()).toBe(`py ${moved}`);
   }, 600_000);
 });
 

@@ -101,7 +101,8 @@ const fstabLine = (mount: GuestMount) =>
 export function hostRootTests(entries: string[], view: HostRootView): PlannedStep[] {
   return entries.map((entry) => {
     const script = `cd ${quoteShell(view.projectDir)} || exit 125\n${entry}`;
-    const environment = `HOME=${quoteShell(view.home ?? FALLBACK_HOME)} PATH=${STEP_PATH}`;
-    return { name: entry, kind: "exec", command: `${environment} chroot ${GUEST_HOST_ROOT} /bin/sh -c ${quoteShell(script)}` };
+    // exec: the agent's subshell becomes chroot, then the host's sh (a fork less, tens of ms under TCG).
+    const environment = `export HOME=${quoteShell(view.home ?? FALLBACK_HOME)} PATH=${STEP_PATH}`;
+    return { name: entry, kind: "exec", command: `${environment}; exec chroot ${GUEST_HOST_ROOT} /bin/sh -c ${quoteShell(script)}` };
   });
 }

@@ -1,6 +1,6 @@
 // The host userspace's view, pure (run for real in guests by test/vm/vm-host-userspace.test.ts).
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -85,10 +85,15 @@ describe("hostRootTests", () => {
     const entry = `printf '%s|%s\\n' "$PWD" "it's"`;
     const [step] = hostRootTests([entry], view(project));
     expect(step).toMatchObject({ name: entry, kind: "exec" });
-    // chroot stands in as a function printing its arguments: the words the guest's chroot gets.
-    const words = execFileSync("sh", ["-c", `chroot() { printf '%s\\0' "$@"; }\n${step!.command}`], { encoding: "utf8" }).split("\0");
+    // A stand-in for the guest's chroot prints the words and environment it gets (the step sets PATH
+    // itself, so it is named by its path).
+    const chroot = join(root, "chroot");
+    writeFileSync(chroot, `#!/bin/sh\nprintf '%s\\0' "$@"; printf '%s\\0' "$HOME" "$PATH" >&2\n`, { mode: 0o755 });
+    expect(step!.command).toContain("; exec chroot /kforge/host /bin/sh -c ");
+    const run = spawnSync("sh", ["-c", step!.command.replace("exec chroot", `exec ${chroot}`)], { encoding: "utf8" });
+    const words = run.stdout.split("\0");
     expect(words.slice(0, 3)).toEqual(["/kforge/host", "/bin/sh", "-c"]);
     expect(execFileSync("sh", ["-c", words[3]!], { encoding: "utf8" })).toBe(`${project}|it's\n`);
-    expect(step!.command).toMatch(/^HOME=\/root PATH=\/usr\/local\/sbin:.*:\/bin chroot /);
+    expect(run.stderr.split("\0").slice(0, 2)).toEqual(["/root", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]);
   });
 });
