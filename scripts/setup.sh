@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # One-time set-up of a Debian/Ubuntu machine for developing and testing kforge: the system packages the
-# tests use (make, gcc with its gcov, two kernels' headers, QEMU for x86_64 and arm guests, a static busybox, kmod, sparse,
-# coccinelle, lcov's genhtml, the arm64 and armhf cross compilers), the npm dependencies (npm ci also
-# compiles dist/), a bootable image for every installed build tree, Debian's arm64, armmp and armmp-lpae kernels of
-# the installed 6.1 for the cross-build tests, and the 6.12 debug kernel.
+# tests use (make, gcc with its gcov, python3 for the host-userspace guest tests, two kernels' headers,
+# QEMU for x86_64 and arm guests, a static busybox, kmod, sparse, coccinelle, lcov's genhtml, the arm64
+# and armhf cross compilers), the npm dependencies (npm ci also compiles dist/), a bootable image for
+# every installed build tree, Debian's arm64, armmp and armmp-lpae kernels of the installed 6.1 for the
+# cross-build and arm guest tests, and the 6.12 debug kernel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 packages=(
-  make gcc libelf-dev
+  make gcc libelf-dev python3-minimal
   linux-headers-amd64 linux-headers-6.12-amd64
   qemu-system-x86 qemu-system-arm busybox-static kmod cpio xz-utils zstd sparse coccinelle
   openssl clangd dkms

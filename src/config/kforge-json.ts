@@ -28,6 +28,10 @@ export interface VmSettings {
   memory?: number;
   // Emulated devices: shortcuts (edu, usb-kbd, ...) or raw QEMU -device values (vm/qemu/devices.ts).
   devices?: string[];
+  // "host": the test steps run in the host's root filesystem, shared read-only (vm/host-root/).
+  userspace?: "busybox" | "host";
+  // With the host userspace: the project dir is writable in the guest (read-only by default).
+  projectWritable?: boolean;
 }
 
 export interface KforgeConfig {
@@ -213,6 +217,8 @@ const validateConfig = shape({
     memory: positiveInteger,
     modules: strings,
     devices: strings,
+    userspace: oneOf("busybox", "host"),
+    projectWritable: boolean,
   }),
 });
 

@@ -102,6 +102,15 @@ export const OPTIONS = {
     help: "emulated device: edu, pci-testdev, usb-kbd, usb-mouse, usb-tablet, or a raw QEMU -device value (repeatable)",
     parse: repeated(nonEmpty("--device")),
   },
+  userspace: {
+    flags: "--userspace <userspace>",
+    help:
+      "where the test steps run: busybox (the guest's own, default) or host (this machine's root filesystem " +
+      "shared read-only, the project dir at its path; docs/vm.md)",
+    parse: oneOf("--userspace", ["busybox", "host"], "busybox or host"),
+    config: "vm.userspace",
+    fallback: "busybox",
+  },
   keepGoing: { flags: "--keep-going", help: "after a failed load, skip only the modules that need it and load the rest" },
   cold: { flags: "--cold", help: "boot the kernel even when a saved guest state would restore faster (docs/vm-fast-start.md)" },
   debug: {

@@ -43,6 +43,10 @@ export interface GuestSettings {
   modules: { names: string[]; optionName: string };
   // Emulated devices: kforge.json vm.devices, then --device (planned by vm/qemu/devices.ts).
   devices: string[];
+  // Where the test steps run: the busybox guest's own userspace or the host's (vm/host-root/).
+  userspace: "busybox" | "host";
+  // kforge.json vm.projectWritable: the host userspace's project dir is writable in the guest.
+  projectWritable: boolean;
 }
 
 // --coverage: the report files to write and where (absolute; undefined: .kforge/coverage/<release>/).
@@ -186,6 +190,8 @@ function guestSettings(setting: <Value>(name: OptionName) => Value | undefined, 
       ? { names: modules, optionName: "--module" }
       : { names: config.vm?.modules ?? [], optionName: "kforge.json vm.modules" },
     devices: [...(config.vm?.devices ?? []), ...((flags.device as string[] | undefined) ?? [])],
+    userspace: setting("userspace")!,
+    projectWritable: config.vm?.projectWritable ?? false,
   };
 }
 

@@ -10,6 +10,7 @@ import type { BeforeUnload, StepEvents } from "./step-runner.js";
 import { prepareBootImage } from "./qemu/vmlinux.js";
 import { checkGuestMemory, guestMachineFor } from "./qemu/guest-machine.js";
 import { checkModuleMachines } from "./module-machines.js";
+import type { HostRootView } from "./host-root/view.js";
 
 export interface LaunchOptions {
   release: string;
@@ -37,6 +38,8 @@ export interface LaunchOptions {
   events?: StepEvents;
   onNotice?: (message: string) => void;
   onProgress?: (message: string) => void;
+  // vm.userspace "host": the view the test steps run in (their commands already run there: host-root/view.ts).
+  hostRoot?: HostRootView;
 }
 
 export const KVM_PROBE_MS = 4000;
@@ -82,6 +85,7 @@ export async function launchVm(options: LaunchOptions): Promise<VmResult> {
     env: options.env,
     onNotice: options.onNotice,
     onProgress: options.onProgress,
+    hostRoot: options.hostRoot,
   };
   let result = await runVm({ ...common, accel: choice.accel, ...(choice.probe ? { probeMs: KVM_PROBE_MS } : {}) });
   // A first KVM guest that hung or whose QEMU exited: TCG is tried, and remembered only when a TCG

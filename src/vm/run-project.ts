@@ -17,6 +17,8 @@ import type { VmResult } from "./report.js";
 import { adviseOnTimeLimit } from "./time-limit.js";
 import { planDevices } from "./qemu/devices.js";
 import { type CoverageRun, prepareCoverageRun } from "./coverage-run.js";
+import { describeHostRoot } from "./host-root/prepare.js";
+import { hostRootTests } from "./host-root/view.js";
 
 // What a command adds to a guest run (kforge test: its KUnit suites): which built modules to load,
 // modules loaded even when --module selects others, and the final word on the result.
@@ -78,17 +80,20 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     : { modules: artifacts, alwaysLoad: [], notices: [] };
   for (const message of chosen.notices) notify(message);
   const { tests, modules: select } = project.guest;
-  const plan = await prepareVmPlan({
+  const hostRoot =
+    project.guest.userspace === "host" ? await describeHostRoot(project.dir, project.guest.projectWritable, project.env) : undefined;
+  const planned = await prepareVmPlan({
     dir: project.dir,
     release: kernel.release,
     modules: chosen.modules,
     configParams: project.config.params,
     parameterWords: project.parameterWords,
-    tests,
+    tests: hostRoot ? [] : tests,
     env: project.env,
     select: select.names.length ? { ...select, names: [...select.names, ...chosen.alwaysLoad] } : select,
     inTreeModules: devices.modules,
   });
+  const plan = hostRoot ? { ...planned, steps: { ...planned.steps, tests: hostRootTests(tests, hostRoot) } } : planned;
   if (tests.length === 0 && !request.shell && chosen.alwaysLoad.length === 0)
     notify("no test steps: add vm.test to kforge.json or pass --exec; only load and unload were checked");
   if (devices.bootReason && !request.cold) notify(`booting cold: ${devices.bootReason}`, true);
@@ -97,6 +102,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
   const launched = await launchVm({
     release: kernel.release,
     plan,
+    hostRoot,
     vmKernel: project.guest.vmKernel,
     configKernel: project.guest.configKernel,
     accel: project.guest.accel,

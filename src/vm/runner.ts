@@ -19,6 +19,7 @@ import { startGuest, type Guest } from "./guest/start.js";
 import { describeIncompleteInitramfs } from "./guest/unpack-check.js";
 import { type BeforeUnload, executeSteps, type StepEvents } from "./step-runner.js";
 import type { PlannedStep } from "./plan.js";
+import type { HostRootView } from "./host-root/view.js";
 
 export interface VmRunOptions {
   release: string;
@@ -53,6 +54,8 @@ export interface VmRunOptions {
   onNotice?: (message: string) => void;
   // Progress of a slow transfer into the guest: said, never in the result.
   onProgress?: (message: string) => void;
+  // The test steps run in the host's userspace, mounted once the guest answers (vm/host-root/).
+  hostRoot?: HostRootView;
 }
 
 export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProbeFailed?: boolean }> {
@@ -85,6 +88,7 @@ export async function runVm(options: VmRunOptions): Promise<VmResult & { kvmProb
       helloTimeoutMs: Math.min(options.probeMs ?? Infinity, options.timeoutMs),
       warm: (options.warm ?? false) && !options.shell && options.probeMs === undefined,
       memoryIsDefault: options.memoryIsDefault,
+      hostRoot: options.hostRoot,
       env: options.env,
       signal: options.signal,
       consoleLogPath: options.consoleLogPath,

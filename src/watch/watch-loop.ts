@@ -11,6 +11,7 @@ import { selectModules } from "../module/load-order.js";
 import type { Project } from "../project/project.js";
 import { prepareVmPlan } from "../vm/prepare.js";
 import type { PlannedStep } from "../vm/plan.js";
+import { hostRootTests, type HostRootView } from "../vm/host-root/view.js";
 import { type CoverageScope, collectCycleCoverage, resetCounters, type WatchCoverageOptions } from "./coverage-cycle.js";
 import { toJsonDiagnostic, type WatchEventBody } from "./events.js";
 import { watchSources, type SourceWatcher } from "./file-watcher.js";
@@ -32,6 +33,8 @@ export interface WatchLoopOptions {
   onBuildEvent?: (event: BuildEvent) => void;
   // --coverage: each cycle's coverage as a "coverage" event (coverage-cycle.ts).
   coverage?: WatchCoverageOptions;
+  // vm.userspace "host": the test steps run in the host's userspace the guest mounted (vm/host-root/).
+  hostRoot?: HostRootView;
 }
 
 type Trigger = WatchEventBody & { event: "build-start" };
@@ -156,7 +159,8 @@ export class WatchLoop {
       modules: selected.map((module) => module.path),
       configParams: project.config.params,
       parameterWords: project.parameterWords,
-      tests: project.guest.tests,
+      // The host userspace runs each entry as a command in the project dir: no script to send in.
+      tests: this.options.hostRoot ? [] : project.guest.tests,
       env: this.options.env,
     });
     this.testFiles = plan.files;
@@ -169,7 +173,7 @@ export class WatchLoop {
     this.coverageScope = { release: kernel.release, dir, buildDir, modules };
     if (this.options.coverage && (await this.handleFatal(await resetCounters(this.options.target)))) return;
     if (!(await this.modules.load(plan, selected, reload))) return;
-    await this.runTests(plan.steps.tests);
+    await this.runTests(this.options.hostRoot ? hostRootTests(project.guest.tests, this.options.hostRoot) : plan.steps.tests);
   }
 
   private async runTests(steps?: PlannedStep[]): Promise<void> {
@@ -196,6 +200,7 @@ export class WatchLoop {
 
   private async currentTests(): Promise<PlannedStep[]> {
     const project = await this.options.openProject();
+    if (this.options.hostRoot) return hostRootTests(project.guest.tests, this.options.hostRoot);
     return project.guest.tests.map((entry) => {
       const file = this.testFiles.find((path) => relative(this.options.dir, path) === entry.trim());
       const command = file ? `sh ./${relative(this.options.dir, file)}` : entry;

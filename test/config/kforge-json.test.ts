@@ -16,6 +16,8 @@ describe("kforge.json", () => {
       }),
     );
     expect(config.make?.variables).toEqual({ DEBUG: "1" });
+    expect(parseConfig('{"vm": {"userspace": "host", "projectWritable": true}}').vm).toEqual({ userspace: "host", projectWritable: true });
+    expect(() => parseConfig('{"vm": {"userspace": "debian"}}')).toThrow("vm.userspace must be");
     expect(config.params?.hello?.count).toBe(3);
   });
 
@@ -97,6 +99,8 @@ describe("kforge.json", () => {
     expect(hintOf('{"vm": {"tests": ["x"]}}').hint).toMatch(/^did you mean vm\.test\?/);
     expect(hintOf('{"make": {"job": 2}}').hint).toMatch(/^did you mean make\.jobs\?/);
     expect(hintOf('{"kernal": "x"}').hint).toMatch(/^did you mean kernel\?/);
-    expect(hintOf('{"vm": {"accelerator": "kvm"}}').hint).toBe("known keys here: kernel, test, timeout, accel, memory, modules, devices");
+    expect(hintOf('{"vm": {"accelerator": "kvm"}}').hint).toBe(
+      "known keys here: kernel, test, timeout, accel, memory, modules, devices, userspace, projectWritable",
+    );
   });
 });

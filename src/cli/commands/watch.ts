@@ -22,6 +22,8 @@ import { formatCoverage } from "../../ui/coverage-summary.js";
 import { formatWatchEvent, keysLine } from "../../ui/watch-output.js";
 import { selectGuestKernel } from "../../vm/debug-kernel.js";
 import { checkGuestMemory } from "../../vm/guest/memory.js";
+import { describeHostRoot } from "../../vm/host-root/prepare.js";
+import type { HostRootView } from "../../vm/host-root/view.js";
 import { prepareBootImage } from "../../vm/qemu/vmlinux.js";
 import type { WatchEvent, WatchEventBody } from "../../watch/events.js";
 import { GuestTarget } from "../../watch/guest-target.js";
@@ -84,9 +86,13 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   const quit = new AbortController();
   const signal = AbortSignal.any([context.signal, quit.signal]);
   const stepTimeoutMs = 1000 * project.guest.timeLimit(kernel.release).seconds;
+  const hostRoot =
+    !host && project.guest.userspace === "host"
+      ? await describeHostRoot(project.dir, project.guest.projectWritable, context.env)
+      : undefined;
   const target = host
     ? HostTarget.open(host, project.dir, stepTimeoutMs)
-    : await startGuest(project, kernel.release, signal, options, context);
+    : await startGuest(project, kernel.release, signal, { options, context, hostRoot });
   if (context.signal.aborted) return ExitCode.interrupted;
   if (!target) {
     throw new EnvironmentError(
@@ -108,6 +114,7 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
     emit,
     env: context.env,
     onBuildEvent,
+    hostRoot,
     ...(coverage ? { coverage: { ...coverage, onResult } } : {}),
   });
   const palette = createPalette(context.stdout as NodeJS.WriteStream);
@@ -134,7 +141,12 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
   return context.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
 }
 
-async function startGuest(project: Project, release: string, signal: AbortSignal, options: WatchCommandOptions, context: CommandContext) {
+async function startGuest(
+  project: Project,
+  release: string,
+  signal: AbortSignal,
+  { options, context, hostRoot }: { options: WatchCommandOptions; context: CommandContext; hostRoot?: HostRootView },
+) {
   const { guest } = project;
   const image = await findKernelImage({ release, vmKernel: guest.vmKernel, configKernel: guest.configKernel, env: context.env });
   const onNotice = (message: string) => context.stderr.write(formatNotice(message));
@@ -145,7 +157,7 @@ async function startGuest(project: Project, release: string, signal: AbortSignal
   if (bootReason) onNotice(`booting cold: ${bootReason}`);
   const machine = { accel: guest.accel, memoryMb: guest.memoryMb, devices, cold: bootReason !== undefined };
   const boot = { release, bootImage, ...machine, timeoutMs, signal, env: context.env };
-  return GuestTarget.start({ ...boot, sourceDir: project.dir, onNotice }, timeoutMs);
+  return GuestTarget.start({ ...boot, sourceDir: project.dir, hostRoot, onNotice }, timeoutMs);
 }
 
 // keys: the keys line of an interactive terminal, undefined otherwise.
@@ -179,6 +191,8 @@ function openHost(options: WatchCommandOptions, context: CommandContext): HostOp
     );
   if (options.device?.length)
     throw new UsageError("--device adds an emulated device to a guest", "drop --host: kforge watch --device reloads into a guest");
+  if (options.userspace !== undefined)
+    throw new UsageError("--userspace picks where a guest's test steps run", "drop --host: kforge watch --userspace reloads into a guest");
   if (options.vm) {
     throw new UsageError(
       "--host and --vm cannot be used together",

@@ -13,6 +13,7 @@ import { findQemu, findQemuError } from "../qemu/process.js";
 import { checkGuestMemory, guestMachineFor, type GuestMachine } from "../qemu/guest-machine.js";
 import { startGuest } from "./start.js";
 import type { BootImage } from "../qemu/vmlinux.js";
+import type { HostRootView } from "../host-root/view.js";
 
 export interface RunningGuest {
   session: GuestSession;
@@ -43,6 +44,8 @@ export interface GuestBootOptions {
   sourceDir?: string;
   // Where the console goes as it streams (each boot rewrites it).
   consoleLogPath?: string;
+  // The host userspace the test steps run in, mounted at every start (vm/host-root/).
+  hostRoot?: HostRootView;
   // A saved state that did not restore (the guest was booted instead), a damaged cache file discarded.
   onNotice?: (message: string) => void;
 }
@@ -75,6 +78,7 @@ async function bootOnce(
     files: [],
     helloTimeoutMs,
     warm: warm && !options.cold,
+    hostRoot: options.hostRoot,
     env: options.env,
     signal: options.signal,
     consoleLogPath: options.consoleLogPath,

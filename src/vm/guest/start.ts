@@ -3,7 +3,8 @@
 // project file is in it). With warm starts the initramfs holds no project file: once the agent
 // answers, the guest mounts the run's 9p share holding the modules and test files (vm/share/), or
 // they are sent over the channel (transfer.ts), and the clock and random pool are refreshed from
-// the host.
+// the host. With the host userspace (vm/host-root/) its 9p exports are part of the machine and its
+// modules of the initramfs, and the guest mounts them once the agent answers, cold or restored.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
@@ -23,6 +24,9 @@ import { findQemuError, printableQemuText, startQemu, type QemuProcess } from ".
 import { mountFileShare, planFileShare, type FileShare } from "../share/file-share.js";
 import { stageFiles } from "../share/staging.js";
 import { restoreGuestState } from "../snapshot/restore.js";
+import { mountHostRoot } from "../host-root/mount.js";
+import { prepareHostRoot, type HostRoot } from "../host-root/prepare.js";
+import type { HostRootView } from "../host-root/view.js";
 import { findState, markUsed, removeState } from "../snapshot/store.js";
 
 export interface Guest {
@@ -57,6 +61,8 @@ export interface StartGuestOptions {
   signal?: AbortSignal;
   // Where the console goes as it streams (its dir exists); each start rewrites it.
   consoleLogPath?: string;
+  // Run the test steps in the host's userspace (vm.userspace "host").
+  hostRoot?: HostRootView;
   notice: (message: string) => void;
   // Progress of a slow step (a large transfer over the serial port), not news: never in the report.
   progress?: (message: string) => void;
@@ -71,12 +77,28 @@ const RESTORE_DEADLINE_MS = 10_000;
 const SERIAL_BREAK_EVEN_BYTES = 160 * 1024;
 
 export async function startGuest(options: StartGuestOptions): Promise<Guest> {
-  const userspace = await guestUserspace(options.machine.guest ?? X86_64_MACHINE, options.release, options.env);
+  const view = options.hostRoot;
+  const hostRoot = view && (await prepareHostRoot({ ...options, view }));
+  const guest = await startMachine(options, hostRoot);
+  if (!hostRoot || !guest.session || options.signal?.aborted) return guest;
+  const timeoutMs = Math.min(Math.max(0, (options.deadline ?? Infinity) - Date.now()), MOUNT_TIMEOUT_MS);
+  try {
+    await mountHostRoot(guest.session, hostRoot.view, timeoutMs);
+  } catch (error) {
+    await interrupted(guest);
+    await guest.monitor.close();
+    throw error;
+  }
+  return guest;
+}
+
+async function startMachine(options: StartGuestOptions, hostRoot: HostRoot | undefined): Promise<Guest> {
+  const userspace = withBootModules(await guestUserspace(options.machine.guest ?? X86_64_MACHINE, options.release, options.env), hostRoot);
   const share = options.warm ? await planFileShare({ ...options, hasFiles: options.modules.length + options.files.length > 0 }) : undefined;
   const agentInitramfs = options.warm
     ? await cachedAgentInitramfs(options.env, options.notice, withBootModules(userspace, share)).catch(coldWithout(options))
     : undefined;
-  if (!agentInitramfs) return startCold(options, userspace);
+  if (!agentInitramfs) return startCold(options, userspace, hostRoot);
   // Over 9p the files are staged (hard links and decompressed copies) while QEMU restores or boots;
   // over the serial port they are stripped of debug info first (and with them the execa import,
   // 100-160 ms), which launchGuest() overlaps too: it starts QEMU before its first await.
@@ -85,7 +107,7 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     : prepareSends(options).then((sends) => ({ sends }));
   transfer.catch(() => undefined);
   // A virtio-serial port (arm guests) moves megabytes a second: only a UART is slower than a cold boot.
-  if (!share && userspace.agentPortIsTty && (await serialSlowerThanCold(transfer, options))) return startCold(options, userspace);
+  if (!share && userspace.agentPortIsTty && (await serialSlowerThanCold(transfer, options))) return startCold(options, userspace, hostRoot);
   const paths = {
     initramfs: agentInitramfs,
     agentSocket: join(options.workDir, "agent.sock"),
@@ -96,7 +118,7 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
     ...options.machine,
     ...paths,
     memoryFile: { path: join(options.workDir, "guest.ram"), shared: true },
-    ...(share ? { sharedFolders: [share.folder] } : {}),
+    sharedFolders: [...(share ? [share.folder] : []), ...(hostRoot?.folders ?? [])],
   };
   const key = await keyFor(options, machine);
   const saved = await findState(key, options.env, options.notice);
@@ -125,7 +147,7 @@ export async function startGuest(options: StartGuestOptions): Promise<Guest> {
 
 // The files travel in the initramfs: --cold, --shell, a cache that cannot be written, or files too
 // big for the serial port.
-async function startCold(options: StartGuestOptions, userspace: GuestUserspace): Promise<Guest> {
+async function startCold(options: StartGuestOptions, userspace: GuestUserspace, hostRoot: HostRoot | undefined): Promise<Guest> {
   const initramfs = join(options.workDir, "initramfs.cpio");
   const size = await writeInitramfs(
     initramfs,
@@ -134,7 +156,13 @@ async function startCold(options: StartGuestOptions, userspace: GuestUserspace):
   );
   const memory = fitGuestMemory({ mb: options.machine.memoryMb, isDefault: options.memoryIsDefault ?? false }, size);
   if (memory.notice) options.notice(memory.notice);
-  const machine = { ...options.machine, memoryMb: memory.memoryMb, initramfs, agentSocket: join(options.workDir, "agent.sock") };
+  const machine = {
+    ...options.machine,
+    memoryMb: memory.memoryMb,
+    initramfs,
+    agentSocket: join(options.workDir, "agent.sock"),
+    ...(hostRoot ? { sharedFolders: hostRoot.folders } : {}),
+  };
   return { ...(await launchGuest(options, machine)), initramfs: size };
 }
 

@@ -8,7 +8,7 @@ import { STAGED_FILES, STAGED_MODULES } from "./staging.js";
 export const FILE_SHARE_TAG = "kforge";
 export const GUEST_SHARE_DIR = "/kforge/share";
 // 9p moves at most msize bytes per request; virtio's ring caps what QEMU accepts at 512 KiB.
-const MSIZE = 512 * 1024;
+export const MSIZE = 512 * 1024;
 
 export function fileShareMountCommand(): string {
   const links = [

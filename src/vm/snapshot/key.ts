@@ -19,9 +19,14 @@ export interface SnapshotKeyParts {
   machineArguments: string[];
 }
 
-// Replaces each per-run path by its role, so two runs of the same machine give the same words.
+// Replaces each per-run path by its role, so two runs of the same machine give the same words. The
+// longest first: a path inside another (the host userspace's project dir under its root, "/") is
+// named whole, before the shorter one takes its slashes.
 export function machineArguments(args: string[], paths: Record<string, string>): string[] {
-  return args.map((arg) => Object.entries(paths).reduce((word, [role, path]) => (path ? word.split(path).join(`<${role}>`) : word), arg));
+  const roles = Object.entries(paths)
+    .filter(([, path]) => path)
+    .sort(([, left], [, right]) => right.length - left.length);
+  return args.map((arg) => roles.reduce((word, [role, path]) => word.split(path).join(`<${role}>`), arg));
 }
 
 export function snapshotKey(parts: SnapshotKeyParts): string {

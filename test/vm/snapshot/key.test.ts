@@ -8,6 +8,8 @@ const machine = (runDir: string, extra: Partial<Parameters<typeof createQemuArgu
     initramfs: `${runDir}/initramfs.cpio`,
     agent: `${runDir}/agent.sock`,
     monitor: `${runDir}/qmp.sock`,
+    // As guest/saved-state.ts names a shared folder's path.
+    ...Object.fromEntries((extra.sharedFolders ?? []).map((folder) => [`share-${folder.tag}`, folder.path])),
   };
   const args = createQemuArguments({
     accel: "tcg",
@@ -33,6 +35,18 @@ describe("snapshotKey", () => {
     expect(machine("/tmp/kforge-vm-1")).toEqual(machine("/tmp/kforge-vm-2"));
     expect(machine("/tmp/kforge-vm-1").join(" ")).not.toContain("/tmp/kforge-vm-1");
     expect(key(machine("/tmp/a"))).toBe(key(machine("/tmp/b")));
+  });
+
+  it("leaves the host userspace's project path out, whatever it is, though the host root is / (a prefix of every path)", () => {
+    const project = (path: string) =>
+      machine("/tmp/a", {
+        sharedFolders: [
+          { tag: "kforge-root", path: "/" },
+          { tag: "kforge-project", path },
+        ],
+      });
+    expect(project("/work/one")).toEqual(project("/home/user/two"));
+    expect(project("/work/one").join(" ")).toContain("path=<share-kforge-project>,security_model=none,readonly=on");
   });
 
   it("differs for memory, the kernel command line, the accelerator and the image", () => {

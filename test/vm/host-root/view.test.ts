@@ -1,0 +1,99 @@
+// The host userspace's view, pure (run for real in guests by test/vm/vm-host-userspace.test.ts).
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  HOST_ROOT_TAG,
+  PROJECT_TAG,
+  hostRootFolders,
+  hostRootMountCommand,
+  hostRootMounts,
+  hostRootTests,
+  mountStages,
+  type HostRootView,
+} from "../../../src/vm/host-root/view.js";
+
+const view = (projectDir: string, extra: Partial<HostRootView> = {}): HostRootView => ({
+  projectDir,
+  projectWritable: false,
+  tmpfs: ["/tmp", "/run", "/var/tmp", "/root"],
+  home: "/root",
+  ...extra,
+});
+
+const targets = (stages: ReturnType<typeof mountStages>) => stages.map((stage) => stage.map((mount) => mount.target));
+
+describe("hostRootFolders", () => {
+  it("exports the host root read-only and the project dir, writable only with projectWritable", () => {
+    expect(hostRootFolders(view("/work/project"))).toEqual([
+      { tag: HOST_ROOT_TAG, path: "/" },
+      { tag: PROJECT_TAG, path: "/work/project" },
+    ]);
+    expect(hostRootFolders(view("/work/project", { projectWritable: true }))[1]).toEqual({
+      tag: PROJECT_TAG,
+      path: "/work/project",
+      writable: true,
+    });
+  });
+});
+
+describe("mountStages", () => {
+  it("mounts what exists on the host at once, and a project inside a tmpfs after it", () => {
+    expect(targets(mountStages(hostRootMounts(view("/work/project"))))).toEqual([
+      ["/", "/proc", "/sys", "/dev", "/dev/pts", "/dev/shm", "/tmp", "/run", "/var/tmp", "/root", "/work/project"],
+    ]);
+    expect(targets(mountStages(hostRootMounts(view("/root/project"))))).toEqual([
+      ["/", "/proc", "/sys", "/dev", "/dev/pts", "/dev/shm", "/tmp", "/run", "/var/tmp", "/root"],
+      ["/root/project"],
+    ]);
+  });
+
+  it("nests as deep as the folders do: a HOME under /tmp holding the project", () => {
+    const nested = view("/tmp/home/project", { tmpfs: ["/tmp", "/tmp/home"], home: "/tmp/home" });
+    expect(targets(mountStages(hostRootMounts(nested)))).toEqual([
+      ["/", "/proc", "/sys", "/dev", "/dev/pts", "/dev/shm", "/tmp"],
+      ["/tmp/home"],
+      ["/tmp/home/project"],
+    ]);
+  });
+});
+
+describe("hostRootMountCommand", () => {
+  it("writes one fstab per stage, making the later stages' mount points first", () => {
+    const command = hostRootMountCommand(view("/root/my project", { projectWritable: true }));
+    expect(command).toMatch(/^mkdir -p \/kforge\/host \/dev\/pts \/dev\/shm && printf '%s\\n' /);
+    expect(command).toContain("'kforge-root /kforge/host 9p trans=virtio,version=9p2000.L,msize=524288,ro,cache=loose 0 0'");
+    expect(command).toContain("'tmpfs /kforge/host/root tmpfs nosuid,nodev,mode=0700 0 0'");
+    // A blank in a path is fstab's field separator: written as getmntent's octal escape.
+    expect(command).toContain(
+      "mkdir -p '/kforge/host/root/my project' && printf '%s\\n' " +
+        "'kforge-project /kforge/host/root/my\\040project 9p trans=virtio,version=9p2000.L,msize=524288,rw 0 0' " +
+        "> /kforge/host.1.fstab && mount -a -T /kforge/host.1.fstab",
+    );
+  });
+});
+
+describe("hostRootTests", () => {
+  const root = mkdtempSync(join(tmpdir(), "kforge-host-root-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("runs each entry with the host's sh in the project dir, chrooted into the view, quoting intact", () => {
+    const project = join(root, "it's here");
+    execFileSync("mkdir", ["-p", project]);
+    const entry = `printf '%s|%s\\n' "$PWD" "it's"`;
+    const [step] = hostRootTests([entry], view(project));
+    expect(step).toMatchObject({ name: entry, kind: "exec" });
+    // A stand-in for the guest's chroot prints the words and environment it gets (the step sets PATH
+    // itself, so it is named by its path).
+    const chroot = join(root, "chroot");
+    writeFileSync(chroot, `#!/bin/sh\nprintf '%s\\0' "$@"; printf '%s\\0' "$HOME" "$PATH" >&2\n`, { mode: 0o755 });
+    expect(step!.command).toContain("; exec chroot /kforge/host /bin/sh -c ");
+    const run = spawnSync("sh", ["-c", step!.command.replace("exec chroot", `exec ${chroot}`)], { encoding: "utf8" });
+    const words = run.stdout.split("\0");
+    expect(words.slice(0, 3)).toEqual(["/kforge/host", "/bin/sh", "-c"]);
+    expect(execFileSync("sh", ["-c", words[3]!], { encoding: "utf8" })).toBe(`${project}|it's\n`);
+    expect(run.stderr.split("\0").slice(0, 2)).toEqual(["/root", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]);
+  });
+});
