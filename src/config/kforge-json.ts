@@ -28,6 +28,8 @@ export interface VmSettings {
   memory?: number;
   // Emulated devices: shortcuts (edu, usb-kbd, ...) or raw QEMU -device values (vm/qemu/devices.ts).
   devices?: string[];
+  // Where files test steps write under $KFORGE_ARTIFACTS come back to, inside the module dir (project/artifacts.ts).
+  artifacts?: string;
 }
 
 export interface KforgeConfig {
@@ -213,6 +215,7 @@ const validateConfig = shape({
     memory: positiveInteger,
     modules: strings,
     devices: strings,
+    artifacts: string,
   }),
 });
 

@@ -17,6 +17,8 @@ import type { VmResult } from "./report.js";
 import { adviseOnTimeLimit } from "./time-limit.js";
 import { planDevices } from "./qemu/devices.js";
 import { type CoverageRun, prepareCoverageRun } from "./coverage-run.js";
+import { prepareArtifactsRun } from "./artifacts-run.js";
+import { artifactsDir } from "../project/artifacts.js";
 
 // What a command adds to a guest run (kforge test: its KUnit suites): which built modules to load,
 // modules loaded even when --module selects others, and the final word on the result.
@@ -94,6 +96,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
   if (devices.bootReason && !request.cold) notify(`booting cold: ${devices.bootReason}`, true);
   const timeLimit = project.guest.timeLimit(kernel.release);
   const coverage = request.coverage && (await prepareCoverage(request, plan.steps.loads, chosen.modules));
+  const artifactsRun = await prepareArtifactsRun({ release: kernel.release, dir: artifactsDir(project.guest.artifacts, kernel.release) });
   const launched = await launchVm({
     release: kernel.release,
     plan,
@@ -110,7 +113,10 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     devices: devices.devices,
     consoleLogPath: join(project.dir, ".kforge", "logs", kernel.release, "vm-console.log"),
     kmemleak: await hasKmemleak(kernel.kdir),
-    beforeUnload: coverage?.beforeUnload,
+    beforeUnload: async (session, context) => {
+      await coverage?.beforeUnload(session, context);
+      await artifactsRun.beforeUnload(session, context);
+    },
     env: project.env,
     signal: request.signal,
     onNotice: (message) => request.onNotice(message),
@@ -122,6 +128,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
   const advised = adviseOnTimeLimit(launched, timeLimit);
   const result = request.extension ? await request.extension.finish(advised) : advised;
   if (coverage) result.coverage = await coverage.finish(result);
+  result.artifacts = artifactsRun.finish(result);
   return { kind: "done", result };
 }
 

@@ -13,6 +13,7 @@ const GUEST_OPTIONS: OptionUse[] = [
   "append",
   "module",
   "device",
+  "artifacts",
   "keepGoing",
   "cold",
   "debug",

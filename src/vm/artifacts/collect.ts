@@ -1,0 +1,119 @@
+// Copies the files the test steps wrote under $KFORGE_ARTIFACTS out of the guest into the run's
+// host dir, over the command channel (guest/file-copy.ts): listed, checked (names.ts, the host dir's
+// own files: host-dir.ts), and read chunk by chunk into a temp file renamed into place. What was
+// refused, and why, is reported; a guest that stops answering ends the copy with what came back.
+import type { GuestSession } from "../guest/channel.js";
+import { CHUNK_BYTES, type GuestEntry, listFilesCommand, parseChunk, parseFileList, readChunkCommand } from "../guest/file-copy.js";
+import { GUEST_ARTIFACTS_DIR } from "../guest/init-script.js";
+import { createArtifactFile, findObstacle, missingDirs, writeManifest } from "./host-dir.js";
+import { checkHexName } from "./names.js";
+
+// What a run may bring back in all. The serial port moves some 40 KB/s under TCG (20 KB/s of
+// incompressible data once encoded; text compresses): reports and logs, not disk images.
+export const ARTIFACTS_LIMIT_BYTES = 4 * 2 ** 20;
+// The unloads after the copy need some of the run's time too; the copy gets at least COPY_MIN_MS.
+const UNLOAD_RESERVE_MS = 5000;
+const COPY_MIN_MS = 5000;
+// Entries listed beyond this are not looked at (a step that made a million empty files).
+const MAX_ENTRIES = 1000;
+
+export interface ArtifactsCollection {
+  files: { path: string; bytes: number }[];
+  // Names as shown on a terminal (control characters escaped).
+  refused: { name: string; reason: string }[];
+  bytes: number;
+  // Why the copy stopped before every file was in (the guest stopped answering, the time ran out).
+  stopped?: string;
+}
+
+export async function collectArtifacts(
+  session: GuestSession,
+  hostDir: string,
+  options: { timeoutMs: number },
+): Promise<ArtifactsCollection> {
+  const deadline = Date.now() + Math.max(options.timeoutMs - UNLOAD_RESERVE_MS, COPY_MIN_MS);
+  const run = (command: string) => session.run(command, { timeoutMs: Math.max(deadline - Date.now(), 1) });
+  const collection: ArtifactsCollection = { files: [], refused: [], bytes: 0 };
+  const listing = await run(listFilesCommand(GUEST_ARTIFACTS_DIR));
+  if (listing.status !== "done") return { ...collection, stopped: `listing ${GUEST_ARTIFACTS_DIR} did not finish (${listing.status})` };
+  const { entries, dropped } = parseFileList(listing.output, MAX_ENTRIES);
+  if (dropped) collection.refused.push({ name: `${dropped} more entries`, reason: `only the first ${MAX_ENTRIES} entries are copied` });
+  const accepted = await acceptEntries(entries, hostDir, collection);
+  await writeManifest(hostDir, {
+    files: accepted.map((entry) => entry.path),
+    dirs: await missingDirs(
+      hostDir,
+      accepted.map((entry) => entry.path),
+    ),
+  });
+  for (const entry of accepted) {
+    const copied = await copyFile(run, hostDir, entry);
+    if (copied === "copied") {
+      collection.files.push({ path: entry.path, bytes: entry.size });
+      collection.bytes += entry.size;
+    } else if (copied.stopped) return { ...collection, stopped: copied.stopped };
+    else collection.refused.push({ name: entry.path, reason: copied.reason });
+  }
+  return collection;
+}
+
+type Accepted = { path: string; size: number };
+
+// Regular files with safe names that the host dir has room for, within the run's limit.
+async function acceptEntries(entries: GuestEntry[], hostDir: string, collection: ArtifactsCollection): Promise<Accepted[]> {
+  const accepted: Accepted[] = [];
+  let planned = 0;
+  for (const entry of entries) {
+    const name = checkHexName(entry.hexName);
+    const refuse = (reason: string) => collection.refused.push({ name: name.ok ? name.path : name.shown, reason });
+    if (!name.ok) refuse(name.reason);
+    else if (entry.kind === "link") refuse("a symlink: not followed");
+    else if (entry.kind === "other") refuse("not a regular file (a device, FIFO or socket)");
+    else if (planned + entry.size > ARTIFACTS_LIMIT_BYTES)
+      refuse(
+        `its ${formatBytes(entry.size)} would pass the run's limit of ${formatBytes(ARTIFACTS_LIMIT_BYTES)} (${formatBytes(planned)} taken)`,
+      );
+    else {
+      const obstacle = await findObstacle(hostDir, name.path);
+      if (obstacle) refuse(obstacle);
+      else {
+        accepted.push({ path: name.path, size: entry.size });
+        planned += entry.size;
+      }
+    }
+  }
+  return accepted;
+}
+
+type RunCommand = (command: string) => ReturnType<GuestSession["run"]>;
+
+async function copyFile(run: RunCommand, hostDir: string, entry: Accepted): Promise<"copied" | { reason: string; stopped?: string }> {
+  const file = await createArtifactFile(hostDir, entry.path).catch((error: Error) => error);
+  if (file instanceof Error) return { reason: `could not be written on the host: ${file.message}` };
+  let received = 0;
+  for (let chunk = 0; chunk * CHUNK_BYTES < entry.size; chunk++) {
+    const outcome = await run(readChunkCommand(GUEST_ARTIFACTS_DIR, entry.path, chunk));
+    const failure =
+      outcome.status !== "done"
+        ? { reason: "the copy did not finish", stopped: `copying ${entry.path} did not finish within the run's time (${outcome.status})` }
+        : outcome.exitCode !== 0
+          ? { reason: "no longer a regular file when it was read" }
+          : undefined;
+    const data = outcome.status === "done" && !failure ? parseChunk(outcome.output) : undefined;
+    if (failure || !data || received + data.length > entry.size) {
+      await file.discard();
+      return failure ?? { reason: data ? "it grew while it was copied" : "the guest sent a garbled chunk" };
+    }
+    await file.write(data);
+    received += data.length;
+  }
+  if (received !== entry.size) {
+    await file.discard();
+    return { reason: `it shrank while it was copied (listed ${entry.size} bytes, read ${received})` };
+  }
+  await file.commit();
+  return "copied";
+}
+
+export const formatBytes = (bytes: number): string =>
+  bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`;
