@@ -3,7 +3,7 @@
 // unloads, as coverage's counters are), and the result saying what came back (artifacts/result.ts).
 import type { ArtifactsCollection } from "./artifacts/collect.js";
 import { collectArtifacts } from "./artifacts/collect.js";
-import { prepareArtifactsDir } from "./artifacts/host-dir.js";
+import { clearArtifactsDir } from "./artifacts/host-dir.js";
 import { type ArtifactsResult, toArtifactsResult } from "./artifacts/result.js";
 import type { VmResult } from "./report.js";
 import type { BeforeUnload } from "./step-runner.js";
@@ -14,7 +14,7 @@ export interface ArtifactsRun {
 }
 
 export async function prepareArtifactsRun(input: { release: string; dir: string }): Promise<ArtifactsRun> {
-  await prepareArtifactsDir(input.dir);
+  await clearArtifactsDir(input.dir);
   let collected: ArtifactsCollection | undefined;
   return {
     async beforeUnload(session, context) {

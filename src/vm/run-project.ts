@@ -97,6 +97,8 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
   const timeLimit = project.guest.timeLimit(kernel.release);
   const coverage = request.coverage && (await prepareCoverage(request, plan.steps.loads, chosen.modules));
   const artifactsRun = await prepareArtifactsRun({ release: kernel.release, dir: artifactsDir(project.guest.artifacts, kernel.release) });
+  // Without test steps nothing wrote artifacts: the listing's round trip is saved.
+  const collects = plan.steps.tests.length > 0 || request.shell;
   const launched = await launchVm({
     release: kernel.release,
     plan,
@@ -115,7 +117,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     kmemleak: await hasKmemleak(kernel.kdir),
     beforeUnload: async (session, context) => {
       await coverage?.beforeUnload(session, context);
-      await artifactsRun.beforeUnload(session, context);
+      if (collects) await artifactsRun.beforeUnload(session, context);
     },
     env: project.env,
     signal: request.signal,
@@ -128,7 +130,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
   const advised = adviseOnTimeLimit(launched, timeLimit);
   const result = request.extension ? await request.extension.finish(advised) : advised;
   if (coverage) result.coverage = await coverage.finish(result);
-  result.artifacts = artifactsRun.finish(result);
+  if (collects) result.artifacts = artifactsRun.finish(result);
   return { kind: "done", result };
 }
 

@@ -102,7 +102,8 @@ describe("kforge vm artifacts (Debian 6.1, TCG)", () => {
       JSON.stringify({
         vm: {
           test: [
-            `echo second > $KFORGE_ARTIFACTS/junit.xml; mkdir $KFORGE_ARTIFACTS/sub; echo x > $KFORGE_ARTIFACTS/sub/x.txt; touch "$KFORGE_ARTIFACTS/$(printf 'esc\\033[2J')"`,
+            "echo second > $KFORGE_ARTIFACTS/junit.xml; mkdir $KFORGE_ARTIFACTS/sub; echo x > $KFORGE_ARTIFACTS/sub/x.txt",
+            `touch "$KFORGE_ARTIFACTS/$(printf 'esc\\033[2J')"`,
           ],
         },
       }),

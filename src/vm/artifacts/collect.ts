@@ -5,7 +5,7 @@
 import type { GuestSession } from "../guest/channel.js";
 import { CHUNK_BYTES, type GuestEntry, listFilesCommand, parseChunk, parseFileList, readChunkCommand } from "../guest/file-copy.js";
 import { GUEST_ARTIFACTS_DIR } from "../guest/init-script.js";
-import { createArtifactFile, findObstacle, missingDirs, writeManifest } from "./host-dir.js";
+import { createArtifactFile, ensureArtifactsDir, findObstacle, missingDirs, writeManifest } from "./host-dir.js";
 import { checkHexName } from "./names.js";
 
 // What a run may bring back in all. The serial port moves some 40 KB/s under TCG (20 KB/s of
@@ -39,13 +39,10 @@ export async function collectArtifacts(
   const { entries, dropped } = parseFileList(listing.output, MAX_ENTRIES);
   if (dropped) collection.refused.push({ name: `${dropped} more entries`, reason: `only the first ${MAX_ENTRIES} entries are copied` });
   const accepted = await acceptEntries(entries, hostDir, collection);
-  await writeManifest(hostDir, {
-    files: accepted.map((entry) => entry.path),
-    dirs: await missingDirs(
-      hostDir,
-      accepted.map((entry) => entry.path),
-    ),
-  });
+  if (accepted.length === 0) return collection;
+  const names = accepted.map((entry) => entry.path);
+  await ensureArtifactsDir(hostDir);
+  await writeManifest(hostDir, { files: names, dirs: await missingDirs(hostDir, names) });
   for (const entry of accepted) {
     const copied = await copyFile(run, hostDir, entry);
     if (copied === "copied") {
@@ -70,9 +67,7 @@ async function acceptEntries(entries: GuestEntry[], hostDir: string, collection:
     else if (entry.kind === "link") refuse("a symlink: not followed");
     else if (entry.kind === "other") refuse("not a regular file (a device, FIFO or socket)");
     else if (planned + entry.size > ARTIFACTS_LIMIT_BYTES)
-      refuse(
-        `its ${formatBytes(entry.size)} would pass the run's limit of ${formatBytes(ARTIFACTS_LIMIT_BYTES)} (${formatBytes(planned)} taken)`,
-      );
+      refuse(`its ${formatBytes(entry.size)} would pass the run's limit of ${LIMIT} (${formatBytes(planned)} taken)`);
     else {
       const obstacle = await findObstacle(hostDir, name.path);
       if (obstacle) refuse(obstacle);
@@ -115,5 +110,9 @@ async function copyFile(run: RunCommand, hostDir: string, entry: Accepted): Prom
   return "copied";
 }
 
-export const formatBytes = (bytes: number): string =>
-  bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`;
+const LIMIT = formatBytes(ARTIFACTS_LIMIT_BYTES);
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`;
+}

@@ -21,19 +21,28 @@ const kindOf = async (path: string): Promise<"dir" | "file" | "other" | "missing
   return stats.isDirectory() ? "dir" : stats.isFile() ? "file" : "other";
 };
 
-// The dir made (when missing) and emptied of the previous run's files; a symlink there is refused.
-export async function prepareArtifactsDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  if ((await kindOf(dir)) !== "dir")
-    throw new EnvironmentError(
-      `${dir} is not a folder kforge can write artifacts into (a symlink or a file)`,
-      "remove it, or choose another dir with --artifacts or kforge.json vm.artifacts",
-    );
+// The dir emptied of the previous run's files (a missing one is left missing); a symlink is refused.
+export async function clearArtifactsDir(dir: string): Promise<void> {
+  const kind = await kindOf(dir);
+  if (kind === "missing") return;
+  if (kind !== "dir") throw notAFolder(dir);
   const manifest = parseManifest(await readFile(join(dir, MANIFEST_NAME), "utf8").catch(() => "{}"));
   for (const file of manifest.files) if ((await kindOf(join(dir, file))) === "file") await unlink(join(dir, file));
   for (const folder of [...manifest.dirs].reverse()) await rmdir(join(dir, folder)).catch(() => undefined);
   await rm(join(dir, MANIFEST_NAME), { force: true });
 }
+
+// Made only when a file comes back, so a project whose steps write none gets no dir.
+export async function ensureArtifactsDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  if ((await kindOf(dir)) !== "dir") throw notAFolder(dir);
+}
+
+const notAFolder = (dir: string) =>
+  new EnvironmentError(
+    `${dir} is not a folder kforge can write artifacts into (a symlink or a file)`,
+    "remove it, or choose another dir with --artifacts or kforge.json vm.artifacts",
+  );
 
 // Why `name` cannot be written under dir, if it cannot: a file kforge did not write is in the way,
 // or a folder on its path is a symlink or a file.

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createArtifactFile, findObstacle, missingDirs, prepareArtifactsDir, writeManifest } from "../../../src/vm/artifacts/host-dir.js";
+import { createArtifactFile, findObstacle, missingDirs, clearArtifactsDir, writeManifest } from "../../../src/vm/artifacts/host-dir.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-host-dir-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -19,7 +19,7 @@ describe("the artifacts host dir", () => {
     writeFileSync(join(dir, "mine.txt"), "the user's");
     writeFileSync(join(dir, "kept", "mine.txt"), "the user's");
     await writeManifest(dir, { files: ["old.xml", "sub/deep/old.log", "kept/gone.txt"], dirs: ["sub", "sub/deep", "kept"] });
-    await prepareArtifactsDir(dir);
+    await clearArtifactsDir(dir);
     expect(readdirSync(dir).sort()).toEqual(["kept", "mine.txt"]);
     expect(readFileSync(join(dir, "kept", "mine.txt"), "utf8")).toBe("the user's");
   });
@@ -27,7 +27,7 @@ describe("the artifacts host dir", () => {
   it("refuses a dir that is a symlink", async () => {
     mkdirSync(join(root, "elsewhere"));
     symlinkSync(join(root, "elsewhere"), join(root, "linked"));
-    await expect(prepareArtifactsDir(join(root, "linked"))).rejects.toThrow(/not a folder kforge can write artifacts into/);
+    await expect(clearArtifactsDir(join(root, "linked"))).rejects.toThrow(/not a folder kforge can write artifacts into/);
   });
 
   it("finds what stands in a name's way: a user's file, a symlinked or file folder on its path", async () => {
