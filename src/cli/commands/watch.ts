@@ -27,6 +27,8 @@ import type { WatchEvent, WatchEventBody } from "../../watch/events.js";
 import { GuestTarget } from "../../watch/guest-target.js";
 import { HostTarget } from "../../watch/host-target.js";
 import { WatchLoop } from "../../watch/watch-loop.js";
+import { artifactsDir } from "../../project/artifacts.js";
+import { CycleArtifacts } from "../../watch/artifacts-cycle.js";
 import type { CommandContext } from "../context.js";
 import { checkCoverageTools, withCoverageKernel, writeCoverageFiles } from "../coverage-command.js";
 import { debugKernelBuilder } from "../debug-kernel-builder.js";
@@ -109,6 +111,15 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
     env: context.env,
     onBuildEvent,
     ...(coverage ? { coverage: { ...coverage, onResult } } : {}),
+    ...(host
+      ? {}
+      : {
+          artifacts: new CycleArtifacts(
+            target,
+            { release: kernel.release, dir: artifactsDir(project.guest.artifacts, kernel.release) },
+            stepTimeoutMs,
+          ),
+        }),
   });
   const palette = createPalette(context.stdout as NodeJS.WriteStream);
   const printCoverage = () =>

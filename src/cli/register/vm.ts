@@ -58,6 +58,7 @@ export const VM_COMMANDS: CommandSpec[] = [
       "coverageOutput",
       "module",
       "device",
+      "artifacts",
       "vmKernel",
       "accel",
       "memory",

@@ -2,7 +2,6 @@
 // host dir, over the command channel (guest/file-copy.ts): listed, checked (names.ts, the host dir's
 // own files: host-dir.ts), and read chunk by chunk into a temp file renamed into place. What was
 // refused, and why, is reported; a guest that stops answering ends the copy with what came back.
-import type { GuestSession } from "../guest/channel.js";
 import { CHUNK_BYTES, type GuestEntry, listFilesCommand, parseChunk, parseFileList, readChunkCommand } from "../guest/file-copy.js";
 import { GUEST_ARTIFACTS_DIR } from "../guest/init-script.js";
 import { createArtifactFile, ensureArtifactsDir, findObstacle, missingDirs, writeManifest } from "./host-dir.js";
@@ -22,24 +21,32 @@ export interface ArtifactsCollection {
   // Names as shown on a terminal (control characters escaped).
   refused: { name: string; reason: string }[];
   bytes: number;
+  // Entries the guest's listing named (files, links, the rest), before any was checked.
+  listed: number;
   // Why the copy stopped before every file was in (the guest stopped answering, the time ran out).
   stopped?: string;
 }
 
+// One command in the guest: a guest run's session (with what is left of the run's time) or watch's
+// guest that stays up (with its step time limit). "stopped" says why the guest did not answer.
+export type GuestCommand = (command: string, timeoutMs: number) => Promise<{ exitCode: number; output: string } | { stopped: string }>;
+
 export async function collectArtifacts(
-  session: GuestSession,
+  runCommand: GuestCommand,
   hostDir: string,
   options: { timeoutMs: number },
 ): Promise<ArtifactsCollection> {
   const deadline = Date.now() + Math.max(options.timeoutMs - UNLOAD_RESERVE_MS, COPY_MIN_MS);
-  const run = (command: string) => session.run(command, { timeoutMs: Math.max(deadline - Date.now(), 1) });
-  const collection: ArtifactsCollection = { files: [], refused: [], bytes: 0 };
+  const run = (command: string) => runCommand(command, Math.max(deadline - Date.now(), 1));
+  const collection: ArtifactsCollection = { files: [], refused: [], bytes: 0, listed: 0 };
   const listing = await run(listFilesCommand(GUEST_ARTIFACTS_DIR));
-  if (listing.status !== "done") return { ...collection, stopped: `listing ${GUEST_ARTIFACTS_DIR} did not finish (${listing.status})` };
+  if ("stopped" in listing)
+    return { ...collection, listed: 0, stopped: `listing ${GUEST_ARTIFACTS_DIR} did not finish (${listing.stopped})` };
   const { entries, dropped } = parseFileList(listing.output, MAX_ENTRIES);
+  const listed = entries.length + dropped;
   if (dropped) collection.refused.push({ name: `${dropped} more entries`, reason: `only the first ${MAX_ENTRIES} entries are copied` });
   const accepted = await acceptEntries(entries, hostDir, collection);
-  if (accepted.length === 0) return collection;
+  if (accepted.length === 0) return { ...collection, listed };
   const names = accepted.map((entry) => entry.path);
   await ensureArtifactsDir(hostDir);
   await writeManifest(hostDir, { files: names, dirs: await missingDirs(hostDir, names) });
@@ -48,10 +55,10 @@ export async function collectArtifacts(
     if (copied === "copied") {
       collection.files.push({ path: entry.path, bytes: entry.size });
       collection.bytes += entry.size;
-    } else if (copied.stopped) return { ...collection, stopped: copied.stopped };
+    } else if (copied.stopped) return { ...collection, listed, stopped: copied.stopped };
     else collection.refused.push({ name: entry.path, reason: copied.reason });
   }
-  return collection;
+  return { ...collection, listed };
 }
 
 type Accepted = { path: string; size: number };
@@ -80,7 +87,7 @@ async function acceptEntries(entries: GuestEntry[], hostDir: string, collection:
   return accepted;
 }
 
-type RunCommand = (command: string) => ReturnType<GuestSession["run"]>;
+type RunCommand = (command: string) => ReturnType<GuestCommand>;
 
 async function copyFile(run: RunCommand, hostDir: string, entry: Accepted): Promise<"copied" | { reason: string; stopped?: string }> {
   const file = await createArtifactFile(hostDir, entry.path).catch((error: Error) => error);
@@ -89,12 +96,12 @@ async function copyFile(run: RunCommand, hostDir: string, entry: Accepted): Prom
   for (let chunk = 0; chunk * CHUNK_BYTES < entry.size; chunk++) {
     const outcome = await run(readChunkCommand(GUEST_ARTIFACTS_DIR, entry.path, chunk));
     const failure =
-      outcome.status !== "done"
-        ? { reason: "the copy did not finish", stopped: `copying ${entry.path} did not finish within the run's time (${outcome.status})` }
+      "stopped" in outcome
+        ? { reason: "the copy did not finish", stopped: `copying ${entry.path} did not finish within the run's time (${outcome.stopped})` }
         : outcome.exitCode !== 0
           ? { reason: "no longer a regular file when it was read" }
           : undefined;
-    const data = outcome.status === "done" && !failure ? parseChunk(outcome.output) : undefined;
+    const data = "stopped" in outcome || failure ? undefined : parseChunk(outcome.output);
     if (failure || !data || received + data.length > entry.size) {
       await file.discard();
       return failure ?? { reason: data ? "it grew while it was copied" : "the guest sent a garbled chunk" };

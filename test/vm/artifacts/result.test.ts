@@ -6,7 +6,7 @@ import type { StepResult, VmResult } from "../../../src/vm/report.js";
 const where = { release: "6.1.0-test", dir: "/p/.kforge/vm-out/6.1.0-test" };
 const step = (name: string, ok: boolean): StepResult => ({ name, kind: "exec", ok, durationMs: 1, output: "", kernelLog: [] });
 const run = (facts: Partial<VmResult>) => ({ steps: [], crashes: [], end: "completed" as const, ...facts });
-const collected = { files: [{ path: "junit.xml", bytes: 12 }], refused: [], bytes: 12 };
+const collected = { files: [{ path: "junit.xml", bytes: 12 }], refused: [], bytes: 12, listed: 1 };
 
 describe("toArtifactsResult", () => {
   it("reports a whole copy after steps that passed", () => {
