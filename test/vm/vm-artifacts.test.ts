@@ -4,14 +4,15 @@
 // with an escape sequence, a file beyond the run's limit, and a process left behind that slips
 // ../escape.txt and /tmp/abs.txt into the listing), and a failing step that makes the copy partial. A second,
 // warm run (text) shows the previous run's files removed but the user's kept, a symlink on the host
-// not followed, and no escape sequence reaching the terminal.
+// not followed, and no escape sequence reaching the terminal. `kforge test` on two kernels keeps each
+// kernel's files apart under an --artifacts dir, and an escaping vm.artifacts is a usage error.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { VmResult } from "../../src/vm/report.js";
 import { runKforge } from "../helpers/cli.js";
-import { kernel61 } from "../helpers/kernels.js";
+import { kernel61, kernel612 } from "../helpers/kernels.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-vm-artifacts-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -118,6 +119,21 @@ describe("kforge vm artifacts (Debian 6.1, TCG)", () => {
     expect(run.stdout).toContain("refused sub/x.txt: sub on the host is not a folder (a symlink or a file)");
     expect(run.stdout).toContain("refused esc\\x1b[2J: the name has control characters");
     expect(run.stdout).not.toContain("\x1b");
+  }, 180_000);
+
+  it("keeps each kernel's files apart under an --artifacts dir given on the command line (test on two kernels)", async () => {
+    writeFileSync(join(dir, "kforge.json"), "{}");
+    const chosen = join(root, "chosen");
+    const releases = [kernel61().release, kernel612().release];
+    const args = ["test", "--vm", dir, "--json", "--accel", "tcg", "--timeout", "150", "--artifacts", chosen];
+    const step = ["--exec", "uname -r > $KFORGE_ARTIFACTS/release.txt"];
+    const run = await runKforge([...args, ...releases.flatMap((release) => ["--kernel", release]), ...step], { timeoutMs: 170_000 });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const { kernels } = JSON.parse(run.stdout) as { kernels: VmResult[] };
+    for (const release of releases) {
+      expect(readFileSync(join(chosen, release, "release.txt"), "utf8")).toBe(`${release}\n`);
+      expect(kernels.find((kernel) => kernel.release === release)?.artifacts).toMatchObject({ dir: join(chosen, release) });
+    }
   }, 180_000);
 
   it("refuses a kforge.json vm.artifacts outside the module dir before anything is built", async () => {
