@@ -115,10 +115,13 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     devices: devices.devices,
     consoleLogPath: join(project.dir, ".kforge", "logs", kernel.release, "vm-console.log"),
     kmemleak: await hasKmemleak(kernel.kdir),
-    beforeUnload: async (session, context) => {
-      await coverage?.beforeUnload(session, context);
-      if (collects) await artifactsRun.beforeUnload(session, context);
-    },
+    beforeUnload:
+      coverage || collects
+        ? async (session, context) => {
+            await coverage?.beforeUnload(session, context);
+            if (collects) await artifactsRun.beforeUnload(session, context);
+          }
+        : undefined,
     env: project.env,
     signal: request.signal,
     onNotice: (message) => request.onNotice(message),
