@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { WatchEvent } from "../../src/watch/events.js";
+import { runKforge } from "../helpers/cli.js";
 import { kernel61 } from "../helpers/kernels.js";
 import { createWatchProject, helloSource, WatchRun } from "../helpers/watch-run.js";
 
@@ -55,5 +56,12 @@ describe("kforge watch --vm artifacts on Debian 6.1 (TCG)", () => {
       watch.kill("SIGINT");
       await watch.exited;
     }
+  });
+
+  it("refuses --artifacts with --host, whose steps write on the host itself", async () => {
+    const { dir } = createWatchProject(root, "host", { Kbuild: "obj-m := hello.o\n", "hello.c": helloSource("") });
+    const run = await runKforge(["watch", dir, "--host", "--artifacts", "out"]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("--artifacts copies files back from a guest");
   });
 });

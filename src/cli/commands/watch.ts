@@ -190,6 +190,8 @@ function openHost(options: WatchCommandOptions, context: CommandContext): HostOp
     );
   if (options.device?.length)
     throw new UsageError("--device adds an emulated device to a guest", "drop --host: kforge watch --device reloads into a guest");
+  if (options.artifacts !== undefined)
+    throw new UsageError("--artifacts copies files back from a guest", "drop --host: with --host the test steps write on the host itself");
   if (options.vm) {
     throw new UsageError(
       "--host and --vm cannot be used together",
