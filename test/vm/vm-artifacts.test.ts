@@ -4,7 +4,7 @@
 // with an escape sequence, a file beyond the run's limit, and a process left behind that slips
 // ../escape.txt and /tmp/abs.txt into the listing), and a failing step that makes the copy partial. A second,
 // warm run (text) shows the previous run's files removed but the user's kept, a symlink on the host
-// not followed, and no escape sequence reaching the terminal. `kforge test` on two kernels keeps each
+// not followed, and no escape sequence reaching the terminal (booted cold; the two-kernel run restores). `kforge test` on two kernels keeps each
 // kernel's files apart under an --artifacts dir, and an escaping vm.artifacts is a usage error.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -109,7 +109,8 @@ describe("kforge vm artifacts (Debian 6.1, TCG)", () => {
         },
       }),
     );
-    const run = await runKforge(["vm", dir, "--kernel", release, "--accel", "tcg", "--timeout", "150"], { timeoutMs: 170_000 });
+    // Cold: the files reach the guest in its initramfs, the artifacts dir comes from its own /init.
+    const run = await runKforge(["vm", dir, "--cold", "--kernel", release, "--accel", "tcg", "--timeout", "150"], { timeoutMs: 170_000 });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(filesUnder(out)).toEqual([".kforge-artifacts.json", "junit.xml", "mine.txt", "sub"]);
     expect(readFileSync(join(out, "junit.xml"), "utf8")).toBe("second\n");
@@ -134,6 +135,8 @@ describe("kforge vm artifacts (Debian 6.1, TCG)", () => {
       expect(readFileSync(join(chosen, release, "release.txt"), "utf8")).toBe(`${release}\n`);
       expect(kernels.find((kernel) => kernel.release === release)?.artifacts).toMatchObject({ dir: join(chosen, release) });
     }
+    // The first run saved the 6.1 guest's state: this one is restored, and its steps found the dir all the same.
+    expect(kernels.find((kernel) => kernel.release === kernel61().release)?.start).toBe("restored");
   }, 180_000);
 
   it("refuses a kforge.json vm.artifacts outside the module dir before anything is built", async () => {
