@@ -97,6 +97,8 @@ describe("kforge.json", () => {
     expect(hintOf('{"vm": {"tests": ["x"]}}').hint).toMatch(/^did you mean vm\.test\?/);
     expect(hintOf('{"make": {"job": 2}}').hint).toMatch(/^did you mean make\.jobs\?/);
     expect(hintOf('{"kernal": "x"}').hint).toMatch(/^did you mean kernel\?/);
-    expect(hintOf('{"vm": {"accelerator": "kvm"}}').hint).toBe("known keys here: kernel, test, timeout, accel, memory, modules, devices");
+    expect(hintOf('{"vm": {"accelerator": "kvm"}}').hint).toBe(
+      "known keys here: kernel, test, timeout, accel, memory, modules, devices, artifacts",
+    );
   });
 });

@@ -2,10 +2,11 @@
 // TCG. One run (--json) has a step writing a JUnit file and nested files (binary, and a log longer
 // than one chunk) that must come back byte-identical, a hostile script (a symlink, a FIFO, a name
 // with an escape sequence, a file beyond the run's limit, and a process left behind that slips
-// ../escape.txt and /tmp/abs.txt into the listing), and a failing step that makes the copy partial. A second,
-// warm run (text) shows the previous run's files removed but the user's kept, a symlink on the host
-// not followed, and no escape sequence reaching the terminal (booted cold; the two-kernel run restores). `kforge test` on two kernels keeps each
-// kernel's files apart under an --artifacts dir, and an escaping vm.artifacts is a usage error.
+// ../escape.txt and /tmp/abs.txt into the listing), and a failing step that makes the copy partial.
+// A second run (text) shows the previous run's files removed but the user's kept, a symlink on the
+// host not followed, and no escape sequence reaching the terminal (booted cold; the two-kernel run
+// restores). `kforge test` on two kernels keeps each kernel's files apart under an --artifacts dir,
+// and an escaping vm.artifacts is a usage error.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
