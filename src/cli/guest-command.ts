@@ -8,6 +8,8 @@ import { toTestOutcome } from "../report/test-outcome.js";
 import { describeBuildNotice } from "../ui/build-progress.js";
 import { createPalette } from "../ui/color.js";
 import { printTestOutcome } from "../ui/test-output.js";
+import { formatArtifacts } from "../ui/artifacts-summary.js";
+import type { VmResult } from "../vm/report.js";
 import { selectGuestKernel } from "../vm/debug-kernel.js";
 import { checkGuestMemory } from "../vm/guest/memory.js";
 import { type ProjectRunOutcome, runProjectInGuest, type VmRunExtension } from "../vm/run-project.js";
@@ -60,6 +62,13 @@ export async function runGuestCommand(project: Project, options: GuestCommandOpt
   if (kernel.notice && outcome.kind === "done") outcome.result.notices.unshift(kernel.notice);
   if (outcome.kind === "done") await writeCoverageFiles(outcome.result, project, false, context.signal);
   return { kernel, outcome };
+}
+
+// The files the steps sent back, after the run's report; --json carries them in the result instead.
+export function printArtifacts(result: Partial<VmResult> | undefined, options: { json?: boolean }, context: CommandContext): void {
+  if (!result?.artifacts || options.json) return;
+  const palette = createPalette(context.stdout as NodeJS.WriteStream);
+  context.stdout.write(formatArtifacts(result.artifacts, palette, context.cwd, (result.steps?.length ?? 0) > 0));
 }
 
 export function reportOutcome(outcome: ProjectRunOutcome, project: Project, options: GuestCommandOptions, context: CommandContext): number {

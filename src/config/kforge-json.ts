@@ -32,6 +32,8 @@ export interface VmSettings {
   userspace?: "busybox" | "host";
   // With the host userspace: the project dir is writable in the guest (read-only by default).
   projectWritable?: boolean;
+  // Where files test steps write under $KFORGE_ARTIFACTS come back to, inside the module dir (project/artifacts.ts).
+  artifacts?: string;
 }
 
 export interface KforgeConfig {
@@ -219,6 +221,7 @@ const validateConfig = shape({
     devices: strings,
     userspace: oneOf("busybox", "host"),
     projectWritable: boolean,
+    artifacts: string,
   }),
 });
 

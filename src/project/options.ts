@@ -83,6 +83,12 @@ export const OPTIONS = {
     config: "vm.memory",
     fallback: 256,
   },
+  // Resolved by project/artifacts.ts: a flag's path from where kforge runs, kforge.json's inside the module dir.
+  artifacts: text(
+    "--artifacts <dir>",
+    "copy back the files test steps write under $KFORGE_ARTIFACTS in the guest into <dir>/<release>/ (default .kforge/vm-out/)",
+    "vm.artifacts",
+  ),
   exec: { flags: "--exec <command>", help: "shell command to run in the guest after loading (repeatable)", parse: repeated() },
   shell: { flags: "--shell", help: "open an interactive busybox shell in the guest with the modules loaded" },
   append: {

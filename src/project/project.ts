@@ -15,6 +15,7 @@ import { resolveCrossTarget } from "../kbuild/target-arch.js";
 import { hostArchitecture } from "../kernel/architecture.js";
 import type { KernelSelection } from "../kernel/select.js";
 import { readTreeArch } from "../kernel/tree-arch.js";
+import { artifactsRoot } from "./artifacts.js";
 import { builtDir, chooseBuildDir } from "./build-location.js";
 import { type GateSplit, splitByGates } from "./gates.js";
 import { isSeveral, requestedKernels, resolveKernels, singleRelease } from "./kernels.js";
@@ -47,6 +48,8 @@ export interface GuestSettings {
   userspace: "busybox" | "host";
   // kforge.json vm.projectWritable: the host userspace's project dir is writable in the guest.
   projectWritable: boolean;
+  // Where files from $KFORGE_ARTIFACTS come back to: one subdir per release under it (absolute).
+  artifacts: string;
 }
 
 // --coverage: the report files to write and where (absolute; undefined: .kforge/coverage/<release>/).
@@ -102,7 +105,8 @@ export async function openProject(input: ProjectInput): Promise<Project> {
   const extraArgs = input.extraArgs ?? [];
   const kernelRequest = { kernel: flags.kernel as string[] | undefined, kdir: flags.kdir as string | undefined, config, env: input.env };
   const severalKernels = isSeveral(requestedKernels(kernelRequest).releases);
-  const coverage = coverageSettings(setting, flags, { cwd: input.cwd, dir });
+  const where = { cwd: input.cwd, dir };
+  const coverage = coverageSettings(setting, flags, where);
   const plain = makeSettings(setting, config, input.extraArgsAreMakeVariables ? extraArgs : []);
   // On the command line, so kbuild instruments every object of the module dir without a Kbuild edit.
   const make = coverage ? { ...plain, variables: [...(plain.variables ?? []), "GCOV_PROFILE=y"] } : plain;
@@ -114,7 +118,10 @@ export async function openProject(input: ProjectInput): Promise<Project> {
     make,
     makeFor: (kernel) => makeSettingsFor(make, kernel),
     ...(coverage ? { coverage } : {}),
-    guest: guestSettings(setting, flags, config),
+    guest: {
+      ...guestSettings(setting, flags, config),
+      artifacts: artifactsRoot({ flag: flags.artifacts as string | undefined, config, ...where }),
+    },
     parameterWords: input.extraArgsAreMakeVariables ? [] : extraArgs,
     setting,
     severalKernels,
@@ -171,7 +178,11 @@ export async function makeSettingsFor(make: MakeSettings, kernel: KernelTarget):
   return { ...make, arch: target.arch, crossCompile: target.crossCompile };
 }
 
-function guestSettings(setting: <Value>(name: OptionName) => Value | undefined, flags: Flags, config: KforgeConfig): GuestSettings {
+function guestSettings(
+  setting: <Value>(name: OptionName) => Value | undefined,
+  flags: Flags,
+  config: KforgeConfig,
+): Omit<GuestSettings, "artifacts"> {
   const modules = flags.module as string[] | undefined;
   const timeLimit = (release: string) =>
     chooseTimeLimit({ flag: flags.timeout as number | undefined, config: config.vm?.timeout, release });

@@ -3,6 +3,7 @@ import type { Diagnostic } from "../kbuild/parse-output.js";
 import type { WatchEvent } from "../watch/events.js";
 import type { Palette } from "./color.js";
 import { formatCoverage } from "./coverage-summary.js";
+import { formatArtifacts } from "./artifacts-summary.js";
 import { formatDiagnostics, type SourceLines } from "./diagnostics.js";
 import { formatCrash, formatStep } from "./vm-report.js";
 import { showControls, showLine } from "../text/visible-text.js";
@@ -67,6 +68,8 @@ export function formatWatchEvent(
         `branches ${branches.hit}/${branches.total}${palette.dim(" (g: per file and function)")}`
       );
     }
+    case "artifacts":
+      return formatArtifacts(event.artifacts, palette).trimEnd();
     case "guest-restart":
       return palette.dim(`booted a fresh guest in ${seconds(event.bootMs)}; waiting for the next change`);
     case "error":

@@ -3,6 +3,7 @@ import type { CoverageResult } from "../coverage/model.js";
 import type { CrashReport } from "../kernel-log/crash.js";
 import { taintLetters } from "../module/taint.js";
 import type { StepKind } from "./plan.js";
+import type { ArtifactsResult } from "./artifacts/result.js";
 
 export interface StepResult {
   name: string;
@@ -71,6 +72,8 @@ export interface VmResult {
   taintedAfter?: string;
   // --coverage: the modules' line, function and branch coverage under the steps (docs/coverage.md).
   coverage?: CoverageResult;
+  // The files the steps wrote under $KFORGE_ARTIFACTS, copied back to the host (vm/artifacts/).
+  artifacts?: ArtifactsResult;
 }
 
 export interface ModuleTally {

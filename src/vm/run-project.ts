@@ -19,6 +19,8 @@ import { planDevices } from "./qemu/devices.js";
 import { type CoverageRun, prepareCoverageRun } from "./coverage-run.js";
 import { describeHostRoot } from "./host-root/prepare.js";
 import { hostRootTests } from "./host-root/view.js";
+import { prepareArtifactsRun } from "./artifacts-run.js";
+import { artifactsDir } from "../project/artifacts.js";
 
 // What a command adds to a guest run (kforge test: its KUnit suites): which built modules to load,
 // modules loaded even when --module selects others, and the final word on the result.
@@ -99,6 +101,9 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
   if (devices.bootReason && !request.cold) notify(`booting cold: ${devices.bootReason}`, true);
   const timeLimit = project.guest.timeLimit(kernel.release);
   const coverage = request.coverage && (await prepareCoverage(request, plan.steps.loads, chosen.modules));
+  const artifactsRun = await prepareArtifactsRun({ release: kernel.release, dir: artifactsDir(project.guest.artifacts, kernel.release) });
+  // Without test steps nothing wrote artifacts: the listing's round trip is saved.
+  const collects = plan.steps.tests.length > 0 || request.shell;
   const launched = await launchVm({
     release: kernel.release,
     plan,
@@ -116,7 +121,13 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
     devices: devices.devices,
     consoleLogPath: join(project.dir, ".kforge", "logs", kernel.release, "vm-console.log"),
     kmemleak: await hasKmemleak(kernel.kdir),
-    beforeUnload: coverage?.beforeUnload,
+    beforeUnload:
+      coverage || collects
+        ? async (session, context) => {
+            await coverage?.beforeUnload(session, context);
+            if (collects) await artifactsRun.beforeUnload(session, context);
+          }
+        : undefined,
     env: project.env,
     signal: request.signal,
     onNotice: (message) => request.onNotice(message),
@@ -128,6 +139,7 @@ export async function runProjectInGuest(request: ProjectRunRequest): Promise<Pro
   const advised = adviseOnTimeLimit(launched, timeLimit);
   const result = request.extension ? await request.extension.finish(advised) : advised;
   if (coverage) result.coverage = await coverage.finish(result);
+  if (collects) result.artifacts = artifactsRun.finish(result);
   return { kind: "done", result };
 }
 

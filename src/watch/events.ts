@@ -3,6 +3,7 @@
 import type { CoverageResult } from "../coverage/model.js";
 import type { Diagnostic } from "../kbuild/parse-output.js";
 import type { VmResult, StepResult } from "../vm/report.js";
+import type { ArtifactsResult } from "../vm/artifacts/result.js";
 
 export type JsonCrash = VmResult["crashes"][number];
 
@@ -29,6 +30,8 @@ export type WatchEventBody =
   | { event: "crash"; crash?: JsonCrash; diagnosis: string }
   // --coverage: the cycle's coverage, after its tests.
   | { event: "coverage"; coverage: CoverageResult }
+  // --vm: the files the cycle's tests wrote under $KFORGE_ARTIFACTS, copied back (only when there were any).
+  | { event: "artifacts"; artifacts: ArtifactsResult }
   | { event: "guest-restart"; reason: string; bootMs: number; start?: "booted" | "restored" }
   | { event: "error"; message: string; hint: string | null };
 

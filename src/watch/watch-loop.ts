@@ -12,6 +12,8 @@ import type { Project } from "../project/project.js";
 import { prepareVmPlan } from "../vm/prepare.js";
 import type { PlannedStep } from "../vm/plan.js";
 import { hostRootTests, type HostRootView } from "../vm/host-root/view.js";
+import type { StepResult } from "../vm/report.js";
+import type { CycleArtifacts } from "./artifacts-cycle.js";
 import { type CoverageScope, collectCycleCoverage, resetCounters, type WatchCoverageOptions } from "./coverage-cycle.js";
 import { toJsonDiagnostic, type WatchEventBody } from "./events.js";
 import { watchSources, type SourceWatcher } from "./file-watcher.js";
@@ -35,6 +37,8 @@ export interface WatchLoopOptions {
   coverage?: WatchCoverageOptions;
   // vm.userspace "host": the test steps run in the host's userspace the guest mounted (vm/host-root/).
   hostRoot?: HostRootView;
+  // --vm: each cycle's artifacts as an "artifacts" event (artifacts-cycle.ts).
+  artifacts?: CycleArtifacts;
 }
 
 type Trigger = WatchEventBody & { event: "build-start" };
@@ -180,12 +184,19 @@ export class WatchLoop {
     const tests = steps ?? (await this.currentTests());
     // A rerun of the tests alone measures them alone.
     if (!steps && this.options.coverage && (await this.handleFatal(await resetCounters(this.options.target)))) return;
+    const emptied = tests.length ? await this.options.artifacts?.beforeTests() : undefined;
+    if (emptied && (await this.handleFatal(emptied))) return this.coverageLost(emptied.fatal!.diagnosis);
+    const results: StepResult[] = [];
     for (const step of tests) {
       const ran = await this.options.target.run(step);
+      results.push(ran.result);
       this.options.emit({ event: "test", step: ran.result });
       this.emitKernelLog(ran);
       if (await this.handleFatal(ran)) return this.coverageLost(ran.fatal!.diagnosis);
     }
+    const copied = tests.length ? await this.options.artifacts?.collect(results) : undefined;
+    if (copied?.result) this.options.emit({ event: "artifacts", artifacts: copied.result });
+    if (copied?.fatal && (await this.handleFatal(copied.fatal))) return this.coverageLost(copied.fatal.fatal!.diagnosis);
     const { coverage, target } = this.options;
     if (!coverage || !this.coverageScope) return;
     const { ran, result } = await collectCycleCoverage(target, this.coverageScope, coverage);
@@ -237,6 +248,7 @@ export class WatchLoop {
 
   private async restart(reason: string): Promise<void> {
     this.modules.clear();
+    this.options.artifacts?.forgetGuest();
     if (this.stopped) return;
     if (!(await this.options.target.boot())) throw new Error(`the guest did not boot again after: ${reason}`);
     this.options.emit({ event: "guest-restart", reason, bootMs: this.options.target.bootMs, start: this.options.target.start });

@@ -100,7 +100,7 @@ describe("kforge.json", () => {
     expect(hintOf('{"make": {"job": 2}}').hint).toMatch(/^did you mean make\.jobs\?/);
     expect(hintOf('{"kernal": "x"}').hint).toMatch(/^did you mean kernel\?/);
     expect(hintOf('{"vm": {"accelerator": "kvm"}}').hint).toBe(
-      "known keys here: kernel, test, timeout, accel, memory, modules, devices, userspace, projectWritable",
+      "known keys here: kernel, test, timeout, accel, memory, modules, devices, userspace, projectWritable, artifacts",
     );
   });
 });

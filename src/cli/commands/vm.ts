@@ -3,7 +3,7 @@
 import { UsageError } from "../../errors.js";
 import type { CommandContext } from "../context.js";
 import { coverageExitCode, printCoverage, writeCoverageStepSummary } from "../coverage-command.js";
-import { type GuestCommandOptions, openGuestProject, reportOutcome, runGuestCommand } from "../guest-command.js";
+import { type GuestCommandOptions, openGuestProject, printArtifacts, reportOutcome, runGuestCommand } from "../guest-command.js";
 
 export type VmCommandOptions = GuestCommandOptions;
 
@@ -13,6 +13,7 @@ export async function vmCommand(options: VmCommandOptions, context: CommandConte
   const { outcome } = await runGuestCommand(project, options, context);
   const exitCode = reportOutcome(outcome, project, options, context);
   const result = outcome.kind === "done" ? outcome.result : undefined;
+  printArtifacts(result, options, context);
   printCoverage(result, options, context);
   if (result) await writeCoverageStepSummary([result], project, context);
   return coverageExitCode(result ? [result] : [], exitCode);

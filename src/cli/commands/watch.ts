@@ -29,6 +29,8 @@ import type { WatchEvent, WatchEventBody } from "../../watch/events.js";
 import { GuestTarget } from "../../watch/guest-target.js";
 import { HostTarget } from "../../watch/host-target.js";
 import { WatchLoop } from "../../watch/watch-loop.js";
+import { artifactsDir } from "../../project/artifacts.js";
+import { CycleArtifacts } from "../../watch/artifacts-cycle.js";
 import type { CommandContext } from "../context.js";
 import { checkCoverageTools, withCoverageKernel, writeCoverageFiles } from "../coverage-command.js";
 import { debugKernelBuilder } from "../debug-kernel-builder.js";
@@ -116,6 +118,15 @@ async function runWatch(options: WatchCommandOptions, context: CommandContext): 
     onBuildEvent,
     hostRoot,
     ...(coverage ? { coverage: { ...coverage, onResult } } : {}),
+    ...(host
+      ? {}
+      : {
+          artifacts: new CycleArtifacts(
+            target,
+            { release: kernel.release, dir: artifactsDir(project.guest.artifacts, kernel.release) },
+            stepTimeoutMs,
+          ),
+        }),
   });
   const palette = createPalette(context.stdout as NodeJS.WriteStream);
   const printCoverage = () =>
@@ -193,6 +204,8 @@ function openHost(options: WatchCommandOptions, context: CommandContext): HostOp
     throw new UsageError("--device adds an emulated device to a guest", "drop --host: kforge watch --device reloads into a guest");
   if (options.userspace !== undefined)
     throw new UsageError("--userspace picks where a guest's test steps run", "drop --host: kforge watch --userspace reloads into a guest");
+  if (options.artifacts !== undefined)
+    throw new UsageError("--artifacts copies files back from a guest", "drop --host: with --host the test steps write on the host itself");
   if (options.vm) {
     throw new UsageError(
       "--host and --vm cannot be used together",

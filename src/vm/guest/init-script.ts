@@ -12,6 +12,10 @@ export const GUEST_BOOT_MODULE_DIR = "/kforge/boot";
 // Test scripts and other files copied from the module dir; commands run here.
 export const GUEST_WORK_DIR = "/kforge/work";
 export const GUEST_MODULE_DIR = "/kforge/modules";
+// Where test steps write files that come back to the host ($KFORGE_ARTIFACTS; vm/artifacts/): under
+// /tmp, which every guest has writable, whatever its root.
+export const GUEST_ARTIFACTS_DIR = "/tmp/kforge-artifacts";
+export const ARTIFACTS_VARIABLE = "KFORGE_ARTIFACTS";
 // The initramfs's last entry: the kernel stops unpacking at the first error (a full tmpfs), so the
 // agent finding it proves every file before it arrived whole. Its hello says so (guest/protocol.ts).
 export const INITRAMFS_WHOLE_MARK = "/kforge/initramfs-whole";
@@ -42,7 +46,8 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 ${loads}# kmemleak's control file lives in debugfs (leak-check.ts); stock kernels have debugfs too.
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-mkdir -p /tmp /run
+mkdir -p /tmp /run ${GUEST_ARTIFACTS_DIR}
+export ${ARTIFACTS_VARIABLE}=${GUEST_ARTIFACTS_DIR}
 # Boot stays quiet; from here on every kernel message reaches the console.
 echo 8 > /proc/sys/kernel/printk
 exec sh /kforge/agent.sh

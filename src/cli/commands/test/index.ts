@@ -13,7 +13,7 @@ import { createKunitExtension } from "../../../vm/kunit-extension.js";
 import type { KunitVmResult } from "../../../vm/kunit-run.js";
 import type { CommandContext } from "../../context.js";
 import { coverageExitCode, printCoverage, writeCoverageStepSummary } from "../../coverage-command.js";
-import { type GuestCommandOptions, openGuestProject, reportOutcome, runGuestCommand } from "../../guest-command.js";
+import { type GuestCommandOptions, openGuestProject, printArtifacts, reportOutcome, runGuestCommand } from "../../guest-command.js";
 import { runKernelTests } from "./kernels.js";
 
 export interface TestCommandOptions extends GuestCommandOptions {
@@ -43,6 +43,7 @@ export async function testCommand(options: TestCommandOptions, context: CommandC
   const exitCode = reportOutcome(outcome, project, options, context);
   if (kunit && !options.json) context.stdout.write(formatKunitSummary(kunit, createPalette(context.stdout as NodeJS.WriteStream)));
   const result = outcome.kind === "done" ? outcome.result : undefined;
+  printArtifacts(result, options, context);
   printCoverage(result, options, context);
   if (result) await writeCoverageStepSummary([result], project, context);
   return coverageExitCode(result ? [result] : [], exitCode);

@@ -22,6 +22,7 @@ import { printTestOutcome } from "../../../ui/test-output.js";
 import { formatTestSummary } from "../../../ui/test-summary.js";
 import { planGuestConcurrency } from "../../../vm/guest/concurrency.js";
 import { resolveDebugRelease } from "../../../vm/debug-kernel.js";
+import type { VmResult } from "../../../vm/report.js";
 import { runProjectInGuest } from "../../../vm/run-project.js";
 import type { CommandContext } from "../../context.js";
 import {
@@ -33,6 +34,7 @@ import {
   writeCoverageStepSummary,
 } from "../../coverage-command.js";
 import { debugKernelBuilder } from "../../debug-kernel-builder.js";
+import { printArtifacts } from "../../guest-command.js";
 import type { TestCommandOptions } from "./index.js";
 
 type Outcomes = Map<string, KernelTestOutcome>;
@@ -220,6 +222,7 @@ async function report(
   else
     for (const outcome of outcomes) {
       printTestOutcome(outcome, project.dir, several, context);
+      printArtifacts(outcome as Partial<VmResult>, options, context);
       printCoverage(outcome as { coverage?: CoverageResult }, options, context);
     }
   await writeCoverageStepSummary(outcomes as { coverage?: CoverageResult }[], project, context);
