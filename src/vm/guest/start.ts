@@ -10,35 +10,21 @@ import { join } from "node:path";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
 import { describeCacheWriteFailure } from "../../fs/cache-file.js";
 import { isWriteError } from "../../fs/write-error.js";
-import { ConsoleLog } from "./console-log.js";
 import { keyFor, saveState } from "./saved-state.js";
-import { ConsoleMonitor } from "./console-monitor.js";
-import { openGuestSession, type GuestSession } from "./channel.js";
 import { cachedAgentInitramfs, writeInitramfs } from "./initramfs.js";
-import { fitGuestMemory, type InitramfsSize } from "./memory.js";
+import { fitGuestMemory } from "./memory.js";
+import { type Guest, launchGuest } from "./launch-guest.js";
 import { prepareSends, sendOverSerial, type Send } from "./transfer.js";
-import { createQemuArguments, type QemuOptions } from "../qemu/arguments.js";
+import type { QemuOptions } from "../qemu/arguments.js";
 import { X86_64_MACHINE } from "../qemu/guest-machine.js";
 import { guestUserspace, withBootModules, type GuestUserspace } from "./userspace.js";
-import { findQemuError, printableQemuText, startQemu, type QemuProcess } from "../qemu/process.js";
+import { findQemuError, printableQemuText } from "../qemu/process.js";
 import { mountFileShare, planFileShare, type FileShare } from "../share/file-share.js";
 import { stageFiles } from "../share/staging.js";
-import { restoreGuestState } from "../snapshot/restore.js";
 import { mountHostRoot } from "../host-root/mount.js";
 import { prepareHostRoot, type HostRoot } from "../host-root/prepare.js";
 import type { HostRootView } from "../host-root/view.js";
 import { findState, markUsed, removeState } from "../snapshot/store.js";
-
-export interface Guest {
-  qemu: QemuProcess;
-  monitor: ConsoleMonitor;
-  session: GuestSession | undefined;
-  bootMs: number;
-  start: "booted" | "restored";
-  memoryMb: number;
-  // A cold guest's initramfs, which holds the project's files.
-  initramfs?: InitramfsSize;
-}
 
 export interface StartGuestOptions {
   qemuBinary: string;
@@ -68,8 +54,6 @@ export interface StartGuestOptions {
   progress?: (message: string) => void;
 }
 
-// How long a guest that did not answer is given to finish exiting.
-const EXIT_GRACE_MS = 1000;
 // A restored guest that has not answered by then is given up for a cold boot.
 const RESTORE_DEADLINE_MS = 10_000;
 // Over the serial port (about 75 KB/s under TCG) more than this takes longer than the 2-3 s a cold
@@ -190,59 +174,6 @@ const coldWithout = (options: StartGuestOptions) => (error: unknown) => {
   options.notice(`${describeCacheWriteFailure(error, kforgeCacheDir(options.env))}: booting cold, without saved guest states`);
   return undefined;
 };
-
-// With `incomingState` the guest is restored from it instead of booted.
-async function launchGuest(
-  options: StartGuestOptions,
-  machine: QemuOptions,
-  incomingState?: string,
-): Promise<Guest & { restoreError?: string }> {
-  const started = Date.now();
-  const restored = incomingState !== undefined;
-  const monitor = new ConsoleMonitor(options.consoleLogPath ? new ConsoleLog(options.consoleLogPath) : undefined);
-  const qemu = startQemu(options.qemuBinary, createQemuArguments(machine), {
-    onLine: (line) => monitor.feed(line),
-    interactive: machine.interactive,
-  });
-  let restoreError: string | undefined;
-  const running = qemu;
-  if (restored) {
-    void restoreGuestState(machine.monitorSocket!, incomingState, () => !running.hasExited()).catch((error: Error) => {
-      restoreError = error.message;
-      void running.stop();
-    });
-  }
-  const stop = () => void qemu.stop();
-  options.signal?.addEventListener("abort", stop, { once: true });
-  // A QEMU that exits before the hello (a refused RAM file, a panic) ends the wait at once.
-  const exited = new AbortController();
-  void qemu.exited.finally(() => exited.abort());
-  const session = await openGuestSession({
-    socketPath: machine.agentSocket,
-    console: monitor,
-    helloTimeoutMs: options.helloTimeoutMs,
-    watchesConsole: !machine.interactive,
-    restored,
-    signal: options.signal ? AbortSignal.any([options.signal, exited.signal]) : exited.signal,
-  });
-  options.signal?.removeEventListener("abort", stop);
-  // The agent's socket closes as QEMU exits, before the exit itself is reported: a QEMU that failed
-  // at once must be seen as exited, not as a boot that timed out.
-  if (!session) await Promise.race([qemu.exited, new Promise((resolve) => setTimeout(resolve, EXIT_GRACE_MS))]);
-  if (options.signal?.aborted) {
-    session?.close();
-    await qemu.stop();
-  }
-  return {
-    qemu,
-    monitor,
-    session: options.signal?.aborted ? undefined : session,
-    bootMs: Date.now() - started,
-    start: restored ? "restored" : "booted",
-    memoryMb: machine.memoryMb,
-    restoreError,
-  };
-}
 
 // Refreshes a restored guest's clock and random pool (it would otherwise carry the saved time and
 // the saved pool), then gives it the project's files: the shared folder mounted, or each file sent.
