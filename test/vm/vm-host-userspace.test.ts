@@ -33,6 +33,8 @@ const PYTHON =
 const READ_ONLY = "echo changed > Kbuild";
 // Files no host has: each must land in the guest's tmpfs, never on the host.
 const PROBE = `kforge-probe-${process.pid}`;
+// Written inside the host's userspace, copied back by the agent from its own root (docs/vm.md, artifacts).
+const ARTIFACT = 'echo "$PWD" > "$KFORGE_ARTIFACTS/cwd.txt"';
 const WRITABLE = `touch /tmp/${PROBE} /run/${PROBE} /var/tmp/${PROBE} "$HOME/${PROBE}" && echo "$HOME"`;
 
 // The chardev template (a misc device, /dev/echodev) and the client, built here: ./client is an ELF
@@ -74,12 +76,14 @@ function expectHostSteps(result: VmResult, dir: string, kbuild: string): void {
     `${PYTHON}: ok`,
     `${READ_ONLY}: failed`,
     `${WRITABLE}: ok`,
+    `${ARTIFACT}: ok`,
     "rmmod echodev: ok",
   ]);
   expect(stepOf(result, CLIENT).output).toMatch(/^read back: written by the host's client \(glibc \d+\.\d+\)$/m);
   expect(stepOf(result, PYTHON).output.trim()).toBe(`py ${dir}`);
   expect(stepOf(result, READ_ONLY).output).toMatch(/Kbuild: Read-only file system/);
   expect(stepOf(result, WRITABLE).output.trim()).toBe(homedir());
+  expect(readFileSync(join(dir, ".kforge/vm-out", result.release, "cwd.txt"), "utf8")).toBe(`${dir}\n`);
   // Nothing on the host changed: the Kbuild the template wrote is as it was.
   expect(readFileSync(join(dir, "Kbuild"), "utf8")).toBe(kbuild);
 }
@@ -91,7 +95,7 @@ describe.each([
   const release = kernel().release;
 
   it("runs the host's C client and python3 against the driver, the project read-only at its path, cold and restored", async () => {
-    const dir = await createProject(`echo-${series}`, { vm: { userspace: "host", test: [CLIENT, PYTHON, READ_ONLY, WRITABLE] } });
+    const dir = await createProject(`echo-${series}`, { vm: { userspace: "host", test: [CLIENT, PYTHON, READ_ONLY, WRITABLE, ARTIFACT] } });
     const cache = privateCache(`cache-${series}`);
     const kbuild = readFileSync(join(dir, "Kbuild"), "utf8");
     const expected = starts.map((flag, index) => (flag === "--cold" || index === starts.indexOf("") ? "booted" : "restored"));

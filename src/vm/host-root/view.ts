@@ -4,6 +4,7 @@
 // /sys and /dev, tmpfs where programs write, and the project dir (its own export, read-only unless
 // vm.projectWritable) at its host path. Each test step then runs chrooted into that view: chroot is a
 // busybox applet, costs no extra fork, and leaves the agent's root (its port, /tmp/output) untouched.
+import { GUEST_ARTIFACTS_DIR } from "../guest/init-script.js";
 import { quoteShell } from "../guest/protocol.js";
 import type { PlannedStep } from "../plan.js";
 import type { SharedFolder } from "../qemu/arguments.js";
@@ -56,6 +57,9 @@ export function hostRootMounts(view: HostRootView): GuestMount[] {
     { spec: "tmpfs", target: "/dev/shm", type: "tmpfs", options: "nosuid,nodev,mode=1777" },
     ...view.tmpfs.map((target) => ({ spec: "tmpfs", target, type: "tmpfs", options: `nosuid,nodev,mode=${tmpfsMode(target, view)}` })),
     { spec: PROJECT_TAG, target: view.projectDir, type: "9p", options: `${NINE_P},${view.projectWritable ? "rw" : "ro"}` },
+    // The agent copies $KFORGE_ARTIFACTS back from its own root (vm/artifacts/): the steps write into
+    // that same dir through a bind mount, at the same path, over the view's /tmp.
+    ...(view.tmpfs.includes("/tmp") ? [{ spec: GUEST_ARTIFACTS_DIR, target: GUEST_ARTIFACTS_DIR, type: "none", options: "bind" }] : []),
   ];
 }
 

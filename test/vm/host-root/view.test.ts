@@ -43,18 +43,25 @@ describe("mountStages", () => {
   it("mounts what exists on the host at once, and a project inside a tmpfs after it", () => {
     expect(targets(mountStages(hostRootMounts(view("/work/project"))))).toEqual([
       ["/", "/proc", "/sys", "/dev", "/dev/pts", "/dev/shm", "/tmp", "/run", "/var/tmp", "/root", "/work/project"],
+      ["/tmp/kforge-artifacts"],
     ]);
     expect(targets(mountStages(hostRootMounts(view("/root/project"))))).toEqual([
       ["/", "/proc", "/sys", "/dev", "/dev/pts", "/dev/shm", "/tmp", "/run", "/var/tmp", "/root"],
-      ["/root/project"],
+      ["/root/project", "/tmp/kforge-artifacts"],
     ]);
+  });
+
+  it("binds the agent's $KFORGE_ARTIFACTS over the view's /tmp at the same path, and only over a /tmp tmpfs", () => {
+    const bind = { spec: "/tmp/kforge-artifacts", target: "/tmp/kforge-artifacts", type: "none", options: "bind" };
+    expect(hostRootMounts(view("/work/project"))).toContainEqual(bind);
+    expect(hostRootMounts(view("/work/project", { tmpfs: ["/run"] }))).not.toContainEqual(bind);
   });
 
   it("nests as deep as the folders do: a HOME under /tmp holding the project", () => {
     const nested = view("/tmp/home/project", { tmpfs: ["/tmp", "/tmp/home"], home: "/tmp/home" });
     expect(targets(mountStages(hostRootMounts(nested)))).toEqual([
       ["/", "/proc", "/sys", "/dev", "/dev/pts", "/dev/shm", "/tmp"],
-      ["/tmp/home"],
+      ["/tmp/home", "/tmp/kforge-artifacts"],
       ["/tmp/home/project"],
     ]);
   });
@@ -68,8 +75,9 @@ describe("hostRootMountCommand", () => {
     expect(command).toContain("'tmpfs /kforge/host/root tmpfs nosuid,nodev,mode=0700 0 0'");
     // A blank in a path is fstab's field separator: written as getmntent's octal escape.
     expect(command).toContain(
-      "mkdir -p '/kforge/host/root/my project' && printf '%s\\n' " +
+      "mkdir -p '/kforge/host/root/my project' /kforge/host/tmp/kforge-artifacts && printf '%s\\n' " +
         "'kforge-project /kforge/host/root/my\\040project 9p trans=virtio,version=9p2000.L,msize=524288,rw 0 0' " +
+        "'/tmp/kforge-artifacts /kforge/host/tmp/kforge-artifacts none bind 0 0' " +
         "> /kforge/host.1.fstab && mount -a -T /kforge/host.1.fstab",
     );
   });
