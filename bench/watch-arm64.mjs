@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { argument, cachedKernels, newestRelease } from "./kernels.mjs";
 import { median } from "./timing.mjs";
+import { followWatch } from "./watch-events.mjs";
 
 const edits = Number(argument("edits", "7"));
 const release = argument("release") ?? (await newestRelease("6.1")).replace(/-amd64$/, "-arm64");
@@ -54,24 +55,7 @@ const child = spawn(process.execPath, [kforge, "watch", watchDir, "--json", "--k
   env: environment,
   stdio: ["ignore", "pipe", "inherit"],
 });
-let buffer = "";
-const waiters = [];
-child.stdout.on("data", (chunk) => {
-  buffer += chunk;
-  const lines = buffer.split("\n");
-  buffer = lines.pop();
-  for (const line of lines) for (const waiter of [...waiters]) waiter(JSON.parse(line));
-});
-const waitFor = (match) =>
-  new Promise((resolve) => {
-    const waiter = (event) => {
-      if (!match(event)) return;
-      waiters.splice(waiters.indexOf(waiter), 1);
-      resolve(event);
-    };
-    waiters.push(waiter);
-  });
-const shows = (text) => (event) => event.event === "kernel-log" && event.lines.some((line) => line.includes(text));
+const { waitFor, shows } = followWatch(child);
 
 const samples = { watch: [], watchBuild: [], make: [] };
 const paths = new Set();

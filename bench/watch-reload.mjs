@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { newestRelease } from "./kernels.mjs";
+import { followWatch } from "./watch-events.mjs";
 
 const edits = Number(process.argv[2] ?? 10);
 const release = process.argv[3] ?? (await newestRelease("6.1"));
@@ -37,24 +38,7 @@ async function measureWatch(dir, extraEnvironment = {}) {
     env: { ...environment, ...extraEnvironment },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  let buffer = "";
-  const waiters = [];
-  child.stdout.on("data", (chunk) => {
-    buffer += chunk;
-    const lines = buffer.split("\n");
-    buffer = lines.pop();
-    for (const line of lines) for (const waiter of [...waiters]) waiter(JSON.parse(line));
-  });
-  const waitFor = (match) =>
-    new Promise((resolve) => {
-      const waiter = (event) => {
-        if (!match(event)) return;
-        waiters.splice(waiters.indexOf(waiter), 1);
-        resolve(event);
-      };
-      waiters.push(waiter);
-    });
-  const shows = (text) => (event) => event.event === "kernel-log" && event.lines.some((line) => line.includes(text));
+  const { waitFor, shows } = followWatch(child);
   await waitFor(shows("bench: start"));
   const times = [];
   const builds = [];

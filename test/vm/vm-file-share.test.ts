@@ -3,25 +3,17 @@
 // in-tree drm, restored from a saved state; and the serial fallback where the modules tree lacks
 // the 9p modules. A private cache holds the states (the shared kernel images are linked in).
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findModulesDir } from "../../src/kernel/kernel-image.js";
 import type { VmResult } from "../../src/vm/report.js";
 import { runKforge } from "../helpers/cli.js";
+import { cacheWithout9p, privateCache } from "../helpers/private-cache.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-file-share-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const sharedKernels = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "kforge", "kernels");
-
-function privateCache(name: string): string {
-  const cache = join(root, name);
-  mkdirSync(join(cache, "kforge"), { recursive: true });
-  if (existsSync(sharedKernels)) symlinkSync(sharedKernels, join(cache, "kforge", "kernels"));
-  return cache;
-}
 
 // big.ko holds 8 MB of initialized data; drmuser.ko needs the in-tree drm (1.2-1.6 MB).
 function createProject(name: string, files: Record<string, string>): string {
@@ -72,7 +64,7 @@ describe.each([
   ["6.12", kernel612],
 ])("kforge vm warm on %s: files over 9p", (_series, kernel) => {
   const release = kernel().release;
-  const cache = privateCache(`cache-${release}`);
+  const cache = privateCache(root, `cache-${release}`);
 
   it("sends an 8 MB module and an in-tree drm into a restored guest through the shared folder", async () => {
     const saved = await vm(bigProject, cache, release, ["--exec", LINK]);
@@ -93,23 +85,6 @@ describe.each([
   }, 400_000);
 });
 
-// The release's modules tree as it is, but for a modules.dep without the 9p modules.
-async function cacheWithout9p(release: string): Promise<string> {
-  const cache = join(root, "cache-no-9p");
-  const kernelDir = join(cache, "kforge", "kernels", release);
-  const real = (await findModulesDir(release))!;
-  const modulesDir = join(kernelDir, "lib", "modules", release);
-  mkdirSync(modulesDir, { recursive: true });
-  symlinkSync(join(sharedKernels, release, "boot"), join(kernelDir, "boot"));
-  symlinkSync(join(real, "kernel"), join(modulesDir, "kernel"));
-  cpSync(join(real, "modules.builtin"), join(modulesDir, "modules.builtin"));
-  const dependencies = readFileSync(join(real, "modules.dep"), "utf8").split("\n");
-  writeFileSync(join(modulesDir, "modules.dep"), dependencies.filter((line) => !/9p/.test(line)).join("\n"));
-  // Where the installed tree has its modules, kforge reads that one: this test would prove nothing.
-  expect(await findModulesDir(release, { env: { XDG_CACHE_HOME: cache } })).toBe(modulesDir);
-  return cache;
-}
-
 describe("kforge vm warm on 6.1 without the 9p modules", () => {
   const release = kernel61().release;
   const greet = createProject("greet", {
@@ -118,7 +93,7 @@ describe("kforge vm warm on 6.1 without the 9p modules", () => {
   });
 
   it("sends small files over the serial port with a notice, and boots cold when they would take longer than a boot", async () => {
-    const cache = await cacheWithout9p(release);
+    const cache = await cacheWithout9p(root, release);
     const serial =
       /the guest cannot mount a shared folder \(.* lacks the 9p modules: 9pnet_virtio, 9p\): its files go over the serial port/;
     const saved = await vm(greet, cache, release, ["--exec", "ls /kforge/modules"]);
@@ -146,7 +121,7 @@ describe("kforge vm warm on 6.1 without the 9p modules", () => {
       `#!/bin/sh\nif [ "$1" = -device ] && [ "$2" = help ]; then ${real} -device help | grep -v 9p; exit 0; fi\nexec ${real} "$@"\n`,
       { mode: 0o755 },
     );
-    const { result } = await vm(greet, privateCache("cache-qemu-without-9p"), release, [], { PATH: `${bin}:${process.env.PATH}` });
+    const { result } = await vm(greet, privateCache(root, "cache-qemu-without-9p"), release, [], { PATH: `${bin}:${process.env.PATH}` });
     expect(result.ok).toBe(true);
     expect(result.notices.join("\n")).toMatch(
       /the guest cannot mount a shared folder \(.*qemu-system-x86_64 has no virtio-9p-pci device\)/,

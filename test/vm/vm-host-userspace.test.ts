@@ -5,26 +5,18 @@
 // a writable project (vm.projectWritable), a step that hangs, and the errors for a QEMU without
 // virtio-9p and a modules tree without the 9p modules. A private cache holds the states.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findModulesDir } from "../../src/kernel/kernel-image.js";
 import type { VmResult } from "../../src/vm/report.js";
 import { runKforge } from "../helpers/cli.js";
+import { cacheWithout9p, privateCache } from "../helpers/private-cache.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";
 import { leftoverProcesses } from "../helpers/processes.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-host-userspace-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const sharedKernels = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "kforge", "kernels");
-
-function privateCache(name: string): string {
-  const cache = join(root, name);
-  mkdirSync(join(cache, "kforge"), { recursive: true });
-  if (existsSync(sharedKernels)) symlinkSync(sharedKernels, join(cache, "kforge", "kernels"));
-  return cache;
-}
 
 const CLIENT = "./client";
 const PYTHON =
@@ -96,7 +88,7 @@ describe.each([
 
   it("runs the host's C client and python3 against the driver, the project read-only at its path, cold and restored", async () => {
     const dir = await createProject(`echo-${series}`, { vm: { userspace: "host", test: [CLIENT, PYTHON, READ_ONLY, WRITABLE, ARTIFACT] } });
-    const cache = privateCache(`cache-${series}`);
+    const cache = privateCache(root, `cache-${series}`);
     const kbuild = readFileSync(join(dir, "Kbuild"), "utf8");
     const expected = starts.map((flag, index) => (flag === "--cold" || index === starts.indexOf("") ? "booted" : "restored"));
     for (const [index, flag] of starts.entries()) {
@@ -121,7 +113,7 @@ describe("kforge vm --userspace host on 6.12: a writable project, a step that ha
 
   it("writes into the project with vm.projectWritable, and a hanging step ends the run with nothing left running", async () => {
     const dir = await createProject("writable", { vm: { userspace: "host", projectWritable: true, test: ["echo written > out.txt"] } });
-    const cache = privateCache("cache-writable");
+    const cache = privateCache(root, "cache-writable");
     // One guest: the write, then a step that never ends.
     const run = await vm(dir, cache, release, ["--cold", "--exec", "./client && sleep 600", "--timeout", "40"]);
     expect(stepOf(run.result, "echo written > out.txt").ok, run.stderr).toBe(true);
@@ -133,23 +125,6 @@ describe("kforge vm --userspace host on 6.12: a writable project, a step that ha
   }, 400_000);
 });
 
-// The release's modules tree as it is, but for a modules.dep without the 9p modules.
-async function cacheWithout9p(release: string): Promise<string> {
-  const cache = join(root, "cache-no-9p");
-  const kernelDir = join(cache, "kforge", "kernels", release);
-  const real = (await findModulesDir(release))!;
-  const modulesDir = join(kernelDir, "lib", "modules", release);
-  mkdirSync(modulesDir, { recursive: true });
-  symlinkSync(join(sharedKernels, release, "boot"), join(kernelDir, "boot"));
-  symlinkSync(join(real, "kernel"), join(modulesDir, "kernel"));
-  cpSync(join(real, "modules.builtin"), join(modulesDir, "modules.builtin"));
-  const dependencies = readFileSync(join(real, "modules.dep"), "utf8").split("\n");
-  writeFileSync(join(modulesDir, "modules.dep"), dependencies.filter((line) => !/9p/.test(line)).join("\n"));
-  // Where the installed tree has its modules, kforge reads that one: this test would prove nothing.
-  expect(await findModulesDir(release, { env: { XDG_CACHE_HOME: cache } })).toBe(modulesDir);
-  return cache;
-}
-
 describe("kforge vm --userspace host without 9p", () => {
   const release = kernel61().release;
 
@@ -159,7 +134,7 @@ describe("kforge vm --userspace host without 9p", () => {
       expect(run.exitCode).toBe(2);
       return (run.result as { error: { message: string; hint: string } }).error;
     };
-    const noModules = failure(await vm(dir, await cacheWithout9p(release), release, ["--userspace", "host"]));
+    const noModules = failure(await vm(dir, await cacheWithout9p(root, release), release, ["--userspace", "host"]));
     expect(noModules.message).toMatch(/the host userspace needs kernel .*'s 9p modules, and .*modules\.dep lacks 9pnet_virtio, 9p/);
     expect(noModules.hint).toMatch(/--userspace busybox/);
     const real = execFileSync("sh", ["-c", "command -v qemu-system-x86_64"], { encoding: "utf8" }).trim();
@@ -173,10 +148,10 @@ describe("kforge vm --userspace host without 9p", () => {
       { mode: 0o755 },
     );
     const env = { PATH: `${bin}:${process.env.PATH}` };
-    const noQemu9p = failure(await vm(dir, privateCache("cache-qemu-without-9p"), release, ["--userspace", "host"], env));
+    const noQemu9p = failure(await vm(dir, privateCache(root, "cache-qemu-without-9p"), release, ["--userspace", "host"], env));
     expect(noQemu9p.message).toMatch(/shared into the guest over virtio-9p, and .*qemu-system-x86_64 has no virtio-9p-pci device/);
     // The busybox guest needs neither: the same project runs there (its step fails: no ./client in the guest).
-    const busybox = await vm(dir, privateCache("cache-busybox"), release, ["--cold"], env);
+    const busybox = await vm(dir, privateCache(root, "cache-busybox"), release, ["--cold"], env);
     expect(busybox.result.steps.map((step) => step.name)).toEqual(["insmod echodev", "sh ./client", "rmmod echodev"]);
   }, 300_000);
 });
