@@ -2,14 +2,13 @@
 // 6.12 under TCG: an 8 MB module (generated here, not committed) and a module needing the ~1 MB
 // in-tree drm, restored from a saved state; and the serial fallback where the modules tree lacks
 // the 9p modules. A private cache holds the states (the shared kernel images are linked in).
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { VmResult } from "../../src/vm/report.js";
 import { runKforge } from "../helpers/cli.js";
-import { cacheWithout9p, privateCache } from "../helpers/private-cache.js";
+import { cacheWithout9p, pathWithoutQemu9p, privateCache } from "../helpers/private-cache.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";
 
 const root = mkdtempSync(join(tmpdir(), "kforge-file-share-"));
@@ -111,17 +110,7 @@ describe("kforge vm warm on 6.1 without the 9p modules", () => {
   }, 400_000);
 
   it("says so and uses the serial port when QEMU has no virtio-9p device", async () => {
-    const real = execFileSync("sh", ["-c", "command -v qemu-system-x86_64"], { encoding: "utf8" }).trim();
-    const bin = join(root, "bin");
-    mkdirSync(bin);
-    // Stands in for a QEMU built without virtio-9p, which cannot be installed here beside the real
-    // one: the real QEMU, whose device list leaves 9p out.
-    writeFileSync(
-      join(bin, "qemu-system-x86_64"),
-      `#!/bin/sh\nif [ "$1" = -device ] && [ "$2" = help ]; then ${real} -device help | grep -v 9p; exit 0; fi\nexec ${real} "$@"\n`,
-      { mode: 0o755 },
-    );
-    const { result } = await vm(greet, privateCache(root, "cache-qemu-without-9p"), release, [], { PATH: `${bin}:${process.env.PATH}` });
+    const { result } = await vm(greet, privateCache(root, "cache-qemu-without-9p"), release, [], { PATH: pathWithoutQemu9p(root) });
     expect(result.ok).toBe(true);
     expect(result.notices.join("\n")).toMatch(
       /the guest cannot mount a shared folder \(.*qemu-system-x86_64 has no virtio-9p-pci device\)/,

@@ -5,13 +5,13 @@
 // a writable project (vm.projectWritable), a step that hangs, and the errors for a QEMU without
 // virtio-9p and a modules tree without the 9p modules. A private cache holds the states.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { VmResult } from "../../src/vm/report.js";
 import { runKforge } from "../helpers/cli.js";
-import { cacheWithout9p, privateCache } from "../helpers/private-cache.js";
+import { cacheWithout9p, pathWithoutQemu9p, privateCache } from "../helpers/private-cache.js";
 import { kernel61, kernel612 } from "../helpers/kernels.js";
 import { leftoverProcesses } from "../helpers/processes.js";
 
@@ -137,17 +137,7 @@ describe("kforge vm --userspace host without 9p", () => {
     const noModules = failure(await vm(dir, await cacheWithout9p(root, release), release, ["--userspace", "host"]));
     expect(noModules.message).toMatch(/the host userspace needs kernel .*'s 9p modules, and .*modules\.dep lacks 9pnet_virtio, 9p/);
     expect(noModules.hint).toMatch(/--userspace busybox/);
-    const real = execFileSync("sh", ["-c", "command -v qemu-system-x86_64"], { encoding: "utf8" }).trim();
-    const bin = join(root, "bin");
-    mkdirSync(bin);
-    // Stands in for a QEMU built without virtio-9p, which cannot be installed here beside the real
-    // one: the real QEMU, whose device list leaves 9p out.
-    writeFileSync(
-      join(bin, "qemu-system-x86_64"),
-      `#!/bin/sh\nif [ "$1" = -device ] && [ "$2" = help ]; then ${real} -device help | grep -v 9p; exit 0; fi\nexec ${real} "$@"\n`,
-      { mode: 0o755 },
-    );
-    const env = { PATH: `${bin}:${process.env.PATH}` };
+    const env = { PATH: pathWithoutQemu9p(root) };
     const noQemu9p = failure(await vm(dir, privateCache(root, "cache-qemu-without-9p"), release, ["--userspace", "host"], env));
     expect(noQemu9p.message).toMatch(/shared into the guest over virtio-9p, and .*qemu-system-x86_64 has no virtio-9p-pci device/);
     // The busybox guest needs neither: the same project runs there (its step fails: no ./client in the guest).
