@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { canRunInBuild, concernsSparse, isSparseLine, parseSparseInBuild, sparseBuildVariables } from "../../src/check/sparse-in-build.js";
+import {
+  canRunInBuild,
+  concernsSparse,
+  isSparseLine,
+  parseSparseInBuild,
+  sparseBuildVariables,
+} from "../../src/check/sparse-in-build.js";
 import { createKbuildOutputParser } from "../../src/kbuild/parse-output.js";
 import { readFixture } from "../helpers/fixtures.js";
 
