@@ -1,12 +1,9 @@
 // The two checkers that run through kbuild, in kforge check's own tree (.kforge/check/<release>/, a
-// mirror of the module dir, so the user's objects are never rebuilt with other flags). The build, at
-// W=1 when that checker runs: kbuild compiles every object afresh and runs modpost, and every compiler
-// and modpost message is a finding. sparse runs inside that build (C=1, its lines tagged:
-// sparse-in-build.ts), with the kernel's own CHECKFLAGS, right after each file compiles; only a CHECK=
-// of the user's runs as a pass of its own after the build, `make C=2` over the objects that compiled,
-// with the same flags, so kbuild recompiles nothing. Both keep going past a failure (-k) so one broken
-// file does not hide the others' findings.
-import { relative } from "node:path";
+// mirror of the module dir, so the user's objects are never rebuilt with other flags). First the build,
+// at W=1 when that checker runs: kbuild compiles every object afresh and runs modpost, and every
+// compiler and modpost message is a finding. Then sparse: `make C=2` over the objects that compiled, with the same flags,
+// so kbuild recompiles nothing and runs only sparse, with the kernel's own CHECKFLAGS, over each
+// source. Both keep going past a failure (-k) so one broken file does not hide the others' findings.
 import { buildModules, type KernelTarget } from "../kbuild/build-modules.js";
 import { buildMakeArguments, type KbuildFlags } from "../kbuild/make-arguments.js";
 import type { Diagnostic } from "../kbuild/parse-output.js";
@@ -14,7 +11,6 @@ import { prepareProbeCache, tryRunOverride } from "../kbuild/probe-cache.js";
 import { reproducibleEnvironment } from "../kbuild/reproducible.js";
 import type { Finding } from "./checkers.js";
 import { parseSparseOutput } from "./parse-sparse.js";
-import { concernsSparse, isSparseLine, parseSparseInBuild, sparseBuildVariables, type SparseInBuild } from "./sparse-in-build.js";
 import { describeFailure, runTool, tailLines, withTimeout, type RunLimits, type TaskOutcome } from "./run-tool.js";
 
 export interface KbuildCheckOptions extends Pick<KbuildFlags, "llvm" | "arch" | "crossCompile"> {
@@ -23,8 +19,6 @@ export interface KbuildCheckOptions extends Pick<KbuildFlags, "llvm" | "arch" | 
   kernel: KernelTarget;
   jobs: number;
   w1: boolean;
-  // sparse runs inside the build (sparse-in-build.ts canRunInBuild).
-  sparse: boolean;
   // NAME=value make variables (kforge.json make.variables, then `-- NAME=value`).
   variables: string[];
   env: NodeJS.ProcessEnv;
@@ -38,13 +32,10 @@ export interface BuildPass {
   findings: Finding[];
   failure?: TaskOutcome["failure"];
   log: string;
-  // sparse's outcome when it ran inside the build.
-  sparse?: TaskOutcome;
 }
 
 export async function runBuildPass(options: KbuildCheckOptions, limits: RunLimits): Promise<BuildPass> {
   const timeout = AbortSignal.timeout(limits.timeoutMs);
-  const sparseLines: string[] = [];
   const result = await buildModules({
     dir: options.tree,
     kernel: options.kernel,
@@ -55,21 +46,13 @@ export async function runBuildPass(options: KbuildCheckOptions, limits: RunLimit
     warnings: options.w1 ? 1 : undefined,
     // A check needs objects and modpost's messages, not the linked .ko files: kbuild's own switch for
     // test compiles skips the final link (.mod.o, LD, BTF), a third of a small module's build.
-    variables: ["KBUILD_MODPOST_NOFINAL=1", ...options.variables, ...(options.sparse ? sparseBuildVariables(options.variables) : [])],
+    variables: ["KBUILD_MODPOST_NOFINAL=1", ...options.variables],
     force: true,
-    isForeignLine: options.sparse ? isSparseLine : undefined,
-    onEvent: (event) => {
-      if (options.sparse && event.kind === "output" && concernsSparse(event.line)) sparseLines.push(event.line);
-    },
     environment: keepGoing(options.env),
     signal: withTimeout(limits.signal, timeout),
   });
-  const inBuild = options.sparse ? parseSparseInBuild(sparseLines, options.tree) : undefined;
-  // make's failure on an object whose sparse failed is sparse's, not the build's.
-  const sparseFailed = (inBuild?.failedObjects ?? []).map(({ object }) => `make failed building ${relative(options.tree, object)}.o `);
   // kforge's own findings ("hello.ko is missing") are about the .ko files this build does not link.
   const findings = result.diagnostics
-    .filter((diagnostic) => !(diagnostic.origin === "make" && sparseFailed.some((start) => diagnostic.message.startsWith(start))))
     .filter((diagnostic) => diagnostic.severity !== "note" && diagnostic.origin !== "kforge")
     .map(toW1Finding);
   const timedOut = timeout.aborted && !limits.signal?.aborted;
@@ -81,21 +64,7 @@ export async function runBuildPass(options: KbuildCheckOptions, limits: RunLimit
         output: [`full log: ${result.log}`],
       }
     : undefined;
-  return { findings, failure, log: result.log, sparse: inBuild && sparseOutcome(inBuild, options.tree, result.log) };
-}
-
-function sparseOutcome(inBuild: SparseInBuild, tree: string, log: string): TaskOutcome {
-  const failed = inBuild.failedObjects.map(({ object, exitCode }) => `${relative(tree, object)}.c (make: Error ${exitCode})`);
-  const failure =
-    failed.length > 0
-      ? {
-          checker: "sparse" as const,
-          what: "sparse in the build (C=1)",
-          reason: `failed on ${failed.join(", ")}`,
-          output: [...inBuild.otherLines.slice(-20), `full log: ${log}`],
-        }
-      : undefined;
-  return { checker: "sparse", findings: inBuild.findings, failure };
+  return { findings, failure, log: result.log };
 }
 
 function toW1Finding(diagnostic: Diagnostic): Finding {

@@ -11,7 +11,6 @@ import { resolveAvailability, type Availability } from "./availability.js";
 import type { CheckerName } from "./checkers.js";
 import { runCheckpatch } from "./checkpatch.js";
 import { coccinelleTasks, planCoccinelle, type CoccinellePlan } from "./coccinelle.js";
-import { canRunInBuild } from "./sparse-in-build.js";
 import { runBuildPass, runSparsePass, type BuildPass, type KbuildCheckOptions } from "./kbuild-checks.js";
 import { runPool } from "./pool.js";
 import { readDeclaredFiles, readProjectFiles, type SourceFiles } from "./project-files.js";
@@ -112,11 +111,9 @@ async function afterBuild(options: CheckOptions, started: Started): Promise<Outc
     kernel: options.kernel,
     jobs: options.jobs,
     w1: runs("w1"),
-    sparse: runs("sparse") && canRunInBuild(options.make.variables),
     env: options.env,
   };
-  const withSparse = kbuild.sparse ? " with sparse" : "";
-  options.onProgress?.(`building${runs("w1") ? " at W=1" : ""}${withSparse}${describe(checkpatch, coccinelle, declared, options.jobs)}`);
+  options.onProgress?.(`building${runs("w1") ? " at W=1" : ""}${describe(checkpatch, coccinelle, declared, options.jobs)}`);
   const build = await runBuildPass(kbuild, limits);
   if (build.failure && !runs("w1"))
     throw new KforgeError(`the build kforge check needs to learn the project's files ${build.failure.reason}`, {
@@ -129,19 +126,13 @@ async function afterBuild(options: CheckOptions, started: Started): Promise<Outc
     sources: files.sources.filter((file) => !declared.sources.includes(file)),
     headers: files.headers.filter((file) => !declared.headers.includes(file)),
   };
-  const sparse = runs("sparse") && !kbuild.sparse ? [() => runSparsePass(kbuild, files.compiledObjects, limits)] : [];
+  const sparse = runs("sparse") ? [() => runSparsePass(kbuild, files.compiledObjects, limits)] : [];
   if (sparse.length > 0) options.onProgress?.(`sparse on ${plural(files.compiledObjects.length, "object")}`);
   const late = await runPool([...sparse, ...fileTasks(missed)], options.jobs, limits.signal);
   const done = [...(await early), ...late].filter((outcome): outcome is TaskOutcome => outcome !== undefined);
   const buildOutcome: TaskOutcome = { checker: "w1", findings: runs("w1") ? build.findings : [], failure: build.failure };
   const skipped = (coccinelle?.skipped ?? []).map((reason): TaskOutcome => ({ checker: "coccinelle", findings: [], skipped: reason }));
-  const sparseInBuild = build.sparse ? [build.sparse] : [];
-  return {
-    tasks: [buildOutcome, ...sparseInBuild, ...onlyBuilt(done, files), ...skipped],
-    files,
-    patchCount: coccinelle?.run.length ?? 0,
-    log: build.log,
-  };
+  return { tasks: [buildOutcome, ...onlyBuilt(done, files), ...skipped], files, patchCount: coccinelle?.run.length ?? 0, log: build.log };
 }
 
 const plural = (count: number, what: string) => `${count} ${what}${count === 1 ? "" : what.endsWith("h") ? "es" : "s"}`;

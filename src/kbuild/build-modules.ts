@@ -40,9 +40,6 @@ export interface BuildOptions extends KbuildFlags {
   // Copy the built modules into this folder before the make lock is released, and return the copies
   // (artifacts.ts copyArtifacts): watch loads them while another build may run.
   copyArtifactsTo?: string;
-  // Lines of another tool that runs inside the build (kforge check's sparse, told apart by its prefix):
-  // logged and passed on as output events, but not read as the build's own diagnostics.
-  isForeignLine?: (line: string) => boolean;
 }
 
 export type BuildEvent =
@@ -246,7 +243,6 @@ async function runMake(options: BuildOptions, call: MakeCall): Promise<MakeRun> 
     onLine: (line, stream) => {
       log.writeLine(line);
       options.onEvent?.({ kind: "output", line, stream });
-      if (options.isForeignLine?.(line)) return;
       for (const event of parser.parseLine(line)) options.onEvent?.(event);
     },
   });
