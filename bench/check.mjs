@@ -5,9 +5,7 @@
 // sparse over the built objects (`make C=2`), then each semantic patch in turn. The by-hand side runs
 // exactly the commands kforge runs (taken from kforge's own dist/ code: the same checkpatch flags, make
 // arguments and spatch command lines, make with -j<cpus>), so the difference is only that kforge runs
-// them side by side, checkpatch.pl and coccinelle already while kbuild compiles (and sparse inside the
-// W=1 build, where by hand it is its own `make C=2` after the build, as the issue's baseline has the
-// checkers one after the other). Alternated pairs;
+// them side by side, checkpatch.pl and coccinelle already while kbuild compiles. Alternated pairs;
 // prints a markdown table of medians and the ratio. With a third argument, the path of another built
 // kforge checkout (say, of the commit before a change), its `kforge check` runs too, in the same rounds.
 // Usage: npm run build && node bench/check.mjs [pairs] [modules] [other checkout]   (default 3 pairs, 30 modules)
