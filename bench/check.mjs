@@ -6,8 +6,9 @@
 // exactly the commands kforge runs (taken from kforge's own dist/ code: the same checkpatch flags, make
 // arguments and spatch command lines, make with -j<cpus>), so the difference is only that kforge runs
 // them side by side, checkpatch.pl and coccinelle already while kbuild compiles. Alternated pairs;
-// prints a markdown table of medians and the ratio.
-// Usage: npm run build && node bench/check.mjs [pairs] [modules]   (default 3 pairs, 30 modules)
+// prints a markdown table of medians and the ratio. With a third argument, the path of another built
+// kforge checkout (say, of the commit before a change), its `kforge check` runs too, in the same rounds.
+// Usage: npm run build && node bench/check.mjs [pairs] [modules] [other checkout]   (default 3 pairs, 30 modules)
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -24,6 +25,7 @@ const moduleCount = Number(process.argv[3] ?? 30);
 const release = await newestRelease();
 const kdir = `/lib/modules/${release}/build`;
 const kforge = fileURLToPath(new URL("../bin/kforge.js", import.meta.url));
+const other = process.argv[4] ? join(process.argv[4], "bin", "kforge.js") : undefined;
 const cpus = availableParallelism();
 const environment = { ...process.env, LC_ALL: "C", CI: "true", NO_COLOR: "1", GITHUB_ACTIONS: "" };
 const root = mkdtempSync(join(tmpdir(), "kforge-bench-check-"));
@@ -107,18 +109,19 @@ function byHand() {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-function viaKforge() {
+function viaKforge(program = kforge) {
   rmSync(join(source, ".kforge"), { recursive: true, force: true });
   const started = process.hrtime.bigint();
-  run(process.execPath, [kforge, "check", source, "--kernel", release, "--fail-on", "none", "--json"], source);
+  run(process.execPath, [program, "check", source, "--kernel", release, "--fail-on", "none", "--json"], source);
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-const samples = { hand: [], kforge: [] };
+const samples = { hand: [], kforge: [], other: [] };
+const sides = { hand: byHand, kforge: () => viaKforge(), other: () => viaKforge(other) };
 for (let pair = 0; pair < pairs; pair += 1) {
   // Alternate which side goes first so cache warmth does not favour one.
-  const order = pair % 2 === 0 ? ["hand", "kforge"] : ["kforge", "hand"];
-  for (const side of order) samples[side].push(side === "hand" ? byHand() : viaKforge());
+  const order = other ? ["hand", "kforge", "other"] : ["hand", "kforge"];
+  for (const side of pair % 2 === 0 ? order : order.reverse()) samples[side].push(sides[side]());
 }
 const leftovers = readdirSync(source).filter((name) => !name.endsWith(".c") && name !== "Kbuild" && name !== ".kforge");
 rmSync(root, { recursive: true, force: true });
@@ -135,5 +138,12 @@ console.log(
   `| ${moduleCount}-module collection | ${hand.toFixed(0)} | ${ours.toFixed(0)} ` +
     `| ${(ours / hand).toFixed(2)} | <= 0.6 ${ours / hand <= 0.6 ? "(met)" : "(missed)"} |`,
 );
-console.log(`\nsamples (ms): by hand ${samples.hand.map(Math.round).join(", ")}; kforge ${samples.kforge.map(Math.round).join(", ")}`);
+if (other) {
+  const theirs = median(samples.other);
+  console.log(`| the same, ${process.argv[4]} | ${hand.toFixed(0)} | ${theirs.toFixed(0)} | ${(theirs / hand).toFixed(2)} | |`);
+}
+const listed = (side) => samples[side].map(Math.round).join(", ");
+console.log(
+  `\nsamples (ms): by hand ${listed("hand")}; kforge ${listed("kforge")}${other ? `; ${process.argv[4]} ${listed("other")}` : ""}`,
+);
 if (leftovers.length > 0) console.log(`kforge wrote into the sources: ${leftovers.join(", ")}`);
