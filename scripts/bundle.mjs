@@ -4,14 +4,13 @@
 // cost more than the command's own work. Code splitting keeps each command's code in chunks of its own, so
 // a command still loads only what it reaches. Packages stay in node_modules. Run by `npm run build` (and
 // `npm ci`'s prepare) after tsc, and by the tests' global setup so the bundle never lags dist/.
-import { rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const outdir = fileURLToPath(new URL("../dist/bundle/", import.meta.url));
-// Chunk names carry content hashes: without this, every rebuild would leave the old chunks behind.
-rmSync(outdir, { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: [fileURLToPath(new URL("../dist/cli/main.js", import.meta.url))],
   bundle: true,
   splitting: true,
@@ -23,4 +22,9 @@ await build({
   // builds from import.meta.url (templates/, package.json) stay right.
   outdir,
   logLevel: "warning",
+  metafile: true,
 });
+// Chunk names carry content hashes: each rebuild removes the chunks it no longer writes (after the
+// build, so a kforge or test run going on meanwhile never misses a file).
+const written = new Set(Object.keys(result.metafile.outputs).map((path) => basename(path)));
+for (const file of readdirSync(outdir)) if (!written.has(file)) rmSync(`${outdir}${file}`);

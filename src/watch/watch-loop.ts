@@ -5,22 +5,23 @@ import { rm } from "node:fs/promises";
 import { relative } from "node:path";
 import type { BuildEvent, KernelTarget } from "../kbuild/build-modules.js";
 import { rebuildModules } from "../kbuild/fast-rebuild/rebuild.js";
-import { explainKernelLine } from "../kernel-log/explain.js";
 import { createRunDir } from "../process/run-dirs.js";
 import { selectModules } from "../module/load-order.js";
 import type { Project } from "../project/project.js";
 import { prepareVmPlan } from "../vm/prepare.js";
 import type { PlannedStep } from "../vm/plan.js";
-import { hostRootTests, type HostRootView } from "../vm/host-root/view.js";
+import type { HostRootView } from "../vm/host-root/view.js";
 import type { StepResult } from "../vm/report.js";
 import type { CycleArtifacts } from "./artifacts-cycle.js";
 import { type CoverageScope, collectCycleCoverage, resetCounters, type WatchCoverageOptions } from "./coverage-cycle.js";
-import { toJsonDiagnostic, type WatchEventBody } from "./events.js";
+import type { WatchEventBody } from "./events.js";
 import { watchSources, type SourceWatcher } from "./file-watcher.js";
 import { describeBuilt } from "./built-module.js";
 import { LoadedModules } from "./module-steps.js";
 import { modulesToReload } from "./reload-plan.js";
 import type { StepRun, WatchTarget } from "./target.js";
+import { buildEndEvent, kernelLogEvent } from "./cycle-events.js";
+import { watchTestSteps } from "./test-steps.js";
 
 export interface WatchLoopOptions {
   dir: string;
@@ -141,16 +142,7 @@ export class WatchLoop {
       copyArtifactsTo: this.copies,
     });
     if (build.interrupted || this.stopped) return;
-    this.options.emit({
-      event: "build-end",
-      ok: build.ok,
-      upToDate: build.upToDate,
-      path: build.path,
-      ...(build.fallback ? { fallback: build.fallback } : {}),
-      durationMs: Math.round(build.durationMs),
-      log: build.log,
-      diagnostics: build.diagnostics.map(toJsonDiagnostic),
-    });
+    this.options.emit(buildEndEvent(build));
     if (!build.ok) return;
     if (!this.options.target.alive())
       await this.guestLost("QEMU exited while watch waited for a change (killed, or the guest powered itself off)");
@@ -177,7 +169,7 @@ export class WatchLoop {
     this.coverageScope = { release: kernel.release, dir, buildDir, modules };
     if (this.options.coverage && (await this.handleFatal(await resetCounters(this.options.target)))) return;
     if (!(await this.modules.load(plan, selected, reload))) return;
-    await this.runTests(this.options.hostRoot ? hostRootTests(project.guest.tests, this.options.hostRoot) : plan.steps.tests);
+    await this.runTests(this.options.hostRoot ? watchTestSteps(project.guest.tests, [], dir, this.options.hostRoot) : plan.steps.tests);
   }
 
   private async runTests(steps?: PlannedStep[]): Promise<void> {
@@ -211,23 +203,12 @@ export class WatchLoop {
 
   private async currentTests(): Promise<PlannedStep[]> {
     const project = await this.options.openProject();
-    if (this.options.hostRoot) return hostRootTests(project.guest.tests, this.options.hostRoot);
-    return project.guest.tests.map((entry) => {
-      const file = this.testFiles.find((path) => relative(this.options.dir, path) === entry.trim());
-      const command = file ? `sh ./${relative(this.options.dir, file)}` : entry;
-      return { name: command, kind: "exec", command };
-    });
+    return watchTestSteps(project.guest.tests, this.testFiles, this.options.dir, this.options.hostRoot);
   }
 
   private emitKernelLog(ran: StepRun): void {
-    const { kernelLog: lines, kernelLogDropped: dropped } = ran.result;
-    if (lines.length === 0) return;
-    const explanations = lines.flatMap((line) => {
-      const explanation = explainKernelLine(line);
-      return explanation ? [{ line, explanation }] : [];
-    });
-    const consoleLog = this.options.target.consoleLog;
-    this.options.emit({ event: "kernel-log", lines, ...(dropped ? { dropped, ...(consoleLog ? { consoleLog } : {}) } : {}), explanations });
+    const event = kernelLogEvent(ran, this.options.target.consoleLog);
+    if (event) this.options.emit(event);
   }
 
   // A crashed, hung or dead guest: report it, boot a fresh one and wait for the next change.

@@ -144,3 +144,15 @@ export function belongsToKernel(path: string, kernelRoots: readonly string[]): b
 export function depfileOf(command: string): string | undefined {
   return /-Wp,-MMD,(\S+)/.exec(command)?.[1];
 }
+
+// Pure: the variables the kernel's Makefile exports to recipes that the recorded commands read
+// (objtool needs SRCARCH), taken from a recorded compile's -I<srctree>/arch/<SRCARCH>/include.
+export function makeExports(compileCommand: string): NodeJS.ProcessEnv {
+  const srcarch = /-I\S*\/arch\/(\w+)\/include /.exec(compileCommand)?.[1];
+  return srcarch ? { SRCARCH: srcarch } : {};
+}
+
+// Pure: the program a recorded link command runs (its first word).
+export function linkerOf(command: string): string {
+  return command.trim().split(/\s+/)[0] ?? "";
+}

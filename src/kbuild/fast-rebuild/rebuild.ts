@@ -16,6 +16,8 @@ import {
   exportsReason,
   planFinish,
   planObjects,
+  linkerOf,
+  makeExports,
   recordMcountReason,
   type BuildDirState,
   type FastRebuildRecord,
@@ -194,18 +196,6 @@ function findMissingCommand(
     (command) => !depfileOf(command),
   );
   return withoutDepfile ? "a recorded compile command writes no dependency file" : undefined;
-}
-
-// Pure: the variables the kernel's Makefile exports to recipes that the recorded commands read
-// (objtool needs SRCARCH), taken from a recorded compile's -I<srctree>/arch/<SRCARCH>/include.
-export function makeExports(compileCommand: string): NodeJS.ProcessEnv {
-  const srcarch = /-I\S*\/arch\/(\w+)\/include /.exec(compileCommand)?.[1];
-  return srcarch ? { SRCARCH: srcarch } : {};
-}
-
-// Pure: the program a recorded link command runs (its first word).
-export function linkerOf(command: string): string {
-  return command.trim().split(/\s+/)[0] ?? "";
 }
 
 async function complete(

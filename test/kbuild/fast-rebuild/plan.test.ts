@@ -7,12 +7,13 @@ import {
   belongsToKernel,
   compareWithRecord,
   depfileOf,
+  linkerOf,
+  makeExports,
   planFinish,
   planObjects,
   type FastRebuildRecord,
   type ModuleUnit,
 } from "../../../src/kbuild/fast-rebuild/plan.js";
-import { linkerOf, makeExports } from "../../../src/kbuild/fast-rebuild/rebuild.js";
 import { objcopyFor } from "../../../src/kbuild/fast-rebuild/module-btf.js";
 
 const COMMON = "/usr/src/linux-headers-6.1.0-850-common";
