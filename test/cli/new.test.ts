@@ -24,7 +24,7 @@ describe("kforge templates", () => {
       .trim()
       .split("\n")
       .map((line) => line.split(/\s+/)[0]);
-    expect(names).toEqual(["chardev", "hello", "kunit", "multi", "params", "pci", "procfs", "sysfs"]);
+    expect(names).toEqual(["chardev", "hello", "kunit", "misc", "multi", "params", "pci", "procfs", "sysfs"]);
     expect(result.stdout).toMatch(/^chardev {2}a misc character device/m);
   });
 });
