@@ -37,6 +37,8 @@ export interface ModulePlan {
   template: string;
   description: string;
   files: PlannedFile[];
+  // Built by the generated Makefile, not by kbuild (kforge build).
+  userPrograms: string[];
   notices: string[];
 }
 
@@ -68,7 +70,7 @@ export async function planModule(choices: ModuleChoices): Promise<ModulePlan> {
     templateLabel: `templates/${template.name}`,
   });
   const notices = [notice, license.notice].filter((item): item is string => item !== undefined);
-  return { name, template: template.name, description, files, notices };
+  return { name, template: template.name, description, files, userPrograms: template.userPrograms, notices };
 }
 
 // A template's files over its base template's (a file of the same name replaces the base's).
