@@ -6,7 +6,15 @@ import { UsageError } from "../errors.js";
 import { checkLicense } from "./license.js";
 import { normaliseModuleName } from "./names.js";
 import { renderModule, type PlannedFile } from "./render.js";
-import { COMMON_FOLDER, findTemplate, MAKEFILE_TEMPLATE, readTemplateFiles, TEMPLATES_ROOT } from "./templates.js";
+import {
+  COMMON_FOLDER,
+  findTemplate,
+  MAKEFILE_TEMPLATE,
+  readTemplateFiles,
+  type TemplateFile,
+  type TemplateInfo,
+  TEMPLATES_ROOT,
+} from "./templates.js";
 
 export const DEFAULT_TEMPLATE = "hello";
 const TESTS_FOLDER = "_tests";
@@ -29,6 +37,8 @@ export interface ModulePlan {
   template: string;
   description: string;
   files: PlannedFile[];
+  // Built by the generated Makefile, not by kbuild (kforge build).
+  userPrograms: string[];
   notices: string[];
 }
 
@@ -37,7 +47,7 @@ export async function planModule(choices: ModuleChoices): Promise<ModulePlan> {
   const license = checkLicense(choices.license);
   const root = choices.templatesRoot ?? TEMPLATES_ROOT;
   const template = await findTemplate(choices.template, root);
-  const templateFiles = await readTemplateFiles(template.folder);
+  const templateFiles = await readWithBase(template, root);
   const hasSuite = templateFiles.some((file) => file.source.endsWith("_test.c.hbs"));
   const addsSuite = choices.withTests === true && !hasSuite;
   if ((template.requiresGpl || addsSuite) && !license.isGplCompatible) {
@@ -56,8 +66,18 @@ export async function planModule(choices: ModuleChoices): Promise<ModulePlan> {
     makefileTemplate: await readFile(choices.makefileTemplate ?? MAKEFILE_TEMPLATE, "utf8"),
     vmTest: template.vmTest,
     vmDevices: template.vmDevices,
+    userPrograms: template.userPrograms,
     templateLabel: `templates/${template.name}`,
   });
   const notices = [notice, license.notice].filter((item): item is string => item !== undefined);
-  return { name, template: template.name, description, files, notices };
+  return { name, template: template.name, description, files, userPrograms: template.userPrograms, notices };
+}
+
+// A template's files over its base template's (a file of the same name replaces the base's).
+async function readWithBase(template: TemplateInfo, root: string): Promise<TemplateFile[]> {
+  const own = await readTemplateFiles(template.folder);
+  if (template.base === undefined) return own;
+  const base = await readTemplateFiles((await findTemplate(template.base, root)).folder);
+  const replaced = new Set(own.map((file) => file.source));
+  return [...base.filter((file) => !replaced.has(file.source)), ...own];
 }

@@ -27,6 +27,8 @@ export interface RenderInput {
   makefileTemplate: string;
   vmTest: string[];
   vmDevices?: string[];
+  // Programs built from <program>.c by the Makefile with the host's compiler, not by kbuild.
+  userPrograms?: string[];
   // Shown in errors: where the template files came from.
   templateLabel: string;
 }
@@ -87,14 +89,19 @@ function renderFiles(render: Render, files: TemplateFile[], context: object, fol
 const isSuite = (path: string) => path.endsWith("_test.c");
 const toObject = (file: PlannedFile) => file.path.replace(/\.c$/, ".o");
 
-// Kbuild objects: a single <name>.c needs only obj-m; several sources need <name>-y.
-function listObjects(files: PlannedFile[], name: string): string[] {
-  const sources = files.filter((file) => file.path.endsWith(".c") && !isSuite(file.path)).map(toObject);
+// Kbuild objects: a single <name>.c needs only obj-m; several sources need <name>-y. A userspace
+// program's source is no kernel object.
+function listObjects(files: PlannedFile[], name: string, userPrograms: string[]): string[] {
+  const userSources = new Set(userPrograms.map((program) => `${program}.c`));
+  const sources = files.filter((file) => file.path.endsWith(".c") && !isSuite(file.path) && !userSources.has(file.path)).map(toObject);
   return sources.length === 1 && sources[0] === `${name}.o` ? [] : sources;
 }
 
-function renderConfig(vmTest: string[], vmDevices: string[]): PlannedFile {
-  const config: KforgeConfig = { vm: { ...(vmDevices.length ? { devices: vmDevices } : {}), test: vmTest } };
+// Programs the host's compiler built run only on the host's userspace (its libc), shared into the guest.
+function renderConfig(vmTest: string[], vmDevices: string[], userPrograms: string[]): PlannedFile {
+  const config: KforgeConfig = {
+    vm: { ...(userPrograms.length ? { userspace: "host" } : {}), ...(vmDevices.length ? { devices: vmDevices } : {}), test: vmTest },
+  };
   const content = `${JSON.stringify(config, null, 2)}\n`;
   parseConfig(content); // the generated file must pass the same validation kforge applies when reading it
   return { path: "kforge.json", content };
@@ -106,12 +113,13 @@ export function renderModule(input: RenderInput): PlannedFile[] {
   const own = renderFiles(render, input.templateFiles, variables, input.templateLabel);
   const vmTest = input.vmTest.map((command, index) => render(command, variables, `${input.templateLabel}/template.json vmTest[${index}]`));
   const suites = own.filter((file) => isSuite(file.path)).map(toObject);
-  const shared = { ...variables, objects: listObjects(own, variables.name), suites, vmTest };
+  const userPrograms = input.userPrograms ?? [];
+  const shared = { ...variables, objects: listObjects(own, variables.name, userPrograms), suites, vmTest, userPrograms };
   const files = [
     ...own,
     ...renderFiles(render, input.commonFiles, shared, "templates/_common"),
     { path: "Makefile", content: render(input.makefileTemplate, shared, "Makefile.template") },
-    renderConfig(vmTest, input.vmDevices ?? []),
+    renderConfig(vmTest, input.vmDevices ?? [], userPrograms),
   ];
   checkUniquePaths(files, input.templateLabel);
   return files.sort((left, right) => (left.path < right.path ? -1 : 1));

@@ -22,8 +22,16 @@ export interface TemplateInfo {
   vmTest: string[];
   // Emulated devices for kforge.json vm.devices (a driver template's device), optional.
   vmDevices: string[];
+  // Another template whose files this one starts from (the misc template adds a client to chardev's driver).
+  base?: string;
+  // Userspace programs (<program>.c, not kernel objects) the generated Makefile builds with the host's compiler.
+  userPrograms: string[];
   folder: string;
 }
+
+const TEMPLATE_NAME = /^[a-z][a-z0-9_-]*$/;
+// A Makefile target and a file name next to the module: nothing make or the shell would read specially.
+const PROGRAM_NAME = /^[a-z][a-z0-9_-]*$/;
 
 function invalid(path: string, reason: string): never {
   throw new KforgeError(`broken template metadata ${path}: ${reason}`, { hint: "reinstall kforge; the templates folder is damaged" });
@@ -38,14 +46,27 @@ export function parseTemplateInfo(name: string, folder: string, text: string): T
   } catch (error) {
     invalid(path, (error as Error).message);
   }
-  const { summary, defaultDescription, requiresGpl, vmTest, vmDevices = [] } = value;
+  const { summary, defaultDescription, requiresGpl, vmTest, vmDevices = [], base, userPrograms = [] } = value;
   if (typeof summary !== "string" || summary.includes("\n")) invalid(path, "summary must be one line of text");
   if (typeof defaultDescription !== "string") invalid(path, "defaultDescription must be a string");
   if (typeof requiresGpl !== "boolean") invalid(path, "requiresGpl must be true or false");
   if (!Array.isArray(vmTest) || !vmTest.every((item) => typeof item === "string")) invalid(path, "vmTest must be a list of strings");
   if (!Array.isArray(vmDevices) || !vmDevices.every((item) => typeof item === "string"))
     invalid(path, "vmDevices must be a list of strings");
-  return { name, summary, defaultDescription, requiresGpl, vmTest: vmTest as string[], vmDevices: vmDevices as string[], folder };
+  if (base !== undefined && (typeof base !== "string" || !TEMPLATE_NAME.test(base))) invalid(path, "base must be a template's name");
+  if (!Array.isArray(userPrograms) || !userPrograms.every((item) => typeof item === "string" && PROGRAM_NAME.test(item)))
+    invalid(path, "userPrograms must be a list of program names (lowercase letters, digits, _ and -)");
+  return {
+    name,
+    summary,
+    defaultDescription,
+    requiresGpl,
+    vmTest: vmTest as string[],
+    vmDevices: vmDevices as string[],
+    ...(base === undefined ? {} : { base: base as string }),
+    userPrograms: userPrograms as string[],
+    folder,
+  };
 }
 
 export async function listTemplates(root = TEMPLATES_ROOT): Promise<TemplateInfo[]> {

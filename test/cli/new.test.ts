@@ -24,7 +24,7 @@ describe("kforge templates", () => {
       .trim()
       .split("\n")
       .map((line) => line.split(/\s+/)[0]);
-    expect(names).toEqual(["chardev", "hello", "kunit", "multi", "params", "pci", "procfs", "sysfs"]);
+    expect(names).toEqual(["chardev", "hello", "kunit", "misc", "multi", "params", "pci", "procfs", "sysfs"]);
     expect(result.stdout).toMatch(/^chardev {2}a misc character device/m);
   });
 });
@@ -47,6 +47,14 @@ describe("kforge new", () => {
       "my_mod.c",
     ]);
     expect(await readFile(join(root, "my_mod", "my_mod.c"), "utf8")).toContain('MODULE_AUTHOR("Unknown");');
+  });
+
+  it("says that make builds a template's userspace client, which kforge build does not", async () => {
+    const result = await runKforge(["new", "echo_misc", "--template", "misc"], { cwd: root, env: noGitUser });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("  make                 # the module and ./client (kforge build: the module only)\n");
+    const hello = await runKforge(["new", "plain"], { cwd: root, env: noGitUser });
+    expect(hello.stdout).toContain("  make                 # or: kforge build\n");
   });
 
   it("takes the author from git config user.name", async () => {

@@ -17,7 +17,9 @@ const DESCRIPTION = `Says "hi" and 'bye'; C:\\path\\n is not a newline, ??= is n
 const AUTHOR = `Zoë O'Brien "zob" \\ <zob@example.org>`;
 
 const kernels: TestKernel[] = [kernel61(), kernel612()];
-const templates = (await listTemplates()).map((template) => template.name);
+const catalogue = await listTemplates();
+const templates = catalogue.map((template) => template.name);
+const userPrograms = (template: string) => catalogue.find((item) => item.name === template)!.userPrograms;
 const cases = templates.flatMap((template) => kernels.map((kernel) => ({ template, kernel, label: `${template} on ${kernel.release}` })));
 
 let root: string;
@@ -96,6 +98,26 @@ describe.each(cases)("$label", ({ template, kernel, label }) => {
     expect(result.all).not.toMatch(/warning:/i);
     await checkModinfo(join(buildDir("plain", template, kernel), `${moduleName(template)}.ko`), template);
   });
+
+  it.runIf(userPrograms(template).length > 0)(
+    "builds its client with plain make (kforge build does not), and the client fails with a message on a mismatch",
+    async () => {
+      const guard: string = JSON.parse(plans.get(template)!.files.find((file) => file.path === "kforge.json")!.content).vm.test[0];
+      // The first guest step names the fix when the client was never built: kforge build builds only the module.
+      const missing = await run("sh", ["-c", guard], { cwd: buildDir("kforge", template, kernel) });
+      expect(missing.exitCode).toBe(1);
+      expect(missing.stderr).toContain("./client is not built: run make (or make client) on the host");
+      const plain = buildDir("plain", template, kernel);
+      expect((await run("sh", ["-c", guard], { cwd: plain })).exitCode).toBe(0);
+      // /dev/null takes the write and reads back nothing: the mismatch a broken driver would show.
+      const mismatch = await run("./client", ["/dev/null"], { cwd: plain });
+      expect(mismatch.exitCode).toBe(1);
+      expect(mismatch.stderr).toContain('client: mismatch: wrote "hello from the client" to /dev/null, read back 0 bytes');
+      const absent = await run("./client", [join(plain, "absent")], { cwd: plain });
+      expect(absent.exitCode).toBe(1);
+      expect(absent.stderr).toMatch(/client: cannot open .*absent: No such file or directory \(is the module loaded\?/);
+    },
+  );
 
   it("ignores every build artifact in .gitignore (git status shows only the generated files)", async () => {
     const dir = buildDir("kforge", template, kernel);

@@ -43,7 +43,7 @@ export async function newCommand(options: NewOptions, context: CommandContext): 
   for (const notice of plan.notices) context.stderr.write(`notice: ${notice}\n`);
   if (author.notice) context.stderr.write(`${author.notice}\n`);
   printReport(report, plan.template, plan.name, context);
-  if (!report.dryRun) printNextSteps(dir, plan.name, context);
+  if (!report.dryRun) printNextSteps(dir, plan.name, plan.userPrograms, context);
   return 0;
 }
 
@@ -67,13 +67,17 @@ function printReport(report: WriteReport, template: string, name: string, contex
   context.stdout.write(`${verb} ${total} files${overwritten}${report.dryRun ? "; nothing was written" : ""}\n`);
 }
 
-function printNextSteps(dir: string, name: string, context: CommandContext): void {
+function printNextSteps(dir: string, name: string, userPrograms: string[], context: CommandContext): void {
+  // kforge build runs kbuild only: a project with userspace programs needs its Makefile before kforge vm.
+  const make = userPrograms.length
+    ? `  make                 # the module and ${userPrograms.map((program) => `./${program}`).join(", ")} (kforge build: the module only)`
+    : "  make                 # or: kforge build";
   context.stdout.write(
     [
       "",
       "next:",
       `  cd ${displayDir(dir, context.cwd)}`,
-      "  make                 # or: kforge build",
+      make,
       `  sudo insmod ${name}.ko && sudo dmesg | tail && sudo rmmod ${name}`,
       "  kforge vm            # load it and run the checks from kforge.json in a throwaway VM",
       "",
