@@ -2,11 +2,14 @@
 // Benchmark: the start path of this checkout against another (an earlier commit, checked out and built
 // with `npm ci` elsewhere), alternated run by run in one process: `kforge --version`, a no-op
 // `kforge build` (up to date) and a warm `kforge vm` (restored guest, one step). Each checkout builds in
-// its own copy of the same module; both share the user's kforge cache (probe cache, saved states).
+// its own copy of the same module.
 // Prints the medians and this checkout's time as a fraction of the other's.
+// Each checkout has its own kforge cache (saved guest states, probe cache) linking to the user's fetched
+// kernels: two checkouts with different guest agents would otherwise replace each other's saved states
+// and make every "warm" vm a cold boot.
 // Usage: npm run build && node bench/start-path.mjs <other checkout> [pairs] [kernel release]
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { newestRelease } from "./kernels.mjs";
@@ -38,7 +41,17 @@ const dirs = Object.fromEntries(
     return [name, dir];
   }),
 );
-const kforge = (name, args) => timed(process.execPath, [join(checkouts[name], "bin", "kforge.js"), ...args], environment);
+const sharedKernels = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "kforge", "kernels");
+const caches = Object.fromEntries(
+  Object.keys(checkouts).map((name) => {
+    const cache = join(root, `${name}-cache`);
+    mkdirSync(join(cache, "kforge"), { recursive: true });
+    if (existsSync(sharedKernels)) symlinkSync(sharedKernels, join(cache, "kforge", "kernels"));
+    return [name, cache];
+  }),
+);
+const kforge = (name, args) =>
+  timed(process.execPath, [join(checkouts[name], "bin", "kforge.js"), ...args], { ...environment, XDG_CACHE_HOME: caches[name] });
 const commands = {
   "--version": (name) => kforge(name, ["--version"]),
   "no-op build": (name) => kforge(name, ["build", dirs[name]]),
