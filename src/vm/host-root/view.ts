@@ -8,7 +8,7 @@ import { GUEST_ARTIFACTS_DIR } from "../guest/init-script.js";
 import { quoteShell } from "../guest/protocol.js";
 import type { PlannedStep } from "../plan.js";
 import type { SharedFolder } from "../qemu/arguments.js";
-import { MSIZE } from "../share/mount.js";
+import { MSIZE, NINE_P_TRANSPORT } from "../share/mount.js";
 
 export const HOST_ROOT_TAG = "kforge-root";
 export const PROJECT_TAG = "kforge-project";
@@ -35,7 +35,7 @@ export interface GuestMount {
   options: string;
 }
 
-const NINE_P = `trans=virtio,version=9p2000.L,msize=${MSIZE}`;
+const NINE_P = `${NINE_P_TRANSPORT},msize=${MSIZE}`;
 
 export function hostRootFolders(view: HostRootView): SharedFolder[] {
   return [

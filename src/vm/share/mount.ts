@@ -9,6 +9,8 @@ export const FILE_SHARE_TAG = "kforge";
 export const GUEST_SHARE_DIR = "/kforge/share";
 // 9p moves at most msize bytes per request; virtio's ring caps what QEMU accepts at 512 KiB.
 export const MSIZE = 512 * 1024;
+// How every kforge 9p export is mounted: over virtio, with the Linux dialect (owners, modes, symlinks).
+export const NINE_P_TRANSPORT = "trans=virtio,version=9p2000.L";
 
 export function fileShareMountCommand(): string {
   const links = [
@@ -19,7 +21,7 @@ export function fileShareMountCommand(): string {
   );
   return [
     `mkdir -p ${GUEST_SHARE_DIR}`,
-    `mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=${MSIZE} ${FILE_SHARE_TAG} ${GUEST_SHARE_DIR}`,
+    `mount -t 9p -o ${NINE_P_TRANSPORT},ro,msize=${MSIZE} ${FILE_SHARE_TAG} ${GUEST_SHARE_DIR}`,
     ...links,
   ].join(" && ");
 }
