@@ -10,7 +10,9 @@ import { isAccessible } from "../fs/files.js";
 import { readKernelConfig } from "../kernel/kernel-config.js";
 import type { KernelScripts } from "./kernel-scripts.js";
 import type { SourceFiles } from "./project-files.js";
+import { mayMatch } from "./grep-query.js";
 import { meetsVersion, parseCoccinelleReport, parseSemanticPatchHeader, type SemanticPatchHeader } from "./parse-coccinelle.js";
+import { grepQueryOf } from "./patch-query.js";
 import { describeFailure, runTool, type RunLimits, type TaskOutcome } from "./run-tool.js";
 
 export interface SemanticPatch {
@@ -117,6 +119,7 @@ export function spatchArguments(patch: SemanticPatch, input: SpatchInput): strin
 export interface CoccinellePlan extends PatchPlan {
   includes: string[];
   python?: string;
+  spatchVersion?: string;
 }
 
 // Decided before the build, so a wrong check.semanticPatches name stops the run before it starts.
@@ -127,7 +130,8 @@ export async function planCoccinelle(
   kdir: string,
 ): Promise<CoccinellePlan> {
   const plan = planSemanticPatches(await listSemanticPatches(scripts), spatch.version, spatch.hasOcaml, chosen);
-  return { ...plan, includes: await includeArguments(scripts.dir, await sourceArch(kdir)), python: spatch.python };
+  const includes = await includeArguments(scripts.dir, await sourceArch(kdir));
+  return { ...plan, includes, python: spatch.python, spatchVersion: spatch.version };
 }
 
 // The kernel's SRCARCH for the include paths: x86 for both x86 flavours, else the config's architecture.
@@ -138,13 +142,33 @@ async function sourceArch(kdir: string): Promise<string> {
 }
 
 // One task per semantic patch that has files to go over: the C sources, and the headers for the
-// patches whose Options include them.
-export function coccinelleTasks(plan: CoccinellePlan, files: SourceFiles, dir: string, limits: RunLimits): (() => Promise<TaskOutcome>)[] {
+// patches whose Options include them. A patch whose grep query no project file meets is not started.
+export function coccinelleTasks(
+  plan: CoccinellePlan,
+  files: SourceFiles,
+  dir: string,
+  limits: RunLimits,
+  env: NodeJS.ProcessEnv,
+): (() => Promise<TaskOutcome>)[] {
   const sources = files.sources.filter((file) => file.endsWith(".c"));
   const input = { includes: plan.includes, sources, headers: files.headers, python: plan.python };
+  let projectText: Promise<string> | undefined;
+  const readProjectText = () => (projectText ??= readTexts(dir, [...files.sources, ...files.headers]));
+  const spatch = { version: plan.spatchVersion, python: plan.python };
   return plan.run
     .filter((patch) => sources.length > 0 || (files.headers.length > 0 && patch.header.options.includes("--include-headers")))
-    .map((patch) => () => runSemanticPatch(patch, spatchArguments(patch, input), dir, limits));
+    .map((patch) => async () => {
+      const query = await grepQueryOf(patch.path, spatch, env, limits);
+      if (query && !mayMatch(query, await readProjectText())) return { checker: "coccinelle", findings: [], notStarted: true };
+      return runSemanticPatch(patch, spatchArguments(patch, input), dir, limits);
+    });
+}
+
+// All the files' text as one: a token anywhere in the project may make a patch match (a header's macro
+// used in a source). An unreadable file counts as empty: spatch will say what is wrong with it.
+async function readTexts(dir: string, files: readonly string[]): Promise<string> {
+  const texts = await Promise.all(files.map((file) => readFile(join(dir, file), "utf8").catch(() => "")));
+  return texts.join("\n");
 }
 
 async function runSemanticPatch(patch: SemanticPatch, args: readonly string[], dir: string, limits: RunLimits): Promise<TaskOutcome> {

@@ -14,6 +14,7 @@ export function checkResultJson(result: CheckResult) {
       name: checker.name,
       status: checker.status,
       checked: checker.checked,
+      notStarted: checker.notStarted,
       findings: checker.findings,
       ignored: checker.ignored,
       origin: checker.origin ?? null,

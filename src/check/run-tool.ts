@@ -31,6 +31,8 @@ export interface TaskOutcome {
   failure?: CheckerFailure;
   // Semantic patches skipped (OCaml, spatch version), checkpatch files and so on: said once in the report.
   skipped?: string;
+  // A semantic patch not started because no project file has the tokens its rules need: checked, no findings.
+  notStarted?: boolean;
 }
 
 export async function runTool(

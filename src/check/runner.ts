@@ -75,7 +75,7 @@ async function checkLocked(options: CheckOptions, availability: Availability, co
   const checkpatch = availability.checkpatch && runs("checkpatch") ? availability.checkpatch : undefined;
   // checkpatch.pl and coccinelle need no build: they start on the files the Kbuild names while kbuild compiles.
   const fileTasks = (files: SourceFiles) => [
-    ...(coccinelle ? coccinelleTasks(coccinelle, files, options.dir, limits) : []),
+    ...(coccinelle ? coccinelleTasks(coccinelle, files, options.dir, limits, options.env) : []),
     ...(checkpatch ? [...files.sources, ...files.headers].map((file) => () => runCheckpatch(checkpatch, options.dir, file, limits)) : []),
   ];
   const declared = await readDeclaredFiles(options.dir);

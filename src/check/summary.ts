@@ -16,6 +16,8 @@ export interface CheckerSummary {
   status: "ran" | "failed" | "missing";
   // What it went over: files for checkpatch, objects for sparse and the build, semantic patches for coccinelle.
   checked: number;
+  // Of those, the semantic patches spatch was not started for: no project file has their tokens.
+  notStarted: number;
   findings: number;
   ignored: number;
   // Where checkpatch.pl or the semantic patches came from.
@@ -83,6 +85,7 @@ export function summarizeCheck(input: SummaryInput, availability: Availability, 
       name,
       status: missing ? "missing" : failures.length > 0 ? "failed" : "ran",
       checked: missing ? 0 : checked[name],
+      notStarted: own.filter((outcome) => outcome.notStarted).length,
       findings: sorted.findings.filter((finding) => finding.checker === name).length,
       ignored: sorted.ignored[name] ?? 0,
       origin: missing ? undefined : origins[name],

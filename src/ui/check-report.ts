@@ -26,7 +26,8 @@ function describeChecker(checker: CheckerSummary, palette: Palette): string {
   if (checker.status === "missing") return palette.yellow(`did not run: ${checker.missing?.reason}`);
   const unit = { checkpatch: "file", sparse: "object", w1: "object", coccinelle: "semantic patch" }[checker.name];
   const parts = [
-    plural(checker.checked, unit).replace(/patchs$/, "patches"),
+    plural(checker.checked, unit).replace(/patchs$/, "patches") +
+      (checker.notStarted > 0 ? ` (${checker.notStarted} not started: no file has their tokens)` : ""),
     plural(checker.findings, "finding"),
     ...(checker.ignored > 0 ? [`${checker.ignored} ignored`] : []),
     ...(checker.failures.length > 0 ? [palette.red(`${plural(checker.failures.length, "run")} failed`)] : []),

@@ -112,6 +112,9 @@ describe("kforge check on a module with one finding per checker", () => {
     ]);
     const coccinelle = report.checkers.find((checker: { name: string }) => checker.name === "coccinelle");
     expect(coccinelle.checked).toBeGreaterThan(60);
+    // Patches whose tokens seeded.c lacks are not started; api/memdup's are there, and it reported.
+    expect(coccinelle.notStarted).toBeGreaterThan(20);
+    expect(coccinelle.notStarted).toBeLessThan(coccinelle.checked - 20);
     expect(coccinelle.origin).toBe("linux-source-6.12 in kforge's cache");
     // Nothing but kforge's own tree was written into the module dir.
     expect(readdirSync(moduleDir).sort()).toEqual([".kforge", "Makefile", "seeded.c"]);
@@ -181,8 +184,8 @@ describe("kforge check on a module with one finding per checker", () => {
     );
   });
 
-  it("shows the same findings as text, grouped with their source lines, and runs only the semantic patches kforge.json names", async () => {
-    writeFileSync(join(moduleDir, "kforge.json"), JSON.stringify({ check: { semanticPatches: ["api/memdup"] } }));
+  it("shows the same findings as text, grouped with their source lines, runs only the semantic patches kforge.json names, and starts none whose tokens seeded.c lacks", async () => {
+    writeFileSync(join(moduleDir, "kforge.json"), JSON.stringify({ check: { semanticPatches: ["api/memdup", "api/vma_pages"] } }));
     try {
       const text = await check(["-k", kernel612().release]);
       expect(text.exitCode, text.stderr).toBe(1);
@@ -200,7 +203,7 @@ describe("kforge check on a module with one finding per checker", () => {
         ].join("\n"),
       );
       expect(text.stdout).toContain("  41      error   checkpatch: space required before the open parenthesis '(' [SPACING]");
-      expect(text.stdout).toMatch(/coccicheck \(MODE=report\) +1 semantic patch, 1 finding/);
+      expect(text.stdout).toMatch(/coccicheck \(MODE=report\) +2 semantic patches \(1 not started: no file has their tokens\), 1 finding/);
       expect(text.stdout).toContain(
         `failed: kforge check seeded for ${kernel612().release}: 1 error, 3 warnings, 0 notes (fails on: error;`,
       );
