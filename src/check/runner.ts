@@ -9,7 +9,7 @@ import { acquireMakeLock } from "../kbuild/make-lock.js";
 import { refreshMirrorAt } from "../kbuild/mirror.js";
 import { resolveAvailability, type Availability } from "./availability.js";
 import type { CheckerName } from "./checkers.js";
-import { runCheckpatch } from "./checkpatch.js";
+import { checkpatchTasks } from "./checkpatch.js";
 import { coccinelleTasks, planCoccinelle, type CoccinellePlan } from "./coccinelle.js";
 import { runBuildPass, runSparsePass, type BuildPass, type KbuildCheckOptions } from "./kbuild-checks.js";
 import { runPool } from "./pool.js";
@@ -76,7 +76,7 @@ async function checkLocked(options: CheckOptions, availability: Availability, co
   // checkpatch.pl and coccinelle need no build: they start on the files the Kbuild names while kbuild compiles.
   const fileTasks = (files: SourceFiles) => [
     ...(coccinelle ? coccinelleTasks(coccinelle, files, options.dir, limits, options.env) : []),
-    ...(checkpatch ? [...files.sources, ...files.headers].map((file) => () => runCheckpatch(checkpatch, options.dir, file, limits)) : []),
+    ...(checkpatch ? checkpatchTasks(checkpatch, options.dir, [...files.sources, ...files.headers], limits) : []),
   ];
   const declared = await readDeclaredFiles(options.dir);
   const early = runPool(fileTasks(declared), options.jobs, stop.signal);
