@@ -35,9 +35,14 @@ export async function selectKernel(options: SelectKernelOptions = {}): Promise<K
   if (kdir) return selectKdir(kdir, options.kernel);
   const modulesRoot = options.modulesRoot ?? DEFAULT_MODULES_ROOT;
   const trees = await findBuildTrees(modulesRoot);
-  // A named release may also be one `kforge kernel build` registered; the default never is.
-  if (options.kernel)
+  // A named release may also be one `kforge kernel build` registered; the default never is. The cache is
+  // read only for a release the host lacks: a no-op build would pay for its stat calls and sort (whose
+  // text comparison of same-numbered releases starts ICU's collator, ~15 ms).
+  if (options.kernel) {
+    const installed = trees.find((tree) => tree.release === options.kernel);
+    if (installed) return installed;
     return selectRelease(options.kernel, [...trees, ...(await findCachedBuildTrees(options.env))], modulesRoot, options.osReleasePath);
+  }
   const running = options.runningRelease ?? runningRelease();
   const own = trees.find((tree) => tree.release === running);
   if (own) return own;
