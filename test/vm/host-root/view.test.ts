@@ -104,4 +104,50 @@ describe("hostRootTests", () => {
     expect(execFileSync("sh", ["-c", words[3]!], { encoding: "utf8" })).toBe(`${project}|it's\n`);
     expect(run.stderr.split("\0").slice(0, 2)).toEqual(["/root", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]);
   });
+
+  it("execs an entry that is one program by its path with busybox's nsenter, no sh, when it is an executable file", () => {
+    const project = join(root, "nsenter's project");
+    const view_ = view(project);
+    // A stand-in for the view: the step tests the program's guest path (/kforge/host/<project>/...).
+    const guestRoot = join(root, "guest");
+    execFileSync("mkdir", ["-p", join(guestRoot, project, "tests")]);
+    writeFileSync(join(guestRoot, project, "tests", "run"), "", { mode: 0o755 });
+    writeFileSync(join(guestRoot, project, "data"), "", { mode: 0o644 });
+    const nsenter = join(root, "nsenter");
+    // Not a shell script: a shell would reset PWD to its own directory.
+    const printEnvironment =
+      "const { PWD, OLDPWD, HOME } = process.env; console.log(JSON.stringify([process.argv.slice(2), PWD, OLDPWD, HOME]))";
+    writeFileSync(nsenter, `#!${process.execPath}\n${printEnvironment}\n`, { mode: 0o755 });
+    const chroot = join(root, "chroot-stand-in");
+    writeFileSync(chroot, "#!/bin/sh\necho chroot\n", { mode: 0o755 });
+    const run = (entry: string) => {
+      const command = hostRootTests([entry], view_)[0]!.command;
+      const local = command.replaceAll("[ -f /kforge/host", `[ -f ${guestRoot}`).replaceAll("[ -x /kforge/host", `[ -x ${guestRoot}`);
+      const quoted = local.replaceAll("[ -f '/kforge/host", `[ -f '${guestRoot}`).replaceAll("[ -x '/kforge/host", `[ -x '${guestRoot}`);
+      return spawnSync("sh", ["-c", quoted.replace("exec nsenter", `exec ${nsenter}`).replace("exec chroot", `exec ${chroot}`)], {
+        encoding: "utf8",
+      });
+    };
+    // PWD and OLDPWD: what the host's sh would have exported after its cd from chroot's /.
+    expect(JSON.parse(run("tests/run -v a=b").stdout)).toEqual([
+      ["-r/kforge/host", `-w/kforge/host${project}`, "--", "tests/run", "-v", "a=b"],
+      project,
+      "/",
+      "/root",
+    ]);
+    // Not an executable file (so the shell's own words report it), or not one program by its path: the shell.
+    for (const entry of [
+      "./data",
+      "./missing",
+      "tests",
+      "run",
+      "FOO=1 tests/run",
+      "tests/run; true",
+      'tests/run "a"',
+      "tests/run $X",
+      "-x/run",
+    ]) {
+      expect(run(entry).stdout, entry).toBe("chroot\n");
+    }
+  });
 });
