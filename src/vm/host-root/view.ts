@@ -68,7 +68,9 @@ const tmpfsMode = (target: string, view: HostRootView) => (target === view.home 
 // The guest command that assembles the view: `mount -a` over an fstab per stage costs one fork for
 // all of a stage's mounts (each fork costs tens of milliseconds under TCG). A stage's mount points lie
 // inside the previous stage's tmpfs (the project under /tmp, say), so they are made just before it.
-export function hostRootMountCommand(view: HostRootView): string {
+// `alongside` (a warm start's file share mount) runs first in the same command, one agent round trip
+// less after a restore: its failure leaves the view mounted and ends the command with ALONGSIDE_FAILED.
+export function hostRootMountCommand(view: HostRootView, alongside?: string): string {
   const stages = mountStages(hostRootMounts(view));
   const commands = stages.map((mounts, index) => {
     const fstab = `${GUEST_HOST_ROOT}.${index}.fstab`;
@@ -76,8 +78,13 @@ export function hostRootMountCommand(view: HostRootView): string {
     const create = index === 0 ? [GUEST_HOST_ROOT, "/dev/pts", "/dev/shm"] : mounts.map((mount) => guestPath(mount.target));
     return `mkdir -p ${create.map(quoteShell).join(" ")} && printf '%s\\n' ${lines.join(" ")} > ${fstab} && mount -a -T ${fstab}`;
   });
-  return commands.join(" && ");
+  const assemble = commands.join(" && ");
+  return alongside
+    ? `{ ${alongside}; } || alongside=failed; ${assemble} || exit; [ -z "$alongside" ] || exit ${ALONGSIDE_FAILED}`
+    : assemble;
 }
+
+export const ALONGSIDE_FAILED = 98;
 
 // Stage n holds the mounts inside n of the list's tmpfs targets; the guest's devtmpfs is the one
 // mounted at boot, where /dev/pts and /dev/shm are made first.

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  ALONGSIDE_FAILED,
   HOST_ROOT_TAG,
   PROJECT_TAG,
   hostRootFolders,
@@ -80,6 +81,39 @@ describe("hostRootMountCommand", () => {
         "'/tmp/kforge-artifacts /kforge/host/tmp/kforge-artifacts none bind 0 0' " +
         "> /kforge/host.1.fstab && mount -a -T /kforge/host.1.fstab",
     );
+  });
+});
+
+describe("hostRootMountCommand with a command alongside", () => {
+  const root = mkdtempSync(join(tmpdir(), "kforge-host-root-mount-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  // Run by sh in a folder standing in for the guest's root, with a stand-in mount that logs its
+  // fstabs and exits with $MOUNT_STATUS.
+  const run = (alongside: string, mountStatus: number) => {
+    const bin = join(root, "bin");
+    execFileSync("mkdir", ["-p", bin]);
+    writeFileSync(join(bin, "mount"), `#!/bin/sh\necho "mount $3" >> ${root}/mounts.log\nexit $MOUNT_STATUS\n`, { mode: 0o755 });
+    rmSync(join(root, "mounts.log"), { force: true });
+    const command = hostRootMountCommand(view("/work/project"), alongside).replaceAll("/kforge/", `${root}/kforge/`);
+    const local = command.replace("mkdir -p /kforge/host /dev/pts /dev/shm", `mkdir -p ${root}/kforge/host`);
+    const result = spawnSync("sh", ["-c", local], {
+      encoding: "utf8",
+      env: { PATH: `${bin}:/usr/bin:/bin`, MOUNT_STATUS: String(mountStatus) },
+    });
+    return { status: result.status, mounts: spawnSync("cat", [join(root, "mounts.log")], { encoding: "utf8" }).stdout };
+  };
+
+  it("runs it first, assembles the view whatever it did, and tells its failure apart from the view's", () => {
+    expect(hostRootMountCommand(view("/work/project"), "share")).toMatch(/^\{ share; \} \|\| /);
+    expect(run("true", 0)).toEqual({ status: 0, mounts: `mount ${root}/kforge/host.0.fstab\nmount ${root}/kforge/host.1.fstab\n` });
+    expect(run("false", 0)).toEqual({
+      status: ALONGSIDE_FAILED,
+      mounts: `mount ${root}/kforge/host.0.fstab\nmount ${root}/kforge/host.1.fstab\n`,
+    });
+    // The view's own failure is the mount's status, whatever the command alongside did.
+    expect(run("false", 32)).toEqual({ status: 32, mounts: `mount ${root}/kforge/host.0.fstab\n` });
+    expect(run("true", 32).status).toBe(32);
   });
 });
 
