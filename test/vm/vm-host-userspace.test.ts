@@ -2,8 +2,9 @@
 // chardev template's misc device driven by a C client built here with the host's gcc (dynamically
 // linked against the host's libc) and by python3, the project read-only at its own path, tmpfs where
 // programs write; on 6.1 (--cold, then booted and saved, then restored) and 6.12 (booted, restored),
-// a writable project (vm.projectWritable), a step that hangs, and the errors for a QEMU without
-// virtio-9p and a modules tree without the 9p modules. A private cache holds the states.
+// a writable project (vm.projectWritable), a program exec'd without the host's sh, a step that hangs,
+// and the errors for a QEMU without virtio-9p and a modules tree without the 9p modules. A private
+// cache holds the states.
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -108,15 +109,20 @@ describe.each([
   }, 600_000);
 });
 
-describe("kforge vm --userspace host on 6.12: a writable project, a step that hangs", () => {
+describe("kforge vm --userspace host on 6.12: a writable project, a program without the sh, a step that hangs", () => {
   const release = kernel612().release;
 
   it("writes into the project with vm.projectWritable, and a hanging step ends the run with nothing left running", async () => {
     const dir = await createProject("writable", { vm: { userspace: "host", projectWritable: true, test: ["echo written > out.txt"] } });
     const cache = privateCache(root, "cache-writable");
-    // One guest: the write, then a step that never ends.
-    const run = await vm(dir, cache, release, ["--cold", "--exec", "./client && sleep 600", "--timeout", "40"]);
+    // One guest: the write, a program by its path (exec'd without the host's sh) against the same
+    // through the sh, a missing one, then a step that never ends.
+    const steps = ["/usr/bin/env", "exec /usr/bin/env", "./missing", "./client && sleep 600"];
+    const run = await vm(dir, cache, release, ["--cold", ...steps.flatMap((step) => ["--exec", step]), "--timeout", "40"]);
     expect(stepOf(run.result, "echo written > out.txt").ok, run.stderr).toBe(true);
+    expect(stepOf(run.result, "/usr/bin/env").output).toContain(`\nPWD=${dir}\n`);
+    expect(stepOf(run.result, "/usr/bin/env").output).toBe(stepOf(run.result, "exec /usr/bin/env").output);
+    expect(stepOf(run.result, "./missing")).toMatchObject({ exitCode: 127, output: "/bin/sh: 2: ./missing: not found\n" });
     expect(readFileSync(join(dir, "out.txt"), "utf8")).toBe("written\n");
     expect(run.result).toMatchObject({ ok: false, end: "step-timeout" });
     expect(stepOf(run.result, "./client && sleep 600").ok).toBe(false);

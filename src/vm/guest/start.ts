@@ -19,7 +19,8 @@ import type { QemuOptions } from "../qemu/arguments.js";
 import { X86_64_MACHINE } from "../qemu/guest-machine.js";
 import { guestUserspace, withBootModules, type GuestUserspace } from "./userspace.js";
 import { findQemuError, printableQemuText } from "../qemu/process.js";
-import { mountFileShare, planFileShare, type FileShare } from "../share/file-share.js";
+import { fileShareMounted, mountFileShare, planFileShare, type FileShare } from "../share/file-share.js";
+import { fileShareMountCommand } from "../share/mount.js";
 import { stageFiles } from "../share/staging.js";
 import { mountHostRoot } from "../host-root/mount.js";
 import { prepareHostRoot, type HostRoot } from "../host-root/prepare.js";
@@ -63,17 +64,7 @@ const SERIAL_BREAK_EVEN_BYTES = 160 * 1024;
 export async function startGuest(options: StartGuestOptions): Promise<Guest> {
   const view = options.hostRoot;
   const hostRoot = view && (await prepareHostRoot({ ...options, view }));
-  const guest = await startMachine(options, hostRoot);
-  if (!hostRoot || !guest.session || options.signal?.aborted) return guest;
-  const timeoutMs = Math.min(Math.max(0, (options.deadline ?? Infinity) - Date.now()), MOUNT_TIMEOUT_MS);
-  try {
-    await mountHostRoot(guest.session, hostRoot.view, timeoutMs);
-  } catch (error) {
-    await interrupted(guest);
-    await guest.monitor.close();
-    throw error;
-  }
-  return guest;
+  return startMachine(options, hostRoot);
 }
 
 async function startMachine(options: StartGuestOptions, hostRoot: HostRoot | undefined): Promise<Guest> {
@@ -147,7 +138,10 @@ async function startCold(options: StartGuestOptions, userspace: GuestUserspace, 
     agentSocket: join(options.workDir, "agent.sock"),
     ...(hostRoot ? { sharedFolders: hostRoot.folders } : {}),
   };
-  return { ...(await launchGuest(options, machine)), initramfs: size };
+  const guest = { ...(await launchGuest(options, machine)), initramfs: size };
+  if (guest.session && options.hostRoot && !options.signal?.aborted)
+    await mountHostUserspace(guest, options.hostRoot, mountTimeout(options));
+  return guest;
 }
 
 type Transfer = { share: FileShare } | { sends: Send[] };
@@ -176,14 +170,17 @@ const coldWithout = (options: StartGuestOptions) => (error: unknown) => {
 };
 
 // Refreshes a restored guest's clock and random pool (it would otherwise carry the saved time and
-// the saved pool), then gives it the project's files: the shared folder mounted, or each file sent.
+// the saved pool), then gives it the project's files: the shared folder mounted, or each file sent;
+// with the host userspace, its view is mounted in the same command as the shared folder.
 async function ready(guest: Guest, transfer: Transfer, options: StartGuestOptions): Promise<Guest> {
   const session = guest.session!;
   // busybox date takes whole seconds: the nearest one is off by half a second at most. The seed's
   // text is mixed into the pool as it is (512 random bits in 88 characters), with no decoder to fork.
   if (guest.start === "restored") session.refresh(Math.round(Date.now() / 1000), randomBytes(64).toString("base64"));
-  const timeoutMs = Math.max(0, (options.deadline ?? Infinity) - Date.now());
-  const mounted = "share" in transfer && (await mountFileShare(session, Math.min(timeoutMs, MOUNT_TIMEOUT_MS), options.notice));
+  const share = "share" in transfer;
+  const mounted = options.hostRoot
+    ? await mountHostUserspace(guest, options.hostRoot, mountTimeout(options), share ? options.notice : undefined)
+    : share && (await mountFileShare(session, mountTimeout(options), options.notice));
   if (options.signal?.aborted) return interrupted(guest);
   if (mounted) return guest;
   const sends = "sends" in transfer ? transfer.sends : await prepareSends(options);
@@ -199,3 +196,18 @@ async function ready(guest: Guest, transfer: Transfer, options: StartGuestOption
 
 // Mounting takes tens of milliseconds; a guest that has not mounted by then is sent the files instead.
 const MOUNT_TIMEOUT_MS = 10_000;
+const mountTimeout = (options: StartGuestOptions) => Math.min(Math.max(0, (options.deadline ?? Infinity) - Date.now()), MOUNT_TIMEOUT_MS);
+
+// The host userspace's mounts, with a warm start's file share (`shareNotice`) in the same command:
+// one agent round trip after a restore. true when the share is mounted; a view that could not be
+// mounted stops the guest and is an error.
+async function mountHostUserspace(guest: Guest, view: HostRootView, timeoutMs: number, shareNotice?: (message: string) => void) {
+  try {
+    const outcome = await mountHostRoot(guest.session!, view, timeoutMs, shareNotice && fileShareMountCommand());
+    return shareNotice !== undefined && fileShareMounted(outcome, shareNotice);
+  } catch (error) {
+    await interrupted(guest);
+    await guest.monitor.close();
+    throw error;
+  }
+}

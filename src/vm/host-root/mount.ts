@@ -3,15 +3,22 @@
 // error: the steps were asked to run in the host's userspace, and nowhere else.
 import { EnvironmentError } from "../../errors.js";
 import { showLine } from "../../text/visible-text.js";
-import type { GuestSession } from "../guest/channel.js";
-import { hostRootMountCommand, type HostRootView } from "./view.js";
+import type { CommandOutcome, GuestSession } from "../guest/channel.js";
+import { ALONGSIDE_FAILED, hostRootMountCommand, type HostRootView } from "./view.js";
 
 // The longest piece of the guest's answer quoted in the error.
 const QUOTED_CHARS = 300;
 
-export async function mountHostRoot(session: GuestSession, view: HostRootView, timeoutMs: number): Promise<void> {
-  const outcome = await session.run(hostRootMountCommand(view), { timeoutMs });
-  if (outcome.status === "done" && outcome.exitCode === 0) return;
+// With `alongside` (a warm start's file share mount, vm/share/) both go in one command: the answer
+// is the share's (a success, or its failure with ALONGSIDE_FAILED), the view being mounted either way.
+export async function mountHostRoot(
+  session: GuestSession,
+  view: HostRootView,
+  timeoutMs: number,
+  alongside?: string,
+): Promise<CommandOutcome> {
+  const outcome = await session.run(hostRootMountCommand(view, alongside), { timeoutMs });
+  if (outcome.status === "done" && (outcome.exitCode === 0 || (alongside && outcome.exitCode === ALONGSIDE_FAILED))) return outcome;
   const why =
     outcome.status === "done"
       ? `exit ${outcome.exitCode}: ${showLine(outcome.output.trim().slice(0, QUOTED_CHARS)) || "no output"}`

@@ -2,7 +2,7 @@
 // over virtio-9p and mounted once the guest is restored (or its state saved). The serial port is
 // the fallback, for a release whose modules tree lacks the 9p modules or a guest that cannot mount.
 import { join } from "node:path";
-import type { GuestSession } from "../guest/channel.js";
+import type { CommandOutcome, GuestSession } from "../guest/channel.js";
 import type { SharedFolder } from "../qemu/arguments.js";
 import { qemuHasVirtio9p } from "../snapshot/identity.js";
 import { findShareModules } from "./modules.js";
@@ -48,7 +48,11 @@ const QUOTED_CHARS = 200;
 // true once the guest has the share mounted and its files linked in place; false, with a notice,
 // when it could not (the caller sends the files over the serial port).
 export async function mountFileShare(session: GuestSession, timeoutMs: number, notice: (message: string) => void): Promise<boolean> {
-  const outcome = await session.run(fileShareMountCommand(), { timeoutMs });
+  return fileShareMounted(await session.run(fileShareMountCommand(), { timeoutMs }), notice);
+}
+
+// The guest's answer to the share's mount command, run alone or inside the host userspace's.
+export function fileShareMounted(outcome: CommandOutcome, notice: (message: string) => void): boolean {
   if (outcome.status === "done" && outcome.exitCode === 0) return true;
   const why =
     outcome.status === "done" ? `exit ${outcome.exitCode}: ${outcome.output.trim().slice(0, QUOTED_CHARS) || "no output"}` : outcome.status;

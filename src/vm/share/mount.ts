@@ -12,16 +12,21 @@ export const MSIZE = 512 * 1024;
 // How every kforge 9p export is mounted: over virtio, with the Linux dialect (owners, modes, symlinks).
 export const NINE_P_TRANSPORT = "trans=virtio,version=9p2000.L";
 
+// Never `exit`: the host userspace runs it inside its own mount command (vm/host-root/view.ts), which
+// goes on when this fails. A link that cannot be made fails it through `linked`.
 export function fileShareMountCommand(): string {
   const links = [
     [STAGED_MODULES, GUEST_MODULE_DIR],
     [STAGED_FILES, GUEST_WORK_DIR],
   ].map(
-    ([staged, target]) => `for file in ${GUEST_SHARE_DIR}/${staged}/*; do [ ! -e "$file" ] || ln -sf "$file" ${target}/ || exit 1; done`,
+    ([staged, target]) =>
+      `for file in ${GUEST_SHARE_DIR}/${staged}/*; do [ ! -e "$file" ] || ln -sf "$file" ${target}/ || { linked=; break; }; done`,
   );
   return [
     `mkdir -p ${GUEST_SHARE_DIR}`,
     `mount -t 9p -o ${NINE_P_TRANSPORT},ro,msize=${MSIZE} ${FILE_SHARE_TAG} ${GUEST_SHARE_DIR}`,
+    "linked=1",
     ...links,
+    '[ -n "$linked" ]',
   ].join(" && ");
 }

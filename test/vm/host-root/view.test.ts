@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  ALONGSIDE_FAILED,
   HOST_ROOT_TAG,
   PROJECT_TAG,
   hostRootFolders,
@@ -83,6 +84,39 @@ describe("hostRootMountCommand", () => {
   });
 });
 
+describe("hostRootMountCommand with a command alongside", () => {
+  const root = mkdtempSync(join(tmpdir(), "kforge-host-root-mount-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  // Run by sh in a folder standing in for the guest's root, with a stand-in mount that logs its
+  // fstabs and exits with $MOUNT_STATUS.
+  const run = (alongside: string, mountStatus: number) => {
+    const bin = join(root, "bin");
+    execFileSync("mkdir", ["-p", bin]);
+    writeFileSync(join(bin, "mount"), `#!/bin/sh\necho "mount $3" >> ${root}/mounts.log\nexit $MOUNT_STATUS\n`, { mode: 0o755 });
+    rmSync(join(root, "mounts.log"), { force: true });
+    const command = hostRootMountCommand(view("/work/project"), alongside).replaceAll("/kforge/", `${root}/kforge/`);
+    const local = command.replace("mkdir -p /kforge/host /dev/pts /dev/shm", `mkdir -p ${root}/kforge/host`);
+    const result = spawnSync("sh", ["-c", local], {
+      encoding: "utf8",
+      env: { PATH: `${bin}:/usr/bin:/bin`, MOUNT_STATUS: String(mountStatus) },
+    });
+    return { status: result.status, mounts: spawnSync("cat", [join(root, "mounts.log")], { encoding: "utf8" }).stdout };
+  };
+
+  it("runs it first, assembles the view whatever it did, and tells its failure apart from the view's", () => {
+    expect(hostRootMountCommand(view("/work/project"), "share")).toMatch(/^\{ share; \} \|\| /);
+    expect(run("true", 0)).toEqual({ status: 0, mounts: `mount ${root}/kforge/host.0.fstab\nmount ${root}/kforge/host.1.fstab\n` });
+    expect(run("false", 0)).toEqual({
+      status: ALONGSIDE_FAILED,
+      mounts: `mount ${root}/kforge/host.0.fstab\nmount ${root}/kforge/host.1.fstab\n`,
+    });
+    // The view's own failure is the mount's status, whatever the command alongside did.
+    expect(run("false", 32)).toEqual({ status: 32, mounts: `mount ${root}/kforge/host.0.fstab\n` });
+    expect(run("true", 32).status).toBe(32);
+  });
+});
+
 describe("hostRootTests", () => {
   const root = mkdtempSync(join(tmpdir(), "kforge-host-root-"));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -103,5 +137,51 @@ describe("hostRootTests", () => {
     expect(words.slice(0, 3)).toEqual(["/kforge/host", "/bin/sh", "-c"]);
     expect(execFileSync("sh", ["-c", words[3]!], { encoding: "utf8" })).toBe(`${project}|it's\n`);
     expect(run.stderr.split("\0").slice(0, 2)).toEqual(["/root", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]);
+  });
+
+  it("execs an entry that is one program by its path with busybox's nsenter, no sh, when it is an executable file", () => {
+    const project = join(root, "nsenter's project");
+    const view_ = view(project);
+    // A stand-in for the view: the step tests the program's guest path (/kforge/host/<project>/...).
+    const guestRoot = join(root, "guest");
+    execFileSync("mkdir", ["-p", join(guestRoot, project, "tests")]);
+    writeFileSync(join(guestRoot, project, "tests", "run"), "", { mode: 0o755 });
+    writeFileSync(join(guestRoot, project, "data"), "", { mode: 0o644 });
+    const nsenter = join(root, "nsenter");
+    // Not a shell script: a shell would reset PWD to its own directory.
+    const printEnvironment =
+      "const { PWD, OLDPWD, HOME } = process.env; console.log(JSON.stringify([process.argv.slice(2), PWD, OLDPWD, HOME]))";
+    writeFileSync(nsenter, `#!${process.execPath}\n${printEnvironment}\n`, { mode: 0o755 });
+    const chroot = join(root, "chroot-stand-in");
+    writeFileSync(chroot, "#!/bin/sh\necho chroot\n", { mode: 0o755 });
+    const run = (entry: string) => {
+      const command = hostRootTests([entry], view_)[0]!.command;
+      const local = command.replaceAll("[ -f /kforge/host", `[ -f ${guestRoot}`).replaceAll("[ -x /kforge/host", `[ -x ${guestRoot}`);
+      const quoted = local.replaceAll("[ -f '/kforge/host", `[ -f '${guestRoot}`).replaceAll("[ -x '/kforge/host", `[ -x '${guestRoot}`);
+      return spawnSync("sh", ["-c", quoted.replace("exec nsenter", `exec ${nsenter}`).replace("exec chroot", `exec ${chroot}`)], {
+        encoding: "utf8",
+      });
+    };
+    // PWD and OLDPWD: what the host's sh would have exported after its cd from chroot's /.
+    expect(JSON.parse(run("tests/run -v a=b").stdout)).toEqual([
+      ["-r/kforge/host", `-w/kforge/host${project}`, "--", "tests/run", "-v", "a=b"],
+      project,
+      "/",
+      "/root",
+    ]);
+    // Not an executable file (so the shell's own words report it), or not one program by its path: the shell.
+    for (const entry of [
+      "./data",
+      "./missing",
+      "tests",
+      "run",
+      "FOO=1 tests/run",
+      "tests/run; true",
+      'tests/run "a"',
+      "tests/run $X",
+      "-x/run",
+    ]) {
+      expect(run(entry).stdout, entry).toBe("chroot\n");
+    }
   });
 });
