@@ -61,12 +61,13 @@ export interface GuestSessionOptions {
   signal?: AbortSignal;
   // false when the console goes to the user's terminal (--shell): no kernel log markers will arrive.
   watchesConsole?: boolean;
-  // A guest restored from a saved state said hello long ago: ask it again.
+  // A guest restored from a saved state said hello long ago: ask it again, once `resumed` resolves
+  // (it rejects when the restore failed: then nothing is asked).
   restored?: boolean;
+  resumed?: Promise<void>;
 }
 
-// How often a restored guest is asked for its hello: the first request can reach the serial port
-// before QEMU has loaded the saved state.
+// How often a restored guest is asked for its hello again, should a request be lost.
 const HELLO_REPEAT_MS = 200;
 // A file transfer is written in slices of this size (see sendFile).
 const WRITE_SLICE_BYTES = 64 * 1024;
@@ -84,16 +85,34 @@ export async function openGuestSession(options: GuestSessionOptions): Promise<Gu
   // asked, with a nonce, since its own hello is long gone.
   const helloNonce = options.restored ? createNonce() : BOOT_NONCE;
   channel.expect(0, helloNonce);
-  const ask = () => channel.write(encodeHelloRequest(helloNonce));
-  if (options.restored) ask();
-  const asking = options.restored ? setInterval(ask, HELLO_REPEAT_MS) : undefined;
+  const stopAsking = options.restored ? askForHello(() => channel.write(encodeHelloRequest(helloNonce)), options.resumed) : undefined;
   const hello = await channel.next((event) => event.kind === "hello", options.helloTimeoutMs, options.signal);
-  clearInterval(asking);
+  stopAsking?.();
   if (hello?.kind !== "hello") {
     socket.destroy();
     return undefined;
   }
   return createSession(channel, hello, options.console, options.watchesConsole ?? true);
+}
+
+// A restored guest's port takes input only once QEMU has loaded the state and resumed the guest: a
+// request written before that waits unread until the guest next touches the port (its heartbeat, up
+// to a second later). Returns what stops the asking.
+function askForHello(ask: () => void, resumed: Promise<void> = Promise.resolve()): () => void {
+  let stopped = false;
+  let repeat: NodeJS.Timeout | undefined;
+  resumed.then(
+    () => {
+      if (stopped) return;
+      ask();
+      repeat = setInterval(ask, HELLO_REPEAT_MS);
+    },
+    () => undefined,
+  );
+  return () => {
+    stopped = true;
+    clearInterval(repeat);
+  };
 }
 
 function createSession(
