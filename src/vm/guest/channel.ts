@@ -67,8 +67,9 @@ export interface GuestSessionOptions {
   resumed?: Promise<void>;
 }
 
-// How often a restored guest is asked for its hello again, should a request be lost.
-const HELLO_REPEAT_MS = 200;
+// How often a restored guest is asked for its hello again, should a request be lost. Not sooner:
+// every request queued meanwhile is answered, at a fork each, before the run's first command.
+const HELLO_REPEAT_MS = 1000;
 // A file transfer is written in slices of this size (see sendFile).
 const WRITE_SLICE_BYTES = 64 * 1024;
 // The longest agent frame kept: a step's output, base64-encoded, beyond it is cut.
@@ -95,9 +96,9 @@ export async function openGuestSession(options: GuestSessionOptions): Promise<Gu
   return createSession(channel, hello, options.console, options.watchesConsole ?? true);
 }
 
-// A restored guest's port takes input only once QEMU has loaded the state and resumed the guest: a
-// request written before that waits unread until the guest next touches the port (its heartbeat, up
-// to a second later). Returns what stops the asking.
+// A restored guest reads its port only once QEMU has loaded the state and resumed it: requests written
+// before then queue up, and the guest answers each (a fork apiece) before the run's first command.
+// Returns what stops the asking.
 function askForHello(ask: () => void, resumed: Promise<void> = Promise.resolve()): () => void {
   let stopped = false;
   let repeat: NodeJS.Timeout | undefined;

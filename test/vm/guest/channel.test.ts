@@ -134,8 +134,8 @@ async function restoredGuest(name: string): Promise<{ path: string; asked: strin
 }
 
 describe("a restored guest's hello", () => {
-  // Its port reads nothing before QEMU has resumed it: a request written earlier would wait for the
-  // guest's next heartbeat, up to a second.
+  // It reads nothing before QEMU has resumed it: requests written earlier would queue up, each answered
+  // at a fork's cost before the run's first command.
   it("is asked for only once the guest has resumed", async () => {
     const guest = await restoredGuest("resumed");
     let resume!: () => void;
