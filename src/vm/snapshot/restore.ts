@@ -1,7 +1,7 @@
 // Restores a saved state into a QEMU started with `-incoming defer` on the state's RAM copy
 // (qemu/arguments.ts): x-ignore-shared must be on for the stream to match one saved without RAM,
 // and only QMP can set it before the load starts. Resolves once the guest runs again (QEMU's RESUME
-// event): only then does its agent's port take input (guest/channel.ts). A stream QEMU cannot load
+// event): only then does its agent read its port (guest/channel.ts). A stream QEMU cannot load
 // makes QEMU exit, which rejects.
 import { quoteShell } from "../guest/protocol.js";
 import { connectQmp, ignoreSharedMemory, QMP_TIMEOUT_MS } from "../qemu/qmp.js";
