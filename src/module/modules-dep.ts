@@ -1,5 +1,6 @@
 // modules.dep (written by depmod) and the in-tree dependency closure of module names, as modprobe
 // would load them: dependencies first, each module once.
+import { stat } from "node:fs/promises";
 import { readOptionalText } from "../fs/files.js";
 import { basename, join } from "node:path";
 
@@ -47,9 +48,8 @@ export function orderInTreeModules(
   dependencies: Map<string, string[]>,
   builtinNames: ReadonlySet<string>,
   names: readonly string[],
+  pathByName: ReadonlyMap<string, string> = indexByName(dependencies),
 ): { paths: string[]; unknown: string[]; builtin: string[] } {
-  const pathByName = new Map<string, string>();
-  for (const path of dependencies.keys()) pathByName.set(moduleNameFromPath(path), path);
   const paths: string[] = [];
   const visited = new Set<string>();
   const visit = (path: string) => {
@@ -71,6 +71,13 @@ export function orderInTreeModules(
   return { paths, unknown, builtin };
 }
 
+// Pure: each module's name -> its path in modules.dep.
+export function indexByName(dependencies: Map<string, string[]>): Map<string, string> {
+  const pathByName = new Map<string, string>();
+  for (const path of dependencies.keys()) pathByName.set(moduleNameFromPath(path), path);
+  return pathByName;
+}
+
 function pushOnce(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
 }
@@ -78,8 +85,39 @@ function pushOnce(list: string[], value: string): void {
 // `modulesDir` is /lib/modules/<release> (or a copy of it). A missing modules.dep makes every name
 // unknown rather than failing: the caller decides whether that matters.
 export async function resolveInTreeDependencies(modulesDir: string, names: string[]): Promise<InTreeResolution> {
-  const dependencies = parseModulesDep((await readOptionalText(join(modulesDir, "modules.dep"))) ?? "");
-  const builtinNames = parseModulesBuiltin((await readOptionalText(join(modulesDir, "modules.builtin"))) ?? "");
-  const { paths, unknown, builtin } = orderInTreeModules(dependencies, builtinNames, names);
+  const { dependencies, builtinNames, pathByName } = await readModulesIndex(modulesDir);
+  const { paths, unknown, builtin } = orderInTreeModules(dependencies, builtinNames, names, pathByName);
   return { files: paths.map((path) => (path.startsWith("/") ? path : join(modulesDir, path))), unknown, builtin };
+}
+
+interface ModulesIndex {
+  dependencies: Map<string, string[]>;
+  builtinNames: Set<string>;
+  pathByName: Map<string, string>;
+}
+
+// Parsed indexes by modules dir, with the sizes and mtimes they were read at: one guest run resolves
+// its agent's, its file share's and the project's in-tree modules, and a release's modules.dep has
+// thousands of lines. Callers share the maps and must not change them.
+const parsed = new Map<string, { stamp: string; index: ModulesIndex }>();
+
+async function readModulesIndex(modulesDir: string): Promise<ModulesIndex> {
+  const files = [join(modulesDir, "modules.dep"), join(modulesDir, "modules.builtin")];
+  const stamp = (
+    await Promise.all(
+      files.map((path) =>
+        stat(path).then(
+          (info) => `${info.size}:${info.mtimeMs}`,
+          () => "-",
+        ),
+      ),
+    )
+  ).join(" ");
+  const known = parsed.get(modulesDir);
+  if (known?.stamp === stamp) return known.index;
+  const [depText, builtinText] = await Promise.all(files.map(readOptionalText));
+  const dependencies = parseModulesDep(depText ?? "");
+  const index = { dependencies, builtinNames: parseModulesBuiltin(builtinText ?? ""), pathByName: indexByName(dependencies) };
+  parsed.set(modulesDir, { stamp, index });
+  return index;
 }

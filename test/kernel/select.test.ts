@@ -25,6 +25,12 @@ describe("build tree discovery", () => {
   it("orders releases numerically", () => {
     const sorted = ["6.1.0-850-amd64", "6.12.850+deb12-amd64", "6.1.0-9-amd64", "5.10.0-30-amd64"].sort(compareReleases);
     expect(sorted).toEqual(["5.10.0-30-amd64", "6.1.0-9-amd64", "6.1.0-850-amd64", "6.12.850+deb12-amd64"]);
+    // The same numbers: the flavour's name decides, the same way in every locale.
+    expect(["6.1.0-850-rt-amd64", "6.1.0-850-cloud-amd64", "6.1.0-850-amd64"].sort(compareReleases)).toEqual([
+      "6.1.0-850-amd64",
+      "6.1.0-850-cloud-amd64",
+      "6.1.0-850-rt-amd64",
+    ]);
   });
 
   it("finds the installed Debian build trees, newest first", async () => {

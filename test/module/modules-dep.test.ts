@@ -83,6 +83,23 @@ describe("resolveInTreeDependencies", () => {
     expect(result.unknown).toEqual(["missing"]);
   });
 
+  it("reads modules.dep and modules.builtin again once either changes on disk", async () => {
+    const changing = await mkdtemp(join(tmpdir(), "kforge-modules-dep-changing-"));
+    try {
+      await writeFile(join(changing, "modules.dep"), "kernel/a.ko:\n");
+      expect((await resolveInTreeDependencies(changing, ["a", "b"])).unknown).toEqual(["b"]);
+      await writeFile(join(changing, "modules.dep"), "kernel/a.ko:\nkernel/b.ko: kernel/a.ko\n");
+      expect((await resolveInTreeDependencies(changing, ["b"])).files).toEqual([
+        join(changing, "kernel/a.ko"),
+        join(changing, "kernel/b.ko"),
+      ]);
+      await writeFile(join(changing, "modules.builtin"), "kernel/c.ko\n");
+      expect((await resolveInTreeDependencies(changing, ["c"])).builtin).toEqual(["c"]);
+    } finally {
+      await rm(changing, { recursive: true, force: true });
+    }
+  });
+
   it("treats a directory without modules.dep as knowing nothing", async () => {
     const result = await resolveInTreeDependencies(join(dir, "nowhere"), ["vfat"]);
     expect(result).toEqual({ files: [], unknown: ["vfat"], builtin: [] });

@@ -61,13 +61,15 @@ export interface GuestSessionOptions {
   signal?: AbortSignal;
   // false when the console goes to the user's terminal (--shell): no kernel log markers will arrive.
   watchesConsole?: boolean;
-  // A guest restored from a saved state said hello long ago: ask it again.
+  // A guest restored from a saved state said hello long ago: ask it again, once `resumed` resolves
+  // (it rejects when the restore failed: then nothing is asked).
   restored?: boolean;
+  resumed?: Promise<void>;
 }
 
-// How often a restored guest is asked for its hello: the first request can reach the serial port
-// before QEMU has loaded the saved state.
-const HELLO_REPEAT_MS = 200;
+// How often a restored guest is asked for its hello again, should a request be lost. Not sooner:
+// every request queued meanwhile is answered, at a fork each, before the run's first command.
+const HELLO_REPEAT_MS = 1000;
 // A file transfer is written in slices of this size (see sendFile).
 const WRITE_SLICE_BYTES = 64 * 1024;
 // The longest agent frame kept: a step's output, base64-encoded, beyond it is cut.
@@ -84,16 +86,34 @@ export async function openGuestSession(options: GuestSessionOptions): Promise<Gu
   // asked, with a nonce, since its own hello is long gone.
   const helloNonce = options.restored ? createNonce() : BOOT_NONCE;
   channel.expect(0, helloNonce);
-  const ask = () => channel.write(encodeHelloRequest(helloNonce));
-  if (options.restored) ask();
-  const asking = options.restored ? setInterval(ask, HELLO_REPEAT_MS) : undefined;
+  const stopAsking = options.restored ? askForHello(() => channel.write(encodeHelloRequest(helloNonce)), options.resumed) : undefined;
   const hello = await channel.next((event) => event.kind === "hello", options.helloTimeoutMs, options.signal);
-  clearInterval(asking);
+  stopAsking?.();
   if (hello?.kind !== "hello") {
     socket.destroy();
     return undefined;
   }
   return createSession(channel, hello, options.console, options.watchesConsole ?? true);
+}
+
+// A restored guest reads its port only once QEMU has loaded the state and resumed it: requests written
+// before then queue up, and the guest answers each (a fork apiece) before the run's first command.
+// Returns what stops the asking.
+function askForHello(ask: () => void, resumed: Promise<void> = Promise.resolve()): () => void {
+  let stopped = false;
+  let repeat: NodeJS.Timeout | undefined;
+  resumed.then(
+    () => {
+      if (stopped) return;
+      ask();
+      repeat = setInterval(ask, HELLO_REPEAT_MS);
+    },
+    () => undefined,
+  );
+  return () => {
+    stopped = true;
+    clearInterval(repeat);
+  };
 }
 
 function createSession(

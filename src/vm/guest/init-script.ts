@@ -12,6 +12,8 @@ export const GUEST_BOOT_MODULE_DIR = "/kforge/boot";
 // Test scripts and other files copied from the module dir; commands run here.
 export const GUEST_WORK_DIR = "/kforge/work";
 export const GUEST_MODULE_DIR = "/kforge/modules";
+// Where a warm guest mounts the run's file share (vm/share/): made at boot, so the mount is one fork.
+export const GUEST_SHARE_DIR = "/kforge/share";
 // Where test steps write files that come back to the host ($KFORGE_ARTIFACTS; vm/artifacts/): under
 // /tmp, which every guest has writable, whatever its root.
 export const GUEST_ARTIFACTS_DIR = "/tmp/kforge-artifacts";
@@ -85,7 +87,8 @@ cd ${GUEST_WORK_DIR}
 frame() { echo "
 @K $*" >&3; }
 [ -e ${INITRAMFS_WHOLE_MARK} ] && initramfs=whole || initramfs=cut
-hello() { frame 0 "$1" hello "$(uname -r)" "$(cat /proc/sys/kernel/tainted)" $initramfs; }
+release=$(uname -r)
+hello() { frame 0 "$1" hello "$release" "$(cat /proc/sys/kernel/tainted)" $initramfs; }
 hello ${BOOT_NONCE}
 ( while sleep 1; do frame 0 ${BOOT_NONCE} beat; done ) ${tty ? "" : "2> /dev/null "}&
 ${RECEIVE_FILE_FUNCTION}

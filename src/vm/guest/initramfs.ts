@@ -17,6 +17,7 @@ import {
   createInitScript,
   GUEST_BOOT_MODULE_DIR,
   GUEST_MODULE_DIR,
+  GUEST_SHARE_DIR,
   GUEST_WORK_DIR,
   guestModuleName,
   guestModulePath,
@@ -38,7 +39,7 @@ export interface InitramfsContent {
   userspace?: GuestUserspace;
 }
 
-const DIRECTORIES = ["bin", "sbin", "proc", "sys", "dev", "tmp", "run", "kforge", GUEST_MODULE_DIR, GUEST_WORK_DIR];
+const DIRECTORIES = ["bin", "sbin", "proc", "sys", "dev", "tmp", "run", "kforge", GUEST_MODULE_DIR, GUEST_WORK_DIR, GUEST_SHARE_DIR];
 
 // This machine's, or the guest architecture's at `given`.
 export async function findBusybox(given?: string): Promise<string> {
@@ -143,8 +144,8 @@ export async function cachedAgentInitramfs(env?: NodeJS.ProcessEnv, notice?: Not
   return path;
 }
 
-// Named <cacheName>-<agent>[-<boot modules>].cpio. <agent> hashes the busybox (path, size, time) and the
-// scripts as they are without boot modules; <boot modules> hashes those modules' paths, sizes and times
+// Named <cacheName>-<agent>[-<boot modules>].cpio. <agent> hashes the busybox (path, size, time), the
+// scripts as they are without boot modules and the directories; <boot modules> hashes those modules' paths, sizes and times
 // (which also decide /init's insmod lines). Releases whose boot modules differ share <agent>, each with
 // a file of its own.
 async function agentInitramfsName(userspace?: GuestUserspace): Promise<{ agent: string; name: string }> {
@@ -155,7 +156,7 @@ async function agentInitramfsName(userspace?: GuestUserspace): Promise<{ agent: 
   const busybox = await stamp(await findBusybox(userspace?.busybox));
   const withoutModules = userspace && { ...userspace, bootModules: [] };
   const scripts = [createInitScript(initOptions(withoutModules)), createAgentScript(agentOptions(withoutModules, true))];
-  const agent = shortHash([busybox, ...scripts].join("\n"));
+  const agent = shortHash([busybox, ...scripts, DIRECTORIES.join(" ")].join("\n"));
   const modules = userspace?.bootModules.length ? `-${shortHash((await Promise.all(userspace.bootModules.map(stamp))).join("\n"))}` : "";
   return { agent, name: `${userspace?.cacheName ?? "agent"}-${agent}${modules}.cpio` };
 }

@@ -45,12 +45,18 @@ export async function launchGuest(
   });
   let restoreError: string | undefined;
   const running = qemu;
-  if (restored) {
-    void restoreGuestState(machine.monitorSocket!, incomingState, () => !running.hasExited()).catch((error: Error) => {
-      restoreError = error.message;
-      void running.stop();
-    });
-  }
+  const resumed = restored
+    ? restoreGuestState(machine.monitorSocket!, incomingState, {
+        qemuRunning: () => !running.hasExited(),
+        timeoutMs: options.helloTimeoutMs,
+      }).catch((error: Error) => {
+        restoreError = error.message;
+        void running.stop();
+        throw error;
+      })
+    : undefined;
+  // Handled here too: a session that never connects never looks at it.
+  resumed?.catch(() => undefined);
   const stop = () => void qemu.stop();
   options.signal?.addEventListener("abort", stop, { once: true });
   // A QEMU that exits before the hello (a refused RAM file, a panic) ends the wait at once.
@@ -62,6 +68,7 @@ export async function launchGuest(
     helloTimeoutMs: options.helloTimeoutMs,
     watchesConsole: !machine.interactive,
     restored,
+    resumed,
     signal: options.signal ? AbortSignal.any([options.signal, exited.signal]) : exited.signal,
   });
   options.signal?.removeEventListener("abort", stop);

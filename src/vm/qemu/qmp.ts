@@ -1,9 +1,11 @@
 // A minimal QMP client (QEMU's JSON monitor) over the unix socket `-qmp` opens: one command at a
-// time, answers matched in order, asynchronous events skipped.
+// time, answers matched in order; an asynchronous event counts only for a caller waiting for it.
 import { connect, type Socket } from "node:net";
 
 export interface QmpClient {
   execute(command: string, args?: Record<string, unknown>): Promise<unknown>;
+  // Resolves at the next event of that name from now on; rejects when QEMU closes the socket or at the deadline.
+  waitForEvent(name: string, timeoutMs: number): Promise<void>;
   close(): void;
 }
 
@@ -23,6 +25,7 @@ export async function connectQmp(path: string, timeoutMs: number, whileStarting?
       if (reply.error) throw new Error(`QMP ${command}: ${reply.error.desc ?? "failed"}`);
       return reply.return;
     },
+    waitForEvent: (name, eventTimeoutMs) => replies.event(name, eventTimeoutMs),
     close: () => socket.destroy(),
   };
   await client.execute("qmp_capabilities");
@@ -66,6 +69,7 @@ class ReplyQueue {
   private pending = "";
   private replies: unknown[] = [];
   private waiter: (() => void) | undefined;
+  private eventWaiters = new Set<(name: string | undefined) => void>();
   private closed = false;
 
   constructor(socket: Socket) {
@@ -73,6 +77,7 @@ class ReplyQueue {
     socket.on("close", () => {
       this.closed = true;
       this.waiter?.();
+      for (const waiter of [...this.eventWaiters]) waiter(undefined);
     });
     socket.on("error", () => undefined);
   }
@@ -93,6 +98,24 @@ class ReplyQueue {
     return this.replies.shift();
   }
 
+  event(name: string, timeoutMs: number): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("QEMU closed the QMP socket"));
+    return new Promise((resolve, reject) => {
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        this.eventWaiters.delete(waiter);
+        if (error) reject(error);
+        else resolve();
+      };
+      const waiter = (event: string | undefined) => {
+        if (event === undefined) finish(new Error("QEMU closed the QMP socket"));
+        else if (event === name) finish();
+      };
+      const timer = setTimeout(() => finish(new Error(`QEMU did not report ${name} in time`)), timeoutMs);
+      this.eventWaiters.add(waiter);
+    });
+  }
+
   private receive(text: string): void {
     const lines = (this.pending + text).split("\n");
     this.pending = lines.pop() ?? "";
@@ -100,6 +123,7 @@ class ReplyQueue {
       if (!line.trim()) continue;
       const message = JSON.parse(line) as Record<string, unknown>;
       if (!("event" in message)) this.replies.push(message);
+      else for (const waiter of [...this.eventWaiters]) waiter(String(message.event));
     }
     this.waiter?.();
   }

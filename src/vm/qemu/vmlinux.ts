@@ -1,14 +1,14 @@
 // The uncompressed vmlinux of a bzImage, extracted once and cached: booting it through the PVH entry
 // point skips the guest's own decompression, the largest part of a TCG boot.
 import { createHash } from "node:crypto";
-import { readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { run } from "../../process/exec.js";
 import { kforgeCacheDir } from "../../fs/cache-dir.js";
 import { describeCacheWriteFailure, discardCacheFile, type Notice } from "../../fs/cache-file.js";
 import { makeFolder } from "../../fs/files.js";
 import { isWriteError } from "../../fs/write-error.js";
-import { gunzipSync } from "node:zlib";
+import { constants, gunzipSync } from "node:zlib";
 import { imageArchitecture } from "./image-architecture.js";
 import { extractPayload, hasPvhEntry, type PayloadCompression } from "./pvh-note.js";
 
@@ -33,14 +33,29 @@ const DECOMPRESSORS: Partial<Record<PayloadCompression, { tool: string; suffix: 
 
 const KASAN_REPORT_PREFIX = "BUG: KASAN: ";
 
+// Enough of an image to hold its header (image-architecture.ts), gzip'd or not.
+const HEADER_BYTES = 64 * 1024;
+
 export async function prepareBootImage(
   bzImagePath: string,
   options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; notice?: Notice } = {},
 ): Promise<BootImage> {
-  const bzImage = await readFile(bzImagePath);
-  const architecture = imageArchitecture(bzImage[0] === 0x1f && bzImage[1] === 0x8b ? gunzipSync(bzImage) : bzImage) ?? "x86_64";
+  // Only a bzImage is read whole (its payload and PVH note): an arm64 Image is 30-40 MB, read on every run for nothing.
+  const architecture = imageArchitecture(await readImageHeader(bzImagePath)) ?? "x86_64";
   if (architecture !== "x86_64") return { path: bzImagePath, entry: "image", architecture };
-  return { ...(await prepareX86Image(bzImagePath, bzImage, options)), architecture };
+  return { ...(await prepareX86Image(bzImagePath, await readFile(bzImagePath), options)), architecture };
+}
+
+// The image's first bytes; of a gzip'd image (an arm64 Image.gz), their start decompressed.
+async function readImageHeader(path: string): Promise<Buffer> {
+  const file = await open(path);
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(HEADER_BYTES), 0, HEADER_BYTES, 0);
+    const header = buffer.subarray(0, bytesRead);
+    return header[0] === 0x1f && header[1] === 0x8b ? gunzipSync(header, { finishFlush: constants.Z_SYNC_FLUSH }) : header;
+  } finally {
+    await file.close();
+  }
 }
 
 async function prepareX86Image(

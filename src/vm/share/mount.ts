@@ -2,11 +2,10 @@
 // staging folder and links each staged file where a cold start's initramfs puts it, so the steps
 // are the same whichever way the files came in. The mount happens only after the state is saved:
 // QEMU refuses to migrate while a 9p export is mounted.
-import { GUEST_MODULE_DIR, GUEST_WORK_DIR } from "../guest/init-script.js";
+import { GUEST_MODULE_DIR, GUEST_SHARE_DIR, GUEST_WORK_DIR } from "../guest/init-script.js";
 import { STAGED_FILES, STAGED_MODULES } from "./staging.js";
 
 export const FILE_SHARE_TAG = "kforge";
-export const GUEST_SHARE_DIR = "/kforge/share";
 // 9p moves at most msize bytes per request; virtio's ring caps what QEMU accepts at 512 KiB.
 export const MSIZE = 512 * 1024;
 // How every kforge 9p export is mounted: over virtio, with the Linux dialect (owners, modes, symlinks).
@@ -23,7 +22,6 @@ export function fileShareMountCommand(): string {
       `for file in ${GUEST_SHARE_DIR}/${staged}/*; do [ ! -e "$file" ] || ln -sf "$file" ${target}/ || { linked=; break; }; done`,
   );
   return [
-    `mkdir -p ${GUEST_SHARE_DIR}`,
     `mount -t 9p -o ${NINE_P_TRANSPORT},ro,msize=${MSIZE} ${FILE_SHARE_TAG} ${GUEST_SHARE_DIR}`,
     "linked=1",
     ...links,

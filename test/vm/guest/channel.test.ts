@@ -111,3 +111,52 @@ describe("the command channel under a hostile guest", () => {
     session.close();
   });
 });
+
+// A peer playing a restored guest: it answers each hello request it reads, and records it.
+async function restoredGuest(name: string): Promise<{ path: string; asked: string[] }> {
+  const path = join(root, `${name}.sock`);
+  const asked: string[] = [];
+  server = createServer((socket) => {
+    let pending = "";
+    socket.on("data", (chunk) => {
+      pending += chunk.toString("latin1");
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const [tag, , nonce] of lines.map((line) => line.split(" "))) {
+        if (tag !== "H") continue;
+        asked.push(nonce!);
+        socket.write(`\n@K 0 ${nonce} hello 6.1.0-restored 0 whole\n`);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(path, resolve));
+  return { path, asked };
+}
+
+describe("a restored guest's hello", () => {
+  // It reads nothing before QEMU has resumed it: requests written earlier would queue up, each answered
+  // at a fork's cost before the run's first command.
+  it("is asked for only once the guest has resumed", async () => {
+    const guest = await restoredGuest("resumed");
+    let resume!: () => void;
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    const options = { socketPath: guest.path, console: new ConsoleMonitor(), helloTimeoutMs: 5000, watchesConsole: false };
+    const opening = openGuestSession({ ...options, restored: true, resumed });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(guest.asked).toEqual([]);
+    resume();
+    const session = await opening;
+    expect(session?.release).toBe("6.1.0-restored");
+    expect(guest.asked.length).toBeGreaterThan(0);
+    session!.close();
+  });
+
+  it("is never asked for when the restore failed", async () => {
+    const guest = await restoredGuest("failed");
+    const resumed = Promise.reject(new Error("QEMU closed the QMP socket"));
+    resumed.catch(() => undefined);
+    const options = { socketPath: guest.path, console: new ConsoleMonitor(), helloTimeoutMs: 600, watchesConsole: false };
+    expect(await openGuestSession({ ...options, restored: true, resumed })).toBeUndefined();
+    expect(guest.asked).toEqual([]);
+  });
+});
