@@ -14,6 +14,9 @@ export const GUEST_WORK_DIR = "/kforge/work";
 export const GUEST_MODULE_DIR = "/kforge/modules";
 // Where a warm guest mounts the run's file share (vm/share/): made at boot, so the mount is one fork.
 export const GUEST_SHARE_DIR = "/kforge/share";
+// Where the host userspace's view is assembled (vm/host-root/): made at boot too, with /dev/pts and
+// /dev/shm in the devtmpfs the view shares, so its first mounts need no mkdir after a restore.
+export const GUEST_HOST_ROOT = "/kforge/host";
 // Where test steps write files that come back to the host ($KFORGE_ARTIFACTS; vm/artifacts/): under
 // /tmp, which every guest has writable, whatever its root.
 export const GUEST_ARTIFACTS_DIR = "/tmp/kforge-artifacts";
@@ -48,7 +51,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 ${loads}# kmemleak's control file lives in debugfs (leak-check.ts); stock kernels have debugfs too.
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-mkdir -p /tmp /run ${GUEST_ARTIFACTS_DIR}
+mkdir -p /tmp /run ${GUEST_ARTIFACTS_DIR} /dev/pts /dev/shm
 export ${ARTIFACTS_VARIABLE}=${GUEST_ARTIFACTS_DIR}
 # Boot stays quiet; from here on every kernel message reaches the console.
 echo 8 > /proc/sys/kernel/printk

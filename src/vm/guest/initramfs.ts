@@ -17,6 +17,7 @@ import {
   createInitScript,
   GUEST_BOOT_MODULE_DIR,
   GUEST_MODULE_DIR,
+  GUEST_HOST_ROOT,
   GUEST_SHARE_DIR,
   GUEST_WORK_DIR,
   guestModuleName,
@@ -39,7 +40,20 @@ export interface InitramfsContent {
   userspace?: GuestUserspace;
 }
 
-const DIRECTORIES = ["bin", "sbin", "proc", "sys", "dev", "tmp", "run", "kforge", GUEST_MODULE_DIR, GUEST_WORK_DIR, GUEST_SHARE_DIR];
+const DIRECTORIES = [
+  "bin",
+  "sbin",
+  "proc",
+  "sys",
+  "dev",
+  "tmp",
+  "run",
+  "kforge",
+  GUEST_MODULE_DIR,
+  GUEST_WORK_DIR,
+  GUEST_SHARE_DIR,
+  GUEST_HOST_ROOT,
+];
 
 // This machine's, or the guest architecture's at `given`.
 export async function findBusybox(given?: string): Promise<string> {

@@ -4,7 +4,7 @@
 // /sys and /dev, tmpfs where programs write, and the project dir (its own export, read-only unless
 // vm.projectWritable) at its host path. Each test step then runs chrooted into that view: chroot is a
 // busybox applet, costs no extra fork, and leaves the agent's root (its port, /tmp/output) untouched.
-import { GUEST_ARTIFACTS_DIR } from "../guest/init-script.js";
+import { GUEST_ARTIFACTS_DIR, GUEST_HOST_ROOT } from "../guest/init-script.js";
 import { quoteShell } from "../guest/protocol.js";
 import type { PlannedStep } from "../plan.js";
 import type { SharedFolder } from "../qemu/arguments.js";
@@ -12,7 +12,6 @@ import { MSIZE, NINE_P_TRANSPORT } from "../share/mount.js";
 
 export const HOST_ROOT_TAG = "kforge-root";
 export const PROJECT_TAG = "kforge-project";
-export const GUEST_HOST_ROOT = "/kforge/host";
 // The steps' PATH: the host user's own (a pyenv shim under $HOME, say) would point into a tmpfs.
 export const STEP_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 // Where HOME points when the host user has none.
@@ -75,8 +74,9 @@ export function hostRootMountCommand(view: HostRootView, alongside?: string): st
   const commands = stages.map((mounts, index) => {
     const fstab = `${GUEST_HOST_ROOT}.${index}.fstab`;
     const lines = mounts.map((mount) => quoteShell(fstabLine(mount)));
-    const create = index === 0 ? [GUEST_HOST_ROOT, "/dev/pts", "/dev/shm"] : mounts.map((mount) => guestPath(mount.target));
-    return `mkdir -p ${create.map(quoteShell).join(" ")} && printf '%s\\n' ${lines.join(" ")} > ${fstab} && mount -a -T ${fstab}`;
+    // The first stage's mount points were made at boot (guest/init-script.ts).
+    const create = index === 0 ? "" : `mkdir -p ${mounts.map((mount) => quoteShell(guestPath(mount.target))).join(" ")} && `;
+    return `${create}printf '%s\\n' ${lines.join(" ")} > ${fstab} && mount -a -T ${fstab}`;
   });
   const assemble = commands.join(" && ");
   return alongside

@@ -69,9 +69,9 @@ describe("mountStages", () => {
 });
 
 describe("hostRootMountCommand", () => {
-  it("writes one fstab per stage, making the later stages' mount points first", () => {
+  it("writes one fstab per stage, making the later stages' mount points first (the first's are made at boot)", () => {
     const command = hostRootMountCommand(view("/root/my project", { projectWritable: true }));
-    expect(command).toMatch(/^mkdir -p \/kforge\/host \/dev\/pts \/dev\/shm && printf '%s\\n' /);
+    expect(command).toMatch(/^printf '%s\\n' 'kforge-root /);
     expect(command).toContain("'kforge-root /kforge/host 9p trans=virtio,version=9p2000.L,msize=524288,ro,cache=loose 0 0'");
     expect(command).toContain("'tmpfs /kforge/host/root tmpfs nosuid,nodev,mode=0700 0 0'");
     // A blank in a path is fstab's field separator: written as getmntent's octal escape.
@@ -96,8 +96,8 @@ describe("hostRootMountCommand with a command alongside", () => {
     writeFileSync(join(bin, "mount"), `#!/bin/sh\necho "mount $3" >> ${root}/mounts.log\nexit $MOUNT_STATUS\n`, { mode: 0o755 });
     rmSync(join(root, "mounts.log"), { force: true });
     const command = hostRootMountCommand(view("/work/project"), alongside).replaceAll("/kforge/", `${root}/kforge/`);
-    const local = command.replace("mkdir -p /kforge/host /dev/pts /dev/shm", `mkdir -p ${root}/kforge/host`);
-    const result = spawnSync("sh", ["-c", local], {
+    execFileSync("mkdir", ["-p", `${root}/kforge/host`]);
+    const result = spawnSync("sh", ["-c", command], {
       encoding: "utf8",
       env: { PATH: `${bin}:/usr/bin:/bin`, MOUNT_STATUS: String(mountStatus) },
     });
